@@ -1,0 +1,113 @@
+"""Dashboard: where the social rollout stands, read at a glance by executives."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from strategy import frames
+from strategy.report import report_json, weekly_csv
+from strategy.resources import SignalStatus
+from ui import charts, session
+
+st.set_page_config(page_title="Social Rollout Tracker", page_icon="📣", layout="wide")
+session.sidebar()
+result = session.analysis()
+snap = session.snapshot()
+
+st.title("Social rollout dashboard")
+if result.latest_week is None:
+    st.info("No metrics yet. The social expert uploads them on the *Upload metrics* page.")
+    st.page_link("pages/4_Upload_metrics.py", label="Upload metrics", icon="📤")
+else:
+    st.caption(f"Latest measured week: {result.latest_week:%d %b %Y} (weeks start on Monday)")
+
+# --- stages at a glance ----------------------------------------------------------------
+stage_cols = st.columns(1 + max(len(result.statuses), 1))
+stage_cols[0].metric("Overall stage", result.overall_stage.value.title(), border=True)
+for col, (name, status) in zip(stage_cols[1:], sorted(result.statuses.items()), strict=False):
+    col.metric(
+        name,
+        status.stage.value.title(),
+        f"{status.weeks_in_stage} weeks" + (" · stalled" if status.stalled else ""),
+        delta_color="off" if not status.stalled else "inverse",
+        border=True,
+    )
+for name, status in sorted(result.statuses.items()):
+    if status.stalled:
+        st.warning(f"**{name} has stalled.** {status.stall_reason}", icon="⏸️")
+
+# --- the resource signal -----------------------------------------------------------------
+signal = result.signal
+banner = {
+    SignalStatus.JUSTIFIED: st.success,
+    SignalStatus.NOT_YET: st.warning,
+    SignalStatus.NOT_JUSTIFIED: st.info,
+}[signal.status]
+banner(
+    f"**Extra resources: {signal.status.value.replace('_', ' ')}.** {signal.summary}",
+    icon="📈" if signal.status is SignalStatus.JUSTIFIED else "⏳",
+)
+if signal.status is SignalStatus.JUSTIFIED:
+    gap_cols = st.columns(3)
+    gap_cols[0].metric("Gap", f"{signal.gap_hours_per_week:.1f} h/week")
+    gap_cols[1].metric("In people", f"{signal.gap_people:.1f} FTE")
+    gap_cols[2].metric("Roles to add", len(signal.recommended_roles))
+    st.write("Roles that would close the gap: " + ", ".join(
+        r.replace("_", " ") for r in signal.recommended_roles
+    ))
+with st.expander("Why: each condition and its evidence", expanded=True):
+    for condition in signal.conditions:
+        st.markdown(
+            f"{'✅' if condition.met else '❌'} **{condition.label}** — {condition.value}  \n"
+            f"<small>{condition.reason}</small>",
+            unsafe_allow_html=True,
+        )
+
+# --- charts ------------------------------------------------------------------------------
+if result.latest_week is not None:
+    st.subheader("Stage timeline")
+    st.altair_chart(
+        charts.stage_timeline(
+            frames.stage_timeline(result.statuses), frames.transitions(result.statuses)
+        ),
+        width="stretch",
+    )
+
+    st.subheader("Community KPIs against the gate thresholds")
+    kpis = frames.kpi_long(result.wide)
+    thresholds = frames.gate_thresholds(snap.gates)
+    kpi_cols = st.columns(2)
+    for i, metric in enumerate(frames.KPI_METRICS):
+        with kpi_cols[i % 2]:
+            st.altair_chart(charts.kpi_trend(kpis, thresholds, metric), width="stretch")
+
+    st.subheader("Team capacity against demand")
+    st.altair_chart(
+        charts.demand_vs_capacity(frames.demand_vs_capacity(result.demand)), width="stretch"
+    )
+
+# --- tested strategies -------------------------------------------------------------------
+st.subheader("Concluded strategy tests")
+concluded = frames.concluded_tests(result.tests)
+if concluded.empty:
+    st.caption("No concluded tests yet: log them on the *Tests* page.")
+else:
+    st.altair_chart(charts.test_lifts(concluded), width="stretch")
+    for row in concluded.itertuples():
+        st.markdown(f"- **{row.title}** ({row.platform}): {row.conclusion}")
+
+# --- downloads ---------------------------------------------------------------------------
+st.divider()
+dl = st.columns(2)
+dl[0].download_button(
+    "Download the report (JSON)",
+    report_json(result),
+    file_name="rollout-report.json",
+    mime="application/json",
+)
+dl[1].download_button(
+    "Download the weekly table (CSV)",
+    weekly_csv(result),
+    file_name="rollout-weekly.csv",
+    mime="text/csv",
+)

@@ -1,0 +1,7 @@
+"""``python -m strategy``: the command line."""
+
+import sys
+
+from strategy.cli import main
+
+sys.exit(main())

@@ -1,0 +1,64 @@
+"""Who may change what: viewers read, editors (the social expert) and admins write."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from strategy.errors import PermissionDenied, ValidationError
+
+
+class AccessRole(StrEnum):
+    """What a signed-in person may do in a workspace."""
+
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person making a change, as the audit log names them."""
+
+    name: str
+    role: AccessRole
+
+    @property
+    def can_edit(self) -> bool:
+        """Editors and admins may write; viewers only read."""
+        return self.role in (AccessRole.EDITOR, AccessRole.ADMIN)
+
+
+LOCAL_USER = Actor("local", AccessRole.ADMIN)
+"""The single user of a local, login-less app (bound to 127.0.0.1)."""
+
+
+def parse_access_role(raw: str) -> AccessRole:
+    """Read a role name; ValidationError lists the accepted ones."""
+    try:
+        return AccessRole(str(raw).strip().lower())
+    except ValueError:
+        allowed = ", ".join(r.value for r in AccessRole)
+        raise ValidationError(f"role: expected one of {allowed}, got {raw!r}") from None
+
+
+def actor_for_login(email: str | None, roles: Mapping[str, str]) -> Actor:
+    """The actor for a signed-in e-mail address: its mapped role, else a viewer."""
+    address = (email or "").strip().lower()
+    role = roles.get(address)
+    return Actor(address or "anonymous", parse_access_role(role) if role else AccessRole.VIEWER)
+
+
+def require_edit(actor: Actor, action: str) -> None:
+    """Refuse a write by someone who may only view."""
+    if not actor.can_edit:
+        raise PermissionDenied(
+            f"{actor.name} is a {actor.role.value} and may not change the workspace ({action})"
+        )
+
+
+def require_admin(actor: Actor, action: str) -> None:
+    """Refuse an administrative change by a non-admin."""
+    if actor.role is not AccessRole.ADMIN:
+        raise PermissionDenied(f"{actor.name} is not an admin and may not do {action}")

@@ -1,0 +1,23 @@
+"""The one family of errors a user can cause; each message is meant for a person."""
+
+from __future__ import annotations
+
+
+class RolloutError(Exception):
+    """Base of every error a user can cause (bad input, missing thing, no permission)."""
+
+
+class ValidationError(RolloutError):
+    """A form field or argument does not have the expected form; nothing was stored."""
+
+
+class ImportRejected(RolloutError):
+    """An uploaded metrics file was refused; the message names the file and the problem."""
+
+
+class NotFound(RolloutError):
+    """The thing asked for (member, upload, test, platform) does not exist."""
+
+
+class PermissionDenied(RolloutError):
+    """The acting user's role may not make this change."""

@@ -1,0 +1,367 @@
+"""Weekly community metrics derived from an interaction-events parquet file, in DuckDB.
+
+One event is one row (``ts``, ``platform``, ``member_id``, ``kind``, ``by_brand``). Files
+run to tens of millions of rows, so nothing here loads the events into pandas: DuckDB reads
+only the needed columns straight from the file, validates them in one aggregate pass and
+derives the weekly table in another, and only the small weekly result reaches pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any, Final
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+from strategy.errors import ImportRejected
+from strategy.metrics import WEEKLY_COLUMNS, empty_weekly, normalise_name
+
+EVENT_COLUMNS: Final[tuple[str, ...]] = ("ts", "platform", "member_id", "kind", "by_brand")
+
+EVENT_METRICS: Final[tuple[str, ...]] = (
+    "brand_posts",
+    "brand_replies",
+    "member_interactions",
+    "inbound_messages",
+    "active_members",
+    "returning_members",
+    "new_members",
+)
+"""The weekly metrics an events file yields, in output order."""
+
+MAX_PLATFORMS: Final[int] = 10_000
+"""More distinct platforms than this in one file is refused as not a real export."""
+
+EARLIEST_DATE: Final[dt.date] = dt.date(1990, 1, 1)
+"""Dates before this are refused: no social platform data is that old."""
+
+DUCKDB_THREADS: Final[int] = 2
+DUCKDB_MEMORY_LIMIT: Final[str] = "800MB"
+"""DuckDB spills to a temporary directory beyond this, keeping an import's memory bounded."""
+
+_US_PER_DAY: Final[int] = 86_400_000_000
+_US_PER_WEEK: Final[int] = 7 * _US_PER_DAY
+_EPOCH_TO_MONDAY_US: Final[int] = 3 * _US_PER_DAY
+"""1970-01-01 is a Thursday: shifting by 3 days puts week boundaries on Mondays."""
+_WEEK_ZERO: Final[np.datetime64] = np.datetime64("1969-12-29", "D")
+"""The Monday of week index 0."""
+
+_TRUE_WORDS: Final[tuple[str, ...]] = ("true", "t", "yes", "y", "1")
+_FALSE_WORDS: Final[tuple[str, ...]] = ("false", "f", "no", "n", "0")
+_RAW_PLATFORM_CAP: Final[int] = 10 * MAX_PLATFORMS
+
+
+def value_type(t: pa.DataType) -> pa.DataType:
+    """The type of the values of a column, looking through dictionary encoding."""
+    return t.value_type if pa.types.is_dictionary(t) else t
+
+
+def is_text(t: pa.DataType) -> bool:
+    """Whether a parquet column holds strings."""
+    t = value_type(t)
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t))
+
+
+def column_map(schema: pa.Schema) -> dict[str, str]:
+    """Normalised column name -> the name as spelled in the file (first spelling wins)."""
+    out: dict[str, str] = {}
+    for raw in schema.names:
+        out.setdefault(normalise_name(raw), raw)
+    return out
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@contextmanager
+def _connect() -> Iterator[Any]:
+    """A private in-memory DuckDB with bounded threads and memory, spilling to a temp dir."""
+    with tempfile.TemporaryDirectory(prefix="rollout-duckdb-") as spill:
+        con = duckdb.connect(
+            config={
+                "threads": DUCKDB_THREADS,
+                "memory_limit": DUCKDB_MEMORY_LIMIT,
+                "temp_directory": spill,
+                "preserve_insertion_order": False,
+            }
+        )
+        try:
+            with suppress(duckdb.Error):  # without ICU, TIMESTAMPTZ is UTC already
+                con.execute("SET TimeZone = 'UTC'")
+            yield con
+        finally:
+            con.close()
+
+
+class _Sql:
+    """SQL expressions over one events file, chosen from its parquet schema."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        cols = column_map(schema)
+        self.source = f"read_parquet({_literal(str(path))})"
+        self.numbered_source = f"read_parquet({_literal(str(path))}, file_row_number = true)"
+        self.types = {key: schema.field(cols[key]).type for key in EVENT_COLUMNS}
+        self.col = {key: _ident(cols[key]) for key in EVENT_COLUMNS}
+        self.ts_us = self._ts_us()
+        self.by_brand = self._by_brand()
+        kind = (
+            self.col["kind"]
+            if is_text(self.types["kind"])
+            else f"CAST({self.col['kind']} AS VARCHAR)"
+        )
+        self.kind = f"lower(trim({kind}, chr(32) || chr(9) || chr(10) || chr(13)))"
+        member = self.col["member_id"]
+        self.member_missing = (
+            f"({member} IS NULL OR {member} = '')"
+            if is_text(self.types["member_id"])
+            else f"({member} IS NULL)"
+        )
+
+    def _ts_us(self) -> str:
+        """Microseconds since the epoch in UTC; NULL when missing or unparseable."""
+        ts, t = self.col["ts"], value_type(self.types["ts"])
+        if pa.types.is_timestamp(t):
+            return f"(epoch_ns({ts}) // 1000)" if t.unit == "ns" else f"epoch_us({ts})"
+        if pa.types.is_date(t):
+            return f"epoch_us({ts})"
+        if is_text(t):
+            return f"epoch_us(try_cast({ts} AS TIMESTAMPTZ))"
+        return "NULL"
+
+    def _by_brand(self) -> str:
+        """by_brand as a boolean; NULL when it is not boolean-like."""
+        col, t = self.col["by_brand"], value_type(self.types["by_brand"])
+        if pa.types.is_boolean(t):
+            return col
+        if pa.types.is_integer(t) or pa.types.is_floating(t):
+            return f"(CASE WHEN {col} = 1 THEN true WHEN {col} = 0 THEN false END)"
+        if is_text(t):
+            word = f"lower(trim({col}))"
+            yes = ", ".join(_literal(w) for w in _TRUE_WORDS)
+            no = ", ".join(_literal(w) for w in _FALSE_WORDS)
+            return f"(CASE WHEN {word} IN ({yes}) THEN true WHEN {word} IN ({no}) THEN false END)"
+        return "NULL"
+
+
+def _check_types(sql: _Sql, name: str) -> None:
+    ts_type = value_type(sql.types["ts"])
+    if not (pa.types.is_timestamp(ts_type) or pa.types.is_date(ts_type) or is_text(ts_type)):
+        raise ImportRejected(
+            f"{name}: column ts must hold timestamps, dates or ISO date-time text; found {ts_type}"
+        )
+    if not is_text(sql.types["platform"]):
+        raise ImportRejected(
+            f"{name}: column platform must hold platform names (text); "
+            f"found {value_type(sql.types['platform'])}"
+        )
+    brand_type = value_type(sql.types["by_brand"])
+    if sql.by_brand == "NULL":
+        raise ImportRejected(
+            f"{name}: column by_brand must hold true/false values; found {brand_type}"
+        )
+    member_type = value_type(sql.types["member_id"])
+    if pa.types.is_nested(member_type):
+        raise ImportRejected(
+            f"{name}: column member_id must hold one id per row; found {member_type}"
+        )
+
+
+def _first_row(con: Any, sql: _Sql, condition: str, shown: str) -> tuple[int, Any]:
+    """1-based row number and the shown value of the first row meeting ``condition``."""
+    row = con.execute(
+        f"SELECT file_row_number, {shown} FROM {sql.numbered_source} "
+        f"WHERE {condition} ORDER BY file_row_number LIMIT 1"
+    ).fetchone()
+    assert row is not None  # only called after the aggregate pass counted such a row
+    return int(row[0]) + 1, row[1]
+
+
+def validate_events(path: Path, *, name: str, today: dt.date) -> dict[str, str]:
+    """Check an events file in one DuckDB pass; return raw platform name -> normalised name.
+
+    Refuses (``ImportRejected``, message starting with ``name``) missing or unparseable
+    ``ts``, a ``ts`` after ``today`` (UTC) or before 1990, missing platform or member_id,
+    ``by_brand`` that is not boolean-like, and more than ``MAX_PLATFORMS`` platforms.
+    """
+    sql = _Sql(path, pq.read_schema(path))
+    _check_types(sql, name)
+    platform = sql.col["platform"]
+    query = (
+        f"SELECT {platform} AS p,"
+        f" count(*) FILTER (WHERE {sql.ts_us} IS NULL),"
+        f" min({sql.ts_us}), max({sql.ts_us}),"
+        f" count(*) FILTER (WHERE {sql.member_missing}),"
+        f" count(*) FILTER (WHERE {sql.by_brand} IS NULL)"
+        f" FROM {sql.source} GROUP BY p"
+    )
+    with _connect() as con:
+        try:
+            groups = con.execute(query).fetchmany(_RAW_PLATFORM_CAP + 1)
+        except duckdb.Error as exc:
+            raise ImportRejected(f"{name}: the parquet file is damaged and cannot be read") from exc
+        if len(groups) > _RAW_PLATFORM_CAP:
+            raise _too_many_platforms(name, f"more than {_RAW_PLATFORM_CAP}")
+        names = {raw: normalise_name(raw) for raw, *_ in groups if raw is not None}
+        bad_ts = sum(g[1] for g in groups)
+        if bad_ts:
+            row, raw = _first_row(
+                con, sql, f"{sql.ts_us} IS NULL", f"CAST({sql.col['ts']} AS VARCHAR)"
+            )
+            if raw is None or not str(raw).strip():
+                raise ImportRejected(f"{name}: missing ts (date and time) at row {row}")
+            raise ImportRejected(
+                f"{name}: column ts at row {row} holds {str(raw)[:60]!r}, "
+                "which is not a date and time"
+            )
+        if any(raw is None or not names[raw] for raw, *_ in groups):
+            blank = ", ".join(_literal(raw) for raw, norm in names.items() if not norm)
+            condition = f"{platform} IS NULL" + (f" OR {platform} IN ({blank})" if blank else "")
+            row, _ = _first_row(con, sql, condition, platform)
+            raise ImportRejected(f"{name}: missing platform at row {row}")
+        if sum(g[4] for g in groups):
+            row, _ = _first_row(con, sql, sql.member_missing, "NULL")
+            raise ImportRejected(f"{name}: missing member_id at row {row}")
+        if sum(g[5] for g in groups):
+            row, raw = _first_row(
+                con, sql, f"{sql.by_brand} IS NULL", f"CAST({sql.col['by_brand']} AS VARCHAR)"
+            )
+            shown = "nothing" if raw is None else repr(str(raw)[:60])
+            raise ImportRejected(
+                f"{name}: column by_brand at row {row} holds {shown}; expected true or false"
+            )
+        tomorrow = _epoch_us(today + dt.timedelta(days=1))
+        if max(g[3] for g in groups) >= tomorrow:
+            row, raw = _first_row(con, sql, f"{sql.ts_us} >= {tomorrow}", sql.col["ts"])
+            raise ImportRejected(
+                f"{name}: ts {raw} at row {row} is in the future (today is {today.isoformat()})"
+            )
+        earliest = _epoch_us(EARLIEST_DATE)
+        if min(g[2] for g in groups) < earliest:
+            row, raw = _first_row(con, sql, f"{sql.ts_us} < {earliest}", sql.col["ts"])
+            raise ImportRejected(
+                f"{name}: ts {raw} at row {row} is before {EARLIEST_DATE.isoformat()}, "
+                "too early to be real"
+            )
+    distinct = len(set(names.values()))
+    if distinct > MAX_PLATFORMS:
+        raise _too_many_platforms(name, str(distinct))
+    return names
+
+
+def _too_many_platforms(name: str, found: str) -> ImportRejected:
+    return ImportRejected(
+        f"{name}: {found} distinct platforms; at most {MAX_PLATFORMS} are accepted "
+        "(is the platform column holding something else?)"
+    )
+
+
+def _epoch_us(day: dt.date) -> int:
+    return (day - dt.date(1970, 1, 1)).days * _US_PER_DAY
+
+
+def derive_weekly_events(
+    path: Path, *, platform_names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Derive the long weekly table (``strategy.metrics`` contract) from a validated events file.
+
+    Per (platform, ISO week): by_brand rows of kind ``post`` are brand_posts, other by_brand
+    rows brand_replies; member rows are member_interactions, and those of kind ``message`` or
+    ``mention`` inbound_messages; active_members counts distinct members, returning_members
+    those also active the week before on the platform, new_members those whose first member
+    row on the platform falls in the week. Weeks without events between a platform's first
+    and last week are present with zeros: an events export records every interaction.
+    ``platform_names`` (raw -> normalised, from ``validate_events``) saves one pass.
+    """
+    sql = _Sql(path, pq.read_schema(path))
+    with _connect() as con:
+        if platform_names is None:
+            raws = con.execute(f"SELECT DISTINCT {sql.col['platform']} FROM {sql.source}")
+            platform_names = {r: normalise_name(r) for (r,) in raws.fetchall() if r is not None}
+        platform, join = sql.col["platform"], ""
+        if any(raw != norm for raw, norm in platform_names.items()):
+            mapping = pa.table(
+                {
+                    "raw_platform": pa.array(list(platform_names), pa.string()),
+                    "norm_platform": pa.array(list(platform_names.values()), pa.string()),
+                }
+            )
+            con.register("platform_names", mapping)
+            platform = "platform_names.norm_platform"
+            join = f" JOIN platform_names ON platform_names.raw_platform = {sql.col['platform']}"
+        query = f"""
+            WITH src AS (
+                SELECT {platform} AS platform,
+                       ({sql.ts_us} + {_EPOCH_TO_MONDAY_US}) // {_US_PER_WEEK} AS wk,
+                       {sql.col["member_id"]} AS member,
+                       {sql.by_brand} AS by_brand,
+                       {sql.kind} AS kind
+                FROM {sql.source}{join}
+            ),
+            per_member AS (
+                SELECT platform, wk, member, by_brand,
+                       count(*) AS n,
+                       count(*) FILTER (WHERE kind = 'post') AS posts,
+                       count(*) FILTER (WHERE kind IN ('message', 'mention')) AS inbound
+                FROM src GROUP BY ALL
+            ),
+            ordered AS (
+                SELECT platform, wk, by_brand, n, posts, inbound,
+                       lag(wk) OVER (PARTITION BY platform, by_brand, member ORDER BY wk) AS prev
+                FROM per_member
+            )
+            SELECT platform, wk,
+                   coalesce(sum(posts) FILTER (WHERE by_brand), 0) AS brand_posts,
+                   coalesce(sum(n - posts) FILTER (WHERE by_brand), 0) AS brand_replies,
+                   coalesce(sum(n) FILTER (WHERE NOT by_brand), 0) AS member_interactions,
+                   coalesce(sum(inbound) FILTER (WHERE NOT by_brand), 0) AS inbound_messages,
+                   count(*) FILTER (WHERE NOT by_brand) AS active_members,
+                   count(*) FILTER (WHERE NOT by_brand AND prev = wk - 1) AS returning_members,
+                   count(*) FILTER (WHERE NOT by_brand AND prev IS NULL) AS new_members
+            FROM ordered GROUP BY ALL
+        """
+        try:
+            weekly = con.execute(query).df()
+        except duckdb.Error as exc:
+            raise ImportRejected(
+                f"{path.name}: the parquet file is damaged and cannot be read"
+            ) from exc
+    return _to_long(weekly)
+
+
+def _to_long(per_week: pd.DataFrame) -> pd.DataFrame:
+    """(platform, wk, one column per metric) -> the long weekly table, gap weeks as zeros."""
+    if per_week.empty:
+        return empty_weekly()
+    per_week = per_week.set_index(["platform", "wk"]).sort_index()
+    spans = per_week.reset_index().groupby("platform")["wk"].agg(["min", "max"])
+    full = pd.MultiIndex.from_tuples(
+        [(p, w) for p, lo, hi in spans.itertuples() for w in range(int(lo), int(hi) + 1)],
+        names=["platform", "wk"],
+    )
+    per_week = per_week.reindex(full, fill_value=0)[list(EVENT_METRICS)].reset_index()
+    long = per_week.melt(id_vars=["platform", "wk"], var_name="metric", value_name="value")
+    weeks = (_WEEK_ZERO + long["wk"].to_numpy(dtype="int64") * 7).astype("datetime64[ns]")
+    out = pd.DataFrame(
+        {
+            "week": weeks,
+            "platform": long["platform"].astype("str"),
+            "metric": long["metric"].astype("str"),
+            "value": long["value"].astype("float64"),
+        }
+    )
+    return out.sort_values(["platform", "week", "metric"], kind="stable").reset_index(drop=True)[
+        list(WEEKLY_COLUMNS)
+    ]

@@ -1,0 +1,447 @@
+"""Strategy tests (A/B experiments) and the statistics a careful analyst would report.
+
+A conversion-type test counts exposures and successes in a control and a variant arm.
+The numbers are chosen to stay honest at small samples and extreme rates: a Newcombe
+score interval rather than Wald, Fisher's exact test when a cell is thin, a Bayesian
+probability computed deterministically, and a warning when the sample is too small for
+the lift it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import warnings
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+import numpy as np
+from scipy import integrate, special
+from scipy.stats import beta, fisher_exact, norm
+
+from strategy.errors import ValidationError
+from strategy.metrics import normalise_name
+
+
+class TestStatus(StrEnum):
+    """Where a strategy test is in its life."""
+
+    __test__ = False  # not a pytest test class
+
+    PLANNED = "planned"
+    RUNNING = "running"
+    CONCLUDED = "concluded"
+
+
+@dataclass(frozen=True)
+class StrategyTest:
+    """One logged strategy test: what was tried, on which platform, and what it counted."""
+
+    title: str
+    hypothesis: str
+    platform: str
+    metric: str
+    control_label: str
+    variant_label: str
+    control_n: int
+    control_successes: int
+    variant_n: int
+    variant_successes: int
+    start: dt.date
+    end: dt.date
+    status: TestStatus
+    decision: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class TestStats:
+    """The statistics of a conversion test; lifts and interval bounds are in rate units."""
+
+    __test__ = False  # not a pytest test class
+
+    control_rate: float
+    variant_rate: float
+    abs_lift: float
+    rel_lift: float | None
+    ci_low: float
+    ci_high: float
+    p_value: float
+    prob_variant_better: float
+    significant: bool
+    warning: str
+    required_n_per_arm: int | None
+
+
+MAX_TITLE: Final[int] = 200
+MAX_LABEL: Final[int] = 60
+MAX_TEXT: Final[int] = 5000
+MAX_COUNT: Final[int] = 10**12
+"""Exposures beyond any real test; keeps counts exact in floats and SQLite integers."""
+
+FISHER_MIN_EXPECTED: Final[float] = 5.0
+"""Below this expected count in any cell the z-test's normal approximation is not trusted."""
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def _text(raw: Any, field: str, *, required: bool, limit: int, one_line: bool = True) -> str:
+    if raw is None:
+        raw = ""
+    if not isinstance(raw, str):
+        raise ValidationError(f"{field}: expected text, got {raw!r}")
+    text = " ".join(raw.split()) if one_line else raw.strip()
+    if required and not text:
+        raise ValidationError(f"{field}: expected some text, got nothing")
+    if len(text) > limit:
+        raise ValidationError(f"{field}: expected at most {limit} characters, got {len(text)}")
+    if one_line and not text.isprintable():
+        raise ValidationError(f"{field}: expected printable text, got {raw!r}")
+    return text
+
+
+def _count(raw: Any, field: str) -> int:
+    expected = f"{field}: expected a whole number from 0 to {MAX_COUNT:,}"
+    if isinstance(raw, bool):
+        raise ValidationError(f"{expected}, got {raw!r}")
+    if isinstance(raw, int):
+        value = raw
+    else:
+        try:
+            number = float(raw.strip() if isinstance(raw, str) else raw)
+        except (TypeError, ValueError):
+            raise ValidationError(f"{expected}, got {raw!r}") from None
+        if not math.isfinite(number) or number != math.floor(number):
+            raise ValidationError(f"{expected}, got {raw!r}")
+        value = int(number)
+    if value < 0 or value > MAX_COUNT:
+        raise ValidationError(f"{expected}, got {raw!r}")
+    return value
+
+
+def _date(raw: Any, field: str) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            pass
+    raise ValidationError(f"{field}: expected a date like 2024-03-18, got {raw!r}")
+
+
+def _status(raw: Any) -> TestStatus:
+    if isinstance(raw, TestStatus):
+        return raw
+    try:
+        return TestStatus(normalise_name(raw) if isinstance(raw, str) else raw)
+    except ValueError:
+        allowed = ", ".join(s.value for s in TestStatus)
+        raise ValidationError(f"status: expected one of {allowed}, got {raw!r}") from None
+
+
+def _arm(raw_n: Any, raw_s: Any, arm: str, status: TestStatus) -> tuple[int, int]:
+    n = _count(raw_n, f"{arm} exposures")
+    s = _count(raw_s, f"{arm} successes")
+    if s > n:
+        raise ValidationError(
+            f"{arm} successes: expected at most {arm} exposures ({n:,}), got {s:,}"
+        )
+    if status is TestStatus.CONCLUDED and n < 1:
+        raise ValidationError(
+            f"{arm} exposures: a concluded test needs at least 1 exposure, got {n:,}"
+        )
+    return n, s
+
+
+def make_test(
+    *,
+    title: Any,
+    hypothesis: Any = "",
+    platform: Any,
+    metric: Any,
+    control_label: Any = "A",
+    variant_label: Any = "B",
+    control_n: Any,
+    control_successes: Any,
+    variant_n: Any,
+    variant_successes: Any,
+    start: Any,
+    end: Any,
+    status: Any,
+    decision: Any = "",
+    id: Any = None,
+    today: dt.date | None = None,
+) -> StrategyTest:
+    """Validate a strategy test from raw user input (form or CLI strings are fine).
+
+    Raises ValidationError naming the field and what was expected. Beyond the shapes of
+    the fields: end on or after start, successes at most exposures, a concluded test has
+    exposures in both arms, and a running or concluded test has started by ``today``
+    (default: the current date) and a concluded one has ended by then.
+    """
+    clean_title = _text(title, "title", required=True, limit=MAX_TITLE)
+    clean_platform = normalise_name(_text(platform, "platform", required=True, limit=MAX_TITLE))
+    clean_metric = normalise_name(_text(metric, "metric", required=True, limit=MAX_TITLE))
+    clean_status = _status(status)
+    start_date = _date(start, "start")
+    end_date = _date(end, "end")
+    if end_date < start_date:
+        raise ValidationError(
+            f"end: expected on or after the start ({start_date.isoformat()}), "
+            f"got {end_date.isoformat()}"
+        )
+    today = today or dt.date.today()
+    if clean_status is not TestStatus.PLANNED and start_date > today:
+        raise ValidationError(
+            f"start: a {clean_status.value} test must have started by today "
+            f"({today.isoformat()}), got {start_date.isoformat()}"
+        )
+    if clean_status is TestStatus.CONCLUDED and end_date > today:
+        raise ValidationError(
+            f"end: a concluded test must have ended by today ({today.isoformat()}), "
+            f"got {end_date.isoformat()}"
+        )
+    c_n, c_s = _arm(control_n, control_successes, "control", clean_status)
+    v_n, v_s = _arm(variant_n, variant_successes, "variant", clean_status)
+    if id is not None:
+        test_id = _count(id, "id")
+        if test_id < 1:
+            raise ValidationError(f"id: expected a positive whole number, got {id!r}")
+    return StrategyTest(
+        title=clean_title,
+        hypothesis=_text(hypothesis, "hypothesis", required=False, limit=MAX_TEXT, one_line=False),
+        platform=clean_platform,
+        metric=clean_metric,
+        control_label=_text(control_label, "control label", required=True, limit=MAX_LABEL),
+        variant_label=_text(variant_label, "variant label", required=True, limit=MAX_LABEL),
+        control_n=c_n,
+        control_successes=c_s,
+        variant_n=v_n,
+        variant_successes=v_s,
+        start=start_date,
+        end=end_date,
+        status=clean_status,
+        decision=_text(decision, "decision", required=False, limit=MAX_TEXT, one_line=False),
+        id=None if id is None else test_id,
+    )
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+
+def wilson_interval(successes: int, n: int, z: float) -> tuple[float, float]:
+    """Wilson score interval of a proportion; ``z`` is the normal quantile of the level."""
+    p = successes / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def newcombe_interval(s_v: int, n_v: int, s_c: int, n_c: int, z: float) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for p_variant - p_control (his method 10)."""
+    p_v, p_c = s_v / n_v, s_c / n_c
+    l_v, u_v = wilson_interval(s_v, n_v, z)
+    l_c, u_c = wilson_interval(s_c, n_c, z)
+    diff = p_v - p_c
+    low = diff - math.sqrt((p_v - l_v) ** 2 + (u_c - p_c) ** 2)
+    high = diff + math.sqrt((u_v - p_v) ** 2 + (p_c - l_c) ** 2)
+    return max(-1.0, low), min(1.0, high)
+
+
+def two_sided_p_value(s_v: int, n_v: int, s_c: int, n_c: int) -> float:
+    """Pooled two-proportion z-test, or Fisher's exact test when an expected cell is below 5."""
+    total = n_v + n_c
+    successes = s_v + s_c
+    failures = total - successes
+    expected = (n * k / total for n in (n_v, n_c) for k in (successes, failures))
+    if min(expected) < FISHER_MIN_EXPECTED:
+        table = np.array([[s_v, n_v - s_v], [s_c, n_c - s_c]], dtype=np.int64)
+        return float(min(1.0, fisher_exact(table, alternative="two-sided").pvalue))
+    pooled = successes / total
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n_v + 1 / n_c))
+    z = (s_v / n_v - s_c / n_c) / se
+    return float(min(1.0, 2 * norm.sf(abs(z))))
+
+
+def prob_variant_better(s_v: int, n_v: int, s_c: int, n_c: int) -> float:
+    """P(p_variant > p_control) under independent uniform-prior Beta posteriors.
+
+    Deterministic: the integral of the variant's posterior density times the control's
+    posterior CDF over the variant posterior's effective support (so quadrature sees its
+    peak even for very large samples), divided by the integral of the density alone over
+    the same support, which cancels the normalising constant's rounding at huge counts.
+    """
+    a_v, b_v = 1 + s_v, 1 + n_v - s_v
+    a_c, b_c = 1 + s_c, 1 + n_c - s_c
+    post_v = beta(a_v, b_v)
+    low, high = float(post_v.ppf(1e-13)), float(post_v.isf(1e-13))
+    breaks = [x for x in (a_c / (a_c + b_c), a_v / (a_v + b_v)) if low < x < high] or None
+    log_norm_v = float(special.betaln(a_v, b_v))
+
+    # scipy.special's scalar ufuncs: the functions behind scipy.stats.beta, without its
+    # per-call argument handling (quadrature calls these a few hundred times).
+    def density_v(x: float) -> float:
+        log_density = special.xlogy(a_v - 1, x) + special.xlog1py(b_v - 1, -x) - log_norm_v
+        return math.exp(float(log_density))
+
+    def both(x: float) -> float:
+        return density_v(x) * float(special.betainc(a_c, b_c, x))
+
+    with warnings.catch_warnings():
+        # At counts near MAX_COUNT quadpack reports roundoff; the ratio stays accurate.
+        warnings.simplefilter("ignore", integrate.IntegrationWarning)
+        wins, _ = integrate.quad(
+            both, low, high, points=breaks, limit=200, epsabs=1e-12, epsrel=1e-10
+        )
+        mass, _ = integrate.quad(
+            density_v, low, high, points=breaks, limit=200, epsabs=1e-12, epsrel=1e-10
+        )
+    return min(1.0, max(0.0, float(wins) / float(mass)))
+
+
+def required_n_per_arm(
+    p_control: float, p_variant: float, alpha: float = 0.05, power: float = 0.8
+) -> int | None:
+    """Exposures per arm to detect this difference (two-sided) with this power; None for 0."""
+    diff = p_variant - p_control
+    if diff == 0:
+        return None
+    z_a = float(norm.ppf(1 - alpha / 2))
+    z_b = float(norm.ppf(power))
+    p_bar = (p_control + p_variant) / 2
+    spread = z_a * math.sqrt(2 * p_bar * (1 - p_bar)) + z_b * math.sqrt(
+        p_control * (1 - p_control) + p_variant * (1 - p_variant)
+    )
+    return math.ceil(spread**2 / diff**2)
+
+
+def _check_level(value: float, field: str) -> float:
+    if not (isinstance(value, int | float) and 0 < value < 1):
+        raise ValidationError(f"{field}: expected a number between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def conversion_stats(
+    test: StrategyTest, alpha: float = 0.05, power: float = 0.8
+) -> TestStats | None:
+    """The statistics of a conversion test; None while an arm has no exposures.
+
+    The interval is the (1 - alpha) Newcombe interval of variant minus control (95% by
+    default); ``required_n_per_arm`` is the sample that would detect the observed lift.
+    """
+    alpha = _check_level(alpha, "alpha")
+    power = _check_level(power, "power")
+    n_c, s_c = test.control_n, test.control_successes
+    n_v, s_v = test.variant_n, test.variant_successes
+    if n_c == 0 or n_v == 0:
+        return None
+    p_c, p_v = s_c / n_c, s_v / n_v
+    diff = p_v - p_c
+    z = float(norm.ppf(1 - alpha / 2))
+    ci_low, ci_high = newcombe_interval(s_v, n_v, s_c, n_c, z)
+    p_value = two_sided_p_value(s_v, n_v, s_c, n_c)
+    needed = required_n_per_arm(p_c, p_v, alpha, power)
+    return TestStats(
+        control_rate=p_c,
+        variant_rate=p_v,
+        abs_lift=diff,
+        rel_lift=None if p_c == 0 else diff / p_c,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        p_value=p_value,
+        prob_variant_better=prob_variant_better(s_v, n_v, s_c, n_c),
+        significant=p_value < alpha,
+        warning=_warning(p_c, p_v, n_c, n_v, needed),
+        required_n_per_arm=needed,
+    )
+
+
+# --- words ----------------------------------------------------------------------------
+
+
+def _pct(rate: float) -> str:
+    value = rate * 100
+    return f"{value:.1f}%" if value == 0 or abs(value) >= 1 else f"{value:.2g}%"
+
+
+def _points(diff: float) -> str:
+    value = abs(diff) * 100
+    return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
+
+
+def _about(n: int) -> str:
+    """A sample size rounded up to two significant digits, e.g. 4,763 -> 4,800."""
+    if n < 100:
+        return f"{n:,}"
+    step = 10 ** (len(str(n)) - 2)
+    return f"{math.ceil(n / step) * step:,}"
+
+
+def _warning(p_c: float, p_v: float, n_c: int, n_v: int, needed: int | None) -> str:
+    if p_c == p_v:
+        if p_c in (0.0, 1.0):
+            what = "no exposure converted" if p_c == 0 else "every exposure converted"
+            return f"In both arms {what}: the test cannot tell them apart."
+        return f"Both arms converted at {_pct(p_c)}: there is no lift to detect."
+    if needed is None or min(n_c, n_v) >= needed:
+        return ""
+    change = "lift" if p_v > p_c else "drop"
+    has = f"{n_c:,}" if n_c == n_v else f"{n_c:,} (control) and {n_v:,} (variant)"
+    return (
+        f"Sample too small to detect a {change} of {_points(p_v - p_c)} points: "
+        f"needs about {_about(needed)} per arm, has {has}."
+    )
+
+
+def _likelihood(probability: float) -> str:
+    pct = round(probability * 100)
+    if pct >= 100:
+        return "over 99%"
+    if pct <= 0:
+        return "under 1%"
+    return f"{pct}%"
+
+
+def conclusion_text(test: StrategyTest, stats: TestStats | None) -> str:
+    """The result in words a non-statistician understands."""
+    if stats is None:
+        return "No data yet."
+    metric = test.metric.replace("_", " ")
+    variant = f"Variant {test.variant_label}"
+    if stats.abs_lift == 0:
+        return (
+            f"{variant} and control {test.control_label} did equally well on {metric} "
+            f"({_pct(stats.control_rate)}); no difference to act on."
+        )
+    won = stats.abs_lift > 0
+    verb = "lifted" if won else "lowered"
+    chance = stats.prob_variant_better if won else 1 - stats.prob_variant_better
+    headline = (
+        f"{variant} {verb} {metric} by {_points(stats.abs_lift)} points "
+        f"(from {_pct(stats.control_rate)} to {_pct(stats.variant_rate)}); "
+        f"{_likelihood(chance)} likely to be {'better' if won else 'worse'}"
+    )
+    short = stats.warning != "" and stats.required_n_per_arm is not None
+    needs = f"about {_about(stats.required_n_per_arm or 0)} per arm"
+    if stats.significant and not short:
+        tail = "enough data."
+    elif stats.significant:
+        tail = (
+            f"significant, but the sample is small for a lift this size: {needs} would confirm it."
+        )
+    elif short:
+        tail = f"not enough data to be sure yet: needs {needs}."
+    else:
+        tail = "not a clear difference at this sample size."
+    return f"{headline}; {tail}"

@@ -1,0 +1,185 @@
+"""Small, aggregated frames for the dashboard's charts and tables (weekly, per platform).
+
+Charts ship their whole frame to the browser, so everything here is already weekly and
+holds only the columns a chart draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+import pandas as pd
+
+from strategy.experiments import TestStatus
+from strategy.gates import Gate, GateSet, Stage
+from strategy.report import TestResult
+from strategy.resources import WeekDemand
+from strategy.stages import PlatformStatus
+
+KPI_METRICS: Final[tuple[str, ...]] = (
+    "followers",
+    "active_members",
+    "returning_share",
+    "member_activity_share",
+    "engagement_rate",
+    "inbound_messages",
+)
+"""The metrics the dashboard charts by default: audience, participation, demand."""
+
+
+def stage_timeline(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
+    """One row per contiguous stretch of a platform in a stage: platform, stage, start, end."""
+    rows: list[dict[str, object]] = []
+    for platform, status in sorted(statuses.items()):
+        timeline = status.timeline
+        start = 0
+        for i in range(1, len(timeline) + 1):
+            if i == len(timeline) or timeline[i].stage is not timeline[start].stage:
+                rows.append(
+                    {
+                        "platform": platform,
+                        "stage": timeline[start].stage.value,
+                        "rank": timeline[start].stage.rank,
+                        "start": pd.Timestamp(timeline[start].week),
+                        "end": pd.Timestamp(timeline[i - 1].week) + pd.Timedelta(days=7),
+                        "weeks": i - start,
+                    }
+                )
+                start = i
+    return pd.DataFrame(
+        rows, columns=["platform", "stage", "rank", "start", "end", "weeks"]
+    ).astype({"start": "datetime64[ns]", "end": "datetime64[ns]"})
+
+
+def transitions(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
+    """Every transition, measured or override: platform, week, from, to, kind, why."""
+    rows = [
+        {
+            "platform": platform,
+            "week": pd.Timestamp(t.week),
+            "from": t.source.value,
+            "to": t.target.value,
+            "kind": t.kind,
+            "why": t.reason
+            if t.kind == "override"
+            else "; ".join(
+                f"{e.metric} {_fmt(e.value)} {e.op} {e.threshold:g}" for e in t.evidence
+            ),
+        }
+        for platform, status in sorted(statuses.items())
+        for t in status.transitions
+    ]
+    return pd.DataFrame(rows, columns=["platform", "week", "from", "to", "kind", "why"]).astype(
+        {"week": "datetime64[ns]"}
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3g}"
+
+
+def kpi_long(wide: pd.DataFrame, metrics: Sequence[str] = KPI_METRICS) -> pd.DataFrame:
+    """KPI values in long form for trend charts: platform, week, metric, value."""
+    present = [m for m in metrics if m in wide.columns]
+    if wide.empty or not present:
+        return pd.DataFrame(
+            {
+                "platform": pd.Series([], dtype="str"),
+                "week": pd.Series([], dtype="datetime64[ns]"),
+                "metric": pd.Series([], dtype="str"),
+                "value": pd.Series([], dtype="float64"),
+            }
+        )
+    long = wide.melt(
+        id_vars=["platform", "week"], value_vars=present, var_name="metric", value_name="value"
+    )
+    return long.dropna(subset=["value"]).reset_index(drop=True)
+
+
+def gate_thresholds(gates: GateSet) -> pd.DataFrame:
+    """Each gate criterion as a threshold rule to draw on its metric's trend chart."""
+    rows = [
+        {
+            "metric": c.metric,
+            "threshold": c.threshold,
+            "gate": f"{gate.source.value} -> {gate.target.value}",
+            "label": f"{gate.target.value} needs {c.describe()}",
+        }
+        for gate in _gates(gates)
+        for c in gate.criteria
+    ]
+    return pd.DataFrame(rows, columns=["metric", "threshold", "gate", "label"])
+
+
+def _gates(gates: GateSet) -> tuple[Gate, ...]:
+    return (gates.to_retention, gates.to_active)
+
+
+def demand_vs_capacity(demand: Sequence[WeekDemand]) -> pd.DataFrame:
+    """Weekly demand by kind of work, and capacity, in long form: week, series, hours."""
+    rows = [
+        row
+        for d in demand
+        for row in (
+            {"week": pd.Timestamp(d.week), "series": "messages", "hours": d.message_hours},
+            {"week": pd.Timestamp(d.week), "series": "content", "hours": d.content_hours},
+            {"week": pd.Timestamp(d.week), "series": "monitoring", "hours": d.monitoring_hours},
+            {"week": pd.Timestamp(d.week), "series": "capacity", "hours": d.capacity_hours},
+        )
+    ]
+    return pd.DataFrame(rows, columns=["week", "series", "hours"]).astype(
+        {"week": "datetime64[ns]", "hours": "float64"}
+    )
+
+
+def stage_summary(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
+    """One row per platform for the at-a-glance table: stage, since, weeks, stalled."""
+    rows = [
+        {
+            "platform": name,
+            "stage": s.stage.value,
+            "since": s.since.isoformat() if s.since else "",
+            "weeks in stage": s.weeks_in_stage,
+            "stalled": s.stalled,
+            "note": s.stall_reason,
+        }
+        for name, s in sorted(statuses.items(), key=lambda kv: (-kv[1].stage.rank, kv[0]))
+    ]
+    return pd.DataFrame(
+        rows, columns=["platform", "stage", "since", "weeks in stage", "stalled", "note"]
+    )
+
+
+STAGE_ORDER: Final[tuple[str, ...]] = tuple(s.value for s in Stage)
+
+
+def concluded_tests(results: Sequence[TestResult]) -> pd.DataFrame:
+    """Concluded tests with their lift and 95% interval in percentage points."""
+    rows = [
+        {
+            "title": r.test.title,
+            "platform": r.test.platform,
+            "lift": r.stats.abs_lift * 100,
+            "ci_low": r.stats.ci_low * 100,
+            "ci_high": r.stats.ci_high * 100,
+            "p_value": r.stats.p_value,
+            "significant": r.stats.significant,
+            "conclusion": r.conclusion,
+        }
+        for r in results
+        if r.test.status is TestStatus.CONCLUDED and r.stats is not None
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "title",
+            "platform",
+            "lift",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "significant",
+            "conclusion",
+        ],
+    )

@@ -1,0 +1,414 @@
+"""Read a metric parquet file (long, wide or events layout) into the long weekly table.
+
+Ingestion only reads: it returns an ``ImportedFile`` or raises ``ImportRejected`` with a
+message that starts with the file name and names the problem, column and first row. Storing
+the result is the store's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+from strategy import events
+from strategy.errors import ImportRejected
+from strategy.metrics import (
+    DERIVED,
+    WEEKLY_COLUMNS,
+    Agg,
+    aggregation_for,
+    normalise_name,
+    week_start,
+)
+
+LAYOUTS: Final[dict[str, tuple[str, ...]]] = {
+    "long": ("date", "platform", "metric", "value"),
+    "wide": ("date", "platform"),
+    "events": events.EVENT_COLUMNS,
+}
+ACCEPTED: Final[str] = (
+    "long (date, platform, metric, value), wide (date, platform, then one numeric column "
+    "per metric) or events (ts, platform, member_id, kind, by_brand)"
+)
+MAX_VALUE: Final[float] = 1e12
+"""Metric values above this are refused as too large to be real."""
+MAX_TABLE_BYTES: Final[int] = 1 << 30
+"""Long and wide files are loaded whole; beyond this uncompressed size they are refused."""
+
+_PARQUET_MAGIC: Final[bytes] = b"PAR1"
+_PANDAS_INDEX: Final[re.Pattern[str]] = re.compile(r"__index_level_\d+__")
+_EVENT_MARKERS: Final[frozenset[str]] = frozenset({"ts", "member_id", "by_brand"})
+
+
+@dataclass(frozen=True, eq=False)
+class ImportedFile:
+    """A validated metric file, normalised to the long weekly table (no derived ratios)."""
+
+    name: str
+    layout: str
+    rows: int
+    weekly: pd.DataFrame
+    platforms: tuple[str, ...]
+    first_week: dt.date
+    last_week: dt.date
+    metrics: tuple[str, ...]
+
+
+def detect_layout(columns: Sequence[str]) -> str:
+    """Name the layout ("long", "wide" or "events") that the column names describe.
+
+    Names match case-insensitively after trimming (``normalise_name``); extra columns are
+    ignored in the long and events layouts. Raises ``ImportRejected`` naming what was found.
+    """
+    names = [normalise_name(c) for c in columns]
+    seen: dict[str, str] = {}
+    for raw, norm in zip(columns, names, strict=True):
+        if not norm:
+            raise ImportRejected(f"a column has no name; expected the layout {ACCEPTED}")
+        if norm in seen:
+            raise ImportRejected(
+                f"columns {seen[norm]!r} and {raw!r} have the same name once case and "
+                "spaces are ignored; rename one"
+            )
+        seen[norm] = raw
+    found = set(names)
+    if found & _EVENT_MARKERS:
+        layout = "events"
+    elif found & {"metric", "value"}:
+        layout = "long"
+    elif {"date", "platform"} <= found:
+        if len(found) == 2:
+            raise ImportRejected(
+                "looks like the wide layout (date, platform, then one numeric column per "
+                "metric) but has no metric column"
+            )
+        return "wide"
+    elif found & {"date", "platform"}:
+        layout = "wide"
+    else:
+        shown = ", ".join(repr(c) for c in columns) or "none"
+        raise ImportRejected(f"unrecognised layout: found columns {shown}; expected {ACCEPTED}")
+    missing = [c for c in LAYOUTS[layout] if c not in found]
+    if missing:
+        expected = ", ".join(LAYOUTS[layout]) + (
+            ", then one numeric column per metric" if layout == "wide" else ""
+        )
+        raise ImportRejected(
+            f"looks like the {layout} layout ({expected}) but has no "
+            + " and no ".join(repr(c) for c in missing)
+            + " column"
+        )
+    return layout
+
+
+def read_metrics(
+    path: Path, *, name: str | None = None, today: dt.date | None = None
+) -> ImportedFile:
+    """Validate a metric parquet file and normalise it to the long weekly table.
+
+    ``name`` (default ``path.name``) starts every message; a date after ``today`` (default:
+    today in UTC) is refused. Writes nothing.
+    """
+    label = path.name if name is None else name
+    day = dt.datetime.now(dt.UTC).date() if today is None else today
+    meta = _open(path, label)
+    schema = meta.schema.to_arrow_schema()
+    columns = [c for c in schema.names if not _PANDAS_INDEX.fullmatch(c)]
+    try:
+        layout = detect_layout(columns)
+    except ImportRejected as exc:
+        raise ImportRejected(f"{label}: {exc}") from None
+    if meta.num_rows == 0:
+        raise ImportRejected(f"{label}: the file has no rows")
+    if layout == "events":
+        platform_names = events.validate_events(path, name=label, today=day)
+        weekly = events.derive_weekly_events(path, platform_names=platform_names)
+    else:
+        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if size > MAX_TABLE_BYTES:
+            raise ImportRejected(
+                f"{label}: {size / 2**20:.0f} MB of {layout}-layout data is more than the "
+                f"{MAX_TABLE_BYTES / 2**20:.0f} MB accepted; split the file or upload events"
+            )
+        cols = {normalise_name(c): c for c in columns}
+        table = _read_table(path, label, list(cols.values()))
+        reader = _long_rows if layout == "long" else _wide_rows
+        weekly = _weekly(reader(table, cols, label, day))
+    return ImportedFile(
+        name=label,
+        layout=layout,
+        rows=meta.num_rows,
+        weekly=weekly,
+        platforms=tuple(sorted(weekly["platform"].unique())),
+        first_week=weekly["week"].min().date(),
+        last_week=weekly["week"].max().date(),
+        metrics=tuple(sorted(weekly["metric"].unique())),
+    )
+
+
+def _open(path: Path, label: str) -> pq.FileMetaData:
+    """The parquet footer, or the reason the file is not a readable parquet file."""
+    if not path.is_file():
+        raise ImportRejected(f"{label}: file not found")
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportRejected(f"{label}: the file is empty (0 bytes)")
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        fh.seek(max(size - 4, 0))
+        tail = fh.read(4)
+    if head != _PARQUET_MAGIC:
+        raise ImportRejected(f"{label}: not a parquet file")
+    try:
+        return pq.read_metadata(path)
+    except (pa.ArrowException, OSError) as exc:
+        if size < 12 or tail != _PARQUET_MAGIC:
+            raise ImportRejected(
+                f"{label}: the parquet file is truncated (it ends before its footer); "
+                "upload the complete file"
+            ) from exc
+        raise ImportRejected(f"{label}: the parquet file is damaged and cannot be read") from exc
+
+
+def _read_table(path: Path, label: str, columns: list[str]) -> pa.Table:
+    try:
+        return pq.read_table(path, columns=columns)
+    except (pa.ArrowException, OSError) as exc:
+        raise ImportRejected(f"{label}: the parquet file is damaged and cannot be read") from exc
+
+
+def _decoded(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    return col.cast(col.type.value_type) if pa.types.is_dictionary(col.type) else col
+
+
+def _first(mask: pd.Series | np.ndarray) -> int:
+    """1-based data row of the first True in a positional mask."""
+    return int(np.flatnonzero(np.asarray(mask))[0]) + 1
+
+
+def _times(col: pa.ChunkedArray, label: str, column: str, today: dt.date) -> pd.Series:
+    """A date/timestamp/ISO-text column as naive-UTC ``datetime64[us]``, validated."""
+    col = _decoded(col)
+    t = col.type
+    try:
+        if pa.types.is_timestamp(t):
+            ts = col.cast(pa.timestamp("us"), safe=t.unit != "ns").to_pandas()
+        elif pa.types.is_date(t):
+            ts = col.cast(pa.timestamp("us")).to_pandas()
+        elif events.is_text(t):
+            ts = _parse_times(col.to_pandas(), label, column)
+        else:
+            raise ImportRejected(
+                f"{label}: column {column} must hold dates, timestamps or ISO date text; found {t}"
+            )
+    except pa.ArrowInvalid as exc:
+        raise ImportRejected(f"{label}: column {column} holds a date out of range") from exc
+    ts = pd.Series(ts, copy=False).reset_index(drop=True)
+    if ts.isna().any():
+        raise ImportRejected(f"{label}: missing {column} at row {_first(ts.isna())}")
+    tomorrow = pd.Timestamp(today + dt.timedelta(days=1))
+    if (ts >= tomorrow).any():
+        row = _first(ts >= tomorrow)
+        raise ImportRejected(
+            f"{label}: {column} {_show_time(ts.iloc[row - 1])} at row {row} is in the future "
+            f"(today is {today.isoformat()})"
+        )
+    earliest = pd.Timestamp(events.EARLIEST_DATE)
+    if (ts < earliest).any():
+        row = _first(ts < earliest)
+        raise ImportRejected(
+            f"{label}: {column} {_show_time(ts.iloc[row - 1])} at row {row} is before "
+            f"{events.EARLIEST_DATE.isoformat()}, too early to be real"
+        )
+    return ts.astype("datetime64[us]")
+
+
+def _parse_times(text: pd.Series, label: str, column: str) -> pd.Series:
+    """ISO date/time text -> naive UTC; text without an offset is taken as UTC."""
+    blank = text.isna() | (text.str.strip() == "")
+    parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+    bad = parsed.isna() & ~blank
+    if bad.any():
+        row = _first(bad)
+        raise ImportRejected(
+            f"{label}: column {column} at row {row} holds {text.iloc[row - 1][:60]!r}, "
+            "which is not a date"
+        )
+    return parsed.dt.tz_localize(None).astype("datetime64[us]")
+
+
+def _show_time(ts: pd.Timestamp) -> str:
+    return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat(sep=" ")
+
+
+def _platforms(col: pa.ChunkedArray, label: str) -> pd.Series:
+    """The normalised platform column; more than ``MAX_PLATFORMS`` distinct names is refused."""
+    platform = _names(col, label, "platform")
+    count = platform.nunique()
+    if count > events.MAX_PLATFORMS:
+        raise ImportRejected(
+            f"{label}: {count} distinct platforms; at most {events.MAX_PLATFORMS} are accepted "
+            "(is the platform column holding something else?)"
+        )
+    return platform
+
+
+def _names(col: pa.ChunkedArray, label: str, column: str) -> pd.Series:
+    """A text column of names, normalised; a missing or blank name is refused."""
+    col = _decoded(col)
+    if not events.is_text(col.type):
+        raise ImportRejected(
+            f"{label}: column {column} must hold {column} names (text); found {col.type}"
+        )
+    raw = pd.Series(col.to_pandas(), copy=False).reset_index(drop=True)
+    mapping = {r: normalise_name(r) for r in raw.dropna().unique()}
+    names = raw.map(mapping)
+    missing = names.isna() | (names == "")
+    if missing.any():
+        raise ImportRejected(f"{label}: missing {column} at row {_first(missing)}")
+    return names.astype("str")
+
+
+def _numbers(col: pa.ChunkedArray, label: str, column: str, metric: pd.Series | str) -> np.ndarray:
+    """A numeric metric column as float64, refusing text, gaps, NaN, inf, negatives, huge."""
+    col = _decoded(col)
+    t = col.type
+    if events.is_text(t):
+        text = pd.Series(col.to_pandas(), copy=False).reset_index(drop=True)
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64")
+        present = text.notna() & (text.str.strip() != "")
+        bad = present & np.isnan(values)
+        if bad.any():
+            row = _first(bad)
+            raise ImportRejected(
+                f"{label}: text {text.iloc[row - 1][:60]!r} in numeric column {column} at row {row}"
+            )
+        null = ~present.to_numpy()
+    elif pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
+        values = col.cast(pa.float64()).to_numpy()
+        null = col.is_null().to_numpy()
+    else:
+        raise ImportRejected(f"{label}: column {column} must hold numbers; found {t}")
+
+    def where(mask: np.ndarray) -> str:
+        row = _first(mask)
+        which = metric if isinstance(metric, str) else metric.iloc[row - 1]
+        what = f"column {column}" if which == column else f"column {column} (metric {which})"
+        return f"{what} at row {row}"
+
+    if null.any():
+        raise ImportRejected(f"{label}: missing value in {where(null)}")
+    if np.isnan(values).any():
+        raise ImportRejected(f"{label}: NaN (not a number) in {where(np.isnan(values))}")
+    if np.isinf(values).any():
+        raise ImportRejected(f"{label}: infinite value in {where(np.isinf(values))}")
+    if (values < 0).any():
+        value = values[_first(values < 0) - 1]
+        raise ImportRejected(
+            f"{label}: negative value {value:g} in {where(values < 0)}; "
+            "metric values count or time things and cannot be negative"
+        )
+    if (values > MAX_VALUE).any():
+        value = values[_first(values > MAX_VALUE) - 1]
+        raise ImportRejected(
+            f"{label}: value {value:g} in {where(values > MAX_VALUE)} is too large to be "
+            f"real (over {MAX_VALUE:g})"
+        )
+    return values
+
+
+def _refuse_derived(label: str, metric: str) -> None:
+    if metric in DERIVED:
+        numerator, terms = DERIVED[metric]
+        raise ImportRejected(
+            f"{label}: {metric} is computed from {numerator} and {' + '.join(terms)}; "
+            "upload those instead of the ratio"
+        )
+
+
+def _long_rows(table: pa.Table, cols: dict[str, str], label: str, today: dt.date) -> pd.DataFrame:
+    """Rows (ts, platform, metric, value) of a long-layout table, validated and de-duplicated."""
+    ts = _times(table.column(cols["date"]), label, "date", today)
+    platform = _platforms(table.column(cols["platform"]), label)
+    metric = _names(table.column(cols["metric"]), label, "metric")
+    for name in metric.unique():
+        _refuse_derived(label, name)
+    value = _numbers(table.column(cols["value"]), label, "value", metric)
+    frame = pd.DataFrame({"ts": ts, "platform": platform, "metric": metric, "value": value})
+    _refuse_conflicts(frame, ["ts", "platform", "metric"], ["value"], label)
+    return frame.drop_duplicates()
+
+
+def _wide_rows(table: pa.Table, cols: dict[str, str], label: str, today: dt.date) -> pd.DataFrame:
+    """Rows (ts, platform, metric, value) of a wide-layout table, validated and de-duplicated."""
+    ts = _times(table.column(cols["date"]), label, "date", today)
+    platform = _platforms(table.column(cols["platform"]), label)
+    metrics = [c for c in cols if c not in LAYOUTS["wide"]]
+    frame = pd.DataFrame({"ts": ts, "platform": platform})
+    for metric in metrics:
+        _refuse_derived(label, metric)
+        frame[metric] = _numbers(table.column(cols[metric]), label, cols[metric], metric)
+    _refuse_conflicts(frame, ["ts", "platform"], metrics, label)
+    frame = frame.drop_duplicates()
+    return frame.melt(id_vars=["ts", "platform"], var_name="metric", value_name="value")
+
+
+def _refuse_conflicts(frame: pd.DataFrame, keys: list[str], values: list[str], label: str) -> None:
+    """Refuse rows that repeat a key with different values (exact repeats are harmless)."""
+    unique = frame.drop_duplicates()
+    clash = unique.duplicated(keys, keep="first").to_numpy()
+    if not clash.any():
+        return
+    later_at = int(unique.index[clash][0])
+    later = frame.loc[later_at]
+    same = (unique[keys] == later[keys]).all(axis=1).to_numpy()
+    earlier_at = int(unique.index[same][0])
+    earlier = frame.loc[earlier_at]
+    metric = next(m for m in values if earlier[m] != later[m])
+    name = later["metric"] if "metric" in keys else metric
+    when = _show_time(frame["ts"].iloc[later_at])
+    raise ImportRejected(
+        f"{label}: conflicting rows for {when}, platform {later['platform']}, "
+        f"metric {name}: row {later_at + 1} has {later[metric]:g} but row "
+        f"{earlier_at + 1} has {earlier[metric]:g}"
+    )
+
+
+def _weekly(rows: pd.DataFrame) -> pd.DataFrame:
+    """Aggregate validated (ts, platform, metric, value) rows to the long weekly table."""
+    rows = rows.assign(week=week_start(rows["ts"]))
+    aggs = rows["metric"].map({m: aggregation_for(m) for m in rows["metric"].unique()})
+    keys = ["week", "platform", "metric"]
+    parts = []
+    for agg, part in rows.groupby(aggs, sort=False):
+        grouped = part.sort_values("ts", kind="stable").groupby(keys, sort=False)["value"]
+        if agg == Agg.LAST:
+            weekly = grouped.last()
+        elif agg == Agg.MAX:
+            weekly = grouped.max()
+        elif agg == Agg.MEDIAN:
+            weekly = grouped.median()
+        else:
+            weekly = grouped.sum()
+        parts.append(weekly.reset_index())
+    out = pd.concat(parts, ignore_index=True)
+    out = pd.DataFrame(
+        {
+            "week": out["week"].astype("datetime64[ns]"),
+            "platform": out["platform"].astype("str"),
+            "metric": out["metric"].astype("str"),
+            "value": out["value"].astype("float64"),
+        }
+    )
+    return out.sort_values(["platform", "week", "metric"], kind="stable").reset_index(drop=True)[
+        list(WEEKLY_COLUMNS)
+    ]

@@ -1,0 +1,252 @@
+"""The rollout analysis of a workspace snapshot, and its JSON and text reports.
+
+``analyse`` is the one place where stages, tests, team and the resource signal are put
+together; the CLI's report and every page read from its result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from strategy.experiments import StrategyTest, TestStats, TestStatus, conclusion_text, conversion_stats
+from strategy.gates import Stage
+from strategy.metrics import to_wide
+from strategy.resources import ResourceSignal, TestOutcome, WeekDemand, resource_signal, weekly_demand
+from strategy.stages import PlatformStatus, evaluate_all, overall_stage
+from strategy.store import Snapshot
+from strategy.team import (
+    Seat,
+    TeamBenchmark,
+    coverage_gaps,
+    recommended_core_team,
+    team_capacity,
+    team_size_benchmark,
+    team_warnings,
+)
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A logged test with its statistics and its conclusion in plain words."""
+
+    test: StrategyTest
+    stats: TestStats | None
+    conclusion: str
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """The team against the recommended core team and the size benchmark."""
+
+    capacity_hours: float
+    seats: tuple[Seat, ...]
+    empty_seats: tuple[Seat, ...]
+    benchmark: TeamBenchmark
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """Everything the dashboard and the report show, computed from one snapshot."""
+
+    data_version: int
+    latest_week: dt.date | None
+    wide: pd.DataFrame = field(repr=False)
+    statuses: dict[str, PlatformStatus]
+    overall_stage: Stage
+    tests: tuple[TestResult, ...]
+    team: TeamView
+    demand: tuple[WeekDemand, ...]
+    signal: ResourceSignal
+
+
+def analyse(snapshot: Snapshot) -> Analysis:
+    """Evaluate stages, tests, team and the resource signal for a snapshot."""
+    wide = to_wide(snapshot.weekly)
+    statuses = evaluate_all(wide, snapshot.gates, snapshot.checklist, snapshot.overrides)
+    results = tuple(
+        TestResult(t, stats := conversion_stats(t), conclusion_text(t, stats))
+        for t in snapshot.tests
+    )
+    seats = recommended_core_team(snapshot.company.channels, snapshot.company.integrated)
+    capacity = team_capacity(snapshot.members)
+    team = TeamView(
+        capacity_hours=capacity,
+        seats=seats,
+        empty_seats=coverage_gaps(snapshot.members, seats),
+        benchmark=team_size_benchmark(snapshot.company.employees, snapshot.members),
+        warnings=team_warnings(snapshot.members, seats),
+    )
+    outcomes = [
+        TestOutcome(
+            title=r.test.title,
+            concluded=r.test.status is TestStatus.CONCLUDED,
+            significant=bool(r.stats and r.stats.significant),
+            abs_lift=r.stats.abs_lift if r.stats else None,
+        )
+        for r in results
+    ]
+    roles = {a.role.value for m in snapshot.members for a in m.assignments}
+    latest = None if wide.empty else pd.Timestamp(wide["week"].max()).date()
+    return Analysis(
+        data_version=snapshot.data_version,
+        latest_week=latest,
+        wide=wide,
+        statuses=statuses,
+        overall_stage=overall_stage(statuses),
+        tests=results,
+        team=team,
+        demand=weekly_demand(wide, statuses, capacity, snapshot.demand),
+        signal=resource_signal(wide, statuses, outcomes, capacity, roles, snapshot.demand),
+    )
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready form: dates as YYYY-MM-DD, enums as values, NaN as null, floats rounded."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Stage | TestStatus) or hasattr(value, "value") and isinstance(
+        getattr(value, "value", None), str
+    ):
+        return value.value
+    if isinstance(value, float):
+        return None if not math.isfinite(value) else round(value, 6)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def _platform_json(status: PlatformStatus) -> dict[str, Any]:
+    return {
+        "stage": status.stage.value,
+        "since": _plain(status.since),
+        "weeks_in_stage": status.weeks_in_stage,
+        "stalled": status.stalled,
+        "stall_reason": status.stall_reason,
+        "checklist_complete": status.checklist_complete,
+        "transitions": [
+            {
+                "week": t.week.isoformat(),
+                "from": t.source.value,
+                "to": t.target.value,
+                "kind": t.kind,
+                "reason": t.reason,
+                "evidence": [_plain(e) for e in t.evidence],
+            }
+            for t in status.transitions
+        ],
+    }
+
+
+def _test_json(result: TestResult) -> dict[str, Any]:
+    test, stats = result.test, result.stats
+    numbers = (
+        "control_rate",
+        "variant_rate",
+        "abs_lift",
+        "rel_lift",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "prob_variant_better",
+    )
+    out: dict[str, Any] = {
+        "id": test.id,
+        "title": test.title,
+        "hypothesis": test.hypothesis,
+        "platform": test.platform,
+        "metric": test.metric,
+        "status": test.status.value,
+        "start": test.start.isoformat(),
+        "end": test.end.isoformat(),
+        "control": {"label": test.control_label, "n": test.control_n, "successes": test.control_successes},
+        "variant": {"label": test.variant_label, "n": test.variant_n, "successes": test.variant_successes},
+        "decision": test.decision,
+    }
+    for name in numbers:
+        out[name] = _plain(getattr(stats, name)) if stats else None
+    out["significant"] = bool(stats.significant) if stats else False
+    out["warning"] = stats.warning if stats else "no data yet"
+    out["required_n_per_arm"] = stats.required_n_per_arm if stats else None
+    out["conclusion"] = result.conclusion
+    return out
+
+
+def report_dict(analysis: Analysis) -> dict[str, Any]:
+    """The report as plain JSON-ready data; the same workspace gives the same dict."""
+    signal = analysis.signal
+    return {
+        "latest_week": _plain(analysis.latest_week),
+        "overall_stage": analysis.overall_stage.value,
+        "platforms": {name: _platform_json(s) for name, s in sorted(analysis.statuses.items())},
+        "resource_signal": {
+            "status": signal.status.value,
+            "summary": signal.summary,
+            "conditions": [_plain(c) for c in signal.conditions],
+            "gap_hours_per_week": _plain(signal.gap_hours_per_week),
+            "gap_people": _plain(signal.gap_people),
+            "recommended_roles": list(signal.recommended_roles),
+        },
+        "tests": [_test_json(r) for r in analysis.tests],
+        "team": {
+            "capacity_hours_per_week": _plain(analysis.team.capacity_hours),
+            "recommended_seats": [_plain(s) for s in analysis.team.seats],
+            "empty_seats": [_plain(s) for s in analysis.team.empty_seats],
+            "benchmark": _plain(analysis.team.benchmark),
+            "warnings": list(analysis.team.warnings),
+        },
+    }
+
+
+def report_json(analysis: Analysis) -> str:
+    """The report as JSON text, keys sorted, so equal workspaces give equal bytes."""
+    return json.dumps(report_dict(analysis), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def report_text(analysis: Analysis) -> str:
+    """A short plain-text report for a terminal or an e-mail."""
+    lines = [f"Overall stage: {analysis.overall_stage.value}"]
+    if analysis.latest_week:
+        lines.append(f"Latest week: {analysis.latest_week.isoformat()}")
+    lines.append("")
+    lines.append("Platforms:")
+    for name, s in sorted(analysis.statuses.items()):
+        since = f" since {s.since.isoformat()}" if s.since else ""
+        stall = f"  STALLED: {s.stall_reason}" if s.stalled else ""
+        lines.append(f"  {name}: {s.stage.value}{since} ({s.weeks_in_stage} weeks){stall}")
+    signal = analysis.signal
+    lines += ["", f"Resource signal: {signal.status.value} - {signal.summary}"]
+    for c in signal.conditions:
+        lines.append(f"  [{'x' if c.met else ' '}] {c.label}: {c.value} - {c.reason}")
+    if signal.gap_hours_per_week > 0:
+        lines.append(
+            f"  Gap: {signal.gap_hours_per_week:.1f} h/week = {signal.gap_people:.1f} people; "
+            f"roles: {', '.join(signal.recommended_roles)}"
+        )
+    lines += ["", "Tests:"]
+    for r in analysis.tests:
+        lines.append(f"  {r.test.title} [{r.test.status.value}]: {r.conclusion}")
+    lines += ["", f"Team capacity: {analysis.team.capacity_hours:.1f} h/week"]
+    lines += [f"  ! {w}" for w in analysis.team.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def weekly_csv(analysis: Analysis) -> str:
+    """The wide weekly table as CSV, weeks as YYYY-MM-DD."""
+    frame = analysis.wide.copy()
+    frame["week"] = frame["week"].dt.strftime("%Y-%m-%d")
+    return str(frame.to_csv(index=False, float_format="%.6g"))

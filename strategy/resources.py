@@ -1,0 +1,581 @@
+"""The resource signal: does the community's demand justify adding people, and how many?
+
+Extra resources are justified only when three things hold together: a community has been
+active for a while, its demand for the team's attention exceeds the part-time capacity, and
+a tested strategy backs the plan. Each condition always says its value and why.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ClassVar, Final
+
+import numpy as np
+import pandas as pd
+
+from strategy.errors import ValidationError
+from strategy.gates import Stage
+from strategy.metrics import normalise_name
+from strategy.stages import PlatformStatus
+
+
+class SignalStatus(StrEnum):
+    """The verdict of the resource signal."""
+
+    JUSTIFIED = "justified"
+    NOT_YET = "not_yet"
+    NOT_JUSTIFIED = "not_justified"
+
+
+# --- settings -------------------------------------------------------------------------
+
+
+_POSITIVE_FIELDS: Final[dict[str, str]] = {
+    "minutes_per_message": "minutes",
+    "hours_per_post": "hours",
+    "monitoring_hours_per_platform": "hours",
+    "response_target_minutes": "minutes",
+    "fte_hours": "hours",
+}
+_SHARE_FIELDS: Final[tuple[str, ...]] = ("utilisation_threshold",)
+_WEEK_FIELDS: Final[tuple[str, ...]] = ("active_weeks_required", "window_weeks")
+
+
+def _number(raw: Any, field: str) -> float:
+    if isinstance(raw, bool):
+        raise ValidationError(f"resource settings: {field}: expected a number, got {raw!r}")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"resource settings: {field}: expected a number, got {raw!r}"
+        ) from None
+    if not math.isfinite(value):
+        raise ValidationError(f"resource settings: {field}: expected a finite number, got {raw!r}")
+    return value
+
+
+def _positive(raw: Any, field: str, unit: str) -> float:
+    value = _number(raw, field)
+    if value <= 0:
+        raise ValidationError(
+            f"resource settings: {field}: expected a positive number of {unit}, got {raw!r}"
+        )
+    return value
+
+
+def _share(raw: Any, field: str) -> float:
+    value = _number(raw, field)
+    if not 0 < value <= 1:
+        raise ValidationError(
+            f"resource settings: {field}: expected a share above 0 and at most 1 "
+            f"(0.85 = 85%), got {raw!r}"
+        )
+    return value
+
+
+def _weeks(raw: Any, field: str) -> int:
+    value = _number(raw, field)
+    if value < 1 or value != int(value):
+        raise ValidationError(
+            f"resource settings: {field}: expected a whole number of weeks, at least 1, got {raw!r}"
+        )
+    return int(value)
+
+
+def _coerce(field: str, raw: Any) -> float | int:
+    if field in _POSITIVE_FIELDS:
+        return _positive(raw, field, _POSITIVE_FIELDS[field])
+    if field in _SHARE_FIELDS:
+        return _share(raw, field)
+    return _weeks(raw, field)
+
+
+@dataclass(frozen=True)
+class DemandSettings:
+    """How demand is estimated and when it counts as exceeding the team's capacity."""
+
+    minutes_per_message: float = 5.0
+    hours_per_post: float = 1.0
+    monitoring_hours_per_platform: float = 2.0
+    response_target_minutes: float = 60.0
+    utilisation_threshold: float = 0.85
+    fte_hours: float = 40.0
+    active_weeks_required: int = 4
+    window_weeks: int = 4
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            _coerce(f.name, getattr(self, f.name))
+
+
+DEFAULT_SETTINGS: Final[DemandSettings] = DemandSettings()
+SETTING_NAMES: Final[tuple[str, ...]] = tuple(f.name for f in dataclasses.fields(DemandSettings))
+
+
+def settings_from_dict(d: Mapping[str, Any]) -> DemandSettings:
+    """Validate settings from user input or storage; missing keys keep their defaults."""
+    if not isinstance(d, Mapping):
+        raise ValidationError(
+            f"resource settings: expected a mapping of setting names to values, got {d!r}"
+        )
+    unknown = sorted(str(k) for k in d if k not in SETTING_NAMES)
+    if unknown:
+        raise ValidationError(
+            f"resource settings: unknown setting {', '.join(map(repr, unknown))}; "
+            f"expected some of: {', '.join(SETTING_NAMES)}"
+        )
+    values: dict[str, Any] = {name: _coerce(name, raw) for name, raw in d.items()}
+    return DemandSettings(**values)
+
+
+def settings_to_dict(s: DemandSettings) -> dict[str, Any]:
+    """The JSON form of the settings (every field, defaults included)."""
+    return dataclasses.asdict(s)
+
+
+# --- inputs and outputs ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """What the signal needs to know of one logged strategy test."""
+
+    __test__: ClassVar[bool] = False  # not a pytest test class, despite its name
+
+    title: str
+    concluded: bool
+    significant: bool
+    abs_lift: float | None
+
+    @property
+    def is_win(self) -> bool:
+        """A concluded, significant test whose variant did better than control."""
+        return (
+            self.concluded
+            and self.significant
+            and self.abs_lift is not None
+            and math.isfinite(self.abs_lift)
+            and self.abs_lift > 0
+        )
+
+
+@dataclass(frozen=True)
+class WeekDemand:
+    """The team's estimated workload in one week, summed over platforms, against capacity."""
+
+    week: dt.date
+    message_hours: float
+    content_hours: float
+    monitoring_hours: float
+    total_hours: float
+    capacity_hours: float
+    response_minutes: float | None
+
+
+ACTIVE_COMMUNITY: Final[str] = "active_community"
+DEMAND_EXCEEDS_CAPACITY: Final[str] = "demand_exceeds_capacity"
+TESTED_STRATEGY: Final[str] = "tested_strategy"
+
+CONDITION_LABELS: Final[dict[str, str]] = {
+    ACTIVE_COMMUNITY: "Active community, sustained",
+    DEMAND_EXCEEDS_CAPACITY: "Demand exceeds part-time capacity",
+    TESTED_STRATEGY: "Strategy backed by a tested win",
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One of the three conditions, with its measured value and why it is (not) met."""
+
+    key: str
+    label: str
+    met: bool
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResourceSignal:
+    """The verdict, its three conditions, and when justified the gap and who would close it."""
+
+    status: SignalStatus
+    conditions: tuple[Condition, ...]
+    gap_hours_per_week: float
+    gap_people: float
+    recommended_roles: tuple[str, ...]
+    summary: str
+
+
+ROLE_LABELS: Final[dict[str, str]] = {
+    "social_media_manager": "social media manager",
+    "community_manager": "community manager",
+    "content_creator": "content creator",
+    "data_analyst": "social data analyst",
+}
+
+
+# --- weekly demand ----------------------------------------------------------------------
+
+
+def _check_capacity(capacity_hours: float) -> float:
+    try:
+        value = float(capacity_hours)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise ValidationError(
+            f"capacity: expected the team's weekly social hours (0 or more), got {capacity_hours!r}"
+        )
+    return value
+
+
+def _as_date(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _column(wide: pd.DataFrame, name: str) -> pd.Series:
+    if name in wide.columns:
+        return pd.to_numeric(wide[name], errors="coerce").astype("float64")
+    return pd.Series(np.nan, index=wide.index, dtype="float64")
+
+
+class _StageLookup:
+    """Each platform's stage in any week, from its timeline (the last known stage holds)."""
+
+    def __init__(self, statuses: Mapping[str, PlatformStatus]) -> None:
+        self._timelines: list[tuple[list[dt.date], list[Stage]]] = []
+        for status in statuses.values():
+            states = sorted(status.timeline, key=lambda s: _as_date(s.week))
+            weeks = [_as_date(s.week) for s in states]
+            self._timelines.append((weeks, [s.stage for s in states]))
+
+    def monitored(self, week: dt.date) -> int:
+        """How many platforms are in retention or active in that week."""
+        count = 0
+        for weeks, stages in self._timelines:
+            i = bisect.bisect_right(weeks, week) - 1
+            if i >= 0 and stages[i] in (Stage.RETENTION, Stage.ACTIVE):
+                count += 1
+        return count
+
+
+def weekly_demand(
+    wide: pd.DataFrame,
+    statuses: Mapping[str, PlatformStatus],
+    capacity_hours: float,
+    settings: DemandSettings,
+) -> tuple[WeekDemand, ...]:
+    """Estimated workload of every week from the first to the latest week of the table.
+
+    Messages, posts and response times come from the weekly table (unmeasured counts as
+    none); monitoring comes from each platform's stage that week. A week missing from the
+    table still carries the monitoring of the platforms being watched.
+    """
+    capacity = _check_capacity(capacity_hours)
+    if wide.empty:
+        return ()
+    frame = pd.DataFrame(
+        {
+            "week": pd.to_datetime(wide["week"]).astype("datetime64[ns]"),
+            "messages": _column(wide, "inbound_messages").fillna(0.0),
+            "posts": _column(wide, "brand_posts").fillna(0.0),
+            "response": _column(wide, "response_minutes_median"),
+        }
+    )
+    per_week = frame.groupby("week").agg(
+        messages=("messages", "sum"), posts=("posts", "sum"), response=("response", "max")
+    )
+    seen = pd.DatetimeIndex(per_week.index)
+    calendar = pd.date_range(seen.min(), seen.max(), freq="7D")
+    per_week = per_week.reindex(calendar.union(seen))
+    per_week[["messages", "posts"]] = per_week[["messages", "posts"]].fillna(0.0)
+
+    stages = _StageLookup(statuses)
+    out: list[WeekDemand] = []
+    for week, messages, posts, response in per_week.itertuples(index=True, name=None):
+        day = pd.Timestamp(week).date()
+        message_hours = float(messages) * settings.minutes_per_message / 60.0
+        content_hours = float(posts) * settings.hours_per_post
+        monitoring_hours = stages.monitored(day) * settings.monitoring_hours_per_platform
+        out.append(
+            WeekDemand(
+                week=day,
+                message_hours=message_hours,
+                content_hours=content_hours,
+                monitoring_hours=monitoring_hours,
+                total_hours=message_hours + content_hours + monitoring_hours,
+                capacity_hours=capacity,
+                response_minutes=None if pd.isna(response) else float(response),
+            )
+        )
+    return tuple(out)
+
+
+# --- the three conditions ------------------------------------------------------------------
+
+
+def _weeks_text(n: int) -> str:
+    return f"{n} week" if n == 1 else f"{n} weeks"
+
+
+def _active_condition(
+    statuses: Mapping[str, PlatformStatus], has_data: bool, settings: DemandSettings
+) -> Condition:
+    required = settings.active_weeks_required
+    active = sorted(
+        ((name, s.weeks_in_stage) for name, s in statuses.items() if s.stage is Stage.ACTIVE),
+        key=lambda item: (-item[1], item[0]),
+    )
+
+    def condition(met: bool, value: str, reason: str) -> Condition:
+        return Condition(ACTIVE_COMMUNITY, CONDITION_LABELS[ACTIVE_COMMUNITY], met, value, reason)
+
+    if not has_data:
+        return condition(False, "no data", "no metrics have been imported yet")
+    if not active:
+        return condition(
+            False, "no platform active", "no platform is active yet at the latest week"
+        )
+    value = ", ".join(f"{name} active for {_weeks_text(weeks)}" for name, weeks in active)
+    name, weeks = active[0]
+    if weeks >= required:
+        return condition(
+            True,
+            value,
+            f"{name} has been active for {_weeks_text(weeks)}, at least the {required} required",
+        )
+    return condition(False, value, f"{name} active only {_weeks_text(weeks)}, needs {required}")
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The demand facts of the last weeks that the demand condition and the gap rely on."""
+
+    weeks: int
+    capacity: float
+    mean_total: float
+    mean_messages: float
+    mean_content: float
+    mean_monitoring: float
+    slow_weeks: int
+    measured_weeks: int
+    mean_response: float | None
+    by_demand: bool
+    by_response: bool
+
+
+def _window_facts(window: Sequence[WeekDemand], capacity: float, s: DemandSettings) -> _Window:
+    n = len(window)
+
+    def mean(values: Sequence[float]) -> float:
+        return sum(values) / len(values) if values else 0.0
+
+    mean_total = mean([w.total_hours for w in window])
+    responses = [w.response_minutes for w in window if w.response_minutes is not None]
+    slow = sum(1 for r in responses if r > s.response_target_minutes)
+    # With no capacity at all, any demand exceeds it (and no demand does not).
+    limit = s.utilisation_threshold * capacity
+    by_demand = mean_total >= limit if capacity > 0 else mean_total > 0
+    return _Window(
+        weeks=n,
+        capacity=capacity,
+        mean_total=mean_total,
+        mean_messages=mean([w.message_hours for w in window]),
+        mean_content=mean([w.content_hours for w in window]),
+        mean_monitoring=mean([w.monitoring_hours for w in window]),
+        slow_weeks=slow,
+        measured_weeks=len(responses),
+        mean_response=mean(responses) if responses else None,
+        by_demand=by_demand,
+        by_response=n > 0 and slow == n,
+    )
+
+
+def _demand_condition(w: _Window, s: DemandSettings) -> Condition:
+    target = f"{s.response_target_minutes:g}-minute"
+    period = f"the last {_weeks_text(w.weeks)}"
+    if w.weeks == 0:
+        value, reason = "no weeks of data", "no metrics have been imported yet"
+        return Condition(
+            DEMAND_EXCEEDS_CAPACITY, CONDITION_LABELS[DEMAND_EXCEEDS_CAPACITY], False, value, reason
+        )
+    value = f"demand {w.mean_total:.1f} h/week vs capacity {w.capacity:.1f} h"
+    if w.capacity > 0:
+        share = w.mean_total / w.capacity
+        value += f" ({share:.0%})"
+        demand_text = (
+            f"demand over {period} averages {share:.0%} of capacity, "
+            f"{'at least' if w.by_demand else 'under'} the {s.utilisation_threshold:.0%} threshold"
+        )
+    elif w.by_demand:
+        demand_text = (
+            f"the team has no social hours while demand averages {w.mean_total:.1f} h/week"
+        )
+    else:
+        demand_text = "the team has no social hours, but there is no demand either"
+    if w.measured_weeks:
+        value += (
+            f"; slowest response over {s.response_target_minutes:g} min "
+            f"in {w.slow_weeks} of {w.weeks} weeks"
+        )
+    if w.by_response:
+        response_text = f"responses were slower than the {target} target in each of {period}"
+    elif w.measured_weeks == 0:
+        response_text = "response times were not measured"
+    else:
+        response_text = (
+            f"responses were slower than the {target} target in only {w.slow_weeks} of {period}"
+        )
+    if w.by_demand and w.by_response:
+        reason = f"{demand_text}, and {response_text}"
+    elif w.by_demand:
+        reason = demand_text
+    elif w.by_response:
+        reason = f"{response_text} (although {demand_text})"
+    else:
+        reason = f"{demand_text}, and {response_text}"
+    return Condition(
+        DEMAND_EXCEEDS_CAPACITY,
+        CONDITION_LABELS[DEMAND_EXCEEDS_CAPACITY],
+        w.by_demand or w.by_response,
+        value,
+        reason,
+    )
+
+
+def _tested_condition(tests: Sequence[TestOutcome]) -> Condition:
+    wins = [t.title for t in tests if t.is_win]
+    concluded = sum(1 for t in tests if t.concluded)
+    label = CONDITION_LABELS[TESTED_STRATEGY]
+    if wins:
+        noun = "test" if len(wins) == 1 else "tests"
+        return Condition(
+            TESTED_STRATEGY,
+            label,
+            True,
+            ", ".join(wins),
+            f"{len(wins)} concluded {noun} with a significant positive lift: {', '.join(wins)}",
+        )
+    if not tests:
+        value, reason = "no tests", "no strategy test has been logged yet"
+    elif concluded == 0:
+        value = "none concluded"
+        reason = f"{len(tests)} {'test' if len(tests) == 1 else 'tests'} logged, none concluded yet"
+    else:
+        value = f"0 of {concluded} concluded won"
+        reason = (
+            f"{concluded} {'test' if concluded == 1 else 'tests'} concluded, none a significant win"
+        )
+    return Condition(TESTED_STRATEGY, label, False, value, reason)
+
+
+# --- the gap ---------------------------------------------------------------------------------
+
+
+def _gap(w: _Window, s: DemandSettings) -> tuple[float, bool]:
+    """Hours per week to add, and whether they come from the response-time route."""
+    gap = max(w.mean_total / s.utilisation_threshold - w.capacity, 0.0) if w.by_demand else 0.0
+    if round(gap, 1) > 0 or not w.by_response or w.mean_response is None:
+        return gap, False
+    over = w.mean_messages * (w.mean_response / s.response_target_minutes - 1.0)
+    return max(over, 1.0), True
+
+
+def _roles(
+    w: _Window, gap: float, from_response: bool, team_roles: Collection[str]
+) -> tuple[str, ...]:
+    if from_response:
+        specialists = ["community_manager"]
+    else:
+        workloads = [
+            (w.mean_messages, "community_manager"),
+            (w.mean_content, "content_creator"),
+            (w.mean_monitoring, "data_analyst"),
+        ]
+        specialists = []
+        covered = 0.0
+        for hours, role in sorted((x for x in workloads if x[0] > 0), key=lambda x: -x[0]):
+            specialists.append(role)
+            covered += hours
+            if covered >= gap:
+                break
+    held = {normalise_name(r) for r in team_roles}
+    if "social_media_manager" not in held:
+        specialists.insert(0, "social_media_manager")
+    return tuple(specialists)
+
+
+# --- the signal ------------------------------------------------------------------------------
+
+
+def _summary(
+    status: SignalStatus,
+    conditions: Sequence[Condition],
+    gap: float,
+    people: float,
+    roles: Sequence[str],
+) -> str:
+    if status is SignalStatus.JUSTIFIED:
+        fte = (
+            f"{people:.1f} full-time equivalent" if people > 0 else "under 0.1 full-time equivalent"
+        )
+        hires = ", then ".join(f"a {ROLE_LABELS.get(r, r.replace('_', ' '))}" for r in roles)
+        return (
+            f"Extra resources are justified: add about {gap:.1f} hours a week ({fte}), "
+            f"starting with {hires}."
+        )
+    if status is SignalStatus.NOT_JUSTIFIED:
+        if not conditions[0].met and conditions[0].value == "no data":
+            return "Extra resources are not justified: no metrics have been imported yet."
+        return "Extra resources are not justified: no platform has an active community yet."
+    missing = "; ".join(c.reason for c in conditions if not c.met)
+    return f"Extra resources are not yet justified: {missing}."
+
+
+def resource_signal(
+    wide: pd.DataFrame,
+    statuses: Mapping[str, PlatformStatus],
+    tests: Sequence[TestOutcome],
+    capacity_hours: float,
+    team_roles: Collection[str],
+    settings: DemandSettings = DEFAULT_SETTINGS,
+) -> ResourceSignal:
+    """Whether extra resources are justified at the latest week, with every condition's reason."""
+    demand = weekly_demand(wide, statuses, capacity_hours, settings)
+    capacity = _check_capacity(capacity_hours)
+    window = _window_facts(demand[-settings.window_weeks :], capacity, settings)
+    conditions = (
+        _active_condition(statuses, bool(demand), settings),
+        _demand_condition(window, settings),
+        _tested_condition(tests),
+    )
+    any_active = bool(demand) and any(s.stage is Stage.ACTIVE for s in statuses.values())
+    if not any_active:
+        status = SignalStatus.NOT_JUSTIFIED
+    elif all(c.met for c in conditions):
+        status = SignalStatus.JUSTIFIED
+    else:
+        status = SignalStatus.NOT_YET
+
+    gap = people = 0.0
+    roles: tuple[str, ...] = ()
+    if status is SignalStatus.JUSTIFIED:
+        raw_gap, from_response = _gap(window, settings)
+        gap = round(raw_gap, 1)
+        people = round(raw_gap / settings.fte_hours, 1)
+        roles = _roles(window, raw_gap, from_response, team_roles)
+    return ResourceSignal(
+        status=status,
+        conditions=conditions,
+        gap_hours_per_week=gap,
+        gap_people=people,
+        recommended_roles=roles,
+        summary=_summary(status, conditions, gap, people, roles),
+    )

@@ -1,0 +1,789 @@
+"""The workspace store: one folder with a SQLite database and content-addressed parquet files.
+
+Every write is one ``BEGIN IMMEDIATE`` transaction that also bumps the data version and
+appends to the audit log, so a crash leaves the previous state or the new one, never a mix.
+Imported files are copied to ``files/<sha256>.parquet`` through a temporary name and a
+rename; a file no upload row points to is an orphan and is never read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from strategy.access import Actor, require_edit
+from strategy.errors import ImportRejected, NotFound, ValidationError
+from strategy.experiments import StrategyTest, TestStatus, make_test
+from strategy.gates import (
+    CHECKLIST_ITEMS,
+    DEFAULT_GATES,
+    ChecklistItem,
+    GateSet,
+    Stage,
+    gates_from_dict,
+    gates_to_dict,
+)
+from strategy.ingest import ImportedFile, read_metrics
+from strategy.metrics import empty_weekly, normalise_name
+from strategy.resources import DemandSettings, settings_from_dict, settings_to_dict
+from strategy.stages import Override
+from strategy.team import Assignment, Member, make_member, parse_role
+
+DB_NAME: Final = "workspace.sqlite"
+FILES_DIR: Final = "files"
+SCHEMA_VERSION: Final = 1
+BUSY_TIMEOUT_MS: Final = 60_000
+ORPHAN_MIN_AGE_S: Final = 3600.0
+
+MIGRATIONS: Final[dict[int, str]] = {
+    1: """
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE members(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        available_hours REAL NOT NULL
+    );
+    CREATE TABLE assignments(
+        member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        channel TEXT NOT NULL DEFAULT '',
+        hours REAL NOT NULL,
+        PRIMARY KEY(member_id, role, channel)
+    );
+    CREATE TABLE checklist(
+        platform TEXT NOT NULL, item TEXT NOT NULL, done_on TEXT,
+        PRIMARY KEY(platform, item)
+    );
+    CREATE TABLE overrides(
+        id INTEGER PRIMARY KEY, platform TEXT NOT NULL, week TEXT NOT NULL,
+        stage TEXT NOT NULL, reason TEXT NOT NULL, by TEXT NOT NULL
+    );
+    CREATE TABLE tests(
+        id INTEGER PRIMARY KEY, title TEXT NOT NULL, hypothesis TEXT NOT NULL,
+        platform TEXT NOT NULL, metric TEXT NOT NULL,
+        control_label TEXT NOT NULL, variant_label TEXT NOT NULL,
+        control_n INTEGER NOT NULL, control_successes INTEGER NOT NULL,
+        variant_n INTEGER NOT NULL, variant_successes INTEGER NOT NULL,
+        start TEXT NOT NULL, end TEXT NOT NULL, status TEXT NOT NULL, decision TEXT NOT NULL
+    );
+    CREATE TABLE uploads(
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, layout TEXT NOT NULL,
+        rows INTEGER NOT NULL, platforms TEXT NOT NULL, first_week TEXT NOT NULL,
+        last_week TEXT NOT NULL, metrics TEXT NOT NULL, uploaded_at TEXT NOT NULL,
+        by TEXT NOT NULL
+    );
+    CREATE TABLE observations(
+        upload_id INTEGER NOT NULL REFERENCES uploads(id) ON DELETE CASCADE,
+        platform TEXT NOT NULL, metric TEXT NOT NULL, week TEXT NOT NULL, value REAL NOT NULL,
+        PRIMARY KEY(upload_id, platform, metric, week)
+    ) WITHOUT ROWID;
+    CREATE INDEX observations_key ON observations(platform, metric, week, upload_id);
+    CREATE TABLE audit(
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+        action TEXT NOT NULL, detail TEXT NOT NULL
+    );
+    CREATE TABLE users(email TEXT PRIMARY KEY, role TEXT NOT NULL);
+    """,
+}
+
+
+@dataclass(frozen=True)
+class CompanyProfile:
+    """What the recommended team is built from: revenue channels, integrations, headcount."""
+
+    channels: tuple[str, ...] = ()
+    integrated: tuple[tuple[str, ...], ...] = ()
+    employees: int = 1
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One imported metrics file and what it covers."""
+
+    id: int
+    name: str
+    sha256: str
+    layout: str
+    rows: int
+    platforms: tuple[str, ...]
+    first_week: dt.date
+    last_week: dt.date
+    metrics: tuple[str, ...]
+    uploaded_at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who changed what, when."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """Everything the analysis needs, read in one transaction so it is consistent."""
+
+    data_version: int
+    members: tuple[Member, ...]
+    checklist: tuple[ChecklistItem, ...]
+    overrides: tuple[Override, ...]
+    tests: tuple[StrategyTest, ...]
+    uploads: tuple[Upload, ...]
+    weekly: pd.DataFrame = field(repr=False)
+    gates: GateSet = DEFAULT_GATES
+    demand: DemandSettings = DemandSettings()
+    company: CompanyProfile = CompanyProfile()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _parse_day(raw: Any, what: str) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ValidationError(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}") from None
+
+
+class Workspace:
+    """A workspace folder. Cheap to construct; every call opens its own connection."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.db_path = self.root / DB_NAME
+        self.files_dir = self.root / FILES_DIR
+
+    # --- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, root: Path | str, *, create: bool = False) -> Workspace:
+        """Open a workspace folder, creating it if asked; migrates an older schema."""
+        ws = cls(root)
+        if not ws.db_path.exists():
+            if not create:
+                raise NotFound(f"{ws.root}: no workspace here (expected {DB_NAME})")
+            ws.root.mkdir(parents=True, exist_ok=True)
+        ws.files_dir.mkdir(parents=True, exist_ok=True)
+        ws._migrate()
+        ws.collect_orphans()
+        return ws
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(
+            self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
+        try:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=FULL")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def _write(self, actor: Actor, action: str, detail: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction: permission check, the change, version bump and audit row."""
+        require_edit(actor, action)
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='data_version'"
+                )
+                conn.execute(
+                    "INSERT INTO audit(at, actor, action, detail) VALUES (?,?,?,?)",
+                    (_now(), actor.name, action, detail),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: one consistent snapshot of the database."""
+        with self._connect() as conn:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                has_meta = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+                ).fetchone()
+                version = 0
+                if has_meta:
+                    row = conn.execute(
+                        "SELECT value FROM meta WHERE key='schema_version'"
+                    ).fetchone()
+                    version = int(row[0]) if row else 0
+                if version > SCHEMA_VERSION:
+                    raise ValidationError(
+                        f"{self.db_path}: schema version {version} is newer than this app "
+                        f"understands ({SCHEMA_VERSION}); upgrade the app"
+                    )
+                for target in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS[target].split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    if target == 1:
+                        conn.execute("INSERT INTO meta VALUES ('data_version', '0')")
+                        conn.execute("INSERT INTO meta VALUES ('schema_version', '0')")
+                    conn.execute(
+                        "UPDATE meta SET value=? WHERE key='schema_version'", (str(target),)
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    # --- reading ---------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        """A number that changes with every write: the key for caches of computed results."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()
+        return int(row[0])
+
+    def snapshot(self) -> Snapshot:
+        """Read the whole workspace state in one consistent transaction."""
+        with self._read() as conn:
+            version = int(
+                conn.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()[0]
+            )
+            settings = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+            return Snapshot(
+                data_version=version,
+                members=self._members(conn),
+                checklist=tuple(
+                    ChecklistItem(p, i, dt.date.fromisoformat(d) if d else None)
+                    for p, i, d in conn.execute(
+                        "SELECT platform, item, done_on FROM checklist ORDER BY platform, item"
+                    )
+                ),
+                overrides=tuple(
+                    Override(p, dt.date.fromisoformat(w), Stage(s), r, b)
+                    for p, w, s, r, b in conn.execute(
+                        "SELECT platform, week, stage, reason, by FROM overrides ORDER BY id"
+                    )
+                ),
+                tests=self._tests(conn),
+                uploads=self._uploads(conn),
+                weekly=self._weekly(conn),
+                gates=gates_from_dict(json.loads(settings["gates"]))
+                if "gates" in settings
+                else DEFAULT_GATES,
+                demand=settings_from_dict(json.loads(settings["demand"]))
+                if "demand" in settings
+                else DemandSettings(),
+                company=_company_from_json(settings.get("company")),
+            )
+
+    def _members(self, conn: sqlite3.Connection) -> tuple[Member, ...]:
+        rows = conn.execute(
+            "SELECT m.id, m.name, m.available_hours, a.role, a.channel, a.hours "
+            "FROM members m LEFT JOIN assignments a ON a.member_id = m.id "
+            "ORDER BY m.id, a.role, a.channel"
+        ).fetchall()
+        grouped: dict[int, tuple[str, float, list[Assignment]]] = {}
+        for mid, name, available, role, channel, hours in rows:
+            entry = grouped.setdefault(mid, (name, available, []))
+            if role is not None:
+                entry[2].append(Assignment(parse_role(role), hours, channel or None))
+        return tuple(
+            Member(name, available, tuple(assignments))
+            for name, available, assignments in grouped.values()
+        )
+
+    def _tests(self, conn: sqlite3.Connection) -> tuple[StrategyTest, ...]:
+        cols = (
+            "id, title, hypothesis, platform, metric, control_label, variant_label, control_n, "
+            "control_successes, variant_n, variant_successes, start, end, status, decision"
+        )
+        out = []
+        for row in conn.execute(f"SELECT {cols} FROM tests ORDER BY id"):
+            (tid, title, hyp, platform, metric, cl, vl, cn, cs, vn, vs, start, end, status, dec) = row
+            out.append(
+                StrategyTest(
+                    title=title,
+                    hypothesis=hyp,
+                    platform=platform,
+                    metric=metric,
+                    control_label=cl,
+                    variant_label=vl,
+                    control_n=cn,
+                    control_successes=cs,
+                    variant_n=vn,
+                    variant_successes=vs,
+                    start=dt.date.fromisoformat(start),
+                    end=dt.date.fromisoformat(end),
+                    status=TestStatus(status),
+                    decision=dec,
+                    id=tid,
+                )
+            )
+        return tuple(out)
+
+    def _uploads(self, conn: sqlite3.Connection) -> tuple[Upload, ...]:
+        return tuple(
+            Upload(
+                id=r[0],
+                name=r[1],
+                sha256=r[2],
+                layout=r[3],
+                rows=r[4],
+                platforms=tuple(json.loads(r[5])),
+                first_week=dt.date.fromisoformat(r[6]),
+                last_week=dt.date.fromisoformat(r[7]),
+                metrics=tuple(json.loads(r[8])),
+                uploaded_at=r[9],
+                by=r[10],
+            )
+            for r in conn.execute(
+                "SELECT id, name, sha256, layout, rows, platforms, first_week, last_week, "
+                "metrics, uploaded_at, by FROM uploads ORDER BY id"
+            )
+        )
+
+    def _weekly(self, conn: sqlite3.Connection) -> pd.DataFrame:
+        """The merged weekly table: per (week, platform, metric) the latest upload wins."""
+        rows = conn.execute(
+            "SELECT o.week, o.platform, o.metric, o.value FROM observations o "
+            "JOIN (SELECT platform, metric, week, MAX(upload_id) AS upload_id "
+            "      FROM observations GROUP BY platform, metric, week) latest "
+            "USING (platform, metric, week, upload_id) "
+            "ORDER BY o.platform, o.week, o.metric"
+        ).fetchall()
+        if not rows:
+            return empty_weekly()
+        frame = pd.DataFrame(rows, columns=["week", "platform", "metric", "value"])
+        frame["week"] = pd.to_datetime(frame["week"]).astype("datetime64[ns]")
+        frame["value"] = frame["value"].astype("float64")
+        return frame
+
+    def audit_log(self, limit: int = 200) -> tuple[AuditEntry, ...]:
+        """The latest writes, newest first."""
+        with self._connect() as conn:
+            return tuple(
+                AuditEntry(*row)
+                for row in conn.execute(
+                    "SELECT id, at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?",
+                    (limit,),
+                )
+            )
+
+    def user_roles(self) -> dict[str, str]:
+        """E-mail address -> role mapping used when login is configured."""
+        with self._connect() as conn:
+            return dict(conn.execute("SELECT email, role FROM users ORDER BY email"))
+
+    def stored_file(self, upload: Upload) -> Path:
+        """Where an upload's original parquet file is kept."""
+        return self.files_dir / f"{upload.sha256}.parquet"
+
+    # --- team ------------------------------------------------------------------------
+
+    def add_assignment(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        role: str,
+        hours: Any,
+        channel: str | None = None,
+        available_hours: Any = None,
+    ) -> Member:
+        """Give a person a role (creating the person if new); re-adding a role updates hours."""
+        parsed_role = parse_role(role)
+        clean_name = " ".join(str(name).split())
+        with self._write(actor, "team.add", f"{clean_name}: {parsed_role.value}") as conn:
+            current = {m.name.casefold(): m for m in self._members(conn)}
+            existing = current.get(clean_name.casefold())
+            channel_key = normalise_name(channel) if channel else None
+            kept = tuple(
+                a
+                for a in (existing.assignments if existing else ())
+                if not (a.role == parsed_role and a.channel == channel_key)
+            )
+            new_assignment = Assignment(parsed_role, _as_float(hours, "hours"), channel_key)
+            available = (
+                available_hours
+                if available_hours is not None
+                else (existing.available_hours if existing else new_assignment.hours)
+            )
+            member = make_member(
+                existing.name if existing else clean_name, available, (*kept, new_assignment)
+            )
+            self._save_member(conn, member)
+        return member
+
+    def replace_team(self, actor: Actor, members: Sequence[Member]) -> None:
+        """Replace the whole roster (the editable table's save); names must be unique."""
+        seen: set[str] = set()
+        for n, member in enumerate(members, start=1):
+            checked = make_member(member.name, member.available_hours, member.assignments)
+            key = checked.name.casefold()
+            if key in seen:
+                raise ValidationError(f"row {n}: name: {checked.name!r} appears twice")
+            seen.add(key)
+        with self._write(actor, "team.replace", f"{len(members)} people") as conn:
+            conn.execute("DELETE FROM members")
+            for member in members:
+                self._save_member(conn, member)
+
+    def remove_member(self, actor: Actor, name: str) -> None:
+        """Remove a person and their roles."""
+        with self._write(actor, "team.remove", name) as conn:
+            deleted = conn.execute("DELETE FROM members WHERE name = ?", (name,)).rowcount
+            if not deleted:
+                raise NotFound(f"team: nobody called {name!r}")
+
+    @staticmethod
+    def _save_member(conn: sqlite3.Connection, member: Member) -> None:
+        conn.execute("DELETE FROM members WHERE name = ?", (member.name,))
+        cur = conn.execute(
+            "INSERT INTO members(name, available_hours) VALUES (?, ?)",
+            (member.name, member.available_hours),
+        )
+        for a in member.assignments:
+            conn.execute(
+                "INSERT INTO assignments(member_id, role, channel, hours) VALUES (?,?,?,?)",
+                (cur.lastrowid, a.role.value, a.channel or "", a.hours),
+            )
+
+    # --- settings --------------------------------------------------------------------
+
+    def set_company(self, actor: Actor, profile: CompanyProfile) -> None:
+        """Store the company's revenue channels, integrations and headcount."""
+        if profile.employees < 1:
+            raise ValidationError(
+                f"employees: expected a whole number of at least 1, got {profile.employees}"
+            )
+        payload = json.dumps(
+            {
+                "channels": [normalise_name(c) for c in profile.channels],
+                "integrated": [[normalise_name(c) for c in g] for g in profile.integrated],
+                "employees": profile.employees,
+            }
+        )
+        with self._write(actor, "company.set", payload) as conn:
+            conn.execute("INSERT OR REPLACE INTO settings VALUES ('company', ?)", (payload,))
+
+    def set_gates(self, actor: Actor, gates: Mapping[str, Any] | GateSet) -> GateSet:
+        """Validate and store the workspace's gate criteria."""
+        checked = gates_from_dict(gates_to_dict(gates) if isinstance(gates, GateSet) else gates)
+        payload = json.dumps(gates_to_dict(checked), sort_keys=True)
+        with self._write(actor, "gates.set", payload) as conn:
+            conn.execute("INSERT OR REPLACE INTO settings VALUES ('gates', ?)", (payload,))
+        return checked
+
+    def set_demand_settings(self, actor: Actor, settings: Mapping[str, Any]) -> DemandSettings:
+        """Validate and store the resource signal's settings."""
+        checked = settings_from_dict(settings)
+        payload = json.dumps(settings_to_dict(checked), sort_keys=True)
+        with self._write(actor, "demand.set", payload) as conn:
+            conn.execute("INSERT OR REPLACE INTO settings VALUES ('demand', ?)", (payload,))
+        return checked
+
+    def set_user_role(self, actor: Actor, email: str, role: str | None) -> None:
+        """Map an e-mail address to a role (``viewer``, ``editor``, ``admin``), or remove it."""
+        from strategy.access import parse_access_role, require_admin
+
+        require_admin(actor, "users.set")
+        address = str(email).strip().lower()
+        if "@" not in address:
+            raise ValidationError(f"e-mail: expected an address like ana@example.com, got {email!r}")
+        with self._write(actor, "users.set", f"{address}: {role}") as conn:
+            if role is None:
+                conn.execute("DELETE FROM users WHERE email = ?", (address,))
+            else:
+                conn.execute(
+                    "INSERT OR REPLACE INTO users VALUES (?, ?)",
+                    (address, parse_access_role(role).value),
+                )
+
+    # --- stages ----------------------------------------------------------------------
+
+    def set_checklist(
+        self, actor: Actor, platform: str, item: str, done_on: dt.date | str | None
+    ) -> None:
+        """Tick (with the date it was done) or clear one setup checklist item of a platform."""
+        name = normalise_name(platform)
+        if not name:
+            raise ValidationError("platform: expected a platform name, got nothing")
+        items = CHECKLIST_ITEMS if item == "all" else (item,)
+        if item != "all" and item not in CHECKLIST_ITEMS:
+            raise ValidationError(
+                f"checklist item: expected one of {', '.join(CHECKLIST_ITEMS)} or all, got {item!r}"
+            )
+        day = None if done_on is None else _parse_day(done_on, "done on")
+        if day is not None and day > dt.datetime.now(dt.UTC).date():
+            raise ValidationError(f"done on: {day} is in the future")
+        with self._write(actor, "checklist.set", f"{name}: {item} = {day}") as conn:
+            for one in items:
+                conn.execute(
+                    "INSERT OR REPLACE INTO checklist VALUES (?, ?, ?)",
+                    (name, one, day.isoformat() if day else None),
+                )
+
+    def add_override(
+        self, actor: Actor, platform: str, week: dt.date | str, stage: str, reason: str
+    ) -> Override:
+        """Record a manual stage decision; it is shown as an override, never as measured."""
+        name = normalise_name(platform)
+        if not name:
+            raise ValidationError("platform: expected a platform name, got nothing")
+        day = _parse_day(week, "week")
+        monday = day - dt.timedelta(days=day.weekday())
+        try:
+            parsed = Stage(str(stage).strip().lower())
+        except ValueError:
+            raise ValidationError(
+                f"stage: expected one of setup, retention, active, got {stage!r}"
+            ) from None
+        text = " ".join(str(reason).split())
+        if len(text) < 5:
+            raise ValidationError("reason: an override needs a reason of at least 5 characters")
+        override = Override(name, monday, parsed, text, actor.name)
+        with self._write(actor, "stage.override", f"{name} -> {parsed.value} from {monday}: {text}") as conn:
+            conn.execute(
+                "INSERT INTO overrides(platform, week, stage, reason, by) VALUES (?,?,?,?,?)",
+                (name, monday.isoformat(), parsed.value, text, actor.name),
+            )
+        return override
+
+    # --- tests -----------------------------------------------------------------------
+
+    def log_test(self, actor: Actor, fields: Mapping[str, Any]) -> StrategyTest:
+        """Validate and store a strategy test; ``fields`` holds make_test's keywords."""
+        test = make_test(**dict(fields))
+        values = _test_row(test)
+        with self._write(actor, "test.log", test.title) as conn:
+            if test.id is None:
+                cur = conn.execute(
+                    "INSERT INTO tests(title, hypothesis, platform, metric, control_label, "
+                    "variant_label, control_n, control_successes, variant_n, variant_successes, "
+                    "start, end, status, decision) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    values,
+                )
+                test_id = cur.lastrowid
+            else:
+                updated = conn.execute(
+                    "UPDATE tests SET title=?, hypothesis=?, platform=?, metric=?, "
+                    "control_label=?, variant_label=?, control_n=?, control_successes=?, "
+                    "variant_n=?, variant_successes=?, start=?, end=?, status=?, decision=? "
+                    "WHERE id=?",
+                    (*values, test.id),
+                ).rowcount
+                if not updated:
+                    raise NotFound(f"test #{test.id} does not exist")
+                test_id = test.id
+        return make_test(**{**dict(fields), "id": test_id})
+
+    def remove_test(self, actor: Actor, test_id: int) -> None:
+        """Delete a logged test."""
+        with self._write(actor, "test.remove", f"#{test_id}") as conn:
+            if not conn.execute("DELETE FROM tests WHERE id = ?", (test_id,)).rowcount:
+                raise NotFound(f"test #{test_id} does not exist")
+
+    # --- uploads ---------------------------------------------------------------------
+
+    def import_file(
+        self,
+        actor: Actor,
+        path: Path | str,
+        *,
+        name: str | None = None,
+        today: dt.date | None = None,
+    ) -> Upload:
+        """Validate, derive and store one metrics file; a refused file changes nothing."""
+        require_edit(actor, "upload.import")
+        source = Path(path)
+        display = name or source.name
+        if not source.is_file():
+            raise ImportRejected(f"{display}: no such file")
+        imported = read_metrics(source, name=display, today=today)
+        digest = _hash_file(source)
+        self._store_file(source, digest)
+        return self._register(actor, imported, digest)
+
+    def _store_file(self, source: Path, digest: str) -> None:
+        target = self.files_dir / f"{digest}.parquet"
+        if target.exists():
+            os.utime(target)  # fresh mtime: not collected as an orphan before it is registered
+            return
+        fd, tmp = tempfile.mkstemp(dir=self.files_dir, prefix=".incoming-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+    def _register(self, actor: Actor, imported: ImportedFile, digest: str) -> Upload:
+        weekly = imported.weekly
+        rows = list(
+            zip(
+                weekly["platform"].astype(str),
+                weekly["metric"].astype(str),
+                weekly["week"].dt.strftime("%Y-%m-%d"),
+                weekly["value"].astype(float),
+                strict=True,
+            )
+        )
+        uploaded_at = _now()
+        with self._write(actor, "upload.import", f"{imported.name} ({digest[:12]})") as conn:
+            dup = conn.execute(
+                "SELECT id, name FROM uploads WHERE sha256 = ?", (digest,)
+            ).fetchone()
+            if dup:
+                raise ImportRejected(
+                    f"{imported.name}: this exact file is already imported as upload "
+                    f"#{dup[0]} ({dup[1]}); remove that upload first to import it again"
+                )
+            cur = conn.execute(
+                "INSERT INTO uploads(name, sha256, layout, rows, platforms, first_week, "
+                "last_week, metrics, uploaded_at, by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    imported.name,
+                    digest,
+                    imported.layout,
+                    imported.rows,
+                    json.dumps(list(imported.platforms)),
+                    imported.first_week.isoformat(),
+                    imported.last_week.isoformat(),
+                    json.dumps(list(imported.metrics)),
+                    uploaded_at,
+                    actor.name,
+                ),
+            )
+            upload_id = int(cur.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO observations(upload_id, platform, metric, week, value) "
+                "VALUES (?,?,?,?,?)",
+                ((upload_id, *row) for row in rows),
+            )
+        return Upload(
+            id=upload_id,
+            name=imported.name,
+            sha256=digest,
+            layout=imported.layout,
+            rows=imported.rows,
+            platforms=imported.platforms,
+            first_week=imported.first_week,
+            last_week=imported.last_week,
+            metrics=imported.metrics,
+            uploaded_at=uploaded_at,
+            by=actor.name,
+        )
+
+    def remove_upload(self, actor: Actor, upload_id: int) -> None:
+        """Remove an upload: what it covered falls back to the earlier uploads' values."""
+        with self._write(actor, "upload.remove", f"#{upload_id}") as conn:
+            row = conn.execute("SELECT sha256 FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"upload #{upload_id} does not exist")
+            conn.execute("DELETE FROM uploads WHERE id = ?", (upload_id,))
+        self.collect_orphans()
+
+    def collect_orphans(self, min_age_seconds: float = ORPHAN_MIN_AGE_S) -> int:
+        """Delete stored files no upload points to (left by a crash or a removal).
+
+        Only files older than ``min_age_seconds`` go: a younger one may belong to an import
+        that another process is about to register.
+        """
+        with self._connect() as conn:
+            referenced = {r[0] for r in conn.execute("SELECT sha256 FROM uploads")}
+        removed = 0
+        cutoff = time.time() - min_age_seconds
+        for path in self.files_dir.iterdir():
+            stem = path.name.removesuffix(".parquet")
+            orphan = path.name.startswith(".incoming-") or (
+                path.suffix == ".parquet" and stem not in referenced
+            )
+            with contextlib.suppress(FileNotFoundError):
+                if orphan and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+        return removed
+
+
+def _as_float(raw: Any, what: str) -> float:
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{what}: expected a number, got {raw!r}") from None
+
+
+def _test_row(test: StrategyTest) -> tuple[Any, ...]:
+    return (
+        test.title,
+        test.hypothesis,
+        test.platform,
+        test.metric,
+        test.control_label,
+        test.variant_label,
+        test.control_n,
+        test.control_successes,
+        test.variant_n,
+        test.variant_successes,
+        test.start.isoformat(),
+        test.end.isoformat(),
+        test.status.value,
+        test.decision,
+    )
+
+
+def _company_from_json(raw: str | None) -> CompanyProfile:
+    if not raw:
+        return CompanyProfile()
+    data = json.loads(raw)
+    return CompanyProfile(
+        channels=tuple(data.get("channels", ())),
+        integrated=tuple(tuple(g) for g in data.get("integrated", ())),
+        employees=int(data.get("employees", 1)),
+    )

@@ -1,0 +1,413 @@
+"""The social team: members and their roles, the recommended core team, gaps, load and size.
+
+Social strategy starts part-time and cross-functional: one channel rep per revenue channel
+(integrated channels share one), plus customer support, IT and a social-media expert.
+Specialist roles are added as the team grows; one person may hold several (a hybrid role).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+from strategy.errors import ValidationError
+from strategy.metrics import normalise_name
+
+
+class Role(StrEnum):
+    """What a person does for the social strategy; the values are the CLI identifiers."""
+
+    CHANNEL_REP = "channel_rep"
+    SUPPORT = "support"
+    IT = "it"
+    SOCIAL_EXPERT = "social_expert"
+    SOCIAL_MEDIA_MANAGER = "social_media_manager"
+    CONTENT_CREATOR = "content_creator"
+    DATA_ANALYST = "data_analyst"
+    COMMUNITY_MANAGER = "community_manager"
+    PAID_MEDIA = "paid_media"
+
+
+CORE_ROLES: Final[frozenset[Role]] = frozenset(
+    {Role.CHANNEL_REP, Role.SUPPORT, Role.IT, Role.SOCIAL_EXPERT}
+)
+"""The part-time, cross-functional roles every social strategy starts with."""
+
+SPECIALIST_ROLES: Final[frozenset[Role]] = frozenset(
+    {
+        Role.SOCIAL_MEDIA_MANAGER,
+        Role.CONTENT_CREATOR,
+        Role.DATA_ANALYST,
+        Role.COMMUNITY_MANAGER,
+        Role.PAID_MEDIA,
+    }
+)
+"""Dedicated social roles a growing team adds; holding one makes a person dedicated staff."""
+
+ROLE_LABELS: Final[dict[Role, str]] = {
+    Role.CHANNEL_REP: "Channel rep",
+    Role.SUPPORT: "Customer support",
+    Role.IT: "IT",
+    Role.SOCIAL_EXPERT: "Social-media expert",
+    Role.SOCIAL_MEDIA_MANAGER: "Social media manager",
+    Role.CONTENT_CREATOR: "Content creator",
+    Role.DATA_ANALYST: "Social data analyst",
+    Role.COMMUNITY_MANAGER: "Community manager",
+    Role.PAID_MEDIA: "Paid-media specialist",
+}
+
+SOCIAL_CHANNEL: Final[str] = "social"
+"""The channel the social expert covers; it never gets a channel rep."""
+
+CHANNEL_ALIASES: Final[dict[str, str]] = {
+    "e_commerce": "ecommerce",
+    "direct": "direct_marketing",
+    "social_media": "social",
+}
+"""Common spellings of revenue channels, after ``normalise_name``, mapped to one name."""
+
+MAX_WEEK_HOURS: Final[float] = 168.0
+MAX_NAME_LENGTH: Final[int] = 100
+
+_ROLE_BY_NAME: Final[dict[str, Role]] = {
+    **{normalise_name(label): role for role, label in ROLE_LABELS.items()},
+    **{role.value: role for role in Role},
+}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One role a member holds, with the weekly hours it takes; a channel for channel reps."""
+
+    role: Role
+    hours: float
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person on the social team, the hours a week they have and the roles they hold."""
+
+    name: str
+    available_hours: float
+    assignments: tuple[Assignment, ...]
+
+    @property
+    def assigned_hours(self) -> float:
+        """Hours a week all their roles take together."""
+        return sum(a.hours for a in self.assignments)
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """Their distinct roles, in the order they were assigned."""
+        return tuple(dict.fromkeys(a.role for a in self.assignments))
+
+    @property
+    def overloaded(self) -> bool:
+        """True when their roles take more hours than they have: a burnout risk."""
+        return self.assigned_hours > self.available_hours
+
+    @property
+    def capacity_hours(self) -> float:
+        """Hours they really give: assigned hours, capped at what they have."""
+        return min(self.assigned_hours, self.available_hours)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A recommended core-team seat; ``channel`` is set for reps, e.g. ``ecommerce+retail``."""
+
+    role: Role
+    channel: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Human text, e.g. ``Channel rep (ecommerce+retail)``."""
+        base = ROLE_LABELS[self.role]
+        return f"{base} ({self.channel})" if self.channel else base
+
+
+@dataclass(frozen=True)
+class TeamBenchmark:
+    """The company's size band, its usual number of dedicated social staff, and ours."""
+
+    band: str
+    employees: int
+    low: int
+    high: int | None
+    dedicated: int
+    verdict: str
+
+
+# --- parsing and validation -------------------------------------------------------------
+
+
+def parse_role(raw: str) -> Role:
+    """A role from its identifier or label (any case or spacing); ValidationError otherwise."""
+    if isinstance(raw, Role):
+        return raw
+    role = _ROLE_BY_NAME.get(normalise_name(str(raw))) if isinstance(raw, str) else None
+    if role is None:
+        allowed = ", ".join(r.value for r in Role)
+        raise ValidationError(f"role: expected one of {allowed}, got {raw!r}")
+    return role
+
+
+def normalise_channel(raw: str) -> str:
+    """One channel name (``E-commerce`` -> ``ecommerce``); ``a + b`` gives ``a+b``, sorted."""
+    parts = sorted({_one_channel(p) for p in str(raw).split("+")})
+    if "" in parts:
+        raise ValidationError(f"channel: expected a channel name, got {raw!r}")
+    return "+".join(parts)
+
+
+def _one_channel(raw: str) -> str:
+    name = normalise_name(raw)
+    return CHANNEL_ALIASES.get(name, name)
+
+
+def _hours(raw: Any, field: str, *, allow_zero: bool) -> float:
+    bound = "from 0" if allow_zero else "more than 0"
+    expected = f"expected a number of hours a week {bound} to {MAX_WEEK_HOURS:g}"
+    if isinstance(raw, bool):
+        raise ValidationError(f"{field}: {expected}, got {raw!r}")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{field}: {expected}, got {raw!r}") from None
+    too_low = value < 0 if allow_zero else value <= 0
+    if not math.isfinite(value) or too_low or value > MAX_WEEK_HOURS:
+        raise ValidationError(f"{field}: {expected}, got {raw!r}")
+    return value
+
+
+def _member_name(raw: Any) -> str:
+    name = " ".join(str(raw).split()) if isinstance(raw, str) else ""
+    if not name:
+        raise ValidationError(f"name: expected the person's name, got {raw!r}")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(
+            f"name: expected at most {MAX_NAME_LENGTH} characters, got {len(name)}"
+        )
+    if not name.isprintable():
+        raise ValidationError(f"name: expected printable text, got {raw!r}")
+    return name
+
+
+def _assignment(raw: Assignment | Mapping[str, Any], where: str) -> Assignment:
+    if isinstance(raw, Assignment):
+        role_raw: Any = raw.role
+        hours_raw: Any = raw.hours
+        channel_raw: Any = raw.channel
+    elif isinstance(raw, Mapping):
+        role_raw, hours_raw, channel_raw = raw.get("role"), raw.get("hours"), raw.get("channel")
+    else:
+        raise ValidationError(f"{where}: expected a role with hours, got {raw!r}")
+    try:
+        role = parse_role(role_raw)
+    except ValidationError as exc:
+        raise ValidationError(f"{where}: {exc}") from None
+    where = f"{where} ({role.value})"
+    hours = _hours(hours_raw, f"{where}: hours", allow_zero=False)
+    has_channel = channel_raw is not None and str(channel_raw).strip() != ""
+    if role is Role.CHANNEL_REP:
+        if not has_channel:
+            raise ValidationError(
+                f"{where}: channel: expected the revenue channel this rep covers, got nothing"
+            )
+        try:
+            channel: str | None = normalise_channel(str(channel_raw))
+        except ValidationError as exc:
+            raise ValidationError(f"{where}: {exc}") from None
+        if channel == SOCIAL_CHANNEL:
+            raise ValidationError(
+                f"{where}: channel: the social channel has no rep (the social expert covers it)"
+            )
+    elif has_channel:
+        raise ValidationError(
+            f"{where}: channel: only a channel rep has a channel, got {channel_raw!r}"
+        )
+    else:
+        channel = None
+    return Assignment(role=role, hours=hours, channel=channel)
+
+
+def make_member(
+    name: str,
+    available_hours: float | str,
+    assignments: Iterable[Assignment | Mapping[str, Any]],
+) -> Member:
+    """Validate a member from user input (form or CLI); ValidationError names the field.
+
+    ``assignments`` holds Assignment values or mappings with ``role``, ``hours`` and, for a
+    channel rep, ``channel``. At least one role is required; a role (and channel) may
+    appear only once.
+    """
+    clean_name = _member_name(name)
+    available = _hours(available_hours, "available hours", allow_zero=True)
+    if isinstance(assignments, str | bytes | Mapping):
+        raise ValidationError(f"roles: expected a list of roles with hours, got {assignments!r}")
+    items = tuple(_assignment(a, f"assignment {n}") for n, a in enumerate(assignments, start=1))
+    if not items:
+        raise ValidationError("roles: expected at least one role, got none")
+    seen: set[tuple[Role, str | None]] = set()
+    for item in items:
+        key = (item.role, item.channel)
+        if key in seen:
+            what = f"{item.role.value} for {item.channel}" if item.channel else item.role.value
+            raise ValidationError(f"roles: {what} is assigned twice")
+        seen.add(key)
+    return Member(name=clean_name, available_hours=available, assignments=items)
+
+
+# --- the recommended core team and its coverage -------------------------------------
+
+
+def _integrated_groups(integrated: Iterable[str] | Iterable[Iterable[str]]) -> list[set[str]]:
+    if isinstance(integrated, str):
+        raise ValidationError(f"integrated: expected a list of channels, got {integrated!r}")
+    raw: list[Any] = list(integrated)
+    if not raw:
+        return []
+    groups: list[Any]
+    if all(isinstance(x, str) for x in raw):
+        groups = [raw]
+    elif all(isinstance(x, Iterable) and not isinstance(x, str) for x in raw):
+        groups = raw
+    else:
+        raise ValidationError(
+            "integrated: expected either one list of channels or a list of channel groups"
+        )
+    return [{normalise_channel(c) for c in group} for group in groups]
+
+
+def recommended_core_team(
+    channels: Iterable[str], integrated: Iterable[str] | Iterable[Iterable[str]] = ()
+) -> tuple[Seat, ...]:
+    """One rep per revenue channel (integrated channels share one), then support, IT, expert.
+
+    The social channel gets no rep: the social expert covers it. Reps come in the order
+    the channels were given; a shared seat's channel is its channels sorted and joined by
+    ``+``. Integrated groups that overlap are one group; channels in ``integrated`` that
+    are not among ``channels`` are ignored.
+    """
+    if isinstance(channels, str):
+        raise ValidationError(f"channels: expected a list of channels, got {channels!r}")
+    revenue = [
+        c for c in dict.fromkeys(normalise_channel(c) for c in channels) if c != SOCIAL_CHANNEL
+    ]
+    group_of = {c: {c} for c in revenue}
+    for group in _integrated_groups(integrated):
+        present = [c for c in group if c in group_of]
+        if not present:
+            continue
+        merged = set().union(*(group_of[c] for c in present))
+        for c in merged:
+            group_of[c] = merged
+    seats: list[Seat] = []
+    placed: set[str] = set()
+    for c in revenue:
+        if c in placed:
+            continue
+        group = group_of[c]
+        placed |= group
+        seats.append(Seat(Role.CHANNEL_REP, "+".join(sorted(group))))
+    seats += [Seat(Role.SUPPORT), Seat(Role.IT), Seat(Role.SOCIAL_EXPERT)]
+    return tuple(seats)
+
+
+def _holds(member: Member, seat: Seat) -> bool:
+    for a in member.assignments:
+        if a.role is not seat.role:
+            continue
+        if seat.channel is None:
+            return True
+        if a.channel is not None and set(a.channel.split("+")) & set(seat.channel.split("+")):
+            return True
+    return False
+
+
+def coverage_gaps(members: Sequence[Member], seats: Sequence[Seat]) -> tuple[Seat, ...]:
+    """Seats nobody holds. A rep seat is held by a rep of the same or any overlapping channel."""
+    return tuple(s for s in seats if not any(_holds(m, s) for m in members))
+
+
+def overloaded(members: Iterable[Member]) -> tuple[Member, ...]:
+    """Members whose roles take more hours than they have."""
+    return tuple(m for m in members if m.overloaded)
+
+
+def team_capacity(members: Iterable[Member]) -> float:
+    """The team's real weekly social hours: hours above a person's availability do not count."""
+    return sum((m.capacity_hours for m in members), start=0.0)
+
+
+def dedicated_staff(members: Iterable[Member]) -> int:
+    """How many members hold at least one specialist role."""
+    return sum(1 for m in members if any(r in SPECIALIST_ROLES for r in m.roles))
+
+
+# --- size benchmark and warnings ------------------------------------------------------
+
+MAX_EMPLOYEES: Final[int] = 10_000_000
+
+_BANDS: Final[tuple[tuple[int, str, str, int, int | None], ...]] = (
+    # (largest employee count, band, who, low, high) of dedicated social staff
+    (50, "small", "small companies (1-50 employees)", 1, 2),
+    (999, "mid-size", "mid-size companies (51-999 employees)", 3, 5),
+    (MAX_EMPLOYEES, "enterprise", "enterprises (1,000+ employees)", 11, None),
+)
+
+
+def _employees(raw: Any) -> int:
+    expected = f"employees: expected a whole number from 1 to {MAX_EMPLOYEES:,}"
+    if isinstance(raw, bool):
+        raise ValidationError(f"{expected}, got {raw!r}")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{expected}, got {raw!r}") from None
+    if not math.isfinite(value) or value != int(value) or value < 1 or value > MAX_EMPLOYEES:
+        raise ValidationError(f"{expected}, got {raw!r}")
+    return int(value)
+
+
+def team_size_benchmark(employees: int, members: Iterable[Member]) -> TeamBenchmark:
+    """Compare the dedicated social staff with what companies of this size usually have.
+
+    1-50 employees mostly have 1-2 dedicated social staff, mid-size companies 3-5,
+    enterprises (1,000+) 11 or more.
+    """
+    count = _employees(employees)
+    band, who, low, high = next((b, w, lo, hi) for top, b, w, lo, hi in _BANDS if count <= top)
+    dedicated = dedicated_staff(members)
+    usual = f"{low}-{high}" if high is not None else f"{low} or more"
+    if dedicated < low:
+        position = "below"
+    elif high is not None and dedicated > high:
+        position = "above"
+    else:
+        position = "within"
+    people = f"{dedicated} dedicated social staff member{'' if dedicated == 1 else 's'}"
+    verdict = f"{people} for {count:,} employees: {position} the benchmark of {usual} for {who}."
+    return TeamBenchmark(
+        band=band, employees=count, low=low, high=high, dedicated=dedicated, verdict=verdict
+    )
+
+
+def _fmt_hours(hours: float) -> str:
+    return f"{round(hours, 2):g}"
+
+
+def team_warnings(members: Sequence[Member], seats: Sequence[Seat]) -> tuple[str, ...]:
+    """Plain sentences about empty seats and overloaded people, seats first."""
+    warnings = [f"Nobody holds the {s.label} seat." for s in coverage_gaps(members, seats)]
+    warnings += [
+        f"{m.name} is assigned {_fmt_hours(m.assigned_hours)} h but has "
+        f"{_fmt_hours(m.available_hours)} h: burnout risk."
+        for m in overloaded(members)
+    ]
+    return tuple(warnings)

@@ -1,0 +1,78 @@
+"""Shared fixtures: a seeded demo workspace template copied per test, small parquet files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from strategy.access import AccessRole, Actor
+from strategy.store import Workspace
+
+EDITOR = Actor("maya@example.com", AccessRole.EDITOR)
+VIEWER = Actor("ceo@example.com", AccessRole.VIEWER)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo company seeded once per test session; copy it, never write to it."""
+    from strategy.demo import seed_demo
+
+    root = tmp_path_factory.mktemp("demo-template") / "ws"
+    seed_demo(root)
+    return root
+
+
+@pytest.fixture
+def demo_ws(demo_template: Path, tmp_path: Path) -> Workspace:
+    """A private copy of the demo workspace."""
+    target = tmp_path / "demo-ws"
+    shutil.copytree(demo_template, target)
+    return Workspace.open(target)
+
+
+@pytest.fixture
+def empty_ws(tmp_path: Path) -> Workspace:
+    """A new, empty workspace."""
+    return Workspace.open(tmp_path / "ws", create=True)
+
+
+@pytest.fixture
+def long_file(tmp_path: Path) -> Callable[..., Path]:
+    """Write a long-layout parquet file from (date, platform, metric, value) rows."""
+
+    def write(rows: list[tuple[str, str, str, float]], name: str = "metrics.parquet") -> Path:
+        frame = pd.DataFrame(rows, columns=["date", "platform", "metric", "value"])
+        frame["date"] = pd.to_datetime(frame["date"]).dt.date
+        path = tmp_path / name
+        frame.to_parquet(path, index=False)
+        return path
+
+    return write
+
+
+def workspace_state(root: Path) -> tuple[list[str], dict[str, bytes]]:
+    """A workspace's full content: the database as SQL and every stored file's bytes.
+
+    Reading the database through SQLite (not its file bytes) also sees what sits in the
+    write-ahead log, so two equal states mean nothing was stored in between.
+    """
+    conn = sqlite3.connect(root / "workspace.sqlite")
+    try:
+        dump = list(conn.iterdump())
+    finally:
+        conn.close()
+    files = {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted((root / "files").rglob("*"))
+        if p.is_file()
+    }
+    return dump, files
+
+
+TODAY = dt.date(2026, 11, 23)

@@ -1,0 +1,217 @@
+"""The workspace store: persistence, later-upload-wins and its undo, refusals change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from strategy.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
+from strategy.gates import DEFAULT_GATES, Stage, gates_to_dict
+from strategy.store import SCHEMA_VERSION, CompanyProfile, Workspace
+from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
+
+
+def weekly_value(ws: Workspace, platform: str, metric: str, week: str) -> float | None:
+    frame = ws.snapshot().weekly
+    hit = frame[
+        (frame["platform"] == platform)
+        & (frame["metric"] == metric)
+        & (frame["week"] == dt.datetime.fromisoformat(week))
+    ]
+    return None if hit.empty else float(hit["value"].iloc[0])
+
+
+def test_a_new_workspace_is_empty_and_versioned(empty_ws: Workspace) -> None:
+    snap = empty_ws.snapshot()
+    assert snap.members == () and snap.uploads == () and snap.weekly.empty
+    assert snap.gates == DEFAULT_GATES
+    conn = sqlite3.connect(empty_ws.db_path)
+    version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+    assert int(version) == SCHEMA_VERSION
+
+
+def test_opening_a_folder_without_a_workspace_says_so(tmp_path: Path) -> None:
+    with pytest.raises(NotFound, match="no workspace here"):
+        Workspace.open(tmp_path / "nothing")
+
+
+def test_everything_survives_reopening(empty_ws: Workspace, long_file) -> None:
+    empty_ws.add_assignment(EDITOR, name="Ana", role="support", hours=6, available_hours=8)
+    empty_ws.set_checklist(EDITOR, "Instagram", "all", "2026-01-05")
+    empty_ws.log_test(
+        EDITOR,
+        {
+            "title": "Questions",
+            "platform": "instagram",
+            "metric": "replies",
+            "control_n": 100,
+            "control_successes": 10,
+            "variant_n": 100,
+            "variant_successes": 20,
+            "start": "2026-01-05",
+            "end": "2026-01-20",
+            "status": "concluded",
+        },
+    )
+    empty_ws.import_file(
+        EDITOR, long_file([("2026-01-06", "instagram", "followers", 120.0)]), today=TODAY
+    )
+
+    again = Workspace.open(empty_ws.root).snapshot()
+    assert [m.name for m in again.members] == ["Ana"]
+    assert {i.platform for i in again.checklist} == {"instagram"}
+    assert [t.title for t in again.tests] == ["Questions"]
+    assert [u.name for u in again.uploads] == ["metrics.parquet"]
+    assert weekly_value(Workspace(empty_ws.root), "instagram", "followers", "2026-01-05") == 120.0
+
+
+def test_every_write_bumps_the_data_version_and_is_audited(empty_ws: Workspace) -> None:
+    before = empty_ws.data_version()
+    empty_ws.add_assignment(EDITOR, name="Ana", role="it", hours=4)
+    assert empty_ws.data_version() == before + 1
+    entry = empty_ws.audit_log()[0]
+    assert entry.actor == "maya@example.com" and entry.action == "team.add"
+    assert "Ana" in entry.detail
+
+
+def test_the_later_upload_wins_and_removing_it_restores_the_earlier_value(
+    empty_ws: Workspace, long_file
+) -> None:
+    first = long_file(
+        [
+            ("2026-01-05", "instagram", "followers", 100.0),
+            ("2026-01-12", "instagram", "followers", 110.0),
+        ],
+        name="first.parquet",
+    )
+    second = long_file([("2026-01-12", "instagram", "followers", 500.0)], name="second.parquet")
+    empty_ws.import_file(EDITOR, first, today=TODAY)
+    upload = empty_ws.import_file(EDITOR, second, today=TODAY)
+
+    assert weekly_value(empty_ws, "instagram", "followers", "2026-01-12") == 500.0
+    assert weekly_value(empty_ws, "instagram", "followers", "2026-01-05") == 100.0
+
+    empty_ws.remove_upload(EDITOR, upload.id)
+    assert weekly_value(empty_ws, "instagram", "followers", "2026-01-12") == 110.0
+    assert [u.name for u in empty_ws.snapshot().uploads] == ["first.parquet"]
+
+
+def test_an_upload_covers_only_its_own_metrics(empty_ws: Workspace, long_file) -> None:
+    empty_ws.import_file(
+        EDITOR,
+        long_file([("2026-01-05", "forum", "followers", 200.0)], name="a.parquet"),
+        today=TODAY,
+    )
+    empty_ws.import_file(
+        EDITOR,
+        long_file([("2026-01-05", "forum", "threads", 9.0)], name="b.parquet"),
+        today=TODAY,
+    )
+    assert weekly_value(empty_ws, "forum", "followers", "2026-01-05") == 200.0
+    assert weekly_value(empty_ws, "forum", "threads", "2026-01-05") == 9.0
+
+
+def test_imported_files_are_stored_once_under_their_content_hash(
+    empty_ws: Workspace, long_file
+) -> None:
+    path = long_file([("2026-01-05", "forum", "followers", 200.0)])
+    upload = empty_ws.import_file(EDITOR, path, today=TODAY)
+    stored = empty_ws.stored_file(upload)
+    assert stored.read_bytes() == path.read_bytes()
+    assert stored.name == f"{upload.sha256}.parquet"
+    with pytest.raises(ImportRejected, match="already imported as upload #1"):
+        empty_ws.import_file(EDITOR, path, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not a parquet file at all", b"PAR1\x00\x00garbage"],
+    ids=["empty", "text", "truncated"],
+)
+def test_a_refused_file_leaves_the_workspace_exactly_as_it_was(
+    demo_ws: Workspace, tmp_path: Path, content: bytes
+) -> None:
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(content)
+    before = workspace_state(demo_ws.root)
+    with pytest.raises(ImportRejected, match="bad.parquet"):
+        demo_ws.import_file(EDITOR, bad, today=TODAY)
+    assert workspace_state(demo_ws.root) == before
+
+
+def test_a_refused_form_leaves_the_workspace_exactly_as_it_was(demo_ws: Workspace) -> None:
+    before = workspace_state(demo_ws.root)
+    with pytest.raises(ValidationError, match="hours"):
+        demo_ws.add_assignment(EDITOR, name="Ana", role="support", hours="lots")
+    with pytest.raises(ValidationError, match="role"):
+        demo_ws.add_assignment(EDITOR, name="Ana", role="astronaut", hours=3)
+    with pytest.raises(ValidationError, match="reason"):
+        demo_ws.add_override(EDITOR, "instagram", "2026-01-05", "active", "")
+    with pytest.raises(ValidationError, match="threshold"):
+        bad = gates_to_dict(DEFAULT_GATES)
+        bad["to_active"]["criteria"][0]["threshold"] = "fifty"
+        demo_ws.set_gates(EDITOR, bad)
+    with pytest.raises(ValidationError, match="checklist item"):
+        demo_ws.set_checklist(EDITOR, "instagram", "buy_followers", "2026-01-05")
+    assert workspace_state(demo_ws.root) == before
+
+
+def test_a_viewer_may_not_write(demo_ws: Workspace, long_file) -> None:
+    before = workspace_state(demo_ws.root)
+    with pytest.raises(PermissionDenied, match="viewer"):
+        demo_ws.add_assignment(VIEWER, name="Eve", role="it", hours=2)
+    with pytest.raises(PermissionDenied):
+        demo_ws.import_file(
+            VIEWER, long_file([("2026-01-05", "forum", "followers", 1.0)]), today=TODAY
+        )
+    assert workspace_state(demo_ws.root) == before
+
+
+def test_adding_a_second_role_makes_a_hybrid_role(empty_ws: Workspace) -> None:
+    empty_ws.add_assignment(EDITOR, name="Jonas", role="support", hours=6, available_hours=8)
+    member = empty_ws.add_assignment(EDITOR, name="jonas", role="community_manager", hours=4)
+    assert member.name == "Jonas"
+    assert {r.value for r in member.roles} == {"support", "community_manager"}
+    assert member.overloaded  # 10 h assigned, 8 h available
+
+
+def test_overrides_are_stored_as_overrides_on_the_monday(empty_ws: Workspace) -> None:
+    override = empty_ws.add_override(
+        EDITOR, " Forum ", "2026-01-08", "retention", "Community moved from the old board"
+    )
+    assert override.week == dt.date(2026, 1, 5)
+    stored = empty_ws.snapshot().overrides
+    assert stored == (override,)
+    assert stored[0].stage is Stage.RETENTION and stored[0].by == "maya@example.com"
+
+
+def test_company_profile_round_trips(empty_ws: Workspace) -> None:
+    empty_ws.set_company(
+        EDITOR,
+        CompanyProfile(
+            channels=("Direct Marketing", "ecommerce", "retail"),
+            integrated=(("ecommerce", "retail"),),
+            employees=40,
+        ),
+    )
+    company = empty_ws.snapshot().company
+    assert company.channels == ("direct_marketing", "ecommerce", "retail")
+    assert company.integrated == (("ecommerce", "retail"),)
+
+
+def test_removing_a_missing_upload_or_test_says_so(empty_ws: Workspace) -> None:
+    with pytest.raises(NotFound, match="upload #9"):
+        empty_ws.remove_upload(EDITOR, 9)
+    with pytest.raises(NotFound, match="test #9"):
+        empty_ws.remove_test(EDITOR, 9)
+
+
+def test_orphan_files_are_collected_and_never_counted(empty_ws: Workspace) -> None:
+    orphan = empty_ws.files_dir / ("0" * 64 + ".parquet")
+    orphan.write_bytes(b"left by a crash")
+    assert empty_ws.snapshot().uploads == ()
+    assert empty_ws.collect_orphans(min_age_seconds=0) == 1
+    assert not orphan.exists()

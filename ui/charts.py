@@ -1,0 +1,106 @@
+"""Altair charts over the aggregated frames of strategy.frames (never raw events)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from strategy.frames import STAGE_ORDER
+
+STAGE_COLOURS = ["#b0b7c3", "#f2a541", "#2a9d8f"]
+
+
+def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerChart:
+    """Each platform's stages over time as bars, with transitions marked (override = ◆)."""
+    bars = (
+        alt.Chart(stretches)
+        .mark_bar(height={"band": 0.7})
+        .encode(
+            x=alt.X("start:T", title="week"),
+            x2="end:T",
+            y=alt.Y("platform:N", title=None),
+            color=alt.Color(
+                "stage:N",
+                scale=alt.Scale(domain=list(STAGE_ORDER), range=STAGE_COLOURS),
+                legend=alt.Legend(orient="top", title=None),
+            ),
+            tooltip=["platform", "stage", alt.Tooltip("start:T", title="from"), "weeks"],
+        )
+    )
+    marks = (
+        alt.Chart(moves)
+        .mark_point(filled=True, size=90, color="#1d3557")
+        .encode(
+            x="week:T",
+            y="platform:N",
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(domain=["measured", "override"], range=["triangle", "diamond"]),
+                legend=alt.Legend(orient="top", title="transition"),
+            ),
+            tooltip=["platform", alt.Tooltip("week:T"), "from", "to", "kind", "why"],
+        )
+    )
+    return alt.layer(bars, marks).properties(height=alt.Step(34))
+
+
+def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.LayerChart:
+    """One KPI per platform over the weeks, with the gate thresholds drawn as rules."""
+    data = kpis[kpis["metric"] == metric]
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=False)
+        .encode(
+            x=alt.X("week:T", title=None),
+            y=alt.Y("value:Q", title=metric.replace("_", " ")),
+            color=alt.Color("platform:N", legend=alt.Legend(orient="bottom", title=None)),
+            tooltip=["platform", alt.Tooltip("week:T"), alt.Tooltip("value:Q", format=".3~g")],
+        )
+    )
+    rules = (
+        alt.Chart(thresholds[thresholds["metric"] == metric])
+        .mark_rule(strokeDash=[6, 4], color="#e63946")
+        .encode(y="threshold:Q", tooltip=["label"])
+    )
+    return alt.layer(lines, rules).properties(height=220)
+
+
+def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
+    """Weekly workload stacked by kind, against the team's part-time capacity."""
+    work = frame[frame["series"] != "capacity"]
+    capacity = frame[frame["series"] == "capacity"]
+    area = (
+        alt.Chart(work)
+        .mark_area(opacity=0.75)
+        .encode(
+            x=alt.X("week:T", title=None),
+            y=alt.Y("hours:Q", stack=True, title="hours per week"),
+            color=alt.Color("series:N", title="demand", legend=alt.Legend(orient="bottom")),
+            tooltip=["series", alt.Tooltip("week:T"), alt.Tooltip("hours:Q", format=".1f")],
+        )
+    )
+    line = (
+        alt.Chart(capacity)
+        .mark_line(color="#1d3557", strokeWidth=2.5)
+        .encode(x="week:T", y="hours:Q", tooltip=[alt.Tooltip("hours:Q", title="capacity")])
+    )
+    return alt.layer(area, line).properties(height=240)
+
+
+def test_lifts(tests: pd.DataFrame) -> alt.LayerChart:
+    """Absolute lift of each concluded test with its 95% interval; zero marked."""
+    base = alt.Chart(tests).encode(y=alt.Y("title:N", title=None))
+    interval = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("ci_low:Q", title="lift (percentage points)"), x2="ci_high:Q"
+    )
+    point = base.mark_point(filled=True, size=80).encode(
+        x="lift:Q",
+        color=alt.Color(
+            "significant:N",
+            scale=alt.Scale(domain=[True, False], range=["#2a9d8f", "#8d99ae"]),
+            title="significant",
+        ),
+        tooltip=["title", alt.Tooltip("lift:Q", format=".2f"), "conclusion"],
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555").encode(x="x:Q")
+    return alt.layer(interval, point, zero).properties(height=alt.Step(36))

@@ -1,0 +1,96 @@
+"""The workspace handle, the acting user and the cached analysis, shared by every page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from strategy.access import LOCAL_USER, Actor, actor_for_login
+from strategy.demo import ensure_workspace
+from strategy.errors import RolloutError
+from strategy.report import Analysis, analyse
+from strategy.store import Snapshot, Workspace
+
+DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "data" / "workspace"
+
+
+def workspace_root() -> Path:
+    """The folder named by ROLLOUT_WORKSPACE, else the local default workspace."""
+    return Path(os.environ.get("ROLLOUT_WORKSPACE") or DEFAULT_ROOT).resolve()
+
+
+@st.cache_resource(max_entries=4, show_spinner="Opening the workspace…")
+def _open(root: str) -> Workspace:
+    return ensure_workspace(Path(root))
+
+
+def workspace() -> Workspace:
+    """The open workspace (seeded from the demo company on first start)."""
+    return _open(str(workspace_root()))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _snapshot(root: str, version: int) -> Snapshot:
+    return Workspace(root).snapshot()
+
+
+@st.cache_data(max_entries=8, show_spinner="Recomputing stages, tests and the resource signal…")
+def _analysis(root: str, version: int) -> Analysis:
+    return analyse(_snapshot(root, version))
+
+
+def snapshot() -> Snapshot:
+    """The workspace's current state, cached per data version."""
+    ws = workspace()
+    return _snapshot(str(ws.root), ws.data_version())
+
+
+def analysis() -> Analysis:
+    """The rollout analysis, recomputed only when the workspace's data version changes."""
+    ws = workspace()
+    return _analysis(str(ws.root), ws.data_version())
+
+
+def login_configured() -> bool:
+    """True when an OIDC provider is configured in secrets ([auth] section)."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return False
+
+
+def actor() -> Actor:
+    """Who is acting: the signed-in user's mapped role, or the local single user."""
+    if not login_configured():
+        return LOCAL_USER
+    if not st.user.is_logged_in:
+        return actor_for_login(None, {})
+    email = str(st.user.get("email") or "")
+    return actor_for_login(email, workspace().user_roles())
+
+
+def sidebar() -> None:
+    """The sidebar every page shows: which workspace is open and who is acting."""
+    ws = workspace()
+    who = actor()
+    with st.sidebar:
+        st.caption("Workspace")
+        st.code(str(ws.root), language=None)
+        st.caption(f"Signed in as **{who.name}** ({who.role.value})")
+        if login_configured():
+            if st.user.is_logged_in:
+                st.button("Log out", on_click=st.logout)
+            else:
+                st.button("Log in", on_click=st.login)
+
+
+def show_error(exc: RolloutError) -> None:
+    """Show a user-caused error in plain words."""
+    st.error(str(exc), icon="⚠️")
+
+
+def can_edit() -> bool:
+    """Whether the acting user sees write controls (the store refuses viewers anyway)."""
+    return actor().can_edit
