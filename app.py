@@ -52,9 +52,10 @@ if signal.status is SignalStatus.JUSTIFIED:
     gap_cols[0].metric("Gap", f"{signal.gap_hours_per_week:.1f} h/week")
     gap_cols[1].metric("In people", f"{signal.gap_people:.1f} FTE")
     gap_cols[2].metric("Roles to add", len(signal.recommended_roles))
-    st.write("Roles that would close the gap: " + ", ".join(
-        r.replace("_", " ") for r in signal.recommended_roles
-    ))
+    st.write(
+        "Roles that would close the gap: "
+        + ", ".join(r.replace("_", " ") for r in signal.recommended_roles)
+    )
 with st.expander("Why: each condition and its evidence", expanded=True):
     for condition in signal.conditions:
         st.markdown(

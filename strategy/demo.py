@@ -295,7 +295,9 @@ def _company() -> dict[str, Any]:
     }
 
 
-def _person(name: str, available: float, roles: list[tuple[str, float, str | None]]) -> dict[str, Any]:
+def _person(
+    name: str, available: float, roles: list[tuple[str, float, str | None]]
+) -> dict[str, Any]:
     return {
         "name": name,
         "available_hours": available,
@@ -317,9 +319,7 @@ def write_demo_source(dest: Path = DEMO_DIR) -> None:
     }
     for name, frame in files.items():
         frame.to_parquet(dest / name, index=False, compression="zstd")
-    (dest / "company.json").write_text(
-        json.dumps(_company(), indent=2) + "\n", encoding="utf-8"
-    )
+    (dest / "company.json").write_text(json.dumps(_company(), indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -122,7 +122,7 @@ class _Sql:
             if is_text(self.types["kind"])
             else f"CAST({self.col['kind']} AS VARCHAR)"
         )
-        self.kind = f"lower(trim({kind}, chr(32) || chr(9) || chr(10) || chr(13)))"
+        self.kind = f"lower(trim({kind}))"
         member = self.col["member_id"]
         self.member_missing = (
             f"({member} IS NULL OR {member} = '')"

@@ -77,7 +77,7 @@ def aggregation_for(metric: str) -> Agg:
 def week_start(values: pd.Series) -> pd.Series:
     """Monday 00:00 (naive UTC) of the ISO week of each timestamp or date."""
     ts = pd.to_datetime(values, utc=True).dt.tz_localize(None).astype("datetime64[ns]")
-    return (ts.dt.normalize() - pd.to_timedelta(ts.dt.dayofweek, unit="D")).astype(
+    return (ts.dt.normalize() - pd.to_timedelta(ts.dt.day_of_week, unit="D")).astype(
         "datetime64[ns]"
     )
 

@@ -11,14 +11,27 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 import pandas as pd
 
-from strategy.experiments import StrategyTest, TestStats, TestStatus, conclusion_text, conversion_stats
+from strategy.experiments import (
+    StrategyTest,
+    TestStats,
+    TestStatus,
+    conclusion_text,
+    conversion_stats,
+)
 from strategy.gates import Stage
 from strategy.metrics import to_wide
-from strategy.resources import ResourceSignal, TestOutcome, WeekDemand, resource_signal, weekly_demand
+from strategy.resources import (
+    ResourceSignal,
+    TestOutcome,
+    WeekDemand,
+    resource_signal,
+    weekly_demand,
+)
 from strategy.stages import PlatformStatus, evaluate_all, overall_stage
 from strategy.store import Snapshot
 from strategy.team import (
@@ -115,9 +128,7 @@ def _plain(value: Any) -> Any:
     """JSON-ready form: dates as YYYY-MM-DD, enums as values, NaN as null, floats rounded."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Stage | TestStatus) or hasattr(value, "value") and isinstance(
-        getattr(value, "value", None), str
-    ):
+    if isinstance(value, Enum):
         return value.value
     if isinstance(value, float):
         return None if not math.isfinite(value) else round(value, 6)
@@ -173,8 +184,16 @@ def _test_json(result: TestResult) -> dict[str, Any]:
         "status": test.status.value,
         "start": test.start.isoformat(),
         "end": test.end.isoformat(),
-        "control": {"label": test.control_label, "n": test.control_n, "successes": test.control_successes},
-        "variant": {"label": test.variant_label, "n": test.variant_n, "successes": test.variant_successes},
+        "control": {
+            "label": test.control_label,
+            "n": test.control_n,
+            "successes": test.control_successes,
+        },
+        "variant": {
+            "label": test.variant_label,
+            "n": test.variant_n,
+            "successes": test.variant_successes,
+        },
         "decision": test.decision,
     }
     for name in numbers:

@@ -90,6 +90,7 @@ STALL_WEEKS: Final[int] = 12
 TREND_WEEKS: Final[int] = 4
 """The trend compares the mean exit share of the first and last this-many of the stall weeks."""
 
+_SUNDAY: Final[dt.timedelta] = dt.timedelta(days=6)
 _ONE_WEEK: Final[dt.timedelta] = dt.timedelta(days=7)
 
 
@@ -109,6 +110,22 @@ def _mondays(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + n * _ONE_WEEK for n in range(max(count, 0))]
 
 
+def _value(row: Mapping[str, float] | None, metric: str) -> float | None:
+    """A metric's value in a week's row; None when unmeasured (absent or NaN)."""
+    raw = row.get(metric) if row is not None else None
+    return None if raw is None or math.isnan(raw) else float(raw)
+
+
+def _checks(gate: Gate, row: Mapping[str, float] | None, checklist_done: bool) -> tuple[bool, ...]:
+    """Whether each criterion of ``gate`` holds in a week, in ``gate_evidence`` order."""
+    met = tuple(c.holds(_value(row, c.metric)) for c in gate.criteria)
+    return (*met, checklist_done) if gate.requires_checklist else met
+
+
+def _share(checks: Sequence[bool]) -> float:
+    return sum(checks) / len(checks) if checks else 1.0
+
+
 def gate_evidence(
     gate: Gate,
     row: Mapping[str, float] | None,
@@ -123,58 +140,40 @@ def gate_evidence(
     """
     evidence = []
     for criterion in gate.criteria:
-        raw = row.get(criterion.metric) if row is not None else None
-        value = None if raw is None or math.isnan(raw) else float(raw)
+        value = _value(row, criterion.metric)
         evidence.append(
             Evidence(
                 criterion.metric, criterion.op, criterion.threshold, value, criterion.holds(value)
             )
         )
     if gate.requires_checklist:
-        done = checklist_complete_on(checklist, _as_date(week) + dt.timedelta(days=6))
+        done = checklist_complete_on(checklist, _as_date(week) + _SUNDAY)
         evidence.append(Evidence(CHECKLIST_CRITERION, ">=", 1.0, 1.0 if done else 0.0, done))
     return tuple(evidence)
-
-
-def _all_met(evidence: Sequence[Evidence]) -> bool:
-    return all(e.met for e in evidence)
-
-
-def _share_met(evidence: Sequence[Evidence]) -> float:
-    return sum(e.met for e in evidence) / len(evidence) if evidence else 0.0
 
 
 def _rows_by_week(wide: pd.DataFrame, metrics: set[str]) -> dict[dt.date, dict[str, float]]:
     """The gate metrics of a wide weekly table as ``{week: {metric: value}}``, one pass."""
     if wide.empty or "week" not in wide.columns:
         return {}
-    weeks = pd.to_datetime(wide["week"]).dt.date.tolist()
-    columns = {
-        m: wide[m].to_numpy(dtype="float64", na_value=math.nan).tolist()
-        for m in sorted(metrics)
-        if m in wide.columns
+    weeks = pd.to_datetime(wide["week"]).to_numpy().astype("datetime64[D]").tolist()
+    present = [m for m in sorted(metrics) if m in wide.columns]
+    values = wide[present].to_numpy(dtype="float64", na_value=math.nan).tolist()
+    return {
+        week: dict(zip(present, row, strict=True)) for week, row in zip(weeks, values, strict=True)
     }
-    return {week: {m: values[n] for m, values in columns.items()} for n, week in enumerate(weeks)}
 
 
-def _gate_metrics(gates: GateSet) -> set[str]:
-    return {c.metric for g in (gates.to_retention, gates.to_active) for c in g.criteria}
-
-
-def _stall(
-    stage: Stage,
-    weeks_in_stage: int,
-    recent: Sequence[tuple[Evidence, ...]],
-) -> tuple[bool, str]:
+def _stall(stage: Stage, weeks_in_stage: int, shares: Sequence[float]) -> tuple[bool, str]:
     """Whether a platform is stalled, and the sentence that says why.
 
-    ``recent`` is the current stage's exit-gate evidence of the last ``STALL_WEEKS`` weeks.
+    ``shares`` is the share of the current stage's exit gate met in each of the last weeks.
     """
-    if stage is Stage.ACTIVE or weeks_in_stage < STALL_WEEKS or len(recent) < STALL_WEEKS:
+    if stage is Stage.ACTIVE or weeks_in_stage < STALL_WEEKS or len(shares) < STALL_WEEKS:
         return False, ""
-    shares = [_share_met(e) for e in recent[-STALL_WEEKS:]]
-    then = sum(shares[:TREND_WEEKS]) / TREND_WEEKS
-    now = sum(shares[-TREND_WEEKS:]) / TREND_WEEKS
+    window = shares[-STALL_WEEKS:]
+    then = sum(window[:TREND_WEEKS]) / TREND_WEEKS
+    now = sum(window[-TREND_WEEKS:]) / TREND_WEEKS
     if now > then:
         return False, ""
     return True, (
@@ -196,42 +195,57 @@ def evaluate_platform(
     ``wide`` holds this platform's rows of the wide weekly table (may be empty; missing
     weeks and metric columns fail their criteria). Checklist items and overrides of other
     platforms are ignored. Where several overrides name the same week, the last one given
-    (the latest recorded) wins.
+    (the latest recorded) wins. The stall trend is measured against the exit gate of the
+    stage the platform is in now, also for the week it arrived there.
     """
     items = [i for i in checklist if i.platform == platform]
     override_at = {_monday(o.week): o for o in overrides if o.platform == platform}
-    rows = _rows_by_week(wide, _gate_metrics(gates))
-    timeline_weeks = [_as_date(w) for w in weeks]
+    week_list = [_as_date(w) for w in weeks]
+    gate_list = (gates.to_retention, gates.to_active)
+    rows = _rows_by_week(wide, {c.metric for g in gate_list for c in g.criteria})
+    # Which criteria hold, per gate and week, computed once; Evidence only for transitions.
+    checklist_done = [checklist_complete_on(items, w + _SUNDAY) for w in week_list]
+    checks = {
+        gate: [_checks(gate, rows.get(w), done) for w, done in zip(week_list, checklist_done, strict=False)]
+        for gate in gate_list
+    }
+    exit_gate_of = {s: gates.exit_gate(s) for s in Stage}
+    hold_gate_of = {s: gates.hold_gate(s) for s in Stage}
+    exit_checks_of = {s: checks[g] for s, g in exit_gate_of.items() if g}
+    hold_checks_of = {s: checks[g] for s, g in hold_gate_of.items() if g}
+
+    def evidence(gate: Gate, week: dt.date) -> tuple[Evidence, ...]:
+        return gate_evidence(gate, rows.get(week), items, week)
 
     stage = Stage.SETUP
     advance_count = fail_count = 0
     transitions: list[Transition] = []
     timeline: list[WeekState] = []
-    for week in timeline_weeks:
-        row = rows.get(week)
-        exit_gate = gates.exit_gate(stage)
-        exit_evidence = gate_evidence(exit_gate, row, items, week) if exit_gate else ()
-        exit_share = _share_met(exit_evidence) if exit_gate else None
+    for n, week in enumerate(week_list):
+        exit_gate, hold_gate = exit_gate_of[stage], hold_gate_of[stage]
+        exit_checks = exit_checks_of[stage][n] if exit_gate else ()
         override = override_at.get(week)
         move: Transition | None = None
         if override is not None:
             move = Transition(week, stage, override.stage, "override", (), override.reason)
         else:
-            hold_gate = gates.hold_gate(stage)
-            hold_evidence = gate_evidence(hold_gate, row, items, week) if hold_gate else ()
-            advance_count = advance_count + 1 if exit_gate and _all_met(exit_evidence) else 0
-            fail_count = fail_count + 1 if hold_gate and not _all_met(hold_evidence) else 0
+            advance_count = advance_count + 1 if exit_gate and all(exit_checks) else 0
+            fail_count = fail_count + 1 if hold_gate and not all(hold_checks_of[stage][n]) else 0
             if exit_gate and advance_count >= exit_gate.weeks_to_advance:
-                move = Transition(week, stage, exit_gate.target, "measured", exit_evidence)
+                move = Transition(
+                    week, stage, exit_gate.target, "measured", evidence(exit_gate, week)
+                )
             elif hold_gate and fail_count >= hold_gate.weeks_to_fall_back:
-                move = Transition(week, stage, hold_gate.source, "measured", hold_evidence)
+                move = Transition(
+                    week, stage, hold_gate.source, "measured", evidence(hold_gate, week)
+                )
         if move is not None:
             transitions.append(move)
             stage = move.target
             advance_count = fail_count = 0
-        timeline.append(WeekState(week, stage, exit_share))
+        timeline.append(WeekState(week, stage, _share(exit_checks) if exit_gate else None))
 
-    if not timeline_weeks:
+    if not week_list:
         return PlatformStatus(
             platform=platform,
             stage=Stage.SETUP,
@@ -244,15 +258,10 @@ def evaluate_platform(
             timeline=(),
         )
 
-    since = transitions[-1].week if transitions else timeline_weeks[0]
-    weeks_in_stage = sum(1 for w in timeline_weeks if w >= since)
-    current_exit = gates.exit_gate(stage)
-    recent = (
-        [gate_evidence(current_exit, rows.get(w), items, w) for w in timeline_weeks[-STALL_WEEKS:]]
-        if current_exit
-        else []
-    )
-    stalled, stall_reason = _stall(stage, weeks_in_stage, [(e,) for e in []] or [()] * 0 + [tuple(Evidence("x", ">=", 0, 0, w.exit_share == 1.0) for _ in range(1)) for w in timeline[-12:]])
+    since = transitions[-1].week if transitions else week_list[0]
+    weeks_in_stage = sum(1 for w in week_list if w >= since)
+    shares = [_share(c) for c in exit_checks_of.get(stage, [])[-STALL_WEEKS:]]
+    stalled, stall_reason = _stall(stage, weeks_in_stage, shares)
     return PlatformStatus(
         platform=platform,
         stage=stage,
@@ -260,7 +269,7 @@ def evaluate_platform(
         weeks_in_stage=weeks_in_stage,
         stalled=stalled,
         stall_reason=stall_reason,
-        checklist_complete=checklist_complete_on(items, timeline_weeks[-1] + dt.timedelta(days=6)),
+        checklist_complete=checklist_done[-1],
         transitions=tuple(transitions),
         timeline=tuple(timeline),
     )

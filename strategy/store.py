@@ -38,7 +38,12 @@ from strategy.gates import (
 )
 from strategy.ingest import ImportedFile, read_metrics
 from strategy.metrics import empty_weekly, normalise_name
-from strategy.resources import DemandSettings, settings_from_dict, settings_to_dict
+from strategy.resources import (
+    DEFAULT_SETTINGS,
+    DemandSettings,
+    settings_from_dict,
+    settings_to_dict,
+)
 from strategy.stages import Override
 from strategy.team import Assignment, Member, make_member, parse_role
 
@@ -150,8 +155,8 @@ class Snapshot:
     uploads: tuple[Upload, ...]
     weekly: pd.DataFrame = field(repr=False)
     gates: GateSet = DEFAULT_GATES
-    demand: DemandSettings = DemandSettings()
-    company: CompanyProfile = CompanyProfile()
+    demand: DemandSettings = DEFAULT_SETTINGS
+    company: CompanyProfile = field(default_factory=CompanyProfile)
 
 
 def _now() -> str:
@@ -202,9 +207,7 @@ class Workspace:
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(
-            self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
-        )
+        conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -342,7 +345,9 @@ class Workspace:
         )
         out = []
         for row in conn.execute(f"SELECT {cols} FROM tests ORDER BY id"):
-            (tid, title, hyp, platform, metric, cl, vl, cn, cs, vn, vs, start, end, status, dec) = row
+            (tid, title, hyp, platform, metric, cl, vl, cn, cs, vn, vs, start, end, status, dec) = (
+                row
+            )
             out.append(
                 StrategyTest(
                     title=title,
@@ -532,7 +537,9 @@ class Workspace:
         require_admin(actor, "users.set")
         address = str(email).strip().lower()
         if "@" not in address:
-            raise ValidationError(f"e-mail: expected an address like ana@example.com, got {email!r}")
+            raise ValidationError(
+                f"e-mail: expected an address like ana@example.com, got {email!r}"
+            )
         with self._write(actor, "users.set", f"{address}: {role}") as conn:
             if role is None:
                 conn.execute("DELETE FROM users WHERE email = ?", (address,))
@@ -585,7 +592,9 @@ class Workspace:
         if len(text) < 5:
             raise ValidationError("reason: an override needs a reason of at least 5 characters")
         override = Override(name, monday, parsed, text, actor.name)
-        with self._write(actor, "stage.override", f"{name} -> {parsed.value} from {monday}: {text}") as conn:
+        with self._write(
+            actor, "stage.override", f"{name} -> {parsed.value} from {monday}: {text}"
+        ) as conn:
             conn.execute(
                 "INSERT INTO overrides(platform, week, stage, reason, by) VALUES (?,?,?,?,?)",
                 (name, monday.isoformat(), parsed.value, text, actor.name),

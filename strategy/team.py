@@ -158,6 +158,8 @@ def parse_role(raw: str) -> Role:
 
 def normalise_channel(raw: str) -> str:
     """One channel name (``E-commerce`` -> ``ecommerce``); ``a + b`` gives ``a+b``, sorted."""
+    if not isinstance(raw, str):
+        raise ValidationError(f"channel: expected a channel name, got {raw!r}")
     parts = sorted({_one_channel(p) for p in str(raw).split("+")})
     if "" in parts:
         raise ValidationError(f"channel: expected a channel name, got {raw!r}")
@@ -219,7 +221,7 @@ def _assignment(raw: Assignment | Mapping[str, Any], where: str) -> Assignment:
                 f"{where}: channel: expected the revenue channel this rep covers, got nothing"
             )
         try:
-            channel: str | None = normalise_channel(str(channel_raw))
+            channel: str | None = normalise_channel(channel_raw)
         except ValidationError as exc:
             raise ValidationError(f"{where}: {exc}") from None
         if channel == SOCIAL_CHANNEL:
@@ -248,7 +250,7 @@ def make_member(
     """
     clean_name = _member_name(name)
     available = _hours(available_hours, "available hours", allow_zero=True)
-    if isinstance(assignments, str | bytes | Mapping):
+    if isinstance(assignments, str | bytes | Mapping) or not isinstance(assignments, Iterable):
         raise ValidationError(f"roles: expected a list of roles with hours, got {assignments!r}")
     items = tuple(_assignment(a, f"assignment {n}") for n, a in enumerate(assignments, start=1))
     if not items:

@@ -208,6 +208,15 @@ def test_falling_back_from_active_carries_the_failed_active_criteria() -> None:
     )
 
 
+def test_after_falling_back_the_lower_gate_counts_afresh() -> None:
+    # Quiet weeks fail both gates, but they count toward leaving retention only once the
+    # platform is back in retention: one stage at a time, four weeks each.
+    result = status(history((2, POSTING), (4, THRIVING), (7, QUIET)))
+    assert moves(result)[-1] == (week(9), Stage.ACTIVE, Stage.RETENTION, "measured")
+    result = status(history((2, POSTING), (4, THRIVING), (8, QUIET)))
+    assert moves(result)[-1] == (week(13), Stage.RETENTION, Stage.SETUP, "measured")
+
+
 def test_missing_weeks_count_as_failing_weeks() -> None:
     result = status(history((2, POSTING), (4, THRIVING), (4, GAP), (1, THRIVING)))
     assert moves(result)[-1] == (week(9), Stage.ACTIVE, Stage.RETENTION, "measured")

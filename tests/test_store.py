@@ -122,7 +122,7 @@ def test_imported_files_are_stored_once_under_their_content_hash(
     stored = empty_ws.stored_file(upload)
     assert stored.read_bytes() == path.read_bytes()
     assert stored.name == f"{upload.sha256}.parquet"
-    with pytest.raises(ImportRejected, match="already imported as upload #1"):
+    with pytest.raises(ImportRejected, match=r"already imported as upload #1"):
         empty_ws.import_file(EDITOR, path, today=TODAY)
 
 
@@ -137,7 +137,7 @@ def test_a_refused_file_leaves_the_workspace_exactly_as_it_was(
     bad = tmp_path / "bad.parquet"
     bad.write_bytes(content)
     before = workspace_state(demo_ws.root)
-    with pytest.raises(ImportRejected, match="bad.parquet"):
+    with pytest.raises(ImportRejected, match=r"bad\.parquet"):
         demo_ws.import_file(EDITOR, bad, today=TODAY)
     assert workspace_state(demo_ws.root) == before
 

@@ -121,7 +121,7 @@ def test_social_only_company_still_gets_support_it_and_expert() -> None:
 
 def test_integrated_mixing_names_and_groups_is_refused() -> None:
     with pytest.raises(ValidationError, match="integrated"):
-        recommended_core_team(["ecommerce", "retail"], ["ecommerce", ["retail"]])  # type: ignore[list-item]
+        recommended_core_team(["ecommerce", "retail"], ["ecommerce", ["retail"]])
 
 
 # --- members -------------------------------------------------------------------------------

@@ -1,0 +1,260 @@
+"""Team: the roster, the recommended core team and its empty seats, load and size benchmark."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from strategy.errors import RolloutError
+from strategy.resources import settings_to_dict
+from strategy.roster import (
+    REVENUE_CHANNELS,
+    ROSTER_COLUMNS,
+    company_from_form,
+    members_from_rows,
+    members_to_rows,
+)
+from strategy.team import ROLE_LABELS, Role, team_warnings
+from ui import session
+
+EDITOR_KEY = "team_roster_editor"
+FLASH_KEY = "team_flash"
+
+SETTING_INPUTS: dict[str, tuple[str, str, float]] = {
+    # field: (label, help, step)
+    "minutes_per_message": ("Minutes per inbound message", "Handling time of one message.", 1.0),
+    "hours_per_post": ("Hours per brand post", "Creating and publishing one post.", 0.25),
+    "monitoring_hours_per_platform": (
+        "Monitoring hours per platform a week",
+        "Watching a platform that is past setup.",
+        0.5,
+    ),
+    "response_target_minutes": (
+        "Response target (minutes)",
+        "Median response time the team aims for.",
+        5.0,
+    ),
+    "utilisation_threshold": (
+        "Utilisation threshold (share of capacity)",
+        "Demand at or above this share of capacity counts as exceeding it (0.85 = 85%).",
+        0.05,
+    ),
+    "fte_hours": ("Hours in one full-time person's week", "Converts the gap into people.", 1.0),
+    "active_weeks_required": (
+        "Weeks a community must stay active",
+        "Before extra resources can be justified.",
+        1.0,
+    ),
+    "window_weeks": ("Weeks of demand averaged", "The recent weeks the signal looks at.", 1.0),
+}
+
+
+def channel_label(channel: str) -> str:
+    return channel.replace("_", " ").replace("+", " + ")
+
+
+def saved(message: str, *widget_prefixes: str) -> None:
+    """After a write: forget the form's widget values (they reload from the data) and rerun."""
+    for key in [k for k in st.session_state if str(k).startswith(widget_prefixes)]:
+        del st.session_state[key]
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+st.set_page_config(page_title="Team · Social Rollout Tracker", page_icon="👥", layout="wide")
+session.sidebar()
+ws = session.workspace()
+snap = session.snapshot()
+result = session.analysis()
+team = result.team
+can_edit = session.can_edit()
+
+st.title("Team")
+st.caption(
+    "Social strategy starts part-time and cross-functional: a rep per revenue channel, "
+    "customer support, IT and a social-media expert."
+)
+if flash := st.session_state.pop(FLASH_KEY, None):
+    st.success(flash, icon="✅")
+
+# --- the team at a glance ------------------------------------------------------------------
+cols = st.columns(4)
+cols[0].metric("Capacity", f"{team.capacity_hours:.1f} h/week", border=True)
+cols[1].metric("People", len(snap.members), border=True)
+cols[2].metric(
+    "Empty seats",
+    len(team.empty_seats),
+    f"of {len(team.seats)} recommended",
+    delta_color="off",
+    border=True,
+)
+cols[3].metric(
+    "Dedicated social staff",
+    team.benchmark.dedicated,
+    f"usual {team.benchmark.low}-{team.benchmark.high}"
+    if team.benchmark.high is not None
+    else f"usual {team.benchmark.low}+",
+    delta_color="off",
+    border=True,
+)
+if team.empty_seats:
+    st.error("**Empty seats:** " + ", ".join(seat.label for seat in team.empty_seats), icon="🪑")
+for warning in team_warnings(snap.members, ()):  # no seats: only the overloaded people
+    st.warning(warning, icon="🔥")
+if not team.warnings:
+    st.success("Every recommended seat is held and nobody is overloaded.", icon="✅")
+st.info(f"**Team-size benchmark:** {team.benchmark.verdict}", icon="📏")
+
+# --- the recommended core team -----------------------------------------------------------
+st.subheader("Recommended core team")
+st.caption("From the company's revenue channels below; integrated channels share one rep.")
+st.dataframe(
+    pd.DataFrame(
+        {
+            "seat": [seat.label for seat in team.seats],
+            "status": ["empty" if seat in team.empty_seats else "held" for seat in team.seats],
+        }
+    ),
+    hide_index=True,
+    width="content",
+)
+
+# --- the roster ---------------------------------------------------------------------------
+st.subheader("Roster")
+st.caption(
+    "One row per role a person holds: the hours a week that role takes, and the hours a "
+    "week the person has for social work (*available*, the same on each of their rows). "
+    "Only channel reps have a channel. Rows are counted from the top in error messages."
+)
+roster = pd.DataFrame(members_to_rows(snap.members), columns=list(ROSTER_COLUMNS)).astype(
+    {"name": "str", "role": "str", "channel": "str", "hours": "float64", "available": "float64"}
+)
+column_config = {
+    "name": st.column_config.TextColumn("Name", required=True),
+    "role": st.column_config.SelectboxColumn(
+        "Role",
+        options=[r.value for r in Role],
+        format_func=lambda value: ROLE_LABELS[Role(value)],
+        required=True,
+    ),
+    "channel": st.column_config.TextColumn("Channel", help="Channel reps only, e.g. ecommerce"),
+    "hours": st.column_config.NumberColumn(
+        "Hours for this role", min_value=0.0, max_value=168.0, step=0.5, format="%.1f"
+    ),
+    "available": st.column_config.NumberColumn(
+        "Available h/week", min_value=0.0, max_value=168.0, step=0.5, format="%.1f"
+    ),
+}
+if can_edit:
+    edited = st.data_editor(
+        roster,
+        num_rows="dynamic",
+        hide_index=True,
+        column_config=column_config,
+        key=EDITOR_KEY,
+        width="stretch",
+    )
+    if st.button("Save the roster", type="primary"):
+        try:
+            members = members_from_rows(edited.to_dict("records"))
+            ws.replace_team(session.actor(), members)
+        except RolloutError as exc:
+            session.show_error(exc)
+        else:
+            saved(f"Roster saved: {len(members)} people.", EDITOR_KEY)
+else:
+    st.dataframe(roster, hide_index=True, column_config=column_config, width="stretch")
+
+# --- the company profile -----------------------------------------------------------------
+st.subheader("Company profile")
+profile = snap.company
+other = [c for c in profile.channels if c not in REVENUE_CHANNELS]
+integrated_now = list(dict.fromkeys(c for group in profile.integrated for c in group))
+if can_edit:
+    with st.form("company_form"):
+        channels = st.multiselect(
+            "Revenue channels",
+            REVENUE_CHANNELS,
+            default=[c for c in profile.channels if c in REVENUE_CHANNELS],
+            format_func=channel_label,
+            key="company_channels",
+        )
+        other_text = st.text_input(
+            "Other channels",
+            ", ".join(other),
+            help="Any other revenue channels, separated by commas.",
+            key="company_other",
+        )
+        integrated = st.multiselect(
+            "Integrated channels (they share one rep)",
+            list(dict.fromkeys([*REVENUE_CHANNELS, *other, *integrated_now])),
+            default=integrated_now,
+            format_func=channel_label,
+            key="company_integrated",
+        )
+        if len(profile.integrated) > 1:
+            st.caption("Saving here merges the integrated groups into one.")
+        employees = st.number_input(
+            "Employees", min_value=1, value=profile.employees, step=1, key="company_employees"
+        )
+        if st.form_submit_button("Save the company profile"):
+            try:
+                ws.set_company(
+                    session.actor(), company_from_form(channels, other_text, integrated, employees)
+                )
+            except RolloutError as exc:
+                session.show_error(exc)
+            else:
+                saved("Company profile saved.", "company_")
+else:
+    st.markdown(
+        f"**Revenue channels:** {', '.join(map(channel_label, profile.channels)) or 'none'}  \n"
+        f"**Integrated:** "
+        f"{'; '.join(' + '.join(g) for g in profile.integrated) or 'none'}  \n"
+        f"**Employees:** {profile.employees:,}"
+    )
+
+# --- the resource signal's settings ------------------------------------------------------
+st.subheader("Resource signal settings")
+st.caption("How the team's workload is estimated from the metrics, and when it is too much.")
+current = settings_to_dict(snap.demand)
+if can_edit:
+    with st.form("demand_form"):
+        values: dict[str, float | int] = {}
+        setting_cols = st.columns(2)
+        for i, (field, (label, help_text, step)) in enumerate(SETTING_INPUTS.items()):
+            with setting_cols[i % 2]:
+                if isinstance(current[field], int):
+                    values[field] = st.number_input(
+                        label,
+                        value=int(current[field]),
+                        step=int(step),
+                        help=help_text,
+                        key=f"demand_{field}",
+                    )
+                else:
+                    values[field] = st.number_input(
+                        label,
+                        value=float(current[field]),
+                        step=step,
+                        help=help_text,
+                        key=f"demand_{field}",
+                    )
+        if st.form_submit_button("Save the settings"):
+            try:
+                ws.set_demand_settings(session.actor(), {**current, **values})
+            except RolloutError as exc:
+                session.show_error(exc)
+            else:
+                saved("Resource signal settings saved.", "demand_")
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "setting": [SETTING_INPUTS[f][0] for f in SETTING_INPUTS],
+                "value": [float(current[f]) for f in SETTING_INPUTS],
+            }
+        ),
+        hide_index=True,
+        width="content",
+    )

@@ -1,0 +1,308 @@
+"""Stages: each platform's stage and setup checklist, the editable gate criteria, manual
+overrides, the transition history with its evidence, and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from strategy import frames
+from strategy.checklist_edits import checklist_changes, new_platform, platform_checklists
+from strategy.errors import RolloutError
+from strategy.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
+from strategy.gates import (
+    CHECKLIST_CRITERION,
+    CHECKLIST_LABELS,
+    DEFAULT_GATES,
+    OPERATORS,
+    Stage,
+)
+from ui import session
+
+st.set_page_config(page_title="Stages · Social Rollout Tracker", page_icon="🪜", layout="wide")
+session.sidebar()
+ws = session.workspace()
+snap = session.snapshot()
+result = session.analysis()
+editable = session.can_edit()
+today = dt.datetime.now(dt.UTC).date()
+GATE_FORM_KEYS = [
+    f"gate_{key}_{part}"
+    for key in GATE_KEYS
+    for part in ("criteria", "advance", "back", "checklist")
+]
+
+
+def saved(message: str, *reset: str) -> None:
+    """After a successful write: forget the named widgets' edits, say so, show fresh numbers."""
+    for key in reset:
+        st.session_state.pop(key, None)
+    st.session_state["stages_flash"] = message
+    st.rerun()
+
+
+st.title("Stages")
+if flash := st.session_state.pop("stages_flash", None):
+    st.success(flash, icon="✅")
+st.caption(
+    "Each platform moves setup → retention → active when its gate's criteria hold for "
+    "enough consecutive weeks, and falls back when they fail for long enough."
+)
+
+# --- each platform: stage and setup checklist --------------------------------------------
+st.header("Platforms")
+checklists = platform_checklists(snap.checklist, result.statuses)
+if not checklists:
+    st.caption("No platforms yet: upload metrics or start a platform's checklist below.")
+for tab, (platform, items) in zip(st.tabs(list(checklists)), checklists.items(), strict=False):
+    with tab:
+        status = result.statuses.get(platform)
+        cols = st.columns(4)
+        cols[0].metric("Stage", status.stage.value.title() if status else "Setup", border=True)
+        since = status.since if status else None
+        cols[1].metric("Since", f"{since:%d %b %Y}" if since else "—", border=True)
+        cols[2].metric("Weeks in stage", status.weeks_in_stage if status else 0, border=True)
+        done = sum(d is not None for d in items.values())
+        cols[3].metric("Setup checklist", f"{done} of {len(items)} done", border=True)
+        if status is not None and status.stalled:
+            st.warning(f"**{platform} has stalled.** {status.stall_reason}", icon="⏸️")
+
+        with st.form(f"checklist_{platform}"):
+            st.markdown("**Setup checklist** — tick what is done and pick when (no date: today)")
+            ticks = {}
+            for item, done_on in items.items():
+                left, right = st.columns([2, 1], vertical_alignment="center")
+                ticked = left.checkbox(
+                    CHECKLIST_LABELS[item],
+                    value=done_on is not None,
+                    key=f"cl_{platform}_{item}_done",
+                    disabled=not editable,
+                )
+                day = right.date_input(
+                    f"{CHECKLIST_LABELS[item]} done on",
+                    value=done_on,
+                    max_value=today,
+                    key=f"cl_{platform}_{item}_on",
+                    label_visibility="collapsed",
+                    disabled=not editable,
+                )
+                ticks[item] = (ticked, day)
+            submitted = st.form_submit_button(
+                "Save checklist", key=f"cl_{platform}_save", disabled=not editable
+            )
+        if submitted:
+            try:
+                changes = checklist_changes(items, ticks, today)
+                with st.spinner("Saving the checklist and recomputing stages…"):
+                    for item, day in changes:
+                        ws.set_checklist(session.actor(), platform, item, day)
+            except RolloutError as exc:
+                session.show_error(exc)
+            else:
+                saved(f"{platform}: checklist saved ({len(changes)} change(s)).")
+
+if editable:
+    with st.form("new_platform"):
+        st.markdown("**Start the checklist of a new platform** (every item open)")
+        raw_name = st.text_input("Platform name", key="new_platform_name")
+        start = st.form_submit_button("Add platform", key="new_platform_add")
+    if start:
+        try:
+            name = new_platform(raw_name, checklists)
+            ws.set_checklist(session.actor(), name, "all", None)
+        except RolloutError as exc:
+            session.show_error(exc)
+        else:
+            saved(f"{name}: checklist started.", "new_platform_name")
+
+# --- gate criteria -----------------------------------------------------------------------
+st.header("Gate criteria")
+st.caption(
+    "A gate holds when every criterion holds in a week (a metric not measured that week "
+    "fails). It must hold for *weeks to advance* consecutive weeks to move up, and fail for "
+    "*weeks to fall back* consecutive weeks to move back."
+)
+column_config = {
+    "metric": st.column_config.TextColumn("metric", required=True),
+    "comparison": st.column_config.SelectboxColumn(
+        "comparison", options=list(OPERATORS), required=True
+    ),
+    "threshold": st.column_config.NumberColumn("threshold", required=True, format="%g"),
+}
+gates = snap.gates
+if not editable:
+    for key in GATE_KEYS:
+        gate = gate_of(gates, key)
+        st.subheader(f"{gate.source.value.title()} → {gate.target.value.title()}")
+        st.dataframe(pd.DataFrame(criteria_rows(gate), columns=COLUMNS), hide_index=True)
+        st.caption(
+            f"{gate.weeks_to_advance} weeks to advance, {gate.weeks_to_fall_back} to fall back"
+            + ("; the setup checklist must be complete" if gate.requires_checklist else "")
+        )
+else:
+    with st.form("gates"):
+        edited = {}
+        for key in GATE_KEYS:
+            gate = gate_of(gates, key)
+            st.subheader(f"{gate.source.value.title()} → {gate.target.value.title()}")
+            rows = st.data_editor(
+                pd.DataFrame(criteria_rows(gate), columns=COLUMNS),
+                key=f"gate_{key}_criteria",
+                num_rows="dynamic",
+                hide_index=True,
+                column_config=column_config,
+            )
+            left, middle, right = st.columns(3)
+            advance = left.number_input(
+                "Weeks to advance",
+                min_value=1,
+                max_value=104,
+                step=1,
+                value=gate.weeks_to_advance,
+                key=f"gate_{key}_advance",
+            )
+            back = middle.number_input(
+                "Weeks to fall back",
+                min_value=1,
+                max_value=104,
+                step=1,
+                value=gate.weeks_to_fall_back,
+                key=f"gate_{key}_back",
+            )
+            needs_checklist = gate.requires_checklist
+            if key == "to_retention":
+                needs_checklist = right.checkbox(
+                    "Setup checklist must be complete",
+                    value=gate.requires_checklist,
+                    key=f"gate_{key}_checklist",
+                )
+            edited[key] = gate_dict(
+                rows.to_dict("records"),
+                weeks_to_advance=advance,
+                weeks_to_fall_back=back,
+                requires_checklist=needs_checklist,
+            )
+        save_gates = st.form_submit_button("Save gates", type="primary", key="gates_save")
+    if save_gates:
+        try:
+            with st.spinner("Saving the gates and recomputing stages…"):
+                ws.set_gates(session.actor(), edited)
+        except RolloutError as exc:
+            session.show_error(exc)
+        else:
+            saved("Gates saved; stages recomputed.", *GATE_FORM_KEYS)
+    if st.button("Restore the default gates", key="gates_restore"):
+        try:
+            ws.set_gates(session.actor(), DEFAULT_GATES)
+        except RolloutError as exc:
+            session.show_error(exc)
+        else:
+            saved("Default gates restored.", *GATE_FORM_KEYS)
+
+# --- manual override ---------------------------------------------------------------------
+st.header("Manual override")
+st.caption(
+    "Set a platform's stage from a week on, with the reason. Overrides are recorded and "
+    "shown as such, never mixed with measured transitions."
+)
+if editable:
+    with st.form("override"):
+        left, middle, right = st.columns(3)
+        ov_platform = left.selectbox(
+            "Platform",
+            list(checklists),
+            key="override_platform",
+            accept_new_options=True,
+        )
+        ov_week = middle.date_input(
+            "From the week of", value=result.latest_week or today, key="override_week"
+        )
+        ov_stage = right.selectbox("Stage", [s.value for s in Stage], key="override_stage")
+        ov_reason = st.text_area("Reason (required)", key="override_reason")
+        add = st.form_submit_button("Record the override", key="override_add")
+    if add:
+        try:
+            override = ws.add_override(
+                session.actor(), ov_platform or "", ov_week, ov_stage, ov_reason
+            )
+        except RolloutError as exc:
+            session.show_error(exc)
+        else:
+            saved(
+                f"Override recorded: {override.platform} is {override.stage.value} from the "
+                f"week of {override.week:%d %b %Y}.",
+                "override_reason",
+            )
+if snap.overrides:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "platform": o.platform,
+                    "from week": o.week,
+                    "stage": o.stage.value,
+                    "reason": o.reason,
+                    "by": o.by,
+                }
+                for o in snap.overrides
+            ]
+        ),
+        hide_index=True,
+    )
+
+# --- transition history ------------------------------------------------------------------
+st.header("Transition history")
+history = frames.transitions(result.statuses)
+if history.empty:
+    st.caption("No transitions yet.")
+else:
+    history = history.assign(
+        kind=history["kind"].map({"override": "✋ override"}).fillna("measured")
+    )
+    st.dataframe(
+        history.sort_values("week", ascending=False, kind="stable"),
+        hide_index=True,
+        column_config={"week": st.column_config.DateColumn("week", format="YYYY-MM-DD")},
+    )
+    st.subheader("Evidence")
+    for platform, status in sorted(result.statuses.items()):
+        if not status.transitions:
+            continue
+        with st.expander(f"{platform}: {len(status.transitions)} transition(s)"):
+            for move in reversed(status.transitions):
+                heading = f"**{move.week:%d %b %Y}: {move.source.value} → {move.target.value}**"
+                if move.kind == "override":
+                    st.markdown(f"{heading} · ✋ override — {move.reason}")
+                    continue
+                st.markdown(f"{heading} · measured")
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            {
+                                "metric": "setup checklist complete"
+                                if e.metric == CHECKLIST_CRITERION
+                                else e.metric,
+                                "comparison": e.op,
+                                "value": e.value,
+                                "threshold": e.threshold,
+                                "met": e.met,
+                            }
+                            for e in move.evidence
+                        ],
+                        columns=["metric", "comparison", "value", "threshold", "met"],
+                    ),
+                    hide_index=True,
+                )
+
+# --- audit log ---------------------------------------------------------------------------
+st.header("Audit log")
+entries = ws.audit_log()
+st.dataframe(
+    pd.DataFrame(
+        [{"when": e.at, "who": e.actor, "what": f"{e.action}: {e.detail}"} for e in entries],
+        columns=["when", "who", "what"],
+    ),
+    hide_index=True,
+)

@@ -1,0 +1,201 @@
+"""Tests: log strategy tests, read their statistics and what they mean in plain words."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from strategy.errors import RolloutError
+from strategy.experiments import TestStatus
+from ui import session
+
+FORM = "test_form_"
+FLASH_KEY = "tests_flash"
+
+
+def saved(message: str, *widget_prefixes: str) -> None:
+    """After a write: forget the form's widget values and rerun with a message."""
+    for key in [k for k in st.session_state if str(k).startswith(widget_prefixes)]:
+        del st.session_state[key]
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+st.set_page_config(page_title="Tests · Social Rollout Tracker", page_icon="🧪", layout="wide")
+session.sidebar()
+ws = session.workspace()
+result = session.analysis()
+can_edit = session.can_edit()
+
+st.title("Strategy tests")
+st.caption(
+    "Each test compares a control with a variant: how many were exposed to each and how "
+    "many of them did the thing measured (replied, clicked, came back…)."
+)
+if flash := st.session_state.pop(FLASH_KEY, None):
+    st.success(flash, icon="✅")
+
+# --- log a test ---------------------------------------------------------------------------
+if can_edit:
+    platforms = sorted(set(result.statuses) | {r.test.platform for r in result.tests})
+    with st.expander("Log a test", expanded=not result.tests), st.form("log_test"):
+        title = st.text_input("Title", key=f"{FORM}title")
+        hypothesis = st.text_area("Hypothesis", key=f"{FORM}hypothesis", height=80)
+        cols = st.columns(3)
+        chosen = cols[0].selectbox(
+            "Platform", platforms, index=None, placeholder="Choose…", key=f"{FORM}platform"
+        )
+        typed = cols[1].text_input(
+            "…or another platform", key=f"{FORM}other_platform", help="Overrides the choice."
+        )
+        metric = cols[2].text_input("Metric", key=f"{FORM}metric", placeholder="e.g. reply rate")
+        arms = st.columns(2)
+        with arms[0]:
+            control_label = st.text_input("Control label", "A", key=f"{FORM}control_label")
+            control_n = st.number_input(
+                "Control exposures", min_value=0, step=1, key=f"{FORM}control_n"
+            )
+            control_successes = st.number_input(
+                "Control successes", min_value=0, step=1, key=f"{FORM}control_successes"
+            )
+        with arms[1]:
+            variant_label = st.text_input("Variant label", "B", key=f"{FORM}variant_label")
+            variant_n = st.number_input(
+                "Variant exposures", min_value=0, step=1, key=f"{FORM}variant_n"
+            )
+            variant_successes = st.number_input(
+                "Variant successes", min_value=0, step=1, key=f"{FORM}variant_successes"
+            )
+        when = st.columns(3)
+        today = dt.date.today()
+        start = when[0].date_input("Start", today - dt.timedelta(days=28), key=f"{FORM}start")
+        end = when[1].date_input("End", today, key=f"{FORM}end")
+        status = when[2].selectbox("Status", [s.value for s in TestStatus], key=f"{FORM}status")
+        decision = st.text_area("Decision", key=f"{FORM}decision", height=80)
+        if st.form_submit_button("Log the test", type="primary"):
+            fields = {
+                "title": title,
+                "hypothesis": hypothesis,
+                "platform": typed.strip() or chosen or "",
+                "metric": metric,
+                "control_label": control_label,
+                "variant_label": variant_label,
+                "control_n": control_n,
+                "control_successes": control_successes,
+                "variant_n": variant_n,
+                "variant_successes": variant_successes,
+                "start": start,
+                "end": end,
+                "status": status,
+                "decision": decision,
+            }
+            try:
+                logged = ws.log_test(session.actor(), fields)
+            except RolloutError as exc:
+                session.show_error(exc)
+            else:
+                saved(f"Logged test #{logged.id}: {logged.title}.", FORM)
+
+# --- the list with statistics ---------------------------------------------------------------
+st.subheader("Logged tests")
+if not result.tests:
+    st.info("No tests logged yet.")
+else:
+    rows = []
+    for r in result.tests:
+        s = r.stats
+        rows.append(
+            {
+                "#": r.test.id,
+                "title": r.test.title,
+                "platform": r.test.platform,
+                "metric": r.test.metric,
+                "status": r.test.status.value,
+                "control rate %": s.control_rate * 100 if s else None,
+                "variant rate %": s.variant_rate * 100 if s else None,
+                "lift (points)": s.abs_lift * 100 if s else None,
+                "95% CI low": s.ci_low * 100 if s else None,
+                "95% CI high": s.ci_high * 100 if s else None,
+                "p-value": s.p_value if s else None,
+                "P(variant better) %": s.prob_variant_better * 100 if s else None,
+                "significant": bool(s and s.significant),
+                "warning": s.warning if s else "no data yet",
+            }
+        )
+    pct = st.column_config.NumberColumn(format="%.2f")
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "control rate %": pct,
+            "variant rate %": pct,
+            "lift (points)": st.column_config.NumberColumn(format="%+.2f"),
+            "95% CI low": st.column_config.NumberColumn(format="%+.2f"),
+            "95% CI high": st.column_config.NumberColumn(format="%+.2f"),
+            "p-value": st.column_config.NumberColumn(format="%.4f"),
+            "P(variant better) %": st.column_config.NumberColumn(format="%.0f"),
+        },
+    )
+    st.caption(
+        "Lift and its 95% confidence interval are in percentage points (variant minus "
+        "control). A test is significant when its p-value is below 0.05."
+    )
+
+    st.subheader("What the tests say")
+    for r in result.tests:
+        icon = {"concluded": "🏁", "running": "⏱️", "planned": "🗓️"}[r.test.status.value]
+        st.markdown(
+            f"{icon} **{r.test.title}** ({r.test.platform}, {r.test.status.value}, "
+            f"{r.test.start:%d %b %Y} – {r.test.end:%d %b %Y}): {r.conclusion}"
+        )
+        notes = [
+            f"Hypothesis: {r.test.hypothesis}" if r.test.hypothesis else "",
+            f"Decision: {r.test.decision}" if r.test.decision else "",
+        ]
+        if any(notes):
+            st.caption("  \n".join(n for n in notes if n))
+
+# --- change or remove a test ----------------------------------------------------------------
+if can_edit and result.tests:
+    st.subheader("Update a test")
+    by_id = {r.test.id: r.test for r in result.tests}
+    picked = st.selectbox(
+        "Test",
+        list(by_id),
+        format_func=lambda test_id: f"#{test_id} {by_id[test_id].title}",
+        key="test_pick",
+    )
+    test = by_id[picked]
+    with st.form(f"update_test_{picked}"):
+        statuses = [s.value for s in TestStatus]
+        new_status = st.selectbox(
+            "Status",
+            statuses,
+            index=statuses.index(test.status.value),
+            key=f"test_update_status_{picked}",
+        )
+        new_decision = st.text_area("Decision", test.decision, key=f"test_update_decision_{picked}")
+        if st.form_submit_button("Save status and decision"):
+            try:
+                ws.log_test(
+                    session.actor(),
+                    {**dataclasses.asdict(test), "status": new_status, "decision": new_decision},
+                )
+            except RolloutError as exc:
+                session.show_error(exc)
+            else:
+                saved(f"Test #{picked} updated.", "test_update_")
+    confirm = st.checkbox(
+        f"Yes, remove test #{picked} for good", key=f"test_remove_confirm_{picked}"
+    )
+    if st.button("Remove the test", disabled=not confirm, key="test_remove"):
+        try:
+            ws.remove_test(session.actor(), picked)
+        except RolloutError as exc:
+            session.show_error(exc)
+        else:
+            saved(f"Test #{picked} removed.", "test_pick", "test_update_", "test_remove_")

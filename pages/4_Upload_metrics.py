@@ -1,0 +1,125 @@
+"""Upload metrics: parquet files previewed and validated before anything is stored, then
+imported; the upload history, and removal of an upload."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from strategy.errors import RolloutError
+from ui import session, uploads
+
+st.set_page_config(
+    page_title="Upload metrics · Social Rollout Tracker", page_icon="📤", layout="wide"
+)
+session.sidebar()
+ws = session.workspace()
+snap = session.snapshot()
+editable = session.can_edit()
+
+st.title("Upload metrics")
+for kind, message in st.session_state.pop("upload_flash", []):
+    (st.success if kind == "ok" else st.error)(message)
+
+limit_mb = st.get_option("server.maxUploadSize")
+st.markdown(
+    f"Parquet files, several at once, up to **{limit_mb} MB** each "
+    "(`server.maxUploadSize` in `.streamlit/config.toml`). The layout is recognised from "
+    "the column names; three are accepted:\n"
+    + "\n".join(f"- **{layout}**: {note}" for layout, note in uploads.LAYOUT_NOTES.items())
+)
+st.caption(
+    "Each file is checked and previewed before anything is stored. Where two uploads cover "
+    "the same week, platform and metric, the later one wins; removing it restores the earlier."
+)
+
+# --- choose, preview, import -------------------------------------------------------------
+if not editable:
+    st.info("You can view the upload history; uploading needs an editor.")
+else:
+    round_no = st.session_state.setdefault("upload_round", 0)
+    chosen = st.file_uploader(
+        "Metric files (parquet)",
+        type=["parquet"],
+        accept_multiple_files=True,
+        key=f"metric_files_{round_no}",
+    )
+    ready = []
+    for file in chosen or []:
+        data = file.getvalue()
+        preview = uploads.preview(data, file.name)
+        with st.container(border=True):
+            if not preview.ok:
+                st.error(preview.error, icon="🚫")
+                continue
+            st.markdown(
+                f"**{preview.name}** · {preview.layout} layout · {preview.rows:,} rows · "
+                f"{len(preview.platforms)} platform(s): {', '.join(preview.platforms)} · "
+                f"{preview.weeks} weeks, {preview.first_week:%d %b %Y} – "
+                f"{preview.last_week:%d %b %Y}"
+            )
+            st.caption("Metrics: " + ", ".join(preview.metrics))
+            duplicate = uploads.already_imported(preview, snap.uploads)
+            if duplicate is not None:
+                st.warning(
+                    f"This exact file is already imported as upload #{duplicate.id} "
+                    f"({duplicate.name}); it will not be imported again.",
+                    icon="♻️",
+                )
+                continue
+            st.dataframe(preview.table, hide_index=True, height="content")
+            ready.append((file.name, data))
+
+    if chosen:
+        count = len(ready)
+        label = f"Import {count} file" + ("" if count == 1 else "s")
+        if st.button(label, type="primary", disabled=count == 0, key="import_files"):
+            outcomes = []
+            progress = st.progress(0.0, text="Importing…")
+            with st.spinner("Importing and recomputing the weekly table…"):
+                for n, (name, data) in enumerate(ready, start=1):
+                    try:
+                        upload = uploads.import_upload(ws, session.actor(), data, name)
+                    except RolloutError as exc:
+                        outcomes.append(("error", str(exc)))
+                    else:
+                        outcomes.append(("ok", f"Imported {upload.name} as upload #{upload.id}."))
+                    progress.progress(n / count, text=f"Imported {n} of {count}")
+            st.session_state["upload_flash"] = outcomes
+            st.session_state["upload_round"] = round_no + 1
+            st.rerun()
+
+# --- history and removal -----------------------------------------------------------------
+st.header("Upload history")
+if not snap.uploads:
+    st.caption("Nothing uploaded yet.")
+else:
+    st.dataframe(uploads.history_frame(snap.uploads), hide_index=True)
+    if editable:
+        with st.form("remove_upload"):
+            st.subheader("Remove an upload")
+            by_id = {u.id: u for u in snap.uploads}
+            chosen_id = st.selectbox(
+                "Upload",
+                sorted(by_id, reverse=True),
+                format_func=lambda i: f"#{i} {by_id[i].name} ({by_id[i].uploaded_at[:10]})",
+                key="remove_upload_id",
+            )
+            confirmed = st.checkbox(
+                "Yes, remove it: the weeks it covered fall back to earlier uploads",
+                key="remove_upload_confirm",
+            )
+            remove = st.form_submit_button("Remove upload", key="remove_upload_submit")
+        if remove:
+            if not confirmed:
+                st.error("Tick the confirmation to remove the upload.")
+            else:
+                try:
+                    with st.spinner("Removing the upload and recomputing…"):
+                        ws.remove_upload(session.actor(), int(chosen_id))
+                except RolloutError as exc:
+                    session.show_error(exc)
+                else:
+                    st.session_state["upload_flash"] = [
+                        ("ok", f"Removed upload #{chosen_id} ({by_id[chosen_id].name}).")
+                    ]
+                    st.rerun()

@@ -1,0 +1,63 @@
+"""Setup checklist edits: each platform's full checklist, the writes a ticked form implies,
+and the name of a platform whose checklist is started by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+from strategy.errors import ValidationError
+from strategy.gates import CHECKLIST_ITEMS, ChecklistItem
+from strategy.metrics import normalise_name
+
+
+def platform_checklists(
+    items: Sequence[ChecklistItem], platforms: Iterable[str] = ()
+) -> dict[str, dict[str, dt.date | None]]:
+    """Every platform's checklist with all items (open ones None), platforms sorted.
+
+    ``platforms`` adds platforms known otherwise (from their metrics) whose checklist has
+    not been started; they show with every item open.
+    """
+    names = sorted({i.platform for i in items} | set(platforms))
+    done = {(i.platform, i.item): i.done_on for i in items}
+    return {name: {item: done.get((name, item)) for item in CHECKLIST_ITEMS} for name in names}
+
+
+def checklist_changes(
+    stored: Mapping[str, dt.date | None],
+    form: Mapping[str, tuple[bool, dt.date | None]],
+    today: dt.date,
+) -> list[tuple[str, dt.date | None]]:
+    """The (item, done_on) writes that bring a stored checklist to a ticked form's state.
+
+    ``form`` maps an item to (ticked, date). A ticked item is done on its date, or
+    ``today`` when no date was picked; an unticked one is cleared (None), whatever date
+    shows beside it. Items whose state did not change are not rewritten.
+    """
+    changes: list[tuple[str, dt.date | None]] = []
+    for item in CHECKLIST_ITEMS:
+        if item not in form:
+            continue
+        ticked, day = form[item]
+        wanted = (day or today) if ticked else None
+        if wanted != stored.get(item):
+            changes.append((item, wanted))
+    return changes
+
+
+def new_platform(raw: str, known: Iterable[str]) -> str:
+    """The normalised name of a platform whose checklist is to be started.
+
+    Refuses a blank name, and a platform already listed (its items are ticked in its own
+    place, and starting it again would clear them).
+    """
+    name = normalise_name(raw or "")
+    if not name:
+        raise ValidationError("platform: expected a platform name, got nothing")
+    if name in set(known):
+        raise ValidationError(
+            f"platform: {name} is already listed; tick its checklist items there instead"
+        )
+    return name

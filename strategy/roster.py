@@ -1,0 +1,260 @@
+"""The Team page's input as domain values: the roster table and the company profile form.
+
+The roster is edited as a table with one row per role a person holds (name, role, channel,
+hours, available). Rows become Members here, with errors that name the row and the field,
+so a person fixing the table knows which cell to look at.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import pandas as pd
+
+from strategy.errors import ValidationError
+from strategy.store import CompanyProfile
+from strategy.team import (
+    MAX_EMPLOYEES,
+    MAX_WEEK_HOURS,
+    SOCIAL_CHANNEL,
+    Assignment,
+    Member,
+    Role,
+    make_member,
+    normalise_channel,
+    parse_role,
+)
+
+ROSTER_COLUMNS: Final[tuple[str, ...]] = ("name", "role", "channel", "hours", "available")
+"""The roster table's columns, in the order the page shows them."""
+
+REVENUE_CHANNELS: Final[tuple[str, ...]] = (
+    "direct_marketing",
+    "ecommerce",
+    "retail",
+    "social",
+    "sales",
+)
+"""The revenue channels the company form offers; others are typed in as free text."""
+
+
+# --- the roster table ---------------------------------------------------------------------
+
+
+def members_to_rows(members: Sequence[Member]) -> list[dict[str, Any]]:
+    """One row per role assignment, each repeating the person's name and available hours."""
+    return [
+        {
+            "name": m.name,
+            "role": a.role.value,
+            "channel": a.channel or "",
+            "hours": a.hours,
+            "available": m.available_hours,
+        }
+        for m in members
+        for a in m.assignments
+    ]
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, int | float):
+        return isinstance(value, float) and math.isnan(value)
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _shown(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _week_hours(raw: Any, field: str, *, allow_zero: bool) -> float:
+    bound = "from 0 to" if allow_zero else "more than 0, up to"
+    expected = f"{field}: expected a number of hours a week {bound} {MAX_WEEK_HOURS:g}"
+    if _blank(raw):
+        raise ValidationError(f"{expected}, got nothing")
+    if isinstance(raw, bool):
+        raise ValidationError(f"{expected}, got {_shown(raw)}")
+    try:
+        value = float(raw.strip() if isinstance(raw, str) else raw)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{expected}, got {_shown(raw)}") from None
+    too_low = value < 0 if allow_zero else value <= 0
+    if not math.isfinite(value) or too_low or value > MAX_WEEK_HOURS:
+        raise ValidationError(f"{expected}, got {_shown(raw)}")
+    return value
+
+
+def _role(raw: Any) -> Role:
+    if _blank(raw):
+        allowed = ", ".join(r.value for r in Role)
+        raise ValidationError(f"role: expected one of {allowed}, got nothing")
+    return parse_role(raw.strip() if isinstance(raw, str) else raw)
+
+
+def _channel(raw: Any, role: Role) -> str | None:
+    if role is not Role.CHANNEL_REP:
+        if not _blank(raw):
+            raise ValidationError(
+                f"channel: only a channel rep has a channel, got {_shown(raw)} for {role.value}"
+            )
+        return None
+    if _blank(raw):
+        raise ValidationError("channel: expected the revenue channel this rep covers, got nothing")
+    channel = normalise_channel(str(raw))
+    if channel == SOCIAL_CHANNEL:
+        raise ValidationError(
+            "channel: the social channel has no rep (the social expert covers it)"
+        )
+    return channel
+
+
+class _Person:
+    """The rows of one person gathered so far, to check them against each other."""
+
+    def __init__(self, name: str, first_row: int) -> None:
+        self.name = name
+        self.first_row = first_row
+        self.available: tuple[float, int] | None = None
+        self.assignments: list[Assignment] = []
+        self.rows_of: dict[tuple[Role, str | None], int] = {}
+
+    def add(self, row: int, assignment: Assignment, available: float | None) -> None:
+        if available is not None:
+            if self.available is None:
+                self.available = (available, row)
+            elif self.available[0] != available:
+                hours, where = self.available
+                raise ValidationError(
+                    f"available: {self.name} has {hours:g} h a week on row {where} but "
+                    f"{available:g} h here; a person's available hours must be the same "
+                    "on every row"
+                )
+        key = (assignment.role, assignment.channel)
+        if key in self.rows_of:
+            what = f"{key[0].value} for {key[1]}" if key[1] else key[0].value
+            raise ValidationError(
+                f"role: {self.name} already holds {what} on row {self.rows_of[key]}"
+            )
+        self.rows_of[key] = row
+        self.assignments.append(assignment)
+
+
+def members_from_rows(rows: Sequence[Mapping[str, Any]]) -> tuple[Member, ...]:
+    """Members from the roster table; ValidationError names the row (from 1) and the field.
+
+    Blank rows are skipped. A person is every row with the same name (any case or spacing),
+    in the order they first appear. ``available`` must agree across a person's rows; it may
+    be left blank on all but one of them. Only a channel rep has a channel.
+    """
+    people: dict[str, _Person] = {}
+    for number, row in enumerate(rows, start=1):
+        if all(_blank(row.get(column)) for column in ROSTER_COLUMNS):
+            continue
+        try:
+            raw_name = row.get("name")
+            name = " ".join(raw_name.split()) if isinstance(raw_name, str) else ""
+            if not name:
+                raise ValidationError("name: expected the person's name, got nothing")
+            role = _role(row.get("role"))
+            assignment = Assignment(
+                role=role,
+                hours=_week_hours(row.get("hours"), "hours", allow_zero=False),
+                channel=_channel(row.get("channel"), role),
+            )
+            raw_available = row.get("available")
+            available = (
+                None
+                if _blank(raw_available)
+                else _week_hours(raw_available, "available", allow_zero=True)
+            )
+            person = people.setdefault(name.casefold(), _Person(name, number))
+            person.add(number, assignment, available)
+        except ValidationError as exc:
+            raise ValidationError(f"row {number}: {exc}") from None
+    return tuple(_member(p) for p in people.values())
+
+
+def _member(person: _Person) -> Member:
+    if person.available is None:
+        raise ValidationError(
+            f"row {person.first_row}: available: expected the hours a week {person.name} has "
+            f"for social work (0 to {MAX_WEEK_HOURS:g}), got nothing"
+        )
+    try:
+        return make_member(person.name, person.available[0], person.assignments)
+    except ValidationError as exc:
+        raise ValidationError(f"row {person.first_row}: {exc}") from None
+
+
+# --- the company profile form ------------------------------------------------------------
+
+
+def split_channels(text: str) -> tuple[str, ...]:
+    """Channel names typed as free text, separated by commas, semicolons or new lines."""
+    if not isinstance(text, str):
+        raise ValidationError(f"other channels: expected text, got {text!r}")
+    parts = (p for p in re.split(r"[,;\n]", text) if p.strip())
+    try:
+        return tuple(dict.fromkeys(normalise_channel(p) for p in parts))
+    except ValidationError as exc:
+        raise ValidationError(f"other channels: {exc}") from None
+
+
+def _employee_count(raw: Any) -> int:
+    expected = f"employees: expected a whole number from 1 to {MAX_EMPLOYEES:,}"
+    if isinstance(raw, bool) or _blank(raw):
+        raise ValidationError(f"{expected}, got {'nothing' if _blank(raw) else _shown(raw)}")
+    try:
+        value = float(raw.strip() if isinstance(raw, str) else raw)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{expected}, got {_shown(raw)}") from None
+    if not math.isfinite(value) or value != int(value) or not 1 <= value <= MAX_EMPLOYEES:
+        raise ValidationError(f"{expected}, got {_shown(raw)}")
+    return int(value)
+
+
+def company_from_form(
+    channels: Sequence[str], other_channels: str, integrated: Sequence[str], employees: Any
+) -> CompanyProfile:
+    """The company profile from the Team page's form.
+
+    ``channels`` are the picked revenue channels and ``other_channels`` free text for the
+    rest; ``integrated`` is one group of channels that share a rep: empty, or at least two
+    of the company's channels.
+    """
+    if isinstance(channels, str) or isinstance(integrated, str):
+        raise ValidationError("channels: expected a list of channel names")
+    try:
+        picked = [normalise_channel(c) for c in channels]
+    except ValidationError as exc:
+        raise ValidationError(f"revenue channels: {exc}") from None
+    all_channels = tuple(dict.fromkeys([*picked, *split_channels(other_channels)]))
+    try:
+        group = tuple(dict.fromkeys(normalise_channel(c) for c in integrated))
+    except ValidationError as exc:
+        raise ValidationError(f"integrated channels: {exc}") from None
+    missing = [c for c in group if c not in all_channels]
+    if missing:
+        raise ValidationError(
+            f"integrated channels: {', '.join(missing)} is not among the revenue channels; "
+            "pick it as a revenue channel too, or leave it out"
+        )
+    if len(group) == 1:
+        raise ValidationError(
+            f"integrated channels: expected two or more channels that share one rep, "
+            f"got only {group[0]}"
+        )
+    return CompanyProfile(
+        channels=all_channels,
+        integrated=(group,) if group else (),
+        employees=_employee_count(employees),
+    )

@@ -1,0 +1,1 @@
+"""End-to-end journeys: a real headless Chromium against ``streamlit run app.py``."""

@@ -1,0 +1,111 @@
+"""What a user does in a real browser: read the dashboard, upload metrics, log a test.
+
+Each journey asserts on text the user sees, before and after, so it fails when the feature
+breaks. They share one server; each one adds data no other journey looks for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import REPO_ROOT, VIEWPORT, open_page, wait_for_run
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOT = REPO_ROOT / "docs" / "dashboard.png"
+
+
+def metric_card(page: Page, label: str):  # type: ignore[no-untyped-def]
+    """The dashboard's stage card whose label is ``label``."""
+    return page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
+
+
+def screenshot_whole_app(page: Page, path: Path) -> None:
+    """Save the whole app, not just the viewport: Streamlit scrolls inside its own container."""
+    charts = page.get_by_test_id("stVegaLiteChart")
+    expect(charts.first).to_be_visible()
+    expect(page.locator('[data-testid="stVegaLiteChart"] svg.marks, '
+                        '[data-testid="stVegaLiteChart"] canvas')).to_have_count(charts.count())
+    height = page.evaluate(
+        """() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer']
+            .map(id => document.querySelector(`[data-testid="${id}"]`))
+            .filter(Boolean).map(el => el.scrollHeight))"""
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": int(height)})
+    wait_for_run(page)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=path, full_page=True, animations="disabled")
+    page.set_viewport_size(VIEWPORT)
+
+
+def test_dashboard_shows_stages_and_the_resource_signal(page: Page) -> None:
+    open_page(page, "/")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name="Social rollout dashboard")).to_be_visible()
+    overall = metric_card(page, "Overall stage")
+    expect(overall).to_be_visible()
+    expect(overall.get_by_test_id("stMetricValue")).to_have_text("Active")
+    expect(metric_card(page, "instagram")).to_contain_text("Active")
+    expect(page.get_by_test_id("stAlert").filter(has_text="Extra resources:")).to_contain_text(
+        "Extra resources: justified"
+    )
+    expect(main.get_by_text("Why: each condition and its evidence")).to_be_visible()
+    screenshot_whole_app(page, SCREENSHOT)
+    assert SCREENSHOT.stat().st_size > 50_000, "the dashboard screenshot looks empty"
+
+
+def youtube_file(folder: Path) -> Path:
+    """A long-layout parquet file adding a new platform, youtube, for the last six weeks."""
+    this_monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    days = [this_monday - dt.timedelta(weeks=w, days=-2) for w in range(6, 0, -1)]
+    rows = [
+        (day, "youtube", metric, value)
+        for i, day in enumerate(days)
+        for metric, value in (("followers", 120.0 + 15 * i), ("brand_posts", 2.0))
+    ]
+    table = pa.table(
+        {
+            "date": pa.array([r[0] for r in rows], pa.date32()),
+            "platform": [r[1] for r in rows],
+            "metric": [r[2] for r in rows],
+            "value": pa.array([r[3] for r in rows], pa.float64()),
+        }
+    )
+    path = folder / "youtube-recent.parquet"
+    pq.write_table(table, path)
+    return path
+
+
+def test_uploading_a_parquet_file_adds_its_platform_to_the_dashboard(
+    page: Page, tmp_path: Path
+) -> None:
+    open_page(page, "/")
+    expect(page.get_by_role("heading", name="Social rollout dashboard")).to_be_visible()
+    expect(metric_card(page, "youtube")).to_have_count(0)
+
+    open_page(page, "/Upload_metrics")
+    expect(page.get_by_role("heading", name="Upload metrics")).to_be_visible()
+    page.locator('input[type="file"]').set_input_files(youtube_file(tmp_path))
+    preview = page.get_by_test_id("stVerticalBlock").filter(has_text="youtube-recent.parquet")
+    expect(preview.last).to_contain_text("long layout")
+    expect(preview.last).to_contain_text("youtube")
+    page.get_by_role("button", name="Import 1 file").click()
+    expect(page.get_by_test_id("stAlert").filter(has_text="Imported")).to_contain_text(
+        "Imported youtube-recent.parquet as upload #"
+    )
+    wait_for_run(page)
+    df = page.get_by_test_id("stDataFrame")
+    print(df.count())
+    print(df.last.inner_html()[:3000])
+    print(page.get_by_test_id("stSelectbox").last.inner_text())
+
+    open_page(page, "/")
+    expect(metric_card(page, "youtube")).to_be_visible()

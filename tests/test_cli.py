@@ -1,0 +1,161 @@
+"""The command line: every sub-command, exit codes, one-line errors, deterministic JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from strategy.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m strategy`` as a user would, from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "strategy", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the command line in-process: exit code, stdout, stderr."""
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse's --help and usage errors
+        code = int(exit_.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_every_sub_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (
+        [],
+        ["init"],
+        ["import"],
+        ["team", "add"],
+        ["team", "list"],
+        ["checklist"],
+        ["test", "log"],
+        ["report"],
+    ):
+        code, out, _ = cli(capsys, *args, "--help")
+        assert code == 0
+        assert "usage:" in out
+
+
+def test_a_scripted_rollout_from_an_empty_workspace(
+    tmp_path: Path, long_file, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = str(tmp_path / "ws")
+    assert main(["init", ws]) == 0
+    for name, role, channel, hours in [
+        ("Tom", "channel_rep", "direct_marketing", "3"),
+        ("Lena", "channel_rep", "e-commerce", "4"),
+        ("Jonas", "support", None, "6"),
+        ("Chen", "it", None, "4"),
+        ("Maya", "social_expert", None, "10"),
+    ]:
+        args = ["team", "add", ws, "--name", name, "--role", role, "--hours", hours]
+        assert main(args + (["--channel", channel] if channel else [])) == 0
+    assert main(["checklist", ws, "Instagram", "--done", "all", "--on", "2026-01-01"]) == 0
+    rows = [
+        (f"2026-01-{d:02d}", "instagram", metric, value)
+        for d in (5, 12)
+        for metric, value in (("followers", 150.0), ("brand_posts", 2.0))
+    ]
+    assert main(["import", ws, str(long_file(rows))]) == 0
+    assert (
+        main(
+            [
+                "test",
+                "log",
+                ws,
+                "--title",
+                "Questions",
+                "--platform",
+                "instagram",
+                "--metric",
+                "reply rate",
+                "--control-n",
+                "2000",
+                "--control-successes",
+                "80",
+                "--variant-n",
+                "2000",
+                "--variant-successes",
+                "130",
+                "--start",
+                "2026-01-05",
+                "--end",
+                "2026-02-01",
+                "--status",
+                "concluded",
+            ]
+        )
+        == 0
+    )
+
+    capsys.readouterr()
+    report = json.loads(cli(capsys, "report", ws, "--format", "json")[1])
+    assert report["overall_stage"] == "retention"
+    instagram = report["platforms"]["instagram"]
+    assert instagram["stage"] == "retention" and instagram["since"] == "2026-01-12"
+    assert instagram["checklist_complete"] is True
+    move = instagram["transitions"][0]
+    assert (move["week"], move["from"], move["to"]) == ("2026-01-12", "setup", "retention")
+    assert {e["metric"] for e in move["evidence"]} >= {"followers", "brand_posts"}
+    assert report["resource_signal"]["status"] == "not_justified"
+    test = report["tests"][0]
+    assert test["title"] == "Questions" and test["significant"] is True
+    assert test["variant_rate"] == pytest.approx(0.065)
+    assert report["team"]["capacity_hours_per_week"] == 27.0
+
+    assert "Lena: channel_rep (ecommerce) 4 h" in cli(capsys, "team", "list", ws)[1]
+
+
+def test_the_same_workspace_gives_the_same_json_byte_for_byte(demo_template: Path) -> None:
+    """Two separate processes, so nothing cached in memory can make them agree."""
+    first = run("report", str(demo_template), "--format", "json")
+    second = run("report", str(demo_template), "--format", "json")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert json.loads(first.stdout)["overall_stage"] == "active"
+
+
+def test_python_m_strategy_exits_non_zero_with_one_line_on_stderr(tmp_path: Path) -> None:
+    result = run("report", str(tmp_path / "missing"))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'missing'}: no workspace here (expected workspace.sqlite)"
+    ]
+
+
+def test_errors_exit_non_zero_with_one_line_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = str(tmp_path / "ws")
+    main(["init", ws])
+    bad = tmp_path / "notes.parquet"
+    bad.write_text("hello")
+    cases = [
+        (["import", ws, str(bad)], "notes.parquet"),
+        (["team", "add", ws, "--name", "A", "--role", "wizard", "--hours", "2"], "role"),
+        (["team", "add", ws, "--name", "A", "--role", "it", "--hours", "-2"], "hours"),
+        (["checklist", ws, "forum", "--done", "everything"], "checklist item"),
+        (["report", str(tmp_path / "missing")], "no workspace here"),
+        (["init", ws], "already exists"),
+    ]
+    capsys.readouterr()
+    for args, expected in cases:
+        code, _, err = cli(capsys, *args)
+        assert code != 0, args
+        assert expected in err, (args, err)
+        assert len(err.strip().splitlines()) == 1, err

@@ -1,0 +1,382 @@
+"""Weekly community metrics derived from interaction events, and events-file validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from strategy.errors import ImportRejected
+from strategy.events import EVENT_METRICS, derive_weekly_events, validate_events
+from strategy.ingest import read_metrics
+
+TODAY = dt.date(2024, 6, 30)
+W1, W2, W3, W4 = (dt.datetime(2024, 1, 1) + dt.timedelta(weeks=i, hours=12) for i in range(4))
+"""Noon on the Mondays of four consecutive weeks (W1 = 2024-01-01)."""
+
+Event = tuple[Any, str, Any, str | None, Any]
+
+
+def events_file(
+    tmp_path: Path,
+    rows: list[Event],
+    *,
+    ts_type: pa.DataType | None = None,
+    by_brand_type: pa.DataType | None = None,
+    name: str = "events.parquet",
+    extra: dict[str, pa.Array] | None = None,
+) -> Path:
+    """Write (ts, platform, member_id, kind, by_brand) rows as an events parquet file."""
+    ts, platform, member, kind, by_brand = (list(c) for c in zip(*rows, strict=True))
+    columns = {
+        "ts": pa.array(ts, ts_type or pa.timestamp("us")),
+        "platform": pa.array(platform, pa.string()),
+        "member_id": pa.array(member),
+        "kind": pa.array(kind, pa.string()),
+        "by_brand": pa.array(by_brand, by_brand_type or pa.bool_()),
+        **(extra or {}),
+    }
+    path = tmp_path / name
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+def weekly(path: Path) -> pd.DataFrame:
+    """The derived table, validated the way an import does it."""
+    names = validate_events(path, name=path.name, today=TODAY)
+    return derive_weekly_events(path, platform_names=names)
+
+
+def metric(table: pd.DataFrame, platform: str, week: dt.datetime, name: str) -> float:
+    monday = pd.Timestamp(week.date() - dt.timedelta(days=week.weekday()))
+    hit = table[(table.platform == platform) & (table.week == monday) & (table.metric == name)]
+    assert len(hit) == 1, hit
+    return float(hit["value"].iloc[0])
+
+
+def rejected(path: Path, *fragments: str) -> None:
+    with pytest.raises(ImportRejected) as info:
+        read_metrics(path, today=TODAY)
+    message = str(info.value)
+    assert message.startswith(f"{path.name}: "), message
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+# --- derivation ------------------------------------------------------------------------------
+
+
+def test_brand_posts_and_replies_are_told_apart_by_kind(tmp_path: Path) -> None:
+    table = weekly(
+        events_file(
+            tmp_path,
+            [
+                (W1, "ig", "brand", "post", True),
+                (W1, "ig", "brand", " POST ", True),
+                (W1, "ig", "brand", "comment", True),
+                (W1, "ig", "brand", "message", True),
+                (W1, "ig", "m1", "post", False),
+            ],
+        )
+    )
+    assert metric(table, "ig", W1, "brand_posts") == 2
+    assert metric(table, "ig", W1, "brand_replies") == 2
+    assert metric(table, "ig", W1, "member_interactions") == 1
+
+
+def test_member_messages_and_mentions_are_inbound(tmp_path: Path) -> None:
+    table = weekly(
+        events_file(
+            tmp_path,
+            [
+                (W1, "ig", "m1", "message", False),
+                (W1, "ig", "m2", "Mention", False),
+                (W1, "ig", "m3", "like", False),
+                (W1, "ig", "brand", "message", True),
+            ],
+        )
+    )
+    assert metric(table, "ig", W1, "inbound_messages") == 2
+    assert metric(table, "ig", W1, "member_interactions") == 3
+
+
+def test_active_members_are_distinct_members(tmp_path: Path) -> None:
+    rows: list[Event] = [(W1, "ig", "m1", "like", False)] * 5 + [
+        (W1 + dt.timedelta(days=3), "ig", "m2", "comment", False),
+        (W1, "ig", "brand", "post", True),
+    ]
+    table = weekly(events_file(tmp_path, rows))
+    assert metric(table, "ig", W1, "active_members") == 2
+    assert metric(table, "ig", W1, "member_interactions") == 6
+
+
+def test_returning_members_need_the_previous_week_not_an_earlier_one(tmp_path: Path) -> None:
+    table = weekly(
+        events_file(
+            tmp_path,
+            [
+                (W1, "ig", "a", "like", False),
+                (W1, "ig", "b", "like", False),
+                (W2, "ig", "a", "like", False),  # a returns in consecutive week
+                (W4, "ig", "b", "like", False),  # b comes back after a gap of two weeks
+                (W4, "ig", "a", "like", False),  # a was away in W3
+            ],
+        )
+    )
+    assert metric(table, "ig", W1, "returning_members") == 0
+    assert metric(table, "ig", W2, "returning_members") == 1
+    assert metric(table, "ig", W4, "returning_members") == 0
+
+
+def test_a_week_without_events_is_present_with_zeros(tmp_path: Path) -> None:
+    table = weekly(
+        events_file(tmp_path, [(W1, "ig", "a", "like", False), (W3, "ig", "a", "like", False)])
+    )
+    for name in EVENT_METRICS:
+        assert metric(table, "ig", W2, name) == 0
+    assert metric(table, "ig", W3, "returning_members") == 0
+
+
+def test_new_members_are_counted_in_their_first_week_only(tmp_path: Path) -> None:
+    table = weekly(
+        events_file(
+            tmp_path,
+            [
+                (W1, "ig", "a", "like", False),
+                (W2, "ig", "a", "like", False),
+                (W2, "ig", "b", "like", False),
+                (W3, "ig", "a", "like", False),
+                (W3, "ig", "c", "like", False),
+                (W3, "ig", "c", "comment", False),
+            ],
+        )
+    )
+    assert [metric(table, "ig", w, "new_members") for w in (W1, W2, W3)] == [1, 1, 1]
+
+
+def test_platforms_are_counted_separately(tmp_path: Path) -> None:
+    table = weekly(
+        events_file(
+            tmp_path,
+            [
+                (W1, "ig", "a", "like", False),
+                (W2, "forum", "a", "like", False),
+                (W2, "ig", "b", "like", False),
+            ],
+        )
+    )
+    assert metric(table, "forum", W2, "returning_members") == 0
+    assert metric(table, "forum", W2, "new_members") == 1
+    assert metric(table, "ig", W2, "active_members") == 1
+    assert metric(table, "ig", W2, "new_members") == 1
+    assert set(table.platform) == {"forum", "ig"}
+
+
+def test_platform_spellings_are_one_platform_for_distinct_counts(tmp_path: Path) -> None:
+    table = weekly(
+        events_file(
+            tmp_path,
+            [
+                (W1, " Instagram ", "a", "like", False),
+                (W1, "instagram", "a", "like", False),
+                (W2, "INSTAGRAM", "a", "like", False),
+            ],
+        )
+    )
+    assert set(table.platform) == {"instagram"}
+    assert metric(table, "instagram", W1, "active_members") == 1
+    assert metric(table, "instagram", W2, "returning_members") == 1
+
+
+def test_derivation_without_platform_names_reads_them_itself(tmp_path: Path) -> None:
+    path = events_file(
+        tmp_path,
+        [(W1, " IG", 1, "like", False), (W2, "ig", 1, "post", True), (W2, "ig", 1, "x", False)],
+    )
+    pd.testing.assert_frame_equal(derive_weekly_events(path), weekly(path))
+
+
+def test_the_weekly_table_follows_the_contract(tmp_path: Path) -> None:
+    table = weekly(events_file(tmp_path, [(W1, "ig", 7, None, False)]))
+    assert list(table.columns) == ["week", "platform", "metric", "value"]
+    assert str(table["week"].dtype) == "datetime64[ns]"
+    assert table["value"].dtype == "float64"
+    assert sorted(table.metric) == sorted(EVENT_METRICS)
+    assert metric(table, "ig", W1, "member_interactions") == 1
+
+
+def test_week_boundary_is_monday_midnight_utc(tmp_path: Path) -> None:
+    sunday_night = dt.datetime(2024, 1, 7, 23, 30)
+    monday = dt.datetime(2024, 1, 8)
+    table = weekly(
+        events_file(
+            tmp_path, [(sunday_night, "ig", "a", "like", False), (monday, "ig", "b", "like", False)]
+        )
+    )
+    assert metric(table, "ig", W1, "member_interactions") == 1
+    assert metric(table, "ig", W2, "member_interactions") == 1
+
+
+def test_tz_aware_timestamps_are_weeked_in_utc(tmp_path: Path) -> None:
+    plus2 = dt.timezone(dt.timedelta(hours=2))
+    rows: list[Event] = [
+        (dt.datetime(2024, 1, 8, 1, tzinfo=plus2), "ig", "a", "like", False),  # Sun 23:00 UTC
+        (dt.datetime(2024, 1, 8, 3, tzinfo=plus2), "ig", "b", "like", False),  # Mon 01:00 UTC
+    ]
+    for unit in ("us", "ns"):
+        path = events_file(
+            tmp_path, rows, ts_type=pa.timestamp(unit, tz="Europe/Berlin"), name=f"{unit}.parquet"
+        )
+        table = weekly(path)
+        assert metric(table, "ig", W1, "member_interactions") == 1
+        assert metric(table, "ig", W2, "member_interactions") == 1
+
+
+def test_dates_and_iso_strings_are_accepted_as_ts(tmp_path: Path) -> None:
+    dates = weekly(
+        events_file(
+            tmp_path,
+            [
+                (dt.date(2024, 1, 7), "ig", "a", "like", False),
+                (dt.date(2024, 1, 8), "ig", "a", "x", False),
+            ],
+            ts_type=pa.date32(),
+            name="dates.parquet",
+        )
+    )
+    assert metric(dates, "ig", W2, "returning_members") == 1
+    strings = weekly(
+        events_file(
+            tmp_path,
+            [
+                ("2024-01-08T01:00:00+02:00", "ig", "a", "like", False),
+                ("2024-01-08 00:00:00", "ig", "b", "like", False),
+            ],
+            ts_type=pa.string(),
+            name="strings.parquet",
+        )
+    )
+    assert metric(strings, "ig", W1, "member_interactions") == 1
+    assert metric(strings, "ig", W2, "member_interactions") == 1
+
+
+def test_boolean_like_by_brand_values_are_understood(tmp_path: Path) -> None:
+    words = weekly(
+        events_file(
+            tmp_path,
+            [(W1, "ig", "b", "post", " Yes"), (W1, "ig", "m", "like", "false")],
+            by_brand_type=pa.string(),
+            name="words.parquet",
+        )
+    )
+    assert metric(words, "ig", W1, "brand_posts") == 1
+    assert metric(words, "ig", W1, "active_members") == 1
+    numbers = weekly(
+        events_file(
+            tmp_path,
+            [(W1, "ig", "b", "post", 1), (W1, "ig", "m", "like", 0)],
+            by_brand_type=pa.int8(),
+            name="numbers.parquet",
+        )
+    )
+    assert metric(numbers, "ig", W1, "brand_posts") == 1
+    assert metric(numbers, "ig", W1, "member_interactions") == 1
+
+
+def test_extra_columns_are_not_read(tmp_path: Path) -> None:
+    path = events_file(
+        tmp_path,
+        [(W1, "ig", "a", "like", False)],
+        extra={"payload": pa.array([[1, 2]], pa.list_(pa.int64()))},
+    )
+    imported = read_metrics(path, today=TODAY)
+    assert imported.layout == "events"
+    assert imported.metrics == tuple(sorted(EVENT_METRICS))
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def test_a_missing_ts_names_the_row(tmp_path: Path) -> None:
+    path = events_file(tmp_path, [(W1, "ig", "a", "like", False), (None, "ig", "b", "like", False)])
+    rejected(path, "missing ts", "row 2")
+
+
+def test_an_unparseable_ts_names_the_row_and_text(tmp_path: Path) -> None:
+    path = events_file(
+        tmp_path,
+        [("2024-01-01 10:00", "ig", "a", "like", False), ("soon", "ig", "b", "like", False)],
+        ts_type=pa.string(),
+    )
+    rejected(path, "column ts", "row 2", "'soon'")
+
+
+@pytest.mark.parametrize("blank", [None, "  "])
+def test_a_missing_platform_names_the_row(tmp_path: Path, blank: str | None) -> None:
+    path = events_file(
+        tmp_path,
+        [
+            (W1, "ig", "a", "like", False),
+            (W2, "ig", "b", "like", False),
+            (W2, blank, "c", "x", False),
+        ],
+    )
+    rejected(path, "missing platform", "row 3")
+
+
+def test_a_missing_member_id_names_the_row(tmp_path: Path) -> None:
+    path = events_file(tmp_path, [(W1, "ig", None, "like", False), (W1, "ig", "b", "like", False)])
+    rejected(path, "missing member_id", "row 1")
+
+
+def test_by_brand_that_is_not_boolean_like_names_the_row(tmp_path: Path) -> None:
+    path = events_file(
+        tmp_path,
+        [(W1, "ig", "a", "like", "no"), (W1, "ig", "b", "like", "maybe")],
+        by_brand_type=pa.string(),
+    )
+    rejected(path, "by_brand", "row 2", "'maybe'", "true or false")
+
+
+def test_a_null_by_brand_is_refused(tmp_path: Path) -> None:
+    path = events_file(tmp_path, [(W1, "ig", "a", "like", None)])
+    rejected(path, "by_brand", "row 1")
+
+
+def test_a_future_ts_is_refused(tmp_path: Path) -> None:
+    tomorrow = dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(0, 0))
+    path = events_file(
+        tmp_path,
+        [(W1, "ig", "a", "like", False), (tomorrow, "ig", "b", "like", False)],
+    )
+    rejected(path, "row 2", "future", "2024-07-01")
+
+
+def test_late_today_is_not_the_future(tmp_path: Path) -> None:
+    late = dt.datetime.combine(TODAY, dt.time(23, 59))
+    imported = read_metrics(events_file(tmp_path, [(late, "ig", "a", "like", False)]), today=TODAY)
+    assert imported.last_week == dt.date(2024, 6, 24)
+
+
+def test_a_ts_column_of_numbers_is_refused(tmp_path: Path) -> None:
+    path = events_file(tmp_path, [(1704067200, "ig", "a", "like", False)], ts_type=pa.int64())
+    rejected(path, "column ts", "int64")
+
+
+def test_more_than_ten_thousand_platforms_are_refused(tmp_path: Path) -> None:
+    rows: list[Event] = [(W1, f"p{i}", "a", "like", False) for i in range(10_001)]
+    rejected(events_file(tmp_path, rows), "10001 distinct platforms", "at most 10000")
+
+
+def test_a_damaged_events_file_is_refused(tmp_path: Path) -> None:
+    path = events_file(tmp_path, [(W1, "ig", f"m{i}", "like", False) for i in range(2000)])
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 3
+    data[middle : middle + 200] = b"\xff" * 200
+    path.write_bytes(bytes(data))
+    rejected(path, "damaged")

@@ -1,0 +1,560 @@
+"""Reading metric parquet files: layouts, time handling, weekly aggregation, rejections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from strategy.errors import ImportRejected
+from strategy.ingest import ImportedFile, detect_layout, read_metrics
+
+TODAY = dt.date(2024, 6, 30)
+UTC = dt.UTC
+
+
+def write(tmp_path: Path, columns: dict[str, Any] | pa.Table, name: str = "m.parquet") -> Path:
+    """Write columns (lists or pyarrow arrays) as a parquet file in tmp_path."""
+    table = columns if isinstance(columns, pa.Table) else pa.table(columns)
+    path = tmp_path / name
+    pq.write_table(table, path)
+    return path
+
+
+def long_file(tmp_path: Path, rows: list[tuple[Any, str, str, Any]], **kw: Any) -> Path:
+    dates, platforms, metrics, values = zip(*rows, strict=True)
+    return write(
+        tmp_path,
+        {
+            "date": list(dates),
+            "platform": list(platforms),
+            "metric": list(metrics),
+            "value": list(values),
+        },
+        **kw,
+    )
+
+
+def read(path: Path, **kw: Any) -> ImportedFile:
+    return read_metrics(path, today=TODAY, **kw)
+
+
+def value(imported: ImportedFile, platform: str, week: str, metric: str) -> float:
+    w = imported.weekly
+    hit = w[(w.platform == platform) & (w.week == pd.Timestamp(week)) & (w.metric == metric)]
+    assert len(hit) == 1, hit
+    return float(hit["value"].iloc[0])
+
+
+def rejected(path: Path, *fragments: str, name: str | None = None) -> str:
+    """Assert the file is refused with a message starting with its name and holding fragments."""
+    with pytest.raises(ImportRejected) as info:
+        read_metrics(path, today=TODAY, name=name)
+    message = str(info.value)
+    assert message.startswith(f"{name or path.name}: "), message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+D = dt.date
+
+
+# --- layouts -------------------------------------------------------------------------------
+
+
+def test_detect_layout_recognises_the_three_layouts_ignoring_case_and_spaces() -> None:
+    assert detect_layout(["date", "platform", "metric", "value"]) == "long"
+    assert detect_layout([" Date", "PLATFORM ", "followers", "brand_posts"]) == "wide"
+    assert detect_layout(["TS", "Platform", "Member_ID", " kind", "by_brand"]) == "events"
+
+
+def test_detect_layout_names_the_layout_it_looked_like_and_the_missing_column() -> None:
+    with pytest.raises(ImportRejected, match=r"long layout.*no 'value' column"):
+        detect_layout(["date", "platform", "metric"])
+    with pytest.raises(ImportRejected, match=r"events layout.*no 'by_brand' column"):
+        detect_layout(["ts", "platform", "member_id", "kind"])
+    with pytest.raises(ImportRejected, match=r"wide layout.*no 'platform' column"):
+        detect_layout(["date", "followers"])
+    with pytest.raises(ImportRejected, match=r"wide layout.*no metric column"):
+        detect_layout(["date", "platform"])
+
+
+def test_detect_layout_lists_the_accepted_layouts_when_nothing_fits() -> None:
+    with pytest.raises(ImportRejected) as info:
+        detect_layout(["a", "b"])
+    message = str(info.value)
+    assert "'a', 'b'" in message
+    for layout in ("long (date, platform, metric, value)", "wide (date, platform", "events (ts"):
+        assert layout in message
+
+
+def test_long_layout_is_normalised_to_the_weekly_table(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [
+            (D(2024, 1, 1), " Instagram ", "Followers", 100),
+            (D(2024, 1, 2), "instagram", "brand_posts", 2),
+            (D(2024, 1, 9), "LinkedIn", "followers", 50),
+        ],
+        name="upload.parquet",
+    )
+    imported = read(path)
+    assert imported.name == "upload.parquet"
+    assert imported.layout == "long"
+    assert imported.rows == 3
+    assert imported.platforms == ("instagram", "linkedin")
+    assert imported.metrics == ("brand_posts", "followers")
+    assert imported.first_week == D(2024, 1, 1)
+    assert imported.last_week == D(2024, 1, 8)
+    assert list(imported.weekly.columns) == ["week", "platform", "metric", "value"]
+    assert str(imported.weekly["week"].dtype) == "datetime64[ns]"
+    assert imported.weekly["value"].dtype == "float64"
+    assert value(imported, "instagram", "2024-01-01", "followers") == 100
+    assert value(imported, "linkedin", "2024-01-08", "followers") == 50
+
+
+def test_name_overrides_the_path_name(tmp_path: Path) -> None:
+    path = long_file(tmp_path, [(D(2024, 1, 1), "x", "followers", 1)], name="a1b2c3.parquet")
+    assert read(path, name="march.parquet").name == "march.parquet"
+
+
+def test_wide_layout_makes_one_metric_per_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        {
+            "Date": [D(2024, 1, 1), D(2024, 1, 3)],
+            "Platform": ["forum", "forum"],
+            "Followers": [10, 12],
+            "Brand Posts": [1.0, 3.0],
+            "shares": [4, 5],
+        },
+    )
+    imported = read(path)
+    assert imported.layout == "wide"
+    assert imported.metrics == ("brand_posts", "followers", "shares")
+    assert value(imported, "forum", "2024-01-01", "followers") == 12
+    assert value(imported, "forum", "2024-01-01", "brand_posts") == 4
+    assert value(imported, "forum", "2024-01-01", "shares") == 9
+
+
+def test_no_derived_ratios_are_in_the_imported_table(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        {
+            "date": [D(2024, 1, 1)],
+            "platform": ["x"],
+            "followers": [100],
+            "member_interactions": [5],
+        },
+    )
+    assert read(path).metrics == ("followers", "member_interactions")
+
+
+def test_pandas_index_column_is_not_a_metric(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"date": [D(2024, 1, 1)], "platform": ["x"], "followers": [1]}, index=[7])
+    path = tmp_path / "indexed.parquet"
+    frame.to_parquet(path)
+    assert read(path).metrics == ("followers",)
+
+
+def test_events_layout_is_detected_and_derived(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        {
+            "ts": pa.array([dt.datetime(2024, 1, 2, 9, tzinfo=UTC)] * 2, pa.timestamp("us", "UTC")),
+            "platform": ["Forum", "forum"],
+            "member_id": [1, 2],
+            "kind": ["comment", "post"],
+            "by_brand": [False, True],
+        },
+    )
+    imported = read(path)
+    assert imported.layout == "events"
+    assert imported.rows == 2
+    assert imported.platforms == ("forum",)
+    assert value(imported, "forum", "2024-01-01", "brand_posts") == 1
+    assert value(imported, "forum", "2024-01-01", "member_interactions") == 1
+
+
+# --- dates and weeks -------------------------------------------------------------------------
+
+
+def test_week_boundary_sunday_night_and_monday_midnight_utc(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [
+            (dt.datetime(2024, 1, 7, 23, 30), "x", "brand_posts", 1),  # Sunday
+            (dt.datetime(2024, 1, 8, 0, 0), "x", "brand_posts", 10),  # Monday
+        ],
+    )
+    imported = read(path)
+    assert value(imported, "x", "2024-01-01", "brand_posts") == 1
+    assert value(imported, "x", "2024-01-08", "brand_posts") == 10
+
+
+def test_tz_aware_timestamps_are_converted_to_utc_before_the_week_is_taken(
+    tmp_path: Path,
+) -> None:
+    berlin = dt.timezone(dt.timedelta(hours=2))
+    stamps = [
+        dt.datetime(2024, 1, 8, 1, 0, tzinfo=berlin),
+        dt.datetime(2024, 1, 8, 3, tzinfo=berlin),
+    ]
+    path = write(
+        tmp_path,
+        {
+            "date": pa.array(stamps, pa.timestamp("ns", tz="Europe/Berlin")),
+            "platform": ["x", "x"],
+            "metric": ["brand_posts", "brand_posts"],
+            "value": [1, 10],
+        },
+    )
+    imported = read(path)
+    # Monday 01:00+02:00 is Sunday 23:00 UTC; Monday 03:00+02:00 is Monday 01:00 UTC.
+    assert value(imported, "x", "2024-01-01", "brand_posts") == 1
+    assert value(imported, "x", "2024-01-08", "brand_posts") == 10
+
+
+def test_iso_strings_with_and_without_offsets_are_parsed_as_utc(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [
+            ("2024-01-08T01:00:00+02:00", "x", "brand_posts", 1),
+            ("2024-01-07 23:30", "x", "brand_posts", 2),
+            ("2024-01-08", "x", "brand_posts", 10),
+        ],
+    )
+    imported = read(path)
+    assert value(imported, "x", "2024-01-01", "brand_posts") == 3
+    assert value(imported, "x", "2024-01-08", "brand_posts") == 10
+
+
+def test_naive_timestamps_are_taken_as_utc(tmp_path: Path) -> None:
+    path = long_file(tmp_path, [(dt.datetime(2024, 1, 14, 23, 59), "x", "threads", 4)])
+    assert read(path).first_week == D(2024, 1, 8)
+
+
+def test_a_date_of_today_is_accepted(tmp_path: Path) -> None:
+    path = long_file(tmp_path, [(TODAY, "x", "threads", 4)])
+    assert read(path).last_week == D(2024, 6, 24)
+
+
+# --- weekly aggregation ----------------------------------------------------------------------
+
+
+def test_followers_take_the_value_of_the_latest_date_in_the_week(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [
+            (D(2024, 1, 5), "x", "followers", 110),  # Friday, listed first
+            (D(2024, 1, 1), "x", "followers", 100),
+            (D(2024, 1, 3), "x", "followers", 120),
+        ],
+    )
+    assert value(read(path), "x", "2024-01-01", "followers") == 110
+
+
+def test_counts_are_summed_per_week(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [
+            (D(2024, 1, 1), "x", "brand_posts", 1),
+            (D(2024, 1, 4), "x", "brand_posts", 2),
+            (D(2024, 1, 8), "x", "brand_posts", 5),
+            (D(2024, 1, 2), "x", "inbound_messages", 7),
+            (D(2024, 1, 3), "x", "inbound_messages", 8),
+        ],
+    )
+    imported = read(path)
+    assert value(imported, "x", "2024-01-01", "brand_posts") == 3
+    assert value(imported, "x", "2024-01-08", "brand_posts") == 5
+    assert value(imported, "x", "2024-01-01", "inbound_messages") == 15
+
+
+def test_active_members_take_the_week_maximum_and_response_time_the_median(
+    tmp_path: Path,
+) -> None:
+    path = long_file(
+        tmp_path,
+        [
+            (D(2024, 1, 1), "x", "active_members", 40),
+            (D(2024, 1, 2), "x", "active_members", 70),
+            (D(2024, 1, 3), "x", "active_members", 55),
+            (D(2024, 1, 1), "x", "response_minutes_median", 10),
+            (D(2024, 1, 2), "x", "response_minutes_median", 30),
+            (D(2024, 1, 3), "x", "response_minutes_median", 200),
+        ],
+    )
+    imported = read(path)
+    assert value(imported, "x", "2024-01-01", "active_members") == 70
+    assert value(imported, "x", "2024-01-01", "response_minutes_median") == 30
+
+
+def test_unknown_metrics_are_kept_and_summed(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [(D(2024, 1, 1), "x", "Story Views", 3), (D(2024, 1, 2), "x", "story views", 4)],
+    )
+    imported = read(path)
+    assert imported.metrics == ("story_views",)
+    assert value(imported, "x", "2024-01-01", "story_views") == 7
+
+
+def test_platform_names_are_normalised_and_merged(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [
+            (D(2024, 1, 1), " Instagram ", "brand_posts", 1),
+            (D(2024, 1, 2), "instagram", "brand_posts", 2),
+        ],
+    )
+    imported = read(path)
+    assert imported.platforms == ("instagram",)
+    assert value(imported, "instagram", "2024-01-01", "brand_posts") == 3
+
+
+def test_exact_duplicate_rows_are_dropped_silently(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [(D(2024, 1, 1), "x", "brand_posts", 2), (D(2024, 1, 1), " X", "brand_posts", 2)],
+    )
+    imported = read(path)
+    assert imported.rows == 2
+    assert value(imported, "x", "2024-01-01", "brand_posts") == 2
+
+
+def test_numeric_text_in_the_value_column_is_accepted(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path, [(D(2024, 1, 1), "x", "threads", "12"), (D(2024, 1, 2), "x", "threads", "3.5")]
+    )
+    assert value(read(path), "x", "2024-01-01", "threads") == 15.5
+
+
+def test_a_value_of_exactly_the_limit_is_accepted(tmp_path: Path) -> None:
+    path = long_file(tmp_path, [(D(2024, 1, 1), "x", "followers", 1e12)])
+    assert value(read(path), "x", "2024-01-01", "followers") == 1e12
+
+
+# --- rejections ------------------------------------------------------------------------------
+
+
+def test_reading_never_writes_anything(tmp_path: Path) -> None:
+    good = long_file(tmp_path, [(D(2024, 1, 1), "x", "followers", 1)], name="good.parquet")
+    bad = long_file(tmp_path, [(D(2024, 1, 1), "x", "followers", -1)], name="bad.parquet")
+    before = {p: p.read_bytes() for p in tmp_path.iterdir()}
+    read(good)
+    with pytest.raises(ImportRejected):
+        read(bad)
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_missing_file_is_refused(tmp_path: Path) -> None:
+    rejected(tmp_path / "gone.parquet", "not found")
+
+
+def test_not_a_parquet_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "metrics.csv"
+    path.write_text("date,platform,metric,value\n2024-01-01,x,followers,1\n")
+    rejected(path, "not a parquet file")
+
+
+def test_truncated_parquet_is_refused(tmp_path: Path) -> None:
+    whole = long_file(tmp_path, [(D(2024, 1, 1), "x", "followers", i) for i in range(50)])
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 2 // 3])
+    rejected(cut, "truncated")
+
+
+def test_empty_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.parquet"
+    path.write_bytes(b"")
+    rejected(path, "empty (0 bytes)")
+
+
+def test_zero_rows_is_refused(tmp_path: Path) -> None:
+    table = pa.table(
+        {
+            "date": pa.array([], pa.date32()),
+            "platform": pa.array([], pa.string()),
+            "metric": pa.array([], pa.string()),
+            "value": pa.array([], pa.float64()),
+        }
+    )
+    rejected(write(tmp_path, table), "no rows")
+
+
+def test_missing_column_names_the_layout_and_the_column(tmp_path: Path) -> None:
+    path = write(tmp_path, {"date": [D(2024, 1, 1)], "platform": ["x"], "metric": ["followers"]})
+    rejected(path, "long layout", "'value'")
+
+
+def test_unrecognised_layout_lists_what_was_expected(tmp_path: Path) -> None:
+    path = write(tmp_path, {"when": [D(2024, 1, 1)], "where": ["x"]})
+    rejected(path, "unrecognised layout", "'when', 'where'", "long (date, platform, metric, value)")
+
+
+def test_duplicate_column_names_after_normalisation_are_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        pa.table(
+            [pa.array([D(2024, 1, 1)]), pa.array(["x"]), pa.array([1]), pa.array([2])],
+            names=["date", "platform", "Followers", "followers "],
+        ),
+    )
+    rejected(path, "'Followers'", "'followers '", "same name")
+
+
+def test_text_in_a_wide_metric_column_names_column_row_and_text(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        {
+            "date": [D(2024, 1, 1), D(2024, 1, 2)],
+            "platform": ["x", "x"],
+            "followers": ["10", "n/a"],
+        },
+    )
+    rejected(path, "text 'n/a'", "column followers", "row 2")
+
+
+def test_text_in_the_long_value_column_names_column_row_and_text(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [(D(2024, 1, 1), "x", "threads", "4"), (D(2024, 1, 2), "x", "threads", "many")],
+    )
+    rejected(path, "text 'many'", "column value", "row 2")
+
+
+@pytest.mark.parametrize(
+    "metric", ["followers", "brand_posts", "story_views", "response_minutes_median"]
+)
+def test_negative_values_are_refused(tmp_path: Path, metric: str) -> None:
+    path = long_file(tmp_path, [(D(2024, 1, 1), "x", metric, 3), (D(2024, 1, 2), "x", metric, -2)])
+    rejected(path, "negative value -2", "column value", f"metric {metric}", "row 2")
+
+
+def test_negative_value_in_a_wide_column_names_the_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        {"date": [D(2024, 1, 1), D(2024, 1, 2)], "platform": ["x", "x"], "Brand Posts": [1, -1]},
+    )
+    rejected(path, "negative value -1", "column Brand Posts", "row 2")
+
+
+@pytest.mark.parametrize(
+    ("bad", "problem"),
+    [
+        (float("nan"), "NaN"),
+        (float("inf"), "infinite"),
+        (float("-inf"), "infinite"),
+        (None, "missing value"),
+    ],
+)
+def test_nan_infinite_and_missing_values_are_refused(
+    tmp_path: Path, bad: float | None, problem: str
+) -> None:
+    path = write(
+        tmp_path,
+        {
+            "date": [D(2024, 1, 1), D(2024, 1, 2), D(2024, 1, 3)],
+            "platform": ["x", "x", "x"],
+            "followers": pa.array([1.0, 2.0, bad], pa.float64()),
+        },
+    )
+    rejected(path, problem, "column followers", "row 3")
+
+
+def test_a_value_too_large_to_be_real_is_refused(tmp_path: Path) -> None:
+    path = long_file(tmp_path, [(D(2024, 1, 1), "x", "followers", 2e12)])
+    rejected(path, "too large", "column value", "row 1")
+
+
+def test_a_date_in_the_future_is_refused(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [(TODAY, "x", "followers", 1), (TODAY + dt.timedelta(days=1), "x", "followers", 2)],
+    )
+    rejected(path, "2024-07-01", "row 2", "future")
+
+
+def test_future_is_judged_against_the_real_date_by_default(tmp_path: Path) -> None:
+    path = long_file(tmp_path, [(D(2999, 1, 1), "x", "followers", 1)])
+    with pytest.raises(ImportRejected, match="future"):
+        read_metrics(path)
+
+
+def test_a_date_too_early_to_be_real_is_refused(tmp_path: Path) -> None:
+    path = long_file(tmp_path, [(D(1970, 1, 1), "x", "followers", 1)])
+    rejected(path, "1970-01-01", "row 1", "too early")
+
+
+def test_a_missing_date_names_the_row(tmp_path: Path) -> None:
+    path = long_file(tmp_path, [(D(2024, 1, 1), "x", "followers", 1), (None, "x", "followers", 2)])
+    rejected(path, "missing date", "row 2")
+
+
+def test_an_unparseable_date_string_names_the_row_and_text(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path, [("2024-01-01", "x", "followers", 1), ("last tuesday", "x", "followers", 2)]
+    )
+    rejected(path, "column date", "row 2", "'last tuesday'", "not a date")
+
+
+def test_a_date_column_of_numbers_is_refused(tmp_path: Path) -> None:
+    path = long_file(tmp_path, [(20240101, "x", "followers", 1)])
+    rejected(path, "column date", "int64")
+
+
+@pytest.mark.parametrize("blank", [None, "", "   "])
+def test_a_missing_or_blank_platform_names_the_row(tmp_path: Path, blank: str | None) -> None:
+    path = write(
+        tmp_path,
+        {
+            "date": [D(2024, 1, 1), D(2024, 1, 2)],
+            "platform": pa.array(["x", blank], pa.string()),
+            "followers": [1, 2],
+        },
+    )
+    rejected(path, "missing platform", "row 2")
+
+
+def test_conflicting_long_rows_name_date_platform_metric_and_row(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [
+            (D(2024, 1, 1), "x", "followers", 10),
+            (D(2024, 1, 2), "x", "followers", 11),
+            (D(2024, 1, 1), "x", "followers", 10),  # exact repeat: fine
+            (D(2024, 1, 1), " X ", "followers", 12),
+        ],
+    )
+    rejected(path, "conflicting", "2024-01-01", "platform x", "metric followers", "row 4", "row 1")
+
+
+def test_conflicting_wide_rows_name_the_differing_metric(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        {
+            "date": [D(2024, 1, 1), D(2024, 1, 1)],
+            "platform": ["x", "x"],
+            "followers": [10, 10],
+            "threads": [1, 2],
+        },
+    )
+    rejected(path, "conflicting", "2024-01-01", "platform x", "metric threads", "row 2")
+
+
+def test_a_derived_ratio_column_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, {"date": [D(2024, 1, 1)], "platform": ["x"], "engagement_rate": [0.1]})
+    rejected(path, "engagement_rate", "member_interactions")
+
+
+def test_more_than_ten_thousand_platforms_are_refused(tmp_path: Path) -> None:
+    n = 10_001
+    path = long_file(tmp_path, [(D(2024, 1, 1), f"p{i}", "followers", 1) for i in range(n)])
+    rejected(path, "10001 distinct platforms", "at most 10000")

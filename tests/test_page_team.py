@@ -1,0 +1,211 @@
+"""The Team page, driven headless: the roster, the company profile and the signal settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from strategy.store import Workspace
+from tests.conftest import VIEWER
+from ui import session
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/1_Team.py"
+EDITOR_KEY = "team_roster_editor"
+
+
+@pytest.fixture
+def ws(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    """The app opened on a private copy of the demo workspace, with fresh caches."""
+    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(demo_ws.root))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield demo_ws
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run(page: str = PAGE) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    buttons = [*at.button, *at.form_submit_button]
+    next(b for b in buttons if b.label == label).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def edit_roster(at: AppTest, **state: Any) -> AppTest:
+    """Apply edits to the roster table as the browser would send them, then save."""
+    at.session_state[EDITOR_KEY] = {
+        "edited_rows": state.get("edited_rows", {}),
+        "added_rows": state.get("added_rows", []),
+        "deleted_rows": state.get("deleted_rows", []),
+    }
+    return click(at, "Save the roster")
+
+
+def dashboard_capacity_text() -> str:
+    app = run("app.py")
+    return next(m.value for m in app.markdown if "Demand exceeds part-time capacity" in m.value)
+
+
+def seats(at: AppTest) -> list[str]:
+    table = next(d.value for d in at.dataframe if "seat" in d.value.columns)
+    return list(table["seat"])
+
+
+def test_the_page_shows_the_demo_team_its_capacity_seats_and_benchmark(ws: Workspace) -> None:
+    at = run()
+    assert metric(at, "Capacity") == "37.0 h/week"
+    assert metric(at, "People") == "7"
+    assert metric(at, "Empty seats") == "0"
+    assert [w.value for w in at.warning] == [
+        "Jonas Weber is assigned 11 h but has 8 h: burnout risk."
+    ]
+    assert any("below the benchmark of 3-5" in i.value for i in at.info)
+    assert seats(at) == [
+        "Channel rep (direct_marketing)",
+        "Channel rep (ecommerce)",
+        "Channel rep (retail)",
+        "Channel rep (sales)",
+        "Customer support",
+        "IT",
+        "Social-media expert",
+    ]
+    roster = at.data_editor(key=EDITOR_KEY).value
+    assert len(roster) == 8  # Jonas Weber holds two roles
+    assert list(roster.columns) == ["name", "role", "channel", "hours", "available"]
+
+
+def test_more_hours_and_a_new_person_raise_the_capacity_on_the_dashboard(ws: Workspace) -> None:
+    assert "vs capacity 37.0 h" in dashboard_capacity_text()
+    at = run()
+    maya = list(at.data_editor(key=EDITOR_KEY).value["name"]).index("Maya Okafor")
+    edit_roster(
+        at,
+        edited_rows={maya: {"hours": 14.0}},
+        added_rows=[{"name": "Ana Lima", "role": "content_creator", "hours": 5, "available": 6}],
+    )
+    assert [s.value for s in at.success] == ["Roster saved: 8 people."]
+    assert metric(at, "Capacity") == "44.0 h/week"
+    assert "Ana Lima" in set(at.data_editor(key=EDITOR_KEY).value["name"])
+    assert "vs capacity 44.0 h" in dashboard_capacity_text()
+
+
+def test_freeing_an_overloaded_person_clears_the_warning(ws: Workspace) -> None:
+    at = run()
+    roster = at.data_editor(key=EDITOR_KEY).value
+    jonas = roster.index[(roster["name"] == "Jonas Weber")].tolist()
+    edit_roster(at, edited_rows={i: {"available": 11.0} for i in jonas})
+    assert not at.warning
+    assert metric(at, "Capacity") == "40.0 h/week"
+
+
+def test_removing_the_only_it_person_shows_the_empty_seat(ws: Workspace) -> None:
+    at = run()
+    chen = list(at.data_editor(key=EDITOR_KEY).value["name"]).index("Chen Li")
+    edit_roster(at, deleted_rows=[chen])
+    assert metric(at, "Empty seats") == "1"
+    assert [e.value for e in at.error] == ["**Empty seats:** IT"]
+    assert [m.name for m in ws.snapshot().members if m.name == "Chen Li"] == []
+
+
+@pytest.mark.parametrize(
+    ("added", "message"),
+    [
+        (
+            {"name": "Ana Lima", "role": "channel_rep", "hours": 2, "available": 4},
+            "row 9: channel: expected the revenue channel this rep covers, got nothing",
+        ),
+        (
+            {"name": "Tom Berger", "role": "it", "hours": 1, "available": 9},
+            "row 9: available: Tom Berger has 4 h a week on row 2 but 9 h here",
+        ),
+        ({"role": "it", "hours": 1, "available": 9}, "row 9: name: expected the person's name"),
+    ],
+)
+def test_a_bad_row_is_named_and_nothing_is_stored(
+    ws: Workspace, added: dict[str, Any], message: str
+) -> None:
+    before = ws.snapshot()
+    at = edit_roster(run(), added_rows=[added])
+    assert len(at.error) == 1
+    assert message in at.error[0].value
+    after = ws.snapshot()
+    assert after.data_version == before.data_version
+    assert after.members == before.members
+    # the edits stay in the table so the person can fix the row
+    assert len(at.data_editor(key=EDITOR_KEY).value) == 8
+    assert at.session_state[EDITOR_KEY]["added_rows"]
+
+
+def test_integrating_channels_merges_their_seats(ws: Workspace) -> None:
+    at = run()
+    at.multiselect(key="company_integrated").set_value(["ecommerce", "retail"])
+    click(at, "Save the company profile")
+    assert [s.value for s in at.success] == ["Company profile saved."]
+    assert "Channel rep (ecommerce+retail)" in seats(at)
+    assert len(seats(at)) == 6
+    assert ws.snapshot().company.integrated == (("ecommerce", "retail"),)
+
+
+def test_a_new_revenue_channel_shows_an_empty_seat(ws: Workspace) -> None:
+    at = run()
+    at.text_input(key="company_other").set_value("Wholesale")
+    at.number_input(key="company_employees").set_value(40)
+    click(at, "Save the company profile")
+    assert "Channel rep (wholesale)" in seats(at)
+    assert [e.value for e in at.error] == ["**Empty seats:** Channel rep (wholesale)"]
+    assert any("for 40 employees: within the benchmark of 1-2" in i.value for i in at.info)
+
+
+def test_a_bad_company_profile_is_refused_and_nothing_is_stored(ws: Workspace) -> None:
+    version = ws.data_version()
+    at = run()
+    at.multiselect(key="company_integrated").set_value(["retail"])
+    click(at, "Save the company profile")
+    assert "integrated channels: expected two or more" in at.error[0].value
+    assert ws.data_version() == version
+
+
+def test_resource_settings_change_the_demand_on_the_dashboard(ws: Workspace) -> None:
+    before = dashboard_capacity_text()
+    at = run()
+    at.number_input(key="demand_minutes_per_message").set_value(10.0)
+    click(at, "Save the settings")
+    assert [s.value for s in at.success] == ["Resource signal settings saved."]
+    assert ws.snapshot().demand.minutes_per_message == 10.0
+    assert dashboard_capacity_text() != before
+
+
+def test_bad_resource_settings_are_refused_and_nothing_is_stored(ws: Workspace) -> None:
+    version = ws.data_version()
+    at = run()
+    at.number_input(key="demand_utilisation_threshold").set_value(0.0)
+    click(at, "Save the settings")
+    assert "utilisation_threshold: expected a share above 0" in at.error[0].value
+    assert ws.data_version() == version
+
+
+def test_viewers_see_the_team_but_no_write_controls(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session, "actor", lambda: VIEWER)
+    at = run()
+    assert metric(at, "Capacity") == "37.0 h/week"
+    assert not at.data_editor
+    assert not at.button and not at.form_submit_button
+    assert not at.multiselect and not at.number_input

@@ -1,0 +1,138 @@
+"""Upload glue: preview an uploaded metrics file before storing it, import it, list uploads.
+
+Streamlit hands the page the file's bytes; ``strategy.ingest`` and the store read paths. So
+each file is written to a temporary file first, read there, and the temporary file removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+import streamlit as st
+
+from strategy.access import Actor
+from strategy.errors import RolloutError
+from strategy.ingest import LAYOUTS, read_metrics
+from strategy.metrics import to_wide
+from strategy.store import Upload, Workspace
+
+LAYOUT_NOTES: Final[dict[str, str]] = {
+    "long": "one row per measurement: " + ", ".join(LAYOUTS["long"]),
+    "wide": ", ".join(LAYOUTS["wide"]) + ", then one numeric column per metric",
+    "events": "one row per interaction: "
+    + ", ".join(LAYOUTS["events"])
+    + " (weekly metrics are derived, members counted exactly)",
+}
+"""The three accepted layouts, as the page states them."""
+
+PREVIEW_WEEKS: Final = 4
+PREVIEW_ROWS: Final = 20
+
+
+@dataclass(frozen=True, eq=False)
+class Preview:
+    """What an uploaded file would bring, or why it is refused (``error``)."""
+
+    name: str
+    sha256: str
+    error: str = ""
+    layout: str = ""
+    rows: int = 0
+    platforms: tuple[str, ...] = ()
+    first_week: dt.date | None = None
+    last_week: dt.date | None = None
+    metrics: tuple[str, ...] = ()
+    table: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    weeks: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the file passed validation."""
+        return not self.error
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 of a file's bytes: the key of its cached preview and of the stored file."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@contextlib.contextmanager
+def _temporary_file(data: bytes) -> Iterator[Path]:
+    """The bytes as a parquet file in a private temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="rollout-upload-") as folder:
+        path = Path(folder) / "upload.parquet"
+        path.write_bytes(data)
+        yield path
+
+
+def weekly_preview(weekly: pd.DataFrame) -> pd.DataFrame:
+    """A small look at the weekly table: each platform's latest weeks, measured columns only."""
+    wide = to_wide(weekly).dropna(axis="columns", how="all")
+    latest = wide.groupby("platform", sort=True).tail(PREVIEW_WEEKS)
+    return latest.head(PREVIEW_ROWS).reset_index(drop=True)
+
+
+@st.cache_data(max_entries=16, show_spinner="Checking the file…")
+def _preview(sha256: str, name: str, _data: bytes) -> Preview:
+    # Keyed on the bytes' hash and the name (messages start with it); the bytes are not hashed.
+    try:
+        with _temporary_file(_data) as path:
+            imported = read_metrics(path, name=name)
+    except RolloutError as exc:
+        return Preview(name=name, sha256=sha256, error=str(exc))
+    return Preview(
+        name=name,
+        sha256=sha256,
+        layout=imported.layout,
+        rows=imported.rows,
+        platforms=imported.platforms,
+        first_week=imported.first_week,
+        last_week=imported.last_week,
+        metrics=imported.metrics,
+        table=weekly_preview(imported.weekly),
+        weeks=int(imported.weekly["week"].nunique()),
+    )
+
+
+def preview(data: bytes, name: str) -> Preview:
+    """Validate an uploaded file without storing anything (cached per content and name)."""
+    return _preview(digest(data), name, data)
+
+
+def already_imported(preview: Preview, uploads: Sequence[Upload]) -> Upload | None:
+    """The upload that already holds this exact file, if any (the store refuses a repeat)."""
+    return next((u for u in uploads if u.sha256 == preview.sha256), None)
+
+
+def import_upload(ws: Workspace, actor: Actor, data: bytes, name: str) -> Upload:
+    """Import an uploaded file under its original name; a refused file changes nothing."""
+    with _temporary_file(data) as path:
+        return ws.import_file(actor, path, name=name)
+
+
+def history_frame(uploads: Sequence[Upload]) -> pd.DataFrame:
+    """The upload history as a table, newest first."""
+    rows = [
+        {
+            "id": u.id,
+            "name": u.name,
+            "layout": u.layout,
+            "rows": u.rows,
+            "platforms": ", ".join(u.platforms),
+            "weeks": f"{u.first_week:%Y-%m-%d} – {u.last_week:%Y-%m-%d}",
+            "metrics": ", ".join(u.metrics),
+            "uploaded at": u.uploaded_at.replace("T", " ").removesuffix("+00:00") + " UTC",
+            "by": u.by,
+        }
+        for u in sorted(uploads, key=lambda u: u.id, reverse=True)
+    ]
+    columns = ["id", "name", "layout", "rows", "platforms", "weeks", "metrics", "uploaded at"]
+    return pd.DataFrame(rows, columns=[*columns, "by"])
