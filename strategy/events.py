@@ -146,6 +146,8 @@ class _Sql:
         col, t = self.col["by_brand"], value_type(self.types["by_brand"])
         if pa.types.is_boolean(t):
             return col
+        if pa.types.is_null(t):
+            return "CAST(NULL AS BOOLEAN)"
         if pa.types.is_integer(t) or pa.types.is_floating(t):
             return f"(CASE WHEN {col} = 1 THEN true WHEN {col} = 0 THEN false END)"
         if is_text(t):
@@ -158,11 +160,12 @@ class _Sql:
 
 def _check_types(sql: _Sql, name: str) -> None:
     ts_type = value_type(sql.types["ts"])
-    if not (pa.types.is_timestamp(ts_type) or pa.types.is_date(ts_type) or is_text(ts_type)):
+    known = pa.types.is_timestamp(ts_type) or pa.types.is_date(ts_type) or is_text(ts_type)
+    if not (known or pa.types.is_null(ts_type)):
         raise ImportRejected(
             f"{name}: column ts must hold timestamps, dates or ISO date-time text; found {ts_type}"
         )
-    if not is_text(sql.types["platform"]):
+    if not (is_text(sql.types["platform"]) or pa.types.is_null(sql.types["platform"])):
         raise ImportRejected(
             f"{name}: column platform must hold platform names (text); "
             f"found {value_type(sql.types['platform'])}"
@@ -189,6 +192,14 @@ def _first_row(con: Any, sql: _Sql, condition: str, shown: str) -> tuple[int, An
     return int(row[0]) + 1, row[1]
 
 
+def read_events(path: Path, *, name: str, today: dt.date) -> pd.DataFrame:
+    """Validate an events file and derive its long weekly table, sharing one DuckDB session."""
+    sql = _Sql(path, pq.read_schema(path))
+    with _connect() as con:
+        platform_names = _validate(con, sql, name, today)
+        return _derive(con, sql, name, platform_names)
+
+
 def validate_events(path: Path, *, name: str, today: dt.date) -> dict[str, str]:
     """Check an events file in one DuckDB pass; return raw platform name -> normalised name.
 
@@ -197,6 +208,11 @@ def validate_events(path: Path, *, name: str, today: dt.date) -> dict[str, str]:
     ``by_brand`` that is not boolean-like, and more than ``MAX_PLATFORMS`` platforms.
     """
     sql = _Sql(path, pq.read_schema(path))
+    with _connect() as con:
+        return _validate(con, sql, name, today)
+
+
+def _validate(con: Any, sql: _Sql, name: str, today: dt.date) -> dict[str, str]:
     _check_types(sql, name)
     platform = sql.col["platform"]
     query = (
@@ -207,54 +223,50 @@ def validate_events(path: Path, *, name: str, today: dt.date) -> dict[str, str]:
         f" count(*) FILTER (WHERE {sql.by_brand} IS NULL)"
         f" FROM {sql.source} GROUP BY p"
     )
-    with _connect() as con:
-        try:
-            groups = con.execute(query).fetchmany(_RAW_PLATFORM_CAP + 1)
-        except duckdb.Error as exc:
-            raise ImportRejected(f"{name}: the parquet file is damaged and cannot be read") from exc
-        if len(groups) > _RAW_PLATFORM_CAP:
-            raise _too_many_platforms(name, f"more than {_RAW_PLATFORM_CAP}")
-        names = {raw: normalise_name(raw) for raw, *_ in groups if raw is not None}
-        bad_ts = sum(g[1] for g in groups)
-        if bad_ts:
-            row, raw = _first_row(
-                con, sql, f"{sql.ts_us} IS NULL", f"CAST({sql.col['ts']} AS VARCHAR)"
-            )
-            if raw is None or not str(raw).strip():
-                raise ImportRejected(f"{name}: missing ts (date and time) at row {row}")
-            raise ImportRejected(
-                f"{name}: column ts at row {row} holds {str(raw)[:60]!r}, "
-                "which is not a date and time"
-            )
-        if any(raw is None or not names[raw] for raw, *_ in groups):
-            blank = ", ".join(_literal(raw) for raw, norm in names.items() if not norm)
-            condition = f"{platform} IS NULL" + (f" OR {platform} IN ({blank})" if blank else "")
-            row, _ = _first_row(con, sql, condition, platform)
-            raise ImportRejected(f"{name}: missing platform at row {row}")
-        if sum(g[4] for g in groups):
-            row, _ = _first_row(con, sql, sql.member_missing, "NULL")
-            raise ImportRejected(f"{name}: missing member_id at row {row}")
-        if sum(g[5] for g in groups):
-            row, raw = _first_row(
-                con, sql, f"{sql.by_brand} IS NULL", f"CAST({sql.col['by_brand']} AS VARCHAR)"
-            )
-            shown = "nothing" if raw is None else repr(str(raw)[:60])
-            raise ImportRejected(
-                f"{name}: column by_brand at row {row} holds {shown}; expected true or false"
-            )
-        tomorrow = _epoch_us(today + dt.timedelta(days=1))
-        if max(g[3] for g in groups) >= tomorrow:
-            row, raw = _first_row(con, sql, f"{sql.ts_us} >= {tomorrow}", sql.col["ts"])
-            raise ImportRejected(
-                f"{name}: ts {raw} at row {row} is in the future (today is {today.isoformat()})"
-            )
-        earliest = _epoch_us(EARLIEST_DATE)
-        if min(g[2] for g in groups) < earliest:
-            row, raw = _first_row(con, sql, f"{sql.ts_us} < {earliest}", sql.col["ts"])
-            raise ImportRejected(
-                f"{name}: ts {raw} at row {row} is before {EARLIEST_DATE.isoformat()}, "
-                "too early to be real"
-            )
+    try:
+        groups = con.execute(query).fetchmany(_RAW_PLATFORM_CAP + 1)
+    except duckdb.Error as exc:
+        raise ImportRejected(f"{name}: the parquet file is damaged and cannot be read") from exc
+    if len(groups) > _RAW_PLATFORM_CAP:
+        raise _too_many_platforms(name, f"more than {_RAW_PLATFORM_CAP}")
+    names = {raw: normalise_name(raw) for raw, *_ in groups if raw is not None}
+    bad_ts = sum(g[1] for g in groups)
+    if bad_ts:
+        row, raw = _first_row(con, sql, f"{sql.ts_us} IS NULL", f"CAST({sql.col['ts']} AS VARCHAR)")
+        if raw is None or not str(raw).strip():
+            raise ImportRejected(f"{name}: missing ts (date and time) at row {row}")
+        raise ImportRejected(
+            f"{name}: column ts at row {row} holds {str(raw)[:60]!r}, which is not a date and time"
+        )
+    if any(raw is None or not names[raw] for raw, *_ in groups):
+        blank = ", ".join(_literal(raw) for raw, norm in names.items() if not norm)
+        condition = f"{platform} IS NULL" + (f" OR {platform} IN ({blank})" if blank else "")
+        row, _ = _first_row(con, sql, condition, platform)
+        raise ImportRejected(f"{name}: missing platform at row {row}")
+    if sum(g[4] for g in groups):
+        row, _ = _first_row(con, sql, sql.member_missing, "NULL")
+        raise ImportRejected(f"{name}: missing member_id at row {row}")
+    if sum(g[5] for g in groups):
+        row, raw = _first_row(
+            con, sql, f"{sql.by_brand} IS NULL", f"CAST({sql.col['by_brand']} AS VARCHAR)"
+        )
+        shown = "nothing" if raw is None else repr(str(raw)[:60])
+        raise ImportRejected(
+            f"{name}: column by_brand at row {row} holds {shown}; expected true or false"
+        )
+    tomorrow = _epoch_us(today + dt.timedelta(days=1))
+    if max(g[3] for g in groups) >= tomorrow:
+        row, raw = _first_row(con, sql, f"{sql.ts_us} >= {tomorrow}", sql.col["ts"])
+        raise ImportRejected(
+            f"{name}: ts {raw} at row {row} is in the future (today is {today.isoformat()})"
+        )
+    earliest = _epoch_us(EARLIEST_DATE)
+    if min(g[2] for g in groups) < earliest:
+        row, raw = _first_row(con, sql, f"{sql.ts_us} < {earliest}", sql.col["ts"])
+        raise ImportRejected(
+            f"{name}: ts {raw} at row {row} is before {EARLIEST_DATE.isoformat()}, "
+            "too early to be real"
+        )
     distinct = len(set(names.values()))
     if distinct > MAX_PLATFORMS:
         raise _too_many_platforms(name, str(distinct))
@@ -290,54 +302,59 @@ def derive_weekly_events(
         if platform_names is None:
             raws = con.execute(f"SELECT DISTINCT {sql.col['platform']} FROM {sql.source}")
             platform_names = {r: normalise_name(r) for (r,) in raws.fetchall() if r is not None}
-        platform, join = sql.col["platform"], ""
-        if any(raw != norm for raw, norm in platform_names.items()):
-            mapping = pa.table(
-                {
-                    "raw_platform": pa.array(list(platform_names), pa.string()),
-                    "norm_platform": pa.array(list(platform_names.values()), pa.string()),
-                }
-            )
-            con.register("platform_names", mapping)
-            platform = "platform_names.norm_platform"
-            join = f" JOIN platform_names ON platform_names.raw_platform = {sql.col['platform']}"
-        query = f"""
-            WITH src AS (
-                SELECT {platform} AS platform,
-                       ({sql.ts_us} + {_EPOCH_TO_MONDAY_US}) // {_US_PER_WEEK} AS wk,
-                       {sql.col["member_id"]} AS member,
-                       {sql.by_brand} AS by_brand,
-                       {sql.kind} AS kind
-                FROM {sql.source}{join}
-            ),
-            per_member AS (
-                SELECT platform, wk, member, by_brand,
-                       count(*) AS n,
-                       count(*) FILTER (WHERE kind = 'post') AS posts,
-                       count(*) FILTER (WHERE kind IN ('message', 'mention')) AS inbound
-                FROM src GROUP BY ALL
-            ),
-            ordered AS (
-                SELECT platform, wk, by_brand, n, posts, inbound,
-                       lag(wk) OVER (PARTITION BY platform, by_brand, member ORDER BY wk) AS prev
-                FROM per_member
-            )
-            SELECT platform, wk,
-                   coalesce(sum(posts) FILTER (WHERE by_brand), 0) AS brand_posts,
-                   coalesce(sum(n - posts) FILTER (WHERE by_brand), 0) AS brand_replies,
-                   coalesce(sum(n) FILTER (WHERE NOT by_brand), 0) AS member_interactions,
-                   coalesce(sum(inbound) FILTER (WHERE NOT by_brand), 0) AS inbound_messages,
-                   count(*) FILTER (WHERE NOT by_brand) AS active_members,
-                   count(*) FILTER (WHERE NOT by_brand AND prev = wk - 1) AS returning_members,
-                   count(*) FILTER (WHERE NOT by_brand AND prev IS NULL) AS new_members
-            FROM ordered GROUP BY ALL
-        """
-        try:
-            weekly = con.execute(query).df()
-        except duckdb.Error as exc:
-            raise ImportRejected(
-                f"{path.name}: the parquet file is damaged and cannot be read"
-            ) from exc
+        return _derive(con, sql, path.name, platform_names)
+
+
+def _derive(con: Any, sql: _Sql, name: str, platform_names: Mapping[str, str]) -> pd.DataFrame:
+    platform, join = sql.col["platform"], ""
+    if any(raw != norm for raw, norm in platform_names.items()):
+        mapping = pa.table(
+            {
+                "rollout_raw_platform": pa.array(list(platform_names), pa.string()),
+                "rollout_platform": pa.array(list(platform_names.values()), pa.string()),
+            }
+        )
+        con.register("rollout_platform_names", mapping)
+        platform = "rollout_platform_names.rollout_platform"
+        join = (
+            " JOIN rollout_platform_names"
+            f" ON rollout_platform_names.rollout_raw_platform = {sql.col['platform']}"
+        )
+    query = f"""
+        WITH src AS (
+            SELECT {platform} AS platform,
+                   ({sql.ts_us} + {_EPOCH_TO_MONDAY_US}) // {_US_PER_WEEK} AS wk,
+                   {sql.col["member_id"]} AS member,
+                   {sql.by_brand} AS by_brand,
+                   {sql.kind} AS kind
+            FROM {sql.source}{join}
+        ),
+        per_member AS (
+            SELECT platform, wk, member, by_brand,
+                   count(*) AS n,
+                   count(*) FILTER (WHERE kind = 'post') AS posts,
+                   count(*) FILTER (WHERE kind IN ('message', 'mention')) AS inbound
+            FROM src GROUP BY ALL
+        ),
+        ordered AS (
+            SELECT platform, wk, by_brand, n, posts, inbound,
+                   lag(wk) OVER (PARTITION BY platform, by_brand, member ORDER BY wk) AS prev
+            FROM per_member
+        )
+        SELECT platform, wk,
+               coalesce(sum(posts) FILTER (WHERE by_brand), 0) AS brand_posts,
+               coalesce(sum(n - posts) FILTER (WHERE by_brand), 0) AS brand_replies,
+               coalesce(sum(n) FILTER (WHERE NOT by_brand), 0) AS member_interactions,
+               coalesce(sum(inbound) FILTER (WHERE NOT by_brand), 0) AS inbound_messages,
+               count(*) FILTER (WHERE NOT by_brand) AS active_members,
+               count(*) FILTER (WHERE NOT by_brand AND prev = wk - 1) AS returning_members,
+               count(*) FILTER (WHERE NOT by_brand AND prev IS NULL) AS new_members
+        FROM ordered GROUP BY ALL
+    """
+    try:
+        weekly = con.execute(query).df()
+    except duckdb.Error as exc:
+        raise ImportRejected(f"{name}: the parquet file is damaged and cannot be read") from exc
     return _to_long(weekly)
 
 

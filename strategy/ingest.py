@@ -130,8 +130,7 @@ def read_metrics(
     if meta.num_rows == 0:
         raise ImportRejected(f"{label}: the file has no rows")
     if layout == "events":
-        platform_names = events.validate_events(path, name=label, today=day)
-        weekly = events.derive_weekly_events(path, platform_names=platform_names)
+        weekly = events.read_events(path, name=label, today=day)
     else:
         size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
         if size > MAX_TABLE_BYTES:
@@ -200,7 +199,9 @@ def _times(col: pa.ChunkedArray, label: str, column: str, today: dt.date) -> pd.
     col = _decoded(col)
     t = col.type
     try:
-        if pa.types.is_timestamp(t):
+        if pa.types.is_null(t):
+            ts = pd.Series(pd.NaT, index=range(len(col)), dtype="datetime64[us]")
+        elif pa.types.is_timestamp(t):
             ts = col.cast(pa.timestamp("us"), safe=t.unit != "ns").to_pandas()
         elif pa.types.is_date(t):
             ts = col.cast(pa.timestamp("us")).to_pandas()
@@ -265,6 +266,8 @@ def _platforms(col: pa.ChunkedArray, label: str) -> pd.Series:
 def _names(col: pa.ChunkedArray, label: str, column: str) -> pd.Series:
     """A text column of names, normalised; a missing or blank name is refused."""
     col = _decoded(col)
+    if pa.types.is_null(col.type):
+        raise ImportRejected(f"{label}: missing {column} at row 1")
     if not events.is_text(col.type):
         raise ImportRejected(
             f"{label}: column {column} must hold {column} names (text); found {col.type}"
@@ -294,8 +297,11 @@ def _numbers(col: pa.ChunkedArray, label: str, column: str, metric: pd.Series | 
             )
         null = ~present.to_numpy()
     elif pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
-        values = col.cast(pa.float64()).to_numpy()
+        values = col.cast(pa.float64(), safe=False).to_numpy()
         null = col.is_null().to_numpy()
+    elif pa.types.is_null(t):
+        values = np.full(len(col), np.nan)
+        null = np.ones(len(col), dtype=bool)
     else:
         raise ImportRejected(f"{label}: column {column} must hold numbers; found {t}")
 

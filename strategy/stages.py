@@ -206,7 +206,10 @@ def evaluate_platform(
     # Which criteria hold, per gate and week, computed once; Evidence only for transitions.
     checklist_done = [checklist_complete_on(items, w + _SUNDAY) for w in week_list]
     checks = {
-        gate: [_checks(gate, rows.get(w), done) for w, done in zip(week_list, checklist_done, strict=False)]
+        gate: [
+            _checks(gate, rows.get(w), done)
+            for w, done in zip(week_list, checklist_done, strict=True)
+        ]
         for gate in gate_list
     }
     exit_gate_of = {s: gates.exit_gate(s) for s in Stage}

@@ -558,3 +558,16 @@ def test_more_than_ten_thousand_platforms_are_refused(tmp_path: Path) -> None:
     n = 10_001
     path = long_file(tmp_path, [(D(2024, 1, 1), f"p{i}", "followers", 1) for i in range(n)])
     rejected(path, "10001 distinct platforms", "at most 10000")
+
+
+def test_a_huge_integer_is_refused_as_too_large(tmp_path: Path) -> None:
+    path = long_file(tmp_path, [(D(2024, 1, 1), "x", "followers", 2**63 - 1)])
+    rejected(path, "too large", "row 1")
+
+
+def test_an_all_empty_column_is_reported_as_missing_values(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        {"date": pa.array([None, None], pa.null()), "platform": ["x", "x"], "followers": [1, 2]},
+    )
+    rejected(path, "missing date", "row 1")

@@ -52,7 +52,7 @@ LULL: Mapping[str, float] = {
 }
 """Meets the setup gate; of the active gate only member_activity_share (2/4 = 0.5) holds."""
 
-WARMING: Mapping[str, float] = {**LULL, "active_members": 60, "returning_members": 1}
+WARMING: Mapping[str, float] = {**LULL, "active_members": 60}
 """Like LULL plus enough active members: 2 of the 4 active criteria."""
 
 THRIVING: Mapping[str, float] = {
@@ -475,7 +475,7 @@ def test_nothing_to_evaluate_gives_no_platforms() -> None:
 
 
 def test_two_years_of_eight_platforms_evaluate_in_one_pass() -> None:
-    # Sized like a large workspace; evaluate_all keeps this fast by reading each table once.
+    # Sized like a large workspace: two years of weekly data for eight platforms.
     names = [f"platform_{n}" for n in range(8)]
     wide = pd.concat(
         [history((2 + n, POSTING), (102 - n, THRIVING), platform=p) for n, p in enumerate(names)]

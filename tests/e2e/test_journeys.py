@@ -7,6 +7,7 @@ breaks. They share one server; each one adds data no other journey looks for.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 
 import pyarrow as pa
@@ -101,11 +102,56 @@ def test_uploading_a_parquet_file_adds_its_platform_to_the_dashboard(
     expect(page.get_by_test_id("stAlert").filter(has_text="Imported")).to_contain_text(
         "Imported youtube-recent.parquet as upload #"
     )
-    wait_for_run(page)
-    df = page.get_by_test_id("stDataFrame")
-    print(df.count())
-    print(df.last.inner_html()[:3000])
-    print(page.get_by_test_id("stSelectbox").last.inner_text())
+    history = page.get_by_test_id("stDataFrame").locator("tr").filter(
+        has_text="youtube-recent.parquet"
+    )
+    expect(history).to_have_count(1)
+    expect(history).to_contain_text("brand_posts, followers")
 
     open_page(page, "/")
-    expect(metric_card(page, "youtube")).to_be_visible()
+    expect(metric_card(page, "youtube")).to_contain_text("Setup")
+
+
+def test_logging_a_concluded_test_lists_it_on_the_dashboard(page: Page) -> None:
+    title = f"Behind-the-scenes reels {uuid.uuid4().hex[:6]}"
+    open_page(page, "/")
+    concluded = page.get_by_test_id("stMain").locator("li")
+    expect(concluded.first).to_be_visible()
+    expect(concluded.filter(has_text=title)).to_have_count(0)
+
+    open_page(page, "/Tests")
+    expect(page.get_by_role("heading", name="Strategy tests")).to_be_visible()
+    form = page.get_by_test_id("stForm")
+    if not form.get_by_label("Title").is_visible():
+        page.get_by_test_id("stExpander").get_by_text("Log a test").click()
+    form.get_by_label("Title").fill(title)
+    form.get_by_label("Hypothesis").fill("Showing the team at work brings more replies.")
+    form.get_by_test_id("stSelectbox").filter(has_text="Platform").click()
+    page.get_by_role("option", name="instagram", exact=True).click()
+    form.get_by_label("Metric").fill("reply rate")
+    for label, value in (
+        ("Control exposures", "2000"),
+        ("Control successes", "80"),
+        ("Variant exposures", "2000"),
+        ("Variant successes", "140"),
+    ):
+        form.get_by_label(label).fill(value)
+        form.get_by_label(label).press("Tab")
+    for label, value in (("Start", "2026/09/07"), ("End", "2026/10/04")):
+        form.get_by_label(label).fill(value)
+        form.get_by_label(label).press("Enter")
+    form.get_by_test_id("stSelectbox").filter(has_text="Status").click()
+    page.get_by_role("option", name="concluded", exact=True).click()
+    form.get_by_role("button", name="Log the test").click()
+
+    expect(page.get_by_test_id("stAlert").filter(has_text="Logged test")).to_contain_text(
+        title
+    )
+    said = page.get_by_test_id("stMarkdown").filter(has_text=title)
+    expect(said).to_contain_text("(instagram, concluded, 07 Sep 2026 – 04 Oct 2026)")
+    expect(said).to_contain_text("lifted reply rate by 3.0 points")
+
+    open_page(page, "/")
+    listed = concluded.filter(has_text=title)
+    expect(listed).to_contain_text(f"{title} (instagram): ")
+    expect(listed).to_contain_text("lifted reply rate by 3.0 points")

@@ -1,0 +1,55 @@
+"""The demo company: rebuilt by its script exactly, seeded atomically and only once."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pandas as pd
+
+from strategy.access import LOCAL_USER
+from strategy.demo import DEMO_DIR, ensure_workspace, write_demo_source
+from strategy.store import Workspace
+
+
+def test_the_committed_demo_is_what_the_script_generates(tmp_path: Path) -> None:
+    write_demo_source(tmp_path)
+    committed = sorted(p.name for p in DEMO_DIR.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == committed
+    assert json.loads((tmp_path / "company.json").read_text()) == json.loads(
+        (DEMO_DIR / "company.json").read_text()
+    )
+    for name in committed:
+        if name.endswith(".parquet"):
+            pd.testing.assert_frame_equal(
+                pd.read_parquet(tmp_path / name), pd.read_parquet(DEMO_DIR / name)
+            )
+
+
+def test_the_demo_holds_a_seven_person_team_and_a_year_of_metrics(demo_ws: Workspace) -> None:
+    snap = demo_ws.snapshot()
+    assert len(snap.members) == 7
+    assert {u.layout for u in snap.uploads} == {"long", "wide", "events"}
+    weeks = snap.weekly["week"]
+    assert (weeks.max() - weeks.min()).days >= 51 * 7
+
+
+def test_first_start_seeds_the_workspace_once(tmp_path: Path) -> None:
+    root = tmp_path / "workspace"
+    first = ensure_workspace(root)
+    first.add_assignment(LOCAL_USER, name="New", role="it", hours=1)
+    again = ensure_workspace(root)
+    assert "New" in [m.name for m in again.snapshot().members]
+
+
+def _seed(root: str) -> int:
+    return len(ensure_workspace(Path(root)).snapshot().members)
+
+
+def test_two_processes_starting_at_once_get_one_whole_workspace(tmp_path: Path) -> None:
+    root = tmp_path / "workspace"
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        counts = pool.map(_seed, [str(root), str(root)])
+    assert counts == [7, 7]
+    assert [p.name for p in tmp_path.iterdir()] == ["workspace"]

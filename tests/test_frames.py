@@ -1,0 +1,64 @@
+"""Chart frames: small, weekly, and faithful to the analysis they draw."""
+
+from __future__ import annotations
+
+import pytest
+
+from strategy import frames
+from strategy.gates import DEFAULT_GATES
+from strategy.report import analyse
+from strategy.store import Workspace
+
+
+def test_the_stage_timeline_covers_every_week_once(demo_ws: Workspace) -> None:
+    result = analyse(demo_ws.snapshot())
+    stretches = frames.stage_timeline(result.statuses)
+    for platform, status in result.statuses.items():
+        mine = stretches[stretches["platform"] == platform].sort_values("start")
+        assert mine["weeks"].sum() == len(status.timeline)
+        assert (mine["start"].iloc[1:].to_numpy() == mine["end"].iloc[:-1].to_numpy()).all()
+        assert mine["stage"].iloc[-1] == status.stage.value
+
+
+def test_transitions_show_evidence_or_the_override_reason(demo_ws: Workspace) -> None:
+    from tests.conftest import EDITOR
+
+    demo_ws.add_override(EDITOR, "tiktok", "2026-11-02", "retention", "Agency launch done")
+    moves = frames.transitions(analyse(demo_ws.snapshot()).statuses)
+    override = moves[moves["kind"] == "override"].iloc[0]
+    assert override["platform"] == "tiktok" and override["why"] == "Agency launch done"
+    measured = moves[(moves["platform"] == "instagram") & (moves["to"] == "active")].iloc[0]
+    assert "active_members" in measured["why"] and ">= 50" in measured["why"]
+
+
+def test_kpis_are_weekly_and_thresholds_come_from_the_gates(demo_ws: Workspace) -> None:
+    result = analyse(demo_ws.snapshot())
+    kpis = frames.kpi_long(result.wide)
+    assert set(kpis["metric"]) <= set(frames.KPI_METRICS)
+    assert not kpis.duplicated(["platform", "week", "metric"]).any()
+    assert len(kpis) <= 4 * 52 * len(frames.KPI_METRICS)
+    rules = frames.gate_thresholds(DEFAULT_GATES)
+    assert rules.loc[rules["metric"] == "active_members", "threshold"].tolist() == [50.0]
+
+
+def test_demand_frame_has_capacity_beside_each_kind_of_work(demo_ws: Workspace) -> None:
+    result = analyse(demo_ws.snapshot())
+    demand = frames.demand_vs_capacity(result.demand)
+    assert set(demand["series"]) == {"messages", "content", "monitoring", "capacity"}
+    latest = demand[demand["week"] == demand["week"].max()].set_index("series")["hours"]
+    assert latest["capacity"] == result.team.capacity_hours
+    assert latest.drop("capacity").sum() == pd.Series([result.demand[-1].total_hours]).iloc[0]
+
+
+def test_only_concluded_tests_with_data_are_listed_with_lift_in_points(
+    demo_ws: Workspace,
+) -> None:
+    result = analyse(demo_ws.snapshot())
+    concluded = frames.concluded_tests(result.tests)
+    assert set(concluded["title"]) == {
+        "Questions instead of product shots",
+        "Weekly ask-me-anything thread",
+    }
+    win = concluded.set_index("title").loc["Questions instead of product shots"]
+    assert win["ci_low"] < win["lift"] < win["ci_high"] and win["significant"]
+    assert round(win["lift"], 1) == 2.1

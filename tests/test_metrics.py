@@ -1,0 +1,79 @@
+"""The metric vocabulary: names, ISO weeks, the wide table and its derived ratios."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from strategy.metrics import (
+    CANONICAL,
+    Agg,
+    aggregation_for,
+    normalise_name,
+    to_wide,
+    week_start,
+)
+
+
+def test_names_are_normalised_for_case_spaces_and_dashes() -> None:
+    assert normalise_name("  Instagram ") == "instagram"
+    assert normalise_name("Direct  Marketing") == "direct_marketing"
+    assert normalise_name("E-Commerce") == "e_commerce"
+
+
+def test_weeks_start_on_monday_in_utc() -> None:
+    stamps = pd.Series(
+        pd.to_datetime(["2026-01-04 23:30", "2026-01-05 00:00", "2026-01-11 23:59"], utc=True)
+    )
+    assert week_start(stamps).dt.strftime("%Y-%m-%d").tolist() == [
+        "2025-12-29",
+        "2026-01-05",
+        "2026-01-05",
+    ]
+    berlin = pd.Series(pd.to_datetime(["2026-01-05 00:30"]).tz_localize("Europe/Berlin"))
+    assert week_start(berlin).dt.strftime("%Y-%m-%d").tolist() == ["2025-12-29"]
+
+
+def test_each_canonical_metric_has_its_weekly_rule_and_unknown_ones_are_summed() -> None:
+    assert aggregation_for("followers") is Agg.LAST
+    assert aggregation_for("active_members") is Agg.MAX
+    assert aggregation_for("response_minutes_median") is Agg.MEDIAN
+    assert aggregation_for("story_views") is Agg.SUM
+
+
+def test_the_wide_table_has_every_metric_and_the_derived_ratios() -> None:
+    long = pd.DataFrame(
+        {
+            "week": pd.to_datetime(["2026-01-05"] * 6).astype("datetime64[ns]"),
+            "platform": ["forum"] * 6,
+            "metric": [
+                "followers",
+                "member_interactions",
+                "brand_posts",
+                "brand_replies",
+                "active_members",
+                "returning_members",
+            ],
+            "value": [200.0, 30.0, 5.0, 5.0, 40.0, 10.0],
+        }
+    )
+    row = to_wide(long).iloc[0]
+    assert set(CANONICAL) <= set(row.index)
+    assert row["engagement_rate"] == 30 / 200
+    assert row["member_activity_share"] == 30 / 40
+    assert row["returning_share"] == 10 / 40
+    assert math.isnan(row["member_initiated_share"])  # threads never measured
+    assert math.isnan(row["inbound_messages"])
+
+
+def test_a_ratio_over_zero_is_undefined_not_infinite() -> None:
+    long = pd.DataFrame(
+        {
+            "week": pd.to_datetime(["2026-01-05"] * 2).astype("datetime64[ns]"),
+            "platform": ["forum"] * 2,
+            "metric": ["followers", "member_interactions"],
+            "value": [0.0, 3.0],
+        }
+    )
+    assert math.isnan(to_wide(long).iloc[0]["engagement_rate"])

@@ -1,0 +1,203 @@
+"""The Stages page, headless: checklist, gate and override edits change the dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from strategy.gates import DEFAULT_GATES, gates_to_dict
+from strategy.report import analyse
+from strategy.store import Workspace
+from tests.conftest import EDITOR, workspace_state
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "2_Stages.py")
+DASHBOARD = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def root(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of the demo workspace, opened by the app; Streamlit caches cleared."""
+    target = tmp_path / "ws"
+    shutil.copytree(demo_template, target)
+    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(target))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield target
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run(page: str) -> AppTest:
+    at = AppTest.from_file(page, default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def dashboard_stages() -> dict[str, str]:
+    """What the dashboard's stage cards say: overall and per platform."""
+    return {m.label: m.value for m in run(DASHBOARD).metric if m.label != "Gap"}
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table on the page that has ``column``."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_the_page_shows_stages_checklists_history_and_audit_log(root: Path) -> None:
+    at = run(PAGE)
+    assert [t.label for t in at.tabs] == ["forum", "instagram", "linkedin", "tiktok"]
+    cards = [(m.label, m.value) for m in at.metric]
+    assert ("Stage", "Active") in cards and ("Setup checklist", "2 of 4 done") in cards
+    assert any("forum has stalled" in w.value for w in at.warning)
+    history = table_with(at, "kind")
+    assert set(history["platform"]) >= {"instagram", "linkedin", "forum"}
+    assert set(history["kind"]) == {"measured"}
+    assert "setup checklist complete" in set(table_with(at, "met")["metric"])
+    audit = table_with(at, "who")
+    assert "demo" in set(audit["who"]) and audit["what"].str.startswith("upload.import").any()
+    gate_rows = [e.value for e in at.data_editor]
+    assert gate_rows[1]["threshold"].tolist() == [50.0, 0.25, 0.5, 0.01]
+
+
+def test_ticking_tiktoks_remaining_items_completes_its_checklist(root: Path) -> None:
+    before = analyse(Workspace(root).snapshot()).statuses["tiktok"]
+    assert not before.checklist_complete
+
+    at = run(PAGE)
+    at.checkbox(key="cl_tiktok_key_metrics_defined_done").check()
+    at.date_input(key="cl_tiktok_key_metrics_defined_on").set_value(dt.date(2026, 10, 5))
+    at.checkbox(key="cl_tiktok_launch_content_created_done").check()
+    at.date_input(key="cl_tiktok_launch_content_created_on").set_value(dt.date(2026, 10, 12))
+    at.button(key="cl_tiktok_save").click().run()
+
+    assert not at.exception and not at.error
+    assert "tiktok: checklist saved (2 change(s))" in at.success[0].value
+    assert ("Setup checklist", "4 of 4 done") in [(m.label, m.value) for m in at.tabs[3].metric]
+    done = {
+        i.item: i.done_on for i in Workspace(root).snapshot().checklist if i.platform == "tiktok"
+    }
+    assert done["key_metrics_defined"] == dt.date(2026, 10, 5)
+    assert done["launch_content_created"] == dt.date(2026, 10, 12)
+    assert analyse(Workspace(root).snapshot()).statuses["tiktok"].checklist_complete
+
+
+def test_clearing_an_item_keeps_instagram_in_setup_on_the_dashboard(root: Path) -> None:
+    assert dashboard_stages()["instagram"] == "Active"
+
+    at = run(PAGE)
+    at.checkbox(key="cl_instagram_tools_chosen_done").uncheck()
+    at.button(key="cl_instagram_save").click().run()
+
+    assert not at.exception and not at.error
+    stages = dashboard_stages()
+    assert stages["instagram"] == "Setup"
+    assert stages["Overall stage"] == "Retention"
+
+
+def test_raising_the_active_members_threshold_takes_instagram_out_of_active(root: Path) -> None:
+    at = run(PAGE)
+    at.session_state["gate_to_active_criteria"] = {
+        "edited_rows": {0: {"threshold": 100000}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="gates_save").click().run()
+
+    assert not at.exception and not at.error
+    assert "Gates saved" in at.success[0].value
+    assert at.data_editor[1].value["threshold"].iloc[0] == 100000
+    assert Workspace(root).snapshot().gates.to_active.criteria[0].threshold == 100000
+    stages = dashboard_stages()
+    assert stages["instagram"] != "Active"
+    assert stages["Overall stage"] == "Retention"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ({1: {"threshold": None}}, "gate retention -> active, criterion 2: threshold"),
+        ({0: {"metric": "returning_share"}}, "each metric may appear only once"),
+    ],
+)
+def test_an_invalid_gate_edit_shows_the_error_and_stores_nothing(
+    root: Path, edit: dict[int, dict[str, object]], message: str
+) -> None:
+    at = run(PAGE)
+    before = workspace_state(root)
+    at.session_state["gate_to_active_criteria"] = {
+        "edited_rows": edit,
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="gates_save").click().run()
+
+    assert not at.exception
+    assert message in at.error[0].value
+    assert not at.success
+    assert workspace_state(root) == before
+
+
+def test_restoring_the_default_gates_undoes_an_edit(root: Path) -> None:
+    changed = gates_to_dict(DEFAULT_GATES)
+    changed["to_active"]["weeks_to_advance"] = 9
+    Workspace(root).set_gates(EDITOR, changed)
+
+    at = run(PAGE)
+    assert at.number_input(key="gate_to_active_advance").value == 9
+    at.button(key="gates_restore").click().run()
+
+    assert not at.exception and "Default gates restored" in at.success[0].value
+    assert Workspace(root).snapshot().gates == DEFAULT_GATES
+    assert at.number_input(key="gate_to_active_advance").value == 4
+
+
+def test_an_override_shows_on_the_dashboard_and_in_the_history_as_override(root: Path) -> None:
+    latest = analyse(Workspace(root).snapshot()).latest_week
+    assert latest is not None
+    at = run(PAGE)
+    at.selectbox(key="override_platform").set_value("linkedin")
+    at.date_input(key="override_week").set_value(latest)
+    at.selectbox(key="override_stage").set_value("active")
+    at.text_area(key="override_reason").input("Launch campaign: members answer each other now")
+    at.button(key="override_add").click().run()
+
+    assert not at.exception and not at.error
+    history = table_with(at, "kind")
+    row = history[history["platform"] == "linkedin"].iloc[0]
+    assert (row["to"], row["kind"]) == ("active", "✋ override")
+    assert row["why"] == "Launch campaign: members answer each other now"
+    assert dashboard_stages()["linkedin"] == "Active"
+
+
+def test_an_override_without_a_reason_is_refused_and_stores_nothing(root: Path) -> None:
+    at = run(PAGE)
+    before = workspace_state(root)
+    at.selectbox(key="override_platform").set_value("linkedin")
+    at.selectbox(key="override_stage").set_value("active")
+    at.button(key="override_add").click().run()
+
+    assert "reason" in at.error[0].value
+    assert workspace_state(root) == before
+
+
+def test_a_new_platform_gets_an_open_checklist_tab(root: Path) -> None:
+    at = run(PAGE)
+    at.text_input(key="new_platform_name").input("  YouTube ")
+    at.button(key="new_platform_add").click().run()
+
+    assert not at.exception and not at.error
+    assert "youtube" in [t.label for t in at.tabs]
+    youtube = [i for i in Workspace(root).snapshot().checklist if i.platform == "youtube"]
+    assert len(youtube) == 4 and all(i.done_on is None for i in youtube)
+
+    at.text_input(key="new_platform_name").input("Instagram")
+    at.button(key="new_platform_add").click().run()
+    assert "instagram is already listed" in at.error[0].value

@@ -1,0 +1,94 @@
+"""The analysis of a workspace and its JSON/text report, on the demo company."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from strategy.gates import Stage
+from strategy.report import analyse, report_dict, report_json, report_text, weekly_csv
+from strategy.resources import SignalStatus
+from strategy.store import Workspace
+from tests.conftest import EDITOR
+
+
+@pytest.fixture
+def demo_report(demo_ws: Workspace) -> dict:
+    return report_dict(analyse(demo_ws.snapshot()))
+
+
+def test_the_demo_company_has_four_platforms_in_different_stages(demo_ws: Workspace) -> None:
+    result = analyse(demo_ws.snapshot())
+    stages = {name: s.stage for name, s in result.statuses.items()}
+    assert stages == {
+        "instagram": Stage.ACTIVE,
+        "linkedin": Stage.RETENTION,
+        "forum": Stage.RETENTION,
+        "tiktok": Stage.SETUP,
+    }
+    assert result.overall_stage is Stage.ACTIVE
+    assert result.statuses["forum"].stalled and not result.statuses["linkedin"].stalled
+
+
+def test_the_demo_justifies_extra_resources_with_a_sized_gap(demo_report: dict) -> None:
+    signal = demo_report["resource_signal"]
+    assert signal["status"] == "justified"
+    assert all(c["met"] for c in signal["conditions"])
+    assert signal["gap_hours_per_week"] > 0
+    assert signal["gap_people"] == pytest.approx(signal["gap_hours_per_week"] / 40, abs=0.05)
+    assert signal["recommended_roles"][0] == "social_media_manager"
+
+
+def test_the_json_report_holds_what_the_issue_promises(demo_report: dict) -> None:
+    assert set(demo_report) >= {"overall_stage", "platforms", "resource_signal", "tests", "team"}
+    for platform in demo_report["platforms"].values():
+        assert set(platform) >= {"stage", "since", "stalled", "checklist_complete", "transitions"}
+        for move in platform["transitions"]:
+            assert set(move) >= {"week", "from", "to", "evidence"}
+            assert len(move["week"]) == 10 and move["week"][4] == "-"
+    assert set(demo_report["resource_signal"]) >= {
+        "status",
+        "conditions",
+        "gap_hours_per_week",
+        "gap_people",
+        "recommended_roles",
+    }
+    for test in demo_report["tests"]:
+        assert set(test) >= {
+            "title", "status", "control_rate", "variant_rate", "abs_lift", "rel_lift",
+            "ci_low", "ci_high", "p_value", "prob_variant_better", "significant", "warning",
+        }  # fmt: skip
+    assert demo_report["team"]["capacity_hours_per_week"] == 37.0
+    assert any("burnout" in w for w in demo_report["team"]["warnings"])
+
+
+def test_a_planned_test_without_data_reports_no_statistics(demo_report: dict) -> None:
+    planned = next(t for t in demo_report["tests"] if t["status"] == "planned")
+    assert planned["p_value"] is None and planned["significant"] is False
+
+
+def test_the_report_changes_when_the_workspace_does(demo_ws: Workspace) -> None:
+    before = report_json(analyse(demo_ws.snapshot()))
+    demo_ws.add_assignment(EDITOR, name="Pia", role="content_creator", hours=30)
+    after = json.loads(report_json(analyse(demo_ws.snapshot())))
+    assert before != json.dumps(after)
+    assert after["team"]["capacity_hours_per_week"] == 67.0
+
+
+def test_without_an_active_platform_resources_are_not_justified(empty_ws: Workspace) -> None:
+    result = analyse(empty_ws.snapshot())
+    assert result.signal.status is SignalStatus.NOT_JUSTIFIED
+    assert result.latest_week is None and result.statuses == {}
+    assert "Overall stage: setup" in report_text(result)
+
+
+def test_the_text_report_and_csv_are_readable(demo_ws: Workspace) -> None:
+    result = analyse(demo_ws.snapshot())
+    text = report_text(result)
+    assert "forum: retention" in text and "STALLED" in text
+    assert "Resource signal: justified" in text
+    csv = weekly_csv(result)
+    header = csv.splitlines()[0].split(",")
+    assert header[:2] == ["platform", "week"] and "member_activity_share" in header
+    assert csv.splitlines()[1].split(",")[1].count("-") == 2
