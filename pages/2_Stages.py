@@ -56,7 +56,8 @@ st.header("Platforms")
 checklists = platform_checklists(snap.checklist, result.statuses)
 if not checklists:
     st.caption("No platforms yet: upload metrics or start a platform's checklist below.")
-for tab, (platform, items) in zip(st.tabs(list(checklists)), checklists.items(), strict=False):
+tabs = st.tabs(list(checklists)) if checklists else []
+for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
     with tab:
         status = result.statuses.get(platform)
         cols = st.columns(4)

@@ -227,6 +227,8 @@ def _validate(con: Any, sql: _Sql, name: str, today: dt.date) -> dict[str, str]:
         groups = con.execute(query).fetchmany(_RAW_PLATFORM_CAP + 1)
     except duckdb.Error as exc:
         raise ImportRejected(f"{name}: the parquet file is damaged and cannot be read") from exc
+    if not groups:
+        raise ImportRejected(f"{name}: the file has no rows")
     if len(groups) > _RAW_PLATFORM_CAP:
         raise _too_many_platforms(name, f"more than {_RAW_PLATFORM_CAP}")
     names = {raw: normalise_name(raw) for raw, *_ in groups if raw is not None}
@@ -295,6 +297,7 @@ def derive_weekly_events(
     those also active the week before on the platform, new_members those whose first member
     row on the platform falls in the week. Weeks without events between a platform's first
     and last week are present with zeros: an events export records every interaction.
+    ``kind`` is compared lower-cased and trimmed of spaces.
     ``platform_names`` (raw -> normalised, from ``validate_events``) saves one pass.
     """
     sql = _Sql(path, pq.read_schema(path))

@@ -139,6 +139,8 @@ def read_metrics(
                 f"{MAX_TABLE_BYTES / 2**20:.0f} MB accepted; split the file or upload events"
             )
         cols = {normalise_name(c): c for c in columns}
+        if layout == "long":
+            cols = {key: cols[key] for key in LAYOUTS["long"]}
         table = _read_table(path, label, list(cols.values()))
         reader = _long_rows if layout == "long" else _wide_rows
         weekly = _weekly(reader(table, cols, label, day))

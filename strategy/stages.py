@@ -157,11 +157,12 @@ def _rows_by_week(wide: pd.DataFrame, metrics: set[str]) -> dict[dt.date, dict[s
     if wide.empty or "week" not in wide.columns:
         return {}
     weeks = pd.to_datetime(wide["week"]).to_numpy().astype("datetime64[D]").tolist()
-    present = [m for m in sorted(metrics) if m in wide.columns]
-    values = wide[present].to_numpy(dtype="float64", na_value=math.nan).tolist()
-    return {
-        week: dict(zip(present, row, strict=True)) for week, row in zip(weeks, values, strict=True)
+    columns = {
+        m: wide[m].to_numpy(dtype="float64", na_value=math.nan).tolist()
+        for m in metrics
+        if m in wide.columns
     }
+    return {week: {m: values[n] for m, values in columns.items()} for n, week in enumerate(weeks)}
 
 
 def _stall(stage: Stage, weeks_in_stage: int, shares: Sequence[float]) -> tuple[bool, str]:

@@ -571,3 +571,17 @@ def test_an_all_empty_column_is_reported_as_missing_values(tmp_path: Path) -> No
         {"date": pa.array([None, None], pa.null()), "platform": ["x", "x"], "followers": [1, 2]},
     )
     rejected(path, "missing date", "row 1")
+
+
+def test_extra_columns_in_the_long_layout_are_ignored(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        {
+            "date": [D(2024, 1, 1)],
+            "platform": ["x"],
+            "metric": ["threads"],
+            "value": [2],
+            "note": [[1, 2]],
+        },
+    )
+    assert read(path).metrics == ("threads",)

@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 from strategy.gates import DEFAULT_GATES, gates_to_dict
 from strategy.report import analyse
 from strategy.store import Workspace
-from tests.conftest import EDITOR, workspace_state
+from tests.conftest import EDITOR, VIEWER, workspace_state
+from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "2_Stages.py")
@@ -90,7 +91,7 @@ def test_ticking_tiktoks_remaining_items_completes_its_checklist(root: Path) -> 
 
 
 def test_clearing_an_item_keeps_instagram_in_setup_on_the_dashboard(root: Path) -> None:
-    assert dashboard_stages()["instagram"] == "Active"
+    assert analyse(Workspace(root).snapshot()).statuses["instagram"].stage.value == "active"
 
     at = run(PAGE)
     at.checkbox(key="cl_instagram_tools_chosen_done").uncheck()
@@ -201,3 +202,14 @@ def test_a_new_platform_gets_an_open_checklist_tab(root: Path) -> None:
     at.text_input(key="new_platform_name").input("Instagram")
     at.button(key="new_platform_add").click().run()
     assert "instagram is already listed" in at.error[0].value
+
+
+def test_a_viewer_sees_stages_and_gates_but_no_write_controls(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session, "actor", lambda: VIEWER)
+    at = run(PAGE)
+    assert all(b.disabled for b in at.button)
+    assert all(c.disabled for c in at.checkbox)
+    assert not at.data_editor and not at.text_area and not at.text_input
+    assert len([d for d in at.dataframe if "threshold" in d.value.columns]) == 2

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import REPO_ROOT, VIEWPORT, open_page, wait_for_run
 
@@ -61,6 +61,27 @@ def test_dashboard_shows_stages_and_the_resource_signal(page: Page) -> None:
     expect(main.get_by_text("Why: each condition and its evidence")).to_be_visible()
     screenshot_whole_app(page, SCREENSHOT)
     assert SCREENSHOT.stat().st_size > 50_000, "the dashboard screenshot looks empty"
+
+
+def choose(scope: Locator, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label``."""
+    box = scope.get_by_test_id("stSelectbox").filter(
+        has=scope.page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True)
+    )
+    box.click()
+    scope.page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_contain_text(option)
+
+
+def set_date(scope: Locator, label: str, year: str, month: str, day: str) -> None:
+    """Type a date into Streamlit's date field, one segment (year, month, day) at a time."""
+    for segment, digits in (("year", year), ("month", month), ("day", day)):
+        field = scope.get_by_role("spinbutton", name=f"{segment}, {label}", exact=True)
+        field.click()
+        field.press_sequentially(digits)
+    expect(scope.get_by_role("spinbutton", name=f"day, {label}", exact=True)).to_have_attribute(
+        "aria-valuenow", str(int(day))
+    )
 
 
 def youtube_file(folder: Path) -> Path:
@@ -121,13 +142,14 @@ def test_logging_a_concluded_test_lists_it_on_the_dashboard(page: Page) -> None:
 
     open_page(page, "/Tests")
     expect(page.get_by_role("heading", name="Strategy tests")).to_be_visible()
-    form = page.get_by_test_id("stForm")
+    form = page.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Log the test")
+    )
     if not form.get_by_label("Title").is_visible():
         page.get_by_test_id("stExpander").get_by_text("Log a test").click()
     form.get_by_label("Title").fill(title)
     form.get_by_label("Hypothesis").fill("Showing the team at work brings more replies.")
-    form.get_by_test_id("stSelectbox").filter(has_text="Platform").click()
-    page.get_by_role("option", name="instagram", exact=True).click()
+    choose(form, "Platform", "instagram")
     form.get_by_label("Metric").fill("reply rate")
     for label, value in (
         ("Control exposures", "2000"),
@@ -137,11 +159,9 @@ def test_logging_a_concluded_test_lists_it_on_the_dashboard(page: Page) -> None:
     ):
         form.get_by_label(label).fill(value)
         form.get_by_label(label).press("Tab")
-    for label, value in (("Start", "2026/09/07"), ("End", "2026/10/04")):
-        form.get_by_label(label).fill(value)
-        form.get_by_label(label).press("Enter")
-    form.get_by_test_id("stSelectbox").filter(has_text="Status").click()
-    page.get_by_role("option", name="concluded", exact=True).click()
+    for label, day in (("Start", ("2026", "09", "07")), ("End", ("2026", "10", "04"))):
+        set_date(form, label, *day)
+    choose(form, "Status", "concluded")
     form.get_by_role("button", name="Log the test").click()
 
     expect(page.get_by_test_id("stAlert").filter(has_text="Logged test")).to_contain_text(

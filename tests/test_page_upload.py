@@ -1,0 +1,170 @@
+"""The Upload metrics page, headless, through AppTest's file uploader: preview before storing,
+import, refusal that changes nothing, and removal that restores the dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from strategy.store import Workspace
+from tests.conftest import EDITOR, VIEWER, workspace_state
+from ui import session
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "4_Upload_metrics.py")
+DASHBOARD = str(ROOT / "app.py")
+PARQUET = "application/octet-stream"
+
+
+@pytest.fixture
+def root(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of the demo workspace, opened by the app; Streamlit caches cleared."""
+    target = tmp_path / "ws"
+    shutil.copytree(demo_template, target)
+    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(target))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield target
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def youtube_file() -> bytes:
+    """A small long-layout file: a new platform, youtube, measured for six weeks."""
+    days = [dt.date(2026, 9, 28) + dt.timedelta(weeks=n) for n in range(6)]
+    frame = pd.DataFrame(
+        {
+            "date": days * 2,
+            "platform": ["YouTube"] * 12,
+            "metric": ["followers"] * 6 + ["brand_posts"] * 6,
+            "value": [120.0, 140, 160, 180, 200, 220] + [2.0] * 6,
+        }
+    )
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def run(page: str) -> AppTest:
+    at = AppTest.from_file(page, default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def dashboard_platforms() -> set[str]:
+    """The platforms with a stage card on the dashboard."""
+    return {m.label for m in run(DASHBOARD).metric} - {"Overall stage", "Gap", "In people"}
+
+
+def history(at: AppTest) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "uploaded at" in d.value.columns)
+
+
+def test_the_page_states_the_size_limit_layouts_and_history(root: Path) -> None:
+    at = run(PAGE)
+    intro = at.markdown[0].value
+    assert f"**{st.get_option('server.maxUploadSize')} MB**" in intro
+    for layout in ("long", "wide", "events"):
+        assert f"**{layout}**" in intro
+    assert "ts, platform, member_id, kind, by_brand" in intro
+    uploader = at.file_uploader[0]
+    assert uploader.accept_multiple_files and uploader.allowed_type == [".parquet"]
+    assert history(at)["layout"].tolist() == ["wide", "events", "long"]
+    assert [b.label for b in at.button if b.key == "import_files"] == []
+
+
+def test_a_valid_file_is_previewed_then_imported_and_reaches_the_dashboard(root: Path) -> None:
+    at = run(PAGE)
+    at.file_uploader[0].set_value(("youtube.parquet", youtube_file(), PARQUET)).run()
+
+    assert not at.exception and not at.error
+    summary = next(m.value for m in at.markdown if m.value.startswith("**youtube.parquet**"))
+    assert "long layout · 12 rows · 1 platform(s): youtube · 6 weeks" in summary
+    preview = next(d.value for d in at.dataframe if "followers" in d.value.columns)
+    assert preview["followers"].tolist() == [160.0, 180.0, 200.0, 220.0]
+    assert len(Workspace(root).snapshot().uploads) == 3  # nothing stored by the preview
+
+    at.button(key="import_files").click().run()
+    assert not at.exception and not at.error
+    assert "Imported youtube.parquet as upload #4" in at.success[0].value
+    assert history(at).iloc[0][["name", "platforms", "by"]].tolist() == [
+        "youtube.parquet",
+        "youtube",
+        "local",
+    ]
+    assert not at.file_uploader[0].value  # cleared for the next files
+    assert "youtube" in dashboard_platforms()
+
+
+def test_an_invalid_file_shows_its_error_and_stores_nothing(root: Path) -> None:
+    at = run(PAGE)
+    before = workspace_state(root)
+    at.file_uploader[0].set_value(("notes.parquet", b"these are not metrics", PARQUET)).run()
+
+    assert at.error[0].value == "notes.parquet: not a parquet file"
+    import_button = at.button(key="import_files")
+    assert import_button.label == "Import 0 files" and import_button.disabled
+    assert workspace_state(root) == before
+
+
+def test_of_several_files_only_the_valid_ones_are_imported(root: Path) -> None:
+    at = run(PAGE)
+    truncated = youtube_file()[:-20]
+    at.file_uploader[0].set_value(
+        [("cut.parquet", truncated, PARQUET), ("youtube.parquet", youtube_file(), PARQUET)]
+    ).run()
+    assert "cut.parquet: the parquet file is truncated" in at.error[0].value
+    at.button(key="import_files").click().run()
+
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Imported youtube.parquet as upload #4."]
+    assert [u.name for u in Workspace(root).snapshot().uploads][-1] == "youtube.parquet"
+    assert len(Workspace(root).snapshot().uploads) == 4
+
+
+def test_a_file_already_imported_is_flagged_and_not_imported_again(root: Path) -> None:
+    demo = Workspace(root)
+    stored = demo.stored_file(demo.snapshot().uploads[0]).read_bytes()
+    at = run(PAGE)
+    at.file_uploader[0].set_value(("again.parquet", stored, PARQUET)).run()
+
+    assert "already imported as upload #1" in at.warning[0].value
+    assert at.button(key="import_files").label == "Import 0 files"
+
+
+def test_removing_an_upload_restores_the_dashboard(root: Path, tmp_path: Path) -> None:
+    source = tmp_path / "youtube.parquet"
+    source.write_bytes(youtube_file())
+    upload = Workspace(root).import_file(EDITOR, source)
+    assert "youtube" in dashboard_platforms()
+
+    at = run(PAGE)
+    at.selectbox(key="remove_upload_id").set_value(upload.id)
+    at.button(key="remove_upload_submit").click().run()
+    assert "Tick the confirmation" in at.error[0].value
+    assert len(Workspace(root).snapshot().uploads) == 4
+
+    at.checkbox(key="remove_upload_confirm").check()
+    at.button(key="remove_upload_submit").click().run()
+    assert not at.exception and not at.error
+    assert f"Removed upload #{upload.id} (youtube.parquet)" in at.success[0].value
+    assert upload.id not in history(at)["id"].tolist()
+    assert "youtube" not in dashboard_platforms()
+
+
+def test_a_viewer_sees_the_history_but_cannot_upload_or_remove(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session, "actor", lambda: VIEWER)
+    at = run(PAGE)
+    assert not at.file_uploader and not at.button and not at.selectbox
+    assert "uploading needs an editor" in at.info[0].value
+    assert len(history(at)) == 3
