@@ -7,12 +7,12 @@ import streamlit as st
 from strategy import frames
 from strategy.report import report_json, weekly_csv
 from strategy.resources import SignalStatus
-from ui import charts, session
+from ui import session
 
 st.set_page_config(page_title="Social Rollout Tracker", page_icon="📣", layout="wide")
 session.sidebar()
 result = session.analysis()
-snap = session.snapshot()
+specs = session.chart_specs()  # Altair charts, built once per data version
 
 st.title("Social rollout dashboard")
 if result.latest_week is None:
@@ -67,25 +67,16 @@ with st.expander("Why: each condition and its evidence", expanded=True):
 # --- charts ------------------------------------------------------------------------------
 if result.latest_week is not None:
     st.subheader("Stage timeline")
-    st.altair_chart(
-        charts.stage_timeline(
-            frames.stage_timeline(result.statuses), frames.transitions(result.statuses)
-        ),
-        width="stretch",
-    )
+    st.vega_lite_chart(specs["timeline"], width="stretch")
 
     st.subheader("Community KPIs against the gate thresholds")
-    kpis = frames.kpi_long(result.wide)
-    thresholds = frames.gate_thresholds(snap.gates)
     kpi_cols = st.columns(2)
     for i, metric in enumerate(frames.KPI_METRICS):
         with kpi_cols[i % 2]:
-            st.altair_chart(charts.kpi_trend(kpis, thresholds, metric), width="stretch")
+            st.vega_lite_chart(specs[f"kpi:{metric}"], width="stretch")
 
     st.subheader("Team capacity against demand")
-    st.altair_chart(
-        charts.demand_vs_capacity(frames.demand_vs_capacity(result.demand)), width="stretch"
-    )
+    st.vega_lite_chart(specs["demand"], width="stretch")
 
 # --- tested strategies -------------------------------------------------------------------
 st.subheader("Concluded strategy tests")
@@ -93,7 +84,7 @@ concluded = frames.concluded_tests(result.tests)
 if concluded.empty:
     st.caption("No concluded tests yet: log them on the *Tests* page.")
 else:
-    st.altair_chart(charts.test_lifts(concluded), width="stretch")
+    st.vega_lite_chart(specs["tests"], width="stretch")
     for row in concluded.itertuples():
         st.markdown(f"- **{row.title}** ({row.platform}): {row.conclusion}")
 

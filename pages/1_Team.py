@@ -79,7 +79,12 @@ if flash := st.session_state.pop(FLASH_KEY, None):
 
 # --- the team at a glance ------------------------------------------------------------------
 cols = st.columns(4)
-cols[0].metric("Capacity", f"{team.capacity_hours:.1f} h/week", border=True)
+cols[0].metric(
+    "Capacity",
+    f"{team.capacity_hours:.1f} h/week",
+    help="Hours a week the team gives social work: role hours, capped at what each has.",
+    border=True,
+)
 cols[1].metric("People", len(snap.members), border=True)
 cols[2].metric(
     "Empty seats",
@@ -134,7 +139,7 @@ column_config = {
     "role": st.column_config.SelectboxColumn(
         "Role",
         options=[r.value for r in Role],
-        format_func=lambda value: ROLE_LABELS[Role(value)],
+        format_func=lambda value: ROLE_LABELS[Role(str(value))],
         required=True,
     ),
     "channel": st.column_config.TextColumn("Channel", help="Channel reps only, e.g. ecommerce"),

@@ -162,7 +162,7 @@ else:
 # --- change or remove a test ----------------------------------------------------------------
 if can_edit and result.tests:
     st.subheader("Update a test")
-    by_id = {r.test.id: r.test for r in result.tests}
+    by_id = {r.test.id: r.test for r in result.tests if r.test.id is not None}
     picked = st.selectbox(
         "Test",
         list(by_id),

@@ -111,7 +111,7 @@ def _count(raw: Any, field: str) -> int:
     else:
         try:
             number = float(raw.strip() if isinstance(raw, str) else raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(f"{expected}, got {raw!r}") from None
         if not math.isfinite(number) or number != math.floor(number):
             raise ValidationError(f"{expected}, got {raw!r}")

@@ -48,7 +48,7 @@ def _cell(value: Any) -> Any:
 
 
 def gate_dict(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[Any, Any]],
     *,
     weeks_to_advance: Any,
     weeks_to_fall_back: Any,

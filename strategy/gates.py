@@ -170,7 +170,7 @@ def make_criterion(metric: Any, op: Any, threshold: Any, *, where: str = "criter
         )
     try:
         value = float(threshold)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError(f"{where}: threshold: expected a number, got {threshold!r}") from None
     if not math.isfinite(value):
         raise ValidationError(f"{where}: threshold: expected a finite number, got {threshold!r}")

@@ -8,6 +8,7 @@ the result is the store's job.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from strategy import events
-from strategy.errors import ImportRejected
+from strategy.errors import ImportRejected, ValidationError
 from strategy.metrics import (
     DERIVED,
     WEEKLY_COLUMNS,
@@ -43,6 +44,10 @@ MAX_VALUE: Final[float] = 1e12
 """Metric values above this are refused as too large to be real."""
 MAX_TABLE_BYTES: Final[int] = 1 << 30
 """Long and wide files are loaded whole; beyond this uncompressed size they are refused."""
+MAX_IMPORT_BYTES: Final[int] = 1 << 30
+"""Files larger than this (1 GiB) are refused before they are read."""
+MAX_IMPORT_ENV: Final[str] = "ROLLOUT_MAX_IMPORT_MB"
+"""Environment variable that overrides ``MAX_IMPORT_BYTES``, in megabytes (MiB)."""
 
 _PARQUET_MAGIC: Final[bytes] = b"PAR1"
 _PANDAS_INDEX: Final[re.Pattern[str]] = re.compile(r"__index_level_\d+__")
@@ -156,6 +161,26 @@ def read_metrics(
     )
 
 
+def max_import_bytes() -> int:
+    """The largest file accepted: ``MAX_IMPORT_BYTES`` unless ``ROLLOUT_MAX_IMPORT_MB`` is set."""
+    raw = os.environ.get(MAX_IMPORT_ENV, "").strip()
+    if not raw:
+        return MAX_IMPORT_BYTES
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = float("nan")
+    if not 0 < megabytes < float("inf"):
+        raise ValidationError(
+            f"{MAX_IMPORT_ENV}: expected a positive number of megabytes, got {raw!r}"
+        )
+    return max(1, int(megabytes * 2**20))
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:,.1f} MB" if n >= 2**20 // 10 else f"{n:,} bytes"
+
+
 def _open(path: Path, label: str) -> pq.FileMetaData:
     """The parquet footer, or the reason the file is not a readable parquet file."""
     if not path.is_file():
@@ -163,6 +188,12 @@ def _open(path: Path, label: str) -> pq.FileMetaData:
     size = path.stat().st_size
     if size == 0:
         raise ImportRejected(f"{label}: the file is empty (0 bytes)")
+    limit = max_import_bytes()
+    if size > limit:
+        raise ImportRejected(
+            f"{label}: the file is {_size(size)}, more than the {_size(limit)} accepted; "
+            "split it into smaller files"
+        )
     with path.open("rb") as fh:
         head = fh.read(4)
         fh.seek(max(size - 4, 0))

@@ -52,7 +52,7 @@ def _number(raw: Any, field: str) -> float:
         raise ValidationError(f"resource settings: {field}: expected a number, got {raw!r}")
     try:
         value = float(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError(
             f"resource settings: {field}: expected a number, got {raw!r}"
         ) from None

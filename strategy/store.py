@@ -17,7 +17,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -45,7 +45,14 @@ from strategy.resources import (
     settings_to_dict,
 )
 from strategy.stages import Override
-from strategy.team import Assignment, Member, make_member, parse_role
+from strategy.team import (
+    Assignment,
+    Member,
+    _employees,
+    make_member,
+    normalise_channel,
+    parse_role,
+)
 
 DB_NAME: Final = "workspace.sqlite"
 FILES_DIR: Final = "files"
@@ -440,11 +447,14 @@ class Workspace:
     ) -> Member:
         """Give a person a role (creating the person if new); re-adding a role updates hours."""
         parsed_role = parse_role(role)
-        clean_name = " ".join(str(name).split())
+        if not isinstance(name, str):
+            raise ValidationError(f"name: expected the person's name, got {name!r}")
+        clean_name = " ".join(name.split())
         with self._write(actor, "team.add", f"{clean_name}: {parsed_role.value}") as conn:
             current = {m.name.casefold(): m for m in self._members(conn)}
             existing = current.get(clean_name.casefold())
-            channel_key = normalise_name(channel) if channel else None
+            blank = channel is None or str(channel).strip() == ""
+            channel_key = None if channel is None or blank else normalise_channel(channel)
             kept = tuple(
                 a
                 for a in (existing.assignments if existing else ())
@@ -465,15 +475,17 @@ class Workspace:
     def replace_team(self, actor: Actor, members: Sequence[Member]) -> None:
         """Replace the whole roster (the editable table's save); names must be unique."""
         seen: set[str] = set()
+        roster: list[Member] = []
         for n, member in enumerate(members, start=1):
             checked = make_member(member.name, member.available_hours, member.assignments)
             key = checked.name.casefold()
             if key in seen:
                 raise ValidationError(f"row {n}: name: {checked.name!r} appears twice")
             seen.add(key)
-        with self._write(actor, "team.replace", f"{len(members)} people") as conn:
+            roster.append(checked)
+        with self._write(actor, "team.replace", f"{len(roster)} people") as conn:
             conn.execute("DELETE FROM members")
-            for member in members:
+            for member in roster:
                 self._save_member(conn, member)
 
     def remove_member(self, actor: Actor, name: str) -> None:
@@ -500,16 +512,15 @@ class Workspace:
 
     def set_company(self, actor: Actor, profile: CompanyProfile) -> None:
         """Store the company's revenue channels, integrations and headcount."""
-        if profile.employees < 1:
+        employees = _employees(profile.employees)
+        channels = _channel_list(profile.channels, "channels")
+        if isinstance(profile.integrated, str | bytes):
             raise ValidationError(
-                f"employees: expected a whole number of at least 1, got {profile.employees}"
+                f"integrated channels: expected groups of channels, got {profile.integrated!r}"
             )
+        integrated = [_channel_list(g, "integrated channels") for g in profile.integrated]
         payload = json.dumps(
-            {
-                "channels": [normalise_name(c) for c in profile.channels],
-                "integrated": [[normalise_name(c) for c in g] for g in profile.integrated],
-                "employees": profile.employees,
-            }
+            {"channels": channels, "integrated": integrated, "employees": employees}
         )
         with self._write(actor, "company.set", payload) as conn:
             conn.execute("INSERT OR REPLACE INTO settings VALUES ('company', ?)", (payload,))
@@ -555,9 +566,7 @@ class Workspace:
         self, actor: Actor, platform: str, item: str, done_on: dt.date | str | None
     ) -> None:
         """Tick (with the date it was done) or clear one setup checklist item of a platform."""
-        name = normalise_name(platform)
-        if not name:
-            raise ValidationError("platform: expected a platform name, got nothing")
+        name = _platform(platform)
         items = CHECKLIST_ITEMS if item == "all" else (item,)
         if item != "all" and item not in CHECKLIST_ITEMS:
             raise ValidationError(
@@ -577,9 +586,7 @@ class Workspace:
         self, actor: Actor, platform: str, week: dt.date | str, stage: str, reason: str
     ) -> Override:
         """Record a manual stage decision; it is shown as an override, never as measured."""
-        name = normalise_name(platform)
-        if not name:
-            raise ValidationError("platform: expected a platform name, got nothing")
+        name = _platform(platform)
         day = _parse_day(week, "week")
         monday = day - dt.timedelta(days=day.weekday())
         try:
@@ -588,7 +595,7 @@ class Workspace:
             raise ValidationError(
                 f"stage: expected one of setup, retention, active, got {stage!r}"
             ) from None
-        text = " ".join(str(reason).split())
+        text = " ".join(reason.split()) if isinstance(reason, str) else ""
         if len(text) < 5:
             raise ValidationError("reason: an override needs a reason of at least 5 characters")
         override = Override(name, monday, parsed, text, actor.name)
@@ -761,10 +768,26 @@ class Workspace:
         return removed
 
 
+def _platform(raw: Any) -> str:
+    name = normalise_name(raw) if isinstance(raw, str) else ""
+    if not name:
+        raise ValidationError(f"platform: expected a platform name, got {raw!r}")
+    return name
+
+
+def _channel_list(raw: Any, what: str) -> list[str]:
+    if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
+        raise ValidationError(f"{what}: expected a list of channel names, got {raw!r}")
+    try:
+        return [normalise_channel(c) for c in raw]
+    except ValidationError as exc:
+        raise ValidationError(f"{what}: {exc}") from None
+
+
 def _as_float(raw: Any, what: str) -> float:
     try:
         return float(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError(f"{what}: expected a number, got {raw!r}") from None
 
 

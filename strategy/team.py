@@ -178,7 +178,7 @@ def _hours(raw: Any, field: str, *, allow_zero: bool) -> float:
         raise ValidationError(f"{field}: {expected}, got {raw!r}")
     try:
         value = float(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError(f"{field}: {expected}, got {raw!r}") from None
     too_low = value < 0 if allow_zero else value <= 0
     if not math.isfinite(value) or too_low or value > MAX_WEEK_HOURS:
@@ -370,7 +370,7 @@ def _employees(raw: Any) -> int:
         raise ValidationError(f"{expected}, got {raw!r}")
     try:
         value = float(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError(f"{expected}, got {raw!r}") from None
     if not math.isfinite(value) or value != int(value) or value < 1 or value > MAX_EMPLOYEES:
         raise ValidationError(f"{expected}, got {raw!r}")

@@ -212,4 +212,7 @@ def test_a_viewer_sees_stages_and_gates_but_no_write_controls(
     assert all(b.disabled for b in at.button)
     assert all(c.disabled for c in at.checkbox)
     assert not at.data_editor and not at.text_area and not at.text_input
-    assert len([d for d in at.dataframe if "threshold" in d.value.columns]) == 2
+    gate_tables = [
+        d for d in at.dataframe if list(d.value.columns) == ["metric", "comparison", "threshold"]
+    ]
+    assert len(gate_tables) == 2

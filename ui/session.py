@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -12,6 +13,7 @@ from strategy.demo import ensure_workspace
 from strategy.errors import RolloutError
 from strategy.report import Analysis, analyse
 from strategy.store import Snapshot, Workspace
+from ui import charts
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "data" / "workspace"
 
@@ -39,6 +41,17 @@ def _snapshot(root: str, version: int) -> Snapshot:
 @st.cache_data(max_entries=8, show_spinner="Recomputing stages, tests and the resource signal…")
 def _analysis(root: str, version: int) -> Analysis:
     return analyse(_snapshot(root, version))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _chart_specs(root: str, version: int) -> dict[str, dict[str, Any]]:
+    return charts.dashboard_specs(_analysis(root, version), _snapshot(root, version).gates)
+
+
+def chart_specs() -> dict[str, dict[str, Any]]:
+    """The dashboard's charts as Vega-Lite specs, rebuilt only when the data changes."""
+    ws = workspace()
+    return _chart_specs(str(ws.root), ws.data_version())
 
 
 def snapshot() -> Snapshot:

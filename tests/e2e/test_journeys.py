@@ -65,12 +65,10 @@ def test_dashboard_shows_stages_and_the_resource_signal(page: Page) -> None:
 
 def choose(scope: Locator, label: str, option: str) -> None:
     """Pick ``option`` in the select box labelled ``label``."""
-    box = scope.get_by_test_id("stSelectbox").filter(
-        has=scope.page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True)
-    )
+    box = scope.get_by_role("combobox", name=label, exact=True)
     box.click()
     scope.page.get_by_role("option", name=option, exact=True).click()
-    expect(box).to_contain_text(option)
+    expect(box).to_have_value(option)
 
 
 def set_date(scope: Locator, label: str, year: str, month: str, day: str) -> None:

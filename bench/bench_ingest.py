@@ -1,0 +1,366 @@
+"""Benchmark: importing an events file and the analysis on its result, against the floor.
+
+    python bench/bench_ingest.py [--rows N] [--repeats K]
+
+Generates (once, fixed seed) an events parquet file in ``bench/data/`` and reports, as median
+wall time and peak RSS, each as a ratio to the floor:
+
+- floor: ``pyarrow.parquet.read_table`` of the five needed columns;
+- import: ``strategy.ingest.read_metrics`` (validation and weekly derivation);
+- pandas: the straightforward pandas derivation (``bench/pandas_reference.py``);
+- report: ``strategy.report.analyse`` on the snapshot of a workspace holding the demo
+  company plus the imported weekly table (8 platforms, two years);
+- dashboard: a rerun of ``app.py`` on cached data in Streamlit's ``AppTest``.
+
+Every measurement runs in a fresh subprocess (this process stays small, so the children's
+peak RSS is their own); a child times only the measured call and reports its own peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+SEED = 20_261_123
+PLATFORMS = (
+    ("instagram", 0.26),
+    ("tiktok", 0.20),
+    ("youtube", 0.14),
+    ("linkedin", 0.12),
+    ("facebook", 0.10),
+    ("forum", 0.08),
+    ("discord", 0.06),
+    ("x", 0.04),
+)
+MEMBER_KINDS = (
+    ("like", 0.50),
+    ("comment", 0.20),
+    ("share", 0.10),
+    ("reply", 0.07),
+    ("message", 0.08),
+    ("mention", 0.05),
+)
+BRAND_KINDS = (("post", 0.35), ("reply", 0.35), ("comment", 0.20), ("message", 0.10))
+BRAND_SHARE = 0.04
+WEEKS = 104
+FIRST_MONDAY = dt.date(2024, 11, 18)
+"""Two years of weeks ending Sunday 2026-11-15."""
+MEMBERS_PER_ROW = 0.11
+"""Size of the member pool per event row; tuned so 20M rows give about 2M distinct members."""
+ROW_GROUP = 1 << 20
+TODAY = dt.date(2026, 11, 23)
+
+
+# --- data ----------------------------------------------------------------------------------
+
+
+def data_path(rows: int) -> Path:
+    return DATA / f"events-{rows}.parquet"
+
+
+def generate(rows: int, path: Path) -> dict[str, Any]:
+    """Write ``rows`` events (sorted by time, zstd) to ``path``; return its sizes."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(SEED)
+    names = pa.array([p for p, _ in PLATFORMS])
+    weights = np.array([w for _, w in PLATFORMS])
+    pool = max(1000, int(rows * MEMBERS_PER_ROW))
+    home = rng.choice(len(PLATFORMS), size=pool, p=weights)
+    growth = 0.4 + np.arange(WEEKS) / (WEEKS - 1)  # activity grows through the rollout
+    per_week = np.floor(rows * growth / growth.sum()).astype(np.int64)
+    per_week[-1] += rows - per_week.sum()
+    start_us = int(dt.datetime(*FIRST_MONDAY.timetuple()[:3]).timestamp()) * 1_000_000
+    week_us = 7 * 86_400 * 1_000_000
+    schema = pa.schema(
+        [
+            ("ts", pa.timestamp("us", tz="UTC")),
+            ("platform", pa.string()),
+            ("member_id", pa.string()),
+            ("kind", pa.string()),
+            ("by_brand", pa.bool_()),
+        ]
+    )
+    seen = np.zeros(pool, dtype=bool)
+    buffered: list[pa.Table] = []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        for week, n in enumerate(per_week):
+            n_brand = rng.binomial(n, BRAND_SHARE)
+            n_member = n - n_brand
+            # members join through the two years; old members are the regulars
+            joined = max(1000, int(pool * ((week + 1) / WEEKS) ** 0.8))
+            u = rng.random(n_member)
+            regular = rng.random(n_member) < 0.55
+            member = np.where(regular, joined * u**3, joined * u).astype(np.int64)
+            seen[member] = True
+            at_home = rng.random(n_member) < 0.85
+            member_platform = np.where(
+                at_home, home[member], rng.choice(len(PLATFORMS), n_member, p=weights)
+            )
+            member_ids = pc.cast(
+                pa.array((member * 2_654_435_761) % (1 << 32) + 10**10), pa.string()
+            )
+            brand_platform = rng.choice(len(PLATFORMS), n_brand, p=weights)
+            brand_ids = pc.binary_join_element_wise(
+                "brand", names.take(pa.array(brand_platform)), "_"
+            )
+            member_kind = rng.choice(len(MEMBER_KINDS), n_member, p=[p for _, p in MEMBER_KINDS])
+            brand_kind = rng.choice(len(BRAND_KINDS), n_brand, p=[p for _, p in BRAND_KINDS])
+            ts = start_us + week * week_us + rng.integers(0, week_us, n)
+            order = pa.array(np.argsort(ts, kind="stable"))
+            table = pa.table(
+                {
+                    "ts": pa.array(ts, pa.int64()).cast(schema.field("ts").type),
+                    "platform": pa.concat_arrays(
+                        [names.take(pa.array(member_platform)), names.take(pa.array(brand_platform))]
+                    ),
+                    "member_id": pa.concat_arrays([member_ids, brand_ids]),
+                    "kind": pa.concat_arrays(
+                        [
+                            pa.array([k for k, _ in MEMBER_KINDS]).take(pa.array(member_kind)),
+                            pa.array([k for k, _ in BRAND_KINDS]).take(pa.array(brand_kind)),
+                        ]
+                    ),
+                    "by_brand": pa.array(np.r_[np.zeros(n_member, bool), np.ones(n_brand, bool)]),
+                },
+                schema=schema,
+            ).take(order)
+            buffered.append(table)
+            if sum(t.num_rows for t in buffered) >= ROW_GROUP or week == WEEKS - 1:
+                writer.write_table(pa.concat_tables(buffered), row_group_size=ROW_GROUP)
+                buffered = []
+    tmp.replace(path)
+    return {
+        "rows": rows,
+        "members": int(seen.sum()),
+        "file_mb": round(path.stat().st_size / 2**20, 1),
+        "first_week": FIRST_MONDAY.isoformat(),
+        "weeks": WEEKS,
+        "platforms": len(PLATFORMS),
+        "seed": SEED,
+    }
+
+
+def ensure_data(rows: int) -> tuple[Path, dict[str, Any]]:
+    """The events file for ``rows`` and its sizes, generated in a child process if missing."""
+    path, meta = data_path(rows), data_path(rows).with_suffix(".json")
+    if not (path.exists() and meta.exists()):
+        print(f"generating {rows:,} rows into {path} ...", file=sys.stderr, flush=True)
+        child("generate", str(path), str(rows))
+    return path, json.loads(meta.read_text())
+
+
+# --- cases (each runs in its own child process) ---------------------------------------------
+
+
+def case_generate(path: str, rows: str) -> None:
+    target = Path(path)
+    sizes = generate(int(rows), target)
+    target.with_suffix(".json").write_text(json.dumps(sizes, indent=2))
+
+
+def case_floor(path: str) -> float:
+    import pyarrow.parquet as pq
+
+    start = time.perf_counter()
+    pq.read_table(path, columns=["ts", "platform", "member_id", "kind", "by_brand"])
+    return time.perf_counter() - start
+
+
+def case_import(path: str) -> float:
+    from strategy.ingest import read_metrics
+
+    start = time.perf_counter()
+    read_metrics(Path(path), today=TODAY)
+    return time.perf_counter() - start
+
+
+def case_pandas(path: str) -> float:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from pandas_reference import weekly_events_pandas
+
+    start = time.perf_counter()
+    weekly_events_pandas(Path(path))
+    return time.perf_counter() - start
+
+
+def case_workspace(path: str, root: str) -> None:
+    """The demo company's workspace with the events file imported (8 platforms, 2 years)."""
+    from strategy.demo import DEMO_ACTOR, seed_demo
+
+    ws = seed_demo(Path(root))
+    ws.import_file(DEMO_ACTOR, Path(path), today=TODAY)
+
+
+def case_report(root: str, runs: str) -> list[float]:
+    from strategy.report import analyse
+    from strategy.store import Workspace
+
+    snapshot = Workspace(root).snapshot()
+    times = []
+    for _ in range(int(runs)):
+        start = time.perf_counter()
+        analyse(snapshot)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def case_dashboard(root: str, runs: str) -> list[float]:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["ROLLOUT_WORKSPACE"] = root
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()  # warms the cached snapshot and analysis
+    if at.exception:
+        raise RuntimeError(f"app.py failed: {at.exception}")
+    times = []
+    for _ in range(int(runs)):
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+CASES = {
+    "generate": case_generate,
+    "floor": case_floor,
+    "import": case_import,
+    "pandas": case_pandas,
+    "workspace": case_workspace,
+    "report": case_report,
+    "dashboard": case_dashboard,
+}
+
+
+def child_main(name: str, args: list[str]) -> None:
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    result = CASES[name](*args)
+    times = result if isinstance(result, list) else [result] if result is not None else []
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"times": times, "peak_mb": peak_kb / 1024}))
+
+
+def child(name: str, *args: str) -> dict[str, Any]:
+    """Run one case in a fresh interpreter and return its timings and peak RSS."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", name, *args],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure(name: str, repeats: int, *args: str) -> tuple[float, float]:
+    """Median wall time and largest peak RSS (MB) of ``repeats`` fresh runs of a case."""
+    times, peaks = [], []
+    for _ in range(repeats):
+        result = child(name, *args)
+        times += result["times"]
+        peaks.append(result["peak_mb"])
+    print(f"  {name}: {[round(t, 3) for t in times]} s, {max(peaks):.0f} MB", file=sys.stderr)
+    return statistics.median(times), max(peaks)
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    with open("/proc/meminfo") as fh:
+        mem_kb = int(fh.readline().split()[1])
+    model = ""
+    with open("/proc/cpuinfo") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{model or platform.processor()}, {cpus} cores, {mem_kb / 2**20:.0f} GB RAM"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=20_000_000)
+    parser.add_argument("--repeats", type=int, default=3, help="fresh runs of the big cases")
+    parser.add_argument("--runs", type=int, default=20, help="report/dashboard runs per child")
+    parser.add_argument(
+        "--skip-pandas", action="store_true", help="leave out the slow pandas reference"
+    )
+    opts = parser.parse_args()
+    path, sizes = ensure_data(opts.rows)
+    load = os.getloadavg()
+    print(
+        f"{sizes['rows']:,} rows, {sizes['members']:,} distinct members, "
+        f"{sizes['platforms']} platforms, {sizes['weeks']} weeks, {sizes['file_mb']} MB zstd; "
+        f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
+        file=sys.stderr,
+    )
+    rows: list[tuple[str, float, float]] = []
+    floor = measure("floor", opts.repeats, str(path))
+    rows.append(("(a) floor: pyarrow read_table of the 5 columns", *floor))
+    rows.append(
+        ("(b) import: read_metrics (validate + derive)", *measure("import", opts.repeats, str(path)))
+    )
+    if not opts.skip_pandas:
+        rows.append(
+            ("(c) straightforward pandas derivation", *measure("pandas", opts.repeats, str(path)))
+        )
+    with tempfile.TemporaryDirectory(prefix="rollout-bench-") as tmp:
+        root = str(Path(tmp) / "ws")
+        child("workspace", str(path), root)
+        runs = str(opts.runs)
+        rows.append(("(d) report: analyse(snapshot), 8 platforms", *measure("report", 1, root, runs)))
+        rows.append(
+            ("(e) dashboard: app.py rerun on cached data", *measure("dashboard", 1, root, runs))
+        )
+    end_load = os.getloadavg()
+    print()
+    print(
+        f"{sizes['rows']:,} event rows, {sizes['members']:,} distinct members, "
+        f"{sizes['platforms']} platforms, {sizes['weeks']} weeks, {sizes['file_mb']} MB zstd. "
+    )
+    print(f"Machine: {machine()}; Python {platform.python_version()}.")
+    print(
+        f"Load average (1 min) {load[0]:.2f} at start, {end_load[0]:.2f} at end. "
+        f"Median of {opts.repeats} fresh runs for (a)-(c), of {opts.runs} runs for (d)-(e)."
+    )
+    print()
+    print("| case | median time | x floor | peak RSS | x floor |")
+    print("|---|---:|---:|---:|---:|")
+    for label, seconds, peak in rows:
+        print(
+            f"| {label} | {seconds:.3f} s | {seconds / floor[0]:.1f} | "
+            f"{peak:.0f} MB | {peak / floor[1]:.1f} |"
+        )
+    timings = {label: seconds for label, seconds, _ in rows}
+    if not opts.skip_pandas:
+        speedup = timings[rows[2][0]] / timings[rows[1][0]]
+        print(f"\nimport is {speedup:.1f}x faster than the pandas derivation")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        child_main(sys.argv[2], sys.argv[3:])
+    else:
+        main()
