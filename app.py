@@ -22,14 +22,15 @@ else:
     st.caption(f"Latest measured week: {result.latest_week:%d %b %Y} (weeks start on Monday)")
 
 # --- stages at a glance ----------------------------------------------------------------
-stage_cols = st.columns(1 + max(len(result.statuses), 1))
-stage_cols[0].metric("Overall stage", result.overall_stage.value.title(), border=True)
-for col, (name, status) in zip(stage_cols[1:], sorted(result.statuses.items()), strict=False):
-    col.metric(
+cards = st.columns(4)
+cards[0].metric("Overall stage", result.overall_stage.value.title(), border=True)
+for i, (name, status) in enumerate(sorted(result.statuses.items()), start=1):
+    cards[i % 4].metric(
         name,
         status.stage.value.title(),
-        f"{status.weeks_in_stage} weeks" + (" · stalled" if status.stalled else ""),
-        delta_color="off" if not status.stalled else "inverse",
+        f"{status.weeks_in_stage} weeks in stage" + (" · stalled" if status.stalled else ""),
+        delta_color="inverse" if status.stalled else "off",
+        delta_arrow="off",
         border=True,
     )
 for name, status in sorted(result.statuses.items()):

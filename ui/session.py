@@ -74,11 +74,16 @@ def login_configured() -> bool:
         return False
 
 
+def logged_in() -> bool:
+    """Whether someone is signed in through the configured OIDC provider."""
+    return bool(st.user.get("is_logged_in"))
+
+
 def actor() -> Actor:
     """Who is acting: the signed-in user's mapped role, or the local single user."""
     if not login_configured():
         return LOCAL_USER
-    if not st.user.is_logged_in:
+    if not logged_in():
         return actor_for_login(None, {})
     email = str(st.user.get("email") or "")
     return actor_for_login(email, workspace().user_roles())
@@ -93,7 +98,7 @@ def sidebar() -> None:
         st.code(str(ws.root), language=None)
         st.caption(f"Signed in as **{who.name}** ({who.role.value})")
         if login_configured():
-            if st.user.is_logged_in:
+            if logged_in():
                 st.button("Log out", on_click=st.logout)
             else:
                 st.button("Log in", on_click=st.login)
