@@ -104,6 +104,17 @@ def _cmd_test_log(args: argparse.Namespace) -> str:
     return f"logged test #{test.id}: {test.title}"
 
 
+def _cmd_users_set(args: argparse.Namespace) -> str:
+    role = None if args.role == "none" else args.role
+    Workspace.open(args.workspace).set_user_role(_actor(args), args.email, role)
+    return f"{args.email.strip().lower()}: {args.role}"
+
+
+def _cmd_users_list(args: argparse.Namespace) -> str:
+    roles = Workspace.open(args.workspace).user_roles()
+    return "\n".join(f"{email}: {role}" for email, role in roles.items()) or "(no users mapped)"
+
+
 def _cmd_report(args: argparse.Namespace) -> str:
     analysis = analyse(Workspace.open(args.workspace).snapshot())
     text = report_json(analysis) if args.format == "json" else report_text(analysis)
@@ -180,6 +191,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", required=True, choices=["planned", "running", "concluded"])
     p.add_argument("--decision", default="")
     p.set_defaults(run=_cmd_test_log)
+
+    users = sub.add_parser(
+        "users", help="who may do what when the app runs with login (OIDC)"
+    ).add_subparsers(dest="users_command", required=True)
+    p = users.add_parser("set", help="map an e-mail address to viewer, editor or admin")
+    p.add_argument("workspace")
+    p.add_argument("email")
+    p.add_argument("role", choices=["viewer", "editor", "admin", "none"])
+    p.set_defaults(run=_cmd_users_set)
+    p = users.add_parser("list", help="show the e-mail to role mapping")
+    p.add_argument("workspace")
+    p.set_defaults(run=_cmd_users_list)
 
     p = sub.add_parser("report", help="the rollout report")
     p.add_argument("workspace")

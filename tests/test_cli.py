@@ -45,6 +45,7 @@ def test_every_sub_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         ["checklist"],
         ["test", "log"],
         ["report"],
+        ["users", "set"],
     ):
         code, out, _ = cli(capsys, *args, "--help")
         assert code == 0
@@ -159,3 +160,16 @@ def test_errors_exit_non_zero_with_one_line_on_stderr(
         assert code != 0, args
         assert expected in err, (args, err)
         assert len(err.strip().splitlines()) == 1, err
+
+
+def test_users_are_mapped_to_roles_for_login(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = str(tmp_path / "ws")
+    main(["init", ws])
+    assert cli(capsys, "users", "set", ws, "Maya@Example.com", "editor")[0] == 0
+    assert cli(capsys, "users", "list", ws)[1].strip() == "maya@example.com: editor"
+    code, _, err = cli(capsys, "users", "set", ws, "not-an-address", "viewer")
+    assert code == 1 and "e-mail" in err
+    assert cli(capsys, "users", "set", ws, "maya@example.com", "none")[0] == 0
+    assert "no users mapped" in cli(capsys, "users", "list", ws)[1]
