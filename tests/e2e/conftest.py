@@ -13,12 +13,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from strategy.demo import seed_demo
 
@@ -35,12 +35,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-VIEWPORT = {"width": 1400, "height": 1000}
+VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
 STARTUP_TIMEOUT_S = 60.0
 TIMEOUT_MS = 30_000
 """How long any one expectation may take: generous, since a first run imports pandas & co."""
 
 APP = '[data-testid="stApp"]'
+FAILED = pytest.StashKey[bool]()
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -135,14 +136,34 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item,
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember whether a journey failed, so its page fixture can leave evidence."""
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
+
+
 @pytest.fixture
-def page(browser: Browser, server: Server) -> Iterator[Page]:
-    """A fresh browser context (no cookies, no session state) and one tab in it."""
+def page(
+    browser: Browser, server: Server, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Page]:
+    """A fresh browser context (no cookies, no session state) and one tab in it.
+
+    When the journey fails, the tab's screenshot is saved and the server's log printed.
+    """
     context = browser.new_context(viewport=VIEWPORT, base_url=server.url)
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     try:
         yield tab
+        if request.node.stash.get(FAILED, False):
+            shot = tmp_path / "failure.png"
+            tab.screenshot(path=shot, full_page=True)
+            print(f"screenshot of the failing page: {shot}\nserver log:\n{server.output()}")
     finally:
         context.close()
 

@@ -10,8 +10,8 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
@@ -33,8 +33,11 @@ def screenshot_whole_app(page: Page, path: Path) -> None:
     """Save the whole app, not just the viewport: Streamlit scrolls inside its own container."""
     charts = page.get_by_test_id("stVegaLiteChart")
     expect(charts.first).to_be_visible()
-    expect(page.locator('[data-testid="stVegaLiteChart"] svg.marks, '
-                        '[data-testid="stVegaLiteChart"] canvas')).to_have_count(charts.count())
+    expect(
+        page.locator(
+            '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
+        )
+    ).to_have_count(charts.count())
     height = page.evaluate(
         """() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer']
             .map(id => document.querySelector(`[data-testid="${id}"]`))
@@ -127,8 +130,8 @@ def test_uploading_a_parquet_file_adds_its_platform_to_the_dashboard(
     expect(page.get_by_test_id("stAlert").filter(has_text="Imported")).to_contain_text(
         "Imported youtube-recent.parquet as upload #"
     )
-    history = page.get_by_test_id("stDataFrame").locator("tr").filter(
-        has_text="youtube-recent.parquet"
+    history = (
+        page.get_by_test_id("stDataFrame").locator("tr").filter(has_text="youtube-recent.parquet")
     )
     expect(history).to_have_count(1)
     expect(history).to_contain_text("brand_posts, followers")
@@ -150,9 +153,7 @@ def test_logging_a_concluded_test_lists_it_on_the_dashboard(page: Page) -> None:
 
     go_to(page, "Tests")
     expect(page.get_by_role("heading", name="Strategy tests")).to_be_visible()
-    form = page.get_by_test_id("stForm").filter(
-        has=page.get_by_role("button", name="Log the test")
-    )
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Log the test"))
     if not form.get_by_label("Title").is_visible():
         page.get_by_test_id("stExpander").get_by_text("Log a test").click()
     form.get_by_label("Title").fill(title)
@@ -172,9 +173,7 @@ def test_logging_a_concluded_test_lists_it_on_the_dashboard(page: Page) -> None:
     choose(form, "Status", "concluded")
     form.get_by_role("button", name="Log the test").click()
 
-    expect(page.get_by_test_id("stAlert").filter(has_text="Logged test")).to_contain_text(
-        title
-    )
+    expect(page.get_by_test_id("stAlert").filter(has_text="Logged test")).to_contain_text(title)
     said = page.get_by_test_id("stMarkdown").filter(has_text=title)
     expect(said).to_contain_text(f"(instagram, concluded, {start:%d %b %Y} – {end:%d %b %Y})")
     expect(said).to_contain_text("lifted reply rate by 3.0 points")
