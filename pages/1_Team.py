@@ -18,7 +18,6 @@ from strategy.team import ROLE_LABELS, Role, team_warnings
 from ui import session
 
 EDITOR_KEY = "team_roster_editor"
-FLASH_KEY = "team_flash"
 
 SETTING_INPUTS: dict[str, tuple[str, str, float]] = {
     # field: (label, help, step)
@@ -53,14 +52,6 @@ def channel_label(channel: str) -> str:
     return channel.replace("_", " ").replace("+", " + ")
 
 
-def saved(message: str, *widget_prefixes: str) -> None:
-    """After a write: forget the form's widget values (they reload from the data) and rerun."""
-    for key in [k for k in st.session_state if str(k).startswith(widget_prefixes)]:
-        del st.session_state[key]
-    st.session_state[FLASH_KEY] = message
-    st.rerun()
-
-
 st.set_page_config(page_title="Team · Social Rollout Tracker", page_icon="👥", layout="wide")
 session.sidebar()
 ws = session.workspace()
@@ -74,8 +65,7 @@ st.caption(
     "Social strategy starts part-time and cross-functional: a rep per revenue channel, "
     "customer support, IT and a social-media expert."
 )
-if flash := st.session_state.pop(FLASH_KEY, None):
-    st.success(flash, icon="✅")
+session.show_flash()
 
 # --- the team at a glance ------------------------------------------------------------------
 cols = st.columns(4)
@@ -166,7 +156,7 @@ if can_edit:
         except RolloutError as exc:
             session.show_error(exc)
         else:
-            saved(f"Roster saved: {len(members)} people.", EDITOR_KEY)
+            session.saved(f"Roster saved: {len(members)} people.", EDITOR_KEY)
 else:
     st.dataframe(roster, hide_index=True, column_config=column_config, width="stretch")
 
@@ -210,7 +200,7 @@ if can_edit:
             except RolloutError as exc:
                 session.show_error(exc)
             else:
-                saved("Company profile saved.", "company_")
+                session.saved("Company profile saved.", "company_")
 else:
     st.markdown(
         f"**Revenue channels:** {', '.join(map(channel_label, profile.channels)) or 'none'}  \n"
@@ -251,7 +241,7 @@ if can_edit:
             except RolloutError as exc:
                 session.show_error(exc)
             else:
-                saved("Resource signal settings saved.", "demand_")
+                session.saved("Resource signal settings saved.", "demand_")
 else:
     st.dataframe(
         pd.DataFrame(

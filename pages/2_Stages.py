@@ -35,17 +35,8 @@ GATE_FORM_KEYS = [
 ]
 
 
-def saved(message: str, *reset: str) -> None:
-    """After a successful write: forget the named widgets' edits, say so, show fresh numbers."""
-    for key in reset:
-        st.session_state.pop(key, None)
-    st.session_state["stages_flash"] = message
-    st.rerun()
-
-
 st.title("Stages")
-if flash := st.session_state.pop("stages_flash", None):
-    st.success(flash, icon="✅")
+session.show_flash()
 st.caption(
     "Each platform moves setup → retention → active when its gate's criteria hold for "
     "enough consecutive weeks, and falls back when they fail for long enough."
@@ -102,7 +93,7 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
             except RolloutError as exc:
                 session.show_error(exc)
             else:
-                saved(f"{platform}: checklist saved ({len(changes)} change(s)).")
+                session.saved(f"{platform}: checklist saved ({len(changes)} change(s)).")
 
 if editable:
     with st.form("new_platform"):
@@ -116,7 +107,7 @@ if editable:
         except RolloutError as exc:
             session.show_error(exc)
         else:
-            saved(f"{name}: checklist started.", "new_platform_name")
+            session.saved(f"{name}: checklist started.", "new_platform_name")
 
 # --- gate criteria -----------------------------------------------------------------------
 st.header("Gate criteria")
@@ -193,14 +184,14 @@ else:
         except RolloutError as exc:
             session.show_error(exc)
         else:
-            saved("Gates saved; stages recomputed.", *GATE_FORM_KEYS)
+            session.saved("Gates saved; stages recomputed.", *GATE_FORM_KEYS)
     if st.button("Restore the default gates", key="gates_restore"):
         try:
             ws.set_gates(session.actor(), DEFAULT_GATES)
         except RolloutError as exc:
             session.show_error(exc)
         else:
-            saved("Default gates restored.", *GATE_FORM_KEYS)
+            session.saved("Default gates restored.", *GATE_FORM_KEYS)
 
 # --- manual override ---------------------------------------------------------------------
 st.header("Manual override")
@@ -231,7 +222,7 @@ if editable:
         except RolloutError as exc:
             session.show_error(exc)
         else:
-            saved(
+            session.saved(
                 f"Override recorded: {override.platform} is {override.stage.value} from the "
                 f"week of {override.week:%d %b %Y}.",
                 "override_reason",

@@ -13,15 +13,6 @@ from strategy.experiments import TestStatus
 from ui import session
 
 FORM = "test_form_"
-FLASH_KEY = "tests_flash"
-
-
-def saved(message: str, *widget_prefixes: str) -> None:
-    """After a write: forget the form's widget values and rerun with a message."""
-    for key in [k for k in st.session_state if str(k).startswith(widget_prefixes)]:
-        del st.session_state[key]
-    st.session_state[FLASH_KEY] = message
-    st.rerun()
 
 
 st.set_page_config(page_title="Tests · Social Rollout Tracker", page_icon="🧪", layout="wide")
@@ -35,8 +26,7 @@ st.caption(
     "Each test compares a control with a variant: how many were exposed to each and how "
     "many of them did the thing measured (replied, clicked, came back…)."
 )
-if flash := st.session_state.pop(FLASH_KEY, None):
-    st.success(flash, icon="✅")
+session.show_flash()
 
 # --- log a test ---------------------------------------------------------------------------
 if can_edit:
@@ -97,7 +87,7 @@ if can_edit:
             except RolloutError as exc:
                 session.show_error(exc)
             else:
-                saved(f"Logged test #{logged.id}: {logged.title}.", FORM)
+                session.saved(f"Logged test #{logged.id}: {logged.title}.", FORM)
 
 # --- the list with statistics ---------------------------------------------------------------
 st.subheader("Logged tests")
@@ -188,7 +178,7 @@ if can_edit and result.tests:
             except RolloutError as exc:
                 session.show_error(exc)
             else:
-                saved(f"Test #{picked} updated.", "test_update_")
+                session.saved(f"Test #{picked} updated.", "test_update_")
     confirm = st.checkbox(
         f"Yes, remove test #{picked} for good", key=f"test_remove_confirm_{picked}"
     )
@@ -198,4 +188,4 @@ if can_edit and result.tests:
         except RolloutError as exc:
             session.show_error(exc)
         else:
-            saved(f"Test #{picked} removed.", "test_pick", "test_update_", "test_remove_")
+            session.saved(f"Test #{picked} removed.", "test_pick", "test_update_", "test_remove_")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +34,19 @@ def demo_ws(demo_template: Path, tmp_path: Path) -> Workspace:
     target = tmp_path / "demo-ws"
     shutil.copytree(demo_template, target)
     return Workspace.open(target)
+
+
+@pytest.fixture
+def app_ws(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    """The app opened (ROLLOUT_WORKSPACE) on a private demo copy, with fresh Streamlit caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(demo_ws.root))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield demo_ws
+    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from strategy.gates import DEFAULT_GATES, gates_to_dict
@@ -24,16 +21,9 @@ DASHBOARD = str(ROOT / "app.py")
 
 
 @pytest.fixture
-def root(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A private copy of the demo workspace, opened by the app; Streamlit caches cleared."""
-    target = tmp_path / "ws"
-    shutil.copytree(demo_template, target)
-    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(target))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield target
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def root(app_ws: Workspace) -> Path:
+    """A private copy of the demo workspace, opened by the app."""
+    return app_ws.root
 
 
 def run(page: str) -> AppTest:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from strategy.experiments import TestStatus
@@ -35,14 +33,9 @@ SHORT_VIDEOS: dict[str, Any] = {
 
 
 @pytest.fixture
-def ws(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
-    """The app opened on a private copy of the demo workspace, with fresh caches."""
-    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(demo_ws.root))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield demo_ws
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def ws(app_ws: Workspace) -> Workspace:
+    """The app opened on a private copy of the demo workspace."""
+    return app_ws
 
 
 def run(page: str = PAGE) -> AppTest:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -25,16 +23,9 @@ PARQUET = "application/octet-stream"
 
 
 @pytest.fixture
-def root(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A private copy of the demo workspace, opened by the app; Streamlit caches cleared."""
-    target = tmp_path / "ws"
-    shutil.copytree(demo_template, target)
-    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(target))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield target
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def root(app_ws: Workspace) -> Path:
+    """A private copy of the demo workspace, opened by the app."""
+    return app_ws.root
 
 
 def youtube_file() -> bytes:

@@ -112,3 +112,24 @@ def show_error(exc: RolloutError) -> None:
 def can_edit() -> bool:
     """Whether the acting user sees write controls (the store refuses viewers anyway)."""
     return actor().can_edit
+
+
+FLASH_KEY = "flash_message"
+
+
+def saved(message: str, *widget_prefixes: str) -> None:
+    """After a successful write: forget the form's widget edits, keep a message, rerun.
+
+    The widgets whose keys start with ``widget_prefixes`` reload from the stored data, and
+    the cache keyed on the data version shows fresh numbers on the rerun.
+    """
+    for key in [k for k in st.session_state if str(k).startswith(widget_prefixes)]:
+        del st.session_state[key]
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """Show the message a write left before its rerun, once."""
+    if message := st.session_state.pop(FLASH_KEY, None):
+        st.success(message, icon="✅")
