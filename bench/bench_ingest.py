@@ -130,7 +130,10 @@ def generate(rows: int, path: Path) -> dict[str, Any]:
                 {
                     "ts": pa.array(ts, pa.int64()).cast(schema.field("ts").type),
                     "platform": pa.concat_arrays(
-                        [names.take(pa.array(member_platform)), names.take(pa.array(brand_platform))]
+                        [
+                            names.take(pa.array(member_platform)),
+                            names.take(pa.array(brand_platform)),
+                        ]
                     ),
                     "member_id": pa.concat_arrays([member_ids, brand_ids]),
                     "kind": pa.concat_arrays(
@@ -202,12 +205,18 @@ def case_pandas(path: str) -> float:
     return time.perf_counter() - start
 
 
-def case_workspace(path: str, root: str) -> None:
+def case_workspace(path: str, root: str) -> dict[str, Any]:
     """The demo company's workspace with the events file imported (8 platforms, 2 years)."""
     from strategy.demo import DEMO_ACTOR, seed_demo
 
     ws = seed_demo(Path(root))
     ws.import_file(DEMO_ACTOR, Path(path), today=TODAY)
+    weekly = ws.snapshot().weekly
+    return {
+        "weekly_rows": len(weekly),
+        "platforms": weekly["platform"].nunique(),
+        "weeks": weekly["week"].nunique(),
+    }
 
 
 def case_report(root: str, runs: str) -> list[float]:
@@ -254,9 +263,15 @@ def child_main(name: str, args: list[str]) -> None:
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
     result = CASES[name](*args)
-    times = result if isinstance(result, list) else [result] if result is not None else []
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"times": times, "peak_mb": peak_kb / 1024}))
+    out: dict[str, Any] = {"times": []}
+    if isinstance(result, dict):
+        out.update(result)
+    elif isinstance(result, list):
+        out["times"] = result
+    elif result is not None:
+        out["times"] = [result]
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
 
 
 def child(name: str, *args: str) -> dict[str, Any]:
@@ -299,6 +314,11 @@ def machine() -> str:
     return f"{model or platform.processor()}, {cpus} cores, {mem_kb / 2**20:.0f} GB RAM"
 
 
+def ratio(value: float, floor: float) -> str:
+    share = value / floor
+    return f"{share:.1f}" if share >= 1 else f"{share:.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=20_000_000)
@@ -320,7 +340,10 @@ def main() -> None:
     floor = measure("floor", opts.repeats, str(path))
     rows.append(("(a) floor: pyarrow read_table of the 5 columns", *floor))
     rows.append(
-        ("(b) import: read_metrics (validate + derive)", *measure("import", opts.repeats, str(path)))
+        (
+            "(b) import: read_metrics (validate + derive)",
+            *measure("import", opts.repeats, str(path)),
+        )
     )
     if not opts.skip_pandas:
         rows.append(
@@ -328,9 +351,11 @@ def main() -> None:
         )
     with tempfile.TemporaryDirectory(prefix="rollout-bench-") as tmp:
         root = str(Path(tmp) / "ws")
-        child("workspace", str(path), root)
+        held = child("workspace", str(path), root)
         runs = str(opts.runs)
-        rows.append(("(d) report: analyse(snapshot), 8 platforms", *measure("report", 1, root, runs)))
+        rows.append(
+            ("(d) report: analyse(snapshot), 8 platforms", *measure("report", 1, root, runs))
+        )
         rows.append(
             ("(e) dashboard: app.py rerun on cached data", *measure("dashboard", 1, root, runs))
         )
@@ -338,25 +363,38 @@ def main() -> None:
     print()
     print(
         f"{sizes['rows']:,} event rows, {sizes['members']:,} distinct members, "
-        f"{sizes['platforms']} platforms, {sizes['weeks']} weeks, {sizes['file_mb']} MB zstd. "
+        f"{sizes['platforms']} platforms, {sizes['weeks']} weeks, {sizes['file_mb']} MB zstd; "
+        f"report workspace: {held['weekly_rows']:,} weekly rows, {held['platforms']} platforms, "
+        f"{held['weeks']} weeks."
     )
     print(f"Machine: {machine()}; Python {platform.python_version()}.")
     print(
         f"Load average (1 min) {load[0]:.2f} at start, {end_load[0]:.2f} at end. "
-        f"Median of {opts.repeats} fresh runs for (a)-(c), of {opts.runs} runs for (d)-(e)."
+        f"Median of {opts.repeats} fresh runs for (a)-(c), of {opts.runs} runs for (d)-(e); "
+        "peak RSS is the largest of the runs."
     )
     print()
     print("| case | median time | x floor | peak RSS | x floor |")
     print("|---|---:|---:|---:|---:|")
     for label, seconds, peak in rows:
         print(
-            f"| {label} | {seconds:.3f} s | {seconds / floor[0]:.1f} | "
-            f"{peak:.0f} MB | {peak / floor[1]:.1f} |"
+            f"| {label} | {seconds:.3f} s | {ratio(seconds, floor[0])} | "
+            f"{peak:.0f} MB | {ratio(peak, floor[1])} |"
         )
-    timings = {label: seconds for label, seconds, _ in rows}
-    if not opts.skip_pandas:
-        speedup = timings[rows[2][0]] / timings[rows[1][0]]
-        print(f"\nimport is {speedup:.1f}x faster than the pandas derivation")
+    case = {label[:3]: (seconds, peak) for label, seconds, peak in rows}
+    (imported, peak), report, dashboard = case["(b)"], case["(d)"][0], case["(e)"][0]
+    checks = [
+        (f"(b) within 6x the floor: {imported / floor[0]:.1f}x", imported <= 6 * floor[0]),
+        (f"(b) peak RSS under 1.2 GB: {peak / 1024:.2f} GB", peak < 1.2 * 1024),
+        (f"(d) under 0.2 s: {report:.3f} s", report < 0.2),
+        (f"(e) under 0.3 s: {dashboard:.3f} s", dashboard < 0.3),
+    ]
+    if "(c)" in case:
+        speedup = case["(c)"][0] / imported
+        checks.insert(1, (f"(b) at least 5x faster than (c): {speedup:.1f}x", speedup >= 5))
+    print("\nTargets:")
+    for text, met in checks:
+        print(f"- {'met' if met else 'MISSED'}: {text}")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
-from strategy.events import EVENT_METRICS
+from strategy.events import EVENT_COLUMNS, EVENT_METRICS, column_map
 from strategy.metrics import WEEKLY_COLUMNS, normalise_name
 
 _TRUE_WORDS = {"true", "t", "yes", "y", "1"}
@@ -21,7 +22,9 @@ _TRUE_WORDS = {"true", "t", "yes", "y", "1"}
 
 def weekly_events_pandas(path: Path) -> pd.DataFrame:
     """Derive the long weekly table of an events parquet file with plain pandas."""
-    events = pd.read_parquet(path, columns=["ts", "platform", "member_id", "kind", "by_brand"])
+    spelled = column_map(pq.read_schema(path))  # column names match like the import's do
+    events = pd.read_parquet(path, columns=[spelled[c] for c in EVENT_COLUMNS])
+    events.columns = list(EVENT_COLUMNS)
     platform = events["platform"].map({p: normalise_name(p) for p in events["platform"].unique()})
     ts = pd.to_datetime(events["ts"], utc=True).dt.tz_localize(None)
     week = ts.dt.normalize() - pd.to_timedelta(ts.dt.day_of_week, unit="D")
@@ -67,11 +70,7 @@ def _long(per_week: pd.DataFrame) -> pd.DataFrame:
     """(platform, week) x metric counts -> the long weekly table, gap weeks filled with zeros."""
     spans = per_week.reset_index().groupby("platform")["week"].agg(["min", "max"])
     full = pd.MultiIndex.from_tuples(
-        [
-            (p, w)
-            for p, lo, hi in spans.itertuples()
-            for w in pd.date_range(lo, hi, freq="7D")
-        ],
+        [(p, w) for p, lo, hi in spans.itertuples() for w in pd.date_range(lo, hi, freq="7D")],
         names=["platform", "week"],
     )
     per_week = per_week.reindex(full, fill_value=0)[list(EVENT_METRICS)].reset_index()

@@ -1,9 +1,11 @@
 """Weekly community metrics derived from an interaction-events parquet file, in DuckDB.
 
 One event is one row (``ts``, ``platform``, ``member_id``, ``kind``, ``by_brand``). Files
-run to tens of millions of rows, so nothing here loads the events into pandas: DuckDB reads
-only the needed columns straight from the file, validates them in one aggregate pass and
-derives the weekly table in another, and only the small weekly result reaches pandas.
+run to tens of millions of rows, so nothing here loads the events into pandas: DuckDB scans
+the file twice with bounded memory (spilling to disk), first into a small tally per
+(platform, week, by_brand, kind) that serves validation and the weekly counts, then into one
+bitset of active weeks per (platform, member); numpy counts the bits. Only results the size
+of the weekly table, or of the distinct (platform, member) pairs, leave DuckDB.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ _WEEK_ZERO: Final[np.datetime64] = np.datetime64("1969-12-29", "D")
 _TRUE_WORDS: Final[tuple[str, ...]] = ("true", "t", "yes", "y", "1")
 _FALSE_WORDS: Final[tuple[str, ...]] = ("false", "f", "no", "n", "0")
 _RAW_PLATFORM_CAP: Final[int] = 10 * MAX_PLATFORMS
+_TALLY: Final[str] = "rollout_tally"
+_CODES: Final[str] = "rollout_platform_codes"
 
 
 def value_type(t: pa.DataType) -> pa.DataType:
@@ -117,18 +121,13 @@ class _Sql:
         self.col = {key: _ident(cols[key]) for key in EVENT_COLUMNS}
         self.ts_us = self._ts_us()
         self.by_brand = self._by_brand()
-        kind = (
-            self.col["kind"]
-            if is_text(self.types["kind"])
-            else f"CAST({self.col['kind']} AS VARCHAR)"
-        )
-        self.kind = f"lower(trim({kind}))"
-        member = self.col["member_id"]
-        self.member_missing = (
-            f"({member} IS NULL OR {member} = '')"
-            if is_text(self.types["member_id"])
-            else f"({member} IS NULL)"
-        )
+        self.member_missing = self.missing_member(self.col["member_id"])
+
+    def missing_member(self, member: str) -> str:
+        """Whether the member id ``member`` (a column or alias) is missing: NULL or blank."""
+        if is_text(self.types["member_id"]):
+            return f"({member} IS NULL OR {member} = '')"
+        return f"({member} IS NULL)"
 
     def _ts_us(self) -> str:
         """Microseconds since the epoch in UTC; NULL when missing or unparseable."""
@@ -193,7 +192,13 @@ def _first_row(con: Any, sql: _Sql, condition: str, shown: str) -> tuple[int, An
 
 
 def read_events(path: Path, *, name: str, today: dt.date) -> pd.DataFrame:
-    """Validate an events file and derive its long weekly table, sharing one DuckDB session."""
+    """Validate an events file and derive its long weekly table, in two scans of the file.
+
+    The first scan (every column but member_id) tallies rows per platform, week, by_brand and
+    kind: validation and the weekly counts both come from that tally. The second groups rows
+    by (platform, member) into bitsets of active weeks, which give the distinct-member metrics
+    and reveal missing member ids.
+    """
     sql = _Sql(path, pq.read_schema(path))
     with _connect() as con:
         platform_names = _validate(con, sql, name, today)
@@ -201,7 +206,7 @@ def read_events(path: Path, *, name: str, today: dt.date) -> pd.DataFrame:
 
 
 def validate_events(path: Path, *, name: str, today: dt.date) -> dict[str, str]:
-    """Check an events file in one DuckDB pass; return raw platform name -> normalised name.
+    """Check an events file; return raw platform name -> normalised name.
 
     Refuses (``ImportRejected``, message starting with ``name``) missing or unparseable
     ``ts``, a ``ts`` after ``today`` (UTC) or before 1990, missing platform or member_id,
@@ -209,31 +214,68 @@ def validate_events(path: Path, *, name: str, today: dt.date) -> dict[str, str]:
     """
     sql = _Sql(path, pq.read_schema(path))
     with _connect() as con:
-        return _validate(con, sql, name, today)
+        names = _validate(con, sql, name, today)
+        (missing,) = _run(
+            con, name, f"SELECT count(*) FILTER (WHERE {sql.member_missing}) FROM {sql.source}"
+        ).fetchone()
+        if missing:
+            _refuse_missing_member(con, sql, name)
+        return names
+
+
+def _run(con: Any, name: str, query: str) -> Any:
+    """Execute ``query``, turning DuckDB's read and memory errors into refusals."""
+    try:
+        return con.execute(query)
+    except duckdb.OutOfMemoryException as exc:
+        raise ImportRejected(
+            f"{name}: the file is too large to import within the memory limit "
+            f"({DUCKDB_MEMORY_LIMIT}); split it into smaller files"
+        ) from exc
+    except duckdb.Error as exc:
+        raise ImportRejected(f"{name}: the parquet file is damaged and cannot be read") from exc
+
+
+def _tally(con: Any, sql: _Sql, name: str) -> None:
+    """First scan: rows, first and last instant per raw (platform, week, by_brand, kind).
+
+    A NULL ``wk`` marks a missing or unparseable ts, a NULL ``by_brand`` a value that is not
+    boolean-like. ``kind`` stays raw here (normalising it on the small tally is cheaper);
+    the tally stays inside DuckDB, which spills it to disk should a file hold odd kinds.
+    """
+    _run(
+        con,
+        name,
+        f"""
+        CREATE OR REPLACE TEMP TABLE {_TALLY} AS
+        SELECT platform, (t + {_EPOCH_TO_MONDAY_US}) // {_US_PER_WEEK} AS wk, by_brand, kind,
+               count(*) AS n, min(t) AS first_us, max(t) AS last_us
+        FROM (
+            SELECT {sql.col["platform"]} AS platform, {sql.ts_us} AS t,
+                   {sql.by_brand} AS by_brand, {sql.col["kind"]} AS kind
+            FROM {sql.source}
+        )
+        GROUP BY ALL
+        """,
+    )
 
 
 def _validate(con: Any, sql: _Sql, name: str, today: dt.date) -> dict[str, str]:
+    """Tally the file and check it (all but member_id); return raw -> normalised platforms."""
     _check_types(sql, name)
+    _tally(con, sql, name)
     platform = sql.col["platform"]
-    query = (
-        f"SELECT {platform} AS p,"
-        f" count(*) FILTER (WHERE {sql.ts_us} IS NULL),"
-        f" min({sql.ts_us}), max({sql.ts_us}),"
-        f" count(*) FILTER (WHERE {sql.member_missing}),"
-        f" count(*) FILTER (WHERE {sql.by_brand} IS NULL)"
-        f" FROM {sql.source} GROUP BY p"
-    )
-    try:
-        groups = con.execute(query).fetchmany(_RAW_PLATFORM_CAP + 1)
-    except duckdb.Error as exc:
-        raise ImportRejected(f"{name}: the parquet file is damaged and cannot be read") from exc
+    groups = con.execute(
+        f"SELECT platform, coalesce(sum(n) FILTER (WHERE wk IS NULL), 0),"
+        f" min(first_us), max(last_us), coalesce(sum(n) FILTER (WHERE by_brand IS NULL), 0)"
+        f" FROM {_TALLY} GROUP BY platform"
+    ).fetchmany(_RAW_PLATFORM_CAP + 1)
     if not groups:
         raise ImportRejected(f"{name}: the file has no rows")
     if len(groups) > _RAW_PLATFORM_CAP:
         raise _too_many_platforms(name, f"more than {_RAW_PLATFORM_CAP}")
     names = {raw: normalise_name(raw) for raw, *_ in groups if raw is not None}
-    bad_ts = sum(g[1] for g in groups)
-    if bad_ts:
+    if sum(g[1] for g in groups):
         row, raw = _first_row(con, sql, f"{sql.ts_us} IS NULL", f"CAST({sql.col['ts']} AS VARCHAR)")
         if raw is None or not str(raw).strip():
             raise ImportRejected(f"{name}: missing ts (date and time) at row {row}")
@@ -246,9 +288,6 @@ def _validate(con: Any, sql: _Sql, name: str, today: dt.date) -> dict[str, str]:
         row, _ = _first_row(con, sql, condition, platform)
         raise ImportRejected(f"{name}: missing platform at row {row}")
     if sum(g[4] for g in groups):
-        row, _ = _first_row(con, sql, sql.member_missing, "NULL")
-        raise ImportRejected(f"{name}: missing member_id at row {row}")
-    if sum(g[5] for g in groups):
         row, raw = _first_row(
             con, sql, f"{sql.by_brand} IS NULL", f"CAST({sql.col['by_brand']} AS VARCHAR)"
         )
@@ -257,14 +296,15 @@ def _validate(con: Any, sql: _Sql, name: str, today: dt.date) -> dict[str, str]:
             f"{name}: column by_brand at row {row} holds {shown}; expected true or false"
         )
     tomorrow = _epoch_us(today + dt.timedelta(days=1))
+    shown_ts = f"CAST({sql.col['ts']} AS VARCHAR)"  # a TIMESTAMPTZ value would need pytz
     if max(g[3] for g in groups) >= tomorrow:
-        row, raw = _first_row(con, sql, f"{sql.ts_us} >= {tomorrow}", sql.col["ts"])
+        row, raw = _first_row(con, sql, f"{sql.ts_us} >= {tomorrow}", shown_ts)
         raise ImportRejected(
             f"{name}: ts {raw} at row {row} is in the future (today is {today.isoformat()})"
         )
     earliest = _epoch_us(EARLIEST_DATE)
     if min(g[2] for g in groups) < earliest:
-        row, raw = _first_row(con, sql, f"{sql.ts_us} < {earliest}", sql.col["ts"])
+        row, raw = _first_row(con, sql, f"{sql.ts_us} < {earliest}", shown_ts)
         raise ImportRejected(
             f"{name}: ts {raw} at row {row} is before {EARLIEST_DATE.isoformat()}, "
             "too early to be real"
@@ -273,6 +313,11 @@ def _validate(con: Any, sql: _Sql, name: str, today: dt.date) -> dict[str, str]:
     if distinct > MAX_PLATFORMS:
         raise _too_many_platforms(name, str(distinct))
     return names
+
+
+def _refuse_missing_member(con: Any, sql: _Sql, name: str) -> None:
+    row, _ = _first_row(con, sql, sql.member_missing, "NULL")
+    raise ImportRejected(f"{name}: missing member_id at row {row}")
 
 
 def _too_many_platforms(name: str, found: str) -> ImportRejected:
@@ -297,68 +342,150 @@ def derive_weekly_events(
     those also active the week before on the platform, new_members those whose first member
     row on the platform falls in the week. Weeks without events between a platform's first
     and last week are present with zeros: an events export records every interaction.
-    ``kind`` is compared lower-cased and trimmed of spaces.
-    ``platform_names`` (raw -> normalised, from ``validate_events``) saves one pass.
+    ``kind`` is compared lower-cased and trimmed of spaces. ``platform_names`` (raw ->
+    normalised, from ``validate_events``) defaults to normalising every raw name found.
     """
     sql = _Sql(path, pq.read_schema(path))
     with _connect() as con:
+        _tally(con, sql, path.name)
         if platform_names is None:
-            raws = con.execute(f"SELECT DISTINCT {sql.col['platform']} FROM {sql.source}")
-            platform_names = {r: normalise_name(r) for (r,) in raws.fetchall() if r is not None}
+            raws = con.execute(f"SELECT DISTINCT platform FROM {_TALLY}").fetchall()
+            platform_names = {r: normalise_name(r) for (r,) in raws if r is not None}
         return _derive(con, sql, path.name, platform_names)
 
 
 def _derive(con: Any, sql: _Sql, name: str, platform_names: Mapping[str, str]) -> pd.DataFrame:
-    platform, join = sql.col["platform"], ""
-    if any(raw != norm for raw, norm in platform_names.items()):
-        mapping = pa.table(
+    """The weekly table from the tally (counts) and a second scan (distinct members)."""
+    platforms = sorted(set(platform_names.values()))
+    code = {p: i for i, p in enumerate(platforms)}
+    con.register(
+        _CODES,
+        pa.table(
             {
-                "rollout_raw_platform": pa.array(list(platform_names), pa.string()),
-                "rollout_platform": pa.array(list(platform_names.values()), pa.string()),
+                "raw": pa.array(list(platform_names), pa.string()),
+                "code": pa.array([code[n] for n in platform_names.values()], pa.uint32()),
             }
-        )
-        con.register("rollout_platform_names", mapping)
-        platform = "rollout_platform_names.rollout_platform"
-        join = (
-            " JOIN rollout_platform_names"
-            f" ON rollout_platform_names.rollout_raw_platform = {sql.col['platform']}"
-        )
-    query = f"""
-        WITH src AS (
-            SELECT {platform} AS platform,
-                   ({sql.ts_us} + {_EPOCH_TO_MONDAY_US}) // {_US_PER_WEEK} AS wk,
-                   {sql.col["member_id"]} AS member,
-                   {sql.by_brand} AS by_brand,
-                   {sql.kind} AS kind
-            FROM {sql.source}{join}
         ),
-        per_member AS (
-            SELECT platform, wk, member, by_brand,
-                   count(*) AS n,
-                   count(*) FILTER (WHERE kind = 'post') AS posts,
-                   count(*) FILTER (WHERE kind IN ('message', 'mention')) AS inbound
-            FROM src GROUP BY ALL
-        ),
-        ordered AS (
-            SELECT platform, wk, by_brand, n, posts, inbound,
-                   lag(wk) OVER (PARTITION BY platform, by_brand, member ORDER BY wk) AS prev
-            FROM per_member
+    )
+    counts = con.execute(
+        f"""
+        SELECT c.code, t.wk,
+               sum(n) FILTER (WHERE by_brand AND k = 1)::BIGINT AS brand_posts,
+               sum(n) FILTER (WHERE by_brand AND k <> 1)::BIGINT AS brand_replies,
+               sum(n) FILTER (WHERE NOT by_brand)::BIGINT AS member_interactions,
+               sum(n) FILTER (WHERE NOT by_brand AND k = 2)::BIGINT AS inbound_messages
+        FROM (
+            SELECT platform, wk, by_brand, n,
+                   CASE lower(trim(CAST(kind AS VARCHAR)))
+                       WHEN 'post' THEN 1 WHEN 'message' THEN 2 WHEN 'mention' THEN 2 ELSE 0
+                   END AS k
+            FROM {_TALLY} WHERE wk IS NOT NULL
+        ) t JOIN {_CODES} c ON c.raw = t.platform
+        GROUP BY ALL ORDER BY ALL
+        """
+    ).df()
+    if counts.empty:
+        return empty_weekly()
+    first, last = int(counts["wk"].min()), int(counts["wk"].max())
+    active, returning, new = _member_weeks(con, sql, name, first, last, len(platforms))
+    at = (counts["code"].to_numpy(np.int64), counts["wk"].to_numpy(np.int64) - first)
+    per_week = (
+        counts.drop(columns="code")
+        .fillna(0)
+        .assign(
+            platform=np.asarray(platforms, dtype=object)[at[0]],
+            active_members=active[at],
+            returning_members=returning[at],
+            new_members=new[at],
         )
-        SELECT platform, wk,
-               coalesce(sum(posts) FILTER (WHERE by_brand), 0) AS brand_posts,
-               coalesce(sum(n - posts) FILTER (WHERE by_brand), 0) AS brand_replies,
-               coalesce(sum(n) FILTER (WHERE NOT by_brand), 0) AS member_interactions,
-               coalesce(sum(inbound) FILTER (WHERE NOT by_brand), 0) AS inbound_messages,
-               count(*) FILTER (WHERE NOT by_brand) AS active_members,
-               count(*) FILTER (WHERE NOT by_brand AND prev = wk - 1) AS returning_members,
-               count(*) FILTER (WHERE NOT by_brand AND prev IS NULL) AS new_members
-        FROM ordered GROUP BY ALL
+    )
+    return _to_long(per_week)
+
+
+def _member_weeks(
+    con: Any, sql: _Sql, name: str, first: int, last: int, n_platforms: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Active, returning and new members per (platform code, week - ``first``).
+
+    One GROUP BY (platform, by_brand, member) turns the events into a bitset of the weeks
+    each member was active (64 weeks per UBIGINT word); counting set bits per week gives
+    active members, bits whose previous bit is also set returning ones, the lowest set bit
+    new ones. Exact, and far cheaper than distinct (platform, week, member) rows and a window.
+    Brand accounts are grouped apart (and dropped) so a missing id on any row is found here.
     """
-    try:
-        weekly = con.execute(query).df()
-    except duckdb.Error as exc:
-        raise ImportRejected(f"{name}: the parquet file is damaged and cannot be read") from exc
-    return _to_long(weekly)
+    n_words = (last - first) // 64 + 1
+    member = sql.col["member_id"]
+    week = f"(({sql.ts_us} + {_EPOCH_TO_MONDAY_US}) // {_US_PER_WEEK} - {first})::UINTEGER"
+    if n_words == 1:
+        bits = "bit_or(1::UBIGINT << d) AS w0"
+    else:
+        bits = ", ".join(
+            f"bit_or(((d >> 6) = {j})::UBIGINT << (d & 63)) AS w{j}" for j in range(n_words)
+        )
+    missing = sql.missing_member("member")
+    found = _run(
+        con,
+        name,
+        f"""
+        SELECT c.code, {missing} AS missing, {bits}
+        FROM (
+            SELECT {sql.col["platform"]} AS platform, {member} AS member,
+                   {sql.by_brand} AS by_brand, {week} AS d
+            FROM {sql.source}
+        ) e JOIN {_CODES} c ON c.raw = e.platform
+        GROUP BY c.code, e.by_brand, member
+        HAVING NOT e.by_brand OR {missing}
+        """,
+    ).fetchnumpy()
+    if found["missing"].any():
+        _refuse_missing_member(con, sql, name)
+    codes = np.asarray(found["code"], dtype=np.int64)
+    words = np.empty((len(codes), n_words), dtype="<u8")
+    for j in range(n_words):
+        words[:, j] = found.pop(f"w{j}")
+    del found
+    n_weeks = last - first + 1
+    shape = (n_platforms, 64 * n_words)
+    active = _bit_counts(codes, words, n_platforms)
+    returning = words & (words << np.uint64(1))
+    returning[:, 1:] |= words[:, 1:] & (words[:, :-1] >> np.uint64(63)) & np.uint64(1)
+    returning = _bit_counts(codes, returning, n_platforms)
+    new = np.bincount(codes * shape[1] + _lowest_bit(words), minlength=shape[0] * shape[1])
+    return (
+        active[:, :n_weeks],
+        returning[:, :n_weeks],
+        new.reshape(shape)[:, :n_weeks],
+    )
+
+
+_BYTE_BITS: Final[np.ndarray] = np.unpackbits(
+    np.arange(256, dtype=np.uint8)[:, None], axis=1, bitorder="little"
+).astype(np.int64)
+"""Row ``b`` holds the 8 bits of byte value ``b``, lowest first."""
+
+
+def _bit_counts(codes: np.ndarray, words: np.ndarray, n_platforms: int) -> np.ndarray:
+    """How many rows of each platform code have each bit set: shape (platforms, 64 * words).
+
+    Per byte column, a histogram of byte values per platform times the bits of each value:
+    one ``bincount`` per byte instead of unpacking every bit of every row.
+    """
+    as_bytes = np.ascontiguousarray(words).view(np.uint8)
+    base = codes * 256
+    out = np.empty((n_platforms, as_bytes.shape[1] * 8), dtype=np.int64)
+    for b in range(as_bytes.shape[1]):
+        hist = np.bincount(base + as_bytes[:, b], minlength=n_platforms * 256)
+        out[:, 8 * b : 8 * b + 8] = hist.reshape(n_platforms, 256) @ _BYTE_BITS
+    return out
+
+
+def _lowest_bit(words: np.ndarray) -> np.ndarray:
+    """Index of the lowest set bit of each row of words (every row has one)."""
+    first = np.argmax(words != 0, axis=1)
+    word = words[np.arange(len(words)), first]
+    lowest = word & (~word + np.uint64(1))
+    exponent = np.frexp(lowest.astype(np.float64))[1]  # 2**k -> mantissa 0.5, exponent k + 1
+    return np.asarray(first * 64 + exponent - 1, dtype=np.int64)
 
 
 def _to_long(per_week: pd.DataFrame) -> pd.DataFrame:

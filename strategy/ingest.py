@@ -213,7 +213,9 @@ def _open(path: Path, label: str) -> pq.FileMetaData:
 
 def _read_table(path: Path, label: str, columns: list[str]) -> pa.Table:
     try:
-        return pq.read_table(path, columns=columns)
+        table = pq.read_table(path, columns=columns)
+        table.validate(full=True)  # text that is not UTF-8 would fail later, mid-validation
+        return table
     except (pa.ArrowException, OSError) as exc:
         raise ImportRejected(f"{label}: the parquet file is damaged and cannot be read") from exc
 

@@ -1,0 +1,84 @@
+"""The benchmark compares like with like: the pandas reference and the DuckDB derivation agree.
+
+``bench/pandas_reference.py`` is the yardstick ``bench/bench_ingest.py`` times the import
+against; on the benchmark's own generator (small) and on awkward hand-made events they must
+give the identical weekly table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from bench.bench_ingest import generate
+from bench.pandas_reference import weekly_events_pandas
+from strategy.events import EVENT_METRICS, derive_weekly_events
+from strategy.ingest import read_metrics
+
+
+def test_the_reference_matches_the_derivation_on_the_benchmark_generator(tmp_path: Path) -> None:
+    path = tmp_path / "events.parquet"
+    sizes = generate(30_000, path)
+    reference = weekly_events_pandas(path)
+    pd.testing.assert_frame_equal(reference, derive_weekly_events(path))
+    assert set(reference["platform"]) == {
+        "instagram", "tiktok", "youtube", "linkedin", "facebook", "forum", "discord", "x"
+    }  # fmt: skip
+    weeks = reference["week"].drop_duplicates()
+    assert len(weeks) == sizes["weeks"] == 104
+    assert reference.query("metric == 'returning_members'")["value"].sum() > 0
+    new = reference.query("metric == 'new_members'")["value"].sum()
+    assert new == distinct_member_pairs(path)
+
+
+def distinct_member_pairs(path: Path) -> int:
+    """Distinct (platform, member) pairs among member rows: the total of new_members."""
+    table = pq.read_table(path, columns=["platform", "member_id", "by_brand"]).to_pandas()
+    members = table[~table["by_brand"]]
+    return len(members[["platform", "member_id"]].drop_duplicates())
+
+
+def messy_events(rng: np.random.Generator, n: int, weeks: int) -> pa.Table:
+    """Events with spellings, padded kinds, integer member ids, gaps and a long span."""
+    start = dt.datetime(2022, 1, 3, tzinfo=dt.UTC)  # a Monday
+    # a few members active most weeks, so some cross the 64- and 128-week word boundaries
+    week = rng.integers(0, weeks, n)
+    week[: weeks * 3] = np.repeat(np.arange(weeks), 3)
+    week[(week > 40) & (week < 45)] = 39  # a four-week gap for every platform
+    seconds = week * 7 * 86_400 + rng.integers(0, 7 * 86_400, n)
+    ts = pd.Timestamp(start) + pd.to_timedelta(seconds, unit="s")
+    member = rng.integers(0, 60, n)
+    member[: weeks * 3] = np.tile([1, 2, 3], weeks)
+    spellings = np.array(["Instagram", " instagram", "INSTAGRAM ", "Forum", "forum", "Tik Tok"])
+    kinds = np.array(["post", " Post", "POST ", "comment", "Message", "mention ", "like", "reply"])
+    return pa.table(
+        {
+            "TS": pa.array(ts).cast(pa.timestamp("ms", tz="Europe/Berlin")),
+            "Platform": pa.array(spellings[rng.integers(0, len(spellings), n)]),
+            "member_id": pa.array(member, pa.int64()),
+            "kind": pa.array(kinds[rng.integers(0, len(kinds), n)]),
+            "by_brand": pa.array(rng.random(n) < 0.15),
+        }
+    )
+
+
+def test_the_reference_matches_the_derivation_on_messy_events_over_three_years(
+    tmp_path: Path,
+) -> None:
+    rng = np.random.default_rng(7)
+    path = tmp_path / "messy.parquet"
+    pq.write_table(messy_events(rng, 6_000, weeks=150), path)
+    reference = weekly_events_pandas(path)
+    derived = read_metrics(path, today=dt.date(2026, 11, 23)).weekly
+    pd.testing.assert_frame_equal(reference, derived)
+    assert set(derived["platform"]) == {"instagram", "forum", "tik_tok"}
+    assert sorted(derived["metric"].unique()) == sorted(EVENT_METRICS)
+    per_platform = derived.groupby("platform")["week"].nunique()
+    assert (per_platform == 150).all()  # the gap weeks are there, as zeros
+    gap = derived[derived["week"] == pd.Timestamp("2022-01-03") + pd.Timedelta(weeks=42)]
+    assert (gap["value"] == 0).all()

@@ -1,0 +1,278 @@
+"""A process killed mid-import or mid-write leaves the workspace as it was before or after.
+
+A child process imports a 200,000-row file and is killed with SIGKILL at many points: while
+it reads the file, while it copies it into the workspace, inside the database transaction,
+and at the end. Each time the workspace opens with the previous state or the new one (never
+a mix), a stored file matches its hash, an orphan file is never counted as an upload, and
+the next import works.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import shutil
+import signal
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.context import ForkServerContext
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from strategy.store import Snapshot, Workspace
+from tests import workspace_child
+from tests.conftest import EDITOR, TODAY
+
+PLATFORMS, WEEKS, METRICS = 1000, 50, ("followers", "brand_posts", "active_members", "threads")
+ROWS = PLATFORMS * WEEKS * len(METRICS)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The workspace before the big import, after it, and how long the import takes."""
+
+    template: Path
+    before: Snapshot
+    after: Snapshot
+    seconds: float
+
+
+@pytest.fixture(scope="module")
+def ctx() -> ForkServerContext:
+    return workspace_child.context()
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with workspace_child.scratch_dir(tmp_path_factory.mktemp("crash")) as folder:
+        yield folder
+
+
+@pytest.fixture(scope="module")
+def big_file(scratch: Path) -> Path:
+    """200,000 rows: 1,000 platforms x 50 weeks x 4 metrics, one row per weekly value."""
+    rng = np.random.default_rng(7)
+    mondays = pd.date_range("2025-01-06", periods=WEEKS, freq="7D").date
+    grid = pd.MultiIndex.from_product(
+        [[f"platform {i:04d}" for i in range(PLATFORMS)], mondays, METRICS]
+    ).to_frame(index=False, name=["platform", "date", "metric"])
+    table = pa.table(
+        {
+            "date": pa.array(grid["date"], pa.date32()),
+            "platform": grid["platform"].astype(str).to_numpy(),
+            "metric": grid["metric"].astype(str).to_numpy(),
+            "value": rng.integers(0, 10_000, ROWS).astype("float64"),
+        }
+    )
+    path = scratch / "big export.parquet"
+    pq.write_table(table, path)
+    assert pq.read_metadata(path).num_rows == ROWS == 200_000
+    return path
+
+
+def small_file(folder: Path, n: int) -> Path:
+    """A one-row file whose content differs with ``n``."""
+    path = folder / f"small-{n}.parquet"
+    table = pa.table(
+        {"date": [dt.date(2026, 1, 5)], "platform": ["linkedin"], "followers": [float(n)]}
+    )
+    pq.write_table(table, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference(scratch: Path, big_file: Path, ctx: ForkServerContext) -> Reference:
+    """A workspace with a person and one upload; the big import into a copy, run to the end."""
+    base = scratch / "reference"
+    template = base / "template"
+    ws = Workspace.open(template, create=True)
+    ws.add_assignment(EDITOR, name="Ana", role="support", hours=4)
+    ws.import_file(EDITOR, small_file(base, 0), today=TODAY)
+    shutil.copytree(template, base / "full")
+    child = Child(ctx, base / "full", big_file)
+    seconds = child.wait()
+    return Reference(template, ws.snapshot(), Workspace.open(base / "full").snapshot(), seconds)
+
+
+class Child:
+    """The big import running in a forked child process."""
+
+    def __init__(self, ctx: ForkServerContext, root: Path, path: Path) -> None:
+        self.reports, sender = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(
+            target=workspace_child.import_file, args=(str(root), str(path), sender)
+        )
+        self.process.start()
+        sender.close()
+        kind, self.started = self.reports.recv()
+        assert kind == "started"
+
+    def wait(self) -> float:
+        kind, value = self.reports.recv()
+        self.process.join()
+        assert kind == "done", value
+        return float(value)
+
+    def kill(self) -> bool:
+        """SIGKILL the child; True if it had already finished the import."""
+        self.process.kill()
+        self.process.join()
+        assert self.process.exitcode in (0, -signal.SIGKILL)
+        try:
+            return bool(self.reports.poll() and self.reports.recv()[0] == "done")
+        except EOFError:  # killed before it could report
+            return False
+
+
+def stored_files(ws: Workspace) -> set[str]:
+    return {p.name for p in ws.files_dir.iterdir()}
+
+
+def weekly_in_order(snap: Snapshot) -> pd.DataFrame:
+    return snap.weekly.sort_values(["platform", "week", "metric"]).reset_index(drop=True)
+
+
+def check_consistent(root: Path, ref: Reference) -> tuple[str, set[str]]:
+    """Open a killed import's workspace; it must hold exactly the previous or the new state.
+
+    Returns which state it holds and the orphan files it had.
+    """
+    ws = Workspace.open(root)
+    with sqlite3.connect(ws.db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    snap = ws.snapshot()
+    if len(snap.uploads) == len(ref.before.uploads):
+        state, expected = "previous", ref.before
+    else:
+        state, expected = "new", ref.after
+        new = snap.uploads[-1]
+        assert new.rows == ROWS and len(new.platforms) == PLATFORMS
+        assert new.sha256 == ref.after.uploads[-1].sha256
+    assert snap.data_version == expected.data_version == len(ws.audit_log(limit=1000))
+    assert [(u.id, u.name, u.sha256) for u in snap.uploads] == [
+        (u.id, u.name, u.sha256) for u in expected.uploads
+    ]
+    assert snap.members == expected.members
+    pd.testing.assert_frame_equal(weekly_in_order(snap), weekly_in_order(expected))
+
+    referenced = {f"{u.sha256}.parquet" for u in snap.uploads}
+    for upload in snap.uploads:
+        digest = hashlib.sha256(ws.stored_file(upload).read_bytes()).hexdigest()
+        assert digest == upload.sha256
+    orphans = stored_files(ws) - referenced
+    assert all(o.startswith(".incoming-") or o.endswith(".parquet") for o in orphans)
+    return state, orphans
+
+
+def stored_uploads(ws: Workspace) -> list[tuple[str, int]]:
+    """(sha256, observation count) of each upload, read without building the weekly table."""
+    with sqlite3.connect(ws.db_path) as conn:
+        return conn.execute(
+            "SELECT sha256, (SELECT count(*) FROM observations o WHERE o.upload_id = u.id) "
+            "FROM uploads u ORDER BY id"
+        ).fetchall()
+
+
+def later_imports_work(
+    ctx: ForkServerContext, root: Path, big_file: Path, n: int, *, again: bool
+) -> None:
+    """After the crash a new small file imports, and the big file again if ``again``."""
+    ws = Workspace.open(root)
+    if again:
+        Child(ctx, root, big_file).wait()
+        sha = hashlib.sha256(big_file.read_bytes()).hexdigest()
+        assert stored_uploads(ws)[-1] == (sha, ROWS)
+    small = ws.import_file(EDITOR, small_file(root.parent, n), today=TODAY)
+    assert stored_uploads(ws)[-1] == (small.sha256, 1)
+    ws.collect_orphans(min_age_seconds=0)  # what a crash left is collected; nothing else
+    assert stored_files(ws) == {f"{sha}.parquet" for sha, _ in stored_uploads(ws)}
+
+
+@dataclass
+class Kill:
+    """One kill: when (seconds after the import started, or after its file was stored)."""
+
+    delay: float
+    after_store: bool = False
+
+
+def kills(seconds: float) -> Iterator[Kill]:
+    """Ten kills spread (geometrically) over the import, three once its file is stored."""
+    for delay in np.geomspace(0.02, 0.95 * seconds, 10):
+        yield Kill(float(delay))
+    for delay in (0.0, 0.05, 0.2):
+        yield Kill(delay, after_store=True)
+
+
+def test_an_import_killed_at_any_point_leaves_the_previous_or_the_new_state(
+    scratch: Path, big_file: Path, reference: Reference, ctx: ForkServerContext
+) -> None:
+    assert reference.seconds > 0.3, "the import is too quick for kills to land inside it"
+    outcomes: list[tuple[Kill, str, set[str]]] = []
+    retried = False
+    for n, kill in enumerate(kills(reference.seconds), start=1):
+        root = scratch / f"import-{n}" / "ws"
+        shutil.copytree(reference.template, root)
+        known = stored_files(Workspace(root))
+        child = Child(ctx, root, big_file)
+        if kill.after_store:
+            while stored_files(Workspace(root)) == known and time.monotonic() < child.started + 60:
+                time.sleep(0.001)
+        else:
+            time.sleep(max(0.0, child.started + kill.delay - time.monotonic()))
+        finished = child.kill()
+        state, orphans = check_consistent(root, reference)
+        assert state == "new" or not finished
+        outcomes.append((kill, state, orphans))
+        # The big file is imported again once (that takes seconds), over what a kill left.
+        again = state == "previous" and bool(orphans) and not retried
+        retried |= again
+        later_imports_work(ctx, root, big_file, n, again=again)
+    states = [state for _, state, _ in outcomes]
+    assert states[0] == "previous"  # 20 ms in: still reading the file
+    # Some kills landed between storing the file and committing: an orphan, not an upload.
+    assert any(state == "previous" and orphans for _, state, orphans in outcomes)
+
+
+def test_a_writer_killed_at_any_point_loses_no_committed_write_and_half_writes_none(
+    scratch: Path, ctx: ForkServerContext
+) -> None:
+    template = scratch / "writer-template"
+    Workspace.open(template, create=True)
+    for n, delay in enumerate((0.1, 0.3, 0.6)):
+        root = scratch / f"writer-{n}"
+        shutil.copytree(template, root)
+        reports, sender = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=workspace_child.add_members, args=(str(root), "p", sender))
+        process.start()
+        sender.close()
+        kind, started = reports.recv()
+        assert kind == "started"
+        time.sleep(max(0.0, started + delay - time.monotonic()))
+        process.kill()
+        process.join()
+        acknowledged = 0
+        with contextlib.suppress(EOFError):
+            while True:
+                acknowledged = reports.recv()[1]
+
+        ws = Workspace.open(root)
+        snap = ws.snapshot()
+        audit = [e for e in ws.audit_log(limit=100_000) if e.action == "team.add"]
+        written = len(snap.members)
+        # Every write the child saw committed is there; at most the one in flight besides.
+        assert 0 < acknowledged <= written <= acknowledged + 1
+        assert [m.name for m in snap.members] == [f"p{i}" for i in range(written)]
+        assert len(audit) == written == snap.data_version
+        ws.add_assignment(EDITOR, name="after the crash", role="it", hours=1)
+        assert len(ws.snapshot().members) == written + 1
+        assert not os.listdir(ws.files_dir)

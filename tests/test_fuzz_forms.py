@@ -1,0 +1,367 @@
+"""Every form a user fills in, fed random input: a stored change or an error naming the field.
+
+Each example starts from valid form values and replaces one field with anything a person or
+a careless caller could send (text of any shape, numbers huge or not finite, None, lists,
+dates). The store must either accept it (one write: the data version and the audit log
+advance by one) or raise a RolloutError whose message names that field and store nothing.
+Viewers may not write at all: the store refuses them, not only the app's hidden buttons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from strategy.access import AccessRole, Actor
+from strategy.errors import PermissionDenied, RolloutError
+from strategy.gates import CHECKLIST_ITEMS, DEFAULT_GATES, gates_to_dict
+from strategy.resources import SETTING_NAMES
+from strategy.store import CompanyProfile, Workspace
+from strategy.team import Assignment, Member, Role
+from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
+from tests.workspace_child import scratch_dir
+
+FUZZ = settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+ADMIN = Actor("admin@example.com", AccessRole.ADMIN)
+
+JUNK: st.SearchStrategy[Any] = st.one_of(
+    st.none(),
+    st.text(max_size=20),
+    st.sampled_from(["", "   ", "\t\n", "\x00", "  Ünï  cödé ", "小红书", "🙂" * 3, "x" * 6000]),
+    st.integers(),
+    st.sampled_from([-1, 0, 10**12 + 1, 10**30, 10**400, -(10**400)]),
+    st.floats(),
+    st.sampled_from([float("nan"), float("inf"), -float("inf"), -0.0, 1e308, 5e-324]),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    st.binary(max_size=5),
+    st.sampled_from([Decimal("NaN"), Decimal("1e400"), Decimal("2.5")]),
+)
+"""Anything a caller could put into a form field."""
+
+NUMBER_TEXT = st.one_of(
+    st.floats(0, 200).map(str), st.integers(0, 10**13).map(str), st.sampled_from([" 7.5 ", "1e3"])
+)
+DATE_TEXT = st.one_of(
+    st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)).map(dt.date.isoformat),
+    st.sampled_from(["2026-02-30", "05/01/2026", "2026-01-05T10:00:00", " 2026-01-05 "]),
+)
+
+
+NASTY: tuple[Any, ...] = (
+    None,
+    "",
+    "   ",
+    "\x00",
+    "x" * 6000,
+    10**400,
+    -(10**400),
+    float("nan"),
+    float("inf"),
+    -1,
+    True,
+    [],
+    {},
+    b"4",
+    Decimal("1e400"),
+    dt.date(1, 1, 1),
+)
+"""Values every field is tried with, before the random ones."""
+
+
+def junk_or(plausible: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(JUNK, plausible, plausible)
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Iterator[Path]:
+    with scratch_dir(tmp_path) as folder:
+        yield folder
+
+
+def attempt(ws: Workspace, write: Callable[[], object], labels: tuple[str, ...]) -> bool:
+    """Run one form's write; hold it to the property. True when it was stored."""
+    before = workspace_state(ws.root)
+    version = ws.data_version()
+    audit = len(ws.audit_log(limit=100_000))
+    try:
+        write()
+    except RolloutError as exc:
+        message = str(exc)
+        assert any(label in message for label in labels), f"{labels} not in: {message}"
+        assert workspace_state(ws.root) == before
+        return False
+    assert ws.data_version() == version + 1
+    assert len(ws.audit_log(limit=100_000)) == audit + 1
+    return True
+
+
+def run_form(
+    scratch: Path,
+    fields: Mapping[str, tuple[Any, st.SearchStrategy[Any], tuple[str, ...]]],
+    write: Callable[[Workspace, dict[str, Any]], object],
+) -> None:
+    """Replace one of ``fields`` (name -> (valid value, plausible values, labels)) per example.
+
+    Every field is first tried with each of ``NASTY``, then with random values. Both
+    outcomes must occur, so the generator reaches the store and its refusals.
+    """
+    ws = Workspace.open(scratch / "ws", create=True)
+    valid = {k: v[0] for k, v in fields.items()}
+    outcomes = [attempt(ws, partial(write, ws, valid), ("",))]
+    assert outcomes[0]
+    for key, (_, _, labels) in fields.items():
+        for value in NASTY:
+            form = {**valid, key: value}
+            outcomes.append(attempt(ws, partial(write, ws, form), labels))
+
+    @FUZZ
+    @given(key=st.sampled_from(sorted(fields)), data=st.data())
+    def check(key: str, data: st.DataObject) -> None:
+        _, plausible, labels = fields[key]
+        form = {k: v[0] for k, v in fields.items()}
+        form[key] = data.draw(junk_or(plausible), label=key)
+        outcomes.append(attempt(ws, partial(write, ws, form), labels))
+
+    check()
+    assert any(outcomes) and not all(outcomes)
+
+
+# --- the team ---------------------------------------------------------------------------
+
+ROLES = st.sampled_from(
+    ["support", "IT", "Channel rep", "channel_rep", "social-media expert", "paid media", "chef"]
+)
+CHANNELS = st.sampled_from(["retail", "E-commerce", " wholesale + retail ", "social", "+", ""])
+NAMES = st.one_of(st.text(min_size=1, max_size=12), st.sampled_from(["Ana", " ana ", "Bo  Li"]))
+
+
+def test_adding_a_role_stores_it_or_names_the_field(scratch: Path) -> None:
+    fields = {
+        "name": ("Ana", NAMES, ("name",)),
+        "role": ("support", ROLES, ("role", "channel")),
+        "hours": (4, NUMBER_TEXT | st.floats(0, 200), ("hours",)),
+        "channel": (None, CHANNELS, ("channel",)),
+        "available_hours": (None, NUMBER_TEXT | st.floats(0, 200), ("available hours",)),
+    }
+    run_form(scratch, fields, lambda ws, form: ws.add_assignment(EDITOR, **form))
+
+
+def test_adding_a_channel_rep_stores_it_or_names_the_field(scratch: Path) -> None:
+    fields = {
+        "name": ("Bo", NAMES, ("name",)),
+        "role": ("channel_rep", ROLES, ("role", "channel")),
+        "hours": ("3", NUMBER_TEXT, ("hours",)),
+        "channel": ("Retail", CHANNELS, ("channel",)),
+        "available_hours": ("10", NUMBER_TEXT, ("available hours",)),
+    }
+    run_form(scratch, fields, lambda ws, form: ws.add_assignment(EDITOR, **form))
+
+
+def test_saving_the_roster_stores_it_or_names_the_field(scratch: Path) -> None:
+    def save(ws: Workspace, form: dict[str, Any]) -> None:
+        assignment = Assignment(form["role"], form["hours"], form["channel"])
+        member = Member(form["name"], form["available_hours"], form["assignments"] or (assignment,))
+        ws.replace_team(EDITOR, [member, Member("Zoë", 2.0, (Assignment(Role.IT, 1.0),))])
+
+    fields = {
+        "name": ("Ana", NAMES, ("name",)),
+        "available_hours": (8.0, NUMBER_TEXT, ("available hours",)),
+        "role": ("channel_rep", ROLES, ("role", "channel")),
+        "hours": (5.0, NUMBER_TEXT, ("hours",)),
+        "channel": ("retail", CHANNELS, ("channel",)),
+        "assignments": ((), st.just([]), ("role",)),
+    }
+    run_form(scratch, fields, save)
+
+
+# --- strategy tests ---------------------------------------------------------------------
+
+TEST_FIELDS: dict[str, tuple[Any, st.SearchStrategy[Any], tuple[str, ...]]] = {
+    "title": ("Questions in captions", st.text(max_size=300), ("title",)),
+    "hypothesis": ("Questions get replies", st.text(max_size=50), ("hypothesis",)),
+    "platform": ("Instagram", NAMES, ("platform",)),
+    "metric": ("replies", NAMES, ("metric",)),
+    "control_label": ("A", st.text(max_size=80), ("control label",)),
+    "variant_label": ("B", st.text(max_size=80), ("variant label",)),
+    "control_n": (100, NUMBER_TEXT, ("control exposures",)),
+    "control_successes": (10, NUMBER_TEXT, ("control successes",)),
+    "variant_n": ("120", NUMBER_TEXT, ("variant exposures",)),
+    "variant_successes": (" 30 ", NUMBER_TEXT, ("variant successes",)),
+    "start": ("2026-01-05", DATE_TEXT, ("start",)),
+    "end": (dt.date(2026, 2, 1), DATE_TEXT, ("end",)),
+    "status": (
+        "concluded",
+        st.sampled_from(["planned", "Running", " CONCLUDED ", "done"]),
+        ("status", "start", "end", "exposures"),  # a new status may make those the problem
+    ),
+    "decision": ("", st.text(max_size=50), ("decision",)),
+}
+
+
+def test_logging_a_test_stores_it_or_names_the_field(scratch: Path) -> None:
+    run_form(scratch, TEST_FIELDS, lambda ws, form: ws.log_test(EDITOR, form))
+
+
+# --- gates, checklist, overrides ---------------------------------------------------------
+
+
+def gate_form(form: dict[str, Any]) -> dict[str, Any]:
+    """The default gates with the form's values put in their place; junk replaces whole parts."""
+    gates = gates_to_dict(DEFAULT_GATES)
+    gate = gates["to_retention"]
+    criterion = gate["criteria"][0]
+    for key in ("metric", "op", "threshold"):
+        criterion[key] = form[key]
+    for key in ("weeks_to_advance", "weeks_to_fall_back", "requires_checklist"):
+        gate[key] = form[key]
+    if form["criteria"] is not None:
+        gate["criteria"] = form["criteria"]
+    if form["gate"] is not None:
+        gates["to_active"] = form["gate"]
+    return gates
+
+
+def test_editing_the_gates_stores_them_or_names_the_field(scratch: Path) -> None:
+    criteria = st.lists(
+        st.fixed_dictionaries({"metric": NAMES, "op": st.just(">="), "threshold": st.floats()}),
+        max_size=2,
+    )
+    fields = {
+        "metric": ("followers", NAMES, ("metric",)),
+        "op": (">=", st.sampled_from([">", "<=", "==", "=>", " >="]), ("comparison",)),
+        "threshold": (100, NUMBER_TEXT, ("threshold",)),
+        "weeks_to_advance": (2, st.integers(-5, 200) | NUMBER_TEXT, ("weeks to advance",)),
+        "weeks_to_fall_back": (4, st.integers(-5, 200), ("weeks to fall back",)),
+        "requires_checklist": (True, st.booleans(), ("requires checklist",)),
+        "criteria": (None, criteria, ("criteri", "metric", "threshold")),
+        "gate": (None, st.dictionaries(st.text(max_size=3), JUNK, max_size=2), ("gate",)),
+    }
+    run_form(scratch, fields, lambda ws, form: ws.set_gates(EDITOR, gate_form(form)))
+
+
+def test_ticking_the_checklist_stores_it_or_names_the_field(scratch: Path) -> None:
+    fields = {
+        "platform": ("Instagram", NAMES, ("platform",)),
+        "item": ("tools_chosen", st.sampled_from([*CHECKLIST_ITEMS, "all", "All", ""]), ("item",)),
+        "done_on": ("2026-01-05", DATE_TEXT | st.dates(), ("done on",)),
+    }
+    run_form(scratch, fields, lambda ws, form: ws.set_checklist(EDITOR, **form))
+
+
+def test_overriding_a_stage_stores_it_or_names_the_field(scratch: Path) -> None:
+    fields = {
+        "platform": ("TikTok", NAMES, ("platform",)),
+        "week": ("2026-01-07", DATE_TEXT | st.dates(), ("week",)),
+        "stage": (
+            "active",
+            st.sampled_from(["Setup", " retention ", "ACTIVE", "live"]),
+            ("stage",),
+        ),
+        "reason": ("launch went well", st.text(max_size=12), ("reason",)),
+    }
+    run_form(scratch, fields, lambda ws, form: ws.add_override(EDITOR, **form))
+
+
+# --- company, demand and users -----------------------------------------------------------
+
+
+def test_the_company_profile_is_stored_or_the_field_is_named(scratch: Path) -> None:
+    channel_lists = st.lists(CHANNELS | NAMES, max_size=3)
+    fields = {
+        "channels": (("retail", "ecommerce"), channel_lists, ("channels",)),
+        "integrated": ((), st.lists(channel_lists, max_size=2), ("integrated channels",)),
+        "employees": (180, NUMBER_TEXT | st.integers(-5, 10**8), ("employees",)),
+    }
+    run_form(scratch, fields, lambda ws, form: ws.set_company(EDITOR, CompanyProfile(**form)))
+
+
+def test_demand_settings_are_stored_or_the_setting_is_named(scratch: Path) -> None:
+    fields = {
+        name: (None, NUMBER_TEXT | st.floats() | st.integers(-3, 60), (name,))
+        for name in SETTING_NAMES
+    }
+    fields["unknown"] = (None, st.sampled_from(["hours_per_reply", ""]), ("unknown setting",))
+
+    def save(ws: Workspace, form: dict[str, Any]) -> None:
+        settings = {k: v for k, v in form.items() if v is not None and k != "unknown"}
+        if form["unknown"] is not None:
+            settings[str(form["unknown"])] = 1
+        ws.set_demand_settings(EDITOR, settings)
+
+    run_form(scratch, fields, save)
+
+
+def test_user_roles_are_stored_or_the_field_is_named(scratch: Path) -> None:
+    fields = {
+        "email": ("ana@example.com", st.emails() | NAMES, ("e-mail",)),
+        "role": ("viewer", st.sampled_from(["Editor", " admin ", "owner", None]), ("role",)),
+    }
+    run_form(scratch, fields, lambda ws, form: ws.set_user_role(ADMIN, **form))
+
+
+# --- who may change what -----------------------------------------------------------------
+
+WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
+    "add_assignment": lambda ws, a, _: ws.add_assignment(a, name="Ana", role="it", hours=2),
+    "replace_team": lambda ws, a, _: ws.replace_team(a, []),
+    "remove_member": lambda ws, a, _: ws.remove_member(a, ws.snapshot().members[0].name),
+    "set_company": lambda ws, a, _: ws.set_company(a, CompanyProfile(("retail",), (), 20)),
+    "set_gates": lambda ws, a, _: ws.set_gates(a, DEFAULT_GATES),
+    "set_demand_settings": lambda ws, a, _: ws.set_demand_settings(a, {"fte_hours": 38}),
+    "set_user_role": lambda ws, a, _: ws.set_user_role(a, "bo@example.com", "editor"),
+    "set_checklist": lambda ws, a, _: ws.set_checklist(a, "tiktok", "all", None),
+    "add_override": lambda ws, a, _: ws.add_override(
+        a, "tiktok", "2026-01-05", "active", "why not"
+    ),
+    "log_test": lambda ws, a, _: ws.log_test(a, {k: v[0] for k, v in TEST_FIELDS.items()}),
+    "remove_test": lambda ws, a, _: ws.remove_test(a, ws.snapshot().tests[0].id or 0),
+    "import_file": lambda ws, a, path: ws.import_file(a, path, today=TODAY),
+    "remove_upload": lambda ws, a, _: ws.remove_upload(a, ws.snapshot().uploads[0].id),
+}
+
+
+def test_the_permission_table_covers_every_write_of_the_store() -> None:
+    writes = {
+        name
+        for name, fn in inspect.getmembers(Workspace, inspect.isfunction)
+        if not name.startswith("_") and list(inspect.signature(fn).parameters)[1:2] == ["actor"]
+    }
+    assert writes == set(WRITES)
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_a_viewer_may_not_write_anything(demo_ws: Workspace, long_file: Any, write: str) -> None:
+    path = long_file([("2026-01-06", "instagram", "followers", 120.0)])
+    before = workspace_state(demo_ws.root)
+    refusal = r"^ceo@example\.com is (a viewer|not an admin) and may not"
+    with pytest.raises(PermissionDenied, match=refusal):
+        WRITES[write](demo_ws, VIEWER, path)
+    assert workspace_state(demo_ws.root) == before
+    WRITES[write](demo_ws, ADMIN, path)  # the same write by an admin goes through
+    assert workspace_state(demo_ws.root) != before
+
+
+def test_only_an_admin_may_map_e_mail_addresses_to_roles(demo_ws: Workspace) -> None:
+    before = workspace_state(demo_ws.root)
+    with pytest.raises(PermissionDenied, match="is not an admin"):
+        demo_ws.set_user_role(EDITOR, "maya@example.com", "admin")
+    assert workspace_state(demo_ws.root) == before
