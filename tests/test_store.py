@@ -215,3 +215,16 @@ def test_orphan_files_are_collected_and_never_counted(empty_ws: Workspace) -> No
     assert empty_ws.snapshot().uploads == ()
     assert empty_ws.collect_orphans(min_age_seconds=0) == 1
     assert not orphan.exists()
+
+
+def test_a_workspace_from_a_newer_app_is_refused_not_damaged(empty_ws: Workspace) -> None:
+    conn = sqlite3.connect(empty_ws.db_path)
+    with conn:
+        conn.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),)
+        )
+    conn.close()
+    before = workspace_state(empty_ws.root)
+    with pytest.raises(ValidationError, match="newer than this app"):
+        Workspace.open(empty_ws.root)
+    assert workspace_state(empty_ws.root) == before
