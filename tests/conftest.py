@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from strategy.access import AccessRole, Actor
 from strategy.store import Workspace
 
+ROOT = Path(__file__).resolve().parent.parent
 EDITOR = Actor("maya@example.com", AccessRole.EDITOR)
 VIEWER = Actor("ceo@example.com", AccessRole.VIEWER)
 
@@ -67,6 +69,20 @@ def long_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+def open_page(page: str | Path = "app.py", *, timeout: float = 30) -> AppTest:
+    """Run one screen the way a user reaches it: the app, switched to ``page``.
+
+    Starting from ``app.py`` keeps the sidebar's page links resolvable, as in the browser.
+    """
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    relative = (ROOT / page).resolve().relative_to(ROOT).as_posix()
+    if relative != "app.py":
+        at.switch_page(relative)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def workspace_state(root: Path) -> tuple[list[str], dict[str, bytes]]:

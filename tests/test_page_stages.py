@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from strategy.gates import DEFAULT_GATES, gates_to_dict
 from strategy.report import analyse
 from strategy.store import Workspace
-from tests.conftest import EDITOR, VIEWER, workspace_state
+from tests.conftest import EDITOR, VIEWER, open_page, workspace_state
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,9 +27,7 @@ def root(app_ws: Workspace) -> Path:
 
 
 def run(page: str) -> AppTest:
-    at = AppTest.from_file(page, default_timeout=30).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page)
 
 
 def dashboard_stages() -> dict[str, str]:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from strategy.experiments import TestStatus
 from strategy.store import Workspace
-from tests.conftest import VIEWER
+from tests.conftest import VIEWER, open_page
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,9 +39,7 @@ def ws(app_ws: Workspace) -> Workspace:
 
 
 def run(page: str = PAGE) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=30).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page)
 
 
 def click(at: AppTest, label: str) -> AppTest:

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from strategy.store import Workspace
-from tests.conftest import EDITOR, VIEWER, workspace_state
+from tests.conftest import EDITOR, VIEWER, open_page, workspace_state
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,9 +45,7 @@ def youtube_file() -> bytes:
 
 
 def run(page: str) -> AppTest:
-    at = AppTest.from_file(page, default_timeout=30).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page)
 
 
 def dashboard_platforms() -> set[str]:

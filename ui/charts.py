@@ -117,16 +117,16 @@ def dashboard_specs(result: Analysis, gates: GateSet) -> dict[str, dict[str, Any
     Building an Altair chart validates it against the Vega-Lite schema, about 0.1 s a
     chart; caching the finished specs keeps a rerun on unchanged data fast.
     """
-    specs: dict[str, dict[str, Any]] = {
-        "timeline": stage_timeline(
+    specs: dict[str, dict[str, Any]] = {}
+    if result.latest_week is not None:  # no metrics yet: the dashboard draws no weekly charts
+        specs["timeline"] = stage_timeline(
             frames.stage_timeline(result.statuses), frames.transitions(result.statuses)
-        ).to_dict(),
-        "demand": demand_vs_capacity(frames.demand_vs_capacity(result.demand)).to_dict(),
-    }
-    kpis = frames.kpi_long(result.wide)
-    thresholds = frames.gate_thresholds(gates)
-    for metric in frames.KPI_METRICS:
-        specs[f"kpi:{metric}"] = kpi_trend(kpis, thresholds, metric).to_dict()
+        ).to_dict()
+        specs["demand"] = demand_vs_capacity(frames.demand_vs_capacity(result.demand)).to_dict()
+        kpis = frames.kpi_long(result.wide)
+        thresholds = frames.gate_thresholds(gates)
+        for metric in frames.KPI_METRICS:
+            specs[f"kpi:{metric}"] = kpi_trend(kpis, thresholds, metric).to_dict()
     concluded = frames.concluded_tests(result.tests)
     if not concluded.empty:
         specs["tests"] = test_lifts(concluded).to_dict()

@@ -17,6 +17,16 @@ from ui import charts
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "data" / "workspace"
 
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("app.py", "Dashboard", "📣"),
+    ("pages/1_Team.py", "Team", "👥"),
+    ("pages/2_Stages.py", "Stages", "🪜"),
+    ("pages/3_Tests.py", "Tests", "🧪"),
+    ("pages/4_Upload_metrics.py", "Upload metrics", "📤"),
+)
+"""The sidebar's navigation: (script, label, icon). Streamlit's own would call the dashboard
+"app" after its file; ``client.showSidebarNavigation = false`` hides that one."""
+
 
 def workspace_root() -> Path:
     """The folder named by ROLLOUT_WORKSPACE, else the local default workspace."""
@@ -90,10 +100,13 @@ def actor() -> Actor:
 
 
 def sidebar() -> None:
-    """The sidebar every page shows: which workspace is open and who is acting."""
+    """The sidebar every page shows: the pages, which workspace is open and who is acting."""
     ws = workspace()
     who = actor()
     with st.sidebar:
+        for script, label, icon in PAGES:
+            st.page_link(script, label=label, icon=icon)
+        st.divider()
         st.caption("Workspace")
         st.code(str(ws.root), language=None)
         st.caption(f"Signed in as **{who.name}** ({who.role.value})")

@@ -62,14 +62,18 @@ def test_dashboard_shows_stages_and_the_resource_signal(page: Page) -> None:
         "Extra resources: justified"
     )
     expect(main.get_by_text("Why: each condition and its evidence")).to_be_visible()
+    nav = page.get_by_test_id("stSidebar").get_by_role("link")
+    for link, label in zip(
+        nav.all(), ["Dashboard", "Team", "Stages", "Tests", "Upload metrics"], strict=True
+    ):
+        expect(link).to_contain_text(label)
     screenshot_whole_app(page, SCREENSHOT)
     assert SCREENSHOT.stat().st_size > 50_000, "the dashboard screenshot looks empty"
 
 
-def go_to(page: Page, link: str | None) -> None:
-    """Follow a page link in the sidebar (``None``: the dashboard, the first link)."""
-    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
-    (links.first if link is None else links.filter(has_text=link)).click()
+def go_to(page: Page, link: str) -> None:
+    """Follow the sidebar's page link labelled ``link``."""
+    page.get_by_test_id("stSidebar").get_by_role("link").filter(has_text=link).click()
     wait_for_run(page)
 
 
@@ -136,7 +140,7 @@ def test_uploading_a_parquet_file_adds_its_platform_to_the_dashboard(
     expect(history).to_have_count(1)
     expect(history).to_contain_text("brand_posts, followers")
 
-    go_to(page, None)
+    go_to(page, "Dashboard")
     expect(metric_card(page, "youtube")).to_contain_text("Setup")
     open_page(page, "/")  # a new session reads the same, stored data
     expect(metric_card(page, "youtube")).to_contain_text("Setup")
@@ -178,7 +182,7 @@ def test_logging_a_concluded_test_lists_it_on_the_dashboard(page: Page) -> None:
     expect(said).to_contain_text(f"(instagram, concluded, {start:%d %b %Y} – {end:%d %b %Y})")
     expect(said).to_contain_text("lifted reply rate by 3.0 points")
 
-    go_to(page, None)
+    go_to(page, "Dashboard")
     listed = concluded.filter(has_text=title)
     expect(listed).to_contain_text(f"{title} (instagram): ")
     expect(listed).to_contain_text("lifted reply rate by 3.0 points")
