@@ -1,6 +1,7 @@
 """The command line, ``python -m strategy``: the same workspace operations as the app.
 
-Exit code 0 on success; on a user error, 1 with a one-line reason on stderr.
+Exit code 0 on success; 1 with a one-line reason on stderr when the command fails, 2 (also
+one line) when the arguments are wrong.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from strategy.access import LOCAL_USER, AccessRole, Actor
 from strategy.demo import DEMO_DIR, seed_demo
@@ -25,8 +27,12 @@ def _actor(args: argparse.Namespace) -> Actor:
 
 def _cmd_init(args: argparse.Namespace) -> str:
     root = Path(args.workspace)
+    if root.exists() and not root.is_dir():
+        raise RolloutError(f"{root}: this is a file; a workspace is a folder")
     if (root / "workspace.sqlite").exists():
         raise RolloutError(f"{root}: a workspace already exists here")
+    if args.demo and root.exists() and any(root.iterdir()):
+        raise RolloutError(f"{root}: the folder is not empty; the demo needs a new or empty one")
     if args.demo:
         seed_demo(root, Path(args.demo_source))
         return f"created demo workspace {root}"
@@ -35,15 +41,25 @@ def _cmd_init(args: argparse.Namespace) -> str:
 
 
 def _cmd_import(args: argparse.Namespace) -> str:
+    """Import the files in order, saying each one as it lands; stop at the first refusal."""
     ws = Workspace.open(args.workspace)
-    lines = []
-    for file in args.files:
-        up = ws.import_file(_actor(args), Path(file))
-        lines.append(
+    for n, file in enumerate(args.files):
+        try:
+            up = ws.import_file(_actor(args), Path(file))
+        except RolloutError as exc:
+            if n == 0:
+                raise
+            rest = len(args.files) - n - 1
+            raise RolloutError(
+                f"{exc} ({n} earlier file(s) imported"
+                + (f"; {rest} later file(s) not tried)" if rest else ")")
+            ) from exc
+        print(
             f"imported {up.name} as upload #{up.id}: {up.layout}, {up.rows} rows, "
-            f"{', '.join(up.platforms)}, weeks {up.first_week} to {up.last_week}"
+            f"{', '.join(up.platforms)}, weeks {up.first_week} to {up.last_week}",
+            flush=True,
         )
-    return "\n".join(lines)
+    return ""
 
 
 def _cmd_remove_upload(args: argparse.Namespace) -> str:
@@ -127,9 +143,16 @@ def _today() -> str:
     return dt.datetime.now(dt.UTC).date().isoformat()
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with --help on every sub-command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m strategy", description="Social Rollout Tracker workspace tool."
     )
     parser.add_argument("--actor", help="name recorded in the audit log (default: local)")
@@ -211,14 +234,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fail(reason: str) -> int:
+    print(f"error: {' '.join(reason.split())}", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; print its result, or a one-line reason on stderr."""
     args = build_parser().parse_args(argv)
     try:
         output = args.run(args)
     except RolloutError as exc:
-        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
-        return 1
+        return _fail(str(exc))
+    except OSError as exc:  # a path that is a file, a folder not writable, a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}")
     if output:
         print(output)
     return 0

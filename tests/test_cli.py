@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from strategy.cli import main
+from strategy.store import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,3 +174,64 @@ def test_users_are_mapped_to_roles_for_login(
     assert code == 1 and "e-mail" in err
     assert cli(capsys, "users", "set", ws, "maya@example.com", "none")[0] == 0
     assert "no users mapped" in cli(capsys, "users", "list", ws)[1]
+
+
+def test_wrong_arguments_exit_2_with_one_line_naming_the_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = str(tmp_path / "ws")
+    cases = [
+        (["report", ws, "--format", "xml"], "invalid choice: 'xml'"),
+        ([], "required: command"),
+        (["team", "add", ws, "--name", "A"], "required: --role, --hours"),
+        (["remove-upload", ws, "abc"], "invalid int value: 'abc'"),
+    ]
+    for args, expected in cases:
+        code, out, err = cli(capsys, *args)
+        assert code == 2, args
+        assert out == ""
+        assert len(err.strip().splitlines()) == 1, err
+        assert expected in err and err.rstrip().endswith("(see --help)"), err
+
+
+def test_init_refuses_a_file_or_a_non_empty_folder_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me")
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "holiday.jpg").write_bytes(b"\xff\xd8")
+
+    for args, expected in [
+        (["init", str(a_file)], f"error: {a_file}: this is a file; a workspace is a folder"),
+        (
+            ["init", str(busy), "--demo"],
+            f"error: {busy}: the folder is not empty; the demo needs a new or empty one",
+        ),
+    ]:
+        code, _, err = cli(capsys, *args)
+        assert (code, err.strip()) == (1, expected)
+    assert a_file.read_text() == "keep me"
+    assert [p.name for p in busy.iterdir()] == ["holiday.jpg"]
+
+
+def test_importing_several_files_says_each_one_and_where_it_stopped(
+    tmp_path: Path, long_file, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = str(tmp_path / "ws")
+    main(["init", ws])
+    good = long_file([("2026-10-05", "forum", "followers", 120.0)], name="good.parquet")
+    bad = tmp_path / "bad.parquet"
+    bad.write_text("not parquet")
+    later = long_file([("2026-10-12", "forum", "followers", 130.0)], name="later.parquet")
+    capsys.readouterr()
+
+    code, out, err = cli(capsys, "import", ws, str(good), str(bad), str(later))
+
+    assert code == 1
+    assert out.startswith("imported good.parquet as upload #1: long, 1 rows, forum")
+    assert len(out.strip().splitlines()) == 1
+    assert err.strip().startswith("error: bad.parquet: ")
+    assert err.strip().endswith("(1 earlier file(s) imported; 1 later file(s) not tried)")
+    assert [u.name for u in Workspace.open(ws).snapshot().uploads] == ["good.parquet"]
