@@ -7,6 +7,7 @@ import streamlit as st
 from strategy import frames
 from strategy.report import report_json, weekly_csv
 from strategy.resources import SignalStatus
+from strategy.team import ROLE_LABELS, Role
 from ui import session
 
 st.set_page_config(page_title="Social Rollout Tracker", page_icon="📣", layout="wide")
@@ -55,7 +56,7 @@ if signal.status is SignalStatus.JUSTIFIED:
     gap_cols[2].metric("Roles to add", len(signal.recommended_roles))
     st.write(
         "Roles that would close the gap: "
-        + ", ".join(r.replace("_", " ") for r in signal.recommended_roles)
+        + ", ".join(ROLE_LABELS[Role(r)].lower() for r in signal.recommended_roles)
     )
 with st.expander("Why: each condition and its evidence", expanded=True):
     for condition in signal.conditions:

@@ -133,24 +133,6 @@ def demand_vs_capacity(demand: Sequence[WeekDemand]) -> pd.DataFrame:
     )
 
 
-def stage_summary(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
-    """One row per platform for the at-a-glance table: stage, since, weeks, stalled."""
-    rows = [
-        {
-            "platform": name,
-            "stage": s.stage.value,
-            "since": s.since.isoformat() if s.since else "",
-            "weeks in stage": s.weeks_in_stage,
-            "stalled": s.stalled,
-            "note": s.stall_reason,
-        }
-        for name, s in sorted(statuses.items(), key=lambda kv: (-kv[1].stage.rank, kv[0]))
-    ]
-    return pd.DataFrame(
-        rows, columns=["platform", "stage", "since", "weeks in stage", "stalled", "note"]
-    )
-
-
 STAGE_ORDER: Final[tuple[str, ...]] = tuple(s.value for s in Stage)
 
 

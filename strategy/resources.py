@@ -23,6 +23,7 @@ from strategy.errors import ValidationError
 from strategy.gates import Stage
 from strategy.metrics import normalise_name
 from strategy.stages import PlatformStatus
+from strategy.team import ROLE_LABELS, Role
 
 
 class SignalStatus(StrEnum):
@@ -36,13 +37,16 @@ class SignalStatus(StrEnum):
 # --- settings -------------------------------------------------------------------------
 
 
-_POSITIVE_FIELDS: Final[dict[str, str]] = {
-    "minutes_per_message": "minutes",
-    "hours_per_post": "hours",
-    "monitoring_hours_per_platform": "hours",
-    "response_target_minutes": "minutes",
-    "fte_hours": "hours",
+_POSITIVE_FIELDS: Final[dict[str, tuple[str, float]]] = {
+    # field: (unit, the largest value that still describes a real week of work)
+    "minutes_per_message": ("minutes", 24 * 60),
+    "hours_per_post": ("hours", 168),
+    "monitoring_hours_per_platform": ("hours", 168),
+    "response_target_minutes": ("minutes", 7 * 24 * 60),
+    "fte_hours": ("hours", 168),
 }
+MAX_WEEKS: Final[int] = 104
+"""The longest run of weeks a setting may ask for: two years of history."""
 _SHARE_FIELDS: Final[tuple[str, ...]] = ("utilisation_threshold",)
 _WEEK_FIELDS: Final[tuple[str, ...]] = ("active_weeks_required", "window_weeks")
 
@@ -61,11 +65,12 @@ def _number(raw: Any, field: str) -> float:
     return value
 
 
-def _positive(raw: Any, field: str, unit: str) -> float:
+def _positive(raw: Any, field: str, unit: str, largest: float) -> float:
     value = _number(raw, field)
-    if value <= 0:
+    if not 0 < value <= largest:
         raise ValidationError(
-            f"resource settings: {field}: expected a positive number of {unit}, got {raw!r}"
+            f"resource settings: {field}: expected a positive number of {unit}, "
+            f"at most {largest:g}, got {raw!r}"
         )
     return value
 
@@ -82,16 +87,17 @@ def _share(raw: Any, field: str) -> float:
 
 def _weeks(raw: Any, field: str) -> int:
     value = _number(raw, field)
-    if value < 1 or value != int(value):
+    if not 1 <= value <= MAX_WEEKS or value != int(value):
         raise ValidationError(
-            f"resource settings: {field}: expected a whole number of weeks, at least 1, got {raw!r}"
+            f"resource settings: {field}: expected a whole number of weeks from 1 to "
+            f"{MAX_WEEKS}, got {raw!r}"
         )
     return int(value)
 
 
 def _coerce(field: str, raw: Any) -> float | int:
     if field in _POSITIVE_FIELDS:
-        return _positive(raw, field, _POSITIVE_FIELDS[field])
+        return _positive(raw, field, *_POSITIVE_FIELDS[field])
     if field in _SHARE_FIELDS:
         return _share(raw, field)
     return _weeks(raw, field)
@@ -211,14 +217,6 @@ class ResourceSignal:
     gap_people: float
     recommended_roles: tuple[str, ...]
     summary: str
-
-
-ROLE_LABELS: Final[dict[str, str]] = {
-    "social_media_manager": "social media manager",
-    "community_manager": "community manager",
-    "content_creator": "content creator",
-    "data_analyst": "social data analyst",
-}
 
 
 # --- weekly demand ----------------------------------------------------------------------
@@ -515,22 +513,43 @@ def _roles(
 # --- the signal ------------------------------------------------------------------------------
 
 
-def _summary(
-    status: SignalStatus,
-    conditions: Sequence[Condition],
+def _role_text(role: str) -> str:
+    """A recommended role in running text, e.g. ``a social media manager``."""
+    return f"a {ROLE_LABELS[Role(role)].lower()}"
+
+
+def _justified_summary(
+    w: _Window,
+    s: DemandSettings,
     gap: float,
     people: float,
+    from_response: bool,
     roles: Sequence[str],
 ) -> str:
-    if status is SignalStatus.JUSTIFIED:
-        fte = (
-            f"{people:.1f} full-time equivalent" if people > 0 else "under 0.1 full-time equivalent"
-        )
-        hires = ", then ".join(f"a {ROLE_LABELS.get(r, r.replace('_', ' '))}" for r in roles)
+    hires = ", then ".join(_role_text(r) for r in roles)
+    fte = f"{people:.1f} full-time equivalent" if people > 0 else "under 0.1 full-time equivalent"
+    if from_response:
+        over = (w.mean_response or 0.0) / s.response_target_minutes - 1.0
         return (
-            f"Extra resources are justified: add about {gap:.1f} hours a week ({fte}), "
+            "Extra resources are justified: responses were slower than the "
+            f"{s.response_target_minutes:g}-minute target every week, {over:.0%} over it on "
+            f"average; add about {gap:.1f} hours a week of message handling ({fte}), "
             f"starting with {hires}."
         )
+    if gap == 0:
+        return (
+            "Extra resources are justified: demand has reached the "
+            f"{s.utilisation_threshold:.0%} limit of the team's capacity, with no slack left; "
+            f"any growth needs more hours, starting with {hires}."
+        )
+    return (
+        f"Extra resources are justified: add about {gap:.1f} hours a week ({fte}), "
+        f"starting with {hires}."
+    )
+
+
+def _summary(status: SignalStatus, conditions: Sequence[Condition]) -> str:
+    """The verdict in one sentence when it is not justified (yet)."""
     if status is SignalStatus.NOT_JUSTIFIED:
         if not conditions[0].met and conditions[0].value == "no data":
             return "Extra resources are not justified: no metrics have been imported yet."
@@ -564,18 +583,17 @@ def resource_signal(
     else:
         status = SignalStatus.NOT_YET
 
-    gap = people = 0.0
-    roles: tuple[str, ...] = ()
-    if status is SignalStatus.JUSTIFIED:
-        raw_gap, from_response = _gap(window, settings)
-        gap = round(raw_gap, 1)
-        people = round(raw_gap / settings.fte_hours, 1)
-        roles = _roles(window, raw_gap, from_response, team_roles)
+    if status is not SignalStatus.JUSTIFIED:
+        return ResourceSignal(status, conditions, 0.0, 0.0, (), _summary(status, conditions))
+    raw_gap, from_response = _gap(window, settings)
+    gap = round(raw_gap, 1)
+    people = round(raw_gap / settings.fte_hours, 1)
+    roles = _roles(window, raw_gap, from_response, team_roles)
     return ResourceSignal(
         status=status,
         conditions=conditions,
         gap_hours_per_week=gap,
         gap_people=people,
         recommended_roles=roles,
-        summary=_summary(status, conditions, gap, people, roles),
+        summary=_justified_summary(window, settings, gap, people, from_response, roles),
     )

@@ -69,11 +69,15 @@ def test_a_planned_test_without_data_reports_no_statistics(demo_report: dict) ->
 
 
 def test_the_report_changes_when_the_workspace_does(demo_ws: Workspace) -> None:
-    before = report_json(analyse(demo_ws.snapshot()))
+    before = json.loads(report_json(analyse(demo_ws.snapshot())))
     demo_ws.add_assignment(EDITOR, name="Pia", role="content_creator", hours=30)
     after = json.loads(report_json(analyse(demo_ws.snapshot())))
-    assert before != json.dumps(after)
+    assert before["team"]["capacity_hours_per_week"] == 37.0
     assert after["team"]["capacity_hours_per_week"] == 67.0
+    assert (
+        after["resource_signal"]["gap_hours_per_week"]
+        < before["resource_signal"]["gap_hours_per_week"]
+    )
 
 
 def test_without_an_active_platform_resources_are_not_justified(empty_ws: Workspace) -> None:

@@ -197,6 +197,19 @@ def test_demand_exactly_at_the_threshold_counts() -> None:
     assert value == "demand 34.0 h/week vs capacity 40.0 h (85%)"
 
 
+def test_demand_exactly_at_the_threshold_says_there_is_no_slack_rather_than_zero_hours() -> None:
+    wide = metrics(8, forum={"inbound_messages": 120, "brand_posts": 22})
+    result = signal(wide, history("forum", retention=2, active=6), team=SMM)
+
+    assert result.status is SignalStatus.JUSTIFIED
+    assert result.gap_hours_per_week == 0.0
+    assert result.summary == (
+        "Extra resources are justified: demand has reached the 85% limit of the team's "
+        "capacity, with no slack left; any growth needs more hours, starting with a "
+        "content creator."
+    )
+
+
 def test_only_the_last_four_weeks_count() -> None:
     # Eight busy weeks, then four quiet ones (2 h of monitoring only).
     wide = metrics(12, forum={"inbound_messages": [240] * 8 + [0] * 4})
@@ -238,6 +251,12 @@ def test_slow_responses_every_week_justify_even_under_capacity() -> None:
     assert result.gap_hours_per_week == 5.0
     assert result.gap_people == 0.1
     assert result.recommended_roles == ("social_media_manager", "community_manager")
+    assert result.summary == (
+        "Extra resources are justified: responses were slower than the 60-minute target "
+        "every week, 50% over it on average; add about 5.0 hours a week of message handling "
+        "(0.1 full-time equivalent), starting with a social media manager, then a community "
+        "manager."
+    )
 
 
 def test_the_slowest_platform_sets_the_weeks_response_time() -> None:
@@ -439,6 +458,10 @@ def test_settings_round_trip_and_partial_input_keeps_defaults() -> None:
         ("active_weeks_required", 0),
         ("window_weeks", 2.5),
         ("window_weeks", None),
+        ("window_weeks", 10**9),
+        ("active_weeks_required", 105),
+        ("fte_hours", 1e308),
+        ("minutes_per_message", 24 * 60 + 1),
     ],
 )
 def test_bad_settings_name_the_field(field: str, raw: object) -> None:
