@@ -39,8 +39,17 @@ def _open(root: str) -> Workspace:
 
 
 def workspace() -> Workspace:
-    """The open workspace (seeded from the demo company on first start)."""
-    return _open(str(workspace_root()))
+    """The open workspace (seeded from the demo company on first start).
+
+    A folder that cannot be opened (a newer schema, not a workspace database) stops the page
+    with the reason in plain words instead of a traceback.
+    """
+    root = workspace_root()
+    try:
+        return _open(str(root))
+    except RolloutError as exc:
+        st.error(f"The workspace at `{root}` cannot be opened. {exc}", icon="⚠️")
+        st.stop()
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -94,13 +103,22 @@ def actor() -> Actor:
     if not login_configured():
         return LOCAL_USER
     if not logged_in():
-        return actor_for_login(None, {})
+        return actor_for_login(None, {})  # a viewer; sidebar() shows them only the sign-in
     email = str(st.user.get("email") or "")
     return actor_for_login(email, workspace().user_roles())
 
 
 def sidebar() -> None:
-    """The sidebar every page shows: the pages, which workspace is open and who is acting."""
+    """The sidebar every page shows: the pages, which workspace is open and who is acting.
+
+    With login configured, a visitor who has not signed in sees only the sign-in button:
+    the rollout is the company's internal data.
+    """
+    if login_configured() and not logged_in():
+        st.title("Social Rollout Tracker")
+        st.info("Sign in to see the social rollout.", icon="🔒")
+        st.button("Log in", on_click=st.login, type="primary")
+        st.stop()
     ws = workspace()
     who = actor()
     with st.sidebar:
@@ -111,10 +129,7 @@ def sidebar() -> None:
         st.code(str(ws.root), language=None)
         st.caption(f"Signed in as **{who.name}** ({who.role.value})")
         if login_configured():
-            if logged_in():
-                st.button("Log out", on_click=st.logout)
-            else:
-                st.button("Log in", on_click=st.login)
+            st.button("Log out", on_click=st.logout)
 
 
 def show_error(exc: RolloutError) -> None:

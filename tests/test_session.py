@@ -1,0 +1,96 @@
+"""What every page shares (`ui/session.py`): who is acting, the sign-in gate, opening errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from strategy.access import LOCAL_USER as ADMIN
+from strategy.store import Workspace
+from tests.conftest import ROOT
+
+PAGES = [
+    "app.py",
+    "pages/1_Team.py",
+    "pages/2_Stages.py",
+    "pages/3_Tests.py",
+    "pages/4_Upload_metrics.py",
+]
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "a-long-random-string-for-the-test-only",
+    "client_id": "rollout",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "https://accounts.example.com/.well-known/openid-configuration",
+}
+
+
+def page_with_login(page: str, user: dict[str, object] | None) -> AppTest:
+    """A page run with OIDC login configured and, when given, a signed-in user."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    if user is not None:
+        at.user = user
+    if page != "app.py":
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def fresh_caches(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(root))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_with_login_configured_a_visitor_sees_only_the_sign_in(
+    app_ws: Workspace, page: str
+) -> None:
+    at = page_with_login(page, None)
+
+    assert [i.value for i in at.info] == ["Sign in to see the social rollout."]
+    assert [b.label for b in at.button] == ["Log in"]
+    assert not at.metric and not at.dataframe and not at.get("vega_lite_chart")
+
+
+def test_a_signed_in_editor_is_named_in_the_sidebar_and_may_edit(app_ws: Workspace) -> None:
+    app_ws.set_user_role(ADMIN, "maya@example.com", "editor")
+
+    at = page_with_login("pages/1_Team.py", {"is_logged_in": True, "email": "Maya@Example.com"})
+
+    assert any("maya@example.com" in c.value and "editor" in c.value for c in at.sidebar.caption)
+    assert [b.label for b in at.sidebar.button] == ["Log out"]
+    assert at.data_editor  # the roster is editable
+
+
+def test_a_signed_in_stranger_reads_the_dashboard_as_a_viewer(app_ws: Workspace) -> None:
+    at = page_with_login("pages/1_Team.py", {"is_logged_in": True, "email": "pat@example.com"})
+
+    assert any("pat@example.com" in c.value and "viewer" in c.value for c in at.sidebar.caption)
+    assert not at.data_editor and not at.form_submit_button
+
+
+def test_a_workspace_from_a_newer_app_stops_every_page_with_the_reason(
+    demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conn = sqlite3.connect(demo_ws.db_path)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    fresh_caches(monkeypatch, demo_ws.root)
+
+    for page in PAGES:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        if page != "app.py":
+            at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert len(at.error) == 1, page
+        assert at.error[0].value.startswith(f"The workspace at `{demo_ws.root}` cannot be opened.")
+        assert "newer" in at.error[0].value
