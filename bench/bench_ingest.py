@@ -180,20 +180,22 @@ def case_generate(path: str, rows: str) -> None:
     target.with_suffix(".json").write_text(json.dumps(sizes, indent=2))
 
 
-def case_floor(path: str) -> float:
+def case_floor(path: str) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     start = time.perf_counter()
-    pq.read_table(path, columns=["ts", "platform", "member_id", "kind", "by_brand"])
-    return time.perf_counter() - start
+    table = pq.read_table(path, columns=["ts", "platform", "member_id", "kind", "by_brand"])
+    seconds = time.perf_counter() - start
+    return {"times": [seconds], "columns_mb": table.nbytes / 2**20}
 
 
-def case_import(path: str) -> float:
+def case_import(path: str) -> dict[str, Any]:
     from strategy.ingest import read_metrics
 
+    baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # libraries loaded
     start = time.perf_counter()
     read_metrics(Path(path), today=TODAY)
-    return time.perf_counter() - start
+    return {"times": [time.perf_counter() - start], "baseline_mb": baseline_mb}
 
 
 def case_pandas(path: str) -> float:
@@ -287,15 +289,16 @@ def child(name: str, *args: str) -> dict[str, Any]:
     return result
 
 
-def measure(name: str, repeats: int, *args: str) -> tuple[float, float]:
-    """Median wall time and largest peak RSS (MB) of ``repeats`` fresh runs of a case."""
+def measure(name: str, repeats: int, *args: str) -> tuple[float, float, dict[str, Any]]:
+    """Median wall time, largest peak RSS (MB) and the last run's extra facts of a case."""
     times, peaks = [], []
+    result: dict[str, Any] = {}
     for _ in range(repeats):
         result = child(name, *args)
         times += result["times"]
         peaks.append(result["peak_mb"])
     print(f"  {name}: {[round(t, 3) for t in times]} s, {max(peaks):.0f} MB", file=sys.stderr)
-    return statistics.median(times), max(peaks)
+    return statistics.median(times), max(peaks), result
 
 
 # --- report -----------------------------------------------------------------------------------
@@ -337,28 +340,27 @@ def main() -> None:
         file=sys.stderr,
     )
     rows: list[tuple[str, float, float]] = []
-    floor = measure("floor", opts.repeats, str(path))
+    *floor, floor_facts = measure("floor", opts.repeats, str(path))
+    columns_mb = float(floor_facts["columns_mb"])
     rows.append(("(a) floor: pyarrow read_table of the 5 columns", *floor))
-    rows.append(
-        (
-            "(b) import: read_metrics (validate + derive)",
-            *measure("import", opts.repeats, str(path)),
-        )
-    )
+    cases = [("(b) import: read_metrics (validate + derive)", "import", opts.repeats, str(path))]
     if not opts.skip_pandas:
-        rows.append(
-            ("(c) straightforward pandas derivation", *measure("pandas", opts.repeats, str(path)))
-        )
+        cases.append(("(c) straightforward pandas derivation", "pandas", opts.repeats, str(path)))
+    baseline_mb = 0.0
+    for label, name, repeats, arg in cases:
+        seconds, peak, facts = measure(name, repeats, arg)
+        rows.append((label, seconds, peak))
+        baseline_mb = float(facts.get("baseline_mb", baseline_mb))
     with tempfile.TemporaryDirectory(prefix="rollout-bench-") as tmp:
         root = str(Path(tmp) / "ws")
         held = child("workspace", str(path), root)
         runs = str(opts.runs)
-        rows.append(
-            ("(d) report: analyse(snapshot), 8 platforms", *measure("report", 1, root, runs))
-        )
-        rows.append(
-            ("(e) dashboard: app.py rerun on cached data", *measure("dashboard", 1, root, runs))
-        )
+        for label, name in [
+            ("(d) report: analyse(snapshot), 8 platforms", "report"),
+            ("(e) dashboard: app.py rerun on cached data", "dashboard"),
+        ]:
+            seconds, peak, _ = measure(name, 1, root, runs)
+            rows.append((label, seconds, peak))
     end_load = os.getloadavg()
     print()
     print(
@@ -366,6 +368,10 @@ def main() -> None:
         f"{sizes['platforms']} platforms, {sizes['weeks']} weeks, {sizes['file_mb']} MB zstd; "
         f"report workspace: {held['weekly_rows']:,} weekly rows, {held['platforms']} platforms, "
         f"{held['weeks']} weeks."
+    )
+    print(
+        f"The 5 columns take {columns_mb:.0f} MB in memory (Arrow); the import's process holds "
+        f"{baseline_mb:.0f} MB with its libraries loaded, before it reads the file."
     )
     print(f"Machine: {machine()}; Python {platform.python_version()}.")
     print(
@@ -386,6 +392,11 @@ def main() -> None:
     checks = [
         (f"(b) within 6x the floor: {imported / floor[0]:.1f}x", imported <= 6 * floor[0]),
         (f"(b) peak RSS under 1.2 GB: {peak / 1024:.2f} GB", peak < 1.2 * 1024),
+        (
+            f"(b) memory for the import (peak RSS less the libraries' {baseline_mb:.0f} MB) "
+            f"within 2x the columns' in-memory size: {(peak - baseline_mb) / columns_mb:.2f}x",
+            peak - baseline_mb <= 2 * columns_mb,
+        ),
         (f"(d) under 0.2 s: {report:.3f} s", report < 0.2),
         (f"(e) under 0.3 s: {dashboard:.3f} s", dashboard < 0.3),
     ]
