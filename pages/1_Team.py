@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar, cast
+
 import pandas as pd
 import streamlit as st
 
-from strategy.errors import RolloutError
+from strategy.errors import Conflict, RolloutError
 from strategy.resources import settings_to_dict
 from strategy.roster import (
     REVENUE_CHANNELS,
@@ -18,6 +21,11 @@ from strategy.team import ROLE_LABELS, Role, team_warnings
 from ui import session
 
 EDITOR_KEY = "team_roster_editor"
+ROSTER_BASE = f"{EDITOR_KEY}_base"
+COMPANY_BASE = "company_base"
+DEMAND_BASE = "demand_base"
+CONFLICT_KEY = "team_conflict"
+COMPANY_KEYS = ("company_channels", "company_other", "company_integrated", "company_employees")
 
 SETTING_INPUTS: dict[str, tuple[str, str, float]] = {
     # field: (label, help, step)
@@ -46,10 +54,37 @@ SETTING_INPUTS: dict[str, tuple[str, str, float]] = {
     ),
     "window_weeks": ("Weeks of demand averaged", "The recent weeks the signal looks at.", 1.0),
 }
+EDIT_PARTS = ("edited_rows", "added_rows", "deleted_rows")
+T = TypeVar("T")
 
 
 def channel_label(channel: str) -> str:
     return channel.replace("_", " ").replace("+", " + ")
+
+
+def roster_edited() -> bool:
+    """Whether the roster table holds edits not saved yet."""
+    state = st.session_state.get(EDITOR_KEY)
+    return isinstance(state, Mapping) and any(state.get(part) for part in EDIT_PARTS)
+
+
+def drawn(base_key: str, current: T, *, keep: bool) -> T:
+    """What a form is drawn from: the stored value, kept as it was while the form is in use.
+
+    Saving passes it as ``expected``, so a change someone else made meanwhile is refused.
+    """
+    if keep and base_key in st.session_state:
+        return cast(T, st.session_state[base_key])
+    st.session_state[base_key] = current
+    return current
+
+
+def reload_after_conflict(exc: Conflict, *prefixes: str) -> None:
+    """Someone else saved first: drop the form's state so it shows their version, and say so."""
+    for key in [k for k in st.session_state if str(k).startswith(prefixes)]:
+        del st.session_state[key]
+    st.session_state[CONFLICT_KEY] = f"{exc}. The page now shows their version."
+    st.rerun()
 
 
 st.set_page_config(page_title="Team · Social Rollout Tracker", page_icon="👥", layout="wide")
@@ -66,6 +101,8 @@ st.caption(
     "customer support, IT and a social-media expert."
 )
 session.show_flash()
+if conflict := st.session_state.pop(CONFLICT_KEY, None):
+    st.error(conflict, icon="⚠️")
 
 # --- the team at a glance ------------------------------------------------------------------
 cols = st.columns(4)
@@ -121,7 +158,8 @@ st.caption(
     "week the person has for social work (*available*, the same on each of their rows). "
     "Only channel reps have a channel. Rows are counted from the top in error messages."
 )
-roster = pd.DataFrame(members_to_rows(snap.members), columns=list(ROSTER_COLUMNS)).astype(
+roster_base = drawn(ROSTER_BASE, snap.members, keep=can_edit and roster_edited())
+roster = pd.DataFrame(members_to_rows(roster_base), columns=list(ROSTER_COLUMNS)).astype(
     {"name": "str", "role": "str", "channel": "str", "hours": "float64", "available": "float64"}
 )
 column_config = {
@@ -152,7 +190,9 @@ if can_edit:
     if st.button("Save the roster", type="primary"):
         try:
             members = members_from_rows(edited.to_dict("records"))
-            ws.replace_team(session.actor(), members)
+            ws.replace_team(session.actor(), members, expected=roster_base)
+        except Conflict as exc:
+            reload_after_conflict(exc, EDITOR_KEY)
         except RolloutError as exc:
             session.show_error(exc)
         else:
@@ -162,7 +202,9 @@ else:
 
 # --- the company profile -----------------------------------------------------------------
 st.subheader("Company profile")
-profile = snap.company
+profile = drawn(
+    COMPANY_BASE, snap.company, keep=can_edit and any(k in st.session_state for k in COMPANY_KEYS)
+)
 other = [c for c in profile.channels if c not in REVENUE_CHANNELS]
 integrated_now = list(dict.fromkeys(c for group in profile.integrated for c in group))
 if can_edit:
@@ -195,8 +237,12 @@ if can_edit:
         if st.form_submit_button("Save the company profile"):
             try:
                 ws.set_company(
-                    session.actor(), company_from_form(channels, other_text, integrated, employees)
+                    session.actor(),
+                    company_from_form(channels, other_text, integrated, employees),
+                    expected=profile,
                 )
+            except Conflict as exc:
+                reload_after_conflict(exc, "company_")
             except RolloutError as exc:
                 session.show_error(exc)
             else:
@@ -212,7 +258,12 @@ else:
 # --- the resource signal's settings ------------------------------------------------------
 st.subheader("Resource signal settings")
 st.caption("How the team's workload is estimated from the metrics, and when it is too much.")
-current = settings_to_dict(snap.demand)
+demand_base = drawn(
+    DEMAND_BASE,
+    snap.demand,
+    keep=can_edit and any(f"demand_{f}" in st.session_state for f in SETTING_INPUTS),
+)
+current = settings_to_dict(demand_base)
 if can_edit:
     with st.form("demand_form"):
         values: dict[str, float | int] = {}
@@ -237,7 +288,9 @@ if can_edit:
                     )
         if st.form_submit_button("Save the settings"):
             try:
-                ws.set_demand_settings(session.actor(), {**current, **values})
+                ws.set_demand_settings(session.actor(), {**current, **values}, expected=demand_base)
+            except Conflict as exc:
+                reload_after_conflict(exc, "demand_")
             except RolloutError as exc:
                 session.show_error(exc)
             else:

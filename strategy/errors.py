@@ -21,3 +21,7 @@ class NotFound(RolloutError):
 
 class PermissionDenied(RolloutError):
     """The acting user's role may not make this change."""
+
+
+class Conflict(RolloutError):
+    """Someone else changed what is being saved since it was read; nothing was stored."""

@@ -25,7 +25,7 @@ from typing import Any, Final
 import pandas as pd
 
 from strategy.access import Actor, require_edit
-from strategy.errors import ImportRejected, NotFound, ValidationError
+from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError
 from strategy.experiments import StrategyTest, TestStatus, make_test
 from strategy.gates import (
     CHECKLIST_ITEMS,
@@ -301,7 +301,6 @@ class Workspace:
             version = int(
                 conn.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()[0]
             )
-            settings = dict(conn.execute("SELECT key, value FROM settings").fetchall())
             return Snapshot(
                 data_version=version,
                 members=self._members(conn),
@@ -320,14 +319,20 @@ class Workspace:
                 tests=self._tests(conn),
                 uploads=self._uploads(conn),
                 weekly=self._weekly(conn),
-                gates=gates_from_dict(json.loads(settings["gates"]))
-                if "gates" in settings
-                else DEFAULT_GATES,
-                demand=settings_from_dict(json.loads(settings["demand"]))
-                if "demand" in settings
-                else DemandSettings(),
-                company=_company_from_json(settings.get("company")),
+                gates=self._gates(conn),
+                demand=self._demand(conn),
+                company=_company_from_json(_setting(conn, "company")),
             )
+
+    @staticmethod
+    def _gates(conn: sqlite3.Connection) -> GateSet:
+        raw = _setting(conn, "gates")
+        return DEFAULT_GATES if raw is None else gates_from_dict(json.loads(raw))
+
+    @staticmethod
+    def _demand(conn: sqlite3.Connection) -> DemandSettings:
+        raw = _setting(conn, "demand")
+        return DEFAULT_SETTINGS if raw is None else settings_from_dict(json.loads(raw))
 
     def _members(self, conn: sqlite3.Connection) -> tuple[Member, ...]:
         rows = conn.execute(
@@ -472,8 +477,13 @@ class Workspace:
             self._save_member(conn, member)
         return member
 
-    def replace_team(self, actor: Actor, members: Sequence[Member]) -> None:
-        """Replace the whole roster (the editable table's save); names must be unique."""
+    def replace_team(
+        self, actor: Actor, members: Sequence[Member], *, expected: Sequence[Member] | None = None
+    ) -> None:
+        """Replace the whole roster (the editable table's save); names must be unique.
+
+        ``expected`` is the roster the editor started from: if it changed since, Conflict.
+        """
         seen: set[str] = set()
         roster: list[Member] = []
         for n, member in enumerate(members, start=1):
@@ -484,6 +494,8 @@ class Workspace:
             seen.add(key)
             roster.append(checked)
         with self._write(actor, "team.replace", f"{len(roster)} people") as conn:
+            if expected is not None and _roster_key(self._members(conn)) != _roster_key(expected):
+                raise _conflict("roster")
             conn.execute("DELETE FROM members")
             for member in roster:
                 self._save_member(conn, member)
@@ -510,8 +522,13 @@ class Workspace:
 
     # --- settings --------------------------------------------------------------------
 
-    def set_company(self, actor: Actor, profile: CompanyProfile) -> None:
-        """Store the company's revenue channels, integrations and headcount."""
+    def set_company(
+        self, actor: Actor, profile: CompanyProfile, *, expected: CompanyProfile | None = None
+    ) -> None:
+        """Store the company's revenue channels, integrations and headcount.
+
+        ``expected`` is the profile the form started from: if it changed since, Conflict.
+        """
         employees = _employees(profile.employees)
         channels = _channel_list(profile.channels, "channels")
         if isinstance(profile.integrated, str | bytes) or not isinstance(
@@ -525,21 +542,50 @@ class Workspace:
             {"channels": channels, "integrated": integrated, "employees": employees}
         )
         with self._write(actor, "company.set", payload) as conn:
+            current = _company_from_json(_setting(conn, "company"))
+            if expected is not None and _company_key(current) != _company_key(expected):
+                raise _conflict("company profile")
             conn.execute("INSERT OR REPLACE INTO settings VALUES ('company', ?)", (payload,))
 
-    def set_gates(self, actor: Actor, gates: Mapping[str, Any] | GateSet) -> GateSet:
-        """Validate and store the workspace's gate criteria."""
-        checked = gates_from_dict(gates_to_dict(gates) if isinstance(gates, GateSet) else gates)
+    def set_gates(
+        self,
+        actor: Actor,
+        gates: Mapping[str, Any] | GateSet,
+        *,
+        expected: Mapping[str, Any] | GateSet | None = None,
+    ) -> GateSet:
+        """Validate and store the workspace's gate criteria.
+
+        ``expected`` is the gate set the form started from: if it changed since, Conflict.
+        """
+        checked = _gate_set(gates)
         payload = json.dumps(gates_to_dict(checked), sort_keys=True)
         with self._write(actor, "gates.set", payload) as conn:
+            if expected is not None and gates_to_dict(self._gates(conn)) != gates_to_dict(
+                _gate_set(expected)
+            ):
+                raise _conflict("gates")
             conn.execute("INSERT OR REPLACE INTO settings VALUES ('gates', ?)", (payload,))
         return checked
 
-    def set_demand_settings(self, actor: Actor, settings: Mapping[str, Any]) -> DemandSettings:
-        """Validate and store the resource signal's settings."""
+    def set_demand_settings(
+        self,
+        actor: Actor,
+        settings: Mapping[str, Any],
+        *,
+        expected: Mapping[str, Any] | DemandSettings | None = None,
+    ) -> DemandSettings:
+        """Validate and store the resource signal's settings.
+
+        ``expected`` is the settings the form started from: if they changed since, Conflict.
+        """
         checked = settings_from_dict(settings)
         payload = json.dumps(settings_to_dict(checked), sort_keys=True)
         with self._write(actor, "demand.set", payload) as conn:
+            if expected is not None and settings_to_dict(self._demand(conn)) != settings_to_dict(
+                _demand_settings(expected)
+            ):
+                raise _conflict("resource signal settings")
             conn.execute("INSERT OR REPLACE INTO settings VALUES ('demand', ?)", (payload,))
         return checked
 
@@ -768,6 +814,47 @@ class Workspace:
                     path.unlink()
                     removed += 1
         return removed
+
+
+def _setting(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _conflict(what: str) -> Conflict:
+    return Conflict(
+        f"{what}: someone else changed the {what} since this page was opened, so nothing "
+        "was saved; reload to see their change, then make yours again"
+    )
+
+
+def _roster_key(members: Iterable[Member]) -> list[tuple[Any, ...]]:
+    """A roster in a form that compares equal whatever the order of people and roles."""
+    return sorted(
+        (
+            m.name.casefold(),
+            m.name,
+            float(m.available_hours),
+            tuple(sorted((a.role.value, a.channel or "", float(a.hours)) for a in m.assignments)),
+        )
+        for m in members
+    )
+
+
+def _company_key(profile: CompanyProfile) -> tuple[Any, ...]:
+    return (
+        tuple(profile.channels),
+        tuple(tuple(g) for g in profile.integrated),
+        int(profile.employees),
+    )
+
+
+def _gate_set(gates: Mapping[str, Any] | GateSet) -> GateSet:
+    return gates_from_dict(gates_to_dict(gates) if isinstance(gates, GateSet) else gates)
+
+
+def _demand_settings(settings: Mapping[str, Any] | DemandSettings) -> DemandSettings:
+    return settings if isinstance(settings, DemandSettings) else settings_from_dict(settings)
 
 
 def _platform(raw: Any) -> str:

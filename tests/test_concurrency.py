@@ -21,11 +21,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
+from strategy.errors import Conflict
 from strategy.store import Snapshot, Workspace
 from strategy.team import Assignment, Member, Role
 from tests import workspace_child
-from tests.conftest import EDITOR
+from tests.conftest import EDITOR, workspace_state
 
 THREADS, WRITES_PER_THREAD = 8, 25
 PROCESSES, ROUNDS_PER_PROCESS = 2, 6
@@ -212,3 +214,59 @@ def test_readers_never_see_half_a_saved_roster(tmp_path: Path) -> None:
     assert len(ws.snapshot().members) == ROSTER
     assert looks.count(ROSTER) > 10
     assert ws.data_version() == 30
+
+
+EDITORS = 6
+
+
+def test_stale_whole_table_saves_are_refused_and_no_person_is_lost(tmp_path: Path) -> None:
+    """Editors each add a person by saving the whole roster they read; a stale save is refused.
+
+    Every editor reads the roster, adds their person and saves it with ``expected=`` what it
+    read; refused (Conflict), it reads again and retries, as a person reloading the page would.
+    Without the check, one save would drop the person another saved in between.
+    """
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    errors = Errors()
+    refused: list[str] = []
+    start = threading.Barrier(EDITORS)
+
+    def editor(e: int) -> None:
+        start.wait()
+        for _ in range(200):
+            seen = ws.snapshot().members
+            mine = Member(f"editor {e}", 5.0, (Assignment(Role.SUPPORT, 1.0),))
+            try:
+                ws.replace_team(EDITOR, [*seen, mine], expected=seen)
+            except Conflict as exc:
+                refused.append(str(exc))
+                continue
+            return
+        raise AssertionError(f"editor {e} never got their save in")
+
+    threads = [threading.Thread(target=errors.run(partial(editor, e))) for e in range(EDITORS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors.seen, "\n".join(errors.seen)
+    assert sorted(m.name for m in ws.snapshot().members) == [f"editor {e}" for e in range(EDITORS)]
+    assert refused, "the editors never overlapped"
+    assert all("someone else changed the roster" in message for message in refused)
+    saves = [e for e in ws.audit_log(limit=1000) if e.action == "team.replace"]
+    assert len(saves) == EDITORS  # a refused save is not a write
+
+
+def test_the_second_of_two_stale_saves_is_refused_and_the_first_kept(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    ws.replace_team(EDITOR, roster("start")[:2])
+    seen = ws.snapshot()  # both editors open the Team page
+    a = [*seen.members, Member("Ana", 4.0, (Assignment(Role.IT, 1.0),))]
+    b = [*seen.members, Member("Bea", 4.0, (Assignment(Role.IT, 1.0),))]
+    ws.replace_team(EDITOR, a, expected=seen.members)
+    before = workspace_state(ws.root)
+    with pytest.raises(Conflict, match="reload"):
+        ws.replace_team(EDITOR, b, expected=seen.members)
+    assert workspace_state(ws.root) == before
+    assert "Ana" in {m.name for m in ws.snapshot().members}

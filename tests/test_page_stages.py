@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from strategy.access import AccessRole, Actor
 from strategy.gates import DEFAULT_GATES, gates_to_dict
 from strategy.report import analyse
 from strategy.store import Workspace
@@ -204,3 +205,36 @@ def test_a_viewer_sees_stages_and_gates_but_no_write_controls(
         d for d in at.dataframe if list(d.value.columns) == ["metric", "comparison", "threshold"]
     ]
     assert len(gate_tables) == 2
+
+
+OTHER_EDITOR = Actor("bo@example.com", AccessRole.EDITOR)
+
+
+def test_saving_gates_over_someone_elses_change_is_refused_and_keeps_it(root: Path) -> None:
+    at = run(PAGE)  # this editor opens the page ...
+    theirs = gates_to_dict(DEFAULT_GATES)
+    theirs["to_active"]["weeks_to_advance"] = 7
+    Workspace(root).set_gates(OTHER_EDITOR, theirs)  # ... another changes a gate
+    at.session_state["gate_to_active_criteria"] = {
+        "edited_rows": {0: {"threshold": 100000}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="gates_save").click().run()
+
+    assert not at.exception and not at.success
+    assert "someone else changed the gates since this page was opened" in at.error[0].value
+    stored = Workspace(root).snapshot().gates.to_active
+    assert stored.weeks_to_advance == 7 and stored.criteria[0].threshold != 100000
+    assert at.number_input(key="gate_to_active_advance").value == 7  # shows their version
+
+
+def test_restoring_defaults_over_someone_elses_change_is_refused(root: Path) -> None:
+    at = run(PAGE)
+    theirs = gates_to_dict(DEFAULT_GATES)
+    theirs["to_retention"]["weeks_to_fall_back"] = 9
+    Workspace(root).set_gates(OTHER_EDITOR, theirs)
+    at.button(key="gates_restore").click().run()
+
+    assert "someone else changed the gates" in at.error[0].value
+    assert Workspace(root).snapshot().gates.to_retention.weeks_to_fall_back == 9

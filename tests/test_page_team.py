@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from strategy.access import AccessRole, Actor
 from strategy.report import analyse
 from strategy.resources import DEMAND_EXCEEDS_CAPACITY
-from strategy.store import Workspace
+from strategy.store import CompanyProfile, Workspace
 from tests.conftest import VIEWER, open_page
 from ui import session
 
@@ -210,3 +211,65 @@ def test_viewers_see_the_team_but_no_write_controls(
     assert not at.data_editor
     assert not at.button and not at.form_submit_button
     assert not at.multiselect and not at.number_input
+
+
+OTHER_EDITOR = Actor("bo@example.com", AccessRole.EDITOR)
+
+
+def test_saving_the_roster_over_someone_elses_change_is_refused_and_keeps_it(
+    ws: Workspace,
+) -> None:
+    at = run()  # this editor opens the page ...
+    ws.add_assignment(OTHER_EDITOR, name="Bea", role="it", hours=2)  # ... another adds Bea
+    maya = list(at.data_editor(key=EDITOR_KEY).value["name"]).index("Maya Okafor")
+    edit_roster(at, edited_rows={maya: {"hours": 14.0}})
+
+    assert not at.success
+    assert "someone else changed the roster since this page was opened" in at.error[0].value
+    members = {m.name: m for m in ws.snapshot().members}
+    assert "Bea" in members
+    assert members["Maya Okafor"].assignments[0].hours != 14.0
+    assert "Bea" in set(at.data_editor(key=EDITOR_KEY).value["name"])  # now shows her
+    maya = list(at.data_editor(key=EDITOR_KEY).value["name"]).index("Maya Okafor")
+    edit_roster(at, edited_rows={maya: {"hours": 14.0}})  # made again, on the fresh table
+    assert [s.value for s in at.success] == ["Roster saved: 8 people."]
+    members = {m.name: m for m in ws.snapshot().members}
+    assert "Bea" in members and members["Maya Okafor"].assignments[0].hours == 14.0
+
+
+def test_an_unrelated_change_does_not_block_saving_the_roster(ws: Workspace) -> None:
+    at = run()
+    ws.set_checklist(OTHER_EDITOR, "youtube", "all", None)
+    maya = list(at.data_editor(key=EDITOR_KEY).value["name"]).index("Maya Okafor")
+    edit_roster(at, edited_rows={maya: {"hours": 14.0}})
+    assert [s.value for s in at.success] == ["Roster saved: 7 people."]
+
+
+def test_saving_the_company_over_someone_elses_change_is_refused_and_keeps_it(
+    ws: Workspace,
+) -> None:
+    at = run()
+    theirs = CompanyProfile(("retail", "wholesale"), (), 75)
+    ws.set_company(OTHER_EDITOR, theirs)
+    at.number_input(key="company_employees").set_value(40)
+    click(at, "Save the company profile")
+
+    assert not at.success
+    assert "someone else changed the company profile" in at.error[0].value
+    assert ws.snapshot().company == theirs
+    assert at.number_input(key="company_employees").value == 75  # shows their version
+
+
+def test_saving_settings_over_someone_elses_change_is_refused_and_keeps_them(
+    ws: Workspace,
+) -> None:
+    at = run()
+    ws.set_demand_settings(OTHER_EDITOR, {"fte_hours": 32})
+    at.number_input(key="demand_minutes_per_message").set_value(10.0)
+    click(at, "Save the settings")
+
+    assert not at.success
+    assert "someone else changed the resource signal settings" in at.error[0].value
+    demand = ws.snapshot().demand
+    assert demand.fte_hours == 32 and demand.minutes_per_message != 10.0
+    assert at.number_input(key="demand_fte_hours").value == 32

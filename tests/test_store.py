@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from strategy.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
+from strategy.access import AccessRole, Actor
+from strategy.errors import Conflict, ImportRejected, NotFound, PermissionDenied, ValidationError
 from strategy.gates import DEFAULT_GATES, Stage, gates_to_dict
 from strategy.store import SCHEMA_VERSION, CompanyProfile, Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
@@ -228,3 +229,67 @@ def test_a_workspace_from_a_newer_app_is_refused_not_damaged(empty_ws: Workspace
     with pytest.raises(ValidationError, match="newer than this app"):
         Workspace.open(empty_ws.root)
     assert workspace_state(empty_ws.root) == before
+
+
+OTHER = Actor("bo@example.com", AccessRole.EDITOR)
+
+
+def other_gates(ws: Workspace) -> None:
+    edited = gates_to_dict(DEFAULT_GATES)
+    edited["to_active"]["weeks_to_advance"] = 6
+    ws.set_gates(OTHER, edited)
+
+
+STALE_SAVES = {
+    # table: (someone else's change, this editor's save given what it read)
+    "roster": (
+        lambda ws: ws.add_assignment(OTHER, name="Bea", role="it", hours=2),
+        lambda ws, seen: ws.replace_team(EDITOR, seen.members[1:], expected=seen.members),
+    ),
+    "company profile": (
+        lambda ws: ws.set_company(OTHER, CompanyProfile(("retail",), (), 12)),
+        lambda ws, seen: ws.set_company(
+            EDITOR, CompanyProfile(("sales",), (), 30), expected=seen.company
+        ),
+    ),
+    "gates": (
+        other_gates,
+        lambda ws, seen: ws.set_gates(EDITOR, DEFAULT_GATES, expected=seen.gates),
+    ),
+    "resource signal settings": (
+        lambda ws: ws.set_demand_settings(OTHER, {"fte_hours": 30}),
+        lambda ws, seen: ws.set_demand_settings(EDITOR, {"fte_hours": 35}, expected=seen.demand),
+    ),
+}
+
+
+@pytest.mark.parametrize("table", sorted(STALE_SAVES))
+def test_a_save_over_a_change_made_since_it_was_read_is_refused(
+    demo_ws: Workspace, table: str
+) -> None:
+    change, save = STALE_SAVES[table]
+    seen = demo_ws.snapshot()
+    change(demo_ws)
+    before = workspace_state(demo_ws.root)
+    with pytest.raises(Conflict, match=f"^{table}: someone else changed the {table}.*reload"):
+        save(demo_ws, seen)
+    assert workspace_state(demo_ws.root) == before
+    save(demo_ws, demo_ws.snapshot())  # read again: the save goes through
+
+
+@pytest.mark.parametrize("table", sorted(STALE_SAVES))
+def test_an_unrelated_write_does_not_block_a_save(
+    demo_ws: Workspace, long_file, table: str
+) -> None:
+    _, save = STALE_SAVES[table]
+    seen = demo_ws.snapshot()
+    demo_ws.import_file(EDITOR, long_file([("2026-01-06", "forum", "followers", 1.0)]), today=TODAY)
+    demo_ws.set_checklist(OTHER, "youtube", "all", None)
+    save(demo_ws, seen)
+    assert demo_ws.data_version() == seen.data_version + 3
+
+
+def test_a_roster_read_in_another_order_is_not_a_conflict(demo_ws: Workspace) -> None:
+    seen = demo_ws.snapshot().members
+    demo_ws.replace_team(EDITOR, seen, expected=tuple(reversed(seen)))
+    assert sorted(m.name for m in demo_ws.snapshot().members) == sorted(m.name for m in seen)
