@@ -25,7 +25,7 @@ from typing import Any, Final
 import pandas as pd
 
 from strategy.access import Actor, require_edit
-from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError
+from strategy.errors import Conflict, ImportRejected, NotFound, RolloutError, ValidationError
 from strategy.experiments import StrategyTest, TestStatus, make_test
 from strategy.gates import (
     CHECKLIST_ITEMS,
@@ -111,6 +111,18 @@ MIGRATIONS: Final[dict[int, str]] = {
     CREATE TABLE users(email TEXT PRIMARY KEY, role TEXT NOT NULL);
     """,
 }
+
+
+class StorageError(RolloutError):
+    """The workspace database could not be read or written; nothing was half-written."""
+
+
+class WorkspaceBusy(StorageError):
+    """Another write held the workspace for longer than the busy timeout."""
+
+
+class NotAWorkspace(StorageError):
+    """The workspace's database file is damaged or not a workspace database at all."""
 
 
 @dataclass(frozen=True)
@@ -207,21 +219,52 @@ class Workspace:
             if not create:
                 raise NotFound(f"{ws.root}: no workspace here (expected {DB_NAME})")
             ws.root.mkdir(parents=True, exist_ok=True)
-        ws.files_dir.mkdir(parents=True, exist_ok=True)
         ws._migrate()
+        ws.files_dir.mkdir(parents=True, exist_ok=True)
         ws.collect_orphans()
         return ws
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        """A connection whose SQLite failures reach the caller as StorageError, in words."""
         try:
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=FULL")
-            yield conn
-        finally:
-            conn.close()
+            conn = sqlite3.connect(
+                self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
+            try:
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA foreign_keys=ON")
+                conn.execute("PRAGMA synchronous=FULL")
+                yield conn
+            finally:
+                conn.close()
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+            raise  # a bug in this module, not something the user can act on
+        except sqlite3.DatabaseError as exc:  # OperationalError too: locked, full, I/O
+            raise self._storage_error(exc) from exc
+
+    def _storage_error(self, exc: sqlite3.DatabaseError) -> StorageError:
+        text = str(exc)
+        lowered = text.lower()
+        where = f"workspace {self.root}"
+        if "locked" in lowered or "busy" in lowered:
+            return WorkspaceBusy(
+                f"{where}: another write is taking long, so nothing was changed; "
+                "try again in a moment"
+            )
+        if type(exc) is sqlite3.DatabaseError or "malformed" in lowered:
+            return NotAWorkspace(
+                f"{where}: {DB_NAME} is not a workspace database (damaged, or another kind "
+                f"of file: {text}); open another workspace folder or restore it from a backup"
+            )
+        if "full" in lowered:
+            return StorageError(
+                f"{where}: the disk is full, so nothing was changed; free some space and try again"
+            )
+        return StorageError(
+            f"{where}: the database could not be read or written ({text}), so nothing was "
+            "changed; check that the folder is reachable and writable, then try again"
+        )
 
     @contextlib.contextmanager
     def _write(self, actor: Actor, action: str, detail: str) -> Iterator[sqlite3.Connection]:
@@ -240,7 +283,7 @@ class Workspace:
                 )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
 
     @contextlib.contextmanager
@@ -251,27 +294,39 @@ class Workspace:
             try:
                 yield conn
             finally:
-                conn.execute("COMMIT")
+                _rollback(conn)  # ends the read; nothing was written
+
+    @staticmethod
+    def _schema_version(conn: sqlite3.Connection) -> int:
+        has_meta = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        if not has_meta:
+            return 0
+        row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _check_schema(self, version: int) -> bool:
+        """True when the schema is current; ValidationError when it is newer than this app."""
+        if version > SCHEMA_VERSION:
+            raise ValidationError(
+                f"{self.db_path}: schema version {version} is newer than this app "
+                f"understands ({SCHEMA_VERSION}); upgrade the app"
+            )
+        return version == SCHEMA_VERSION
 
     def _migrate(self) -> None:
+        """Bring the schema up to date; a current one is only read, never locked."""
         with self._connect() as conn:
+            if self._check_schema(self._schema_version(conn)):
+                return
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("BEGIN IMMEDIATE")
             try:
-                has_meta = conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
-                ).fetchone()
-                version = 0
-                if has_meta:
-                    row = conn.execute(
-                        "SELECT value FROM meta WHERE key='schema_version'"
-                    ).fetchone()
-                    version = int(row[0]) if row else 0
-                if version > SCHEMA_VERSION:
-                    raise ValidationError(
-                        f"{self.db_path}: schema version {version} is newer than this app "
-                        f"understands ({SCHEMA_VERSION}); upgrade the app"
-                    )
+                version = self._schema_version(conn)  # again: another process may have won
+                if self._check_schema(version):
+                    conn.execute("COMMIT")
+                    return
                 for target in range(version + 1, SCHEMA_VERSION + 1):
                     for statement in MIGRATIONS[target].split(";"):
                         if statement.strip():
@@ -284,7 +339,7 @@ class Workspace:
                     )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
 
     # --- reading ---------------------------------------------------------------------
@@ -814,6 +869,13 @@ class Workspace:
                     path.unlink()
                     removed += 1
         return removed
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """End an open transaction without keeping anything; the error that led here wins."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def _setting(conn: sqlite3.Connection, key: str) -> str | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from strategy import store
 from strategy.access import AccessRole, Actor
 from strategy.gates import DEFAULT_GATES, gates_to_dict
 from strategy.report import analyse
@@ -238,3 +240,26 @@ def test_restoring_defaults_over_someone_elses_change_is_refused(root: Path) -> 
 
     assert "someone else changed the gates" in at.error[0].value
     assert Workspace(root).snapshot().gates.to_retention.weeks_to_fall_back == 9
+
+
+def test_a_long_write_elsewhere_shows_try_again_not_a_traceback(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    st.cache_resource.clear()  # the page opens the workspace while the lock is held
+    before = workspace_state(root)
+    holder = sqlite3.connect(root / "workspace.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # e.g. a long import in another session
+    try:
+        at = run(PAGE)
+        at.selectbox(key="override_platform").set_value("linkedin")
+        at.text_area(key="override_reason").input("Launch campaign went well")
+        at.button(key="override_add").click().run()
+        assert not at.exception and not at.success
+        assert "another write is taking long" in at.error[0].value
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert workspace_state(root) == before

@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from strategy import store
 from strategy.access import AccessRole, Actor
-from strategy.errors import Conflict, ImportRejected, NotFound, PermissionDenied, ValidationError
+from strategy.errors import (
+    Conflict,
+    ImportRejected,
+    NotFound,
+    PermissionDenied,
+    RolloutError,
+    ValidationError,
+)
 from strategy.gates import DEFAULT_GATES, Stage, gates_to_dict
-from strategy.store import SCHEMA_VERSION, CompanyProfile, Workspace
+from strategy.store import (
+    SCHEMA_VERSION,
+    CompanyProfile,
+    NotAWorkspace,
+    StorageError,
+    Workspace,
+    WorkspaceBusy,
+)
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 
 
@@ -293,3 +311,79 @@ def test_a_roster_read_in_another_order_is_not_a_conflict(demo_ws: Workspace) ->
     seen = demo_ws.snapshot().members
     demo_ws.replace_team(EDITOR, seen, expected=tuple(reversed(seen)))
     assert sorted(m.name for m in demo_ws.snapshot().members) == sorted(m.name for m in seen)
+
+
+# --- the database failing -----------------------------------------------------------------
+
+
+def test_a_file_that_is_not_a_workspace_database_is_named_and_left_alone(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "workspace.sqlite").write_bytes(b"garbage" * 100)
+    with pytest.raises(NotAWorkspace, match=r"workspace .*ws: .*is not a workspace database"):
+        Workspace.open(root)
+    assert (root / "workspace.sqlite").read_bytes() == b"garbage" * 100
+    assert isinstance(NotAWorkspace("x"), RolloutError)
+
+
+@pytest.fixture
+def write_lock_held(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Another connection holds the write lock, longer than a (shortened) busy timeout."""
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(demo_ws.db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_a_long_write_elsewhere_neither_blocks_opening_nor_surfaces_as_locked(
+    demo_ws: Workspace, write_lock_held: None
+) -> None:
+    before = workspace_state(demo_ws.root)
+    ws = Workspace.open(demo_ws.root)  # opening only reads: no lock taken
+    assert len(ws.snapshot().members) == 7
+    with pytest.raises(WorkspaceBusy, match=r"another write is taking long.*try again"):
+        ws.add_assignment(EDITOR, name="Eve", role="it", hours=2)
+    assert workspace_state(demo_ws.root) == before
+
+
+class FailingConnection(sqlite3.Connection):
+    """A connection whose audit insert, the last statement of every write, fails like a disk."""
+
+    failure = "disk I/O error"
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        if sql.startswith("INSERT INTO audit"):
+            raise sqlite3.OperationalError(self.failure)
+        return super().execute(sql, *args)
+
+
+FAILING_WRITES: dict[str, Callable[[Workspace], object]] = {
+    "add_assignment": lambda ws: ws.add_assignment(EDITOR, name="Eve", role="it", hours=2),
+    "replace_team": lambda ws: ws.replace_team(EDITOR, []),
+    "set_gates": lambda ws: ws.set_gates(EDITOR, DEFAULT_GATES),
+    "add_override": lambda ws: ws.add_override(EDITOR, "forum", "2026-01-05", "active", "why not"),
+    "remove_upload": lambda ws: ws.remove_upload(EDITOR, ws.snapshot().uploads[0].id),
+}
+
+
+@pytest.mark.parametrize("failure", ["disk I/O error", "database or disk is full"])
+@pytest.mark.parametrize("write", sorted(FAILING_WRITES))
+def test_a_failing_disk_is_reported_in_words_and_leaves_nothing_half_written(
+    demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch, write: str, failure: str
+) -> None:
+    before = workspace_state(demo_ws.root)
+    connect = sqlite3.connect
+    with monkeypatch.context() as patch:
+        patch.setattr(FailingConnection, "failure", failure)
+        patch.setattr(
+            store.sqlite3, "connect", lambda *a, **k: connect(*a, factory=FailingConnection, **k)
+        )
+        with pytest.raises(StorageError, match=re.escape(f"workspace {demo_ws.root}: ")) as refused:
+            FAILING_WRITES[write](demo_ws)
+    assert "nothing was changed" in str(refused.value)
+    assert ("disk is full" in str(refused.value)) == ("full" in failure)
+    assert workspace_state(demo_ws.root) == before
