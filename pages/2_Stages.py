@@ -88,6 +88,19 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
         if status is not None and status.stalled:
             st.warning(f"**{platform} has stalled.** {status.stall_reason}", icon="⏸️")
 
+        if not editable:  # viewers read the checklist; they get no widget to change it
+            st.markdown("**Setup checklist**")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "item": [CHECKLIST_LABELS[item] for item in items],
+                        "done on": list(items.values()),
+                    }
+                ),
+                hide_index=True,
+                column_config={"done on": st.column_config.DateColumn("done on")},
+            )
+            continue
         with st.form(f"checklist_{platform}"):
             st.markdown("**Setup checklist** — tick what is done and pick when (no date: today)")
             ticks = {}
@@ -97,7 +110,6 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                     CHECKLIST_LABELS[item],
                     value=done_on is not None,
                     key=f"cl_{platform}_{item}_done",
-                    disabled=not editable,
                 )
                 day = right.date_input(
                     f"{CHECKLIST_LABELS[item]} done on",
@@ -105,12 +117,9 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                     max_value=today,
                     key=f"cl_{platform}_{item}_on",
                     label_visibility="collapsed",
-                    disabled=not editable,
                 )
                 ticks[item] = (ticked, day)
-            submitted = st.form_submit_button(
-                "Save checklist", key=f"cl_{platform}_save", disabled=not editable
-            )
+            submitted = st.form_submit_button("Save checklist", key=f"cl_{platform}_save")
         if submitted:
             try:
                 changes = checklist_changes(items, ticks, today)

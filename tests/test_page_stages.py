@@ -195,18 +195,48 @@ def test_a_new_platform_gets_an_open_checklist_tab(root: Path) -> None:
     assert "instagram is already listed" in at.error[0].value
 
 
-def test_a_viewer_sees_stages_and_gates_but_no_write_controls(
+WRITE_WIDGETS = (
+    "button",
+    "checkbox",
+    "toggle",
+    "date_input",
+    "time_input",
+    "data_editor",
+    "text_input",
+    "text_area",
+    "number_input",
+    "selectbox",
+    "multiselect",
+    "radio",
+    "slider",
+    "select_slider",
+)
+"""Every kind of widget a person could change something with, enabled or not."""
+
+
+def write_widgets(at: AppTest) -> dict[str, int]:
+    return {kind: len(at.get(kind)) for kind in WRITE_WIDGETS if at.get(kind)}
+
+
+def test_a_viewer_sees_stages_checklists_and_gates_as_text_with_no_write_widget(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    editor = write_widgets(run(PAGE))  # the same page for an editor: the query finds them
+    assert {"button", "checkbox", "date_input", "data_editor"} <= set(editor)
+    assert editor["checkbox"] >= 16
+
     monkeypatch.setattr(session, "actor", lambda: VIEWER)
     at = run(PAGE)
-    assert all(b.disabled for b in at.button)
-    assert all(c.disabled for c in at.checkbox)
-    assert not at.data_editor and not at.text_area and not at.text_input
+    assert write_widgets(at) == {}
+    assert [t.label for t in at.tabs] == ["forum", "instagram", "linkedin", "tiktok"]
+    tiktok = next(d.value for d in at.tabs[3].dataframe if "done on" in d.value.columns)
+    assert len(tiktok) == 4 and tiktok["done on"].notna().sum() == 2
+    assert ("Setup checklist", "2 of 4 done") in [(m.label, m.value) for m in at.tabs[3].metric]
     gate_tables = [
         d for d in at.dataframe if list(d.value.columns) == ["metric", "comparison", "threshold"]
     ]
     assert len(gate_tables) == 2
+    assert table_with(at, "who") is not None  # the audit log is shown to viewers too
 
 
 OTHER_EDITOR = Actor("bo@example.com", AccessRole.EDITOR)
