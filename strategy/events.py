@@ -24,7 +24,13 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from strategy.errors import ImportRejected
-from strategy.metrics import WEEKLY_COLUMNS, empty_weekly, normalise_name
+from strategy.metrics import (
+    WEEKLY_COLUMNS,
+    empty_weekly,
+    normalise_name,
+    platform_name_problem,
+    show_name,
+)
 
 EVENT_COLUMNS: Final[tuple[str, ...]] = ("ts", "platform", "member_id", "kind", "by_brand")
 
@@ -61,6 +67,7 @@ _FALSE_WORDS: Final[tuple[str, ...]] = ("false", "f", "no", "n", "0")
 _RAW_PLATFORM_CAP: Final[int] = 10 * MAX_PLATFORMS
 _TALLY: Final[str] = "rollout_tally"
 _CODES: Final[str] = "rollout_platform_codes"
+_BAD_PLATFORMS: Final[str] = "rollout_bad_platforms"
 
 
 def value_type(t: pa.DataType) -> pa.DataType:
@@ -115,8 +122,11 @@ class _Sql:
 
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         cols = column_map(schema)
-        self.source = f"read_parquet({_literal(str(path))})"
-        self.numbered_source = f"read_parquet({_literal(str(path))}, file_row_number = true)"
+        # Parquet min/max statistics leave NaN out (pyarrow writes them so); without
+        # can_have_nan DuckDB trusts them, folds isnan(member_id) to false and skips row groups.
+        file = f"{_literal(str(path))}, can_have_nan = true"
+        self.source = f"read_parquet({file})"
+        self.numbered_source = f"read_parquet({file}, file_row_number = true)"
         self.types = {key: schema.field(cols[key]).type for key in EVENT_COLUMNS}
         self.col = {key: _ident(cols[key]) for key in EVENT_COLUMNS}
         self.ts_us = self._ts_us()
@@ -124,9 +134,11 @@ class _Sql:
         self.member_missing = self.missing_member(self.col["member_id"])
 
     def missing_member(self, member: str) -> str:
-        """Whether the member id ``member`` (a column or alias) is missing: NULL or blank."""
+        """Whether the member id ``member`` (a column or alias) is missing: NULL, blank, NaN."""
         if is_text(self.types["member_id"]):
             return f"({member} IS NULL OR {member} = '')"
+        if pa.types.is_floating(value_type(self.types["member_id"])):
+            return f"({member} IS NULL OR isnan({member}))"
         return f"({member} IS NULL)"
 
     def _ts_us(self) -> str:
@@ -198,29 +210,17 @@ def read_events(path: Path, *, name: str, today: dt.date) -> pd.DataFrame:
     kind: validation and the weekly counts both come from that tally. The second groups rows
     by (platform, member) into bitsets of active weeks, which give the distinct-member metrics
     and reveal missing member ids.
+
+    Refuses (``ImportRejected``, message starting with ``name`` and naming the first bad row)
+    a missing or unparseable ``ts``, a ``ts`` after ``today`` (UTC) or before 1990, a missing
+    platform, a platform name that ``strategy.metrics.platform_name_problem`` refuses, more
+    than ``MAX_PLATFORMS`` platforms, ``by_brand`` that is not boolean-like and a missing
+    (NULL, blank or NaN) member_id.
     """
     sql = _Sql(path, pq.read_schema(path))
     with _connect() as con:
         platform_names = _validate(con, sql, name, today)
         return _derive(con, sql, name, platform_names)
-
-
-def validate_events(path: Path, *, name: str, today: dt.date) -> dict[str, str]:
-    """Check an events file; return raw platform name -> normalised name.
-
-    Refuses (``ImportRejected``, message starting with ``name``) missing or unparseable
-    ``ts``, a ``ts`` after ``today`` (UTC) or before 1990, missing platform or member_id,
-    ``by_brand`` that is not boolean-like, and more than ``MAX_PLATFORMS`` platforms.
-    """
-    sql = _Sql(path, pq.read_schema(path))
-    with _connect() as con:
-        names = _validate(con, sql, name, today)
-        (missing,) = _run(
-            con, name, f"SELECT count(*) FILTER (WHERE {sql.member_missing}) FROM {sql.source}"
-        ).fetchone()
-        if missing:
-            _refuse_missing_member(con, sql, name)
-        return names
 
 
 def _run(con: Any, name: str, query: str) -> Any:
@@ -312,6 +312,14 @@ def _validate(con: Any, sql: _Sql, name: str, today: dt.date) -> dict[str, str]:
     distinct = len(set(names.values()))
     if distinct > MAX_PLATFORMS:
         raise _too_many_platforms(name, str(distinct))
+    problems = {n: why for n in set(names.values()) if (why := platform_name_problem(n))}
+    if problems:
+        raws = [raw for raw, norm in names.items() if norm in problems]
+        con.register(_BAD_PLATFORMS, pa.table({"raw": pa.array(raws, pa.string())}))
+        condition = f"{platform} IN (SELECT raw FROM {_BAD_PLATFORMS})"
+        row, raw = _first_row(con, sql, condition, platform)
+        norm = names[raw]
+        raise ImportRejected(f"{name}: platform {show_name(norm)} at row {row} {problems[norm]}")
     return names
 
 
@@ -343,7 +351,8 @@ def derive_weekly_events(
     row on the platform falls in the week. Weeks without events between a platform's first
     and last week are present with zeros: an events export records every interaction.
     ``kind`` is compared lower-cased and trimmed of spaces. ``platform_names`` (raw ->
-    normalised, from ``validate_events``) defaults to normalising every raw name found.
+    normalised) defaults to normalising every raw name found. Validation is
+    ``read_events``'s job: call this on a file ``read_events`` accepted.
     """
     sql = _Sql(path, pq.read_schema(path))
     with _connect() as con:

@@ -24,10 +24,13 @@ from strategy import events
 from strategy.errors import ImportRejected, ValidationError
 from strategy.metrics import (
     DERIVED,
+    RESERVED_NAMES,
     WEEKLY_COLUMNS,
     Agg,
     aggregation_for,
     normalise_name,
+    platform_name_problem,
+    show_name,
     week_start,
 )
 
@@ -295,6 +298,11 @@ def _platforms(col: pa.ChunkedArray, label: str) -> pd.Series:
             f"{label}: {count} distinct platforms; at most {events.MAX_PLATFORMS} are accepted "
             "(is the platform column holding something else?)"
         )
+    problems = {p: why for p in platform.unique() if (why := platform_name_problem(p))}
+    if problems:
+        row = _first(platform.isin(list(problems)))
+        name = platform.iloc[row - 1]
+        raise ImportRejected(f"{label}: platform {show_name(name)} at row {row} {problems[name]}")
     return platform
 
 
@@ -376,12 +384,23 @@ def _refuse_derived(label: str, metric: str) -> None:
         )
 
 
+def _reserved(what: str, metric: str) -> ImportRejected:
+    """The refusal of a metric named like a table column; ``what`` says where it was found."""
+    names = ", ".join(RESERVED_NAMES[:-1]) + f" and {RESERVED_NAMES[-1]}"
+    return ImportRejected(
+        f"{what} is a reserved name: {names} are columns of the weekly table, not metrics; "
+        f"rename the metric (for example to {metric}_count)"
+    )
+
+
 def _long_rows(table: pa.Table, cols: dict[str, str], label: str, today: dt.date) -> pd.DataFrame:
     """Rows (ts, platform, metric, value) of a long-layout table, validated and de-duplicated."""
     ts = _times(table.column(cols["date"]), label, "date", today)
     platform = _platforms(table.column(cols["platform"]), label)
     metric = _names(table.column(cols["metric"]), label, "metric")
     for name in metric.unique():
+        if name in RESERVED_NAMES:
+            raise _reserved(f"{label}: metric {name!r} at row {_first(metric == name)}", name)
         _refuse_derived(label, name)
     value = _numbers(table.column(cols["value"]), label, "value", metric)
     frame = pd.DataFrame({"ts": ts, "platform": platform, "metric": metric, "value": value})
@@ -396,6 +415,8 @@ def _wide_rows(table: pa.Table, cols: dict[str, str], label: str, today: dt.date
     metrics = [c for c in cols if c not in LAYOUTS["wide"]]
     frame = pd.DataFrame({"ts": ts, "platform": platform})
     for metric in metrics:
+        if metric in RESERVED_NAMES:
+            raise _reserved(f"{label}: metric column {cols[metric]!r}", metric)
         _refuse_derived(label, metric)
         frame[metric] = _numbers(table.column(cols[metric]), label, cols[metric], metric)
     _refuse_conflicts(frame, ["ts", "platform"], metrics, label)

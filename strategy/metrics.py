@@ -10,11 +10,14 @@ ratios included.
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Final
 
 import numpy as np
 import pandas as pd
+
+from strategy.errors import ValidationError
 
 
 class Agg(StrEnum):
@@ -43,11 +46,6 @@ AGGREGATION: Final[dict[str, Agg]] = {
 
 CANONICAL: Final[tuple[str, ...]] = tuple(AGGREGATION)
 
-COUNT_METRICS: Final[frozenset[str]] = frozenset(
-    m for m in CANONICAL if m != "response_minutes_median"
-)
-"""Metrics that count things and therefore may not be negative."""
-
 DERIVED: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     "engagement_rate": ("member_interactions", ("followers",)),
     "returning_share": ("returning_members", ("active_members",)),
@@ -61,12 +59,67 @@ DERIVED: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
 
 WEEKLY_COLUMNS: Final[tuple[str, ...]] = ("week", "platform", "metric", "value")
 
+RESERVED_NAMES: Final[tuple[str, ...]] = ("date", "metric", "platform", "value", "week")
+"""Names the weekly tables and the import layouts use for their own columns: no metric may
+carry one (a metric ``week`` would collide with the wide table's ``week`` column)."""
+
+MAX_PLATFORM_NAME: Final[int] = 100
+"""The longest platform name accepted, in characters after normalisation."""
+
 _SPACES = re.compile(r"[\s\-]+")
+_INVISIBLE: Final[frozenset[str]] = frozenset({"Cc", "Cf"})
+"""Unicode categories refused in platform names: control and (invisible) format characters."""
 
 
 def normalise_name(raw: str) -> str:
-    """Normalise a platform, channel or metric name: trimmed, lower case, inner spaces to '_'."""
-    return _SPACES.sub("_", str(raw).strip().lower())
+    """Normalise a platform, channel or metric name: trimmed, lower case, inner spaces to '_'.
+
+    The text is put in Unicode NFC form, so a composed and a decomposed "José" are one name.
+    """
+    return _SPACES.sub("_", unicodedata.normalize("NFC", str(raw).strip().lower()))
+
+
+def platform_name_problem(name: str) -> str | None:
+    """Why a *normalised*, non-blank platform name is not acceptable, or None when it is.
+
+    Refused: more than ``MAX_PLATFORM_NAME`` characters, and control or format characters
+    (Unicode categories Cc and Cf: NUL, escape codes, right-to-left overrides, zero-width
+    characters), which would make two names look alike or garble every screen showing them.
+    """
+    if len(name) > MAX_PLATFORM_NAME:
+        return (
+            f"is {len(name):,} characters long; expected a name of at most "
+            f"{MAX_PLATFORM_NAME} characters"
+        )
+    for char in name:
+        if unicodedata.category(char) in _INVISIBLE:
+            what = unicodedata.name(char, "control character")
+            return (
+                f"contains the invisible character U+{ord(char):04X} ({what}); expected a "
+                "name without control or formatting characters"
+            )
+    return None
+
+
+def show_name(name: str, limit: int = 40) -> str:
+    """A name for a message: quoted with invisible characters escaped, long ones cut short."""
+    return repr(name if len(name) <= limit else name[:limit] + "…")
+
+
+def valid_platform_name(raw: str) -> str:
+    """The normalised platform name, or ``ValidationError`` saying what is wrong with it.
+
+    The one rule for platform names wherever they come from (imports, checklists,
+    overrides): not blank, at most ``MAX_PLATFORM_NAME`` characters, no control or format
+    characters (see ``platform_name_problem``).
+    """
+    name = normalise_name(raw)
+    if not name:
+        raise ValidationError("platform: a platform name is required")
+    problem = platform_name_problem(name)
+    if problem is not None:
+        raise ValidationError(f"platform name {show_name(name)} {problem}")
+    return name
 
 
 def aggregation_for(metric: str) -> Agg:

@@ -14,6 +14,7 @@ import math
 import shutil
 import statistics
 import tempfile
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,8 +34,9 @@ from hypothesis import strategies as st
 from strategy import ingest
 from strategy.errors import ImportRejected, RolloutError
 from strategy.events import EARLIEST_DATE, MAX_PLATFORMS
+from strategy.frames import kpi_long
 from strategy.ingest import MAX_IMPORT_ENV, MAX_VALUE
-from strategy.metrics import CANONICAL, DERIVED, Agg, aggregation_for, normalise_name
+from strategy.metrics import CANONICAL, DERIVED, Agg, aggregation_for, normalise_name, to_wide
 from strategy.store import Upload, Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 from tests.workspace_child import scratch_dir
@@ -50,6 +52,9 @@ FUZZ = settings(
 EARLIEST = dt.datetime.combine(EARLIEST_DATE, dt.time())
 TOMORROW = dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time())
 LAYOUT_WORDS = {"date", "platform", "metric", "value", "ts", "member_id", "by_brand"}
+"""Column names that decide the layout: a wide metric column so named makes another file."""
+RESERVED = ("week", "platform", "date", "metric", "value")
+"""The weekly tables' own column names: a metric so named must be refused."""
 BAD = object()
 """A cell the generator made unreadable on purpose (junk text, a wrong type)."""
 EITHER = object()
@@ -116,6 +121,9 @@ def check_import(
         assert_weekly_contract(snap.weekly)
         assert upload.platforms == tuple(sorted(snap.weekly["platform"].unique()))
         assert upload.metrics == tuple(sorted(snap.weekly["metric"].unique()))
+        wide = to_wide(snap.weekly)  # what every screen builds from the stored data
+        assert len(wide) == len(snap.weekly[["platform", "week"]].drop_duplicates())
+        kpi_long(wide)
         stored = ws.stored_file(upload).read_bytes()
         assert stored == path.read_bytes()
         assert hashlib.sha256(stored).hexdigest() == upload.sha256
@@ -168,14 +176,23 @@ def good_name(raw: Any) -> str | None:
     return normalise_name(raw) or None if isinstance(raw, str) else None
 
 
+def good_platform(raw: Any) -> str | None:
+    """The platform name, or None when it must be refused: blank, over 100 characters, or
+    holding a control or format character (Unicode categories Cc, Cf)."""
+    name = good_name(raw)
+    if name is None or len(name) > 100:
+        return None
+    return None if any(unicodedata.category(c) in ("Cc", "Cf") for c in name) else name
+
+
 def long_oracle(rows: list[tuple[Any, Any, Any, Any]]) -> pd.DataFrame | None:
     """The weekly table a long-layout file must give, or None when it must be refused."""
     cells: dict[tuple[dt.datetime, str, str], float] = {}
     for instant, raw_platform, raw_metric, value in rows:
-        platform, metric = good_name(raw_platform), good_name(raw_metric)
+        platform, metric = good_platform(raw_platform), good_name(raw_metric)
         if not good_instant(instant) or platform is None or metric is None:
             return None
-        if metric in DERIVED or not isinstance(value, float):
+        if metric in DERIVED or metric in RESERVED or not isinstance(value, float):
             return None
         if not math.isfinite(value) or value < 0 or value > MAX_VALUE:
             return None
@@ -222,7 +239,7 @@ def events_oracle(rows: list[tuple[Any, Any, Any, Any, Any]]) -> pd.DataFrame | 
     )
     member_weeks: dict[tuple[str, Any], set[dt.date]] = defaultdict(set)
     for instant, raw_platform, member, kind, by_brand in rows:
-        platform = good_name(raw_platform)
+        platform = good_platform(raw_platform)
         if not good_instant(instant) or platform is None:
             return None
         if member is None or member == "" or member is BAD or not isinstance(by_brand, bool):
@@ -259,9 +276,17 @@ def events_oracle(rows: list[tuple[Any, Any, Any, Any, Any]]) -> pd.DataFrame | 
 
 # --- generators ------------------------------------------------------------------------
 
-PLATFORM_BASES = ["Instagram", "TikTok", "LinkedIn", "Ünïcödé Forum", "小红书", "X", "r/brand"]
+PLATFORM_BASES = [
+    *("Instagram", "TikTok", "LinkedIn", "Ünïcödé Forum", "小红书", "X", "r/brand"),
+    *("Jos\u00e9 Forum", "Jose\u0301 Forum"),  # composed and decomposed: one platform
+]
+ODD_PLATFORMS = [
+    *("Insta\u202egram", "ig\x00", "zero\u200bwidth", "esc\x1b[31mred", "\ufeffbom"),
+    *("p" * 100, "p" * 101, "Ü" * 101),  # up to 100 characters
+]
+"""Platform names that look harmless in a spreadsheet; all but the 100 p's are refused."""
 CANONICAL_AND_CUSTOM = (*CANONICAL, "Story Views", "custom_clicks")
-METRIC_BASES = [*CANONICAL_AND_CUSTOM, *DERIVED]
+METRIC_BASES = [*CANONICAL_AND_CUSTOM, *DERIVED, *RESERVED]
 ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati", "Pacific/Pago_Pago"]
 
 
@@ -409,6 +434,11 @@ def value_column(draw: st.DrawFn, values: list[Any]) -> tuple[pa.Array, list[Any
     return pa.array(texts, pa.string()), meant
 
 
+def with_odd(draw: st.DrawFn, bases: list[str], odd: list[str]) -> list[str]:
+    """``bases``, plus one of the ``odd`` names in one readable file out of six."""
+    return bases + [draw(st.sampled_from(odd))] * (draw(st.integers(0, 5)) == 0)
+
+
 def column_name(canonical: str) -> st.SearchStrategy[str]:
     return st.sampled_from([canonical, canonical.upper(), f" {canonical.title()} ", canonical])
 
@@ -420,10 +450,10 @@ def long_files(draw: st.DrawFn) -> tuple[pa.Table, pd.DataFrame | None]:
     good = nearby_instants() if draw(st.booleans()) else GOOD_INSTANTS
     instants = draw(st.lists(good if clean else INSTANTS, min_size=n, max_size=n))
     few = st.lists(st.sampled_from(PLATFORM_BASES), min_size=1, max_size=2, unique=True)
-    platform_bases = draw(few) if clean else PLATFORM_BASES
+    platform_bases = with_odd(draw, draw(few), ODD_PLATFORMS) if clean else PLATFORM_BASES
     platforms = draw(st.lists(names(platform_bases, clean), min_size=n, max_size=n))
     few = st.lists(st.sampled_from(CANONICAL_AND_CUSTOM), min_size=1, max_size=3, unique=True)
-    metric_bases = draw(few) if clean else METRIC_BASES
+    metric_bases = with_odd(draw, draw(few), list(RESERVED)) if clean else METRIC_BASES
     metrics = draw(st.lists(names(metric_bases, clean), min_size=n, max_size=n))
     values = draw(st.lists(GOOD_VALUES if clean else VALUES, min_size=n, max_size=n))
     if draw(st.booleans()):  # repeat rows: exact repeats are harmless, others conflict
@@ -467,8 +497,10 @@ def wide_files(draw: st.DrawFn) -> tuple[pa.Table, pd.DataFrame | None]:
             unique_by=normalise_name if clean else None,
         )
     )
+    if clean:  # a column named like the weekly table's own: the one such name a wide file has
+        metric_names += [draw(spellings("Week"))] * (draw(st.integers(0, 5)) == 0)
     good = nearby_instants() if draw(st.booleans()) else GOOD_INSTANTS
-    keys = st.tuples(good, names(PLATFORM_BASES, True))
+    keys = st.tuples(good, names(with_odd(draw, PLATFORM_BASES, ODD_PLATFORMS), True))
     if clean:  # one row per day and platform: no conflicting rows
         pairs = draw(st.lists(keys, min_size=n, max_size=n, unique_by=day_and_platform))
     else:
@@ -520,7 +552,8 @@ def events_files(draw: st.DrawFn) -> tuple[pa.Table, pd.DataFrame | None]:
     n = draw(st.integers(1, 30))
     when = GOOD_EVENT_INSTANTS if clean else EVENT_INSTANTS
     instants = draw(st.lists(when, min_size=n, max_size=n))
-    platforms = draw(st.lists(names(PLATFORM_BASES[:3], clean), min_size=n, max_size=n))
+    platform_bases = with_odd(draw, PLATFORM_BASES[:3], ODD_PLATFORMS)
+    platforms = draw(st.lists(names(platform_bases, clean), min_size=n, max_size=n))
     members = draw(st.lists(MEMBERS if clean else MEMBERS | st.none(), min_size=n, max_size=n))
     kinds = draw(st.lists(KINDS, min_size=n, max_size=n))
     brand = st.booleans() if clean else st.booleans() | st.booleans() | st.none()
@@ -611,6 +644,7 @@ COLUMN_NAMES = st.one_of(
         [
             *("date", "Date ", "DATE", "platform", "Platform", "metric", "value", "Value", "ts"),
             *("member_id", "kind", "by_brand", "followers", "brand_posts", "engagement_rate"),
+            *("week", " Week"),
             *("", " ", "__index_level_0__", "extra"),
         ]
     ),

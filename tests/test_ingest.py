@@ -13,6 +13,9 @@ import pytest
 
 from strategy.errors import ImportRejected
 from strategy.ingest import ImportedFile, detect_layout, read_metrics
+from strategy.store import Workspace
+from tests.conftest import EDITOR, workspace_state
+from tests.conftest import TODAY as STORE_TODAY
 
 TODAY = dt.date(2024, 6, 30)
 UTC = dt.UTC
@@ -319,6 +322,24 @@ def test_platform_names_are_normalised_and_merged(tmp_path: Path) -> None:
     assert value(imported, "instagram", "2024-01-01", "brand_posts") == 3
 
 
+def test_a_platform_typed_with_a_combining_accent_is_the_same_platform(tmp_path: Path) -> None:
+    path = long_file(
+        tmp_path,
+        [
+            (D(2024, 1, 1), "Jos\u00e9 Forum", "brand_posts", 1),  # é as one character
+            (D(2024, 1, 2), "Jose\u0301 Forum", "brand_posts", 2),  # e + combining accent
+        ],
+    )
+    imported = read(path)
+    assert imported.platforms == ("jos\u00e9_forum",)
+    assert value(imported, "jos\u00e9_forum", "2024-01-01", "brand_posts") == 3
+
+
+def test_a_platform_name_of_a_hundred_characters_is_accepted(tmp_path: Path) -> None:
+    path = long_file(tmp_path, [(D(2024, 1, 1), "P" * 100, "brand_posts", 1)])
+    assert read(path).platforms == ("p" * 100,)
+
+
 def test_exact_duplicate_rows_are_dropped_silently(tmp_path: Path) -> None:
     path = long_file(
         tmp_path,
@@ -554,6 +575,52 @@ def test_a_derived_ratio_column_is_refused(tmp_path: Path) -> None:
     rejected(path, "engagement_rate", "member_interactions")
 
 
+@pytest.mark.parametrize("name", ["week", "Week ", "platform", "date", "metric", "VALUE"])
+def test_a_metric_named_like_a_column_of_the_weekly_table_is_refused(
+    tmp_path: Path, name: str
+) -> None:
+    path = long_file(
+        tmp_path, [(D(2024, 1, 1), "x", "followers", 1), (D(2024, 1, 2), "x", name, 2)]
+    )
+    rejected(path, f"metric {name.strip().lower()!r} at row 2", "reserved name", "rename")
+
+
+def test_a_wide_column_named_week_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, {"date": [D(2024, 1, 1)], "platform": ["x"], "followers": [3], "Week": [1]}
+    )
+    assert rejected(path) == (
+        "m.parquet: metric column 'Week' is a reserved name: date, metric, platform, value "
+        "and week are columns of the weekly table, not metrics; rename the metric (for "
+        "example to week_count)"
+    )
+
+
+BAD_PLATFORMS = {
+    "NUL": ("ig\x00", "U+0000 (control character)"),
+    "escape code": ("\x1b[31mig", "U+001B (control character)"),
+    "right-to-left override": ("gram\u202eeliforp", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    "zero-width space": ("insta\u200bgram", "U+200B (ZERO WIDTH SPACE)"),
+    "too long": ("p" * 5000, "is 5,000 characters long; expected a name of at most 100"),
+}
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+@pytest.mark.parametrize("kind", sorted(BAD_PLATFORMS))
+def test_a_platform_name_with_invisible_characters_or_too_long_is_refused(
+    tmp_path: Path, layout: str, kind: str
+) -> None:
+    raw, problem = BAD_PLATFORMS[kind]
+    dates, platforms = [D(2024, 1, 1), D(2024, 1, 2)], ["x", raw]
+    if layout == "long":
+        columns = {"date": dates, "platform": platforms, "metric": ["followers"] * 2}
+        path = write(tmp_path, {**columns, "value": [1, 2]})
+    else:
+        path = write(tmp_path, {"date": dates, "platform": platforms, "followers": [1, 2]})
+    message = rejected(path, "platform '", "at row 2", problem)
+    assert len(message) < 300, message  # a 5000-character name is not repeated in full
+
+
 def test_more_than_ten_thousand_platforms_are_refused(tmp_path: Path) -> None:
     n = 10_001
     path = long_file(tmp_path, [(D(2024, 1, 1), f"p{i}", "followers", 1) for i in range(n)])
@@ -585,3 +652,84 @@ def test_extra_columns_in_the_long_layout_are_ignored(tmp_path: Path) -> None:
         },
     )
     assert read(path).metrics == ("threads",)
+
+
+# --- through the store: a refused file changes nothing ---------------------------------------
+
+
+def _table(**overrides: Any) -> pa.Table:
+    """One good long-layout row, with columns replaced or (value None) removed."""
+    columns: dict[str, Any] = {
+        "date": [D(2026, 1, 5)],
+        "platform": ["instagram"],
+        "metric": ["followers"],
+        "value": [120.0],
+    }
+    columns.update(overrides)
+    return pa.table({k: v for k, v in columns.items() if v is not None})
+
+
+def _parquet_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+REJECTED_FILES: dict[str, tuple[bytes, str]] = {
+    "not parquet": (b"date,platform,metric,value\n2026-01-05,ig,followers,1\n", "not a parquet"),
+    "truncated": (_parquet_bytes(_table())[:-30], "truncated"),
+    "empty": (b"", "empty (0 bytes)"),
+    "zero rows": (_parquet_bytes(_table().slice(0, 0)), "no rows"),
+    "missing column": (_parquet_bytes(_table(value=None)), "no 'value' column"),
+    "text in a number column": (
+        _parquet_bytes(_table(metric=None, value=None, followers=["lots"])),
+        "text 'lots' in numeric column followers at row 1",
+    ),
+    "negative count": (_parquet_bytes(_table(value=[-3.0])), "negative value -3"),
+    "NaN": (_parquet_bytes(_table(value=[float("nan")])), "NaN (not a number)"),
+    "infinite": (_parquet_bytes(_table(value=[float("inf")])), "infinite value"),
+    "future date": (_parquet_bytes(_table(date=[D(2026, 11, 24)])), "is in the future"),
+    "missing date": (
+        _parquet_bytes(_table(date=pa.array([None], pa.date32()))),
+        "missing date at row 1",
+    ),
+    "missing platform": (
+        _parquet_bytes(_table(platform=pa.array([None], pa.string()))),
+        "missing platform at row 1",
+    ),
+    "conflicting rows": (
+        _parquet_bytes(
+            _table(
+                date=[D(2026, 1, 5)] * 2,
+                platform=["instagram", " Instagram"],
+                metric=["followers"] * 2,
+                value=[120.0, 130.0],
+            )
+        ),
+        "conflicting rows for 2026-01-05, platform instagram, metric followers",
+    ),
+    "reserved metric name": (
+        _parquet_bytes(_table(metric=["Week"])),
+        "metric 'week' at row 1 is a reserved name",
+    ),
+    "bad platform name": (
+        _parquet_bytes(_table(platform=["insta\u202egram"])),
+        "platform 'insta\\u202egram' at row 1 contains the invisible character U+202E",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(REJECTED_FILES))
+def test_a_refused_file_names_itself_and_the_problem_and_changes_nothing(
+    demo_ws: Workspace, tmp_path: Path, kind: str
+) -> None:
+    content, problem = REJECTED_FILES[kind]
+    path = tmp_path / "april export.parquet"
+    path.write_bytes(content)
+    before = workspace_state(demo_ws.root)
+    with pytest.raises(ImportRejected) as info:
+        demo_ws.import_file(EDITOR, path, today=STORE_TODAY)
+    message = str(info.value)
+    assert message.startswith("april export.parquet: "), message
+    assert problem in message, message
+    assert workspace_state(demo_ws.root) == before

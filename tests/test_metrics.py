@@ -5,13 +5,16 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
+from strategy.errors import ValidationError
 from strategy.metrics import (
     CANONICAL,
     Agg,
     aggregation_for,
     normalise_name,
     to_wide,
+    valid_platform_name,
     week_start,
 )
 
@@ -20,6 +23,36 @@ def test_names_are_normalised_for_case_spaces_and_dashes() -> None:
     assert normalise_name("  Instagram ") == "instagram"
     assert normalise_name("Direct  Marketing") == "direct_marketing"
     assert normalise_name("E-Commerce") == "e_commerce"
+
+
+def test_a_name_typed_with_a_combining_accent_is_the_same_name() -> None:
+    composed, decomposed = "Jos\u00e9 Forum", "Jose\u0301 Forum"  # both show as "José Forum"
+    assert composed != decomposed
+    assert normalise_name(composed) == normalise_name(decomposed) == "jos\u00e9_forum"
+
+
+def test_a_platform_name_is_normalised_and_checked() -> None:
+    assert valid_platform_name("  Ünïcödé Forum ") == "ünïcödé_forum"
+    assert valid_platform_name("p" * 100) == "p" * 100
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("", "a platform name is required"),
+        ("   ", "a platform name is required"),
+        ("ig\x00", "'ig\\x00' contains the invisible character U+0000 (control character)"),
+        ("gram\u202eeliforp", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("zero\u200bwidth", "U+200B (ZERO WIDTH SPACE)"),
+        ("p" * 101, "is 101 characters long; expected a name of at most 100 characters"),
+    ],
+)
+def test_a_platform_name_that_is_blank_invisible_or_too_long_is_refused(
+    raw: str, problem: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        valid_platform_name(raw)
+    assert problem in str(info.value)
 
 
 def test_weeks_start_on_monday_in_utc() -> None:
