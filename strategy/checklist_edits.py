@@ -53,6 +53,8 @@ def new_platform(raw: str, known: Iterable[str]) -> str:
     Refuses a blank name, and a platform already listed (its items are ticked in its own
     place, and starting it again would clear them).
     """
+    if raw is not None and not isinstance(raw, str):
+        raise ValidationError(f"platform: expected a platform name, got {raw!r}")
     name = normalise_name(raw or "")
     if not name:
         raise ValidationError("platform: expected a platform name, got nothing")

@@ -43,7 +43,10 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, numbers.Real):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond any float: validation names the cell
+            return value
     return value
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import inspect
 import json
+import numbers
 import os
 import shutil
 import sqlite3
@@ -26,6 +28,7 @@ import pandas as pd
 
 from strategy.access import Actor, require_edit
 from strategy.errors import Conflict, ImportRejected, NotFound, RolloutError, ValidationError
+from strategy.events import EARLIEST_DATE
 from strategy.experiments import StrategyTest, TestStatus, make_test
 from strategy.gates import (
     CHECKLIST_ITEMS,
@@ -59,6 +62,15 @@ FILES_DIR: Final = "files"
 SCHEMA_VERSION: Final = 1
 BUSY_TIMEOUT_MS: Final = 60_000
 ORPHAN_MIN_AGE_S: Final = 3600.0
+MAX_REASON: Final = 1000
+"""The longest override reason accepted, in characters."""
+MAX_ROW_ID: Final = 2**63 - 1
+"""SQLite's largest integer: no stored row has a larger id."""
+TEST_FIELDS: Final = {
+    name: p.default is inspect.Parameter.empty
+    for name, p in inspect.signature(make_test).parameters.items()
+}
+"""The fields ``log_test`` accepts (make_test's keywords), each mapped to whether it is required."""
 
 MIGRATIONS: Final[dict[int, str]] = {
     1: """
@@ -190,15 +202,31 @@ def _hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _parse_day(raw: Any, what: str) -> dt.date:
+def _parse_day(raw: Any, what: str, *, latest: dt.date | None = None) -> dt.date:
+    """A date from a form, from ``EARLIEST_DATE`` (as imports) up to ``latest`` (a year on)."""
     if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise ValidationError(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}") from None
+        day = raw.date()
+    elif isinstance(raw, dt.date):
+        day = raw
+    else:
+        try:
+            day = dt.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise ValidationError(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}") from None
+    today = _today()
+    last = latest or today + dt.timedelta(days=365)
+    if day < EARLIEST_DATE:
+        raise ValidationError(
+            f"{what}: {day.isoformat()} is before {EARLIEST_DATE.isoformat()}, too early to be real"
+        )
+    if day > last:
+        when = "in the future" if last == today else "more than a year from today"
+        raise ValidationError(f"{what}: {day.isoformat()} is {when} (today is {today})")
+    return day
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 class Workspace:
@@ -539,9 +567,13 @@ class Workspace:
 
         ``expected`` is the roster the editor started from: if it changed since, Conflict.
         """
+        if isinstance(members, str | bytes | Mapping) or not isinstance(members, Iterable):
+            raise ValidationError(f"team: expected a list of people, got {members!r}")
         seen: set[str] = set()
         roster: list[Member] = []
         for n, member in enumerate(members, start=1):
+            if not isinstance(member, Member):
+                raise ValidationError(f"row {n}: expected a person, got {member!r}")
             checked = make_member(member.name, member.available_hours, member.assignments)
             key = checked.name.casefold()
             if key in seen:
@@ -592,7 +624,23 @@ class Workspace:
             raise ValidationError(
                 f"integrated channels: expected groups of channels, got {profile.integrated!r}"
             )
-        integrated = [_channel_list(g, "integrated channels") for g in profile.integrated]
+        channels = list(dict.fromkeys(channels))
+        integrated = [
+            list(dict.fromkeys(_channel_list(g, "integrated channels"))) for g in profile.integrated
+        ]
+        for group in integrated:
+            unknown = [c for c in group if c not in channels]
+            if unknown:
+                raise ValidationError(
+                    f"integrated channels: {', '.join(unknown)} "
+                    f"{'is' if len(unknown) == 1 else 'are'} not among the company's channels "
+                    f"({', '.join(channels) or 'none'}); add it there, or leave it out"
+                )
+            if len(group) < 2:
+                raise ValidationError(
+                    "integrated channels: a group is two or more channels that share one rep, "
+                    f"got {', '.join(group) or 'an empty group'}"
+                )
         payload = json.dumps(
             {"channels": channels, "integrated": integrated, "employees": employees}
         )
@@ -650,7 +698,7 @@ class Workspace:
 
         require_admin(actor, "users.set")
         address = email.strip().lower() if isinstance(email, str) else ""
-        if "@" not in address:
+        if not _looks_like_email(address):
             raise ValidationError(
                 f"e-mail: expected an address like ana@example.com, got {email!r}"
             )
@@ -675,9 +723,7 @@ class Workspace:
             raise ValidationError(
                 f"checklist item: expected one of {', '.join(CHECKLIST_ITEMS)} or all, got {item!r}"
             )
-        day = None if done_on is None else _parse_day(done_on, "done on")
-        if day is not None and day > dt.datetime.now(dt.UTC).date():
-            raise ValidationError(f"done on: {day} is in the future")
+        day = None if done_on is None else _parse_day(done_on, "done on", latest=_today())
         with self._write(actor, "checklist.set", f"{name}: {item} = {day}") as conn:
             for one in items:
                 conn.execute(
@@ -701,6 +747,12 @@ class Workspace:
         text = " ".join(reason.split()) if isinstance(reason, str) else ""
         if len(text) < 5:
             raise ValidationError("reason: an override needs a reason of at least 5 characters")
+        if len(text) > MAX_REASON:
+            raise ValidationError(
+                f"reason: expected at most {MAX_REASON:,} characters, got {len(text):,}"
+            )
+        if not text.isprintable():
+            raise ValidationError(f"reason: expected printable text, got {_cut(text)!r}")
         override = Override(name, monday, parsed, text, actor.name)
         with self._write(
             actor, "stage.override", f"{name} -> {parsed.value} from {monday}: {text}"
@@ -715,7 +767,9 @@ class Workspace:
 
     def log_test(self, actor: Actor, fields: Mapping[str, Any]) -> StrategyTest:
         """Validate and store a strategy test; ``fields`` holds make_test's keywords."""
-        test = make_test(**dict(fields))
+        test = make_test(**_test_fields(fields))
+        _parse_day(test.start, "start")
+        _parse_day(test.end, "end")
         values = _test_row(test)
         with self._write(actor, "test.log", test.title) as conn:
             if test.id is None:
@@ -741,8 +795,12 @@ class Workspace:
 
     def remove_test(self, actor: Actor, test_id: int) -> None:
         """Delete a logged test."""
-        with self._write(actor, "test.remove", f"#{test_id}") as conn:
-            if not conn.execute("DELETE FROM tests WHERE id = ?", (test_id,)).rowcount:
+        require_edit(actor, "test.remove")
+        known = _row_id(test_id, "test")
+        if known is None:
+            raise NotFound(f"test #{test_id} does not exist")
+        with self._write(actor, "test.remove", f"#{known}") as conn:
+            if not conn.execute("DELETE FROM tests WHERE id = ?", (known,)).rowcount:
                 raise NotFound(f"test #{test_id} does not exist")
 
     # --- uploads ---------------------------------------------------------------------
@@ -757,6 +815,8 @@ class Workspace:
     ) -> Upload:
         """Validate, derive and store one metrics file; a refused file changes nothing."""
         require_edit(actor, "upload.import")
+        if not isinstance(path, str | os.PathLike):
+            raise ImportRejected(f"import: expected the path of a metrics file, got {path!r}")
         source = Path(path)
         display = name or source.name
         if not source.is_file():
@@ -842,11 +902,15 @@ class Workspace:
 
     def remove_upload(self, actor: Actor, upload_id: int) -> None:
         """Remove an upload: what it covered falls back to the earlier uploads' values."""
-        with self._write(actor, "upload.remove", f"#{upload_id}") as conn:
-            row = conn.execute("SELECT sha256 FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+        require_edit(actor, "upload.remove")
+        known = _row_id(upload_id, "upload")
+        if known is None:
+            raise NotFound(f"upload #{upload_id} does not exist")
+        with self._write(actor, "upload.remove", f"#{known}") as conn:
+            row = conn.execute("SELECT sha256 FROM uploads WHERE id = ?", (known,)).fetchone()
             if row is None:
                 raise NotFound(f"upload #{upload_id} does not exist")
-            conn.execute("DELETE FROM uploads WHERE id = ?", (upload_id,))
+            conn.execute("DELETE FROM uploads WHERE id = ?", (known,))
         self.collect_orphans()
 
     def collect_orphans(self, min_age_seconds: float = ORPHAN_MIN_AGE_S) -> int:
@@ -869,6 +933,45 @@ class Workspace:
                     path.unlink()
                     removed += 1
         return removed
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _looks_like_email(address: str) -> bool:
+    """One @, no spaces or control characters, a local part and a dotted domain."""
+    if address.count("@") != 1 or len(address) > 254 or not address.isprintable():
+        return False
+    if any(c.isspace() for c in address):
+        return False
+    local, domain = address.split("@")
+    labels = domain.split(".")
+    return bool(local) and len(labels) >= 2 and all(labels)
+
+
+def _row_id(raw: Any, what: str) -> int | None:
+    """A stored row's id from a caller, or None for one that cannot exist (too large, < 1)."""
+    if isinstance(raw, bool) or not isinstance(raw, numbers.Integral):
+        raise ValidationError(f"{what} id: expected a whole number, got {raw!r}")
+    value = int(raw)
+    return value if 1 <= value <= MAX_ROW_ID else None
+
+
+def _test_fields(fields: Any) -> dict[str, Any]:
+    """A test form's fields as make_test's keywords; unknown or missing ones are named."""
+    if not isinstance(fields, Mapping):
+        raise ValidationError(f"test: expected the test's fields, got {fields!r}")
+    unknown = sorted(repr(k) for k in fields if k not in TEST_FIELDS)
+    if unknown:
+        allowed = ", ".join(TEST_FIELDS)
+        raise ValidationError(
+            f"test: unknown field(s) {', '.join(unknown)}; expected some of {allowed}"
+        )
+    missing = [k for k, required in TEST_FIELDS.items() if required and k not in fields]
+    if missing:
+        raise ValidationError(f"test: missing field(s) {', '.join(missing)}")
+    return {str(k): v for k, v in fields.items()}
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from strategy.errors import ValidationError
-from strategy.metrics import normalise_name
+from strategy.metrics import normalise_name, platform_name_problem, show_name
 
 
 class Role(StrEnum):
@@ -163,6 +163,9 @@ def normalise_channel(raw: str) -> str:
     parts = sorted({_one_channel(p) for p in str(raw).split("+")})
     if "" in parts:
         raise ValidationError(f"channel: expected a channel name, got {raw!r}")
+    for part in parts:  # the rule for platform names: short, no invisible characters
+        if (problem := platform_name_problem(part)) is not None:
+            raise ValidationError(f"channel: {show_name(part)} {problem}")
     return "+".join(parts)
 
 

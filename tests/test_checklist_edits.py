@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from strategy.checklist_edits import checklist_changes, new_platform, platform_checklists
@@ -65,3 +66,9 @@ def test_a_new_platform_is_normalised_and_must_be_new_and_named() -> None:
         new_platform("   ", ["instagram"])
     with pytest.raises(ValidationError, match="instagram is already listed"):
         new_platform("Instagram", ["instagram", "tiktok"])
+
+
+@pytest.mark.parametrize("raw", [pd.NA, 3, ["youtube"], b"youtube"])
+def test_a_new_platform_that_is_not_text_is_refused_in_words(raw: object) -> None:
+    with pytest.raises(ValidationError, match="platform: expected a platform name, got"):
+        new_platform(raw, ["instagram"])  # type: ignore[arg-type]

@@ -3,7 +3,8 @@
 Each example starts from valid form values and replaces one field with anything a person or
 a careless caller could send (text of any shape, numbers huge or not finite, None, lists,
 dates). The store must either accept it (one write: the data version and the audit log
-advance by one) or raise a RolloutError whose message names that field and store nothing.
+advance by one, and reading the workspace back gives what the form asked for) or raise a
+RolloutError whose message names that field and store nothing.
 Viewers may not write at all: the store refuses them, not only the app's hidden buttons.
 """
 
@@ -23,10 +24,13 @@ from hypothesis import strategies as st
 
 from strategy.access import AccessRole, Actor
 from strategy.errors import PermissionDenied, RolloutError
-from strategy.gates import CHECKLIST_ITEMS, DEFAULT_GATES, gates_to_dict
-from strategy.resources import SETTING_NAMES
+from strategy.experiments import StrategyTest
+from strategy.gates import CHECKLIST_ITEMS, DEFAULT_GATES, GateSet, gates_to_dict
+from strategy.metrics import normalise_name
+from strategy.resources import DEFAULT_SETTINGS, SETTING_NAMES, settings_to_dict
+from strategy.stages import Override
 from strategy.store import CompanyProfile, Workspace
-from strategy.team import Assignment, Member, Role
+from strategy.team import Assignment, Member, Role, normalise_channel, parse_role
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 from tests.workspace_child import scratch_dir
 
@@ -97,13 +101,23 @@ def scratch(tmp_path: Path) -> Iterator[Path]:
         yield folder
 
 
-def attempt(ws: Workspace, write: Callable[[], object], labels: tuple[str, ...]) -> bool:
+Stored = Callable[[Workspace, dict[str, Any], Any], None]
+"""Checks that what the workspace holds after an accepted write is what the form asked for."""
+
+
+def attempt(
+    ws: Workspace,
+    write: Callable[[dict[str, Any]], object],
+    form: dict[str, Any],
+    labels: tuple[str, ...],
+    stored: Stored,
+) -> bool:
     """Run one form's write; hold it to the property. True when it was stored."""
     before = workspace_state(ws.root)
     version = ws.data_version()
     audit = len(ws.audit_log(limit=100_000))
     try:
-        write()
+        result = write(form)
     except RolloutError as exc:
         message = str(exc)
         assert any(label in message for label in labels), f"{labels} not in: {message}"
@@ -111,6 +125,7 @@ def attempt(ws: Workspace, write: Callable[[], object], labels: tuple[str, ...])
         return False
     assert ws.data_version() == version + 1
     assert len(ws.audit_log(limit=100_000)) == audit + 1
+    stored(ws, form, result)
     return True
 
 
@@ -118,6 +133,7 @@ def run_form(
     scratch: Path,
     fields: Mapping[str, tuple[Any, st.SearchStrategy[Any], tuple[str, ...]]],
     write: Callable[[Workspace, dict[str, Any]], object],
+    stored: Stored,
 ) -> None:
     """Replace one of ``fields`` (name -> (valid value, plausible values, labels)) per example.
 
@@ -125,13 +141,13 @@ def run_form(
     outcomes must occur, so the generator reaches the store and its refusals.
     """
     ws = Workspace.open(scratch / "ws", create=True)
+    save = partial(write, ws)
     valid = {k: v[0] for k, v in fields.items()}
-    outcomes = [attempt(ws, partial(write, ws, valid), ("",))]
+    outcomes = [attempt(ws, save, valid, ("",), stored)]
     assert outcomes[0]
     for key, (_, _, labels) in fields.items():
         for value in NASTY:
-            form = {**valid, key: value}
-            outcomes.append(attempt(ws, partial(write, ws, form), labels))
+            outcomes.append(attempt(ws, save, {**valid, key: value}, labels, stored))
 
     @FUZZ
     @given(key=st.sampled_from(sorted(fields)), data=st.data())
@@ -139,10 +155,38 @@ def run_form(
         _, plausible, labels = fields[key]
         form = {k: v[0] for k, v in fields.items()}
         form[key] = data.draw(junk_or(plausible), label=key)
-        outcomes.append(attempt(ws, partial(write, ws, form), labels))
+        outcomes.append(attempt(ws, save, form, labels, stored))
 
     check()
     assert any(outcomes) and not all(outcomes)
+
+
+# --- what a form's values become once stored ---------------------------------------------
+
+
+def words(raw: Any) -> str:
+    """Text as the store keeps it: surrounding and repeated whitespace collapsed."""
+    return " ".join(str(raw).split())
+
+
+def number(raw: Any) -> float:
+    return float(raw.strip() if isinstance(raw, str) else raw)
+
+
+def day(raw: Any) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return dt.datetime.fromisoformat(text).date()
+
+
+def member(ws: Workspace, name: str) -> Member:
+    return next(m for m in ws.snapshot().members if m.name.casefold() == name.casefold())
 
 
 # --- the team ---------------------------------------------------------------------------
@@ -162,7 +206,20 @@ def test_adding_a_role_stores_it_or_names_the_field(scratch: Path) -> None:
         "channel": (None, CHANNELS, ("channel",)),
         "available_hours": (None, NUMBER_TEXT | st.floats(0, 200), ("available hours",)),
     }
-    run_form(scratch, fields, lambda ws, form: ws.add_assignment(EDITOR, **form))
+    run_form(scratch, fields, lambda ws, form: ws.add_assignment(EDITOR, **form), role_stored)
+
+
+def role_stored(ws: Workspace, form: dict[str, Any], result: Member) -> None:
+    """The person holds the role with the hours asked for, and has the hours they gave."""
+    person = member(ws, words(form["name"]))
+    assert (person.name, person.available_hours) == (result.name, result.available_hours)
+    assert set(person.assignments) == set(result.assignments)
+    role = parse_role(form["role"])
+    channel = None if not str(form["channel"] or "").strip() else normalise_channel(form["channel"])
+    held = next(a for a in person.assignments if (a.role, a.channel) == (role, channel))
+    assert held.hours == number(form["hours"])
+    if form["available_hours"] is not None:
+        assert person.available_hours == number(form["available_hours"])
 
 
 def test_adding_a_channel_rep_stores_it_or_names_the_field(scratch: Path) -> None:
@@ -173,7 +230,7 @@ def test_adding_a_channel_rep_stores_it_or_names_the_field(scratch: Path) -> Non
         "channel": ("Retail", CHANNELS, ("channel",)),
         "available_hours": ("10", NUMBER_TEXT, ("available hours",)),
     }
-    run_form(scratch, fields, lambda ws, form: ws.add_assignment(EDITOR, **form))
+    run_form(scratch, fields, lambda ws, form: ws.add_assignment(EDITOR, **form), role_stored)
 
 
 def test_saving_the_roster_stores_it_or_names_the_field(scratch: Path) -> None:
@@ -181,6 +238,17 @@ def test_saving_the_roster_stores_it_or_names_the_field(scratch: Path) -> None:
         assignment = Assignment(form["role"], form["hours"], form["channel"])
         member = Member(form["name"], form["available_hours"], form["assignments"] or (assignment,))
         ws.replace_team(EDITOR, [member, Member("Zoë", 2.0, (Assignment(Role.IT, 1.0),))])
+
+    def stored(ws: Workspace, form: dict[str, Any], _: None) -> None:
+        ana, zoe = ws.snapshot().members
+        assert zoe == Member("Zoë", 2.0, (Assignment(Role.IT, 1.0),))
+        assert ana.name == words(form["name"])
+        assert ana.available_hours == number(form["available_hours"])
+        if not form["assignments"]:
+            (held,) = ana.assignments
+            assert held.role is parse_role(form["role"])
+            assert held.hours == number(form["hours"])
+            assert held.channel == normalise_channel(form["channel"])
 
     fields = {
         "name": ("Ana", NAMES, ("name",)),
@@ -190,7 +258,7 @@ def test_saving_the_roster_stores_it_or_names_the_field(scratch: Path) -> None:
         "channel": ("retail", CHANNELS, ("channel",)),
         "assignments": ((), st.just([]), ("role",)),
     }
-    run_form(scratch, fields, save)
+    run_form(scratch, fields, save, stored)
 
 
 # --- strategy tests ---------------------------------------------------------------------
@@ -218,7 +286,25 @@ TEST_FIELDS: dict[str, tuple[Any, st.SearchStrategy[Any], tuple[str, ...]]] = {
 
 
 def test_logging_a_test_stores_it_or_names_the_field(scratch: Path) -> None:
-    run_form(scratch, TEST_FIELDS, lambda ws, form: ws.log_test(EDITOR, form))
+    def stored(ws: Workspace, form: dict[str, Any], result: StrategyTest) -> None:
+        test = next(t for t in ws.snapshot().tests if t.id == result.id)
+        assert test == result
+        assert test.title == words(form["title"])
+        assert test.platform == normalise_name(words(form["platform"]))
+        assert test.metric == normalise_name(words(form["metric"]))
+        assert (test.control_n, test.control_successes) == (
+            number(form["control_n"]),
+            number(form["control_successes"]),
+        )
+        assert (test.variant_n, test.variant_successes) == (
+            number(form["variant_n"]),
+            number(form["variant_successes"]),
+        )
+        assert (test.start, test.end) == (day(form["start"]), day(form["end"]))
+        assert test.status.value == str(form["status"]).strip().lower()
+        assert test.decision == str(form["decision"] or "").strip()
+
+    run_form(scratch, TEST_FIELDS, lambda ws, form: ws.log_test(EDITOR, form), stored)
 
 
 # --- gates, checklist, overrides ---------------------------------------------------------
@@ -255,7 +341,21 @@ def test_editing_the_gates_stores_them_or_names_the_field(scratch: Path) -> None
         "criteria": (None, criteria, ("criteri", "metric", "threshold")),
         "gate": (None, st.dictionaries(st.text(max_size=3), JUNK, max_size=2), ("gate",)),
     }
-    run_form(scratch, fields, lambda ws, form: ws.set_gates(EDITOR, gate_form(form)))
+
+    def stored(ws: Workspace, form: dict[str, Any], result: GateSet) -> None:
+        gates = ws.snapshot().gates
+        assert gates == result
+        gate = gates.to_retention
+        if form["criteria"] is None:
+            first = gate.criteria[0]
+            assert first.metric == normalise_name(form["metric"])
+            assert first.op == form["op"].strip()
+            assert first.threshold == number(form["threshold"])
+        assert gate.weeks_to_advance == number(form["weeks_to_advance"])
+        assert gate.weeks_to_fall_back == number(form["weeks_to_fall_back"])
+        assert gate.requires_checklist is form["requires_checklist"]
+
+    run_form(scratch, fields, lambda ws, form: ws.set_gates(EDITOR, gate_form(form)), stored)
 
 
 def test_ticking_the_checklist_stores_it_or_names_the_field(scratch: Path) -> None:
@@ -264,7 +364,15 @@ def test_ticking_the_checklist_stores_it_or_names_the_field(scratch: Path) -> No
         "item": ("tools_chosen", st.sampled_from([*CHECKLIST_ITEMS, "all", "All", ""]), ("item",)),
         "done_on": ("2026-01-05", DATE_TEXT | st.dates(), ("done on",)),
     }
-    run_form(scratch, fields, lambda ws, form: ws.set_checklist(EDITOR, **form))
+
+    def stored(ws: Workspace, form: dict[str, Any], _: None) -> None:
+        platform = normalise_name(form["platform"])
+        items = {i.item: i.done_on for i in ws.snapshot().checklist if i.platform == platform}
+        wanted = CHECKLIST_ITEMS if form["item"] == "all" else (form["item"],)
+        asked = None if form["done_on"] is None else day(form["done_on"])  # None: cleared
+        assert {items[i] for i in wanted} == {asked}
+
+    run_form(scratch, fields, lambda ws, form: ws.set_checklist(EDITOR, **form), stored)
 
 
 def test_overriding_a_stage_stores_it_or_names_the_field(scratch: Path) -> None:
@@ -278,7 +386,18 @@ def test_overriding_a_stage_stores_it_or_names_the_field(scratch: Path) -> None:
         ),
         "reason": ("launch went well", st.text(max_size=12), ("reason",)),
     }
-    run_form(scratch, fields, lambda ws, form: ws.add_override(EDITOR, **form))
+
+    def stored(ws: Workspace, form: dict[str, Any], result: Override) -> None:
+        override = ws.snapshot().overrides[-1]
+        assert override == result
+        assert override.platform == normalise_name(form["platform"])
+        asked = day(form["week"])
+        assert override.week == asked - dt.timedelta(days=asked.weekday())
+        assert override.stage.value == form["stage"].strip().lower()
+        assert override.reason == words(form["reason"])
+        assert override.by == EDITOR.name
+
+    run_form(scratch, fields, lambda ws, form: ws.add_override(EDITOR, **form), stored)
 
 
 # --- company, demand and users -----------------------------------------------------------
@@ -291,7 +410,23 @@ def test_the_company_profile_is_stored_or_the_field_is_named(scratch: Path) -> N
         "integrated": ((), st.lists(channel_lists, max_size=2), ("integrated channels",)),
         "employees": (180, NUMBER_TEXT | st.integers(-5, 10**8), ("employees",)),
     }
-    run_form(scratch, fields, lambda ws, form: ws.set_company(EDITOR, CompanyProfile(**form)))
+
+    def stored(ws: Workspace, form: dict[str, Any], _: None) -> None:
+        company = ws.snapshot().company
+        channels = tuple(dict.fromkeys(normalise_channel(c) for c in form["channels"]))
+        assert company.channels == channels
+        assert company.integrated == tuple(
+            tuple(dict.fromkeys(normalise_channel(c) for c in g)) for g in form["integrated"]
+        )
+        assert all(len(g) >= 2 and set(g) <= set(channels) for g in company.integrated)
+        assert company.employees == number(form["employees"])
+
+    run_form(
+        scratch,
+        fields,
+        lambda ws, form: ws.set_company(EDITOR, CompanyProfile(**form)),
+        stored,
+    )
 
 
 def test_demand_settings_are_stored_or_the_setting_is_named(scratch: Path) -> None:
@@ -307,7 +442,15 @@ def test_demand_settings_are_stored_or_the_setting_is_named(scratch: Path) -> No
             settings[str(form["unknown"])] = 1
         ws.set_demand_settings(EDITOR, settings)
 
-    run_form(scratch, fields, save)
+    def stored(ws: Workspace, form: dict[str, Any], _: None) -> None:
+        demand = settings_to_dict(ws.snapshot().demand)
+        for name in SETTING_NAMES:
+            asked = form[name]
+            assert demand[name] == (
+                settings_to_dict(DEFAULT_SETTINGS)[name] if asked is None else number(asked)
+            )
+
+    run_form(scratch, fields, save, stored)
 
 
 def test_user_roles_are_stored_or_the_field_is_named(scratch: Path) -> None:
@@ -315,7 +458,16 @@ def test_user_roles_are_stored_or_the_field_is_named(scratch: Path) -> None:
         "email": ("ana@example.com", st.emails() | NAMES, ("e-mail",)),
         "role": ("viewer", st.sampled_from(["Editor", " admin ", "owner", None]), ("role",)),
     }
-    run_form(scratch, fields, lambda ws, form: ws.set_user_role(ADMIN, **form))
+
+    def stored(ws: Workspace, form: dict[str, Any], _: None) -> None:
+        roles = ws.user_roles()
+        address = form["email"].strip().lower()
+        if form["role"] is None:
+            assert address not in roles
+        else:
+            assert roles[address] == form["role"].strip().lower()
+
+    run_form(scratch, fields, lambda ws, form: ws.set_user_role(ADMIN, **form), stored)
 
 
 # --- who may change what -----------------------------------------------------------------

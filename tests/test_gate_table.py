@@ -73,6 +73,7 @@ def test_a_trailing_blank_row_is_ignored_but_a_blank_cell_is_named_by_its_row() 
         ("comparison", pd.NA, r"criterion 1: comparison: expected one of"),
         ("comparison", "=>", r"criterion 1: comparison: expected one of .*'=>'"),
         ("threshold", "lots", r"criterion 1: threshold: expected a number, got 'lots'"),
+        ("threshold", 10**400, r"criterion 1: threshold: expected a number, got 1000"),
         ("metric", "brand_posts", r"each metric may appear only once"),
     ],
 )
@@ -90,6 +91,12 @@ def test_bad_cells_reach_validation_which_names_gate_criterion_and_field(
                 ),
             }
         )
+
+
+def test_a_week_count_beyond_any_float_is_refused_with_its_field() -> None:
+    data = gate_dict(edited("to_retention"), weeks_to_advance=10**400, weeks_to_fall_back=4)
+    with pytest.raises(ValidationError, match="weeks to advance: expected a whole number"):
+        gate_from_dict(data, Stage.SETUP, Stage.RETENTION)
 
 
 def test_a_gate_with_every_row_deleted_is_refused() -> None:

@@ -387,3 +387,162 @@ def test_a_failing_disk_is_reported_in_words_and_leaves_nothing_half_written(
     assert "nothing was changed" in str(refused.value)
     assert ("disk is full" in str(refused.value)) == ("full" in failure)
     assert workspace_state(demo_ws.root) == before
+
+
+# --- refusals the forms' validation adds ---------------------------------------------------
+
+ADMIN = Actor("admin@example.com", AccessRole.ADMIN)
+IN_A_YEAR = dt.date.today() + dt.timedelta(days=400)
+A_TEST = {
+    "title": "Questions",
+    "platform": "instagram",
+    "metric": "replies",
+    "control_n": 100,
+    "control_successes": 10,
+    "variant_n": 100,
+    "variant_successes": 20,
+    "start": "2026-01-05",
+    "end": "2026-01-20",
+    "status": "concluded",
+}
+REFUSED: dict[str, tuple[Callable[[Workspace], object], type[Exception], str]] = {
+    "integrated channel the company lacks": (
+        lambda ws: ws.set_company(
+            EDITOR, CompanyProfile(("retail",), (("ecommerce", "sales"),), 10)
+        ),
+        ValidationError,
+        r"integrated channels: ecommerce, sales are not among the company's channels \(retail\)",
+    ),
+    "integrated group of one": (
+        lambda ws: ws.set_company(EDITOR, CompanyProfile(("retail",), (("retail",),), 10)),
+        ValidationError,
+        "integrated channels: a group is two or more channels",
+    ),
+    "integrated group of one, spelled twice": (
+        lambda ws: ws.set_company(
+            EDITOR, CompanyProfile(("retail",), (("retail", " Retail "),), 10)
+        ),
+        ValidationError,
+        "integrated channels: a group is two or more channels",
+    ),
+    "override reason too long": (
+        lambda ws: ws.add_override(EDITOR, "forum", "2026-01-05", "active", "y" * 1001),
+        ValidationError,
+        "reason: expected at most 1,000 characters, got 1,001",
+    ),
+    "override reason blank": (
+        lambda ws: ws.add_override(EDITOR, "forum", "2026-01-05", "active", " \t\n "),
+        ValidationError,
+        "reason: an override needs a reason",
+    ),
+    "override reason invisible": (
+        lambda ws: ws.add_override(EDITOR, "forum", "2026-01-05", "active", "ok\x00fine why"),
+        ValidationError,
+        "reason: expected printable text",
+    ),
+    "override week before 1990": (
+        lambda ws: ws.add_override(EDITOR, "forum", "0001-01-01", "active", "because"),
+        ValidationError,
+        "week: 0001-01-01 is before 1990-01-01",
+    ),
+    "override week years ahead": (
+        lambda ws: ws.add_override(EDITOR, "forum", IN_A_YEAR, "active", "because"),
+        ValidationError,
+        "week: .* is more than a year from today",
+    ),
+    "checklist date before 1990": (
+        lambda ws: ws.set_checklist(EDITOR, "forum", "tools_chosen", "1989-12-31"),
+        ValidationError,
+        "done on: 1989-12-31 is before 1990-01-01",
+    ),
+    "checklist date in the future": (
+        lambda ws: ws.set_checklist(EDITOR, "forum", "tools_chosen", IN_A_YEAR),
+        ValidationError,
+        "done on: .* is in the future",
+    ),
+    "test started before 1990": (
+        lambda ws: ws.log_test(EDITOR, {**A_TEST, "start": "0001-01-01"}),
+        ValidationError,
+        "start: 0001-01-01 is before 1990-01-01",
+    ),
+    "test with an unknown field": (
+        lambda ws: ws.log_test(EDITOR, {**A_TEST, "bogus": 1, "colour": "red"}),
+        ValidationError,
+        "test: unknown field.*'bogus', 'colour'",
+    ),
+    "test with a field missing": (
+        lambda ws: ws.log_test(EDITOR, {k: v for k, v in A_TEST.items() if k != "metric"}),
+        ValidationError,
+        "test: missing field.*metric",
+    ),
+    "e-mail only @": (
+        lambda ws: ws.set_user_role(ADMIN, "@", "viewer"),
+        ValidationError,
+        "e-mail: expected an address",
+    ),
+    "e-mail with spaces": (
+        lambda ws: ws.set_user_role(ADMIN, "a b@c d", "viewer"),
+        ValidationError,
+        "e-mail: expected an address",
+    ),
+    "e-mail without a dotted domain": (
+        lambda ws: ws.set_user_role(ADMIN, "ana@localhost", "viewer"),
+        ValidationError,
+        "e-mail: expected an address",
+    ),
+    "e-mail with two @": (
+        lambda ws: ws.set_user_role(ADMIN, "ana@b@example.com", "viewer"),
+        ValidationError,
+        "e-mail: expected an address",
+    ),
+    "e-mail without a local part": (
+        lambda ws: ws.set_user_role(ADMIN, "@example.com", "viewer"),
+        ValidationError,
+        "e-mail: expected an address",
+    ),
+    "huge test id": (lambda ws: ws.remove_test(EDITOR, 10**30), NotFound, "test #10+ does not"),
+    "huge upload id": (
+        lambda ws: ws.remove_upload(EDITOR, 2**63),
+        NotFound,
+        "upload #9223372036854775808 does not exist",
+    ),
+    "test id as text": (
+        lambda ws: ws.remove_test(EDITOR, "1"),  # type: ignore[arg-type]
+        ValidationError,
+        "test id: expected a whole number",
+    ),
+    "roster that is not a list": (
+        lambda ws: ws.replace_team(EDITOR, None),  # type: ignore[arg-type]
+        ValidationError,
+        "team: expected a list of people",
+    ),
+    "import of nothing": (
+        lambda ws: ws.import_file(EDITOR, None),  # type: ignore[arg-type]
+        ImportRejected,
+        "expected the path of a metrics file",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_a_refused_write_names_the_problem_and_stores_nothing(
+    demo_ws: Workspace, case: str
+) -> None:
+    write, error, message = REFUSED[case]
+    before = workspace_state(demo_ws.root)
+    with pytest.raises(error, match=message):
+        write(demo_ws)
+    assert workspace_state(demo_ws.root) == before
+
+
+def test_well_formed_values_next_to_the_refused_ones_are_stored(empty_ws: Workspace) -> None:
+    empty_ws.set_company(
+        EDITOR, CompanyProfile(("retail", "ecommerce", "Retail"), (("Retail", "ecommerce"),), 9)
+    )
+    assert empty_ws.snapshot().company == CompanyProfile(
+        ("retail", "ecommerce"), (("retail", "ecommerce"),), 9
+    )
+    empty_ws.add_override(EDITOR, "forum", "1990-01-01", "active", "x" * 1000)
+    assert empty_ws.snapshot().overrides[0].reason == "x" * 1000
+    empty_ws.set_user_role(ADMIN, " Ana.Lima+social@Example.co.uk ", "editor")
+    assert empty_ws.user_roles() == {"ana.lima+social@example.co.uk": "editor"}

@@ -173,6 +173,18 @@ def test_make_member_cleans_name_and_normalises_the_rep_channel() -> None:
         ),
         ("Ana", 10, [{"role": "it", "hours": 2}, {"role": "boss", "hours": 1}], "assignment 2"),
         ("Ana", 10, [], "roles"),
+        (
+            "Ana",
+            10,
+            [{"role": "channel_rep", "hours": 2, "channel": "re\x00tail"}],
+            r"assignment 1 \(channel_rep\): channel: 're\\x00tail' contains the invisible",
+        ),
+        (
+            "Ana",
+            10,
+            [{"role": "channel_rep", "hours": 2, "channel": "w" * 101}],
+            r"assignment 1 \(channel_rep\): channel: .* is 101 characters long",
+        ),
         ("Ana", 10, [{"role": "it", "hours": 2}, {"role": "IT", "hours": 1}], "roles"),
     ],
 )
