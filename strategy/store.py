@@ -19,7 +19,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -295,8 +295,13 @@ class Workspace:
         )
 
     @contextlib.contextmanager
-    def _write(self, actor: Actor, action: str, detail: str) -> Iterator[sqlite3.Connection]:
-        """One write transaction: permission check, the change, version bump and audit row."""
+    def _write(
+        self, actor: Actor, action: str, detail: str | Callable[[], str]
+    ) -> Iterator[sqlite3.Connection]:
+        """One write transaction: permission check, the change, version bump and audit row.
+
+        ``detail`` may be a function, called after the change, when it depends on what it found.
+        """
         require_edit(actor, action)
         with self._connect() as conn:
             conn.execute("BEGIN IMMEDIATE")
@@ -307,7 +312,7 @@ class Workspace:
                 )
                 conn.execute(
                     "INSERT INTO audit(at, actor, action, detail) VALUES (?,?,?,?)",
-                    (_now(), actor.name, action, detail),
+                    (_now(), actor.name, action, detail if isinstance(detail, str) else detail()),
                 )
                 conn.execute("COMMIT")
             except BaseException:
@@ -580,9 +585,12 @@ class Workspace:
                 raise ValidationError(f"row {n}: name: {checked.name!r} appears twice")
             seen.add(key)
             roster.append(checked)
-        with self._write(actor, "team.replace", f"{len(roster)} people") as conn:
-            if expected is not None and _roster_key(self._members(conn)) != _roster_key(expected):
+        change = f"{len(roster)} people"
+        with self._write(actor, "team.replace", lambda: change) as conn:
+            current = self._members(conn)
+            if expected is not None and _roster_key(current) != _roster_key(expected):
                 raise _conflict("roster")
+            change = _roster_change(current, roster)
             conn.execute("DELETE FROM members")
             for member in roster:
                 self._save_member(conn, member)
@@ -663,11 +671,14 @@ class Workspace:
         """
         checked = _gate_set(gates)
         payload = json.dumps(gates_to_dict(checked), sort_keys=True)
-        with self._write(actor, "gates.set", payload) as conn:
-            if expected is not None and gates_to_dict(self._gates(conn)) != gates_to_dict(
+        change = "gates"
+        with self._write(actor, "gates.set", lambda: change) as conn:
+            current = self._gates(conn)
+            if expected is not None and gates_to_dict(current) != gates_to_dict(
                 _gate_set(expected)
             ):
                 raise _conflict("gates")
+            change = _gates_change(current, checked)
             conn.execute("INSERT OR REPLACE INTO settings VALUES ('gates', ?)", (payload,))
         return checked
 
@@ -771,7 +782,8 @@ class Workspace:
         _parse_day(test.start, "start")
         _parse_day(test.end, "end")
         values = _test_row(test)
-        with self._write(actor, "test.log", test.title) as conn:
+        change = _cut(test.title, 60)
+        with self._write(actor, "test.log", lambda: change) as conn:
             if test.id is None:
                 cur = conn.execute(
                     "INSERT INTO tests(title, hypothesis, platform, metric, control_label, "
@@ -780,6 +792,7 @@ class Workspace:
                     values,
                 )
                 test_id = cur.lastrowid
+                change = f"#{test_id} new: {change}"
             else:
                 updated = conn.execute(
                     "UPDATE tests SET title=?, hypothesis=?, platform=?, metric=?, "
@@ -791,6 +804,7 @@ class Workspace:
                 if not updated:
                     raise NotFound(f"test #{test.id} does not exist")
                 test_id = test.id
+                change = f"#{test_id} updated: {change}"
         return make_test(**{**dict(fields), "id": test_id})
 
     def remove_test(self, actor: Actor, test_id: int) -> None:
@@ -1004,6 +1018,37 @@ def _roster_key(members: Iterable[Member]) -> list[tuple[Any, ...]]:
         )
         for m in members
     )
+
+
+def _names(names: Sequence[str], shown: int = 5) -> str:
+    listed = ", ".join(_cut(n) for n in names[:shown])
+    return listed if len(names) <= shown else f"{listed} and {len(names) - shown} more"
+
+
+def _roster_change(before: Sequence[Member], after: Sequence[Member]) -> str:
+    """The audit log's words for a roster save: who was added, removed or changed."""
+    old = {m.name.casefold(): m for m in before}
+    new = {m.name.casefold(): m for m in after}
+    changes = {
+        "added": [m.name for k, m in new.items() if k not in old],
+        "removed": [m.name for k, m in old.items() if k not in new],
+        "changed": [
+            m.name for k, m in new.items() if k in old and _roster_key([old[k]]) != _roster_key([m])
+        ],
+    }
+    said = [f"{what} {_names(names)}" for what, names in changes.items() if names]
+    return f"{len(after)} people: " + ("; ".join(said) or "no change")
+
+
+def _gates_change(before: GateSet, after: GateSet) -> str:
+    """The audit log's words for a gate save: which gate changed, and in what."""
+    old, new = gates_to_dict(before), gates_to_dict(after)
+    said = []
+    for key, gate in (("to_retention", after.to_retention), ("to_active", after.to_active)):
+        parts = [p.replace("_", " ") for p in new[key] if new[key][p] != old[key][p]]
+        if parts:
+            said.append(f"{gate.source.value} -> {gate.target.value}: {', '.join(parts)}")
+    return "; ".join(said) or "no change"
 
 
 def _company_key(profile: CompanyProfile) -> tuple[Any, ...]:

@@ -30,6 +30,7 @@ from strategy.store import (
     Workspace,
     WorkspaceBusy,
 )
+from strategy.team import Assignment, Member, Role
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 
 
@@ -546,3 +547,48 @@ def test_well_formed_values_next_to_the_refused_ones_are_stored(empty_ws: Worksp
     assert empty_ws.snapshot().overrides[0].reason == "x" * 1000
     empty_ws.set_user_role(ADMIN, " Ana.Lima+social@Example.co.uk ", "editor")
     assert empty_ws.user_roles() == {"ana.lima+social@example.co.uk": "editor"}
+
+
+# --- what the audit log says ------------------------------------------------------------------
+
+
+def last_audit(ws: Workspace) -> str:
+    entry = ws.audit_log(1)[0]
+    return f"{entry.action}: {entry.detail}"
+
+
+def test_a_roster_save_is_audited_with_who_was_added_removed_and_changed(
+    demo_ws: Workspace,
+) -> None:
+    members = list(demo_ws.snapshot().members)
+    chen = next(m for m in members if m.name == "Chen Li")
+    maya = next(i for i, m in enumerate(members) if m.name == "Maya Okafor")
+    members[maya] = Member("Maya Okafor", 20.0, members[maya].assignments)
+    members = [m for m in members if m is not chen]
+    demo_ws.replace_team(EDITOR, [*members, Member("Bea", 4.0, (Assignment(Role.IT, 2.0),))])
+    assert last_audit(demo_ws) == (
+        "team.replace: 7 people: added Bea; removed Chen Li; changed Maya Okafor"
+    )
+    demo_ws.replace_team(EDITOR, demo_ws.snapshot().members)
+    assert last_audit(demo_ws) == "team.replace: 7 people: no change"
+
+
+def test_logging_a_test_is_audited_with_its_id_and_whether_it_is_new(empty_ws: Workspace) -> None:
+    test = empty_ws.log_test(EDITOR, A_TEST)
+    assert last_audit(empty_ws) == f"test.log: #{test.id} new: Questions"
+    empty_ws.log_test(EDITOR, {**A_TEST, "id": test.id, "decision": "roll out"})
+    assert last_audit(empty_ws) == f"test.log: #{test.id} updated: Questions"
+
+
+def test_a_gate_edit_is_audited_with_the_gate_and_what_changed(empty_ws: Workspace) -> None:
+    edited = gates_to_dict(DEFAULT_GATES)
+    edited["to_active"]["weeks_to_advance"] = 6
+    edited["to_active"]["criteria"][0]["threshold"] = 999
+    empty_ws.set_gates(EDITOR, edited)
+    assert last_audit(empty_ws) == "gates.set: retention -> active: criteria, weeks to advance"
+    empty_ws.set_gates(EDITOR, DEFAULT_GATES)
+    assert last_audit(empty_ws) == "gates.set: retention -> active: criteria, weeks to advance"
+    edited = gates_to_dict(DEFAULT_GATES)
+    edited["to_retention"]["requires_checklist"] = False
+    empty_ws.set_gates(EDITOR, edited)
+    assert last_audit(empty_ws) == "gates.set: setup -> retention: requires checklist"
