@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from strategy.errors import ValidationError
 from strategy.gates import CHECKLIST_ITEMS, ChecklistItem
-from strategy.metrics import normalise_name
+from strategy.metrics import normalise_name, valid_platform_name
 
 
 def platform_checklists(
@@ -50,14 +50,15 @@ def checklist_changes(
 def new_platform(raw: str, known: Iterable[str]) -> str:
     """The normalised name of a platform whose checklist is to be started.
 
-    Refuses a blank name, and a platform already listed (its items are ticked in its own
-    place, and starting it again would clear them).
+    Refuses a blank name, one the platform-name rule refuses (too long, invisible
+    characters), and a platform already listed (its items are ticked in its own place, and
+    starting it again would clear them).
     """
     if raw is not None and not isinstance(raw, str):
         raise ValidationError(f"platform: expected a platform name, got {raw!r}")
-    name = normalise_name(raw or "")
-    if not name:
+    if not normalise_name(raw or ""):
         raise ValidationError("platform: expected a platform name, got nothing")
+    name = valid_platform_name(raw)
     if name in set(known):
         raise ValidationError(
             f"platform: {name} is already listed; tick its checklist items there instead"

@@ -40,7 +40,7 @@ from strategy.gates import (
     gates_to_dict,
 )
 from strategy.ingest import ImportedFile, read_metrics
-from strategy.metrics import empty_weekly, normalise_name
+from strategy.metrics import empty_weekly, normalise_name, valid_platform_name
 from strategy.resources import (
     DEFAULT_SETTINGS,
     DemandSettings,
@@ -1068,10 +1068,10 @@ def _demand_settings(settings: Mapping[str, Any] | DemandSettings) -> DemandSett
 
 
 def _platform(raw: Any) -> str:
-    name = normalise_name(raw) if isinstance(raw, str) else ""
-    if not name:
+    """A checklist's or override's platform, by the one rule imports use too."""
+    if not isinstance(raw, str) or not normalise_name(raw):
         raise ValidationError(f"platform: expected a platform name, got {raw!r}")
-    return name
+    return valid_platform_name(raw)
 
 
 def _channel_list(raw: Any, what: str) -> list[str]:

@@ -72,3 +72,10 @@ def test_a_new_platform_is_normalised_and_must_be_new_and_named() -> None:
 def test_a_new_platform_that_is_not_text_is_refused_in_words(raw: object) -> None:
     with pytest.raises(ValidationError, match="platform: expected a platform name, got"):
         new_platform(raw, ["instagram"])  # type: ignore[arg-type]
+
+
+def test_a_new_platform_follows_the_platform_name_rule() -> None:
+    with pytest.raises(ValidationError, match="is 101 characters long"):
+        new_platform("p" * 101, ["instagram"])
+    with pytest.raises(ValidationError, match="invisible character U\\+200B"):
+        new_platform("you\u200btube", ["instagram"])

@@ -592,3 +592,29 @@ def test_a_gate_edit_is_audited_with_the_gate_and_what_changed(empty_ws: Workspa
     edited["to_retention"]["requires_checklist"] = False
     empty_ws.set_gates(EDITOR, edited)
     assert last_audit(empty_ws) == "gates.set: setup -> retention: requires checklist"
+
+
+@pytest.mark.parametrize(
+    ("platform", "message"),
+    [
+        ("p" * 6000, "is 6,000 characters long; expected a name of at most 100"),
+        ("\u202eabc", "contains the invisible character U\\+202E"),
+        ("insta\x00gram", "contains the invisible character U\\+0000"),
+        ("   ", "platform: expected a platform name"),
+    ],
+)
+def test_a_checklist_or_override_platform_follows_the_platform_name_rule(
+    demo_ws: Workspace, platform: str, message: str
+) -> None:
+    before = workspace_state(demo_ws.root)
+    with pytest.raises(ValidationError, match=message):
+        demo_ws.set_checklist(EDITOR, platform, "all", None)
+    with pytest.raises(ValidationError, match=message):
+        demo_ws.add_override(EDITOR, platform, "2026-01-05", "active", "because")
+    assert workspace_state(demo_ws.root) == before
+
+
+def test_a_composed_and_a_decomposed_name_are_one_platform(empty_ws: Workspace) -> None:
+    empty_ws.set_checklist(EDITOR, "Jose\u0301 TV", "tools_chosen", "2026-01-05")
+    empty_ws.set_checklist(EDITOR, "JOSÉ tv", "platforms_optimised", "2026-01-05")
+    assert {i.platform for i in empty_ws.snapshot().checklist} == {"josé_tv"}
