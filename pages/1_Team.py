@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeVar, cast
 
 import pandas as pd
 import streamlit as st
@@ -24,7 +23,6 @@ EDITOR_KEY = "team_roster_editor"
 ROSTER_BASE = f"{EDITOR_KEY}_base"
 COMPANY_BASE = "company_base"
 DEMAND_BASE = "demand_base"
-CONFLICT_KEY = "team_conflict"
 COMPANY_KEYS = ("company_channels", "company_other", "company_integrated", "company_employees")
 
 SETTING_INPUTS: dict[str, tuple[str, str, float]] = {
@@ -55,7 +53,6 @@ SETTING_INPUTS: dict[str, tuple[str, str, float]] = {
     "window_weeks": ("Weeks of demand averaged", "The recent weeks the signal looks at.", 1.0),
 }
 EDIT_PARTS = ("edited_rows", "added_rows", "deleted_rows")
-T = TypeVar("T")
 
 
 def channel_label(channel: str) -> str:
@@ -66,25 +63,6 @@ def roster_edited() -> bool:
     """Whether the roster table holds edits not saved yet."""
     state = st.session_state.get(EDITOR_KEY)
     return isinstance(state, Mapping) and any(state.get(part) for part in EDIT_PARTS)
-
-
-def drawn(base_key: str, current: T, *, keep: bool) -> T:
-    """What a form is drawn from: the stored value, kept as it was while the form is in use.
-
-    Saving passes it as ``expected``, so a change someone else made meanwhile is refused.
-    """
-    if keep and base_key in st.session_state:
-        return cast(T, st.session_state[base_key])
-    st.session_state[base_key] = current
-    return current
-
-
-def reload_after_conflict(exc: Conflict, *prefixes: str) -> None:
-    """Someone else saved first: drop the form's state so it shows their version, and say so."""
-    for key in [k for k in st.session_state if str(k).startswith(prefixes)]:
-        del st.session_state[key]
-    st.session_state[CONFLICT_KEY] = f"{exc}. The page now shows their version."
-    st.rerun()
 
 
 st.set_page_config(page_title="Team · Social Rollout Tracker", page_icon="👥", layout="wide")
@@ -101,8 +79,6 @@ st.caption(
     "customer support, IT and a social-media expert."
 )
 session.show_flash()
-if conflict := st.session_state.pop(CONFLICT_KEY, None):
-    st.error(conflict, icon="⚠️")
 
 # --- the team at a glance ------------------------------------------------------------------
 cols = st.columns(4)
@@ -158,7 +134,7 @@ st.caption(
     "week the person has for social work (*available*, the same on each of their rows). "
     "Only channel reps have a channel. Rows are counted from the top in error messages."
 )
-roster_base = drawn(ROSTER_BASE, snap.members, keep=can_edit and roster_edited())
+roster_base = session.drawn(ROSTER_BASE, snap.members, keep=can_edit and roster_edited())
 roster = pd.DataFrame(members_to_rows(roster_base), columns=list(ROSTER_COLUMNS)).astype(
     {"name": "str", "role": "str", "channel": "str", "hours": "float64", "available": "float64"}
 )
@@ -192,7 +168,7 @@ if can_edit:
             members = members_from_rows(edited.to_dict("records"))
             ws.replace_team(session.actor(), members, expected=roster_base)
         except Conflict as exc:
-            reload_after_conflict(exc, EDITOR_KEY)
+            session.reload_after_conflict(exc, EDITOR_KEY)
         except RolloutError as exc:
             session.show_error(exc)
         else:
@@ -202,7 +178,7 @@ else:
 
 # --- the company profile -----------------------------------------------------------------
 st.subheader("Company profile")
-profile = drawn(
+profile = session.drawn(
     COMPANY_BASE, snap.company, keep=can_edit and any(k in st.session_state for k in COMPANY_KEYS)
 )
 other = [c for c in profile.channels if c not in REVENUE_CHANNELS]
@@ -242,7 +218,7 @@ if can_edit:
                     expected=profile,
                 )
             except Conflict as exc:
-                reload_after_conflict(exc, "company_")
+                session.reload_after_conflict(exc, "company_")
             except RolloutError as exc:
                 session.show_error(exc)
             else:
@@ -258,7 +234,7 @@ else:
 # --- the resource signal's settings ------------------------------------------------------
 st.subheader("Resource signal settings")
 st.caption("How the team's workload is estimated from the metrics, and when it is too much.")
-demand_base = drawn(
+demand_base = session.drawn(
     DEMAND_BASE,
     snap.demand,
     keep=can_edit and any(f"demand_{f}" in st.session_state for f in SETTING_INPUTS),
@@ -290,7 +266,7 @@ if can_edit:
             try:
                 ws.set_demand_settings(session.actor(), {**current, **values}, expected=demand_base)
             except Conflict as exc:
-                reload_after_conflict(exc, "demand_")
+                session.reload_after_conflict(exc, "demand_")
             except RolloutError as exc:
                 session.show_error(exc)
             else:

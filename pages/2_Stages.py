@@ -4,7 +4,6 @@ overrides, the transition history with its evidence, and the audit log."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar, cast
 
 import pandas as pd
 import streamlit as st
@@ -22,28 +21,7 @@ from strategy.gates import (
 )
 from ui import session
 
-T = TypeVar("T")
 GATES_BASE = "gates_base"
-CONFLICT_KEY = "stages_conflict"
-
-
-def drawn(base_key: str, current: T, *, keep: bool) -> T:
-    """What a form is drawn from: the stored value, kept as it was while the form is in use.
-
-    Saving passes it as ``expected``, so a change someone else made meanwhile is refused.
-    """
-    if keep and base_key in st.session_state:
-        return cast(T, st.session_state[base_key])
-    st.session_state[base_key] = current
-    return current
-
-
-def reload_after_conflict(exc: Conflict, *prefixes: str) -> None:
-    """Someone else saved first: drop the form's state so it shows their version, and say so."""
-    for key in [k for k in st.session_state if str(k).startswith(prefixes)]:
-        del st.session_state[key]
-    st.session_state[CONFLICT_KEY] = f"{exc}. The page now shows their version."
-    st.rerun()
 
 
 st.set_page_config(page_title="Stages · Social Rollout Tracker", page_icon="🪜", layout="wide")
@@ -62,8 +40,6 @@ GATE_FORM_KEYS = [
 
 st.title("Stages")
 session.show_flash()
-if conflict := st.session_state.pop(CONFLICT_KEY, None):
-    st.error(conflict, icon="⚠️")
 st.caption(
     "Each platform moves setup → retention → active when its gate's criteria hold for "
     "enough consecutive weeks, and falls back when they fail for long enough."
@@ -159,7 +135,7 @@ column_config = {
     ),
     "threshold": st.column_config.NumberColumn("threshold", required=True, format="%g"),
 }
-gates = drawn(
+gates = session.drawn(
     GATES_BASE, snap.gates, keep=editable and any(k in st.session_state for k in GATE_FORM_KEYS)
 )
 if not editable:
@@ -220,7 +196,7 @@ else:
             with st.spinner("Saving the gates and recomputing stages…"):
                 ws.set_gates(session.actor(), edited, expected=gates)
         except Conflict as exc:
-            reload_after_conflict(exc, *GATE_FORM_KEYS, GATES_BASE)
+            session.reload_after_conflict(exc, *GATE_FORM_KEYS, GATES_BASE)
         except RolloutError as exc:
             session.show_error(exc)
         else:
@@ -229,7 +205,7 @@ else:
         try:
             ws.set_gates(session.actor(), DEFAULT_GATES, expected=gates)
         except Conflict as exc:
-            reload_after_conflict(exc, *GATE_FORM_KEYS, GATES_BASE)
+            session.reload_after_conflict(exc, *GATE_FORM_KEYS, GATES_BASE)
         except RolloutError as exc:
             session.show_error(exc)
         else:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import streamlit as st
 
 from strategy.access import LOCAL_USER, Actor, actor_for_login
 from strategy.demo import ensure_workspace
-from strategy.errors import RolloutError
+from strategy.errors import Conflict, RolloutError
 from strategy.report import Analysis, analyse
 from strategy.store import Snapshot, Workspace
 from ui import charts
@@ -157,7 +157,32 @@ def saved(message: str, *widget_prefixes: str) -> None:
     st.rerun()
 
 
+CONFLICT_KEY = "conflict_message"
+T = TypeVar("T")
+
+
+def drawn(base_key: str, current: T, *, keep: bool) -> T:
+    """What a form is drawn from: the stored value, kept as it was while the form is in use.
+
+    Saving passes it as ``expected``, so a change someone else made meanwhile is refused.
+    """
+    if keep and base_key in st.session_state:
+        return cast(T, st.session_state[base_key])
+    st.session_state[base_key] = current
+    return current
+
+
+def reload_after_conflict(exc: Conflict, *widget_prefixes: str) -> None:
+    """Someone else saved first: drop the form's state so it shows their version, and say so."""
+    for key in [k for k in st.session_state if str(k).startswith(widget_prefixes)]:
+        del st.session_state[key]
+    st.session_state[CONFLICT_KEY] = f"{exc}. The page now shows their version."
+    st.rerun()
+
+
 def show_flash() -> None:
-    """Show the message a write left before its rerun, once."""
+    """Show, once, the message a write or a refused stale save left before its rerun."""
     if message := st.session_state.pop(FLASH_KEY, None):
         st.success(message, icon="✅")
+    if conflict := st.session_state.pop(CONFLICT_KEY, None):
+        st.error(conflict, icon="⚠️")
