@@ -252,10 +252,11 @@ def make_member(
     appear only once.
     """
     clean_name = _member_name(name)
-    available = _hours(available_hours, "available hours", allow_zero=True)
     if isinstance(assignments, str | bytes | Mapping) or not isinstance(assignments, Iterable):
         raise ValidationError(f"roles: expected a list of roles with hours, got {assignments!r}")
+    # The roles first: a person's available hours often default to a role's hours.
     items = tuple(_assignment(a, f"assignment {n}") for n, a in enumerate(assignments, start=1))
+    available = _hours(available_hours, "available hours", allow_zero=True)
     if not items:
         raise ValidationError("roles: expected at least one role, got none")
     seen: set[tuple[Role, str | None]] = set()

@@ -151,6 +151,7 @@ def test_errors_exit_non_zero_with_one_line_on_stderr(
         (["import", ws, str(bad)], "notes.parquet"),
         (["team", "add", ws, "--name", "A", "--role", "wizard", "--hours", "2"], "role"),
         (["team", "add", ws, "--name", "A", "--role", "it", "--hours", "-2"], "hours"),
+        (["team", "add", ws, "--name", "A", "--role", "it", "--hours", "abc"], "(it): hours"),
         (["checklist", ws, "forum", "--done", "everything"], "checklist item"),
         (["report", str(tmp_path / "missing")], "no workspace here"),
         (["init", ws], "already exists"),
