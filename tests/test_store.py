@@ -33,6 +33,19 @@ from strategy.store import (
 from strategy.team import Assignment, Member, Role
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 
+A_TEST = {  # a concluded test the store accepts
+    "title": "Questions",
+    "platform": "instagram",
+    "metric": "replies",
+    "control_n": 100,
+    "control_successes": 10,
+    "variant_n": 100,
+    "variant_successes": 20,
+    "start": "2026-01-05",
+    "end": "2026-01-20",
+    "status": "concluded",
+}
+
 
 def weekly_value(ws: Workspace, platform: str, metric: str, week: str) -> float | None:
     frame = ws.snapshot().weekly
@@ -61,21 +74,7 @@ def test_opening_a_folder_without_a_workspace_says_so(tmp_path: Path) -> None:
 def test_everything_survives_reopening(empty_ws: Workspace, long_file) -> None:
     empty_ws.add_assignment(EDITOR, name="Ana", role="support", hours=6, available_hours=8)
     empty_ws.set_checklist(EDITOR, "Instagram", "all", "2026-01-05")
-    empty_ws.log_test(
-        EDITOR,
-        {
-            "title": "Questions",
-            "platform": "instagram",
-            "metric": "replies",
-            "control_n": 100,
-            "control_successes": 10,
-            "variant_n": 100,
-            "variant_successes": 20,
-            "start": "2026-01-05",
-            "end": "2026-01-20",
-            "status": "concluded",
-        },
-    )
+    empty_ws.log_test(EDITOR, A_TEST)
     empty_ws.import_file(
         EDITOR, long_file([("2026-01-06", "instagram", "followers", 120.0)]), today=TODAY
     )
@@ -394,18 +393,6 @@ def test_a_failing_disk_is_reported_in_words_and_leaves_nothing_half_written(
 
 ADMIN = Actor("admin@example.com", AccessRole.ADMIN)
 IN_A_YEAR = dt.date.today() + dt.timedelta(days=400)
-A_TEST = {
-    "title": "Questions",
-    "platform": "instagram",
-    "metric": "replies",
-    "control_n": 100,
-    "control_successes": 10,
-    "variant_n": 100,
-    "variant_successes": 20,
-    "start": "2026-01-05",
-    "end": "2026-01-20",
-    "status": "concluded",
-}
 REFUSED: dict[str, tuple[Callable[[Workspace], object], type[Exception], str]] = {
     "integrated channel the company lacks": (
         lambda ws: ws.set_company(
