@@ -94,6 +94,7 @@ cols[2].metric(
     len(team.empty_seats),
     f"of {len(team.seats)} recommended",
     delta_color="off",
+    delta_arrow="off",
     border=True,
 )
 cols[3].metric(
@@ -103,6 +104,7 @@ cols[3].metric(
     if team.benchmark.high is not None
     else f"usual {team.benchmark.low}+",
     delta_color="off",
+    delta_arrow="off",
     border=True,
 )
 if team.empty_seats:

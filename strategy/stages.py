@@ -183,6 +183,21 @@ def _stall(stage: Stage, weeks_in_stage: int, shares: Sequence[float]) -> tuple[
     )
 
 
+def _unmet(evidence: Sequence[Evidence]) -> str:
+    """What still holds a platform back in a week, e.g. ``active_members 10 (needs >= 50)``."""
+    parts = []
+    for e in evidence:
+        if e.met:
+            continue
+        if e.metric == CHECKLIST_CRITERION:
+            parts.append("the setup checklist is not complete")
+        elif e.value is None:
+            parts.append(f"{e.metric} not measured (needs {e.op} {e.threshold:g})")
+        else:
+            parts.append(f"{e.metric} {e.value:.3g} (needs {e.op} {e.threshold:g})")
+    return "not met in the latest week: " + ", ".join(parts)
+
+
 def evaluate_platform(
     platform: str,
     wide: pd.DataFrame,
@@ -266,6 +281,9 @@ def evaluate_platform(
     weeks_in_stage = sum(1 for w in week_list if w >= since)
     shares = [_share(c) for c in exit_checks_of.get(stage, [])[-STALL_WEEKS:]]
     stalled, stall_reason = _stall(stage, weeks_in_stage, shares)
+    exit_gate = exit_gate_of[stage]
+    if stalled and exit_gate is not None:
+        stall_reason += f"; {_unmet(evidence(exit_gate, week_list[-1]))}"
     return PlatformStatus(
         platform=platform,
         stage=stage,

@@ -361,6 +361,8 @@ def test_twelve_flat_weeks_in_retention_is_a_stall() -> None:
     assert result.stalled
     assert result.stall_reason == (
         "12 weeks in retention; exit criteria met 25% then, 25% now: no upward trend"
+        "; not met in the latest week: active_members 10 (needs >= 50), "
+        "returning_share 0.1 (needs >= 0.25), engagement_rate 0.002 (needs >= 0.01)"
     )
 
 
@@ -379,13 +381,17 @@ def test_a_falling_share_over_many_weeks_is_a_stall() -> None:
     result = status(history((12, WARMING), (8, LULL)), overrides=[override(0, Stage.RETENTION)])
     assert result.stall_reason == (
         "20 weeks in retention; exit criteria met 50% then, 25% now: no upward trend"
+        "; not met in the latest week: active_members 10 (needs >= 50), "
+        "returning_share 0.1 (needs >= 0.25), engagement_rate 0.002 (needs >= 0.01)"
     )
 
 
 def test_a_platform_that_never_leaves_setup_stalls() -> None:
     result = status(history((12, QUIET)), checklist(done_on=None))
     assert result.stall_reason == (
-        "12 weeks in setup; exit criteria met 0% then, 0% now: no upward trend"
+        "12 weeks in setup; exit criteria met 0% then, 0% now: no upward trend; "
+        "not met in the latest week: followers 20 (needs >= 100), brand_posts 0 (needs >= 1), "
+        "the setup checklist is not complete"
     )
 
 
