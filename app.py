@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from strategy import frames
@@ -20,7 +22,11 @@ if result.latest_week is None:
     st.info("No metrics yet. The social expert uploads them on the *Upload metrics* page.")
     st.page_link("pages/4_Upload_metrics.py", label="Upload metrics", icon="📤")
 else:
-    st.caption(f"Latest measured week: {result.latest_week:%d %b %Y} (weeks start on Monday)")
+    age = (dt.date.today() - result.latest_week).days // 7
+    st.caption(
+        f"Latest measured week: {result.latest_week:%d %b %Y} (weeks start on Monday)"
+        + (f", {age} weeks ago: newer metrics belong on *Upload metrics*" if age >= 2 else "")
+    )
 
 # --- stages at a glance ----------------------------------------------------------------
 cards = st.columns(4)

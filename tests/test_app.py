@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -60,6 +61,10 @@ def test_each_platform_shows_its_stage_weeks_in_stage_and_the_stall(app_ws: Work
         value, note = shown[name]
         assert value == status.stage.value.title()
         assert note.startswith(f"{status.weeks_in_stage} weeks in stage")
+    latest = analyse(app_ws.snapshot()).latest_week
+    assert latest is not None
+    age = (dt.date.today() - latest).days // 7
+    assert any(f"{age} weeks ago: newer metrics" in c.value for c in at.caption)
     assert shown["forum"][1].endswith("· stalled")
     assert not shown["instagram"][1].endswith("stalled")
     stalls = [w.value for w in at.warning if "has stalled" in w.value]
