@@ -94,7 +94,7 @@ def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
 
 def test_lifts(tests: pd.DataFrame) -> alt.LayerChart:
     """Absolute lift of each concluded test with its 95% interval; zero marked."""
-    base = alt.Chart(tests).encode(y=alt.Y("title:N", title=None))
+    base = alt.Chart(tests).encode(y=alt.Y("title:N", title=None, axis=alt.Axis(labelLimit=320)))
     interval = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title="lift (percentage points)"), x2="ci_high:Q"
     )
