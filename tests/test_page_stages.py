@@ -43,6 +43,16 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
+def save_active_members_threshold(at: AppTest, threshold: float) -> None:
+    """Edit the first retention -> active criterion (active_members) as the browser would, save."""
+    at.session_state["gate_to_active_criteria"] = {
+        "edited_rows": {0: {"threshold": threshold}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="gates_save").click().run()
+
+
 def test_the_page_shows_stages_checklists_history_and_audit_log(root: Path) -> None:
     at = run(PAGE)
     assert [t.label for t in at.tabs] == ["forum", "instagram", "linkedin", "tiktok"]
@@ -96,12 +106,7 @@ def test_clearing_an_item_keeps_instagram_in_setup_on_the_dashboard(root: Path) 
 
 def test_raising_the_active_members_threshold_takes_instagram_out_of_active(root: Path) -> None:
     at = run(PAGE)
-    at.session_state["gate_to_active_criteria"] = {
-        "edited_rows": {0: {"threshold": 100000}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    at.button(key="gates_save").click().run()
+    save_active_members_threshold(at, 100000)
 
     assert not at.exception and not at.error
     assert "Gates saved" in at.success[0].value
@@ -247,12 +252,7 @@ def test_saving_gates_over_someone_elses_change_is_refused_and_keeps_it(root: Pa
     theirs = gates_to_dict(DEFAULT_GATES)
     theirs["to_active"]["weeks_to_advance"] = 7
     Workspace(root).set_gates(OTHER_EDITOR, theirs)  # ... another changes a gate
-    at.session_state["gate_to_active_criteria"] = {
-        "edited_rows": {0: {"threshold": 100000}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    at.button(key="gates_save").click().run()
+    save_active_members_threshold(at, 100000)
 
     assert not at.exception and not at.success
     assert "someone else changed the gates since this page was opened" in at.error[0].value
