@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from strategy import frames
-from strategy.report import report_json, weekly_csv
+from strategy.clock import weeks_between
+from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
 from strategy.resources import SignalStatus
-from strategy.team import ROLE_LABELS, Role
+from strategy.team import ROLE_LABELS
 from ui import session
 
 st.set_page_config(page_title="Social Rollout Tracker", page_icon="📣", layout="wide")
@@ -22,15 +21,22 @@ if result.latest_week is None:
     st.info("No metrics yet. The social expert uploads them on the *Upload metrics* page.")
     st.page_link("pages/4_Upload_metrics.py", label="Upload metrics", icon="📤")
 else:
-    age = (dt.date.today() - result.latest_week).days // 7
+    age = weeks_between(result.latest_week, result.today)
     st.caption(
-        f"Latest measured week: {result.latest_week:%d %b %Y} (weeks start on Monday)"
+        f"Latest complete week: {result.latest_week:%d %b %Y} (weeks start on Monday and "
+        "count once they have ended and the data covers them)"
         + (f", {age} weeks ago: newer metrics belong on *Upload metrics*" if age >= 2 else "")
     )
 
 # --- stages at a glance ----------------------------------------------------------------
+st.markdown(f"### Where the rollout stands: {stage_counts_text(result.stage_counts)}")
 cards = st.columns(4)
-cards[0].metric("Overall stage", result.overall_stage.value.title(), border=True)
+cards[0].metric(
+    "Overall stage",
+    result.overall_stage.value.title(),
+    help="The furthest stage that at least half of the platforms have reached.",
+    border=True,
+)
 for i, (name, status) in enumerate(sorted(result.statuses.items()), start=1):
     cards[i % 4].metric(
         name,
@@ -43,6 +49,13 @@ for i, (name, status) in enumerate(sorted(result.statuses.items()), start=1):
 for name, status in sorted(result.statuses.items()):
     if status.stalled:
         st.warning(f"**{name} has stalled.** {status.stall_reason}", icon="⏸️")
+data_notes = [
+    f"**{name}**: {note}"
+    for name, status in sorted(result.statuses.items())
+    for note in platform_notes(status, result.horizons.get(name))
+]
+if data_notes:
+    st.info("**Data as it arrived**  \n" + "  \n".join(data_notes), icon="🗓️")
 
 # --- the resource signal -----------------------------------------------------------------
 signal = result.signal
@@ -55,6 +68,7 @@ banner(
     f"**Extra resources: {signal.status.value.replace('_', ' ')}.** {signal.summary}",
     icon="📈" if signal.status is SignalStatus.JUSTIFIED else "⏳",
 )
+st.caption(f"The signal reads the {signal.window.describe()}.")
 if signal.status is SignalStatus.JUSTIFIED:
     gap_cols = st.columns(3)
     gap_cols[0].metric("Gap", f"{signal.gap_hours_per_week:.1f} h/week")
@@ -62,7 +76,7 @@ if signal.status is SignalStatus.JUSTIFIED:
     gap_cols[2].metric("Roles to add", len(signal.recommended_roles))
     st.write(
         "Roles that would close the gap: "
-        + ", ".join(ROLE_LABELS[Role(r)].lower() for r in signal.recommended_roles)
+        + ", ".join(ROLE_LABELS[r].lower() for r in signal.recommended_roles)
     )
 with st.expander("Why: each condition and its evidence", expanded=True):
     for condition in signal.conditions:

@@ -3,7 +3,8 @@
 It reads the five event columns into one DataFrame and derives the same long weekly table as
 ``strategy.events.derive_weekly_events`` the way one would write it in pandas: normalise,
 group, ``drop_duplicates`` for distinct members, a merge with the week before for returning
-members. It validates nothing; ``tests/test_bench_reference.py`` proves both tables agree.
+members, a running count of members by the week they were first seen for community members.
+It validates nothing; ``tests/test_bench_reference.py`` proves both tables agree.
 """
 
 from __future__ import annotations
@@ -63,17 +64,26 @@ def weekly_events_pandas(path: Path) -> pd.DataFrame:
     counts["active_members"] = active.groupby(keys).size()
     counts["returning_members"] = returning.groupby(keys).size()
     counts["new_members"] = first.reset_index().groupby(keys).size()
-    return _long(counts.fillna(0))
+    per_week = _every_week(counts.fillna(0))
+    # distinct members seen so far: each member counts from its first week on, gap weeks too
+    first_seen = first.reset_index().groupby(keys).size().reindex(per_week.index, fill_value=0)
+    per_week["community_members"] = first_seen.groupby(level="platform").cumsum()
+    return _long(per_week)
 
 
-def _long(per_week: pd.DataFrame) -> pd.DataFrame:
-    """(platform, week) x metric counts -> the long weekly table, gap weeks filled with zeros."""
+def _every_week(per_week: pd.DataFrame) -> pd.DataFrame:
+    """(platform, week) counts with every week of each platform's span, gap weeks as zeros."""
     spans = per_week.reset_index().groupby("platform")["week"].agg(["min", "max"])
     full = pd.MultiIndex.from_tuples(
         [(p, w) for p, lo, hi in spans.itertuples() for w in pd.date_range(lo, hi, freq="7D")],
         names=["platform", "week"],
     )
-    per_week = per_week.reindex(full, fill_value=0)[list(EVENT_METRICS)].reset_index()
+    return per_week.reindex(full, fill_value=0)
+
+
+def _long(per_week: pd.DataFrame) -> pd.DataFrame:
+    """(platform, week) x metric values, every week present -> the long weekly table."""
+    per_week = per_week[list(EVENT_METRICS)].reset_index()
     long = per_week.melt(id_vars=["platform", "week"], var_name="metric", value_name="value")
     out = pd.DataFrame(
         {

@@ -1,4 +1,5 @@
-"""Team: the roster, the recommended core team and its empty seats, load and size benchmark."""
+"""Team: the roster, the recommended core team and its empty seats, load and size benchmark,
+and which demand each role's hours serve."""
 
 from __future__ import annotations
 
@@ -16,13 +17,15 @@ from strategy.roster import (
     members_from_rows,
     members_to_rows,
 )
-from strategy.team import ROLE_LABELS, Role, team_warnings
+from strategy.team import ROLE_LABELS, DemandKind, Role, team_warnings
 from ui import session
 
 EDITOR_KEY = "team_roster_editor"
 ROSTER_BASE = f"{EDITOR_KEY}_base"
 COMPANY_BASE = "company_base"
 DEMAND_BASE = "demand_base"
+SERVES_KEY = "team_serves_editor"
+SERVES_BASE = f"{SERVES_KEY}_base"
 COMPANY_KEYS = ("company_channels", "company_other", "company_integrated", "company_employees")
 
 SETTING_INPUTS: dict[str, tuple[str, str, float]] = {
@@ -59,9 +62,9 @@ def channel_label(channel: str) -> str:
     return channel.replace("_", " ").replace("+", " + ")
 
 
-def roster_edited() -> bool:
-    """Whether the roster table holds edits not saved yet."""
-    state = st.session_state.get(EDITOR_KEY)
+def table_edited(key: str) -> bool:
+    """Whether the editable table under ``key`` holds edits not saved yet."""
+    state = st.session_state.get(key)
     return isinstance(state, Mapping) and any(state.get(part) for part in EDIT_PARTS)
 
 
@@ -81,15 +84,23 @@ st.caption(
 session.show_flash()
 
 # --- the team at a glance ------------------------------------------------------------------
-cols = st.columns(4)
+cols = st.columns(5)
 cols[0].metric(
-    "Capacity",
+    "Social hours",
     f"{team.capacity_hours:.1f} h/week",
     help="Hours a week the team gives social work: role hours, capped at what each has.",
     border=True,
 )
-cols[1].metric("People", len(snap.members), border=True)
-cols[2].metric(
+cols[1].metric(
+    "Serving demand",
+    f"{team.serving_hours:.1f} h/week",
+    help="The hours of the roles that serve demand (messages, content, monitoring; set "
+    "below), capped at what each person has. The resource signal compares demand with "
+    "these hours, not with all social hours.",
+    border=True,
+)
+cols[2].metric("People", len(snap.members), border=True)
+cols[3].metric(
     "Empty seats",
     len(team.empty_seats),
     f"of {len(team.seats)} recommended",
@@ -97,12 +108,13 @@ cols[2].metric(
     delta_arrow="off",
     border=True,
 )
-cols[3].metric(
+cols[4].metric(
     "Dedicated social staff",
-    team.benchmark.dedicated,
+    f"{team.benchmark.dedicated_fte:.1f} FTE",
     f"usual {team.benchmark.low}-{team.benchmark.high}"
     if team.benchmark.high is not None
     else f"usual {team.benchmark.low}+",
+    help="Full-time equivalents held in social-expert and specialist roles.",
     delta_color="off",
     delta_arrow="off",
     border=True,
@@ -136,7 +148,7 @@ st.caption(
     "week the person has for social work (*available*, the same on each of their rows). "
     "Only channel reps have a channel. Rows are counted from the top in error messages."
 )
-roster_base = session.drawn(ROSTER_BASE, snap.members, keep=can_edit and roster_edited())
+roster_base = session.drawn(ROSTER_BASE, snap.members, keep=can_edit and table_edited(EDITOR_KEY))
 roster = pd.DataFrame(members_to_rows(roster_base), columns=list(ROSTER_COLUMNS)).astype(
     {"name": "str", "role": "str", "channel": "str", "hours": "float64", "available": "float64"}
 )
@@ -177,6 +189,56 @@ if can_edit:
             session.saved(f"Roster saved: {len(members)} people.", EDITOR_KEY)
 else:
     st.dataframe(roster, hide_index=True, column_config=column_config, width="stretch")
+
+# --- what each role's hours serve --------------------------------------------------------
+st.subheader("What each role's hours serve")
+st.caption(
+    "Tick the demand each role's hours serve. Only those hours count as *Serving demand*, "
+    "the capacity the resource signal compares demand with; a role that serves none still "
+    "counts in the social hours."
+)
+serves_base = session.drawn(
+    SERVES_BASE, snap.role_serves, keep=can_edit and table_edited(SERVES_KEY)
+)
+serves_table = pd.DataFrame(
+    {
+        "role": [ROLE_LABELS[role] for role in Role],
+        **{kind.value: [kind in serves_base.get(role, ()) for role in Role] for kind in DemandKind},
+    },
+    index=[role.value for role in Role],
+)
+serves_config = {
+    "role": st.column_config.TextColumn("Role", disabled=True),
+    **{
+        kind.value: st.column_config.CheckboxColumn(kind.value.title(), default=False)
+        for kind in DemandKind
+    },
+}
+if can_edit:
+    edited_serves = st.data_editor(
+        serves_table,
+        num_rows="fixed",
+        hide_index=True,
+        column_config=serves_config,
+        disabled=["role"],
+        key=SERVES_KEY,
+        width="content",
+    )
+    if st.button("Save what the roles serve", key="team_serves_save"):
+        chosen = {
+            role: [kind.value for kind in DemandKind if bool(row[kind.value])]
+            for role, row in edited_serves.iterrows()
+        }
+        try:
+            ws.set_role_serves(session.actor(), chosen, expected=serves_base)
+        except Conflict as exc:
+            session.reload_after_conflict(exc, SERVES_KEY)
+        except RolloutError as exc:
+            session.show_error(exc)
+        else:
+            session.saved("What each role serves saved; serving hours recomputed.", SERVES_KEY)
+else:
+    st.dataframe(serves_table, hide_index=True, column_config=serves_config, width="content")
 
 # --- the company profile -----------------------------------------------------------------
 st.subheader("Company profile")

@@ -3,8 +3,6 @@ overrides, the transition history with its evidence, and the audit log."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +17,8 @@ from strategy.gates import (
     OPERATORS,
     Stage,
 )
+from strategy.report import platform_notes
+from strategy.stages import TransitionKind, not_measured_text
 from ui import session
 
 GATES_BASE = "gates_base"
@@ -30,7 +30,7 @@ ws = session.workspace()
 snap = session.snapshot()
 result = session.analysis()
 editable = session.can_edit()
-today = dt.datetime.now(dt.UTC).date()
+today = session.today()
 GATE_FORM_KEYS = [
     f"gate_{key}_{part}"
     for key in GATE_KEYS
@@ -63,6 +63,15 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
         cols[3].metric("Setup checklist", f"{done} of {len(items)} done", border=True)
         if status is not None and status.stalled:
             st.warning(f"**{platform} has stalled.** {status.stall_reason}", icon="⏸️")
+        if status is not None:
+            unmeasured = (
+                not_measured_text(platform, status.not_measured) if status.not_measured else None
+            )
+            for note in platform_notes(status, result.horizons.get(platform)):
+                if note == unmeasured:
+                    st.warning(note, icon="📭")
+                else:
+                    st.info(note, icon="🗓️")
 
         if not editable:  # viewers read the checklist; they get no widget to change it
             st.markdown("**Setup checklist**")
@@ -214,12 +223,13 @@ else:
 # --- manual override ---------------------------------------------------------------------
 st.header("Manual override")
 st.caption(
-    "Set a platform's stage from a week on, with the reason. Overrides are recorded and "
-    "shown as such, never mixed with measured transitions."
+    "Set a platform's stage from a week on, with the reason: through the week of an end date, "
+    "or until it is removed. Overrides are recorded and shown as such, never mixed with "
+    "measured transitions."
 )
 if editable:
     with st.form("override"):
-        left, middle, right = st.columns(3)
+        left, middle, until_col, right = st.columns(4)
         ov_platform = left.selectbox(
             "Platform",
             list(checklists),
@@ -229,38 +239,79 @@ if editable:
         ov_week = middle.date_input(
             "From the week of", value=result.latest_week or today, key="override_week"
         )
+        ov_until = until_col.date_input(
+            "Until (optional)",
+            value=None,
+            help="The override holds through the week of this date; leave it empty to hold "
+            "until it is removed.",
+            key="override_until",
+        )
         ov_stage = right.selectbox("Stage", [s.value for s in Stage], key="override_stage")
         ov_reason = st.text_area("Reason (required)", key="override_reason")
         add = st.form_submit_button("Record the override", key="override_add")
     if add:
         try:
             override = ws.add_override(
-                session.actor(), ov_platform or "", ov_week, ov_stage, ov_reason
+                session.actor(), ov_platform or "", ov_week, ov_stage, ov_reason, until=ov_until
             )
         except RolloutError as exc:
             session.show_error(exc)
         else:
+            held = (
+                f" through the week of {override.until:%d %b %Y}"
+                if override.until
+                else " until removed"
+            )
             session.saved(
                 f"Override recorded: {override.platform} is {override.stage.value} from the "
-                f"week of {override.week:%d %b %Y}.",
+                f"week of {override.week:%d %b %Y}{held}.",
                 "override_reason",
+                "override_until",
             )
 if snap.overrides:
     st.dataframe(
         pd.DataFrame(
             [
                 {
+                    "id": o.id,
                     "platform": o.platform,
                     "from week": o.week,
+                    "until": o.until.isoformat() if o.until else "until removed",
                     "stage": o.stage.value,
                     "reason": o.reason,
                     "by": o.by,
                 }
                 for o in snap.overrides
-            ]
+            ],
+            columns=["id", "platform", "from week", "until", "stage", "reason", "by"],
         ),
         hide_index=True,
+        column_config={"from week": st.column_config.DateColumn("from week")},
     )
+    if editable:
+        with st.form("override_remove_form"):
+            by_id = {o.id: o for o in snap.overrides}
+            pick = st.selectbox(
+                "Override to remove",
+                list(by_id),
+                format_func=lambda i: (
+                    f"#{i}: {by_id[i].platform} → {by_id[i].stage.value} from "
+                    f"{by_id[i].week:%d %b %Y}"
+                ),
+                key="override_remove_pick",
+            )
+            remove = st.form_submit_button("Remove override", key="override_remove")
+        if remove and pick is not None:
+            try:
+                gone = ws.remove_override(session.actor(), pick)
+            except RolloutError as exc:
+                session.show_error(exc)
+            else:
+                session.saved(
+                    f"Override #{gone.id} removed: {gone.platform} is no longer set to "
+                    f"{gone.stage.value} from the week of {gone.week:%d %b %Y}.",
+                    "override_remove_pick",
+                )
 
 # --- transition history ------------------------------------------------------------------
 st.header("Transition history")
@@ -269,7 +320,9 @@ if history.empty:
     st.caption("No transitions yet.")
 else:
     history = history.assign(
-        kind=history["kind"].map({"override": "✋ override"}).fillna("measured")
+        kind=history["kind"]
+        .map({TransitionKind.OVERRIDE.value: "✋ override"})
+        .fillna(TransitionKind.MEASURED.value)
     )
     st.dataframe(
         history.sort_values("week", ascending=False, kind="stable"),
@@ -283,7 +336,7 @@ else:
         with st.expander(f"{platform}: {len(status.transitions)} transition(s)"):
             for move in reversed(status.transitions):
                 heading = f"**{move.week:%d %b %Y}: {move.source.value} → {move.target.value}**"
-                if move.kind == "override":
+                if move.kind is TransitionKind.OVERRIDE:
                     st.markdown(f"{heading} · ✋ override — {move.reason}")
                     continue
                 st.markdown(f"{heading} · measured")

@@ -60,7 +60,7 @@ if can_edit:
                 "Variant successes", min_value=0, step=1, key=f"{FORM}variant_successes"
             )
         when = st.columns(3)
-        today = dt.date.today()
+        today = session.today()
         start = when[0].date_input("Start", today - dt.timedelta(days=28), key=f"{FORM}start")
         end = when[1].date_input("End", today, key=f"{FORM}end")
         status = when[2].selectbox("Status", [s.value for s in TestStatus], key=f"{FORM}status")

@@ -7,16 +7,20 @@ one line) when the arguments are wrong.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from strategy import clock
 from strategy.access import LOCAL_USER, AccessRole, Actor
 from strategy.demo import DEMO_DIR, seed_demo
 from strategy.errors import RolloutError
-from strategy.gates import CHECKLIST_ITEMS
-from strategy.report import analyse, report_json, report_text
+from strategy.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
+from strategy.report import analyse, report_json, report_text, weekly_csv
+from strategy.stages import Override
 from strategy.store import Workspace
 from strategy.team import Role
 
@@ -94,7 +98,7 @@ def _cmd_team_list(args: argparse.Namespace) -> str:
 
 def _cmd_checklist(args: argparse.Namespace) -> str:
     Workspace.open(args.workspace).set_checklist(
-        _actor(args), args.platform, args.done, args.on or _today()
+        _actor(args), args.platform, args.done, args.on or clock.today()
     )
     return f"{args.platform}: {args.done} done"
 
@@ -132,15 +136,103 @@ def _cmd_users_list(args: argparse.Namespace) -> str:
 
 
 def _cmd_report(args: argparse.Namespace) -> str:
-    analysis = analyse(Workspace.open(args.workspace).snapshot())
-    text = report_json(analysis) if args.format == "json" else report_text(analysis)
-    return text.rstrip("\n")
+    today = clock.today()
+    as_of = _day(args.as_of, "--as-of") if args.as_of else today
+    if as_of > today:
+        raise RolloutError(f"--as-of: {as_of.isoformat()} is after today ({today.isoformat()})")
+    snapshot = Workspace.open(args.workspace).snapshot(as_of=as_of if args.as_of else None)
+    analysis = analyse(snapshot, as_of)
+    writers = {"json": report_json, "text": report_text, "csv": weekly_csv}
+    return writers[args.format](analysis).rstrip("\n")
 
 
-def _today() -> str:
-    import datetime as dt
+_GATE_KEYS = {
+    (Stage.SETUP.value, Stage.RETENTION.value): "to_retention",
+    (Stage.RETENTION.value, Stage.ACTIVE.value): "to_active",
+}
+"""The two gates a command line can name, by their stages, and their key in the gate set."""
 
-    return dt.datetime.now(dt.UTC).date().isoformat()
+_CRITERION = re.compile(r"([^<>=]+?)\s*(>=|<=|>|<)\s*([^<>=]+)")
+"""``METRIC OP VALUE``; the store checks the metric and the number."""
+
+
+def _weeks(n: int) -> str:
+    return f"{n} week{'' if n == 1 else 's'}"
+
+
+def _gate_line(gate: Gate) -> str:
+    checklist = "setup checklist required" if gate.requires_checklist else "no setup checklist"
+    return (
+        f"{gate.source.value} -> {gate.target.value}: "
+        f"{', '.join(c.describe() for c in gate.criteria)}; "
+        f"{_weeks(gate.weeks_to_advance)} to advance, "
+        f"{_weeks(gate.weeks_to_fall_back)} to fall back; {checklist}"
+    )
+
+
+def _criterion(raw: str) -> dict[str, str]:
+    match = _CRITERION.fullmatch(raw.strip())
+    if match is None:
+        raise RolloutError(
+            f"--criterion: expected METRIC OP VALUE with OP one of {', '.join(OPERATORS)} "
+            f"(e.g. 'active_members >= 50'), got {raw!r}"
+        )
+    metric, op, threshold = match.groups()
+    return {"metric": metric, "op": op, "threshold": threshold.strip()}
+
+
+def _cmd_gates_list(args: argparse.Namespace) -> str:
+    gates = Workspace.open(args.workspace).snapshot().gates
+    return "\n".join(_gate_line(g) for g in (gates.to_retention, gates.to_active))
+
+
+def _cmd_gates_set(args: argparse.Namespace) -> str:
+    pair = (args.source.strip().lower(), args.target.strip().lower())
+    key = _GATE_KEYS.get(pair)
+    if key is None:
+        valid = " or ".join(f"{a} {b}" for a, b in _GATE_KEYS)
+        raise RolloutError(f"gate: expected {valid}, got {args.source} {args.target}")
+    criteria = [_criterion(raw) for raw in args.criterion]
+    ws = Workspace.open(args.workspace)
+    current = ws.snapshot().gates
+    new = gates_to_dict(current)
+    new[key]["criteria"] = criteria
+    if args.weeks is not None:
+        new[key]["weeks_to_advance"] = args.weeks
+    if args.fallback_weeks is not None:
+        new[key]["weeks_to_fall_back"] = args.fallback_weeks
+    stored = ws.set_gates(_actor(args), new, expected=current)
+    return _gate_line(stored.to_retention if key == "to_retention" else stored.to_active)
+
+
+def _override_line(o: Override) -> str:
+    until = f" until {o.until.isoformat()}" if o.until else ""
+    return f"#{o.id}: {o.platform} -> {o.stage.value} from {o.week.isoformat()}{until}"
+
+
+def _cmd_override_add(args: argparse.Namespace) -> str:
+    override = Workspace.open(args.workspace).add_override(
+        _actor(args), args.platform, args.from_date, args.stage, args.reason, until=args.until
+    )
+    return f"override {_override_line(override)}"
+
+
+def _cmd_override_remove(args: argparse.Namespace) -> str:
+    removed = Workspace.open(args.workspace).remove_override(_actor(args), args.override_id)
+    return f"removed override {_override_line(removed)}"
+
+
+def _cmd_override_list(args: argparse.Namespace) -> str:
+    overrides = Workspace.open(args.workspace).snapshot().overrides
+    lines = [f"{_override_line(o)}{f' by {o.by}' if o.by else ''}: {o.reason}" for o in overrides]
+    return "\n".join(lines) or "(no overrides)"
+
+
+def _day(raw: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise RolloutError(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -227,9 +319,57 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workspace")
     p.set_defaults(run=_cmd_users_list)
 
-    p = sub.add_parser("report", help="the rollout report")
+    gates = sub.add_parser(
+        "gates", help="the criteria that move a platform between stages"
+    ).add_subparsers(dest="gates_command", required=True)
+    p = gates.add_parser("list", help="show the two gates: criteria and week counts")
     p.add_argument("workspace")
-    p.add_argument("--format", choices=["json", "text"], default="text")
+    p.set_defaults(run=_cmd_gates_list)
+    p = gates.add_parser("set", help="replace one gate's criteria (and, if given, its week counts)")
+    p.add_argument("workspace")
+    p.add_argument("source", metavar="FROM", help="setup or retention")
+    p.add_argument("target", metavar="TO", help="retention or active (the next stage)")
+    p.add_argument(
+        "--criterion",
+        action="append",
+        required=True,
+        help="METRIC OP VALUE, OP one of >=, >, <=, < (e.g. 'audience >= 100'); repeat for more",
+    )
+    p.add_argument("--weeks", help="consecutive weeks the criteria must hold to advance")
+    p.add_argument("--fallback-weeks", help="consecutive weeks failing them to fall back")
+    p.set_defaults(run=_cmd_gates_set)
+
+    override = sub.add_parser(
+        "override", help="manual stage decisions, shown as overrides"
+    ).add_subparsers(dest="override_command", required=True)
+    p = override.add_parser("add", help="set a platform's stage from a week on, with a reason")
+    p.add_argument("workspace")
+    p.add_argument("platform")
+    p.add_argument("stage", help="setup, retention or active")
+    p.add_argument(
+        "--from", dest="from_date", required=True, help="YYYY-MM-DD; it holds from its week"
+    )
+    p.add_argument(
+        "--until", help="YYYY-MM-DD; it holds through that week (default: until removed)"
+    )
+    p.add_argument("--reason", required=True, help="why, at least 5 characters")
+    p.set_defaults(run=_cmd_override_add)
+    p = override.add_parser("remove", help="remove an override; the gates decide again")
+    p.add_argument("workspace")
+    p.add_argument("override_id", type=int, metavar="ID")
+    p.set_defaults(run=_cmd_override_remove)
+    p = override.add_parser("list", help="show the overrides")
+    p.add_argument("workspace")
+    p.set_defaults(run=_cmd_override_list)
+
+    p = sub.add_parser("report", help="the rollout report, or the weekly table as CSV")
+    p.add_argument("workspace")
+    p.add_argument("--format", choices=["json", "text", "csv"], default="text")
+    p.add_argument(
+        "--as-of",
+        help="the report as it stood on this date, YYYY-MM-DD: uploads made later and data "
+        "after it ignored, weeks not ended by then in progress",
+    )
     p.set_defaults(run=_cmd_report)
     return parser
 

@@ -42,6 +42,7 @@ EVENT_METRICS: Final[tuple[str, ...]] = (
     "active_members",
     "returning_members",
     "new_members",
+    "community_members",
 )
 """The weekly metrics an events file yields, in output order."""
 
@@ -203,7 +204,9 @@ def _first_row(con: Any, sql: _Sql, condition: str, shown: str) -> tuple[int, An
     return int(row[0]) + 1, row[1]
 
 
-def read_events(path: Path, *, name: str, today: dt.date) -> pd.DataFrame:
+def read_events(
+    path: Path, *, name: str, today: dt.date
+) -> tuple[pd.DataFrame, dict[str, dt.date]]:
     """Validate an events file and derive its long weekly table, in two scans of the file.
 
     The first scan (every column but member_id) tallies rows per platform, week, by_brand and
@@ -216,11 +219,27 @@ def read_events(path: Path, *, name: str, today: dt.date) -> pd.DataFrame:
     platform, a platform name that ``strategy.metrics.platform_name_problem`` refuses, more
     than ``MAX_PLATFORMS`` platforms, ``by_brand`` that is not boolean-like and a missing
     (NULL, blank or NaN) member_id.
+
+    Also returns, per platform, the UTC day of its latest event: how far its data reaches,
+    which decides whether its last week is complete (``strategy.horizons``).
     """
     sql = _Sql(path, pq.read_schema(path))
     with _connect() as con:
         platform_names = _validate(con, sql, name, today)
-        return _derive(con, sql, name, platform_names)
+        weekly = _derive(con, sql, name, platform_names)
+        return weekly, _data_through(con, platform_names)
+
+
+def _data_through(con: Any, platform_names: Mapping[str, str]) -> dict[str, dt.date]:
+    """Each (normalised) platform's latest event day, from the tally."""
+    through: dict[str, dt.date] = {}
+    for raw, last_us in con.execute(
+        f"SELECT platform, max(last_us) FROM {_TALLY} GROUP BY platform"
+    ).fetchall():
+        day = dt.date(1970, 1, 1) + dt.timedelta(days=int(last_us) // _US_PER_DAY)
+        name = platform_names[raw]
+        through[name] = max(day, through.get(name, day))
+    return through
 
 
 def _run(con: Any, name: str, query: str) -> Any:
@@ -348,8 +367,11 @@ def derive_weekly_events(
     rows brand_replies; member rows are member_interactions, and those of kind ``message`` or
     ``mention`` inbound_messages; active_members counts distinct members, returning_members
     those also active the week before on the platform, new_members those whose first member
-    row on the platform falls in the week. Weeks without events between a platform's first
-    and last week are present with zeros: an events export records every interaction.
+    row on the platform falls in the week, and community_members the distinct members seen on
+    the platform in the file up to and including the week (the running sum of new_members).
+    Weeks without events between a platform's first
+    and last week are present with zero counts (community_members carries its
+    total): an events export records every interaction.
     ``kind`` is compared lower-cased and trimmed of spaces. ``platform_names`` (raw ->
     normalised) defaults to normalising every raw name found. Validation is
     ``read_events``'s job: call this on a file ``read_events`` accepted.
@@ -507,7 +529,10 @@ def _to_long(per_week: pd.DataFrame) -> pd.DataFrame:
         [(p, w) for p, lo, hi in spans.itertuples() for w in range(int(lo), int(hi) + 1)],
         names=["platform", "wk"],
     )
-    per_week = per_week.reindex(full, fill_value=0)[list(EVENT_METRICS)].reset_index()
+    per_week = per_week.reindex(full, fill_value=0)
+    # Members seen so far: the running sum of new members, carried through quiet weeks.
+    per_week["community_members"] = per_week.groupby(level="platform")["new_members"].cumsum()
+    per_week = per_week[list(EVENT_METRICS)].reset_index()
     long = per_week.melt(id_vars=["platform", "wk"], var_name="metric", value_name="value")
     weeks = (_WEEK_ZERO + long["wk"].to_numpy(dtype="int64") * 7).astype("datetime64[ns]")
     out = pd.DataFrame(

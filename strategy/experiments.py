@@ -20,6 +20,7 @@ import numpy as np
 from scipy import integrate, special
 from scipy.stats import beta, fisher_exact, norm
 
+from strategy import clock
 from strategy.errors import ValidationError
 from strategy.metrics import normalise_name
 
@@ -200,7 +201,7 @@ def make_test(
             f"end: expected on or after the start ({start_date.isoformat()}), "
             f"got {end_date.isoformat()}"
         )
-    today = today or dt.date.today()
+    today = today or clock.today()
     if clean_status is not TestStatus.PLANNED and start_date > today:
         raise ValidationError(
             f"start: a {clean_status.value} test must have started by today "

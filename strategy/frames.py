@@ -15,10 +15,10 @@ from strategy.experiments import TestStatus
 from strategy.gates import Gate, GateSet, Stage
 from strategy.report import TestResult
 from strategy.resources import WeekDemand
-from strategy.stages import PlatformStatus
+from strategy.stages import PlatformStatus, TransitionKind
 
 KPI_METRICS: Final[tuple[str, ...]] = (
-    "followers",
+    "audience",
     "active_members",
     "returning_share",
     "member_activity_share",
@@ -27,28 +27,40 @@ KPI_METRICS: Final[tuple[str, ...]] = (
 )
 """The metrics the dashboard charts by default: audience, participation, demand."""
 
+WEEK_COMPLETE: Final[str] = "complete"
+WEEK_IN_PROGRESS: Final[str] = "in progress"
+
 
 def stage_timeline(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
-    """One row per contiguous stretch of a platform in a stage: platform, stage, start, end."""
+    """One row per contiguous stretch of a platform in a stage, measured or held by an
+    override: platform, stage, rank, start, end, weeks, decided (``measured``/``override``)."""
     rows: list[dict[str, object]] = []
     for platform, status in sorted(statuses.items()):
         timeline = status.timeline
         start = 0
         for i in range(1, len(timeline) + 1):
-            if i == len(timeline) or timeline[i].stage is not timeline[start].stage:
+            first = timeline[start]
+            if (
+                i == len(timeline)
+                or timeline[i].stage is not first.stage
+                or timeline[i].overridden != first.overridden
+            ):
                 rows.append(
                     {
                         "platform": platform,
-                        "stage": timeline[start].stage.value,
-                        "rank": timeline[start].stage.rank,
-                        "start": pd.Timestamp(timeline[start].week),
+                        "stage": first.stage.value,
+                        "rank": first.stage.rank,
+                        "start": pd.Timestamp(first.week),
                         "end": pd.Timestamp(timeline[i - 1].week) + pd.Timedelta(days=7),
                         "weeks": i - start,
+                        "decided": (
+                            TransitionKind.OVERRIDE if first.overridden else TransitionKind.MEASURED
+                        ).value,
                     }
                 )
                 start = i
     return pd.DataFrame(
-        rows, columns=["platform", "stage", "rank", "start", "end", "weeks"]
+        rows, columns=["platform", "stage", "rank", "start", "end", "weeks", "decided"]
     ).astype({"start": "datetime64[ns]", "end": "datetime64[ns]"})
 
 
@@ -60,9 +72,9 @@ def transitions(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
             "week": pd.Timestamp(t.week),
             "from": t.source.value,
             "to": t.target.value,
-            "kind": t.kind,
+            "kind": t.kind.value,
             "why": t.reason
-            if t.kind == "override"
+            if t.kind is TransitionKind.OVERRIDE
             else "; ".join(
                 f"{e.metric} {_fmt(e.value)} {e.op} {e.threshold:g}" for e in t.evidence
             ),
@@ -80,19 +92,29 @@ def _fmt(value: float | None) -> str:
 
 
 def kpi_long(wide: pd.DataFrame, metrics: Sequence[str] = KPI_METRICS) -> pd.DataFrame:
-    """KPI values in long form for trend charts: platform, week, metric, value."""
+    """KPI values in long form for trend charts: platform, week, metric, value, and
+    ``week_status`` (``complete`` or ``in progress``: drawn apart, never counted)."""
     present = [m for m in metrics if m in wide.columns]
     if wide.empty or not present:
         return pd.DataFrame(
             {
                 "platform": pd.Series([], dtype="str"),
                 "week": pd.Series([], dtype="datetime64[ns]"),
+                "week_status": pd.Series([], dtype="str"),
                 "metric": pd.Series([], dtype="str"),
                 "value": pd.Series([], dtype="float64"),
             }
         )
-    long = wide.melt(
-        id_vars=["platform", "week"], value_vars=present, var_name="metric", value_name="value"
+    frame = wide.assign(
+        week_status=wide["complete"].map({True: WEEK_COMPLETE, False: WEEK_IN_PROGRESS})
+        if "complete" in wide.columns
+        else WEEK_COMPLETE
+    )
+    long = frame.melt(
+        id_vars=["platform", "week", "week_status"],
+        value_vars=present,
+        var_name="metric",
+        value_name="value",
     )
     return long.dropna(subset=["value"]).reset_index(drop=True)
 

@@ -8,15 +8,16 @@ consecutive weeks to move a platform from ``source`` to ``target``, and fail for
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
 from strategy.errors import ValidationError
-from strategy.metrics import normalise_name
+from strategy.metrics import AUDIENCE, KNOWN_METRICS, normalise_name
 
 
 class Stage(StrEnum):
@@ -109,7 +110,7 @@ DEFAULT_GATES: Final[GateSet] = GateSet(
     to_retention=Gate(
         source=Stage.SETUP,
         target=Stage.RETENTION,
-        criteria=(Criterion("followers", ">=", 100.0), Criterion("brand_posts", ">=", 1.0)),
+        criteria=(Criterion(AUDIENCE, ">=", 100.0), Criterion("brand_posts", ">=", 1.0)),
         weeks_to_advance=2,
         weeks_to_fall_back=4,
         requires_checklist=True,
@@ -243,3 +244,23 @@ def gates_to_dict(gates: GateSet) -> dict[str, Any]:
         "to_retention": gate_to_dict(gates.to_retention),
         "to_active": gate_to_dict(gates.to_active),
     }
+
+
+def check_known_metrics(gates: GateSet, uploaded: Collection[str]) -> GateSet:
+    """Refuse a criterion on a metric that is neither known nor ever uploaded; return ``gates``.
+
+    A misspelt metric would otherwise fail every week and hold platforms back silently; the
+    message names the closest known metric.
+    """
+    known = sorted({*KNOWN_METRICS, *uploaded})
+    for gate in (gates.to_retention, gates.to_active):
+        for n, criterion in enumerate(gate.criteria, start=1):
+            if criterion.metric in known:
+                continue
+            close = difflib.get_close_matches(criterion.metric, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else f"expected one of {', '.join(known)}"
+            raise ValidationError(
+                f"gate {gate.source.value} -> {gate.target.value}, criterion {n}: metric: "
+                f"{criterion.metric!r} is not a metric this workspace knows; {hint}"
+            )
+    return gates

@@ -23,6 +23,8 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from strategy import events
 from strategy.errors import ImportRejected, ValidationError
 from strategy.metrics import (
+    AUDIENCE,
+    AUDIENCE_SOURCES,
     DERIVED,
     RESERVED_NAMES,
     WEEKLY_COLUMNS,
@@ -69,6 +71,8 @@ class ImportedFile:
     first_week: dt.date
     last_week: dt.date
     metrics: tuple[str, ...]
+    data_through: dict[str, dt.date]
+    """Per platform, the last day its data covers: how complete its last week is."""
 
 
 def detect_layout(columns: Sequence[str]) -> str:
@@ -138,7 +142,7 @@ def read_metrics(
     if meta.num_rows == 0:
         raise ImportRejected(f"{label}: the file has no rows")
     if layout == "events":
-        weekly = events.read_events(path, name=label, today=day)
+        weekly, through = events.read_events(path, name=label, today=day)
     else:
         size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
         if size > MAX_TABLE_BYTES:
@@ -151,7 +155,8 @@ def read_metrics(
             cols = {key: cols[key] for key in LAYOUTS["long"]}
         table = _read_table(path, label, list(cols.values()))
         reader = _long_rows if layout == "long" else _wide_rows
-        weekly = _weekly(reader(table, cols, label, day))
+        rows = reader(table, cols, label, day)
+        weekly, through = _weekly(rows), _data_through(rows)
     return ImportedFile(
         name=label,
         layout=layout,
@@ -161,6 +166,7 @@ def read_metrics(
         first_week=weekly["week"].min().date(),
         last_week=weekly["week"].max().date(),
         metrics=tuple(sorted(weekly["metric"].unique())),
+        data_through=through,
     )
 
 
@@ -376,6 +382,11 @@ def _numbers(col: pa.ChunkedArray, label: str, column: str, metric: pd.Series | 
 
 
 def _refuse_derived(label: str, metric: str) -> None:
+    if metric == AUDIENCE:
+        raise ImportRejected(
+            f"{label}: {AUDIENCE} is computed from {' or '.join(AUDIENCE_SOURCES)}; "
+            "upload those instead"
+        )
     if metric in DERIVED:
         numerator, terms = DERIVED[metric]
         raise ImportRejected(
@@ -443,6 +454,23 @@ def _refuse_conflicts(frame: pd.DataFrame, keys: list[str], values: list[str], l
         f"metric {name}: row {later_at + 1} has {later[metric]:g} but row "
         f"{earlier_at + 1} has {earlier[metric]:g}"
     )
+
+
+def _data_through(rows: pd.DataFrame) -> dict[str, dt.date]:
+    """Per platform, the last day its rows cover.
+
+    Daily rows (some week holds two or more dates of the platform) cover up to their latest
+    date. Weekly rows (one date a week, whichever day it is) stand for the whole week, up to
+    the Sunday of the latest one.
+    """
+    days = pd.to_datetime(rows["ts"], utc=True).dt.tz_localize(None).dt.normalize()
+    frame = pd.DataFrame({"platform": rows["platform"], "day": days, "week": week_start(days)})
+    frame = frame.drop_duplicates()
+    per_week = frame.groupby(["platform", "week"])["day"].nunique()
+    daily = per_week.gt(1).groupby(level="platform").any()
+    latest = frame.groupby("platform").agg(day=("day", "max"), week=("week", "max"))
+    through = latest["day"].where(daily, latest["week"] + pd.Timedelta(days=6))
+    return {str(platform): day.date() for platform, day in through.items()}
 
 
 def _weekly(rows: pd.DataFrame) -> pd.DataFrame:

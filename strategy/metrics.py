@@ -41,8 +41,12 @@ AGGREGATION: Final[dict[str, Agg]] = {
     "threads": Agg.SUM,
     "inbound_messages": Agg.SUM,
     "response_minutes_median": Agg.MEDIAN,
+    "community_members": Agg.LAST,
 }
-"""Canonical metrics. Unknown metrics are kept and summed per week (counts are the norm)."""
+"""Canonical metrics. Unknown metrics are kept and summed per week (counts are the norm).
+
+``community_members`` is the number of distinct members seen on the platform up to and
+including the week: forums, Q&A sites and chat communities count members, not followers."""
 
 CANONICAL: Final[tuple[str, ...]] = tuple(AGGREGATION)
 
@@ -56,6 +60,16 @@ DERIVED: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     ),
 }
 """Derived ratio -> (numerator, denominator terms summed). Undefined (NaN) on a zero sum."""
+
+AUDIENCE: Final[str] = "audience"
+AUDIENCE_SOURCES: Final[tuple[str, ...]] = ("followers", "community_members")
+"""``audience`` is the first of these measured in a week: followers, else community members."""
+
+DERIVED_NAMES: Final[tuple[str, ...]] = (*DERIVED, AUDIENCE)
+"""Every metric the weekly table computes rather than stores; none may be uploaded."""
+
+KNOWN_METRICS: Final[tuple[str, ...]] = (*CANONICAL, *DERIVED_NAMES)
+"""The metrics the product knows without any upload: canonical and derived."""
 
 WEEKLY_COLUMNS: Final[tuple[str, ...]] = ("week", "platform", "metric", "value")
 
@@ -157,7 +171,17 @@ def add_derived(wide: pd.DataFrame) -> pd.DataFrame:
         denominator = sum((out[t].fillna(0.0) for t in terms), start=pd.Series(0.0, out.index))
         num = out[numerator]
         out[name] = (num / denominator.where(denominator > 0)).astype("float64")
+    first, *rest = (_values(out, m) for m in AUDIENCE_SOURCES)
+    for other in rest:
+        first = first.fillna(other)
+    out[AUDIENCE] = first.astype("float64")
     return out
+
+
+def _values(wide: pd.DataFrame, metric: str) -> pd.Series:
+    if metric in wide.columns:
+        return wide[metric].astype("float64")
+    return pd.Series(np.nan, index=wide.index, dtype="float64")
 
 
 def to_wide(long: pd.DataFrame) -> pd.DataFrame:

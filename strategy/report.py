@@ -24,6 +24,13 @@ from strategy.experiments import (
     conversion_stats,
 )
 from strategy.gates import Stage
+from strategy.horizons import (
+    Horizon,
+    common_window,
+    complete_weeks,
+    horizons,
+    with_completeness,
+)
 from strategy.metrics import to_wide
 from strategy.resources import (
     ResourceSignal,
@@ -32,13 +39,20 @@ from strategy.resources import (
     resource_signal,
     weekly_demand,
 )
-from strategy.stages import PlatformStatus, evaluate_all, overall_stage
+from strategy.stages import (
+    PlatformStatus,
+    evaluate_all,
+    not_measured_text,
+    overall_stage,
+    stage_counts,
+)
 from strategy.store import Snapshot
 from strategy.team import (
     Seat,
     TeamBenchmark,
     coverage_gaps,
     recommended_core_team,
+    serving_hours,
     team_capacity,
     team_size_benchmark,
     team_warnings,
@@ -59,6 +73,9 @@ class TeamView:
     """The team against the recommended core team and the size benchmark."""
 
     capacity_hours: float
+    """Every role's hours, capped at what each person has: the team's social hours."""
+    serving_hours: float
+    """The hours of the roles that serve demand: what the resource signal compares with."""
     seats: tuple[Seat, ...]
     empty_seats: tuple[Seat, ...]
     benchmark: TeamBenchmark
@@ -70,9 +87,14 @@ class Analysis:
     """Everything the dashboard and the report show, computed from one snapshot."""
 
     data_version: int
+    today: dt.date
     latest_week: dt.date | None
+    """The newest horizon of any platform: the latest complete week with data."""
     wide: pd.DataFrame = field(repr=False)
+    """Every week with data up to ``today``, complete or in progress (``complete`` column)."""
+    horizons: dict[str, Horizon]
     statuses: dict[str, PlatformStatus]
+    stage_counts: dict[Stage, int]
     overall_stage: Stage
     tests: tuple[TestResult, ...]
     team: TeamView
@@ -80,21 +102,33 @@ class Analysis:
     signal: ResourceSignal
 
 
-def analyse(snapshot: Snapshot) -> Analysis:
-    """Evaluate stages, tests, team and the resource signal for a snapshot."""
-    wide = to_wide(snapshot.weekly)
-    statuses = evaluate_all(wide, snapshot.gates, snapshot.checklist, snapshot.overrides)
+def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
+    """Evaluate stages, tests, team and the resource signal as they stand on ``today``.
+
+    Only complete weeks count (``strategy.horizons``); data of weeks starting after
+    ``today`` and overrides starting after it are ignored, so an earlier ``today`` shows the
+    report as it stood then.
+    """
+    weeks = complete_weeks(snapshot.coverage, today)
+    wide = with_completeness(to_wide(snapshot.weekly), weeks)
+    counted = wide[wide["complete"]].drop(columns="complete").reset_index(drop=True)
+    found = horizons(weeks)
+    overrides = [o for o in snapshot.overrides if o.week <= today]
+    statuses = evaluate_all(counted, snapshot.gates, snapshot.checklist, overrides)
     results = tuple(
         TestResult(t, stats := conversion_stats(t), conclusion_text(t, stats))
         for t in snapshot.tests
     )
     seats = recommended_core_team(snapshot.company.channels, snapshot.company.integrated)
-    capacity = team_capacity(snapshot.members)
+    serving = serving_hours(snapshot.members, snapshot.role_serves)
     team = TeamView(
-        capacity_hours=capacity,
+        capacity_hours=team_capacity(snapshot.members),
+        serving_hours=serving,
         seats=seats,
         empty_seats=coverage_gaps(snapshot.members, seats),
-        benchmark=team_size_benchmark(snapshot.company.employees, snapshot.members),
+        benchmark=team_size_benchmark(
+            snapshot.company.employees, snapshot.members, snapshot.demand.fte_hours
+        ),
         warnings=team_warnings(snapshot.members, seats),
     )
     outcomes = [
@@ -106,19 +140,33 @@ def analyse(snapshot: Snapshot) -> Analysis:
         )
         for r in results
     ]
-    roles = {a.role.value for m in snapshot.members for a in m.assignments}
-    latest = None if wide.empty else pd.Timestamp(wide["week"].max()).date()
+    roles = {a.role for m in snapshot.members for a in m.assignments}
+    window = common_window(found, snapshot.demand.window_weeks)
+    demand = weekly_demand(counted, statuses, serving, snapshot.demand, window)
     return Analysis(
         data_version=snapshot.data_version,
-        latest_week=latest,
+        today=today,
+        latest_week=max((h.data_through for h in found.values() if h.data_through), default=None),
         wide=wide,
+        horizons=found,
         statuses=statuses,
+        stage_counts=stage_counts(statuses),
         overall_stage=overall_stage(statuses),
         tests=results,
         team=team,
-        demand=weekly_demand(wide, statuses, capacity, snapshot.demand),
-        signal=resource_signal(wide, statuses, outcomes, capacity, roles, snapshot.demand),
+        demand=demand,
+        signal=resource_signal(demand, statuses, outcomes, serving, roles, window, snapshot.demand),
     )
+
+
+def stage_counts_text(counts: dict[Stage, int]) -> str:
+    """Where the rollout stands, e.g. ``1 of 4 active, 2 in retention, 1 in setup``."""
+    total = sum(counts.values())
+    if not total:
+        return "no platforms yet"
+    parts = [f"{counts[Stage.ACTIVE]} of {total} active"]
+    parts += [f"{counts[s]} in {s.value}" for s in (Stage.RETENTION, Stage.SETUP) if counts[s]]
+    return ", ".join(parts)
 
 
 # --- JSON ------------------------------------------------------------------------------
@@ -141,8 +189,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _platform_json(status: PlatformStatus) -> dict[str, Any]:
+def _platform_json(status: PlatformStatus, horizon: Horizon | None) -> dict[str, Any]:
     return {
+        "data_through": _plain(horizon.data_through) if horizon else None,
+        "weeks_behind": horizon.weeks_behind if horizon else 0,
+        "in_progress_week": _plain(horizon.in_progress_week) if horizon else None,
+        "not_measured": list(status.not_measured),
         "stage": status.stage.value,
         "since": _plain(status.since),
         "weeks_in_stage": status.weeks_in_stage,
@@ -154,7 +206,7 @@ def _platform_json(status: PlatformStatus) -> dict[str, Any]:
                 "week": t.week.isoformat(),
                 "from": t.source.value,
                 "to": t.target.value,
-                "kind": t.kind,
+                "kind": t.kind.value,
                 "reason": t.reason,
                 "evidence": [_plain(e) for e in t.evidence],
             }
@@ -208,21 +260,31 @@ def _test_json(result: TestResult) -> dict[str, Any]:
 def report_dict(analysis: Analysis) -> dict[str, Any]:
     """The report as plain JSON-ready data; the same workspace gives the same dict."""
     signal = analysis.signal
+    window = signal.window
     return {
+        "today": _plain(analysis.today),
         "latest_week": _plain(analysis.latest_week),
         "overall_stage": analysis.overall_stage.value,
-        "platforms": {name: _platform_json(s) for name, s in sorted(analysis.statuses.items())},
+        "stage_counts": {s.value: n for s, n in analysis.stage_counts.items()},
+        "platforms": {
+            name: _platform_json(s, analysis.horizons.get(name))
+            for name, s in sorted(analysis.statuses.items())
+        },
         "resource_signal": {
+            "window": {"from": _plain(window.first), "to": _plain(window.last)},
+            "lagging_platforms": sorted(window.lagging),
+            "left_out_platforms": list(window.left_out),
             "status": signal.status.value,
             "summary": signal.summary,
             "conditions": [_plain(c) for c in signal.conditions],
             "gap_hours_per_week": _plain(signal.gap_hours_per_week),
             "gap_people": _plain(signal.gap_people),
-            "recommended_roles": list(signal.recommended_roles),
+            "recommended_roles": [r.value for r in signal.recommended_roles],
         },
         "tests": [_test_json(r) for r in analysis.tests],
         "team": {
             "capacity_hours_per_week": _plain(analysis.team.capacity_hours),
+            "serving_hours_per_week": _plain(analysis.team.serving_hours),
             "recommended_seats": [_plain(s) for s in analysis.team.seats],
             "empty_seats": [_plain(s) for s in analysis.team.empty_seats],
             "benchmark": _plain(analysis.team.benchmark),
@@ -238,34 +300,60 @@ def report_json(analysis: Analysis) -> str:
 
 def report_text(analysis: Analysis) -> str:
     """A short plain-text report for a terminal or an e-mail."""
-    lines = [f"Overall stage: {analysis.overall_stage.value}"]
+    lines = [
+        f"Overall stage: {analysis.overall_stage.value} "
+        f"({stage_counts_text(analysis.stage_counts)})"
+    ]
     if analysis.latest_week:
-        lines.append(f"Latest week: {analysis.latest_week.isoformat()}")
+        lines.append(f"Latest complete week: {analysis.latest_week.isoformat()}")
     lines.append("")
     lines.append("Platforms:")
     for name, s in sorted(analysis.statuses.items()):
         since = f" since {s.since.isoformat()}" if s.since else ""
+        notes = [n for n in platform_notes(s, analysis.horizons.get(name)) if n]
         stall = f"  STALLED: {s.stall_reason}" if s.stalled else ""
-        lines.append(f"  {name}: {s.stage.value}{since} ({s.weeks_in_stage} weeks){stall}")
+        extra = f" [{'; '.join(notes)}]" if notes else ""
+        lines.append(f"  {name}: {s.stage.value}{since} ({s.weeks_in_stage} weeks){extra}{stall}")
     signal = analysis.signal
     lines += ["", f"Resource signal: {signal.status.value} - {signal.summary}"]
+    lines.append(f"  Window: {signal.window.describe()}")
     for c in signal.conditions:
         lines.append(f"  [{'x' if c.met else ' '}] {c.label}: {c.value} - {c.reason}")
     if signal.gap_hours_per_week > 0:
         lines.append(
             f"  Gap: {signal.gap_hours_per_week:.1f} h/week = {signal.gap_people:.1f} people; "
-            f"roles: {', '.join(signal.recommended_roles)}"
+            f"roles: {', '.join(r.value for r in signal.recommended_roles)}"
         )
     lines += ["", "Tests:"]
     for r in analysis.tests:
         lines.append(f"  {r.test.title} [{r.test.status.value}]: {r.conclusion}")
-    lines += ["", f"Team capacity: {analysis.team.capacity_hours:.1f} h/week"]
+    lines += [
+        "",
+        f"Team: {analysis.team.capacity_hours:.1f} social h/week, "
+        f"{analysis.team.serving_hours:.1f} h/week serve demand",
+    ]
     lines += [f"  ! {w}" for w in analysis.team.warnings]
     return "\n".join(lines) + "\n"
 
 
+def platform_notes(status: PlatformStatus, horizon: Horizon | None) -> list[str]:
+    """What a reader of one platform's stage must know of its data: lag, week in progress,
+    gate metrics it never reports."""
+    notes = []
+    if horizon is not None and horizon.lag_text:
+        notes.append(horizon.lag_text)
+    if horizon is not None and horizon.in_progress_week is not None:
+        notes.append(f"week of {horizon.in_progress_week:%d %b %Y} in progress, not counted")
+    if status.not_measured:
+        notes.append(not_measured_text(status.platform, status.not_measured))
+    return notes
+
+
 def weekly_csv(analysis: Analysis) -> str:
-    """The wide weekly table as CSV, weeks as YYYY-MM-DD."""
+    """The weekly table as CSV: one row per (platform, week), metrics (derived ones too) as
+    columns, weeks as YYYY-MM-DD, and whether the week is complete (counted)."""
     frame = analysis.wide.copy()
     frame["week"] = frame["week"].dt.strftime("%Y-%m-%d")
+    complete = frame.pop("complete")
+    frame.insert(2, "complete", complete.map({True: "true", False: "false"}))
     return str(frame.to_csv(index=False, float_format="%.6g"))

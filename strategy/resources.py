@@ -1,8 +1,10 @@
 """The resource signal: does the community's demand justify adding people, and how many?
 
 Extra resources are justified only when three things hold together: a community has been
-active for a while, its demand for the team's attention exceeds the part-time capacity, and
-a tested strategy backs the plan. Each condition always says its value and why.
+active for a while, its demand for the team's attention exceeds the hours that serve it, and
+a tested strategy backs the plan. Each condition always says its value and why. Everything
+is read at the end of the common window (``strategy.horizons.common_window``): the last
+complete weeks that every platform feeding demand has, so ragged uploads move nothing.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ import pandas as pd
 
 from strategy.errors import ValidationError
 from strategy.gates import Stage
-from strategy.metrics import normalise_name
-from strategy.stages import PlatformStatus
+from strategy.horizons import SignalWindow
+from strategy.stages import PlatformStatus, stage_at
 from strategy.team import ROLE_LABELS, Role
 
 
@@ -215,8 +217,9 @@ class ResourceSignal:
     conditions: tuple[Condition, ...]
     gap_hours_per_week: float
     gap_people: float
-    recommended_roles: tuple[str, ...]
+    recommended_roles: tuple[Role, ...]
     summary: str
+    window: SignalWindow
 
 
 # --- weekly demand ----------------------------------------------------------------------
@@ -229,7 +232,8 @@ def _check_capacity(capacity_hours: float) -> float:
         value = math.nan
     if not math.isfinite(value) or value < 0:
         raise ValidationError(
-            f"capacity: expected the team's weekly social hours (0 or more), got {capacity_hours!r}"
+            "capacity: expected the team's weekly hours that serve demand (0 or more), "
+            f"got {capacity_hours!r}"
         )
     return value
 
@@ -269,14 +273,23 @@ def weekly_demand(
     statuses: Mapping[str, PlatformStatus],
     capacity_hours: float,
     settings: DemandSettings,
+    window: SignalWindow,
 ) -> tuple[WeekDemand, ...]:
-    """Estimated workload of every week from the first to the latest week of the table.
+    """Estimated workload of every week from the first week of the table to the window's end.
 
-    Messages, posts and response times come from the weekly table (unmeasured counts as
-    none); monitoring comes from each platform's stage that week. A week missing from the
-    table still carries the monitoring of the platforms being watched.
+    ``wide`` holds complete weeks only; the platforms that feed the window count, up to its
+    last week, so no week is summed over a platform that has not reported it yet. Messages,
+    posts and response times come from the weekly table (unmeasured counts as none);
+    monitoring comes from each platform's stage that week. A week missing from the table
+    still carries the monitoring of the platforms being watched.
     """
     capacity = _check_capacity(capacity_hours)
+    if wide.empty or window.last is None:
+        return ()
+    wide = wide[
+        wide["platform"].isin(window.platforms) & (wide["week"] <= pd.Timestamp(window.last))
+    ]
+    statuses = {n: s for n, s in statuses.items() if n in window.platforms}
     if wide.empty:
         return ()
     frame = pd.DataFrame(
@@ -323,23 +336,34 @@ def _weeks_text(n: int) -> str:
     return f"{n} week" if n == 1 else f"{n} weeks"
 
 
+def _active_at(
+    statuses: Mapping[str, PlatformStatus], window: SignalWindow
+) -> list[tuple[str, int]]:
+    """(platform, weeks active) at the window's last week, longest first."""
+    if window.last is None:
+        return []
+    found = []
+    for name in window.platforms:
+        status = statuses.get(name)
+        at = stage_at(status, window.last) if status else None
+        if at is not None and at[0] is Stage.ACTIVE:
+            found.append((name, at[1]))
+    return sorted(found, key=lambda item: (-item[1], item[0]))
+
+
 def _active_condition(
-    statuses: Mapping[str, PlatformStatus], has_data: bool, settings: DemandSettings
+    active: Sequence[tuple[str, int]], has_data: bool, settings: DemandSettings
 ) -> Condition:
     required = settings.active_weeks_required
-    active = sorted(
-        ((name, s.weeks_in_stage) for name, s in statuses.items() if s.stage is Stage.ACTIVE),
-        key=lambda item: (-item[1], item[0]),
-    )
 
     def condition(met: bool, value: str, reason: str) -> Condition:
         return Condition(ACTIVE_COMMUNITY, CONDITION_LABELS[ACTIVE_COMMUNITY], met, value, reason)
 
     if not has_data:
-        return condition(False, "no data", "no metrics have been imported yet")
+        return condition(False, "no data", "no complete week of metrics yet")
     if not active:
         return condition(
-            False, "no platform active", "no platform is active yet at the latest week"
+            False, "no platform active", "no platform is active in the window's last week"
         )
     value = ", ".join(f"{name} active for {_weeks_text(weeks)}" for name, weeks in active)
     name, weeks = active[0]
@@ -398,13 +422,13 @@ def _window_facts(window: Sequence[WeekDemand], capacity: float, s: DemandSettin
 
 def _demand_condition(w: _Window, s: DemandSettings) -> Condition:
     target = f"{s.response_target_minutes:g}-minute"
-    period = f"the last {_weeks_text(w.weeks)}"
+    period = f"the {_weeks_text(w.weeks)} of the window"
     if w.weeks == 0:
-        value, reason = "no weeks of data", "no metrics have been imported yet"
+        value, reason = "no weeks of data", "no complete week of metrics yet"
         return Condition(
             DEMAND_EXCEEDS_CAPACITY, CONDITION_LABELS[DEMAND_EXCEEDS_CAPACITY], False, value, reason
         )
-    value = f"demand {w.mean_total:.1f} h/week vs capacity {w.capacity:.1f} h"
+    value = f"demand {w.mean_total:.1f} h/week vs {w.capacity:.1f} h that serve it"
     if w.capacity > 0:
         share = w.mean_total / w.capacity
         value += f" ({share:.0%})"
@@ -413,11 +437,9 @@ def _demand_condition(w: _Window, s: DemandSettings) -> Condition:
             f"{'at least' if w.by_demand else 'under'} the {s.utilisation_threshold:.0%} threshold"
         )
     elif w.by_demand:
-        demand_text = (
-            f"the team has no social hours while demand averages {w.mean_total:.1f} h/week"
-        )
+        demand_text = f"no team hours serve demand while it averages {w.mean_total:.1f} h/week"
     else:
-        demand_text = "the team has no social hours, but there is no demand either"
+        demand_text = "no team hours serve demand, but there is no demand either"
     if w.measured_weeks:
         value += (
             f"; slowest response over {s.response_target_minutes:g} min "
@@ -487,15 +509,16 @@ def _gap(w: _Window, s: DemandSettings) -> tuple[float, bool]:
 
 
 def _roles(
-    w: _Window, gap: float, from_response: bool, team_roles: Collection[str]
-) -> tuple[str, ...]:
+    w: _Window, gap: float, from_response: bool, team_roles: Collection[Role]
+) -> tuple[Role, ...]:
+    specialists: list[Role]
     if from_response:
-        specialists = ["community_manager"]
+        specialists = [Role.COMMUNITY_MANAGER]
     else:
         workloads = [
-            (w.mean_messages, "community_manager"),
-            (w.mean_content, "content_creator"),
-            (w.mean_monitoring, "data_analyst"),
+            (w.mean_messages, Role.COMMUNITY_MANAGER),
+            (w.mean_content, Role.CONTENT_CREATOR),
+            (w.mean_monitoring, Role.DATA_ANALYST),
         ]
         specialists = []
         covered = 0.0
@@ -504,18 +527,17 @@ def _roles(
             covered += hours
             if covered >= gap:
                 break
-    held = {normalise_name(r) for r in team_roles}
-    if "social_media_manager" not in held:
-        specialists.insert(0, "social_media_manager")
+    if Role.SOCIAL_MEDIA_MANAGER not in team_roles:
+        specialists.insert(0, Role.SOCIAL_MEDIA_MANAGER)
     return tuple(specialists)
 
 
 # --- the signal ------------------------------------------------------------------------------
 
 
-def _role_text(role: str) -> str:
+def _role_text(role: Role) -> str:
     """A recommended role in running text, e.g. ``a social media manager``."""
-    return f"a {ROLE_LABELS[Role(role)].lower()}"
+    return f"a {ROLE_LABELS[role].lower()}"
 
 
 def _justified_summary(
@@ -524,7 +546,7 @@ def _justified_summary(
     gap: float,
     people: float,
     from_response: bool,
-    roles: Sequence[str],
+    roles: Sequence[Role],
 ) -> str:
     hires = ", then ".join(_role_text(r) for r in roles)
     fte = f"{people:.1f} full-time equivalent" if people > 0 else "under 0.1 full-time equivalent"
@@ -548,35 +570,41 @@ def _justified_summary(
     )
 
 
-def _summary(status: SignalStatus, conditions: Sequence[Condition]) -> str:
+def _summary(status: SignalStatus, conditions: Sequence[Condition], has_data: bool) -> str:
     """The verdict in one sentence when it is not justified (yet)."""
     if status is SignalStatus.NOT_JUSTIFIED:
-        if not conditions[0].met and conditions[0].value == "no data":
-            return "Extra resources are not justified: no metrics have been imported yet."
+        if not has_data:
+            return "Extra resources are not justified: no complete week of metrics yet."
         return "Extra resources are not justified: no platform has an active community yet."
     missing = "; ".join(c.reason for c in conditions if not c.met)
     return f"Extra resources are not yet justified: {missing}."
 
 
 def resource_signal(
-    wide: pd.DataFrame,
+    demand: Sequence[WeekDemand],
     statuses: Mapping[str, PlatformStatus],
     tests: Sequence[TestOutcome],
     capacity_hours: float,
-    team_roles: Collection[str],
+    team_roles: Collection[Role],
+    window: SignalWindow,
     settings: DemandSettings = DEFAULT_SETTINGS,
 ) -> ResourceSignal:
-    """Whether extra resources are justified at the latest week, with every condition's reason."""
-    demand = weekly_demand(wide, statuses, capacity_hours, settings)
+    """Whether extra resources are justified at the window's end, with every reason.
+
+    ``demand`` is ``weekly_demand`` for the same window; ``capacity_hours`` the hours of the
+    roles that serve demand (``strategy.team.serving_hours``).
+    """
     capacity = _check_capacity(capacity_hours)
-    window = _window_facts(demand[-settings.window_weeks :], capacity, settings)
+    in_window = [d for d in demand if d.week in window.weeks]
+    facts = _window_facts(in_window, capacity, settings)
+    active = _active_at(statuses, window)
+    has_data = bool(in_window)
     conditions = (
-        _active_condition(statuses, bool(demand), settings),
-        _demand_condition(window, settings),
+        _active_condition(active, has_data, settings),
+        _demand_condition(facts, settings),
         _tested_condition(tests),
     )
-    any_active = bool(demand) and any(s.stage is Stage.ACTIVE for s in statuses.values())
-    if not any_active:
+    if not has_data or not active:
         status = SignalStatus.NOT_JUSTIFIED
     elif all(c.met for c in conditions):
         status = SignalStatus.JUSTIFIED
@@ -584,16 +612,18 @@ def resource_signal(
         status = SignalStatus.NOT_YET
 
     if status is not SignalStatus.JUSTIFIED:
-        return ResourceSignal(status, conditions, 0.0, 0.0, (), _summary(status, conditions))
-    raw_gap, from_response = _gap(window, settings)
+        summary = _summary(status, conditions, has_data)
+        return ResourceSignal(status, conditions, 0.0, 0.0, (), summary, window)
+    raw_gap, from_response = _gap(facts, settings)
     gap = round(raw_gap, 1)
     people = round(raw_gap / settings.fte_hours, 1)
-    roles = _roles(window, raw_gap, from_response, team_roles)
+    roles = _roles(facts, raw_gap, from_response, team_roles)
     return ResourceSignal(
         status=status,
         conditions=conditions,
         gap_hours_per_week=gap,
         gap_people=people,
         recommended_roles=roles,
-        summary=_justified_summary(window, settings, gap, people, from_response, roles),
+        summary=_justified_summary(facts, settings, gap, people, from_response, roles),
+        window=window,
     )

@@ -10,10 +10,12 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final
 
 import pandas as pd
 
+from strategy.clock import SUNDAY, as_date, monday, mondays
 from strategy.gates import (
     CHECKLIST_CRITERION,
     ChecklistItem,
@@ -37,34 +39,53 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Override:
-    """A person set a platform's stage from a week on, with a reason; shown as such."""
+    """A person set a platform's stage from a week on, with a reason; shown as such.
+
+    It holds until it is removed or, when ``until`` is set, through the week holding it.
+    """
 
     platform: str
     week: dt.date
     stage: Stage
     reason: str
     by: str = ""
+    until: dt.date | None = None
+    id: int | None = None
+
+    def holds_in(self, week: dt.date) -> bool:
+        """Whether the override is in effect in the week starting on Monday ``week``."""
+        start = monday(self.week)
+        return start <= week and (self.until is None or week <= monday(self.until))
+
+
+class TransitionKind(StrEnum):
+    """Who moved a platform: a gate on measured weeks, or a person's override."""
+
+    MEASURED = "measured"
+    OVERRIDE = "override"
 
 
 @dataclass(frozen=True)
 class Transition:
-    """A change of stage. ``kind`` is ``measured`` (a gate decided) or ``override``."""
+    """A change of stage, decided by a gate (with its evidence) or by an override."""
 
     week: dt.date
     source: Stage
     target: Stage
-    kind: str
+    kind: TransitionKind
     evidence: tuple[Evidence, ...]
     reason: str = ""
 
 
 @dataclass(frozen=True)
 class WeekState:
-    """A platform's stage in one week and the share of its exit gate's criteria met."""
+    """A platform's stage in one week, the share of its exit gate met, and whether an
+    override held it there."""
 
     week: dt.date
     stage: Stage
     exit_share: float | None
+    overridden: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,8 @@ class PlatformStatus:
     checklist_complete: bool
     transitions: tuple[Transition, ...]
     timeline: tuple[WeekState, ...]
+    not_measured: tuple[str, ...] = ()
+    """Gate metrics this platform never reported: they fail every week, and are named once."""
 
 
 # --- evaluation ------------------------------------------------------------------------
@@ -89,25 +112,6 @@ STALL_WEEKS: Final[int] = 12
 
 TREND_WEEKS: Final[int] = 4
 """The trend compares the mean exit share of the first and last this-many of the stall weeks."""
-
-_SUNDAY: Final[dt.timedelta] = dt.timedelta(days=6)
-_ONE_WEEK: Final[dt.timedelta] = dt.timedelta(days=7)
-
-
-def _as_date(day: dt.date) -> dt.date:
-    """A plain date, also from a datetime or pandas Timestamp (which hash differently)."""
-    return day.date() if isinstance(day, dt.datetime) else day
-
-
-def _monday(day: dt.date) -> dt.date:
-    day = _as_date(day)
-    return day - dt.timedelta(days=day.weekday())
-
-
-def _mondays(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every Monday from ``first`` to ``last`` inclusive (both Mondays)."""
-    count = (last - first).days // 7 + 1
-    return [first + n * _ONE_WEEK for n in range(max(count, 0))]
 
 
 def _value(row: Mapping[str, float] | None, metric: str) -> float | None:
@@ -147,7 +151,7 @@ def gate_evidence(
             )
         )
     if gate.requires_checklist:
-        done = checklist_complete_on(checklist, _as_date(week) + _SUNDAY)
+        done = checklist_complete_on(checklist, as_date(week) + SUNDAY)
         evidence.append(Evidence(CHECKLIST_CRITERION, ">=", 1.0, 1.0 if done else 0.0, done))
     return tuple(evidence)
 
@@ -183,11 +187,19 @@ def _stall(stage: Stage, weeks_in_stage: int, shares: Sequence[float]) -> tuple[
     )
 
 
-def _unmet(evidence: Sequence[Evidence]) -> str:
-    """What still holds a platform back in a week, e.g. ``active_members 10 (needs >= 50)``."""
+def not_measured_text(platform: str, metrics: Sequence[str]) -> str:
+    """The one sentence for gate metrics a platform never reports."""
+    return f"{', '.join(metrics)} not measured on {platform}"
+
+
+def _unmet(evidence: Sequence[Evidence], platform: str, never: Sequence[str]) -> str:
+    """What still holds a platform back in a week, e.g. ``active_members 10 (needs >= 50)``.
+
+    Metrics the platform never reports (``never``) are named once, not as a failing value.
+    """
     parts = []
     for e in evidence:
-        if e.met:
+        if e.met or e.metric in never:
             continue
         if e.metric == CHECKLIST_CRITERION:
             parts.append("the setup checklist is not complete")
@@ -195,7 +207,11 @@ def _unmet(evidence: Sequence[Evidence]) -> str:
             parts.append(f"{e.metric} not measured (needs {e.op} {e.threshold:g})")
         else:
             parts.append(f"{e.metric} {e.value:.3g} (needs {e.op} {e.threshold:g})")
-    return "not met in the latest week: " + ", ".join(parts)
+    unmeasured = [e.metric for e in evidence if not e.met and e.metric in never]
+    text = "not met in the latest week: " + ", ".join(parts) if parts else ""
+    if unmeasured:
+        text += ("; " if text else "") + not_measured_text(platform, unmeasured)
+    return text
 
 
 def evaluate_platform(
@@ -210,17 +226,22 @@ def evaluate_platform(
 
     ``wide`` holds this platform's rows of the wide weekly table (may be empty; missing
     weeks and metric columns fail their criteria). Checklist items and overrides of other
-    platforms are ignored. Where several overrides name the same week, the last one given
-    (the latest recorded) wins. The stall trend is measured against the exit gate of the
-    stage the platform is in now, also for the week it arrived there.
+    platforms are ignored. An override pins the stage while it holds (``Override.holds_in``);
+    where several hold in one week, the last one given (the latest recorded) wins, and when
+    it ends the gates decide again from that stage. The stall trend is measured against the
+    exit gate of the stage the platform is in now, also for the week it arrived there.
     """
     items = [i for i in checklist if i.platform == platform]
-    override_at = {_monday(o.week): o for o in overrides if o.platform == platform}
-    week_list = [_as_date(w) for w in weeks]
+    own_overrides = [o for o in overrides if o.platform == platform]
+    week_list = [as_date(w) for w in weeks]
     gate_list = (gates.to_retention, gates.to_active)
-    rows = _rows_by_week(wide, {c.metric for g in gate_list for c in g.criteria})
+    gate_metrics = {c.metric for g in gate_list for c in g.criteria}
+    rows = _rows_by_week(wide, gate_metrics)
+    never = tuple(
+        sorted(m for m in gate_metrics if rows and all(_value(r, m) is None for r in rows.values()))
+    )
     # Which criteria hold, per gate and week, computed once; Evidence only for transitions.
-    checklist_done = [checklist_complete_on(items, w + _SUNDAY) for w in week_list]
+    checklist_done = [checklist_complete_on(items, w + SUNDAY) for w in week_list]
     checks = {
         gate: [
             _checks(gate, rows.get(w), done)
@@ -240,29 +261,44 @@ def evaluate_platform(
     advance_count = fail_count = 0
     transitions: list[Transition] = []
     timeline: list[WeekState] = []
+    held_by: Override | None = None
     for n, week in enumerate(week_list):
         exit_gate, hold_gate = exit_gate_of[stage], hold_gate_of[stage]
         exit_checks = exit_checks_of[stage][n] if exit_gate else ()
-        override = override_at.get(week)
+        override = next((o for o in reversed(own_overrides) if o.holds_in(week)), None)
         move: Transition | None = None
         if override is not None:
-            move = Transition(week, stage, override.stage, "override", (), override.reason)
+            if override is not held_by:
+                move = Transition(
+                    week, stage, override.stage, TransitionKind.OVERRIDE, (), override.reason
+                )
         else:
             advance_count = advance_count + 1 if exit_gate and all(exit_checks) else 0
             fail_count = fail_count + 1 if hold_gate and not all(hold_checks_of[stage][n]) else 0
             if exit_gate and advance_count >= exit_gate.weeks_to_advance:
                 move = Transition(
-                    week, stage, exit_gate.target, "measured", evidence(exit_gate, week)
+                    week,
+                    stage,
+                    exit_gate.target,
+                    TransitionKind.MEASURED,
+                    evidence(exit_gate, week),
                 )
             elif hold_gate and fail_count >= hold_gate.weeks_to_fall_back:
                 move = Transition(
-                    week, stage, hold_gate.source, "measured", evidence(hold_gate, week)
+                    week,
+                    stage,
+                    hold_gate.source,
+                    TransitionKind.MEASURED,
+                    evidence(hold_gate, week),
                 )
+        held_by = override
         if move is not None:
             transitions.append(move)
             stage = move.target
             advance_count = fail_count = 0
-        timeline.append(WeekState(week, stage, _share(exit_checks) if exit_gate else None))
+        timeline.append(
+            WeekState(week, stage, _share(exit_checks) if exit_gate else None, override is not None)
+        )
 
     if not week_list:
         return PlatformStatus(
@@ -275,15 +311,19 @@ def evaluate_platform(
             checklist_complete=checklist_complete_on(items, dt.date.max),
             transitions=(),
             timeline=(),
+            not_measured=never,
         )
 
     since = transitions[-1].week if transitions else week_list[0]
     weeks_in_stage = sum(1 for w in week_list if w >= since)
     shares = [_share(c) for c in exit_checks_of.get(stage, [])[-STALL_WEEKS:]]
     stalled, stall_reason = _stall(stage, weeks_in_stage, shares)
+    if timeline[-1].overridden:  # a person decided the stage: not a stall of the community
+        stalled, stall_reason = False, ""
     exit_gate = exit_gate_of[stage]
     if stalled and exit_gate is not None:
-        stall_reason += f"; {_unmet(evidence(exit_gate, week_list[-1]))}"
+        unmet = _unmet(evidence(exit_gate, week_list[-1]), platform, never)
+        stall_reason += f"; {unmet}" if unmet else ""
     return PlatformStatus(
         platform=platform,
         stage=stage,
@@ -294,6 +334,7 @@ def evaluate_platform(
         checklist_complete=checklist_done[-1],
         transitions=tuple(transitions),
         timeline=tuple(timeline),
+        not_measured=never,
     )
 
 
@@ -305,27 +346,68 @@ def evaluate_all(
 ) -> dict[str, PlatformStatus]:
     """Every platform that has data, a checklist or an override, keyed by name, sorted.
 
-    Each platform is evaluated from its first data (or override) week to the latest week
-    of any platform, so a platform that stopped reporting keeps failing its criteria.
+    ``wide`` holds the weeks that count: complete weeks only (``strategy.horizons``). Each
+    platform is evaluated from its first data (or override) week up to its own horizon, its
+    latest week in ``wide`` (or a later override's start), so a platform whose data lags is
+    judged on the weeks it has, never failed for the weeks it has not reported yet. A
+    platform with overrides but no data runs to the latest week of any platform.
     """
     has_data = not wide.empty and {"platform", "week"} <= set(wide.columns)
     parts: dict[str, pd.DataFrame] = (
         {str(name): part for name, part in wide.groupby("platform", sort=False)} if has_data else {}
     )
-    latest = _monday(pd.to_datetime(wide["week"]).max()) if has_data else None
+    latest = monday(pd.to_datetime(wide["week"]).max()) if has_data else None
     names = sorted(set(parts) | {i.platform for i in checklist} | {o.platform for o in overrides})
 
     statuses: dict[str, PlatformStatus] = {}
     for name in names:
         part = parts.get(name, wide.iloc[0:0])
-        starts = [_monday(o.week) for o in overrides if o.platform == name]
+        starts = [monday(o.week) for o in overrides if o.platform == name]
+        end = latest
         if name in parts:
-            starts.append(_monday(pd.to_datetime(part["week"]).min()))
-        weeks = _mondays(min(starts), latest) if starts and latest is not None else []
+            weeks_seen = pd.to_datetime(part["week"])
+            starts.append(monday(weeks_seen.min()))
+            end = max([monday(weeks_seen.max()), *starts])
+        weeks = mondays(min(starts), end) if starts and end is not None else []
         statuses[name] = evaluate_platform(name, part, gates, checklist, overrides, weeks)
     return statuses
 
 
+def stage_at(status: PlatformStatus, week: dt.date) -> tuple[Stage, int] | None:
+    """A platform's stage in a week and how many weeks it had been in it by then.
+
+    None when the week is not among the platform's evaluated weeks.
+    """
+    states = [s for s in status.timeline if as_date(s.week) <= week]
+    if not states or as_date(states[-1].week) != week:
+        return None
+    stage = states[-1].stage
+    run = 0
+    for state in reversed(states):
+        if state.stage is not stage:
+            break
+        run += 1
+    return stage, run
+
+
+def stage_counts(statuses: Mapping[str, PlatformStatus]) -> dict[Stage, int]:
+    """How many platforms are in each stage, every stage present."""
+    counts = dict.fromkeys(Stage, 0)
+    for status in statuses.values():
+        counts[status.stage] += 1
+    return counts
+
+
 def overall_stage(statuses: Mapping[str, PlatformStatus]) -> Stage:
-    """The most advanced stage any platform holds; setup when there are none."""
-    return max((s.stage for s in statuses.values()), key=lambda s: s.rank, default=Stage.SETUP)
+    """The furthest stage that at least half of the platforms have reached; setup when none.
+
+    One active platform of four does not make the rollout active: the rollout stands where
+    most of its communities stand.
+    """
+    total = len(statuses)
+    reached = [
+        stage
+        for stage in Stage
+        if total and 2 * sum(s.stage.rank >= stage.rank for s in statuses.values()) >= total
+    ]
+    return max(reached, key=lambda s: s.rank, default=Stage.SETUP)

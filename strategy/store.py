@@ -26,6 +26,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from strategy import clock
 from strategy.access import Actor, require_edit
 from strategy.errors import Conflict, ImportRejected, NotFound, RolloutError, ValidationError
 from strategy.events import EARLIEST_DATE
@@ -36,9 +37,11 @@ from strategy.gates import (
     ChecklistItem,
     GateSet,
     Stage,
+    check_known_metrics,
     gates_from_dict,
     gates_to_dict,
 )
+from strategy.horizons import empty_coverage
 from strategy.ingest import ImportedFile, read_metrics
 from strategy.metrics import empty_weekly, normalise_name, valid_platform_name
 from strategy.resources import (
@@ -49,17 +52,21 @@ from strategy.resources import (
 )
 from strategy.stages import Override
 from strategy.team import (
+    DEFAULT_SERVES,
     Assignment,
     Member,
+    RoleServes,
     _employees,
     make_member,
     normalise_channel,
     parse_role,
+    serves_from_dict,
+    serves_to_dict,
 )
 
 DB_NAME: Final = "workspace.sqlite"
 FILES_DIR: Final = "files"
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 BUSY_TIMEOUT_MS: Final = 60_000
 ORPHAN_MIN_AGE_S: Final = 3600.0
 MAX_REASON: Final = 1000
@@ -122,7 +129,13 @@ MIGRATIONS: Final[dict[int, str]] = {
     );
     CREATE TABLE users(email TEXT PRIMARY KEY, role TEXT NOT NULL);
     """,
+    2: """
+    ALTER TABLE uploads ADD COLUMN data_through TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE overrides ADD COLUMN until TEXT;
+    """,
 }
+"""Schema versions. 2: each upload's last day per platform (week completeness; older
+uploads count their weeks whole), and an optional end date for overrides."""
 
 
 class StorageError(RolloutError):
@@ -161,6 +174,12 @@ class Upload:
     metrics: tuple[str, ...]
     uploaded_at: str
     by: str
+    data_through: dict[str, dt.date] = field(default_factory=dict)
+
+    @property
+    def uploaded_on(self) -> dt.date:
+        """The UTC day of the upload."""
+        return dt.date.fromisoformat(self.uploaded_at[:10])
 
 
 @dataclass(frozen=True)
@@ -185,13 +204,16 @@ class Snapshot:
     tests: tuple[StrategyTest, ...]
     uploads: tuple[Upload, ...]
     weekly: pd.DataFrame = field(repr=False)
+    coverage: pd.DataFrame = field(repr=False, default_factory=empty_coverage)
     gates: GateSet = DEFAULT_GATES
     demand: DemandSettings = DEFAULT_SETTINGS
     company: CompanyProfile = field(default_factory=CompanyProfile)
+    role_serves: RoleServes = field(default_factory=lambda: DEFAULT_SERVES)
 
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    @property
+    def uploaded_metrics(self) -> frozenset[str]:
+        """Every metric some current upload holds: with the known ones, what gates may use."""
+        return frozenset(m for u in self.uploads for m in u.metrics)
 
 
 def _hash_file(path: Path) -> str:
@@ -213,7 +235,7 @@ def _parse_day(raw: Any, what: str, *, latest: dt.date | None = None) -> dt.date
             day = dt.date.fromisoformat(str(raw).strip())
         except ValueError:
             raise ValidationError(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}") from None
-    today = _today()
+    today = clock.today()
     last = latest or today + dt.timedelta(days=365)
     if day < EARLIEST_DATE:
         raise ValidationError(
@@ -223,10 +245,6 @@ def _parse_day(raw: Any, what: str, *, latest: dt.date | None = None) -> dt.date
         when = "in the future" if last == today else "more than a year from today"
         raise ValidationError(f"{what}: {day.isoformat()} is {when} (today is {today})")
     return day
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 class Workspace:
@@ -312,7 +330,12 @@ class Workspace:
                 )
                 conn.execute(
                     "INSERT INTO audit(at, actor, action, detail) VALUES (?,?,?,?)",
-                    (_now(), actor.name, action, detail if isinstance(detail, str) else detail()),
+                    (
+                        clock.now_text(),
+                        actor.name,
+                        action,
+                        detail if isinstance(detail, str) else detail(),
+                    ),
                 )
                 conn.execute("COMMIT")
             except BaseException:
@@ -383,12 +406,20 @@ class Workspace:
             row = conn.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()
         return int(row[0])
 
-    def snapshot(self) -> Snapshot:
-        """Read the whole workspace state in one consistent transaction."""
+    def snapshot(self, *, as_of: dt.date | None = None) -> Snapshot:
+        """Read the whole workspace state in one consistent transaction.
+
+        With ``as_of``, the metrics are those of the uploads made by that day (UTC): the
+        weekly table as it stood then, for a report as of that date.
+        """
         with self._read() as conn:
             version = int(
                 conn.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()[0]
             )
+            uploads = tuple(
+                u for u in self._uploads(conn) if as_of is None or u.uploaded_on <= as_of
+            )
+            weekly, coverage = self._weekly(conn, uploads, all_uploads=as_of is None)
             return Snapshot(
                 data_version=version,
                 members=self._members(conn),
@@ -398,19 +429,36 @@ class Workspace:
                         "SELECT platform, item, done_on FROM checklist ORDER BY platform, item"
                     )
                 ),
-                overrides=tuple(
-                    Override(p, dt.date.fromisoformat(w), Stage(s), r, b)
-                    for p, w, s, r, b in conn.execute(
-                        "SELECT platform, week, stage, reason, by FROM overrides ORDER BY id"
-                    )
-                ),
+                overrides=self._overrides(conn),
                 tests=self._tests(conn),
-                uploads=self._uploads(conn),
-                weekly=self._weekly(conn),
+                uploads=uploads,
+                weekly=weekly,
+                coverage=coverage,
                 gates=self._gates(conn),
                 demand=self._demand(conn),
                 company=_company_from_json(_setting(conn, "company")),
+                role_serves=self._role_serves(conn),
             )
+
+    @staticmethod
+    def _overrides(conn: sqlite3.Connection) -> tuple[Override, ...]:
+        return tuple(
+            Override(p, dt.date.fromisoformat(w), Stage(s), r, b, _date_or_none(until), override_id)
+            for override_id, p, w, s, r, b, until in conn.execute(
+                "SELECT id, platform, week, stage, reason, by, until FROM overrides ORDER BY id"
+            )
+        )
+
+    @staticmethod
+    def _uploaded_metrics(conn: sqlite3.Connection) -> set[str]:
+        return {
+            m for (raw,) in conn.execute("SELECT metrics FROM uploads") for m in json.loads(raw)
+        }
+
+    @staticmethod
+    def _role_serves(conn: sqlite3.Connection) -> RoleServes:
+        raw = _setting(conn, "role_serves")
+        return DEFAULT_SERVES if raw is None else serves_from_dict(json.loads(raw))
 
     @staticmethod
     def _gates(conn: sqlite3.Connection) -> GateSet:
@@ -483,28 +531,51 @@ class Workspace:
                 metrics=tuple(json.loads(r[8])),
                 uploaded_at=r[9],
                 by=r[10],
+                data_through={p: dt.date.fromisoformat(d) for p, d in json.loads(r[11]).items()},
             )
             for r in conn.execute(
                 "SELECT id, name, sha256, layout, rows, platforms, first_week, last_week, "
-                "metrics, uploaded_at, by FROM uploads ORDER BY id"
+                "metrics, uploaded_at, by, data_through FROM uploads ORDER BY id"
             )
         )
 
-    def _weekly(self, conn: sqlite3.Connection) -> pd.DataFrame:
-        """The merged weekly table: per (week, platform, metric) the latest upload wins."""
+    def _weekly(
+        self, conn: sqlite3.Connection, uploads: Sequence[Upload], *, all_uploads: bool = True
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The merged weekly table of ``uploads`` (per week, platform and metric the latest
+        upload wins), and its coverage: per (platform, week), how far the latest upload
+        holding it reaches. ``all_uploads`` says ``uploads`` are all of them (no filter).
+        """
+        only = "" if all_uploads else f"WHERE upload_id IN ({','.join('?' * len(uploads))})"
         rows = conn.execute(
-            "SELECT o.week, o.platform, o.metric, o.value FROM observations o "
+            "SELECT o.week, o.platform, o.metric, o.value, o.upload_id FROM observations o "
             "JOIN (SELECT platform, metric, week, MAX(upload_id) AS upload_id "
-            "      FROM observations GROUP BY platform, metric, week) latest "
+            f"      FROM observations {only} GROUP BY platform, metric, week) latest "
             "USING (platform, metric, week, upload_id) "
-            "ORDER BY o.platform, o.week, o.metric"
+            "ORDER BY o.platform, o.week, o.metric",
+            () if all_uploads else [u.id for u in uploads],
         ).fetchall()
         if not rows:
-            return empty_weekly()
-        frame = pd.DataFrame(rows, columns=["week", "platform", "metric", "value"])
+            return empty_weekly(), empty_coverage()
+        frame = pd.DataFrame(rows, columns=["week", "platform", "metric", "value", "upload_id"])
         frame["week"] = pd.to_datetime(frame["week"]).astype("datetime64[ns]")
         frame["value"] = frame["value"].astype("float64")
-        return frame
+        through = {(u.id, p): d for u in uploads for p, d in u.data_through.items()}
+        latest = frame.groupby(["platform", "week"], as_index=False)["upload_id"].max()
+        coverage = pd.DataFrame(
+            {
+                "platform": latest["platform"].astype("str"),
+                "week": latest["week"],
+                "through": pd.Series(
+                    [
+                        through.get((int(u), str(p)))
+                        for u, p in zip(latest["upload_id"], latest["platform"], strict=True)
+                    ],
+                    dtype="datetime64[ns]",
+                ),
+            }
+        )
+        return frame.drop(columns="upload_id"), coverage
 
     def audit_log(self, limit: int = 200) -> tuple[AuditEntry, ...]:
         """The latest writes, newest first."""
@@ -673,6 +744,7 @@ class Workspace:
         payload = json.dumps(gates_to_dict(checked), sort_keys=True)
         change = "gates"
         with self._write(actor, "gates.set", lambda: change) as conn:
+            check_known_metrics(checked, self._uploaded_metrics(conn))
             current = self._gates(conn)
             if expected is not None and gates_to_dict(current) != gates_to_dict(
                 _gate_set(expected)
@@ -701,6 +773,26 @@ class Workspace:
             ):
                 raise _conflict("resource signal settings")
             conn.execute("INSERT OR REPLACE INTO settings VALUES ('demand', ?)", (payload,))
+        return checked
+
+    def set_role_serves(
+        self,
+        actor: Actor,
+        serves: Mapping[Any, Any],
+        *,
+        expected: RoleServes | None = None,
+    ) -> RoleServes:
+        """Store which demand (messages, content, monitoring) each role's hours serve.
+
+        ``expected`` is the mapping the form started from: if it changed since, Conflict.
+        """
+        checked = serves_from_dict(serves)
+        payload = json.dumps(serves_to_dict(checked), sort_keys=True)
+        with self._write(actor, "team.serves", payload) as conn:
+            current = self._role_serves(conn)
+            if expected is not None and serves_to_dict(current) != serves_to_dict(expected):
+                raise _conflict("roles' demand")
+            conn.execute("INSERT OR REPLACE INTO settings VALUES ('role_serves', ?)", (payload,))
         return checked
 
     def set_user_role(self, actor: Actor, email: str, role: str | None) -> None:
@@ -734,7 +826,7 @@ class Workspace:
             raise ValidationError(
                 f"checklist item: expected one of {', '.join(CHECKLIST_ITEMS)} or all, got {item!r}"
             )
-        day = None if done_on is None else _parse_day(done_on, "done on", latest=_today())
+        day = None if done_on is None else _parse_day(done_on, "done on", latest=clock.today())
         with self._write(actor, "checklist.set", f"{name}: {item} = {day}") as conn:
             for one in items:
                 conn.execute(
@@ -743,12 +835,29 @@ class Workspace:
                 )
 
     def add_override(
-        self, actor: Actor, platform: str, week: dt.date | str, stage: str, reason: str
+        self,
+        actor: Actor,
+        platform: str,
+        week: dt.date | str,
+        stage: str,
+        reason: str,
+        *,
+        until: dt.date | str | None = None,
     ) -> Override:
-        """Record a manual stage decision; it is shown as an override, never as measured."""
+        """Record a manual stage decision; it is shown as an override, never as measured.
+
+        It holds from the week of ``week`` until it is removed or, with ``until``, through
+        the week holding that date.
+        """
         name = _platform(platform)
         day = _parse_day(week, "week")
-        monday = day - dt.timedelta(days=day.weekday())
+        monday = clock.monday(day)
+        end = None if until in (None, "") else _parse_day(until, "until")
+        if end is not None and end < monday:
+            raise ValidationError(
+                f"until: {end.isoformat()} is before the override starts (week of "
+                f"{monday.isoformat()}); expected a date on or after it"
+            )
         try:
             parsed = Stage(str(stage).strip().lower())
         except ValueError:
@@ -764,15 +873,36 @@ class Workspace:
             )
         if not text.isprintable():
             raise ValidationError(f"reason: expected printable text, got {_cut(text)!r}")
-        override = Override(name, monday, parsed, text, actor.name)
+        held = f" until {end}" if end else ""
         with self._write(
-            actor, "stage.override", f"{name} -> {parsed.value} from {monday}: {text}"
+            actor, "stage.override", f"{name} -> {parsed.value} from {monday}{held}: {text}"
         ) as conn:
-            conn.execute(
-                "INSERT INTO overrides(platform, week, stage, reason, by) VALUES (?,?,?,?,?)",
-                (name, monday.isoformat(), parsed.value, text, actor.name),
+            cur = conn.execute(
+                "INSERT INTO overrides(platform, week, stage, reason, by, until) "
+                "VALUES (?,?,?,?,?,?)",
+                (name, monday.isoformat(), parsed.value, text, actor.name, _iso_or_none(end)),
             )
-        return override
+        return Override(name, monday, parsed, text, actor.name, end, cur.lastrowid)
+
+    def remove_override(self, actor: Actor, override_id: int) -> Override:
+        """Remove an override: from then on the gates alone decide that platform's stage."""
+        require_edit(actor, "stage.override.remove")
+        known = _row_id(override_id, "override")
+        missing = NotFound(f"override #{override_id} does not exist")
+        if known is None:
+            raise missing
+        removed: list[Override] = []
+
+        def detail() -> str:
+            o = removed[0]
+            return f"#{known}: {o.platform} -> {o.stage.value} from {o.week} ({o.reason})"
+
+        with self._write(actor, "stage.override.remove", detail) as conn:
+            removed += [o for o in self._overrides(conn) if o.id == known]
+            if not removed:
+                raise missing
+            conn.execute("DELETE FROM overrides WHERE id = ?", (known,))
+        return removed[0]
 
     # --- tests -----------------------------------------------------------------------
 
@@ -868,7 +998,8 @@ class Workspace:
                 strict=True,
             )
         )
-        uploaded_at = _now()
+        uploaded_at = clock.now_text()
+        through = imported.data_through
         with self._write(actor, "upload.import", f"{imported.name} ({digest[:12]})") as conn:
             dup = conn.execute(
                 "SELECT id, name FROM uploads WHERE sha256 = ?", (digest,)
@@ -880,7 +1011,8 @@ class Workspace:
                 )
             cur = conn.execute(
                 "INSERT INTO uploads(name, sha256, layout, rows, platforms, first_week, "
-                "last_week, metrics, uploaded_at, by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "last_week, metrics, uploaded_at, by, data_through) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     imported.name,
                     digest,
@@ -892,6 +1024,7 @@ class Workspace:
                     json.dumps(list(imported.metrics)),
                     uploaded_at,
                     actor.name,
+                    json.dumps({p: d.isoformat() for p, d in sorted(through.items())}),
                 ),
             )
             upload_id = int(cur.lastrowid or 0)
@@ -912,6 +1045,7 @@ class Workspace:
             metrics=imported.metrics,
             uploaded_at=uploaded_at,
             by=actor.name,
+            data_through=dict(through),
         )
 
     def remove_upload(self, actor: Actor, upload_id: int) -> None:
@@ -947,6 +1081,14 @@ class Workspace:
                     path.unlink()
                     removed += 1
         return removed
+
+
+def _date_or_none(raw: str | None) -> dt.date | None:
+    return None if raw is None else dt.date.fromisoformat(raw)
+
+
+def _iso_or_none(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _cut(text: str, limit: int = 40) -> str:

@@ -8,7 +8,7 @@ Specialist roles are added as the team grows; one person may hold several (a hyb
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
@@ -58,6 +58,38 @@ ROLE_LABELS: Final[dict[Role, str]] = {
     Role.COMMUNITY_MANAGER: "Community manager",
     Role.PAID_MEDIA: "Paid-media specialist",
 }
+
+
+class DemandKind(StrEnum):
+    """The kinds of work the community's demand is made of."""
+
+    MESSAGES = "messages"
+    CONTENT = "content"
+    MONITORING = "monitoring"
+
+
+RoleServes = Mapping[Role, frozenset[DemandKind]]
+"""Which demand each role's hours serve; a role serving none adds no capacity."""
+
+_ALL_DEMAND: Final[frozenset[DemandKind]] = frozenset(DemandKind)
+DEFAULT_SERVES: Final[dict[Role, frozenset[DemandKind]]] = {
+    Role.CHANNEL_REP: frozenset(),
+    Role.SUPPORT: frozenset({DemandKind.MESSAGES}),
+    Role.IT: frozenset(),
+    Role.SOCIAL_EXPERT: _ALL_DEMAND,
+    Role.SOCIAL_MEDIA_MANAGER: _ALL_DEMAND,
+    Role.CONTENT_CREATOR: frozenset({DemandKind.CONTENT}),
+    Role.DATA_ANALYST: frozenset({DemandKind.MONITORING}),
+    Role.COMMUNITY_MANAGER: _ALL_DEMAND,
+    Role.PAID_MEDIA: frozenset(),
+}
+"""Channel reps bring their channel's insight and IT sets up: their hours serve no demand."""
+
+DEDICATED_ROLES: Final[frozenset[Role]] = frozenset({Role.SOCIAL_EXPERT, *SPECIALIST_ROLES})
+"""The roles whose hours count as dedicated social staff in the team-size benchmark."""
+
+FTE_HOURS: Final[float] = 40.0
+"""The hours of one full-time person's week."""
 
 SOCIAL_CHANNEL: Final[str] = "social"
 """The channel the social expert covers; it never gets a channel rep."""
@@ -138,7 +170,7 @@ class TeamBenchmark:
     employees: int
     low: int
     high: int | None
-    dedicated: int
+    dedicated_fte: float
     verdict: str
 
 
@@ -351,9 +383,60 @@ def team_capacity(members: Iterable[Member]) -> float:
     return sum((m.capacity_hours for m in members), start=0.0)
 
 
-def dedicated_staff(members: Iterable[Member]) -> int:
-    """How many members hold at least one specialist role."""
-    return sum(1 for m in members if any(r in SPECIALIST_ROLES for r in m.roles))
+def _capped_hours(member: Member, roles: Callable[[Role], bool]) -> float:
+    """A member's hours in the roles ``roles`` accepts, capped at what they have."""
+    hours = sum(a.hours for a in member.assignments if roles(a.role))
+    return min(hours, member.available_hours)
+
+
+def serving_hours(members: Iterable[Member], serves: RoleServes = DEFAULT_SERVES) -> float:
+    """The team's weekly hours in roles that serve some demand, capped at each availability.
+
+    This is the capacity the resource signal compares demand with: a channel rep's or IT's
+    hours are real social work, but not inbox, content or monitoring work.
+    """
+    return sum(
+        (_capped_hours(m, lambda r: bool(serves.get(r, frozenset()))) for m in members),
+        start=0.0,
+    )
+
+
+def dedicated_fte(members: Iterable[Member], fte_hours: float = FTE_HOURS) -> float:
+    """Full-time equivalents (``fte_hours`` = 1) held in social-expert and specialist roles."""
+    hours = sum((_capped_hours(m, DEDICATED_ROLES.__contains__) for m in members), start=0.0)
+    return round(hours / fte_hours, 1)
+
+
+def serves_from_dict(raw: Any) -> dict[Role, frozenset[DemandKind]]:
+    """Validate a role -> demand kinds mapping (JSON form); roles not named keep the default."""
+    if not isinstance(raw, Mapping):
+        raise ValidationError(
+            f"roles' demand: expected each role mapped to what it serves, got {raw!r}"
+        )
+    out = dict(DEFAULT_SERVES)
+    for key, kinds in raw.items():
+        role = parse_role(key)
+        if isinstance(kinds, str) or not isinstance(kinds, Iterable):
+            raise ValidationError(
+                f"roles' demand: {role.value}: expected a list of "
+                f"{', '.join(k.value for k in DemandKind)}, got {kinds!r}"
+            )
+        try:
+            out[role] = frozenset(DemandKind(normalise_name(str(k))) for k in kinds)
+        except ValueError:
+            raise ValidationError(
+                f"roles' demand: {role.value}: expected some of "
+                f"{', '.join(k.value for k in DemandKind)}, got {list(kinds)!r}"
+            ) from None
+    return out
+
+
+def serves_to_dict(serves: RoleServes) -> dict[str, list[str]]:
+    """The JSON form of a role -> demand kinds mapping, every role, kinds in a fixed order."""
+    return {
+        role.value: [k.value for k in DemandKind if k in serves.get(role, frozenset())]
+        for role in Role
+    }
 
 
 # --- size benchmark and warnings ------------------------------------------------------
@@ -381,26 +464,31 @@ def _employees(raw: Any) -> int:
     return int(value)
 
 
-def team_size_benchmark(employees: int, members: Iterable[Member]) -> TeamBenchmark:
-    """Compare the dedicated social staff with what companies of this size usually have.
+def team_size_benchmark(
+    employees: int, members: Iterable[Member], fte_hours: float = FTE_HOURS
+) -> TeamBenchmark:
+    """Compare the dedicated social staff, in full-time equivalents, with the usual band.
 
     1-50 employees mostly have 1-2 dedicated social staff, mid-size companies 3-5,
-    enterprises (1,000+) 11 or more.
+    enterprises (1,000+) 11 or more. Dedicated staff is the hours held in social-expert and
+    specialist roles, ``fte_hours`` to one person (``dedicated_fte``).
     """
     count = _employees(employees)
     band, who, low, high = next((b, w, lo, hi) for top, b, w, lo, hi in _BANDS if count <= top)
-    dedicated = dedicated_staff(members)
+    fte = dedicated_fte(members, fte_hours)
     usual = f"{low}-{high}" if high is not None else f"{low} or more"
-    if dedicated < low:
+    if fte < low:
         position = "below"
-    elif high is not None and dedicated > high:
+    elif high is not None and fte > high:
         position = "above"
     else:
         position = "within"
-    people = f"{dedicated} dedicated social staff member{'' if dedicated == 1 else 's'}"
-    verdict = f"{people} for {count:,} employees: {position} the benchmark of {usual} for {who}."
+    verdict = (
+        f"{fte:.1f} full-time equivalents of dedicated social staff for {count:,} employees: "
+        f"{position} the benchmark of {usual} for {who}."
+    )
     return TeamBenchmark(
-        band=band, employees=count, low=low, high=high, dedicated=dedicated, verdict=verdict
+        band=band, employees=count, low=low, high=high, dedicated_fte=fte, verdict=verdict
     )
 
 

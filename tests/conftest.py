@@ -18,6 +18,8 @@ from strategy.store import Workspace
 ROOT = Path(__file__).resolve().parent.parent
 EDITOR = Actor("maya@example.com", AccessRole.EDITOR)
 VIEWER = Actor("ceo@example.com", AccessRole.VIEWER)
+TODAY = dt.date(2026, 11, 23)
+"""The tests' today: a week after the demo data ends (2026-11-15)."""
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +46,7 @@ def app_ws(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Work
     import streamlit as st
 
     monkeypatch.setenv("ROLLOUT_WORKSPACE", str(demo_ws.root))
+    monkeypatch.setenv("ROLLOUT_TODAY", TODAY.isoformat())  # the pages' clock, as the tests'
     st.cache_data.clear()
     st.cache_resource.clear()
     yield demo_ws
@@ -102,6 +105,3 @@ def workspace_state(root: Path) -> tuple[list[str], dict[str, bytes]]:
         if p.is_file()
     }
     return dump, files
-
-
-TODAY = dt.date(2026, 11, 23)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -55,15 +54,19 @@ def test_each_platform_shows_its_stage_weeks_in_stage_and_the_stall(app_ws: Work
     at = run()
 
     shown = cards(at)
-    assert shown["Overall stage"][0] == "Active"
-    statuses = analyse(app_ws.snapshot()).statuses
+    assert shown["Overall stage"][0] == "Retention"  # 1 of 4 active: not an active rollout
+    assert any(
+        m.value == "### Where the rollout stands: 1 of 4 active, 2 in retention, 1 in setup"
+        for m in at.markdown
+    )
+    statuses = analyse(app_ws.snapshot(), TODAY).statuses
     for name, status in statuses.items():
         value, note = shown[name]
         assert value == status.stage.value.title()
         assert note.startswith(f"{status.weeks_in_stage} weeks in stage")
-    latest = analyse(app_ws.snapshot()).latest_week
+    latest = analyse(app_ws.snapshot(), TODAY).latest_week
     assert latest is not None
-    age = (dt.date.today() - latest).days // 7
+    age = (TODAY - latest).days // 7
     assert any(f"{age} weeks ago: newer metrics" in c.value for c in at.caption)
     assert shown["forum"][1].endswith("· stalled")
     assert not shown["instagram"][1].endswith("stalled")
@@ -75,7 +78,7 @@ def test_each_platform_shows_its_stage_weeks_in_stage_and_the_stall(app_ws: Work
 def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_people_and_roles(
     app_ws: Workspace,
 ) -> None:
-    signal = analyse(app_ws.snapshot()).signal
+    signal = analyse(app_ws.snapshot(), TODAY).signal
     at = run()
 
     kind, text = banner(at)
@@ -84,7 +87,8 @@ def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_people_and_r
     assert shown["Gap"][0] == f"{signal.gap_hours_per_week:.1f} h/week"
     assert shown["In people"][0] == f"{signal.gap_people:.1f} FTE"
     assert any(
-        m.value == "Roles that would close the gap: social media manager, community manager"
+        m.value == "Roles that would close the gap: social media manager, community manager, "
+        "content creator"
         for m in at.markdown
     )
     why = conditions(at)
@@ -95,7 +99,7 @@ def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_people_and_r
 def test_without_a_tested_win_the_signal_is_not_yet_and_says_which_condition_failed(
     app_ws: Workspace,
 ) -> None:
-    for result in analyse(app_ws.snapshot()).tests:
+    for result in analyse(app_ws.snapshot(), TODAY).tests:
         if result.stats is not None and result.stats.significant:
             app_ws.remove_test(EDITOR, result.test.id or 0)
 
@@ -106,7 +110,7 @@ def test_without_a_tested_win_the_signal_is_not_yet_and_says_which_condition_fai
     assert "Gap" not in cards(at)
     failed = [line for line in conditions(at) if line.startswith("❌")]
     assert len(failed) == 1 and "Strategy backed by a tested win" in failed[0]
-    signal = analyse(app_ws.snapshot()).signal
+    signal = analyse(app_ws.snapshot(), TODAY).signal
     assert not next(c for c in signal.conditions if c.key == TESTED_STRATEGY).met
 
 
@@ -144,7 +148,7 @@ def test_concluded_tests_are_listed_with_their_lift_and_open_ones_are_not(
     at = run()
 
     listed = [m.value for m in at.markdown if m.value.startswith("- **")]
-    results = analyse(app_ws.snapshot()).tests
+    results = analyse(app_ws.snapshot(), TODAY).tests
     concluded = [r for r in results if r.test.status.value == "concluded"]
     assert listed == [
         f"- **{r.test.title}** ({r.test.platform}): {r.conclusion}" for r in concluded

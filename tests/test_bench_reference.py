@@ -34,6 +34,9 @@ def test_the_reference_matches_the_derivation_on_the_benchmark_generator(tmp_pat
     assert reference.query("metric == 'returning_members'")["value"].sum() > 0
     new = reference.query("metric == 'new_members'")["value"].sum()
     assert new == distinct_member_pairs(path)
+    members = reference.query("metric == 'community_members'").groupby("platform")["value"]
+    assert members.is_monotonic_increasing.all()
+    assert members.last().sum() == new  # by the last week every member has been seen
 
 
 def distinct_member_pairs(path: Path) -> int:
@@ -79,6 +82,15 @@ def test_the_reference_matches_the_derivation_on_messy_events_over_three_years(
     assert set(derived["platform"]) == {"instagram", "forum", "tik_tok"}
     assert sorted(derived["metric"].unique()) == sorted(EVENT_METRICS)
     per_platform = derived.groupby("platform")["week"].nunique()
-    assert (per_platform == 150).all()  # the gap weeks are there, as zeros
-    gap = derived[derived["week"] == pd.Timestamp("2022-01-03") + pd.Timedelta(weeks=42)]
-    assert (gap["value"] == 0).all()
+    assert (per_platform == 150).all()
+    week = pd.Timestamp("2022-01-03") + pd.to_timedelta(range(150), unit="W")
+    gap = derived[derived["week"].isin(week[41:45])]  # no events in weeks 41 to 44
+    assert set(gap["platform"]) == {"instagram", "forum", "tik_tok"}
+    assert len(gap) == 4 * 3 * len(EVENT_METRICS)  # the gap weeks are there ...
+    counts = gap[gap["metric"] != "community_members"]
+    assert (counts["value"] == 0).all()  # ... counting nothing
+    members = derived[derived["metric"] == "community_members"].set_index(["platform", "week"])
+    for platform in ("instagram", "forum", "tik_tok"):  # ... but keeping the members seen
+        seen = members.loc[(platform, week[40]), "value"]
+        assert seen > 0
+        assert [members.loc[(platform, w), "value"] for w in week[41:45]] == [seen] * 4

@@ -113,7 +113,7 @@ def test_a_scripted_rollout_from_an_empty_workspace(
     assert instagram["checklist_complete"] is True
     move = instagram["transitions"][0]
     assert (move["week"], move["from"], move["to"]) == ("2026-01-12", "setup", "retention")
-    assert {e["metric"] for e in move["evidence"]} >= {"followers", "brand_posts"}
+    assert {e["metric"] for e in move["evidence"]} >= {"audience", "brand_posts"}
     assert report["resource_signal"]["status"] == "not_justified"
     test = report["tests"][0]
     assert test["title"] == "Questions" and test["significant"] is True
@@ -129,7 +129,7 @@ def test_the_same_workspace_gives_the_same_json_byte_for_byte(demo_template: Pat
     second = run("report", str(demo_template), "--format", "json")
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
-    assert json.loads(first.stdout)["overall_stage"] == "active"
+    assert json.loads(first.stdout)["overall_stage"] == "retention"
 
 
 def test_python_m_strategy_exits_non_zero_with_one_line_on_stderr(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -136,12 +137,14 @@ def test_returning_members_need_the_previous_week_not_an_earlier_one(tmp_path: P
     assert metric(table, "ig", W4, "returning_members") == 0
 
 
-def test_a_week_without_events_is_present_with_zeros(tmp_path: Path) -> None:
+def test_a_week_without_events_counts_nothing_but_keeps_the_members_seen(tmp_path: Path) -> None:
     table = weekly(
         events_file(tmp_path, [(W1, "ig", "a", "like", False), (W3, "ig", "a", "like", False)])
     )
     for name in EVENT_METRICS:
-        assert metric(table, "ig", W2, name) == 0
+        if name != "community_members":
+            assert metric(table, "ig", W2, name) == 0
+    assert [metric(table, "ig", w, "community_members") for w in (W1, W2, W3)] == [1, 1, 1]
     assert metric(table, "ig", W3, "returning_members") == 0
 
 
@@ -160,6 +163,64 @@ def test_new_members_are_counted_in_their_first_week_only(tmp_path: Path) -> Non
         )
     )
     assert [metric(table, "ig", w, "new_members") for w in (W1, W2, W3)] == [1, 1, 1]
+
+
+def generated_events(rng: np.random.Generator, text_ids: bool) -> list[Event]:
+    """Rows on three platforms over 12 weeks sharing one pool of member ids; each platform has
+    quiet weeks and weeks of brand rows only, and brand rows carry the brand's own id (99) or
+    the id of a member seen elsewhere."""
+    rows: list[Event] = []
+    quiet = {"ig": {3, 4}, "forum": {1, 6, 7, 8}, "discord": {5}}
+    for platform, gaps in quiet.items():
+        for week in sorted(set(range(12)) - gaps):
+            monday = W1 + dt.timedelta(weeks=week, hours=-12)
+            for _ in range(int(rng.integers(1, 9))):
+                when = monday + dt.timedelta(seconds=int(rng.integers(0, 7 * 86_400)))
+                by_brand = week % 5 == 2 or bool(rng.random() < 0.2)  # weeks 2, 7: brand only
+                member = 99 if by_brand and rng.random() < 0.5 else int(rng.integers(0, 25))
+                rows.append(
+                    (when, platform, f"m{member}" if text_ids else member, "like", by_brand)
+                )
+    order = rng.permutation(len(rows))
+    return [rows[i] for i in order]
+
+
+def members_seen_week_by_week(rows: list[Event]) -> dict[tuple[str, dt.date], int]:
+    """(platform, Monday) -> distinct members seen so far, from a plain set per platform."""
+    mondays: dict[str, set[dt.date]] = {}
+    members: dict[tuple[str, dt.date], set[Any]] = {}
+    for when, platform, member, _kind, by_brand in rows:
+        day = when.date() - dt.timedelta(days=when.weekday())
+        mondays.setdefault(platform, set()).add(day)
+        if not by_brand:
+            members.setdefault((platform, day), set()).add(member)
+    expected = {}
+    for platform, days in mondays.items():
+        seen: set[Any] = set()
+        day, last = min(days), max(days)
+        while day <= last:
+            seen |= members.get((platform, day), set())
+            expected[(platform, day)] = len(seen)
+            day += dt.timedelta(weeks=1)
+    return expected
+
+
+@pytest.mark.parametrize("text_ids", [False, True])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_community_members_are_the_distinct_members_seen_up_to_each_week(
+    tmp_path: Path, seed: int, text_ids: bool
+) -> None:
+    rows = generated_events(np.random.default_rng(seed), text_ids)
+    member_type = pa.string() if text_ids else pa.int64()
+    table = weekly(events_file(tmp_path, rows, member_type=member_type))
+    found = table[table.metric == "community_members"]
+    got = {
+        (p, w.date()): v for p, w, v in zip(found.platform, found.week, found.value, strict=True)
+    }
+    expected = members_seen_week_by_week(rows)
+    assert got == expected
+    assert len(expected) == 12 * 3  # every platform's first and last week hold events
+    assert len(set(expected.values())) > 10  # the counts grow, not all zero or equal
 
 
 def test_platforms_are_counted_separately(tmp_path: Path) -> None:

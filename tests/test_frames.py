@@ -8,10 +8,11 @@ from strategy import frames
 from strategy.gates import DEFAULT_GATES
 from strategy.report import analyse
 from strategy.store import Workspace
+from tests.conftest import TODAY
 
 
 def test_the_stage_timeline_covers_every_week_once(demo_ws: Workspace) -> None:
-    result = analyse(demo_ws.snapshot())
+    result = analyse(demo_ws.snapshot(), TODAY)
     stretches = frames.stage_timeline(result.statuses)
     for platform, status in result.statuses.items():
         mine = stretches[stretches["platform"] == platform].sort_values("start")
@@ -24,7 +25,7 @@ def test_transitions_show_evidence_or_the_override_reason(demo_ws: Workspace) ->
     from tests.conftest import EDITOR
 
     demo_ws.add_override(EDITOR, "tiktok", "2026-11-02", "retention", "Agency launch done")
-    moves = frames.transitions(analyse(demo_ws.snapshot()).statuses)
+    moves = frames.transitions(analyse(demo_ws.snapshot(), TODAY).statuses)
     override = moves[moves["kind"] == "override"].iloc[0]
     assert override["platform"] == "tiktok" and override["why"] == "Agency launch done"
     measured = moves[(moves["platform"] == "instagram") & (moves["to"] == "active")].iloc[0]
@@ -32,7 +33,7 @@ def test_transitions_show_evidence_or_the_override_reason(demo_ws: Workspace) ->
 
 
 def test_kpis_are_weekly_and_thresholds_come_from_the_gates(demo_ws: Workspace) -> None:
-    result = analyse(demo_ws.snapshot())
+    result = analyse(demo_ws.snapshot(), TODAY)
     kpis = frames.kpi_long(result.wide)
     assert set(kpis["metric"]) <= set(frames.KPI_METRICS)
     assert not kpis.duplicated(["platform", "week", "metric"]).any()
@@ -42,18 +43,18 @@ def test_kpis_are_weekly_and_thresholds_come_from_the_gates(demo_ws: Workspace) 
 
 
 def test_demand_frame_has_capacity_beside_each_kind_of_work(demo_ws: Workspace) -> None:
-    result = analyse(demo_ws.snapshot())
+    result = analyse(demo_ws.snapshot(), TODAY)
     demand = frames.demand_vs_capacity(result.demand)
     assert set(demand["series"]) == {"messages", "content", "monitoring", "capacity"}
     latest = demand[demand["week"] == demand["week"].max()].set_index("series")["hours"]
-    assert latest["capacity"] == result.team.capacity_hours
+    assert latest["capacity"] == result.team.serving_hours
     assert latest.drop("capacity").sum() == pytest.approx(result.demand[-1].total_hours)
 
 
 def test_only_concluded_tests_with_data_are_listed_with_lift_in_points(
     demo_ws: Workspace,
 ) -> None:
-    result = analyse(demo_ws.snapshot())
+    result = analyse(demo_ws.snapshot(), TODAY)
     concluded = frames.concluded_tests(result.tests)
     assert set(concluded["title"]) == {
         "Questions instead of product shots",

@@ -484,6 +484,8 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
     "add_override": lambda ws, a, _: ws.add_override(
         a, "tiktok", "2026-01-05", "active", "why not"
     ),
+    "remove_override": lambda ws, a, _: ws.remove_override(a, ws.snapshot().overrides[0].id or 0),
+    "set_role_serves": lambda ws, a, _: ws.set_role_serves(a, {"it": ["monitoring"]}),
     "log_test": lambda ws, a, _: ws.log_test(a, {k: v[0] for k, v in TEST_FIELDS.items()}),
     "remove_test": lambda ws, a, _: ws.remove_test(a, ws.snapshot().tests[0].id or 0),
     "import_file": lambda ws, a, path: ws.import_file(a, path, today=TODAY),
@@ -500,9 +502,18 @@ def test_the_permission_table_covers_every_write_of_the_store() -> None:
     assert writes == set(WRITES)
 
 
+PRECONDITIONS: dict[str, Callable[[Workspace], object]] = {
+    "remove_override": lambda ws: ws.add_override(
+        ADMIN, "tiktok", "2026-01-05", "active", "why not"
+    ),
+}
+"""What must exist before a write can be tried: an override to remove."""
+
+
 @pytest.mark.parametrize("write", sorted(WRITES))
 def test_a_viewer_may_not_write_anything(demo_ws: Workspace, long_file: Any, write: str) -> None:
     path = long_file([("2026-01-06", "instagram", "followers", 120.0)])
+    PRECONDITIONS.get(write, lambda ws: None)(demo_ws)
     before = workspace_state(demo_ws.root)
     refusal = r"^ceo@example\.com is (a viewer|not an admin) and may not"
     with pytest.raises(PermissionDenied, match=refusal):

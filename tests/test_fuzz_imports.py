@@ -36,7 +36,14 @@ from strategy.errors import ImportRejected, RolloutError
 from strategy.events import EARLIEST_DATE, MAX_PLATFORMS
 from strategy.frames import kpi_long
 from strategy.ingest import MAX_IMPORT_ENV, MAX_VALUE
-from strategy.metrics import CANONICAL, DERIVED, Agg, aggregation_for, normalise_name, to_wide
+from strategy.metrics import (
+    CANONICAL,
+    DERIVED_NAMES,
+    Agg,
+    aggregation_for,
+    normalise_name,
+    to_wide,
+)
 from strategy.store import Upload, Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 from tests.workspace_child import scratch_dir
@@ -192,7 +199,7 @@ def long_oracle(rows: list[tuple[Any, Any, Any, Any]]) -> pd.DataFrame | None:
         platform, metric = good_platform(raw_platform), good_name(raw_metric)
         if not good_instant(instant) or platform is None or metric is None:
             return None
-        if metric in DERIVED or metric in RESERVED or not isinstance(value, float):
+        if metric in DERIVED_NAMES or metric in RESERVED or not isinstance(value, float):
             return None
         if not math.isfinite(value) or value < 0 or value > MAX_VALUE:
             return None
@@ -225,6 +232,7 @@ EVENT_METRICS = (
     "active_members",
     "brand_posts",
     "brand_replies",
+    "community_members",
     "inbound_messages",
     "member_interactions",
     "new_members",
@@ -264,11 +272,18 @@ def events_oracle(rows: list[tuple[Any, Any, Any, Any, Any]]) -> pd.DataFrame | 
     spans: dict[str, list[dt.date]] = defaultdict(list)
     for platform, week in counts:
         spans[platform].append(week)
+    members_by_week: dict[tuple[str, dt.date], set[Any]] = defaultdict(set)
+    for (platform, member), weeks in member_weeks.items():
+        for week in weeks:
+            members_by_week[(platform, week)].add(member)
     records = []
     for platform, active in spans.items():
         week, last = min(active), max(active)
-        while week <= last:  # quiet weeks between the first and last are zeros
+        seen: set[Any] = set()  # members of the platform seen up to and including the week
+        while week <= last:  # quiet weeks between the first and last count nothing new
             cell = counts.get((platform, week), dict.fromkeys(EVENT_METRICS, 0.0))
+            seen |= members_by_week[(platform, week)]
+            cell["community_members"] = float(len(seen))
             records += [(week, platform, m, cell[m]) for m in EVENT_METRICS]
             week += dt.timedelta(days=7)
     return weekly_frame(records)
@@ -286,7 +301,7 @@ ODD_PLATFORMS = [
 ]
 """Platform names that look harmless in a spreadsheet; all but the 100 p's are refused."""
 CANONICAL_AND_CUSTOM = (*CANONICAL, "Story Views", "custom_clicks")
-METRIC_BASES = [*CANONICAL_AND_CUSTOM, *DERIVED, *RESERVED]
+METRIC_BASES = [*CANONICAL_AND_CUSTOM, *DERIVED_NAMES, *RESERVED]
 ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati", "Pacific/Pago_Pago"]
 
 
@@ -453,7 +468,7 @@ def long_files(draw: st.DrawFn) -> tuple[pa.Table, pd.DataFrame | None]:
     platform_bases = with_odd(draw, draw(few), ODD_PLATFORMS) if clean else PLATFORM_BASES
     platforms = draw(st.lists(names(platform_bases, clean), min_size=n, max_size=n))
     few = st.lists(st.sampled_from(CANONICAL_AND_CUSTOM), min_size=1, max_size=3, unique=True)
-    metric_bases = with_odd(draw, draw(few), list(RESERVED)) if clean else METRIC_BASES
+    metric_bases = with_odd(draw, draw(few), [*RESERVED, *DERIVED_NAMES]) if clean else METRIC_BASES
     metrics = draw(st.lists(names(metric_bases, clean), min_size=n, max_size=n))
     values = draw(st.lists(GOOD_VALUES if clean else VALUES, min_size=n, max_size=n))
     if draw(st.booleans()):  # repeat rows: exact repeats are harmless, others conflict
@@ -644,6 +659,7 @@ COLUMN_NAMES = st.one_of(
         [
             *("date", "Date ", "DATE", "platform", "Platform", "metric", "value", "Value", "ts"),
             *("member_id", "kind", "by_brand", "followers", "brand_posts", "engagement_rate"),
+            *("community_members", "audience", " Audience"),
             *("week", " Week"),
             *("", " ", "__index_level_0__", "extra"),
         ]

@@ -33,7 +33,7 @@ def test_unedited_rows_give_back_the_same_gates() -> None:
 
 def test_rows_show_metric_comparison_and_threshold_in_gate_order() -> None:
     assert criteria_rows(DEFAULT_GATES.to_retention) == [
-        {"metric": "followers", "comparison": ">=", "threshold": 100.0},
+        {"metric": "audience", "comparison": ">=", "threshold": 100.0},
         {"metric": "brand_posts", "comparison": ">=", "threshold": 1.0},
     ]
     assert gate_of(DEFAULT_GATES, "to_active") is DEFAULT_GATES.to_active

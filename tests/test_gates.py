@@ -91,10 +91,10 @@ def test_a_criterion_describes_itself_for_people() -> None:
 # --- the default gates -------------------------------------------------------------------
 
 
-def test_default_gate_into_retention_is_checklist_followers_and_posts_for_two_weeks() -> None:
+def test_default_gate_into_retention_is_checklist_audience_and_posts_for_two_weeks() -> None:
     gate = DEFAULT_GATES.to_retention
     assert (gate.source, gate.target) == (Stage.SETUP, Stage.RETENTION)
-    assert [c.describe() for c in gate.criteria] == ["followers >= 100", "brand_posts >= 1"]
+    assert [c.describe() for c in gate.criteria] == ["audience >= 100", "brand_posts >= 1"]
     assert gate.requires_checklist
     assert (gate.weeks_to_advance, gate.weeks_to_fall_back) == (2, 4)
 

@@ -248,19 +248,102 @@ def test_a_date_of_today_is_accepted(tmp_path: Path) -> None:
     assert read(path).last_week == D(2024, 6, 24)
 
 
+# --- how far the data reaches ----------------------------------------------------------------
+
+
+def days(first: dt.date, last: dt.date, step: int = 1) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range(0, (last - first).days + 1, step)]
+
+
+def events_columns(rows: list[tuple[dt.datetime, str]]) -> dict[str, Any]:
+    stamps, platforms = zip(*rows, strict=True)
+    return {
+        "ts": pa.array(stamps, pa.timestamp("us", "Europe/Berlin")),
+        "platform": list(platforms),
+        "member_id": list(range(len(rows))),
+        "kind": ["comment"] * len(rows),
+        "by_brand": [False] * len(rows),
+    }
+
+
+BERLIN = dt.timezone(dt.timedelta(hours=1))
+DAILY_TO_WEDNESDAY = days(D(2024, 1, 1), D(2024, 1, 17))  # the last week: Monday to Wednesday
+MONDAYS = days(D(2024, 1, 1), D(2024, 1, 29), step=7)
+THURSDAYS = days(D(2024, 1, 4), D(2024, 1, 25), step=7)
+DATA_THROUGH = {
+    "daily long file ending on a Wednesday": (
+        {
+            "date": DAILY_TO_WEDNESDAY,
+            "platform": ["x"] * len(DAILY_TO_WEDNESDAY),
+            "metric": ["followers"] * len(DAILY_TO_WEDNESDAY),
+            "value": [100.0] * len(DAILY_TO_WEDNESDAY),
+        },
+        {"x": D(2024, 1, 17)},
+    ),
+    "daily long file whose last week holds one day": (
+        {
+            "date": [*days(D(2024, 1, 1), D(2024, 1, 3)), D(2024, 1, 8)],
+            "platform": ["x"] * 4,
+            "metric": ["threads"] * 4,
+            "value": [1.0] * 4,
+        },
+        {"x": D(2024, 1, 8)},
+    ),
+    "weekly wide file dated on Mondays": (
+        {"date": MONDAYS, "platform": ["x"] * len(MONDAYS), "followers": [1] * len(MONDAYS)},
+        {"x": D(2024, 2, 4)},
+    ),
+    "weekly wide file dated on Thursdays, and a daily platform": (
+        {
+            "date": [*THURSDAYS, D(2024, 1, 22), D(2024, 1, 24)],
+            "platform": ["Weekly"] * len(THURSDAYS) + ["daily"] * 2,
+            "followers": [1] * (len(THURSDAYS) + 2),
+        },
+        {"weekly": D(2024, 1, 28), "daily": D(2024, 1, 24)},
+    ),
+    "events file": (
+        events_columns(
+            [
+                (dt.datetime(2024, 1, 3, 9, tzinfo=UTC), "Forum"),
+                (dt.datetime(2024, 1, 10, 23, 30, tzinfo=UTC), "forum"),  # the 11th in Berlin
+                (dt.datetime(2024, 1, 5, 9, tzinfo=UTC), "forum"),
+                (dt.datetime(2024, 1, 2, 0, 30, tzinfo=BERLIN), "ig"),  # the 1st in UTC
+                (dt.datetime(2023, 12, 20, 12, tzinfo=UTC), "ig"),
+            ]
+        ),
+        {"forum": D(2024, 1, 10), "ig": D(2024, 1, 1)},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(DATA_THROUGH))
+def test_data_through_is_the_last_day_each_platform_covers(tmp_path: Path, case: str) -> None:
+    columns, expected = DATA_THROUGH[case]
+    imported = read(write(tmp_path, columns))
+    assert imported.data_through == expected
+    assert set(imported.data_through) == set(imported.platforms)
+
+
 # --- weekly aggregation ----------------------------------------------------------------------
 
 
-def test_followers_take_the_value_of_the_latest_date_in_the_week(tmp_path: Path) -> None:
+@pytest.mark.parametrize("metric", ["followers", "community_members"])
+def test_audience_counts_take_the_value_of_the_latest_date_in_the_week(
+    tmp_path: Path, metric: str
+) -> None:
     path = long_file(
         tmp_path,
         [
-            (D(2024, 1, 5), "x", "followers", 110),  # Friday, listed first
-            (D(2024, 1, 1), "x", "followers", 100),
-            (D(2024, 1, 3), "x", "followers", 120),
+            (D(2024, 1, 5), "x", metric, 110),  # Friday, listed first
+            (D(2024, 1, 1), "x", metric, 100),
+            (D(2024, 1, 3), "x", metric, 120),
+            (D(2024, 1, 9), "x", metric, 90),
+            (D(2024, 1, 8), "x", metric, 130),
         ],
     )
-    assert value(read(path), "x", "2024-01-01", "followers") == 110
+    imported = read(path)
+    assert value(imported, "x", "2024-01-01", metric) == 110
+    assert value(imported, "x", "2024-01-08", metric) == 90
 
 
 def test_counts_are_summed_per_week(tmp_path: Path) -> None:
@@ -575,6 +658,23 @@ def test_a_derived_ratio_column_is_refused(tmp_path: Path) -> None:
     rejected(path, "engagement_rate", "member_interactions")
 
 
+AUDIENCE_REFUSAL = "audience is computed from followers or community_members; upload those instead"
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        {"date": [D(2024, 1, 1)], "platform": ["x"], "followers": [5], "Audience": [120]},
+        {"date": [D(2024, 1, 1)], "platform": ["x"], "metric": [" AUDIENCE"], "value": [120]},
+    ],
+    ids=["wide column", "long metric"],
+)
+def test_audience_uploaded_as_a_metric_is_refused_naming_what_to_upload(
+    tmp_path: Path, columns: dict[str, list[Any]]
+) -> None:
+    assert rejected(write(tmp_path, columns)) == f"m.parquet: {AUDIENCE_REFUSAL}"
+
+
 @pytest.mark.parametrize("name", ["week", "Week ", "platform", "date", "metric", "VALUE"])
 def test_a_metric_named_like_a_column_of_the_weekly_table_is_refused(
     tmp_path: Path, name: str
@@ -707,6 +807,10 @@ REJECTED_FILES: dict[str, tuple[bytes, str]] = {
             )
         ),
         "conflicting rows for 2026-01-05, platform instagram, metric followers",
+    ),
+    "audience uploaded": (
+        _parquet_bytes(_table(metric=["Audience"])),
+        "audience is computed from followers or community_members",
     ),
     "reserved metric name": (
         _parquet_bytes(_table(metric=["Week"])),

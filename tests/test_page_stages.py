@@ -1,21 +1,24 @@
-"""The Stages page, headless: checklist, gate and override edits change the dashboard."""
+"""The Stages page, headless: checklist, gate and override edits change the dashboard; each
+platform's tab says how far its data reaches and what it never measures."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Tab
 
 from strategy import store
 from strategy.access import AccessRole, Actor
 from strategy.gates import DEFAULT_GATES, gates_to_dict
 from strategy.report import analyse
 from strategy.store import Workspace
-from tests.conftest import EDITOR, VIEWER, open_page, workspace_state
+from tests.conftest import EDITOR, TODAY, VIEWER, open_page, workspace_state
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +28,7 @@ DASHBOARD = str(ROOT / "app.py")
 
 @pytest.fixture
 def root(app_ws: Workspace) -> Path:
-    """A private copy of the demo workspace, opened by the app."""
+    """A private copy of the demo workspace, opened by the app on the tests' today."""
     return app_ws.root
 
 
@@ -70,7 +73,7 @@ def test_the_page_shows_stages_checklists_history_and_audit_log(root: Path) -> N
 
 
 def test_ticking_tiktoks_remaining_items_completes_its_checklist(root: Path) -> None:
-    before = analyse(Workspace(root).snapshot()).statuses["tiktok"]
+    before = analyse(Workspace(root).snapshot(), TODAY).statuses["tiktok"]
     assert not before.checklist_complete
 
     at = run(PAGE)
@@ -88,11 +91,11 @@ def test_ticking_tiktoks_remaining_items_completes_its_checklist(root: Path) -> 
     }
     assert done["key_metrics_defined"] == dt.date(2026, 10, 5)
     assert done["launch_content_created"] == dt.date(2026, 10, 12)
-    assert analyse(Workspace(root).snapshot()).statuses["tiktok"].checklist_complete
+    assert analyse(Workspace(root).snapshot(), TODAY).statuses["tiktok"].checklist_complete
 
 
 def test_clearing_an_item_keeps_instagram_in_setup_on_the_dashboard(root: Path) -> None:
-    assert analyse(Workspace(root).snapshot()).statuses["instagram"].stage.value == "active"
+    assert analyse(Workspace(root).snapshot(), TODAY).statuses["instagram"].stage.value == "active"
 
     at = run(PAGE)
     at.checkbox(key="cl_instagram_tools_chosen_done").uncheck()
@@ -157,7 +160,7 @@ def test_restoring_the_default_gates_undoes_an_edit(root: Path) -> None:
 
 
 def test_an_override_shows_on_the_dashboard_and_in_the_history_as_override(root: Path) -> None:
-    latest = analyse(Workspace(root).snapshot()).latest_week
+    latest = analyse(Workspace(root).snapshot(), TODAY).latest_week
     assert latest is not None
     at = run(PAGE)
     at.selectbox(key="override_platform").set_value("linkedin")
@@ -293,3 +296,159 @@ def test_a_long_write_elsewhere_shows_try_again_not_a_traceback(
         holder.execute("ROLLBACK")
         holder.close()
     assert workspace_state(root) == before
+
+
+# --- what each platform's data says -------------------------------------------------------
+
+
+def tab(at: AppTest, platform: str) -> Tab:
+    return next(t for t in at.tabs if t.label == platform)
+
+
+def notes(at: AppTest, platform: str, kind: str) -> list[str]:
+    """The info or warning texts in one platform's tab."""
+    where = tab(at, platform)
+    shown = where.info if kind == "info" else where.warning
+    return [e.value for e in shown]
+
+
+def test_tiktoks_tab_names_the_gate_metrics_tiktok_never_reports(root: Path) -> None:
+    at = run(PAGE)
+    unmeasured = [w for w in notes(at, "tiktok", "warning") if "not measured on" in w]
+    assert unmeasured == [
+        "active_members, brand_posts, engagement_rate, member_activity_share, returning_share "
+        "not measured on tiktok"
+    ]
+    for other in ("forum", "instagram", "linkedin"):  # they report every gate metric
+        assert not any("not measured" in w for w in notes(at, other, "warning"))
+    assert not notes(at, "tiktok", "info")  # every platform's data reaches the same week
+
+
+def test_a_platform_ahead_of_the_others_shows_the_lag_and_its_week_in_progress(
+    root: Path, long_file: Callable[..., Path]
+) -> None:
+    path = long_file(  # forum: the week of 16 Nov in full and the first day of the next one
+        [
+            ((dt.date(2026, 11, 16) + dt.timedelta(days=d)).isoformat(), "forum", "followers", 500)
+            for d in range(8)
+        ]
+    )
+    Workspace(root).import_file(EDITOR, path, today=TODAY)
+
+    at = run(PAGE)
+    assert notes(at, "forum", "info") == ["week of 23 Nov 2026 in progress, not counted"]
+    for other in ("instagram", "linkedin", "tiktok"):
+        assert notes(at, other, "info") == ["data to week of 09 Nov 2026, 1 week behind"]
+    assert sum("not measured on tiktok" in w for w in notes(at, "tiktok", "warning")) == 1
+
+
+# --- overrides: until a date, and removed ---------------------------------------------------
+
+
+def record_override(at: AppTest, platform: str, week: dt.date, until: dt.date | None) -> None:
+    at.selectbox(key="override_platform").set_value(platform)
+    at.date_input(key="override_week").set_value(week)
+    if until is not None:
+        at.date_input(key="override_until").set_value(until)
+    at.selectbox(key="override_stage").set_value("active")
+    at.text_area(key="override_reason").input("Launch campaign: members answer each other now")
+    at.button(key="override_add").click().run()
+
+
+def test_an_override_with_an_until_date_is_listed_with_it(root: Path) -> None:
+    at = run(PAGE)
+    record_override(at, "linkedin", dt.date(2026, 11, 2), dt.date(2026, 11, 12))
+
+    assert not at.exception and not at.error
+    assert "through the week of 12 Nov 2026" in at.success[0].value
+    (stored,) = Workspace(root).snapshot().overrides
+    assert (stored.week, stored.until) == (dt.date(2026, 11, 2), dt.date(2026, 11, 12))
+    listed = table_with(at, "until")
+    assert list(listed.columns) == ["id", "platform", "from week", "until", "stage", "reason", "by"]
+    row = listed.iloc[0]
+    assert (row["id"], row["platform"], row["until"], row["stage"]) == (
+        stored.id,
+        "linkedin",
+        "2026-11-12",
+        "active",
+    )
+    assert row["by"] == stored.by and row["by"]
+    assert at.date_input(key="override_until").value is None  # the form is cleared
+
+
+def test_an_override_without_an_until_date_is_listed_as_until_removed(root: Path) -> None:
+    at = run(PAGE)
+    record_override(at, "linkedin", dt.date(2026, 11, 2), None)
+
+    assert "until removed" in at.success[0].value
+    assert Workspace(root).snapshot().overrides[0].until is None
+    assert list(table_with(at, "until")["until"]) == ["until removed"]
+
+
+def test_an_override_ending_before_it_starts_is_refused_and_stores_nothing(root: Path) -> None:
+    at = run(PAGE)
+    before = workspace_state(root)
+    record_override(at, "linkedin", dt.date(2026, 11, 9), dt.date(2026, 11, 1))
+
+    assert not at.success
+    assert "until: 2026-11-01 is before the override starts" in at.error[0].value
+    assert workspace_state(root) == before
+
+
+def test_removing_an_override_through_the_page_removes_it_and_audits_it(root: Path) -> None:
+    latest = analyse(Workspace(root).snapshot(), TODAY).latest_week
+    assert latest is not None
+    ws = Workspace(root)
+    keep = ws.add_override(EDITOR, "forum", latest, "active", "Moderators took over")
+    gone = ws.add_override(EDITOR, "linkedin", latest, "active", "Launch campaign went well")
+
+    at = run(PAGE)
+    assert set(table_with(at, "until")["id"]) == {keep.id, gone.id}
+    assert table_with(at, "kind").query("platform == 'linkedin'").iloc[0]["kind"] == "✋ override"
+    at.selectbox(key="override_remove_pick").set_value(gone.id)
+    at.button(key="override_remove").click().run()
+
+    assert not at.exception and not at.error
+    assert f"Override #{gone.id} removed" in at.success[0].value
+    assert [o.id for o in Workspace(root).snapshot().overrides] == [keep.id]
+    entry = Workspace(root).audit_log()[0]
+    assert (entry.action, entry.actor) == ("stage.override.remove", session.actor().name)
+    assert f"#{gone.id}: linkedin -> active" in entry.detail
+    assert list(table_with(at, "until")["id"]) == [keep.id]
+    history = table_with(at, "kind")
+    assert "✋ override" not in set(history.loc[history["platform"] == "linkedin", "kind"])
+    assert dashboard_stages()["linkedin"] == "Retention"  # the gates decide again
+
+
+def test_removing_an_override_someone_else_removed_meanwhile_shows_it_gone(root: Path) -> None:
+    latest = analyse(Workspace(root).snapshot(), TODAY).latest_week
+    assert latest is not None
+    override = Workspace(root).add_override(
+        EDITOR, "linkedin", latest, "active", "Launch went well"
+    )
+    at = run(PAGE)
+    at.selectbox(key="override_remove_pick").set_value(override.id)
+    Workspace(root).remove_override(EDITOR, override.id or 0)  # another session removes it
+    at.button(key="override_remove").click().run()
+
+    assert not at.exception and not at.error and not at.success
+    assert not Workspace(root).snapshot().overrides
+    assert not any("until" in d.value.columns for d in at.dataframe)  # no list, no form
+    assert all(b.key != "override_remove" for b in at.button)
+
+
+def test_a_viewer_sees_the_overrides_but_no_way_to_remove_one(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    latest = analyse(Workspace(root).snapshot(), TODAY).latest_week
+    assert latest is not None
+    override = Workspace(root).add_override(
+        EDITOR, "linkedin", latest, "active", "Launch went well", until=latest
+    )
+    monkeypatch.setattr(session, "actor", lambda: VIEWER)
+    at = run(PAGE)
+
+    assert write_widgets(at) == {}
+    listed = table_with(at, "until")
+    assert list(listed["id"]) == [override.id]
+    assert list(listed["until"]) == [latest.isoformat()]

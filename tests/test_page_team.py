@@ -1,4 +1,5 @@
-"""The Team page, driven headless: the roster, the company profile and the signal settings."""
+"""The Team page, driven headless: the roster, the company profile, the signal settings and
+what each role's hours serve."""
 
 from __future__ import annotations
 
@@ -12,17 +13,21 @@ from strategy.access import AccessRole, Actor
 from strategy.report import analyse
 from strategy.resources import DEMAND_EXCEEDS_CAPACITY
 from strategy.store import CompanyProfile, Workspace
-from tests.conftest import VIEWER, open_page
+from strategy.team import DEFAULT_SERVES, DemandKind, Role, serves_to_dict
+from tests.conftest import TODAY, VIEWER, open_page
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/1_Team.py"
 EDITOR_KEY = "team_roster_editor"
+SERVES_KEY = "team_serves_editor"
+ROLES = list(Role)
+"""The serves table's rows, in order."""
 
 
 @pytest.fixture
 def ws(app_ws: Workspace) -> Workspace:
-    """The app opened on a private copy of the demo workspace."""
+    """The app opened on a private copy of the demo workspace, on the tests' today."""
     return app_ws
 
 
@@ -51,14 +56,24 @@ def edit_roster(at: AppTest, **state: Any) -> AppTest:
     return click(at, "Save the roster")
 
 
+def edit_serves(at: AppTest, edited_rows: dict[int, dict[str, bool]]) -> AppTest:
+    """Tick or untick demand kinds in the serves table as the browser would, then save."""
+    at.session_state[SERVES_KEY] = {
+        "edited_rows": edited_rows,
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    return click(at, "Save what the roles serve")
+
+
 def dashboard_capacity_text() -> str:
     app = run("app.py")
     return next(m.value for m in app.markdown if "Demand exceeds part-time capacity" in m.value)
 
 
 def demand_value(ws: Workspace) -> str:
-    """The demand condition's value text, e.g. 'demand 59.5 h/week vs capacity 37.0 h (…)'."""
-    signal = analyse(ws.snapshot()).signal
+    """The demand condition's value text, e.g. 'demand 59.5 h/week vs 20.0 h that serve it'."""
+    signal = analyse(ws.snapshot(), TODAY).signal
     return next(c.value for c in signal.conditions if c.key == DEMAND_EXCEEDS_CAPACITY)
 
 
@@ -69,13 +84,19 @@ def seats(at: AppTest) -> list[str]:
 
 def test_the_page_shows_the_demo_team_its_capacity_seats_and_benchmark(ws: Workspace) -> None:
     at = run()
-    assert metric(at, "Capacity") == "37.0 h/week"
+    assert metric(at, "Social hours") == "37.0 h/week"
     assert metric(at, "People") == "7"
     assert metric(at, "Empty seats") == "0"
+    # Maya's 12 h as social expert and Jonas's 3 h as community manager: 15 h of 40
+    assert metric(at, "Dedicated social staff") == "0.4 FTE"
     assert [w.value for w in at.warning] == [
         "Jonas Weber is assigned 11 h but has 8 h: burnout risk."
     ]
-    assert any("below the benchmark of 3-5" in i.value for i in at.info)
+    assert any(
+        "0.4 full-time equivalents of dedicated social staff for 180 employees: below the "
+        "benchmark of 3-5" in i.value
+        for i in at.info
+    )
     assert seats(at) == [
         "Channel rep (direct_marketing)",
         "Channel rep (ecommerce)",
@@ -92,7 +113,8 @@ def test_the_page_shows_the_demo_team_its_capacity_seats_and_benchmark(ws: Works
 
 def test_more_hours_and_a_new_person_raise_the_capacity_on_the_dashboard(ws: Workspace) -> None:
     at = run()
-    assert metric(at, "Capacity") == "37.0 h/week"
+    assert metric(at, "Social hours") == "37.0 h/week"
+    assert metric(at, "Serving demand") == "20.0 h/week"
     maya = list(at.data_editor(key=EDITOR_KEY).value["name"]).index("Maya Okafor")
     edit_roster(
         at,
@@ -100,9 +122,11 @@ def test_more_hours_and_a_new_person_raise_the_capacity_on_the_dashboard(ws: Wor
         added_rows=[{"name": "Ana Lima", "role": "content_creator", "hours": 5, "available": 6}],
     )
     assert [s.value for s in at.success] == ["Roster saved: 8 people."]
-    assert metric(at, "Capacity") == "44.0 h/week"
+    assert metric(at, "Social hours") == "44.0 h/week"
+    # Maya's 14 h, Jonas's 8 h and Ana's 5 h as content creator serve demand
+    assert metric(at, "Serving demand") == "27.0 h/week"
     assert "Ana Lima" in set(at.data_editor(key=EDITOR_KEY).value["name"])
-    assert "vs capacity 44.0 h" in dashboard_capacity_text()
+    assert "vs 27.0 h that serve it" in dashboard_capacity_text()
 
 
 def test_freeing_an_overloaded_person_clears_the_warning(ws: Workspace) -> None:
@@ -111,7 +135,8 @@ def test_freeing_an_overloaded_person_clears_the_warning(ws: Workspace) -> None:
     jonas = roster.index[(roster["name"] == "Jonas Weber")].tolist()
     edit_roster(at, edited_rows={i: {"available": 11.0} for i in jonas})
     assert not at.warning
-    assert metric(at, "Capacity") == "40.0 h/week"
+    assert metric(at, "Social hours") == "40.0 h/week"
+    assert metric(at, "Serving demand") == "23.0 h/week"  # all 11 of Jonas's hours now count
 
 
 def test_removing_the_only_it_person_shows_the_empty_seat(ws: Workspace) -> None:
@@ -168,7 +193,11 @@ def test_a_new_revenue_channel_shows_an_empty_seat(ws: Workspace) -> None:
     click(at, "Save the company profile")
     assert "Channel rep (wholesale)" in seats(at)
     assert [e.value for e in at.error] == ["**Empty seats:** Channel rep (wholesale)"]
-    assert any("for 40 employees: within the benchmark of 1-2" in i.value for i in at.info)
+    assert any(
+        "0.4 full-time equivalents of dedicated social staff for 40 employees: below the "
+        "benchmark of 1-2 for small companies" in i.value
+        for i in at.info
+    )
 
 
 def test_a_bad_company_profile_is_refused_and_nothing_is_stored(ws: Workspace) -> None:
@@ -207,7 +236,7 @@ def test_viewers_see_the_team_but_no_write_controls(
 ) -> None:
     monkeypatch.setattr(session, "actor", lambda: VIEWER)
     at = run()
-    assert metric(at, "Capacity") == "37.0 h/week"
+    assert metric(at, "Social hours") == "37.0 h/week"
     assert not at.data_editor
     assert not at.button and not at.form_submit_button
     assert not at.multiselect and not at.number_input
@@ -273,3 +302,98 @@ def test_saving_settings_over_someone_elses_change_is_refused_and_keeps_them(
     demand = ws.snapshot().demand
     assert demand.fte_hours == 32 and demand.minutes_per_message != 10.0
     assert at.number_input(key="demand_fte_hours").value == 32
+
+
+def serves_rows(at: AppTest) -> dict[str, list[str]]:
+    """The serves table as it shows: role label -> the demand kinds ticked."""
+    table = next(
+        t.value for t in [*at.data_editor, *at.dataframe] if "monitoring" in t.value.columns
+    )
+    return {
+        row["role"]: [k.value for k in DemandKind if bool(row[k.value])]
+        for _, row in table.iterrows()
+    }
+
+
+def test_the_demo_team_has_more_social_hours_than_hours_serving_demand(ws: Workspace) -> None:
+    at = run()
+    assert metric(at, "Social hours") == "37.0 h/week"
+    # channel reps (13 h) and IT (4 h) serve no demand: Maya's 12 h and Jonas's 8 h do
+    assert metric(at, "Serving demand") == "20.0 h/week"
+    serving = next(m for m in at.metric if m.label == "Serving demand")
+    assert "compares demand with these hours" in serving.proto.help
+    assert serves_rows(at) == {
+        "Channel rep": [],
+        "Customer support": ["messages"],
+        "IT": [],
+        "Social-media expert": ["messages", "content", "monitoring"],
+        "Social media manager": ["messages", "content", "monitoring"],
+        "Content creator": ["content"],
+        "Social data analyst": ["monitoring"],
+        "Community manager": ["messages", "content", "monitoring"],
+        "Paid-media specialist": [],
+    }
+    assert "vs 20.0 h that serve it" in dashboard_capacity_text()
+
+
+def test_unticking_supports_messages_lowers_the_serving_hours_but_not_the_social_hours(
+    ws: Workspace,
+) -> None:
+    at = edit_serves(run(), {ROLES.index(Role.SUPPORT): {"messages": False}})
+
+    assert not at.error
+    assert [s.value for s in at.success] == [
+        "What each role serves saved; serving hours recomputed."
+    ]
+    assert metric(at, "Social hours") == "37.0 h/week"
+    assert metric(at, "Serving demand") == "15.0 h/week"  # Jonas's 8 h of support drop out
+    assert serves_rows(at)["Customer support"] == []
+    assert ws.snapshot().role_serves[Role.SUPPORT] == frozenset()
+    assert ws.audit_log()[0].action == "team.serves"
+    assert "vs 15.0 h that serve it" in dashboard_capacity_text()
+
+
+def test_ticking_content_for_channel_reps_adds_their_hours_to_serving_demand(
+    ws: Workspace,
+) -> None:
+    at = edit_serves(run(), {ROLES.index(Role.CHANNEL_REP): {"content": True}})
+
+    assert metric(at, "Serving demand") == "33.0 h/week"  # 20 h + the reps' 13 h
+    assert ws.snapshot().role_serves[Role.CHANNEL_REP] == frozenset({DemandKind.CONTENT})
+
+
+def test_a_viewer_sees_what_each_role_serves_but_no_widget_to_change_it(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = run()  # the same page for an editor: the query finds the table and its button
+    assert editor.data_editor(key=SERVES_KEY) is not None
+    assert any(b.label == "Save what the roles serve" for b in editor.button)
+
+    monkeypatch.setattr(session, "actor", lambda: VIEWER)
+    at = run()
+    assert not at.data_editor
+    assert not at.button and not at.form_submit_button
+    assert not at.checkbox and not at.toggle
+    assert serves_rows(at) == serves_rows(editor)  # the same table, read-only
+    assert serves_rows(at)["Customer support"] == ["messages"]
+
+
+def test_saving_what_roles_serve_over_someone_elses_change_is_refused_and_keeps_it(
+    ws: Workspace,
+) -> None:
+    at = run()
+    ws.set_role_serves(OTHER_EDITOR, {"it": ["monitoring"]})
+    edit_serves(at, {ROLES.index(Role.SUPPORT): {"messages": False}})
+
+    assert not at.success
+    assert "someone else changed the roles' demand since this page was opened" in (
+        at.error[0].value
+    )
+    stored = ws.snapshot().role_serves
+    assert stored[Role.IT] == frozenset({DemandKind.MONITORING})
+    assert stored[Role.SUPPORT] == DEFAULT_SERVES[Role.SUPPORT]
+    assert serves_rows(at)["IT"] == ["monitoring"]  # now shows their version
+    assert metric(at, "Serving demand") == "24.0 h/week"  # with Chen Li's 4 h of IT
+    edit_serves(at, {ROLES.index(Role.SUPPORT): {"messages": False}})  # made again
+    assert serves_to_dict(ws.snapshot().role_serves)["support"] == []
+    assert serves_to_dict(ws.snapshot().role_serves)["it"] == ["monitoring"]

@@ -11,18 +11,21 @@ import pytest
 
 from strategy.errors import ValidationError
 from strategy.gates import Stage
+from strategy.horizons import SignalWindow, common_window, horizons
 from strategy.metrics import to_wide
 from strategy.resources import (
     DemandSettings,
     ResourceSignal,
     SignalStatus,
     TestOutcome,
+    WeekDemand,
     resource_signal,
     settings_from_dict,
     settings_to_dict,
     weekly_demand,
 )
 from strategy.stages import PlatformStatus, WeekState
+from strategy.team import Role
 
 FIRST_MONDAY = dt.date(2024, 1, 1)
 SETTINGS = DemandSettings()
@@ -84,7 +87,26 @@ def signal(
     team: Sequence[str] = SMM,
     settings: DemandSettings = SETTINGS,
 ) -> ResourceSignal:
-    return resource_signal(wide, {s.platform: s for s in statuses}, tests, capacity, team, settings)
+    window = window_of(wide, settings)
+    by_name = {s.platform: s for s in statuses}
+    demand = weekly_demand(wide, by_name, capacity, settings, window)
+    roles = [Role(r) for r in team]
+    return resource_signal(demand, by_name, tests, capacity, roles, window, settings)
+
+
+def window_of(wide: pd.DataFrame, settings: DemandSettings = SETTINGS) -> SignalWindow:
+    """The signal's window on a table whose every week is complete."""
+    weeks = wide[["platform", "week"]].assign(complete=True)
+    return common_window(horizons(weeks), settings.window_weeks)
+
+
+def demand_of(
+    wide: pd.DataFrame,
+    statuses: Mapping[str, PlatformStatus],
+    capacity: float,
+    settings: DemandSettings = SETTINGS,
+) -> tuple[WeekDemand, ...]:
+    return weekly_demand(wide, statuses, capacity, settings, window_of(wide, settings))
 
 
 def condition(result: ResourceSignal, key: str) -> tuple[bool, str, str]:
@@ -128,7 +150,7 @@ def test_no_data_is_not_justified_and_every_condition_still_explains_itself() ->
     for c in result.conditions:
         assert not c.met
         assert c.value and c.reason and c.label
-    assert "no metrics" in result.summary
+    assert "no complete week of metrics" in result.summary
 
 
 def test_active_but_under_capacity_is_not_yet() -> None:
@@ -139,7 +161,7 @@ def test_active_but_under_capacity_is_not_yet() -> None:
     assert result.status is SignalStatus.NOT_YET
     met, value, reason = condition(result, "demand_exceeds_capacity")
     assert not met
-    assert value == "demand 22.0 h/week vs capacity 40.0 h (55%)"
+    assert value == "demand 22.0 h/week vs 40.0 h that serve it (55%)"
     assert "55%" in reason and "under the 85% threshold" in reason
     assert "not measured" in reason
     assert condition(result, "active_community")[:2] == (True, "instagram active for 9 weeks")
@@ -181,7 +203,7 @@ def test_justified_gap_by_hand() -> None:
     # manager in the team, so that is the first hire.
     assert result.recommended_roles == ("social_media_manager", "content_creator")
     assert condition(result, "demand_exceeds_capacity")[1] == (
-        "demand 50.0 h/week vs capacity 40.0 h (125%)"
+        "demand 50.0 h/week vs 40.0 h that serve it (125%)"
     )
     assert "18.8 hours a week" in result.summary
     assert "social media manager" in result.summary
@@ -194,7 +216,7 @@ def test_demand_exactly_at_the_threshold_counts() -> None:
 
     met, value, _ = condition(result, "demand_exceeds_capacity")
     assert met
-    assert value == "demand 34.0 h/week vs capacity 40.0 h (85%)"
+    assert value == "demand 34.0 h/week vs 40.0 h that serve it (85%)"
 
 
 def test_demand_exactly_at_the_threshold_says_there_is_no_slack_rather_than_zero_hours() -> None:
@@ -216,7 +238,7 @@ def test_only_the_last_four_weeks_count() -> None:
     result = signal(wide, history("forum", retention=2, active=10))
 
     assert condition(result, "demand_exceeds_capacity")[1].startswith(
-        "demand 2.0 h/week vs capacity 40.0 h"
+        "demand 2.0 h/week vs 40.0 h that serve it"
     )
     assert result.status is SignalStatus.NOT_YET
 
@@ -227,8 +249,8 @@ def test_no_capacity_with_any_demand_counts_as_exceeded() -> None:
 
     met, value, reason = condition(result, "demand_exceeds_capacity")
     assert met
-    assert value == "demand 3.0 h/week vs capacity 0.0 h"
-    assert "no social hours" in reason
+    assert value == "demand 3.0 h/week vs 0.0 h that serve it"
+    assert "no team hours serve demand" in reason
     assert result.gap_hours_per_week == round(3 / 0.85, 1)
 
 
@@ -244,9 +266,10 @@ def test_slow_responses_every_week_justify_even_under_capacity() -> None:
     met, value, reason = condition(result, "demand_exceeds_capacity")
     assert met
     assert value == (
-        "demand 12.0 h/week vs capacity 40.0 h (30%); slowest response over 60 min in 4 of 4 weeks"
+        "demand 12.0 h/week vs 40.0 h that serve it (30%); "
+        "slowest response over 60 min in 4 of 4 weeks"
     )
-    assert "slower than the 60-minute target in each of the last 4 weeks" in reason
+    assert "slower than the 60-minute target in each of the 4 weeks of the window" in reason
     # The message workload over target: 10 h x (90 / 60 - 1) = 5 h, 5 / 40 = 0.125 people.
     assert result.gap_hours_per_week == 5.0
     assert result.gap_people == 0.1
@@ -265,7 +288,7 @@ def test_the_slowest_platform_sets_the_weeks_response_time() -> None:
         instagram={"inbound_messages": 120, "response_minutes_median": 30},
         forum={"response_minutes_median": 75},
     )
-    demand = weekly_demand(wide, {}, 40.0, SETTINGS)
+    demand = demand_of(wide, {}, 40.0, SETTINGS)
 
     assert [w.response_minutes for w in demand] == [75.0] * 4
 
@@ -278,7 +301,7 @@ def test_one_week_on_target_breaks_the_response_route() -> None:
 
     met, _, reason = condition(result, "demand_exceeds_capacity")
     assert not met
-    assert "in only 3 of the last 4 weeks" in reason
+    assert "in only 3 of the 4 weeks of the window" in reason
     assert result.status is SignalStatus.NOT_YET
 
 
@@ -354,7 +377,7 @@ def test_monitoring_only_counts_retention_and_active_weeks() -> None:
         "forum": history("forum", setup=2, retention=2, active=2),
         "instagram": history("instagram", setup=6),
     }
-    demand = weekly_demand(wide, statuses, 40.0, SETTINGS)
+    demand = demand_of(wide, statuses, 40.0, SETTINGS)
 
     assert [w.week for w in demand] == [monday(n) for n in range(6)]
     assert [w.monitoring_hours for w in demand] == [0, 0, 2, 2, 2, 2]
@@ -365,7 +388,7 @@ def test_monitoring_only_counts_retention_and_active_weeks() -> None:
 
 def test_unmeasured_metrics_count_as_no_work() -> None:
     wide = metrics(3, forum={"inbound_messages": [60, None, 12], "brand_posts": [None, 3, None]})
-    demand = weekly_demand(wide, {}, 10.0, SETTINGS)
+    demand = demand_of(wide, {}, 10.0, SETTINGS)
 
     assert [w.message_hours for w in demand] == [5.0, 0.0, 1.0]
     assert [w.content_hours for w in demand] == [0.0, 3.0, 0.0]
@@ -375,7 +398,7 @@ def test_unmeasured_metrics_count_as_no_work() -> None:
 def test_a_week_without_data_still_carries_monitoring() -> None:
     wide = metrics(4, forum={"inbound_messages": [12, None, None, 12]})
     wide = wide[wide["week"] != pd.Timestamp(monday(1))]
-    demand = weekly_demand(wide, {"forum": history("forum", retention=4)}, 40.0, SETTINGS)
+    demand = demand_of(wide, {"forum": history("forum", retention=4)}, 40.0, SETTINGS)
 
     assert [w.week for w in demand] == [monday(n) for n in range(4)]
     assert [w.total_hours for w in demand] == [3.0, 2.0, 2.0, 3.0]
@@ -386,14 +409,14 @@ def test_settings_change_the_estimate() -> None:
         minutes_per_message=10, hours_per_post=0.5, monitoring_hours_per_platform=1
     )
     wide = metrics(1, forum={"inbound_messages": 30, "brand_posts": 4})
-    (week,) = weekly_demand(wide, {"forum": history("forum", active=1)}, 40.0, settings)
+    (week,) = demand_of(wide, {"forum": history("forum", active=1)}, 40.0, settings)
 
     assert (week.message_hours, week.content_hours, week.monitoring_hours) == (5.0, 2.0, 1.0)
 
 
 def test_negative_capacity_is_refused() -> None:
     with pytest.raises(ValidationError, match="capacity"):
-        weekly_demand(metrics(1, forum={"brand_posts": 1}), {}, -1.0, SETTINGS)
+        demand_of(metrics(1, forum={"brand_posts": 1}), {}, -1.0, SETTINGS)
 
 
 # --- recommended roles -----------------------------------------------------------------------

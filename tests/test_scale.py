@@ -54,14 +54,14 @@ def test_the_analysis_after_an_import_never_reads_the_events_again(
 ) -> None:
     upload = demo_ws.import_file(EDITOR, events_file, today=TODAY)
     assert len(upload.platforms) == 8
-    before = analyse(demo_ws.snapshot())
+    before = analyse(demo_ws.snapshot(), TODAY)
 
     events_file.unlink()
     for stored in demo_ws.files_dir.iterdir():
         stored.unlink()
     forbid_reading_files(monkeypatch)
     snapshot = demo_ws.snapshot()
-    after = analyse(snapshot)
+    after = analyse(snapshot, TODAY)
 
     assert report_json(after) == report_json(before)
     assert weekly_csv(after) == weekly_csv(before)

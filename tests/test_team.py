@@ -9,18 +9,23 @@ import pytest
 from strategy.errors import ValidationError
 from strategy.team import (
     CORE_ROLES,
+    DEFAULT_SERVES,
     ROLE_LABELS,
     SPECIALIST_ROLES,
     Assignment,
+    DemandKind,
     Member,
     Role,
     Seat,
     coverage_gaps,
-    dedicated_staff,
+    dedicated_fte,
     make_member,
     overloaded,
     parse_role,
     recommended_core_team,
+    serves_from_dict,
+    serves_to_dict,
+    serving_hours,
     team_capacity,
     team_size_benchmark,
     team_warnings,
@@ -279,16 +284,81 @@ def test_warnings_name_empty_seats_and_burnout_risks() -> None:
 
 
 def specialists(count: int) -> list[Member]:
-    return [person(f"S{i}", "content_creator", "support") for i in range(count)]
+    """``count`` full-time content creators (40 h each): ``count`` full-time equivalents."""
+    return [person(f"S{i}", "content_creator", available=40, hours=40) for i in range(count)]
 
 
-def test_dedicated_staff_are_those_holding_a_specialist_role() -> None:
+def test_dedicated_fte_counts_the_hours_of_the_expert_and_specialists_not_the_heads() -> None:
     team = [
-        *worked_team(),
-        person("Mia", "social_media_manager"),
-        person("Ola", "it", "paid_media"),
+        person("Ana", "community_manager", hours=3),  # 3 h of community management: 0.075
+        person("Ben", "social_expert", available=12, hours=12),  # a 12 h expert: 0.3
+        person("Cai", "support", "it", hours=10, available=20),  # core, not dedicated
+        make_member("Dee", 20, [rep("retail", 10), {"role": "content_creator", "hours": 10}]),
     ]
-    assert dedicated_staff(team) == 2
+    assert dedicated_fte(team) == round((3 + 12 + 10) / 40, 1) == 0.6
+
+
+def test_dedicated_fte_counts_hours_a_person_really_has() -> None:
+    overloaded_expert = person("Eve", "social_expert", "content_creator", available=30, hours=30)
+    assert dedicated_fte([overloaded_expert]) == 0.8  # 60 h assigned, 30 h available
+
+
+@pytest.mark.parametrize(
+    ("role", "serves"),
+    [
+        ("support", {DemandKind.MESSAGES}),
+        ("social_expert", set(DemandKind)),
+        ("social_media_manager", set(DemandKind)),
+        ("community_manager", set(DemandKind)),
+        ("content_creator", {DemandKind.CONTENT}),
+        ("data_analyst", {DemandKind.MONITORING}),
+        ("channel_rep", set()),
+        ("it", set()),
+        ("paid_media", set()),
+    ],
+)
+def test_each_role_serves_its_default_demand(role: str, serves: set[DemandKind]) -> None:
+    assert DEFAULT_SERVES[Role(role)] == serves
+
+
+def test_serving_hours_leave_out_the_roles_that_serve_no_demand() -> None:
+    team = [
+        make_member("Lena", 10, [rep("ecommerce", 4), {"role": "support", "hours": 5}]),
+        person("Omar", "it", hours=6),
+        person("Sam", "social_expert", hours=8),
+    ]
+    assert team_capacity(team) == 4 + 5 + 6 + 8
+    assert serving_hours(team) == 5 + 8
+
+
+def test_serving_hours_follow_the_workspaces_choice_and_cap_at_availability() -> None:
+    serves = serves_from_dict({"it": ["monitoring"], "support": []})
+    team = [person("Omar", "it", "support", hours=6, available=8)]
+    assert serving_hours(team, serves) == 6
+    assert serving_hours(team) == 6
+    assert serving_hours([person("Pia", "it", "social_expert", hours=6, available=8)], serves) == 8
+
+
+def test_serves_round_trip_through_json_with_every_role() -> None:
+    serves = serves_from_dict({"Channel rep": ["Content"]})
+    assert serves[Role.CHANNEL_REP] == {DemandKind.CONTENT}
+    data = serves_to_dict(serves)
+    assert set(data) == {r.value for r in Role}
+    assert serves_from_dict(data) == serves
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"it": ["inbox"]}, r"roles' demand: it: expected some of messages, content, monitoring"),
+        ({"it": "messages"}, r"roles' demand: it: expected a list"),
+        ({"wizard": []}, r"role: expected one of"),
+        ([], r"roles' demand: expected each role mapped"),
+    ],
+)
+def test_serves_refuse_what_is_not_a_role_and_its_demand(raw: object, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        serves_from_dict(raw)
 
 
 @pytest.mark.parametrize(
@@ -306,7 +376,7 @@ def test_benchmark_bands_and_their_boundaries(
 ) -> None:
     result = team_size_benchmark(employees, [])
     assert (result.band, result.employees, result.low, result.high) == (band, employees, low, high)
-    assert result.dedicated == 0
+    assert result.dedicated_fte == 0
     assert "below the benchmark" in result.verdict
 
 
@@ -329,15 +399,15 @@ def test_benchmark_verdict_says_where_the_team_stands(
     employees: int, dedicated: int, position: str
 ) -> None:
     result = team_size_benchmark(employees, specialists(dedicated))
-    assert result.dedicated == dedicated
+    assert result.dedicated_fte == dedicated
     assert f"{position} the benchmark" in result.verdict
 
 
 def test_benchmark_verdict_is_a_sentence_a_person_reads() -> None:
     verdict = team_size_benchmark(40, specialists(1)).verdict
     assert verdict == (
-        "1 dedicated social staff member for 40 employees: within the benchmark of 1-2 "
-        "for small companies (1-50 employees)."
+        "1.0 full-time equivalents of dedicated social staff for 40 employees: within the "
+        "benchmark of 1-2 for small companies (1-50 employees)."
     )
 
 

@@ -29,7 +29,24 @@ def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerCha
                 scale=alt.Scale(domain=list(STAGE_ORDER), range=STAGE_COLOURS),
                 legend=alt.Legend(orient="top", title=None),
             ),
-            tooltip=["platform", "stage", alt.Tooltip("start:T", title="from"), "weeks"],
+            stroke=alt.Stroke(
+                "decided:N",
+                scale=alt.Scale(domain=["measured", "override"], range=["#ffffff", "#1d3557"]),
+                legend=alt.Legend(orient="top", title="stage decided by"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "decided:N",
+                scale=alt.Scale(domain=["measured", "override"], range=[[1, 0], [5, 3]]),
+                legend=None,
+            ),
+            strokeWidth=alt.value(2),
+            tooltip=[
+                "platform",
+                "stage",
+                alt.Tooltip("start:T", title="from"),
+                "weeks",
+                alt.Tooltip("decided:N", title="decided by"),
+            ],
         )
     )
     marks = (
@@ -49,25 +66,51 @@ def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerCha
     return alt.layer(bars, marks).properties(height=alt.Step(34))
 
 
+def _in_progress_tails(data: pd.DataFrame) -> pd.DataFrame:
+    """Each platform's weeks in progress, led by its last complete week, for a dashed tail."""
+    done = data[data["week_status"] == frames.WEEK_COMPLETE]
+    pending = data[data["week_status"] == frames.WEEK_IN_PROGRESS]
+    leads = done[done["platform"].isin(pending["platform"])]
+    leads = leads.sort_values("week").groupby("platform", as_index=False).tail(1)
+    return pd.concat([leads, pending], ignore_index=True)
+
+
 def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.LayerChart:
-    """One KPI per platform over the weeks, with the gate thresholds drawn as rules."""
+    """One KPI per platform over the weeks, with the gate thresholds drawn as rules.
+
+    Complete weeks are a solid line; a week in progress is a dashed tail to a hollow point,
+    labelled in its tooltip: it is shown, never counted.
+    """
     data = kpis[kpis["metric"] == metric]
+    encoding: dict[str, Any] = {
+        "x": alt.X("week:T", title=None),
+        "y": alt.Y("value:Q", title=metric.replace("_", " ")),
+        "color": alt.Color("platform:N", legend=alt.Legend(orient="bottom", title=None)),
+        "tooltip": [
+            "platform",
+            alt.Tooltip("week:T"),
+            alt.Tooltip("week_status:N", title="week"),
+            alt.Tooltip("value:Q", format=".3~g"),
+        ],
+    }
     lines = (
-        alt.Chart(data)
+        alt.Chart(data[data["week_status"] == frames.WEEK_COMPLETE])
         .mark_line(point=False)
-        .encode(
-            x=alt.X("week:T", title=None),
-            y=alt.Y("value:Q", title=metric.replace("_", " ")),
-            color=alt.Color("platform:N", legend=alt.Legend(orient="bottom", title=None)),
-            tooltip=["platform", alt.Tooltip("week:T"), alt.Tooltip("value:Q", format=".3~g")],
-        )
+        .encode(**encoding)
+    )
+    tails = _in_progress_tails(data)
+    dashed = alt.Chart(tails).mark_line(strokeDash=[4, 3]).encode(**encoding)
+    pending = (
+        alt.Chart(tails[tails["week_status"] == frames.WEEK_IN_PROGRESS])
+        .mark_point(filled=False, size=60)
+        .encode(**encoding)
     )
     rules = (
         alt.Chart(thresholds[thresholds["metric"] == metric])
         .mark_rule(strokeDash=[6, 4], color="#e63946")
         .encode(y="threshold:Q", tooltip=["label"])
     )
-    return alt.layer(lines, rules).properties(height=220)
+    return alt.layer(lines, dashed, pending, rules).properties(height=220)
 
 
 def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import streamlit as st
 
+from strategy import clock
 from strategy.access import LOCAL_USER, Actor, actor_for_login
 from strategy.demo import ensure_workspace
 from strategy.errors import Conflict, RolloutError
@@ -58,19 +60,24 @@ def _snapshot(root: str, version: int) -> Snapshot:
 
 
 @st.cache_data(max_entries=8, show_spinner="Recomputing stages, tests and the resource signal…")
-def _analysis(root: str, version: int) -> Analysis:
-    return analyse(_snapshot(root, version))
+def _analysis(root: str, version: int, day: dt.date) -> Analysis:
+    return analyse(_snapshot(root, version), day)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _chart_specs(root: str, version: int) -> dict[str, dict[str, Any]]:
-    return charts.dashboard_specs(_analysis(root, version), _snapshot(root, version).gates)
+def _chart_specs(root: str, version: int, day: dt.date) -> dict[str, dict[str, Any]]:
+    return charts.dashboard_specs(_analysis(root, version, day), _snapshot(root, version).gates)
+
+
+def today() -> dt.date:
+    """The one UTC "today" every page passes to the rules (``strategy.clock``)."""
+    return clock.today()
 
 
 def chart_specs() -> dict[str, dict[str, Any]]:
-    """The dashboard's charts as Vega-Lite specs, rebuilt only when the data changes."""
+    """The dashboard's charts as Vega-Lite specs, rebuilt only when the data or day changes."""
     ws = workspace()
-    return _chart_specs(str(ws.root), ws.data_version())
+    return _chart_specs(str(ws.root), ws.data_version(), today())
 
 
 def snapshot() -> Snapshot:
@@ -80,9 +87,9 @@ def snapshot() -> Snapshot:
 
 
 def analysis() -> Analysis:
-    """The rollout analysis, recomputed only when the workspace's data version changes."""
+    """The rollout analysis as of today, recomputed when the data version or the day changes."""
     ws = workspace()
-    return _analysis(str(ws.root), ws.data_version())
+    return _analysis(str(ws.root), ws.data_version(), today())
 
 
 def login_configured() -> bool:

@@ -10,11 +10,14 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from strategy import clock
+from strategy.demo import DEMO_DIR
 from tests.e2e.conftest import REPO_ROOT, VIEWPORT, open_page, wait_for_run
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +59,8 @@ def test_dashboard_shows_stages_and_the_resource_signal(page: Page) -> None:
     expect(main.get_by_role("heading", name="Social rollout dashboard")).to_be_visible()
     overall = metric_card(page, "Overall stage")
     expect(overall).to_be_visible()
-    expect(overall.get_by_test_id("stMetricValue")).to_have_text("Active")
+    expect(overall.get_by_test_id("stMetricValue")).to_have_text("Retention")
+    expect(main.get_by_text("Where the rollout stands: 1 of 4 active")).to_be_visible()
     expect(metric_card(page, "instagram")).to_contain_text("Active")
     expect(page.get_by_test_id("stAlert").filter(has_text="Extra resources:")).to_contain_text(
         "Extra resources: justified"
@@ -186,3 +190,45 @@ def test_logging_a_concluded_test_lists_it_on_the_dashboard(page: Page) -> None:
     listed = concluded.filter(has_text=title)
     expect(listed).to_contain_text(f"{title} (instagram): ")
     expect(listed).to_contain_text("lifted reply rate by 3.0 points")
+
+
+def ragged_linkedin_file(folder: Path) -> Path:
+    """LinkedIn's week after the demo data ends, and this week's days up to today (UTC)."""
+    demo = pd.read_parquet(DEMO_DIR / "instagram_linkedin_daily.parquet")
+    demo["date"] = pd.to_datetime(demo["date"])
+    week = demo[(demo["platform"] == "linkedin") & (demo["date"] >= "2026-11-09")]
+    today = clock.today()
+    this_monday = clock.monday(today)
+    newer = week.assign(date=week["date"] + pd.Timedelta(days=7))
+    partial = week.assign(date=week["date"] + pd.Timedelta(this_monday - dt.date(2026, 11, 9)))
+    partial = partial[partial["date"] <= pd.Timestamp(today)]
+    rows = pd.concat([newer, partial]).drop_duplicates(["date", "metric"], keep="last")
+    path = folder / "linkedin-ragged.parquet"
+    rows.assign(date=rows["date"].dt.date).to_parquet(path, index=False)
+    return path
+
+
+def test_ragged_uploads_are_named_and_leave_the_gap_as_it_was(page: Page, tmp_path: Path) -> None:
+    open_page(page, "/")
+    gap = metric_card(page, "Gap").get_by_test_id("stMetricValue")
+    expect(gap).to_contain_text("h/week")
+    gap_before = gap.inner_text()
+
+    go_to(page, "Upload metrics")
+    page.locator('input[type="file"]').set_input_files(ragged_linkedin_file(tmp_path))
+    page.get_by_role("button", name="Import 1 file").click()
+    expect(page.get_by_test_id("stAlert").filter(has_text="Imported")).to_contain_text(
+        "Imported linkedin-ragged.parquet"
+    )
+
+    go_to(page, "Dashboard")
+    this_monday = clock.monday(clock.today())
+    notes = page.get_by_test_id("stAlert").filter(has_text="Data as it arrived")
+    expect(notes).to_contain_text(
+        f"linkedin: week of {this_monday:%d %b %Y} in progress, not counted"
+    )
+    expect(notes).to_contain_text("instagram: data to week of 09 Nov 2026")
+    window = page.get_by_test_id("stMain").get_by_text("The signal reads the weeks of")
+    expect(window).to_contain_text("to 09 Nov 2026")
+    expect(window).to_contain_text("lagging:")
+    expect(metric_card(page, "Gap").get_by_test_id("stMetricValue")).to_have_text(gap_before)

@@ -1,0 +1,66 @@
+"""The one clock: today's date in UTC, and the calendar of ISO weeks the rules count in.
+
+Every rule takes ``today`` as an argument; only the edges (the CLI, the pages, the store's
+write timestamps) ask this module for it. ``ROLLOUT_TODAY`` (YYYY-MM-DD) pins the date, so
+a demo, a test or a browser journey sees the same calendar every time it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Final
+
+from strategy.errors import ValidationError
+
+TODAY_ENV: Final[str] = "ROLLOUT_TODAY"
+ONE_WEEK: Final[dt.timedelta] = dt.timedelta(days=7)
+SUNDAY: Final[dt.timedelta] = dt.timedelta(days=6)
+"""From a week's Monday to its last day."""
+
+
+def today() -> dt.date:
+    """Today in UTC, or the date ``ROLLOUT_TODAY`` pins."""
+    raw = os.environ.get(TODAY_ENV, "").strip()
+    if not raw:
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(f"{TODAY_ENV}: expected a date as YYYY-MM-DD, got {raw!r}") from None
+
+
+def now_text() -> str:
+    """The current instant in UTC as ISO text to the second, for audit rows and uploads.
+
+    With ``ROLLOUT_TODAY`` set, the instant falls on that day (at the current time of day).
+    """
+    now = dt.datetime.now(dt.UTC)
+    return dt.datetime.combine(today(), now.timetz()).isoformat(timespec="seconds")
+
+
+def as_date(day: dt.date) -> dt.date:
+    """A plain date, also from a datetime or pandas Timestamp (which hash differently)."""
+    return day.date() if isinstance(day, dt.datetime) else day
+
+
+def monday(day: dt.date) -> dt.date:
+    """The Monday of the ISO week holding ``day``."""
+    day = as_date(day)
+    return day - dt.timedelta(days=day.weekday())
+
+
+def mondays(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every Monday from ``first`` to ``last`` inclusive (both Mondays)."""
+    count = (last - first).days // 7 + 1
+    return [first + n * ONE_WEEK for n in range(max(count, 0))]
+
+
+def week_ended(week: dt.date, today: dt.date) -> bool:
+    """Whether the week starting on Monday ``week`` has ended (Sunday 24:00 UTC) by ``today``."""
+    return as_date(week) + ONE_WEEK <= today
+
+
+def weeks_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole weeks from Monday ``earlier`` to Monday ``later``."""
+    return (as_date(later) - as_date(earlier)).days // 7

@@ -1,0 +1,173 @@
+"""Which weeks count: complete weeks, each platform's horizon, and the signal's common window.
+
+Data arrives ragged: one platform's export lands days before another's, and a file often
+ends mid-week. A week of a platform is *complete*, and counts for gates, stalls, demand and
+the signal, once
+
+- it has ended (Sunday 24:00 UTC) by ``today``, and
+- the platform's data reaches its last day: the upload that holds the week (the latest, as
+  for its values) covers the platform through that Sunday. Imports decide how far an upload
+  covers a platform (``ImportedFile.data_through``): daily rows and events through their
+  latest day, weekly rows (one date a week) through the Sunday of their latest week.
+
+A platform's *horizon* is its latest complete week with data; it is judged up to there, and
+a platform whose horizon is behind another's is named as lagging, never read as failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+
+from strategy.clock import ONE_WEEK, SUNDAY, mondays, weeks_between
+
+MAX_LAG_WEEKS: Final[int] = 4
+"""A platform more than this many weeks behind the newest horizon is left out of demand."""
+
+
+def empty_coverage() -> pd.DataFrame:
+    """Coverage with no rows: platform, week (Monday), through (last day covered, or NaT)."""
+    return pd.DataFrame(
+        {
+            "platform": pd.Series([], dtype="str"),
+            "week": pd.Series([], dtype="datetime64[ns]"),
+            "through": pd.Series([], dtype="datetime64[ns]"),
+        }
+    )
+
+
+def complete_weeks(coverage: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Each (platform, week) with data and whether it is complete by ``today``.
+
+    ``coverage`` has one row per (platform, week) with data and the last day its upload
+    covers that platform (``through``; NaT for uploads that predate coverage: their weeks
+    count whole). Weeks starting after ``today`` are dropped: data after the day is ignored.
+    """
+    day = pd.Timestamp(today)
+    kept = coverage[coverage["week"] <= day]
+    sunday = kept["week"] + pd.Timedelta(SUNDAY)
+    through = kept["through"].fillna(sunday).where(lambda t: t <= day, day)
+    complete = (kept["week"] + pd.Timedelta(ONE_WEEK) <= day) & (through >= sunday)
+    return pd.DataFrame(
+        {
+            "platform": kept["platform"].astype("str"),
+            "week": kept["week"].astype("datetime64[ns]"),
+            "complete": complete.astype(bool),
+        }
+    ).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """How far one platform's complete data reaches, and what is still in progress."""
+
+    platform: str
+    data_through: dt.date | None
+    """The Monday of its latest complete week; None while it has none."""
+    weeks_behind: int
+    """Whole weeks behind the newest horizon of any platform."""
+    in_progress_week: dt.date | None
+    """The Monday of a week with data after the horizon that is not complete yet."""
+
+    @property
+    def lag_text(self) -> str:
+        """``data to week of 9 Nov 2026, 2 weeks behind``; empty when it is not behind."""
+        if self.data_through is None or self.weeks_behind == 0:
+            return ""
+        weeks = "1 week" if self.weeks_behind == 1 else f"{self.weeks_behind} weeks"
+        return f"data to week of {self.data_through:%d %b %Y}, {weeks} behind"
+
+
+def horizons(weeks: pd.DataFrame) -> dict[str, Horizon]:
+    """Each platform's horizon from ``complete_weeks``' table, keyed by name, sorted."""
+    found: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+    for name, part in weeks.groupby("platform", sort=True):
+        done = part.loc[part["complete"], "week"]
+        through = None if done.empty else pd.Timestamp(done.max()).date()
+        later = part.loc[~part["complete"], "week"]
+        if through is not None:
+            later = later[later > pd.Timestamp(through)]
+        in_progress = None if later.empty else pd.Timestamp(later.max()).date()
+        found[str(name)] = (through, in_progress)
+    known = [t for t, _ in found.values() if t is not None]
+    newest = max(known, default=None)
+    return {
+        name: Horizon(
+            platform=name,
+            data_through=through,
+            weeks_behind=weeks_between(through, newest) if through and newest else 0,
+            in_progress_week=in_progress,
+        )
+        for name, (through, in_progress) in found.items()
+    }
+
+
+@dataclass(frozen=True)
+class SignalWindow:
+    """The weeks the resource signal averages, and which platforms feed it."""
+
+    weeks: tuple[dt.date, ...]
+    platforms: tuple[str, ...]
+    """Platforms whose demand counts: every platform with complete data, but those left out."""
+    lagging: dict[str, int]
+    """Platform -> weeks behind the newest horizon, for every platform behind it."""
+    left_out: tuple[str, ...]
+    """Platforms more than ``MAX_LAG_WEEKS`` behind: their demand is not counted."""
+
+    @property
+    def first(self) -> dt.date | None:
+        """The Monday of the window's first week."""
+        return self.weeks[0] if self.weeks else None
+
+    @property
+    def last(self) -> dt.date | None:
+        """The Monday of the window's last week: the common horizon."""
+        return self.weeks[-1] if self.weeks else None
+
+    def describe(self) -> str:
+        """The window and the lag in words, for the signal's evidence."""
+        if not self.weeks:
+            return "no complete week of data yet"
+        span = f"weeks of {self.weeks[0]:%d %b %Y} to {self.weeks[-1]:%d %b %Y}"
+        text = f"{span} ({len(self.weeks)} complete weeks that every platform has)"
+        behind = [
+            f"{name} {n} week{'s' if n > 1 else ''} behind"
+            for name, n in sorted(self.lagging.items())
+            if name not in self.left_out
+        ]
+        if behind:
+            text += f"; lagging: {', '.join(behind)}"
+        if self.left_out:
+            text += f"; left out of demand, more than {MAX_LAG_WEEKS} weeks behind: " + ", ".join(
+                self.left_out
+            )
+        return text
+
+
+def common_window(found: Mapping[str, Horizon], n_weeks: int) -> SignalWindow:
+    """The last ``n_weeks`` complete weeks that every platform feeding demand has data for.
+
+    It ends at the oldest horizon among the platforms at most ``MAX_LAG_WEEKS`` behind, so a
+    newer week for one platform leaves the window (and the signal) as it was until the others
+    catch up.
+    """
+    with_data = {n: h for n, h in found.items() if h.data_through is not None}
+    lagging = {n: h.weeks_behind for n, h in with_data.items() if h.weeks_behind > 0}
+    left_out = tuple(sorted(n for n, lag in lagging.items() if lag > MAX_LAG_WEEKS))
+    feeding = tuple(sorted(n for n in with_data if n not in left_out))
+    ends = [h.data_through for n, h in with_data.items() if n in feeding and h.data_through]
+    if not ends:
+        return SignalWindow((), (), lagging, left_out)
+    last = min(ends)
+    weeks = tuple(mondays(last - (n_weeks - 1) * ONE_WEEK, last))
+    return SignalWindow(weeks, feeding, lagging, left_out)
+
+
+def with_completeness(wide: pd.DataFrame, weeks: pd.DataFrame) -> pd.DataFrame:
+    """A wide weekly table limited to the weeks in ``weeks``, with its ``complete`` column."""
+    out = wide.merge(weeks, on=["platform", "week"], how="inner")
+    return out.sort_values(["platform", "week"], kind="stable").reset_index(drop=True)
