@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from strategy import events
+from strategy import clock, events
 from strategy.errors import ImportRejected, ValidationError
 from strategy.metrics import (
     AUDIENCE,
@@ -131,7 +131,7 @@ def read_metrics(
     today in UTC) is refused. Writes nothing.
     """
     label = path.name if name is None else name
-    day = dt.datetime.now(dt.UTC).date() if today is None else today
+    day = clock.today() if today is None else today
     meta = _open(path, label)
     schema = meta.schema.to_arrow_schema()
     columns = [c for c in schema.names if not _PANDAS_INDEX.fullmatch(c)]
