@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Final
 import numpy as np
 import pandas as pd
 
+from strategy.clock import as_date
 from strategy.errors import ValidationError
 from strategy.gates import Stage
 from strategy.horizons import SignalWindow
@@ -238,10 +239,6 @@ def _check_capacity(capacity_hours: float) -> float:
     return value
 
 
-def _as_date(value: dt.date) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
 def _column(wide: pd.DataFrame, name: str) -> pd.Series:
     if name in wide.columns:
         return pd.to_numeric(wide[name], errors="coerce").astype("float64")
@@ -254,8 +251,8 @@ class _StageLookup:
     def __init__(self, statuses: Mapping[str, PlatformStatus]) -> None:
         self._timelines: list[tuple[list[dt.date], list[Stage]]] = []
         for status in statuses.values():
-            states = sorted(status.timeline, key=lambda s: _as_date(s.week))
-            weeks = [_as_date(s.week) for s in states]
+            states = sorted(status.timeline, key=lambda s: as_date(s.week))
+            weeks = [as_date(s.week) for s in states]
             self._timelines.append((weeks, [s.stage for s in states]))
 
     def monitored(self, week: dt.date) -> int:
