@@ -223,7 +223,7 @@ def case_workspace(path: str, root: str) -> dict[str, Any]:
 
 def case_report(root: str, runs: str) -> list[float]:
     from strategy.report import analyse
-    from strategy.store import Workspace
+    from strategy.storage import Workspace
 
     snapshot = Workspace(root).snapshot()
     times = []

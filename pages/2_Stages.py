@@ -109,8 +109,9 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
             try:
                 changes = checklist_changes(items, ticks, today)
                 with st.spinner("Saving the checklist and recomputing stages…"):
-                    for item, day in changes:
-                        ws.set_checklist(session.actor(), platform, item, day)
+                    ws.save_checklist(
+                        session.actor(), [(platform, item, day) for item, day in changes]
+                    )
             except RolloutError as exc:
                 session.show_error(exc)
             else:

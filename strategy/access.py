@@ -62,3 +62,24 @@ def require_admin(actor: Actor, action: str) -> None:
     """Refuse an administrative change by a non-admin."""
     if actor.role is not AccessRole.ADMIN:
         raise PermissionDenied(f"{actor.name} is not an admin and may not do {action}")
+
+
+def check_email(raw: object) -> str:
+    """An e-mail address as roles are keyed: trimmed, lower case; ValidationError otherwise.
+
+    One @, no spaces or control characters, a local part and a dotted domain.
+    """
+    address = raw.strip().lower() if isinstance(raw, str) else ""
+    local, _, domain = address.partition("@")
+    labels = domain.split(".")
+    if (
+        address.count("@") != 1
+        or len(address) > 254
+        or not address.isprintable()
+        or any(c.isspace() for c in address)
+        or not local
+        or len(labels) < 2
+        or not all(labels)
+    ):
+        raise ValidationError(f"e-mail: expected an address like ana@example.com, got {raw!r}")
+    return address

@@ -21,8 +21,11 @@ from strategy.errors import RolloutError
 from strategy.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
 from strategy.report import analyse, report_json, report_text, weekly_csv
 from strategy.stages import Override
-from strategy.store import Workspace
+from strategy.storage import DB_NAME, Workspace, parse_location
 from strategy.team import Role
+
+
+WORKSPACE_HELP = "a workspace folder, or a postgresql://user:password@host:port/database URL"
 
 
 def _actor(args: argparse.Namespace) -> Actor:
@@ -30,10 +33,19 @@ def _actor(args: argparse.Namespace) -> Actor:
 
 
 def _cmd_init(args: argparse.Namespace) -> str:
-    root = Path(args.workspace)
+    where = parse_location(args.workspace)
+    if where.folder is None:
+        if Workspace(where).exists():
+            raise RolloutError(f"{where}: a workspace already exists in this database")
+        if args.demo:
+            seed_demo(where, Path(args.demo_source))
+            return f"created demo workspace {where}"
+        Workspace.open(where, create=True)
+        return f"created workspace {where}"
+    root = where.folder
     if root.exists() and not root.is_dir():
         raise RolloutError(f"{root}: this is a file; a workspace is a folder")
-    if (root / "workspace.sqlite").exists():
+    if (root / DB_NAME).exists():
         raise RolloutError(f"{root}: a workspace already exists here")
     if args.demo and root.exists() and any(root.iterdir()):
         raise RolloutError(f"{root}: the folder is not empty; the demo needs a new or empty one")
@@ -250,19 +262,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--actor", help="name recorded in the audit log (default: local)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("init", help="create a workspace folder")
-    p.add_argument("workspace")
+    p = sub.add_parser(
+        "init", help="create a workspace: a folder, or an empty PostgreSQL database"
+    )
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("--demo", action="store_true", help="fill it with the demo company")
     p.add_argument("--demo-source", default=str(DEMO_DIR), help=argparse.SUPPRESS)
     p.set_defaults(run=_cmd_init)
 
     p = sub.add_parser("import", help="import metric parquet files (long, wide or events)")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("files", nargs="+")
     p.set_defaults(run=_cmd_import)
 
     p = sub.add_parser("remove-upload", help="remove an upload; earlier values come back")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("upload_id", type=int)
     p.set_defaults(run=_cmd_remove_upload)
 
@@ -270,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="team_command", required=True
     )
     p = team.add_parser("add", help="give a person a role (adds the person if new)")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("--name", required=True)
     p.add_argument("--role", required=True, help=", ".join(r.value for r in Role))
     p.add_argument("--channel", help="revenue channel, for channel_rep")
@@ -278,11 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--available", help="hours per week the person can give (default: --hours)")
     p.set_defaults(run=_cmd_team_add)
     p = team.add_parser("list", help="show the team")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.set_defaults(run=_cmd_team_list)
 
     p = sub.add_parser("checklist", help="tick a setup checklist item of a platform")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("platform")
     p.add_argument("--done", required=True, help=f"{', '.join(CHECKLIST_ITEMS)} or all")
     p.add_argument("--on", help="date done, YYYY-MM-DD (default: today)")
@@ -292,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="test_command", required=True
     )
     p = test.add_parser("log", help="log a strategy test")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("--title", required=True)
     p.add_argument("--hypothesis", default="")
     p.add_argument("--platform", required=True)
@@ -311,22 +325,22 @@ def build_parser() -> argparse.ArgumentParser:
         "users", help="who may do what when the app runs with login (OIDC)"
     ).add_subparsers(dest="users_command", required=True)
     p = users.add_parser("set", help="map an e-mail address to viewer, editor or admin")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("email")
     p.add_argument("role", choices=["viewer", "editor", "admin", "none"])
     p.set_defaults(run=_cmd_users_set)
     p = users.add_parser("list", help="show the e-mail to role mapping")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.set_defaults(run=_cmd_users_list)
 
     gates = sub.add_parser(
         "gates", help="the criteria that move a platform between stages"
     ).add_subparsers(dest="gates_command", required=True)
     p = gates.add_parser("list", help="show the two gates: criteria and week counts")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.set_defaults(run=_cmd_gates_list)
     p = gates.add_parser("set", help="replace one gate's criteria (and, if given, its week counts)")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("source", metavar="FROM", help="setup or retention")
     p.add_argument("target", metavar="TO", help="retention or active (the next stage)")
     p.add_argument(
@@ -343,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
         "override", help="manual stage decisions, shown as overrides"
     ).add_subparsers(dest="override_command", required=True)
     p = override.add_parser("add", help="set a platform's stage from a week on, with a reason")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("platform")
     p.add_argument("stage", help="setup, retention or active")
     p.add_argument(
@@ -355,15 +369,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", required=True, help="why, at least 5 characters")
     p.set_defaults(run=_cmd_override_add)
     p = override.add_parser("remove", help="remove an override; the gates decide again")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("override_id", type=int, metavar="ID")
     p.set_defaults(run=_cmd_override_remove)
     p = override.add_parser("list", help="show the overrides")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.set_defaults(run=_cmd_override_list)
 
     p = sub.add_parser("report", help="the rollout report, or the weekly table as CSV")
-    p.add_argument("workspace")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("--format", choices=["json", "text", "csv"], default="text")
     p.add_argument(
         "--as-of",

@@ -14,6 +14,8 @@ from typing import Final
 from strategy.errors import ValidationError
 
 TODAY_ENV: Final[str] = "ROLLOUT_TODAY"
+EARLIEST_DATE: Final[dt.date] = dt.date(1990, 1, 1)
+"""The earliest date any rule accepts (imports and forms): older is a typo, not history."""
 ONE_WEEK: Final[dt.timedelta] = dt.timedelta(days=7)
 SUNDAY: Final[dt.timedelta] = dt.timedelta(days=6)
 """From a week's Monday to its last day."""
@@ -64,3 +66,27 @@ def week_ended(week: dt.date, today: dt.date) -> bool:
 def weeks_between(earlier: dt.date, later: dt.date) -> int:
     """Whole weeks from Monday ``earlier`` to Monday ``later``."""
     return (as_date(later) - as_date(earlier)).days // 7
+
+
+def parse_day(raw: object, what: str, *, latest: dt.date | None = None) -> dt.date:
+    """A date from a form or command, from ``EARLIEST_DATE`` up to ``latest`` (default: a
+    year from today); ``what`` names the field in the message."""
+    if isinstance(raw, dt.datetime):
+        day = raw.date()
+    elif isinstance(raw, dt.date):
+        day = raw
+    else:
+        try:
+            day = dt.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise ValidationError(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}") from None
+    now = today()
+    last = latest or now + dt.timedelta(days=365)
+    if day < EARLIEST_DATE:
+        raise ValidationError(
+            f"{what}: {day.isoformat()} is before {EARLIEST_DATE.isoformat()}, too early to be real"
+        )
+    if day > last:
+        when = "in the future" if last == now else "more than a year from today"
+        raise ValidationError(f"{what}: {day.isoformat()} is {when} (today is {now})")
+    return day

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from strategy.access import AccessRole, Actor
-from strategy.store import CompanyProfile, Workspace
+from strategy.company import CompanyProfile
+from strategy.storage import DB_NAME, Location, Workspace, parse_location
 from strategy.team import Assignment, make_member, parse_role
 
 DEMO_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -31,51 +32,27 @@ WEEKS: Final = 52
 SEED: Final = 20261123
 
 
-def seed_demo(root: Path, source: Path = DEMO_DIR) -> Workspace:
-    """Create a workspace at ``root`` filled from the demo source, atomically.
+def seed_demo(location: str | Path | Location, source: Path = DEMO_DIR) -> Workspace:
+    """Create a workspace at ``location`` filled from the demo source.
 
-    The workspace is built in a temporary sibling folder and renamed into place, so a
-    second process seeding at the same time, or a crash, never leaves a half-built one.
+    A folder is built in a temporary sibling folder and renamed into place, so a second
+    process seeding at the same time, or a crash, never leaves a half-built one. A database
+    must be empty (``Workspace.open(..., create=True)`` refuses any other).
     """
-    root = Path(root)
+    where = parse_location(location)
+    if where.folder is None:
+        ws = Workspace.open(where, create=True)
+        _fill(ws, source)
+        return ws
+    root = where.folder
     root.parent.mkdir(parents=True, exist_ok=True)
-    spec = json.loads((source / "company.json").read_text(encoding="utf-8"))
     building = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}-building-"))
     try:
-        ws = Workspace.open(building, create=True)
-        company = spec["company"]
-        ws.set_company(
-            DEMO_ACTOR,
-            CompanyProfile(
-                channels=tuple(company["channels"]),
-                integrated=tuple(tuple(g) for g in company["integrated"]),
-                employees=int(company["employees"]),
-            ),
-        )
-        ws.replace_team(
-            DEMO_ACTOR,
-            [
-                make_member(
-                    m["name"],
-                    m["available_hours"],
-                    tuple(
-                        Assignment(parse_role(a["role"]), a["hours"], a.get("channel"))
-                        for a in m["assignments"]
-                    ),
-                )
-                for m in spec["team"]
-            ],
-        )
-        for item in spec["checklist"]:
-            ws.set_checklist(DEMO_ACTOR, item["platform"], item["item"], item["done_on"])
-        for test in spec["tests"]:
-            ws.log_test(DEMO_ACTOR, test)
-        for name in spec["metrics"]:
-            ws.import_file(DEMO_ACTOR, source / name)
+        _fill(Workspace.open(building, create=True), source)
         try:
             os.rename(building, root)
         except OSError:
-            if not (root / "workspace.sqlite").exists():
+            if not (root / DB_NAME).exists():
                 raise
         return Workspace.open(root)
     finally:
@@ -83,11 +60,47 @@ def seed_demo(root: Path, source: Path = DEMO_DIR) -> Workspace:
             shutil.rmtree(building)
 
 
-def ensure_workspace(root: Path, source: Path = DEMO_DIR) -> Workspace:
-    """Open the workspace at ``root``, seeding it from the demo on first start."""
-    if (Path(root) / "workspace.sqlite").exists():
-        return Workspace.open(root)
-    return seed_demo(Path(root), source)
+def _fill(ws: Workspace, source: Path) -> None:
+    """Write the demo company, team, checklist, tests and metric files into ``ws``."""
+    spec = json.loads((source / "company.json").read_text(encoding="utf-8"))
+    company = spec["company"]
+    ws.set_company(
+        DEMO_ACTOR,
+        CompanyProfile(
+            channels=tuple(company["channels"]),
+            integrated=tuple(tuple(g) for g in company["integrated"]),
+            employees=int(company["employees"]),
+        ),
+    )
+    ws.replace_team(
+        DEMO_ACTOR,
+        [
+            make_member(
+                m["name"],
+                m["available_hours"],
+                tuple(
+                    Assignment(parse_role(a["role"]), a["hours"], a.get("channel"))
+                    for a in m["assignments"]
+                ),
+            )
+            for m in spec["team"]
+        ],
+    )
+    for item in spec["checklist"]:
+        ws.set_checklist(DEMO_ACTOR, item["platform"], item["item"], item["done_on"])
+    for test in spec["tests"]:
+        ws.log_test(DEMO_ACTOR, test)
+    for name in spec["metrics"]:
+        ws.import_file(DEMO_ACTOR, source / name)
+
+
+def ensure_workspace(location: str | Path | Location, source: Path = DEMO_DIR) -> Workspace:
+    """Open the workspace at ``location``; a folder not made yet is seeded from the demo on
+    first start (a database is created with ``init URL [--demo]``, never implicitly)."""
+    where = parse_location(location)
+    if where.folder is None or (where.folder / DB_NAME).exists():
+        return Workspace.open(where)
+    return seed_demo(where, source)
 
 
 # --- generating the demo source ----------------------------------------------------------

@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from strategy.clock import EARLIEST_DATE
 from strategy.errors import ImportRejected
 from strategy.metrics import (
     WEEKLY_COLUMNS,
@@ -49,7 +50,6 @@ EVENT_METRICS: Final[tuple[str, ...]] = (
 MAX_PLATFORMS: Final[int] = 10_000
 """More distinct platforms than this in one file is refused as not a real export."""
 
-EARLIEST_DATE: Final[dt.date] = dt.date(1990, 1, 1)
 """Dates before this are refused: no social platform data is that old."""
 
 DUCKDB_THREADS: Final[int] = 2

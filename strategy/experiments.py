@@ -10,8 +10,10 @@ the lift it shows.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
@@ -446,3 +448,23 @@ def conclusion_text(test: StrategyTest, stats: TestStats | None) -> str:
     else:
         tail = "not a clear difference at this sample size."
     return f"{headline}; {tail}"
+
+
+def test_fields(fields: object) -> dict[str, Any]:
+    """A test form's or command's fields as make_test's keywords; unknown or missing ones
+    are named."""
+    if not isinstance(fields, Mapping):
+        raise ValidationError(f"test: expected the test's fields, got {fields!r}")
+    accepted = {
+        name: p.default is inspect.Parameter.empty
+        for name, p in inspect.signature(make_test).parameters.items()
+    }
+    unknown = sorted(repr(k) for k in fields if k not in accepted)
+    if unknown:
+        raise ValidationError(
+            f"test: unknown field(s) {', '.join(unknown)}; expected some of {', '.join(accepted)}"
+        )
+    missing = [k for k, required in accepted.items() if required and k not in fields]
+    if missing:
+        raise ValidationError(f"test: missing field(s) {', '.join(missing)}")
+    return {str(k): v for k, v in fields.items()}

@@ -205,3 +205,10 @@ def to_wide(long: pd.DataFrame) -> pd.DataFrame:
     wide[metric_cols] = wide[metric_cols].astype("float64")
     wide = add_derived(wide)
     return wide.sort_values(["platform", "week"], kind="stable").reset_index(drop=True)
+
+
+def platform_name(raw: object) -> str:
+    """A checklist's or override's platform, by the one rule imports use too."""
+    if not isinstance(raw, str) or not normalise_name(raw):
+        raise ValidationError(f"platform: expected a platform name, got {raw!r}")
+    return valid_platform_name(raw)

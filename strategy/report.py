@@ -39,6 +39,7 @@ from strategy.resources import (
     resource_signal,
     weekly_demand,
 )
+from strategy.snapshot import Snapshot
 from strategy.stages import (
     PlatformStatus,
     evaluate_all,
@@ -46,7 +47,6 @@ from strategy.stages import (
     overall_stage,
     stage_counts,
 )
-from strategy.store import Snapshot
 from strategy.team import (
     Seat,
     TeamBenchmark,

@@ -14,8 +14,8 @@ from typing import Any, Final
 
 import pandas as pd
 
+from strategy.company import CompanyProfile
 from strategy.errors import ValidationError
-from strategy.store import CompanyProfile
 from strategy.team import (
     MAX_EMPLOYEES,
     MAX_WEEK_HOURS,

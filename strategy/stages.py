@@ -15,7 +15,8 @@ from typing import Final
 
 import pandas as pd
 
-from strategy.clock import SUNDAY, as_date, monday, mondays
+from strategy.clock import SUNDAY, as_date, monday, mondays, parse_day
+from strategy.errors import ValidationError
 from strategy.gates import (
     CHECKLIST_CRITERION,
     ChecklistItem,
@@ -24,6 +25,7 @@ from strategy.gates import (
     Stage,
     checklist_complete_on,
 )
+from strategy.metrics import platform_name
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,50 @@ class Override:
         """Whether the override is in effect in the week starting on Monday ``week``."""
         start = monday(self.week)
         return start <= week and (self.until is None or week <= monday(self.until))
+
+
+MAX_REASON: Final = 1000
+"""The longest override reason accepted, in characters."""
+
+
+def make_override(
+    platform: object,
+    week: object,
+    stage: object,
+    reason: object,
+    *,
+    by: str = "",
+    until: object = None,
+) -> Override:
+    """An override from form or command values, each refused with the field it came from.
+
+    It starts on the Monday of ``week``; ``until``, when given, is on or after that Monday;
+    the reason is printable text of 5 to MAX_REASON characters.
+    """
+    name = platform_name(platform)
+    start = monday(parse_day(week, "week"))
+    end = None if until in (None, "") else parse_day(until, "until")
+    if end is not None and end < start:
+        raise ValidationError(
+            f"until: {end.isoformat()} is before the override starts (week of "
+            f"{start.isoformat()}); expected a date on or after it"
+        )
+    try:
+        parsed = Stage(str(stage).strip().lower())
+    except ValueError:
+        allowed = ", ".join(s.value for s in Stage)
+        raise ValidationError(f"stage: expected one of {allowed}, got {stage!r}") from None
+    text = " ".join(reason.split()) if isinstance(reason, str) else ""
+    if len(text) < 5:
+        raise ValidationError("reason: an override needs a reason of at least 5 characters")
+    if len(text) > MAX_REASON:
+        raise ValidationError(
+            f"reason: expected at most {MAX_REASON:,} characters, got {len(text):,}"
+        )
+    if not text.isprintable():
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise ValidationError(f"reason: expected printable text, got {shown!r}")
+    return Override(name, start, parsed, text, by, end)
 
 
 class TransitionKind(StrEnum):

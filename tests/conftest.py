@@ -1,10 +1,12 @@
-"""Shared fixtures: a seeded demo workspace template copied per test, small parquet files."""
+"""Shared fixtures: workspaces on each engine (the demo copied per test), small parquet files.
+
+``workspace_state`` (from ``tests.engines``) is re-exported for the tests that compare states.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,18 +15,35 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strategy.access import AccessRole, Actor
-from strategy.store import Workspace
+from strategy.storage import Workspace, parse_location
+from strategy.storage import database as storage_database
+from tests.engines import ENGINES, Postgres, workspace_state
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITOR = Actor("maya@example.com", AccessRole.EDITOR)
 VIEWER = Actor("ceo@example.com", AccessRole.VIEWER)
 TODAY = dt.date(2026, 11, 23)
+__all__ = ["EDITOR", "TODAY", "VIEWER", "open_page", "workspace_state"]
 """The tests' today: a week after the demo data ends (2026-11-15)."""
 
 
 @pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """The PostgreSQL server of this test session (ROLLOUT_TEST_PG, or one started here)."""
+    server = Postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each engine in turn: the test runs once on a SQLite folder, once on PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo company seeded once per test session; copy it, never write to it."""
+    """The demo company seeded once per test session in a folder; copy it, never write to it."""
     from strategy.demo import seed_demo
 
     root = tmp_path_factory.mktemp("demo-template") / "ws"
@@ -32,12 +51,43 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def pg_demo_template(postgres: Postgres) -> str:
+    """The demo company seeded once per test session in a PostgreSQL database (a template)."""
+    from strategy.demo import seed_demo
+
+    url = postgres.create(name="demo_template")
+    seed_demo(url)
+    storage_database.dispose(parse_location(url))  # a template must have no connections
+    return "demo_template"
+
+
 @pytest.fixture
-def demo_ws(demo_template: Path, tmp_path: Path) -> Workspace:
-    """A private copy of the demo workspace."""
-    target = tmp_path / "demo-ws"
-    shutil.copytree(demo_template, target)
-    return Workspace.open(target)
+def new_location(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """Where a test may create a workspace: a folder not made yet, or an empty database."""
+    if engine == "sqlite":
+        yield str(tmp_path / "ws")
+        return
+    server: Postgres = request.getfixturevalue("postgres")
+    url = server.create()
+    yield url
+    server.drop(url)
+
+
+@pytest.fixture
+def demo_ws(
+    engine: str, demo_template: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Workspace]:
+    """A private copy of the demo workspace, on each engine."""
+    if engine == "sqlite":
+        target = tmp_path / "demo-ws"
+        shutil.copytree(demo_template, target)
+        yield Workspace.open(target)
+        return
+    server: Postgres = request.getfixturevalue("postgres")
+    url = server.create(template=request.getfixturevalue("pg_demo_template"))
+    yield Workspace.open(url)
+    server.drop(url)
 
 
 @pytest.fixture
@@ -45,7 +95,7 @@ def app_ws(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Work
     """The app opened (ROLLOUT_WORKSPACE) on a private demo copy, with fresh Streamlit caches."""
     import streamlit as st
 
-    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(demo_ws.root))
+    monkeypatch.setenv("ROLLOUT_WORKSPACE", demo_ws.location.key)
     monkeypatch.setenv("ROLLOUT_TODAY", TODAY.isoformat())  # the pages' clock, as the tests'
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -55,9 +105,9 @@ def app_ws(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Work
 
 
 @pytest.fixture
-def empty_ws(tmp_path: Path) -> Workspace:
-    """A new, empty workspace."""
-    return Workspace.open(tmp_path / "ws", create=True)
+def empty_ws(new_location: str) -> Workspace:
+    """A new, empty workspace, on each engine."""
+    return Workspace.open(new_location, create=True)
 
 
 @pytest.fixture
@@ -86,22 +136,3 @@ def open_page(page: str | Path = "app.py", *, timeout: float = 30) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def workspace_state(root: Path) -> tuple[list[str], dict[str, bytes]]:
-    """A workspace's full content: the database as SQL and every stored file's bytes.
-
-    Reading the database through SQLite (not its file bytes) also sees what sits in the
-    write-ahead log, so two equal states mean nothing was stored in between.
-    """
-    conn = sqlite3.connect(root / "workspace.sqlite")
-    try:
-        dump = list(conn.iterdump())
-    finally:
-        conn.close()
-    files = {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted((root / "files").rglob("*"))
-        if p.is_file()
-    }
-    return dump, files

@@ -6,7 +6,7 @@ import pytest
 
 from strategy.access import LOCAL_USER, AccessRole, actor_for_login, parse_access_role
 from strategy.errors import PermissionDenied, ValidationError
-from strategy.store import Workspace
+from strategy.storage import Workspace
 from tests.conftest import EDITOR, VIEWER
 
 

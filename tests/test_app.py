@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from strategy.report import analyse
 from strategy.resources import TESTED_STRATEGY
-from strategy.store import Workspace
+from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, open_page
 
 
@@ -180,7 +180,7 @@ def test_an_empty_workspace_says_where_to_start(
 ) -> None:
     import streamlit as st
 
-    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(empty_ws.root))
+    monkeypatch.setenv("ROLLOUT_WORKSPACE", empty_ws.location.key)
     st.cache_data.clear()
     st.cache_resource.clear()
 

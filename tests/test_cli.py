@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from strategy.cli import main
-from strategy.store import Workspace
+from strategy.storage import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 

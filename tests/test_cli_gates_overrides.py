@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from strategy.gates import gates_to_dict
-from strategy.store import Workspace
+from strategy.storage import Workspace
 from tests.conftest import TODAY
 from tests.test_cli import cli
 
@@ -25,7 +25,7 @@ def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def stored_gates(ws: Workspace) -> dict[str, object]:
-    return gates_to_dict(Workspace.open(ws.root).snapshot().gates)
+    return gates_to_dict(Workspace.open(ws.location).snapshot().gates)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_every_gates_and_override_sub_command_has_help(
 def test_gates_list_shows_the_default_gates(
     empty_ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = cli(capsys, "gates", "list", str(empty_ws.root))
+    code, out, err = cli(capsys, "gates", "list", empty_ws.location.key)
     assert (code, err) == (0, "")
     assert out.splitlines() == DEFAULT_LINES
 
@@ -93,7 +93,7 @@ def test_gates_set_replaces_the_criteria_and_weeks_and_gates_list_shows_them(
     args: list[str],
     expected: str,
 ) -> None:
-    ws = str(demo_ws.root)
+    ws = demo_ws.location.key
 
     code, out, err = cli(capsys, "gates", "set", ws, *gate, *args)
 
@@ -114,7 +114,7 @@ def test_gates_set_refuses_a_misspelt_metric_and_names_the_closest(
         capsys,
         "gates",
         "set",
-        str(demo_ws.root),
+        demo_ws.location.key,
         "retention",
         "active",
         "--criterion",
@@ -171,7 +171,7 @@ def test_gates_set_refuses_a_bad_stage_pair_or_criterion_in_one_line(
 ) -> None:
     before = stored_gates(empty_ws)
 
-    code, out, err = cli(capsys, "gates", "set", str(empty_ws.root), *args)
+    code, out, err = cli(capsys, "gates", "set", empty_ws.location.key, *args)
 
     assert (code, out) == (exit_code, "")
     assert len(err.strip().splitlines()) == 1, err
@@ -182,7 +182,7 @@ def test_gates_set_refuses_a_bad_stage_pair_or_criterion_in_one_line(
 def test_an_override_is_added_listed_and_removed_by_its_id(
     demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ws = str(demo_ws.root)
+    ws = demo_ws.location.key
     assert cli(capsys, "override", "list", ws)[1].splitlines() == ["(no overrides)"]
 
     code, out, err = cli(
@@ -239,7 +239,7 @@ def test_an_override_is_added_listed_and_removed_by_its_id(
 def test_removing_an_unknown_override_exits_1_in_one_line(
     empty_ws: Workspace, capsys: pytest.CaptureFixture[str], override_id: str
 ) -> None:
-    code, out, err = cli(capsys, "override", "remove", str(empty_ws.root), override_id)
+    code, out, err = cli(capsys, "override", "remove", empty_ws.location.key, override_id)
     assert (code, out) == (1, "")
     assert err.splitlines() == [f"error: override #{override_id} does not exist"]
 
@@ -247,7 +247,7 @@ def test_removing_an_unknown_override_exits_1_in_one_line(
 def test_removing_an_override_by_a_non_number_is_a_usage_error(
     empty_ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = cli(capsys, "override", "remove", str(empty_ws.root), "first")
+    code, out, err = cli(capsys, "override", "remove", empty_ws.location.key, "first")
     assert (code, out) == (2, "")
     assert len(err.strip().splitlines()) == 1, err
     assert "invalid int value: 'first'" in err
@@ -276,9 +276,9 @@ def test_an_override_is_refused_in_one_line_and_nothing_is_stored(
 ) -> None:
     reason = [] if "--reason" in args else ["--reason", "pilot with the support team"]
 
-    code, out, err = cli(capsys, "override", "add", str(demo_ws.root), *args, *reason)
+    code, out, err = cli(capsys, "override", "add", demo_ws.location.key, *args, *reason)
 
     assert (code, out) == (exit_code, "")
     assert len(err.strip().splitlines()) == 1, err
     assert expected in err, err
-    assert Workspace.open(demo_ws.root).snapshot().overrides == ()
+    assert Workspace.open(demo_ws.location).snapshot().overrides == ()

@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from strategy.errors import Conflict
-from strategy.store import Snapshot, Workspace
+from strategy.snapshot import Snapshot
+from strategy.storage import Workspace
 from strategy.team import Assignment, Member, Role
 from tests import workspace_child
 from tests.conftest import EDITOR, workspace_state
@@ -81,7 +82,7 @@ def start_processes(ws: Workspace, folder: Path) -> list[tuple[BaseProcess, Conn
         reports, sender = ctx.Pipe(duplex=False)
         process = ctx.Process(
             target=workspace_child.mixed_writes,
-            args=(str(ws.root), worker, ROUNDS_PER_PROCESS, files, sender),
+            args=(ws.location.key, worker, ROUNDS_PER_PROCESS, files, sender),
         )
         process.start()
         sender.close()
@@ -89,8 +90,10 @@ def start_processes(ws: Workspace, folder: Path) -> list[tuple[BaseProcess, Conn
     return children
 
 
-def test_threads_and_processes_writing_at_once_lose_no_write(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "ws", create=True)
+def test_threads_and_processes_writing_at_once_lose_no_write(
+    new_location: str, tmp_path: Path
+) -> None:
+    ws = Workspace.open(new_location, create=True)
     files = tmp_path / "files"
     files.mkdir()
     errors = Errors()
@@ -183,8 +186,8 @@ def roster(generation: str) -> list[Member]:
     ]
 
 
-def test_readers_never_see_half_a_saved_roster(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "ws", create=True)
+def test_readers_never_see_half_a_saved_roster(new_location: str) -> None:
+    ws = Workspace.open(new_location, create=True)
     errors = Errors()
     done = threading.Event()
     looks: list[int] = []
@@ -219,14 +222,14 @@ def test_readers_never_see_half_a_saved_roster(tmp_path: Path) -> None:
 EDITORS = 6
 
 
-def test_stale_whole_table_saves_are_refused_and_no_person_is_lost(tmp_path: Path) -> None:
+def test_stale_whole_table_saves_are_refused_and_no_person_is_lost(new_location: str) -> None:
     """Editors each add a person by saving the whole roster they read; a stale save is refused.
 
     Every editor reads the roster, adds their person and saves it with ``expected=`` what it
     read; refused (Conflict), it reads again and retries, as a person reloading the page would.
     Without the check, one save would drop the person another saved in between.
     """
-    ws = Workspace.open(tmp_path / "ws", create=True)
+    ws = Workspace.open(new_location, create=True)
     errors = Errors()
     refused: list[str] = []
     start = threading.Barrier(EDITORS)
@@ -258,15 +261,15 @@ def test_stale_whole_table_saves_are_refused_and_no_person_is_lost(tmp_path: Pat
     assert len(saves) == EDITORS  # a refused save is not a write
 
 
-def test_the_second_of_two_stale_saves_is_refused_and_the_first_kept(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "ws", create=True)
+def test_the_second_of_two_stale_saves_is_refused_and_the_first_kept(new_location: str) -> None:
+    ws = Workspace.open(new_location, create=True)
     ws.replace_team(EDITOR, roster("start")[:2])
     seen = ws.snapshot()  # both editors open the Team page
     a = [*seen.members, Member("Ana", 4.0, (Assignment(Role.IT, 1.0),))]
     b = [*seen.members, Member("Bea", 4.0, (Assignment(Role.IT, 1.0),))]
     ws.replace_team(EDITOR, a, expected=seen.members)
-    before = workspace_state(ws.root)
+    before = workspace_state(ws)
     with pytest.raises(Conflict, match="reload"):
         ws.replace_team(EDITOR, b, expected=seen.members)
-    assert workspace_state(ws.root) == before
+    assert workspace_state(ws) == before
     assert "Ana" in {m.name for m in ws.snapshot().members}

@@ -4,7 +4,8 @@ A child process imports a 200,000-row file and is killed with SIGKILL at many po
 it reads the file, while it copies it into the workspace, inside the database transaction,
 and at the end. Each time the workspace opens with the previous state or the new one (never
 a mix), a stored file matches its hash, an orphan file is never counted as an upload, and
-the next import works.
+the next import works. Each test runs on a SQLite folder and on a PostgreSQL database; on
+PostgreSQL the file is stored in the import's transaction, so a kill leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import os
 import shutil
 import signal
 import sqlite3
@@ -27,10 +27,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from sqlalchemy import text
 
-from strategy.store import Snapshot, Workspace
+from strategy.snapshot import Snapshot
+from strategy.storage import Workspace, parse_location
+from strategy.storage import database as storage_database
 from tests import workspace_child
 from tests.conftest import EDITOR, TODAY
+from tests.engines import ENGINES, Postgres
 
 PLATFORMS, WEEKS, METRICS = 1000, 50, ("followers", "brand_posts", "active_members", "threads")
 ROWS = PLATFORMS * WEEKS * len(METRICS)
@@ -40,7 +44,7 @@ ROWS = PLATFORMS * WEEKS * len(METRICS)
 class Reference:
     """The workspace before the big import, after it, and how long the import takes."""
 
-    template: Path
+    template: str
     before: Snapshot
     after: Snapshot
     seconds: float
@@ -89,24 +93,82 @@ def small_file(folder: Path, n: int) -> Path:
     return path
 
 
+class Place:
+    """Where one engine's crash-test workspaces live: folders, or databases on the server.
+
+    ``stored`` names the files a workspace holds as ``<sha256>.parquet`` on both engines,
+    so the checks below compare them the same way.
+    """
+
+    def __init__(self, engine: str, scratch: Path, postgres: Postgres | None) -> None:
+        self.engine, self.scratch, self.postgres = engine, scratch, postgres
+
+    def fresh(self, name: str) -> str:
+        """A location for a new workspace: a folder not made yet, or an empty database."""
+        if self.postgres is None:
+            return str(self.scratch / name)
+        return self.postgres.create()
+
+    def copy(self, template: str, name: str) -> str:
+        """A copy of the workspace at ``template``."""
+        if self.postgres is None:
+            shutil.copytree(template, self.scratch / name)
+            return str(self.scratch / name)
+        storage_database.dispose(parse_location(template))  # a template has no connections
+        database = str(parse_location(template).url.database)
+        return self.postgres.create(template=database)
+
+    def stored(self, location: str) -> set[str]:
+        where = parse_location(location)
+        if where.folder is not None:
+            return {p.name for p in (where.folder / "files").iterdir()}
+        with storage_database.read(where) as conn:
+            return {
+                f"{sha}.parquet"
+                for (sha,) in conn.execute(text("SELECT DISTINCT sha256 FROM stored_files"))
+            }
+
+    def discard(self, location: str) -> None:
+        """Delete a copy once its checks are done (the server keeps databases in memory)."""
+        if self.postgres is None:
+            shutil.rmtree(location, ignore_errors=True)
+        else:
+            self.postgres.drop(location)
+
+    def check_integrity(self, location: str) -> None:
+        where = parse_location(location)
+        if where.folder is not None:
+            with sqlite3.connect(where.folder / "workspace.sqlite") as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def place(request: pytest.FixtureRequest, scratch: Path) -> Place:
+    engine = str(request.param)
+    server = request.getfixturevalue("postgres") if engine == "postgresql" else None
+    return Place(engine, scratch / engine, server)
+
+
 @pytest.fixture(scope="module")
-def reference(scratch: Path, big_file: Path, ctx: ForkServerContext) -> Reference:
+def reference(place: Place, big_file: Path, ctx: ForkServerContext) -> Reference:
     """A workspace with a person and one upload; the big import into a copy, run to the end."""
-    base = scratch / "reference"
-    template = base / "template"
+    base = place.scratch / "reference"
+    base.mkdir(parents=True)
+    template = place.fresh("template")
     ws = Workspace.open(template, create=True)
     ws.add_assignment(EDITOR, name="Ana", role="support", hours=4)
     ws.import_file(EDITOR, small_file(base, 0), today=TODAY)
-    shutil.copytree(template, base / "full")
-    child = Child(ctx, base / "full", big_file)
+    before = ws.snapshot()
+    full = place.copy(template, "full")
+    child = Child(ctx, full, big_file)
     seconds = child.wait()
-    return Reference(template, ws.snapshot(), Workspace.open(base / "full").snapshot(), seconds)
+    return Reference(template, before, Workspace.open(full).snapshot(), seconds)
 
 
 class Child:
     """The big import running in a forked child process."""
 
-    def __init__(self, ctx: ForkServerContext, root: Path, path: Path) -> None:
+    def __init__(self, ctx: ForkServerContext, root: str, path: Path) -> None:
         self.reports, sender = ctx.Pipe(duplex=False)
         self.process = ctx.Process(
             target=workspace_child.import_file, args=(str(root), str(path), sender)
@@ -133,22 +195,17 @@ class Child:
             return False
 
 
-def stored_files(ws: Workspace) -> set[str]:
-    return {p.name for p in ws.files_dir.iterdir()}
-
-
 def weekly_in_order(snap: Snapshot) -> pd.DataFrame:
     return snap.weekly.sort_values(["platform", "week", "metric"]).reset_index(drop=True)
 
 
-def check_consistent(root: Path, ref: Reference) -> tuple[str, set[str]]:
+def check_consistent(place: Place, root: str, ref: Reference) -> tuple[str, set[str]]:
     """Open a killed import's workspace; it must hold exactly the previous or the new state.
 
     Returns which state it holds and the orphan files it had.
     """
     ws = Workspace.open(root)
-    with sqlite3.connect(ws.db_path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    place.check_integrity(root)
     snap = ws.snapshot()
     if len(snap.uploads) == len(ref.before.uploads):
         state, expected = "previous", ref.before
@@ -166,24 +223,29 @@ def check_consistent(root: Path, ref: Reference) -> tuple[str, set[str]]:
 
     referenced = {f"{u.sha256}.parquet" for u in snap.uploads}
     for upload in snap.uploads:
-        digest = hashlib.sha256(ws.stored_file(upload).read_bytes()).hexdigest()
+        digest = hashlib.sha256(ws.stored_bytes(upload)).hexdigest()
         assert digest == upload.sha256
-    orphans = stored_files(ws) - referenced
+    orphans = place.stored(root) - referenced
     assert all(o.startswith(".incoming-") or o.endswith(".parquet") for o in orphans)
     return state, orphans
 
 
 def stored_uploads(ws: Workspace) -> list[tuple[str, int]]:
     """(sha256, observation count) of each upload, read without building the weekly table."""
-    with sqlite3.connect(ws.db_path) as conn:
-        return conn.execute(
-            "SELECT sha256, (SELECT count(*) FROM observations o WHERE o.upload_id = u.id) "
-            "FROM uploads u ORDER BY id"
-        ).fetchall()
+    with storage_database.read(ws.location) as conn:
+        return [
+            (str(sha), int(n))
+            for sha, n in conn.execute(
+                text(
+                    "SELECT sha256, (SELECT count(*) FROM observations o "
+                    "WHERE o.upload_id = u.id) FROM uploads u ORDER BY id"
+                )
+            )
+        ]
 
 
 def later_imports_work(
-    ctx: ForkServerContext, root: Path, big_file: Path, n: int, *, again: bool
+    place: Place, ctx: ForkServerContext, root: str, big_file: Path, n: int, *, again: bool
 ) -> None:
     """After the crash a new small file imports, and the big file again if ``again``."""
     ws = Workspace.open(root)
@@ -191,10 +253,10 @@ def later_imports_work(
         Child(ctx, root, big_file).wait()
         sha = hashlib.sha256(big_file.read_bytes()).hexdigest()
         assert stored_uploads(ws)[-1] == (sha, ROWS)
-    small = ws.import_file(EDITOR, small_file(root.parent, n), today=TODAY)
+    small = ws.import_file(EDITOR, small_file(place.scratch, n), today=TODAY)
     assert stored_uploads(ws)[-1] == (small.sha256, 1)
     ws.collect_orphans(min_age_seconds=0)  # what a crash left is collected; nothing else
-    assert stored_files(ws) == {f"{sha}.parquet" for sha, _ in stored_uploads(ws)}
+    assert place.stored(root) == {f"{sha}.parquet" for sha, _ in stored_uploads(ws)}
 
 
 @dataclass
@@ -214,45 +276,49 @@ def kills(seconds: float) -> Iterator[Kill]:
 
 
 def test_an_import_killed_at_any_point_leaves_the_previous_or_the_new_state(
-    scratch: Path, big_file: Path, reference: Reference, ctx: ForkServerContext
+    place: Place, big_file: Path, reference: Reference, ctx: ForkServerContext
 ) -> None:
     assert reference.seconds > 0.3, "the import is too quick for kills to land inside it"
     outcomes: list[tuple[Kill, str, set[str]]] = []
     retried = False
     for n, kill in enumerate(kills(reference.seconds), start=1):
-        root = scratch / f"import-{n}" / "ws"
-        shutil.copytree(reference.template, root)
-        known = stored_files(Workspace(root))
+        root = place.copy(reference.template, f"import-{n}")
+        known = place.stored(root)
         child = Child(ctx, root, big_file)
         if kill.after_store:
-            while stored_files(Workspace(root)) == known and time.monotonic() < child.started + 60:
+            while place.stored(root) == known and time.monotonic() < child.started + 60:
                 time.sleep(0.001)
         else:
             time.sleep(max(0.0, child.started + kill.delay - time.monotonic()))
         finished = child.kill()
-        state, orphans = check_consistent(root, reference)
+        state, orphans = check_consistent(place, root, reference)
         assert state == "new" or not finished
         outcomes.append((kill, state, orphans))
         # The big file is imported again once (that takes seconds), over what a kill left.
         again = state == "previous" and bool(orphans) and not retried
         retried |= again
-        later_imports_work(ctx, root, big_file, n, again=again)
+        later_imports_work(place, ctx, root, big_file, n, again=again)
+        place.discard(root)
     states = [state for _, state, _ in outcomes]
     assert states[0] == "previous"  # 20 ms in: still reading the file
-    # Some kills landed between storing the file and committing: an orphan, not an upload.
-    assert any(state == "previous" and orphans for _, state, orphans in outcomes)
+    if place.engine == "sqlite":
+        # Some kills landed between storing the file and committing: an orphan, not an upload.
+        assert any(state == "previous" and orphans for _, state, orphans in outcomes)
+    else:
+        # The file is stored in the import's own transaction: a kill leaves nothing behind.
+        assert not any(orphans for _, _, orphans in outcomes)
+        assert "previous" in states[1:] and "new" in states
 
 
 def test_a_writer_killed_at_any_point_loses_no_committed_write_and_half_writes_none(
-    scratch: Path, ctx: ForkServerContext
+    place: Place, ctx: ForkServerContext
 ) -> None:
-    template = scratch / "writer-template"
+    template = place.fresh("writer-template")
     Workspace.open(template, create=True)
     for n, delay in enumerate((0.1, 0.3, 0.6)):
-        root = scratch / f"writer-{n}"
-        shutil.copytree(template, root)
+        root = place.copy(template, f"writer-{n}")
         reports, sender = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=workspace_child.add_members, args=(str(root), "p", sender))
+        process = ctx.Process(target=workspace_child.add_members, args=(root, "p", sender))
         process.start()
         sender.close()
         kind, started = reports.recv()
@@ -275,4 +341,5 @@ def test_a_writer_killed_at_any_point_loses_no_committed_write_and_half_writes_n
         assert len(audit) == written == snap.data_version
         ws.add_assignment(EDITOR, name="after the crash", role="it", hours=1)
         assert len(ws.snapshot().members) == written + 1
-        assert not os.listdir(ws.files_dir)
+        assert place.stored(root) == set()
+        place.discard(root)

@@ -7,7 +7,7 @@ import pytest
 from strategy import frames
 from strategy.gates import DEFAULT_GATES
 from strategy.report import analyse
-from strategy.store import Workspace
+from strategy.storage import Workspace
 from tests.conftest import TODAY
 
 

@@ -23,13 +23,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strategy.access import AccessRole, Actor
+from strategy.company import CompanyProfile
 from strategy.errors import PermissionDenied, RolloutError
 from strategy.experiments import StrategyTest
 from strategy.gates import CHECKLIST_ITEMS, DEFAULT_GATES, GateSet, gates_to_dict
 from strategy.metrics import normalise_name
 from strategy.resources import DEFAULT_SETTINGS, SETTING_NAMES, settings_to_dict
 from strategy.stages import Override
-from strategy.store import CompanyProfile, Workspace
+from strategy.storage import Workspace
 from strategy.team import Assignment, Member, Role, normalise_channel, parse_role
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 from tests.workspace_child import scratch_dir
@@ -113,7 +114,7 @@ def attempt(
     stored: Stored,
 ) -> bool:
     """Run one form's write; hold it to the property. True when it was stored."""
-    before = workspace_state(ws.root)
+    before = workspace_state(ws)
     version = ws.data_version()
     audit = len(ws.audit_log(limit=100_000))
     try:
@@ -121,7 +122,7 @@ def attempt(
     except RolloutError as exc:
         message = str(exc)
         assert any(label in message for label in labels), f"{labels} not in: {message}"
-        assert workspace_state(ws.root) == before
+        assert workspace_state(ws) == before
         return False
     assert ws.data_version() == version + 1
     assert len(ws.audit_log(limit=100_000)) == audit + 1
@@ -481,6 +482,7 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
     "set_demand_settings": lambda ws, a, _: ws.set_demand_settings(a, {"fte_hours": 38}),
     "set_user_role": lambda ws, a, _: ws.set_user_role(a, "bo@example.com", "editor"),
     "set_checklist": lambda ws, a, _: ws.set_checklist(a, "tiktok", "all", None),
+    "save_checklist": lambda ws, a, _: ws.save_checklist(a, [("tiktok", "tools_chosen", None)]),
     "add_override": lambda ws, a, _: ws.add_override(
         a, "tiktok", "2026-01-05", "active", "why not"
     ),
@@ -514,17 +516,17 @@ PRECONDITIONS: dict[str, Callable[[Workspace], object]] = {
 def test_a_viewer_may_not_write_anything(demo_ws: Workspace, long_file: Any, write: str) -> None:
     path = long_file([("2026-01-06", "instagram", "followers", 120.0)])
     PRECONDITIONS.get(write, lambda ws: None)(demo_ws)
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
     refusal = r"^ceo@example\.com is (a viewer|not an admin) and may not"
     with pytest.raises(PermissionDenied, match=refusal):
         WRITES[write](demo_ws, VIEWER, path)
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
     WRITES[write](demo_ws, ADMIN, path)  # the same write by an admin goes through
-    assert workspace_state(demo_ws.root) != before
+    assert workspace_state(demo_ws) != before
 
 
 def test_only_an_admin_may_map_e_mail_addresses_to_roles(demo_ws: Workspace) -> None:
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
     with pytest.raises(PermissionDenied, match="is not an admin"):
         demo_ws.set_user_role(EDITOR, "maya@example.com", "admin")
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before

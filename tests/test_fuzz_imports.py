@@ -44,7 +44,8 @@ from strategy.metrics import (
     normalise_name,
     to_wide,
 )
-from strategy.store import Upload, Workspace
+from strategy.snapshot import Upload
+from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 from tests.workspace_child import scratch_dir
 
@@ -113,13 +114,13 @@ def check_import(
             path.write_bytes(content)
         else:
             pq.write_table(content, path)
-        before = workspace_state(ws.root)
+        before = workspace_state(ws)
         try:
             upload = ws.import_file(EDITOR, path, name=label, today=TODAY)
         except RolloutError as exc:
             assert isinstance(exc, ImportRejected), repr(exc)
             assert str(exc).startswith(f"{label}: "), str(exc)
-            assert workspace_state(ws.root) == before
+            assert workspace_state(ws) == before
             assert not isinstance(expected, pd.DataFrame), f"a good file was refused: {exc}"
             return exc
         assert expected is not None, f"a bad file was imported: {upload}"
@@ -131,7 +132,7 @@ def check_import(
         wide = to_wide(snap.weekly)  # what every screen builds from the stored data
         assert len(wide) == len(snap.weekly[["platform", "week"]].drop_duplicates())
         kpi_long(wide)
-        stored = ws.stored_file(upload).read_bytes()
+        stored = ws.stored_bytes(upload)
         assert stored == path.read_bytes()
         assert hashlib.sha256(stored).hexdigest() == upload.sha256
         if isinstance(expected, pd.DataFrame):
@@ -799,10 +800,10 @@ def test_huge_and_impossible_numbers_are_refused_by_name(scratch: Path) -> None:
         with fresh_workspace(scratch) as ws:
             path = ws.root.parent / "big.parquet"
             pq.write_table(table, path)
-            before = workspace_state(ws.root)
+            before = workspace_state(ws)
             with pytest.raises(ImportRejected, match=rf"^big\.parquet: .*{reason}"):
                 ws.import_file(EDITOR, path, today=TODAY)
-            assert workspace_state(ws.root) == before
+            assert workspace_state(ws) == before
 
 
 TS_TYPES = {
@@ -893,13 +894,13 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     with fresh_workspace(scratch) as ws:
         garbage = ws.root.parent / "huge export.parquet"
         garbage.write_bytes(b"x" * 20_000)  # not parquet at all: the size is checked first
-        before = workspace_state(ws.root)
+        before = workspace_state(ws)
         with pytest.raises(
             ImportRejected,
             match=r"^huge export\.parquet: the file is 20,000 bytes, more than the 10,485 bytes",
         ):
             ws.import_file(EDITOR, garbage, today=TODAY)
-        assert workspace_state(ws.root) == before
+        assert workspace_state(ws) == before
 
         small = ws.root.parent / "small.parquet"
         small.write_bytes(VALID)

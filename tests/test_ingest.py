@@ -13,7 +13,7 @@ import pytest
 
 from strategy.errors import ImportRejected
 from strategy.ingest import ImportedFile, detect_layout, read_metrics
-from strategy.store import Workspace
+from strategy.storage import Workspace
 from tests.conftest import EDITOR, workspace_state
 from tests.conftest import TODAY as STORE_TODAY
 
@@ -830,10 +830,10 @@ def test_a_refused_file_names_itself_and_the_problem_and_changes_nothing(
     content, problem = REJECTED_FILES[kind]
     path = tmp_path / "april export.parquet"
     path.write_bytes(content)
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
     with pytest.raises(ImportRejected) as info:
         demo_ws.import_file(EDITOR, path, today=STORE_TODAY)
     message = str(info.value)
     assert message.startswith("april export.parquet: "), message
     assert problem in message, message
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before

@@ -4,7 +4,6 @@ platform's tab says how far its data reaches and what it never measures."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,12 +12,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Tab
 
-from strategy import store
 from strategy.access import AccessRole, Actor
 from strategy.gates import DEFAULT_GATES, gates_to_dict
 from strategy.report import analyse
-from strategy.store import Workspace
+from strategy.storage import Workspace
+from strategy.storage import database as storage_database
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page, workspace_state
+from tests.engines import write_lock_held
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,9 +27,9 @@ DASHBOARD = str(ROOT / "app.py")
 
 
 @pytest.fixture
-def root(app_ws: Workspace) -> Path:
+def root(app_ws: Workspace) -> str:
     """A private copy of the demo workspace, opened by the app on the tests' today."""
-    return app_ws.root
+    return app_ws.location.key
 
 
 def run(page: str) -> AppTest:
@@ -56,7 +56,7 @@ def save_active_members_threshold(at: AppTest, threshold: float) -> None:
     at.button(key="gates_save").click().run()
 
 
-def test_the_page_shows_stages_checklists_history_and_audit_log(root: Path) -> None:
+def test_the_page_shows_stages_checklists_history_and_audit_log(root: str) -> None:
     at = run(PAGE)
     assert [t.label for t in at.tabs] == ["forum", "instagram", "linkedin", "tiktok"]
     cards = [(m.label, m.value) for m in at.metric]
@@ -72,7 +72,7 @@ def test_the_page_shows_stages_checklists_history_and_audit_log(root: Path) -> N
     assert gate_rows[1]["threshold"].tolist() == [50.0, 0.25, 0.5, 0.01]
 
 
-def test_ticking_tiktoks_remaining_items_completes_its_checklist(root: Path) -> None:
+def test_ticking_tiktoks_remaining_items_completes_its_checklist(root: str) -> None:
     before = analyse(Workspace(root).snapshot(), TODAY).statuses["tiktok"]
     assert not before.checklist_complete
 
@@ -94,7 +94,7 @@ def test_ticking_tiktoks_remaining_items_completes_its_checklist(root: Path) -> 
     assert analyse(Workspace(root).snapshot(), TODAY).statuses["tiktok"].checklist_complete
 
 
-def test_clearing_an_item_keeps_instagram_in_setup_on_the_dashboard(root: Path) -> None:
+def test_clearing_an_item_keeps_instagram_in_setup_on_the_dashboard(root: str) -> None:
     assert analyse(Workspace(root).snapshot(), TODAY).statuses["instagram"].stage.value == "active"
 
     at = run(PAGE)
@@ -107,7 +107,7 @@ def test_clearing_an_item_keeps_instagram_in_setup_on_the_dashboard(root: Path) 
     assert stages["Overall stage"] == "Retention"
 
 
-def test_raising_the_active_members_threshold_takes_instagram_out_of_active(root: Path) -> None:
+def test_raising_the_active_members_threshold_takes_instagram_out_of_active(root: str) -> None:
     at = run(PAGE)
     save_active_members_threshold(at, 100000)
 
@@ -128,7 +128,7 @@ def test_raising_the_active_members_threshold_takes_instagram_out_of_active(root
     ],
 )
 def test_an_invalid_gate_edit_shows_the_error_and_stores_nothing(
-    root: Path, edit: dict[int, dict[str, object]], message: str
+    root: str, edit: dict[int, dict[str, object]], message: str
 ) -> None:
     at = run(PAGE)
     before = workspace_state(root)
@@ -145,7 +145,7 @@ def test_an_invalid_gate_edit_shows_the_error_and_stores_nothing(
     assert workspace_state(root) == before
 
 
-def test_restoring_the_default_gates_undoes_an_edit(root: Path) -> None:
+def test_restoring_the_default_gates_undoes_an_edit(root: str) -> None:
     changed = gates_to_dict(DEFAULT_GATES)
     changed["to_active"]["weeks_to_advance"] = 9
     Workspace(root).set_gates(EDITOR, changed)
@@ -159,7 +159,7 @@ def test_restoring_the_default_gates_undoes_an_edit(root: Path) -> None:
     assert at.number_input(key="gate_to_active_advance").value == 4
 
 
-def test_an_override_shows_on_the_dashboard_and_in_the_history_as_override(root: Path) -> None:
+def test_an_override_shows_on_the_dashboard_and_in_the_history_as_override(root: str) -> None:
     latest = analyse(Workspace(root).snapshot(), TODAY).latest_week
     assert latest is not None
     at = run(PAGE)
@@ -177,7 +177,7 @@ def test_an_override_shows_on_the_dashboard_and_in_the_history_as_override(root:
     assert dashboard_stages()["linkedin"] == "Active"
 
 
-def test_an_override_without_a_reason_is_refused_and_stores_nothing(root: Path) -> None:
+def test_an_override_without_a_reason_is_refused_and_stores_nothing(root: str) -> None:
     at = run(PAGE)
     before = workspace_state(root)
     at.selectbox(key="override_platform").set_value("linkedin")
@@ -188,7 +188,7 @@ def test_an_override_without_a_reason_is_refused_and_stores_nothing(root: Path) 
     assert workspace_state(root) == before
 
 
-def test_a_new_platform_gets_an_open_checklist_tab(root: Path) -> None:
+def test_a_new_platform_gets_an_open_checklist_tab(root: str) -> None:
     at = run(PAGE)
     at.text_input(key="new_platform_name").input("  YouTube ")
     at.button(key="new_platform_add").click().run()
@@ -227,7 +227,7 @@ def write_widgets(at: AppTest) -> dict[str, int]:
 
 
 def test_a_viewer_sees_stages_checklists_and_gates_as_text_with_no_write_widget(
-    root: Path, monkeypatch: pytest.MonkeyPatch
+    root: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     editor = write_widgets(run(PAGE))  # the same page for an editor: the query finds them
     assert {"button", "checkbox", "date_input", "data_editor"} <= set(editor)
@@ -250,7 +250,7 @@ def test_a_viewer_sees_stages_checklists_and_gates_as_text_with_no_write_widget(
 OTHER_EDITOR = Actor("bo@example.com", AccessRole.EDITOR)
 
 
-def test_saving_gates_over_someone_elses_change_is_refused_and_keeps_it(root: Path) -> None:
+def test_saving_gates_over_someone_elses_change_is_refused_and_keeps_it(root: str) -> None:
     at = run(PAGE)  # this editor opens the page ...
     theirs = gates_to_dict(DEFAULT_GATES)
     theirs["to_active"]["weeks_to_advance"] = 7
@@ -264,7 +264,7 @@ def test_saving_gates_over_someone_elses_change_is_refused_and_keeps_it(root: Pa
     assert at.number_input(key="gate_to_active_advance").value == 7  # shows their version
 
 
-def test_restoring_defaults_over_someone_elses_change_is_refused(root: Path) -> None:
+def test_restoring_defaults_over_someone_elses_change_is_refused(root: str) -> None:
     at = run(PAGE)
     theirs = gates_to_dict(DEFAULT_GATES)
     theirs["to_retention"]["weeks_to_fall_back"] = 9
@@ -276,25 +276,20 @@ def test_restoring_defaults_over_someone_elses_change_is_refused(root: Path) -> 
 
 
 def test_a_long_write_elsewhere_shows_try_again_not_a_traceback(
-    root: Path, monkeypatch: pytest.MonkeyPatch
+    root: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import streamlit as st
 
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(storage_database, "BUSY_TIMEOUT_S", 0.2)
     st.cache_resource.clear()  # the page opens the workspace while the lock is held
     before = workspace_state(root)
-    holder = sqlite3.connect(root / "workspace.sqlite", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # e.g. a long import in another session
-    try:
+    with write_lock_held(Workspace(root)):  # e.g. a long import in another session
         at = run(PAGE)
         at.selectbox(key="override_platform").set_value("linkedin")
         at.text_area(key="override_reason").input("Launch campaign went well")
         at.button(key="override_add").click().run()
         assert not at.exception and not at.success
         assert "another write is taking long" in at.error[0].value
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert workspace_state(root) == before
 
 
@@ -312,7 +307,7 @@ def notes(at: AppTest, platform: str, kind: str) -> list[str]:
     return [e.value for e in shown]
 
 
-def test_tiktoks_tab_names_the_gate_metrics_tiktok_never_reports(root: Path) -> None:
+def test_tiktoks_tab_names_the_gate_metrics_tiktok_never_reports(root: str) -> None:
     at = run(PAGE)
     unmeasured = [w for w in notes(at, "tiktok", "warning") if "not measured on" in w]
     assert unmeasured == [
@@ -325,7 +320,7 @@ def test_tiktoks_tab_names_the_gate_metrics_tiktok_never_reports(root: Path) -> 
 
 
 def test_a_platform_ahead_of_the_others_shows_the_lag_and_its_week_in_progress(
-    root: Path, long_file: Callable[..., Path]
+    root: str, long_file: Callable[..., Path]
 ) -> None:
     path = long_file(  # forum: the week of 16 Nov in full and the first day of the next one
         [
@@ -355,7 +350,7 @@ def record_override(at: AppTest, platform: str, week: dt.date, until: dt.date | 
     at.button(key="override_add").click().run()
 
 
-def test_an_override_with_an_until_date_is_listed_with_it(root: Path) -> None:
+def test_an_override_with_an_until_date_is_listed_with_it(root: str) -> None:
     at = run(PAGE)
     record_override(at, "linkedin", dt.date(2026, 11, 2), dt.date(2026, 11, 12))
 
@@ -376,7 +371,7 @@ def test_an_override_with_an_until_date_is_listed_with_it(root: Path) -> None:
     assert at.date_input(key="override_until").value is None  # the form is cleared
 
 
-def test_an_override_without_an_until_date_is_listed_as_until_removed(root: Path) -> None:
+def test_an_override_without_an_until_date_is_listed_as_until_removed(root: str) -> None:
     at = run(PAGE)
     record_override(at, "linkedin", dt.date(2026, 11, 2), None)
 
@@ -385,7 +380,7 @@ def test_an_override_without_an_until_date_is_listed_as_until_removed(root: Path
     assert list(table_with(at, "until")["until"]) == ["until removed"]
 
 
-def test_an_override_ending_before_it_starts_is_refused_and_stores_nothing(root: Path) -> None:
+def test_an_override_ending_before_it_starts_is_refused_and_stores_nothing(root: str) -> None:
     at = run(PAGE)
     before = workspace_state(root)
     record_override(at, "linkedin", dt.date(2026, 11, 9), dt.date(2026, 11, 1))
@@ -395,7 +390,7 @@ def test_an_override_ending_before_it_starts_is_refused_and_stores_nothing(root:
     assert workspace_state(root) == before
 
 
-def test_removing_an_override_through_the_page_removes_it_and_audits_it(root: Path) -> None:
+def test_removing_an_override_through_the_page_removes_it_and_audits_it(root: str) -> None:
     latest = analyse(Workspace(root).snapshot(), TODAY).latest_week
     assert latest is not None
     ws = Workspace(root)
@@ -420,7 +415,7 @@ def test_removing_an_override_through_the_page_removes_it_and_audits_it(root: Pa
     assert dashboard_stages()["linkedin"] == "Retention"  # the gates decide again
 
 
-def test_removing_an_override_someone_else_removed_meanwhile_shows_it_gone(root: Path) -> None:
+def test_removing_an_override_someone_else_removed_meanwhile_shows_it_gone(root: str) -> None:
     latest = analyse(Workspace(root).snapshot(), TODAY).latest_week
     assert latest is not None
     override = Workspace(root).add_override(
@@ -438,7 +433,7 @@ def test_removing_an_override_someone_else_removed_meanwhile_shows_it_gone(root:
 
 
 def test_a_viewer_sees_the_overrides_but_no_way_to_remove_one(
-    root: Path, monkeypatch: pytest.MonkeyPatch
+    root: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     latest = analyse(Workspace(root).snapshot(), TODAY).latest_week
     assert latest is not None

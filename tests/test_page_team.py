@@ -10,9 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strategy.access import AccessRole, Actor
+from strategy.company import CompanyProfile
 from strategy.report import analyse
 from strategy.resources import DEMAND_EXCEEDS_CAPACITY
-from strategy.store import CompanyProfile, Workspace
+from strategy.storage import Workspace
 from strategy.team import DEFAULT_SERVES, DemandKind, Role, serves_to_dict
 from tests.conftest import TODAY, VIEWER, open_page
 from ui import session

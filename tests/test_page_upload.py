@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from strategy.store import Workspace
+from strategy.storage import Workspace
 from tests.conftest import EDITOR, VIEWER, open_page, workspace_state
 from ui import session
 
@@ -23,9 +23,9 @@ PARQUET = "application/octet-stream"
 
 
 @pytest.fixture
-def root(app_ws: Workspace) -> Path:
+def root(app_ws: Workspace) -> str:
     """A private copy of the demo workspace, opened by the app."""
-    return app_ws.root
+    return app_ws.location.key
 
 
 def youtube_file() -> bytes:
@@ -57,7 +57,7 @@ def history(at: AppTest) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if "uploaded at" in d.value.columns)
 
 
-def test_the_page_states_the_size_limit_layouts_and_history(root: Path) -> None:
+def test_the_page_states_the_size_limit_layouts_and_history(root: str) -> None:
     at = run(PAGE)
     intro = at.markdown[0].value
     assert f"**{st.get_option('server.maxUploadSize')} MB**" in intro
@@ -70,7 +70,7 @@ def test_the_page_states_the_size_limit_layouts_and_history(root: Path) -> None:
     assert [b.label for b in at.button if b.key == "import_files"] == []
 
 
-def test_a_valid_file_is_previewed_then_imported_and_reaches_the_dashboard(root: Path) -> None:
+def test_a_valid_file_is_previewed_then_imported_and_reaches_the_dashboard(root: str) -> None:
     at = run(PAGE)
     at.file_uploader[0].set_value(("youtube.parquet", youtube_file(), PARQUET)).run()
 
@@ -93,7 +93,7 @@ def test_a_valid_file_is_previewed_then_imported_and_reaches_the_dashboard(root:
     assert "youtube" in dashboard_platforms()
 
 
-def test_an_invalid_file_shows_its_error_and_stores_nothing(root: Path) -> None:
+def test_an_invalid_file_shows_its_error_and_stores_nothing(root: str) -> None:
     at = run(PAGE)
     before = workspace_state(root)
     at.file_uploader[0].set_value(("notes.parquet", b"these are not metrics", PARQUET)).run()
@@ -104,7 +104,7 @@ def test_an_invalid_file_shows_its_error_and_stores_nothing(root: Path) -> None:
     assert workspace_state(root) == before
 
 
-def test_of_several_files_only_the_valid_ones_are_imported(root: Path) -> None:
+def test_of_several_files_only_the_valid_ones_are_imported(root: str) -> None:
     at = run(PAGE)
     truncated = youtube_file()[:-20]
     at.file_uploader[0].set_value(
@@ -119,9 +119,9 @@ def test_of_several_files_only_the_valid_ones_are_imported(root: Path) -> None:
     assert len(Workspace(root).snapshot().uploads) == 4
 
 
-def test_a_file_already_imported_is_flagged_and_not_imported_again(root: Path) -> None:
+def test_a_file_already_imported_is_flagged_and_not_imported_again(root: str) -> None:
     demo = Workspace(root)
-    stored = demo.stored_file(demo.snapshot().uploads[0]).read_bytes()
+    stored = demo.stored_bytes(demo.snapshot().uploads[0])
     at = run(PAGE)
     at.file_uploader[0].set_value(("again.parquet", stored, PARQUET)).run()
 
@@ -129,7 +129,7 @@ def test_a_file_already_imported_is_flagged_and_not_imported_again(root: Path) -
     assert at.button(key="import_files").label == "Import 0 files"
 
 
-def test_removing_an_upload_restores_the_dashboard(root: Path, tmp_path: Path) -> None:
+def test_removing_an_upload_restores_the_dashboard(root: str, tmp_path: Path) -> None:
     source = tmp_path / "youtube.parquet"
     source.write_bytes(youtube_file())
     upload = Workspace(root).import_file(EDITOR, source)
@@ -150,7 +150,7 @@ def test_removing_an_upload_restores_the_dashboard(root: Path, tmp_path: Path) -
 
 
 def test_a_viewer_sees_the_history_but_cannot_upload_or_remove(
-    root: Path, monkeypatch: pytest.MonkeyPatch
+    root: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(session, "actor", lambda: VIEWER)
     at = run(PAGE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from strategy.gates import DEFAULT_GATES, Criterion, GateSet, Stage, gates_to_di
 from strategy.horizons import MAX_LAG_WEEKS, common_window, complete_weeks, horizons
 from strategy.report import analyse, report_dict
 from strategy.stages import Override
-from strategy.store import Workspace
+from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 
 LAST_DEMO_MONDAY = dt.date(2026, 11, 9)
@@ -177,7 +178,7 @@ def test_a_community_measured_only_from_its_events_leaves_setup_on_its_members(
 def test_a_misspelt_gate_metric_is_refused_naming_the_closest_and_nothing_is_stored(
     demo_ws: Workspace,
 ) -> None:
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
     to_active = DEFAULT_GATES.to_active
     typo = GateSet(
         DEFAULT_GATES.to_retention,
@@ -191,7 +192,7 @@ def test_a_misspelt_gate_metric_is_refused_naming_the_closest_and_nothing_is_sto
     )
     with pytest.raises(ValidationError, match=r"'actve_members'.*did you mean active_members\?"):
         demo_ws.set_gates(EDITOR, typo)
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
 
 
 def test_a_gate_may_use_a_metric_the_workspace_uploaded(
@@ -245,7 +246,7 @@ def test_the_report_as_of_a_date_reproduces_the_report_of_that_day_byte_for_byte
 ) -> None:
     monkeypatch.setenv("ROLLOUT_TODAY", TODAY.isoformat())
     demo_ws = seed_demo(tmp_path / "ws")  # uploaded on TODAY
-    root = str(demo_ws.root)
+    root = demo_ws.location.key
     assert main(["report", root, "--format", "json"]) == 0
     that_day = capsys.readouterr().out
 
@@ -270,7 +271,7 @@ def test_the_weekly_csv_has_a_row_per_platform_week_with_derived_metrics_and_com
 ) -> None:
     monkeypatch.setenv("ROLLOUT_TODAY", "2026-11-25")
     demo_ws.import_file(EDITOR, linkedin_days(dt.date(2026, 11, 23), 2, tmp_path / "p.parquet"))
-    assert main(["report", str(demo_ws.root), "--format", "csv"]) == 0
+    assert main(["report", demo_ws.location.key, "--format", "csv"]) == 0
     table = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
     assert list(table.columns[:3]) == ["platform", "week", "complete"]
     assert {"audience", "engagement_rate", "community_members"} <= set(table.columns)
@@ -303,17 +304,21 @@ def test_completeness_needs_the_week_ended_and_the_data_through_its_sunday() -> 
 
 
 def test_a_workspace_of_schema_1_opens_migrated_and_its_weeks_count_whole(
-    demo_ws: Workspace,
+    demo_template: Path, tmp_path: Path
 ) -> None:
     import sqlite3
 
-    conn = sqlite3.connect(demo_ws.db_path)
-    with conn:
+    root = tmp_path / "schema-1"
+    shutil.copytree(demo_template, root)
+    conn = sqlite3.connect(root / "workspace.sqlite")
+    with conn:  # back to schema 1: no data_through, no until, nothing of schema 3
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         conn.execute("ALTER TABLE uploads DROP COLUMN data_through")
         conn.execute("ALTER TABLE overrides DROP COLUMN until")
+        conn.execute("DROP INDEX members_name_folded")
+        conn.execute("DROP TABLE stored_files")
     conn.close()
-    reopened = Workspace.open(demo_ws.root)
+    reopened = Workspace.open(root)
     snapshot = reopened.snapshot()
     assert all(u.data_through == {} for u in snapshot.uploads)
     assert snapshot.coverage["through"].isna().all()

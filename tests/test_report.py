@@ -9,7 +9,7 @@ import pytest
 from strategy.gates import Stage
 from strategy.report import analyse, report_dict, report_json, report_text, weekly_csv
 from strategy.resources import SignalStatus
-from strategy.store import Workspace
+from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY
 
 

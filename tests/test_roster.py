@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from strategy.company import CompanyProfile
 from strategy.errors import ValidationError
 from strategy.roster import (
     ROSTER_COLUMNS,
@@ -16,7 +17,6 @@ from strategy.roster import (
     members_to_rows,
     split_channels,
 )
-from strategy.store import CompanyProfile
 from strategy.team import Assignment, Role, make_member, recommended_core_team
 
 

@@ -18,7 +18,7 @@ from bench.bench_ingest import generate
 from strategy import events, ingest
 from strategy.errors import ImportRejected
 from strategy.report import analyse, report_json, weekly_csv
-from strategy.store import Workspace
+from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,7 @@ def test_the_dashboard_renders_with_the_raw_files_gone(
     for stored in demo_ws.files_dir.iterdir():
         stored.unlink()
     forbid_reading_files(monkeypatch)
-    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(demo_ws.root))
+    monkeypatch.setenv("ROLLOUT_WORKSPACE", demo_ws.location.key)
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
 
@@ -91,7 +91,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
 ) -> None:
     size = events_file.stat().st_size
     monkeypatch.setenv(ingest.MAX_IMPORT_ENV, str(size / 2 / 2**20))
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
     forbid_reading_files(monkeypatch)
 
     with pytest.raises(ImportRejected) as refused:
@@ -100,7 +100,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     message = str(refused.value)
     assert message.startswith("events.parquet: the file is ")
     assert "more than the" in message and "accepted" in message
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
 
 
 def test_long_or_wide_data_too_large_to_load_is_refused_before_it_is_read(
@@ -111,19 +111,19 @@ def test_long_or_wide_data_too_large_to_load_is_refused_before_it_is_read(
     pd.DataFrame({"date": days, "platform": "instagram", "followers": 1.0}).to_parquet(path)
     monkeypatch.setattr(ingest, "MAX_TABLE_BYTES", 1000)
     monkeypatch.setattr(pq, "read_table", refuse_to_read)
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
 
     with pytest.raises(ImportRejected, match=r"^wide\.parquet: .* of wide-layout data is more"):
         demo_ws.import_file(EDITOR, path, today=TODAY)
 
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
 
 
 def test_events_beyond_the_memory_budget_are_refused_in_words(
     demo_ws: Workspace, events_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(events, "DUCKDB_MEMORY_LIMIT", "1MB")
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
 
     with pytest.raises(ImportRejected) as refused:
         demo_ws.import_file(EDITOR, events_file, today=TODAY)
@@ -132,4 +132,4 @@ def test_events_beyond_the_memory_budget_are_refused_in_words(
         "events.parquet: the file is too large to import within the memory limit (1MB); "
         "split it into smaller files"
     )
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from strategy.access import LOCAL_USER as ADMIN
-from strategy.store import Workspace
+from strategy.storage import Workspace
 from tests.conftest import ROOT
+from tests.engines import execute
 
 PAGES = [
     "app.py",
@@ -42,8 +40,8 @@ def page_with_login(page: str, user: dict[str, object] | None) -> AppTest:
     return at
 
 
-def fresh_caches(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
-    monkeypatch.setenv("ROLLOUT_WORKSPACE", str(root))
+def fresh_caches(monkeypatch: pytest.MonkeyPatch, location: str) -> None:
+    monkeypatch.setenv("ROLLOUT_WORKSPACE", location)
     st.cache_data.clear()
     st.cache_resource.clear()
 
@@ -79,11 +77,8 @@ def test_a_signed_in_stranger_reads_the_dashboard_as_a_viewer(app_ws: Workspace)
 def test_a_workspace_from_a_newer_app_stops_every_page_with_the_reason(
     demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    conn = sqlite3.connect(demo_ws.db_path)
-    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
-    fresh_caches(monkeypatch, demo_ws.root)
+    execute(demo_ws, "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    fresh_caches(monkeypatch, demo_ws.location.key)
 
     for page in PAGES:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -92,5 +87,5 @@ def test_a_workspace_from_a_newer_app_stops_every_page_with_the_reason(
         at.run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert len(at.error) == 1, page
-        assert at.error[0].value.startswith(f"The workspace at `{demo_ws.root}` cannot be opened.")
+        assert at.error[0].value.startswith(f"The workspace at `{demo_ws}` cannot be opened.")
         assert "newer" in at.error[0].value

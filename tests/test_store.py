@@ -9,10 +9,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from sqlalchemy import event
 
-from strategy import store
 from strategy.access import AccessRole, Actor
+from strategy.company import CompanyProfile
 from strategy.errors import (
     Conflict,
     ImportRejected,
@@ -22,16 +24,13 @@ from strategy.errors import (
     ValidationError,
 )
 from strategy.gates import DEFAULT_GATES, Stage, gates_to_dict
-from strategy.store import (
-    SCHEMA_VERSION,
-    CompanyProfile,
-    NotAWorkspace,
-    StorageError,
-    Workspace,
-    WorkspaceBusy,
-)
+from strategy.storage import NotAWorkspace, StorageError, Workspace, WorkspaceBusy
+from strategy.storage import database as storage_database
+from strategy.storage.schema import SCHEMA_VERSION
 from strategy.team import Assignment, Member, Role
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
+from tests.engines import execute, scalar
+from tests.engines import write_lock_held as hold_write_lock
 
 A_TEST = {  # a concluded test the store accepts
     "title": "Questions",
@@ -61,8 +60,7 @@ def test_a_new_workspace_is_empty_and_versioned(empty_ws: Workspace) -> None:
     snap = empty_ws.snapshot()
     assert snap.members == () and snap.uploads == () and snap.weekly.empty
     assert snap.gates == DEFAULT_GATES
-    conn = sqlite3.connect(empty_ws.db_path)
-    version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+    version = scalar(empty_ws, "SELECT value FROM meta WHERE key = 'schema_version'")
     assert int(version) == SCHEMA_VERSION
 
 
@@ -79,12 +77,14 @@ def test_everything_survives_reopening(empty_ws: Workspace, long_file) -> None:
         EDITOR, long_file([("2026-01-06", "instagram", "followers", 120.0)]), today=TODAY
     )
 
-    again = Workspace.open(empty_ws.root).snapshot()
+    again = Workspace.open(empty_ws.location).snapshot()
     assert [m.name for m in again.members] == ["Ana"]
     assert {i.platform for i in again.checklist} == {"instagram"}
     assert [t.title for t in again.tests] == ["Questions"]
     assert [u.name for u in again.uploads] == ["metrics.parquet"]
-    assert weekly_value(Workspace(empty_ws.root), "instagram", "followers", "2026-01-05") == 120.0
+    assert (
+        weekly_value(Workspace(empty_ws.location), "instagram", "followers", "2026-01-05") == 120.0
+    )
 
 
 def test_every_write_bumps_the_data_version_and_is_audited(empty_ws: Workspace) -> None:
@@ -138,9 +138,9 @@ def test_imported_files_are_stored_once_under_their_content_hash(
 ) -> None:
     path = long_file([("2026-01-05", "forum", "followers", 200.0)])
     upload = empty_ws.import_file(EDITOR, path, today=TODAY)
-    stored = empty_ws.stored_file(upload)
-    assert stored.read_bytes() == path.read_bytes()
-    assert stored.name == f"{upload.sha256}.parquet"
+    assert empty_ws.stored_bytes(upload) == path.read_bytes()
+    if empty_ws.location.folder:
+        assert (empty_ws.location.folder / "files" / f"{upload.sha256}.parquet").exists()
     with pytest.raises(ImportRejected, match=r"already imported as upload #1"):
         empty_ws.import_file(EDITOR, path, today=TODAY)
 
@@ -155,14 +155,14 @@ def test_a_refused_file_leaves_the_workspace_exactly_as_it_was(
 ) -> None:
     bad = tmp_path / "bad.parquet"
     bad.write_bytes(content)
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
     with pytest.raises(ImportRejected, match=r"bad\.parquet"):
         demo_ws.import_file(EDITOR, bad, today=TODAY)
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
 
 
 def test_a_refused_form_leaves_the_workspace_exactly_as_it_was(demo_ws: Workspace) -> None:
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
     with pytest.raises(ValidationError, match="hours"):
         demo_ws.add_assignment(EDITOR, name="Ana", role="support", hours="lots")
     with pytest.raises(ValidationError, match="role"):
@@ -175,18 +175,18 @@ def test_a_refused_form_leaves_the_workspace_exactly_as_it_was(demo_ws: Workspac
         demo_ws.set_gates(EDITOR, bad)
     with pytest.raises(ValidationError, match="checklist item"):
         demo_ws.set_checklist(EDITOR, "instagram", "buy_followers", "2026-01-05")
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
 
 
 def test_a_viewer_may_not_write(demo_ws: Workspace, long_file) -> None:
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
     with pytest.raises(PermissionDenied, match="viewer"):
         demo_ws.add_assignment(VIEWER, name="Eve", role="it", hours=2)
     with pytest.raises(PermissionDenied):
         demo_ws.import_file(
             VIEWER, long_file([("2026-01-05", "forum", "followers", 1.0)]), today=TODAY
         )
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
 
 
 def test_adding_a_second_role_makes_a_hybrid_role(empty_ws: Workspace) -> None:
@@ -228,25 +228,25 @@ def test_removing_a_missing_upload_or_test_says_so(empty_ws: Workspace) -> None:
         empty_ws.remove_test(EDITOR, 9)
 
 
-def test_orphan_files_are_collected_and_never_counted(empty_ws: Workspace) -> None:
-    orphan = empty_ws.files_dir / ("0" * 64 + ".parquet")
+def test_orphan_files_are_collected_and_never_counted(tmp_path: Path) -> None:
+    folder_ws = Workspace.open(tmp_path / "ws", create=True)
+    orphan = folder_ws.root / "files" / ("0" * 64 + ".parquet")
     orphan.write_bytes(b"left by a crash")
-    assert empty_ws.snapshot().uploads == ()
-    assert empty_ws.collect_orphans(min_age_seconds=0) == 1
+    assert folder_ws.snapshot().uploads == ()
+    assert folder_ws.collect_orphans(min_age_seconds=0) == 1
     assert not orphan.exists()
 
 
 def test_a_workspace_from_a_newer_app_is_refused_not_damaged(empty_ws: Workspace) -> None:
-    conn = sqlite3.connect(empty_ws.db_path)
-    with conn:
-        conn.execute(
-            "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),)
-        )
-    conn.close()
-    before = workspace_state(empty_ws.root)
+    execute(
+        empty_ws,
+        "UPDATE meta SET value = :v WHERE key = 'schema_version'",
+        {"v": str(SCHEMA_VERSION + 1)},
+    )
+    before = workspace_state(empty_ws)
     with pytest.raises(ValidationError, match="newer than this app"):
-        Workspace.open(empty_ws.root)
-    assert workspace_state(empty_ws.root) == before
+        Workspace.open(empty_ws.location)
+    assert workspace_state(empty_ws) == before
 
 
 OTHER = Actor("bo@example.com", AccessRole.EDITOR)
@@ -288,10 +288,10 @@ def test_a_save_over_a_change_made_since_it_was_read_is_refused(
     change, save = STALE_SAVES[table]
     seen = demo_ws.snapshot()
     change(demo_ws)
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
     with pytest.raises(Conflict, match=f"^{table}: someone else changed the {table}.*reload"):
         save(demo_ws, seen)
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
     save(demo_ws, demo_ws.snapshot())  # read again: the save goes through
 
 
@@ -329,36 +329,34 @@ def test_a_file_that_is_not_a_workspace_database_is_named_and_left_alone(tmp_pat
 @pytest.fixture
 def write_lock_held(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Another connection holds the write lock, longer than a (shortened) busy timeout."""
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
-    holder = sqlite3.connect(demo_ws.db_path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    monkeypatch.setattr(storage_database, "BUSY_TIMEOUT_S", 0.2)
+    with hold_write_lock(demo_ws):
         yield
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
 
 
 def test_a_long_write_elsewhere_neither_blocks_opening_nor_surfaces_as_locked(
     demo_ws: Workspace, write_lock_held: None
 ) -> None:
-    before = workspace_state(demo_ws.root)
-    ws = Workspace.open(demo_ws.root)  # opening only reads: no lock taken
+    before = workspace_state(demo_ws)
+    ws = Workspace.open(demo_ws.location)  # opening only reads: no lock taken
     assert len(ws.snapshot().members) == 7
     with pytest.raises(WorkspaceBusy, match=r"another write is taking long.*try again"):
         ws.add_assignment(EDITOR, name="Eve", role="it", hours=2)
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
 
 
-class FailingConnection(sqlite3.Connection):
-    """A connection whose audit insert, the last statement of every write, fails like a disk."""
+def fail_audit_insert(ws: Workspace, failure: str) -> Callable[..., None]:
+    """An engine hook failing the audit insert (every write's last statement) like a disk."""
 
-    failure = "disk I/O error"
+    def hook(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO audit"):
+            if ws.location.dialect == "sqlite":
+                raise sqlite3.OperationalError(failure)
+            raise (psycopg.errors.DiskFull if "full" in failure else psycopg.OperationalError)(
+                failure
+            )
 
-    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
-        if sql.startswith("INSERT INTO audit"):
-            raise sqlite3.OperationalError(self.failure)
-        return super().execute(sql, *args)
+    return hook
 
 
 FAILING_WRITES: dict[str, Callable[[Workspace], object]] = {
@@ -375,18 +373,18 @@ FAILING_WRITES: dict[str, Callable[[Workspace], object]] = {
 def test_a_failing_disk_is_reported_in_words_and_leaves_nothing_half_written(
     demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch, write: str, failure: str
 ) -> None:
-    before = workspace_state(demo_ws.root)
-    connect = sqlite3.connect
-    with monkeypatch.context() as patch:
-        patch.setattr(FailingConnection, "failure", failure)
-        patch.setattr(
-            store.sqlite3, "connect", lambda *a, **k: connect(*a, factory=FailingConnection, **k)
-        )
-        with pytest.raises(StorageError, match=re.escape(f"workspace {demo_ws.root}: ")) as refused:
+    before = workspace_state(demo_ws)
+    engine = storage_database.engine(demo_ws.location)
+    hook = fail_audit_insert(demo_ws, failure)
+    event.listen(engine, "before_cursor_execute", hook)
+    try:
+        with pytest.raises(StorageError, match=re.escape(f"workspace {demo_ws}: ")) as refused:
             FAILING_WRITES[write](demo_ws)
+    finally:
+        event.remove(engine, "before_cursor_execute", hook)
     assert "nothing was changed" in str(refused.value)
     assert ("disk is full" in str(refused.value)) == ("full" in failure)
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
 
 
 # --- refusals the forms' validation adds ---------------------------------------------------
@@ -517,10 +515,10 @@ def test_a_refused_write_names_the_problem_and_stores_nothing(
     demo_ws: Workspace, case: str
 ) -> None:
     write, error, message = REFUSED[case]
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
     with pytest.raises(error, match=message):
         write(demo_ws)
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
 
 
 def test_well_formed_values_next_to_the_refused_ones_are_stored(empty_ws: Workspace) -> None:
@@ -593,15 +591,37 @@ def test_a_gate_edit_is_audited_with_the_gate_and_what_changed(empty_ws: Workspa
 def test_a_checklist_or_override_platform_follows_the_platform_name_rule(
     demo_ws: Workspace, platform: str, message: str
 ) -> None:
-    before = workspace_state(demo_ws.root)
+    before = workspace_state(demo_ws)
     with pytest.raises(ValidationError, match=message):
         demo_ws.set_checklist(EDITOR, platform, "all", None)
     with pytest.raises(ValidationError, match=message):
         demo_ws.add_override(EDITOR, platform, "2026-01-05", "active", "because")
-    assert workspace_state(demo_ws.root) == before
+    assert workspace_state(demo_ws) == before
 
 
 def test_a_composed_and_a_decomposed_name_are_one_platform(empty_ws: Workspace) -> None:
     empty_ws.set_checklist(EDITOR, "Jose\u0301 TV", "tools_chosen", "2026-01-05")
     empty_ws.set_checklist(EDITOR, "JOSÉ tv", "platforms_optimised", "2026-01-05")
     assert {i.platform for i in empty_ws.snapshot().checklist} == {"josé_tv"}
+
+
+def test_a_checklist_save_is_one_write_that_stores_every_item_or_none(demo_ws: Workspace) -> None:
+    before = workspace_state(demo_ws)
+    with pytest.raises(ValidationError, match="done on: .* is in the future"):
+        demo_ws.save_checklist(
+            EDITOR,
+            [
+                ("tiktok", "tools_chosen", "2026-01-05"),
+                ("tiktok", "key_metrics_defined", IN_A_YEAR),
+            ],
+        )
+    assert workspace_state(demo_ws) == before
+    version = demo_ws.data_version()
+    demo_ws.save_checklist(
+        EDITOR,
+        [("tiktok", "tools_chosen", "2026-01-05"), ("tiktok", "key_metrics_defined", None)],
+    )
+    assert demo_ws.data_version() == version + 1
+    assert last_audit(demo_ws) == (
+        "checklist.set: tiktok: key_metrics_defined = None; tiktok: tools_chosen = 2026-01-05"
+    )

@@ -14,7 +14,8 @@ from strategy.access import LOCAL_USER, Actor, actor_for_login
 from strategy.demo import ensure_workspace
 from strategy.errors import Conflict, RolloutError
 from strategy.report import Analysis, analyse
-from strategy.store import Snapshot, Workspace
+from strategy.snapshot import Snapshot
+from strategy.storage import Location, Workspace, parse_location
 from ui import charts
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "data" / "workspace"
@@ -30,33 +31,37 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 "app" after its file; ``client.showSidebarNavigation = false`` hides that one."""
 
 
-def workspace_root() -> Path:
-    """The folder named by ROLLOUT_WORKSPACE, else the local default workspace."""
-    return Path(os.environ.get("ROLLOUT_WORKSPACE") or DEFAULT_ROOT).resolve()
+def workspace_location() -> Location:
+    """The folder or database named by ROLLOUT_WORKSPACE, else the local default folder."""
+    return parse_location(os.environ.get("ROLLOUT_WORKSPACE") or DEFAULT_ROOT)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Opening the workspace…")
-def _open(root: str) -> Workspace:
-    return ensure_workspace(Path(root))
+def _open(key: str) -> Workspace:
+    return ensure_workspace(key)
 
 
 def workspace() -> Workspace:
-    """The open workspace (seeded from the demo company on first start).
+    """The open workspace (a new folder is seeded from the demo company on first start).
 
-    A folder that cannot be opened (a newer schema, not a workspace database) stops the page
-    with the reason in plain words instead of a traceback.
+    A workspace that cannot be opened (a newer schema, not a workspace database, a server
+    that cannot be reached) stops the page with the reason in plain words, not a traceback.
     """
-    root = workspace_root()
     try:
-        return _open(str(root))
+        where = workspace_location()
     except RolloutError as exc:
-        st.error(f"The workspace at `{root}` cannot be opened. {exc}", icon="⚠️")
+        st.error(f"ROLLOUT_WORKSPACE cannot be used. {exc}", icon="⚠️")
+        st.stop()
+    try:
+        return _open(where.key)
+    except RolloutError as exc:
+        st.error(f"The workspace at `{where}` cannot be opened. {exc}", icon="⚠️")
         st.stop()
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _snapshot(root: str, version: int) -> Snapshot:
-    return Workspace(root).snapshot()
+def _snapshot(key: str, version: int) -> Snapshot:
+    return Workspace(key).snapshot()
 
 
 @st.cache_data(max_entries=8, show_spinner="Recomputing stages, tests and the resource signal…")
@@ -77,19 +82,19 @@ def today() -> dt.date:
 def chart_specs() -> dict[str, dict[str, Any]]:
     """The dashboard's charts as Vega-Lite specs, rebuilt only when the data or day changes."""
     ws = workspace()
-    return _chart_specs(str(ws.root), ws.data_version(), today())
+    return _chart_specs(ws.location.key, ws.data_version(), today())
 
 
 def snapshot() -> Snapshot:
     """The workspace's current state, cached per data version."""
     ws = workspace()
-    return _snapshot(str(ws.root), ws.data_version())
+    return _snapshot(ws.location.key, ws.data_version())
 
 
 def analysis() -> Analysis:
     """The rollout analysis as of today, recomputed when the data version or the day changes."""
     ws = workspace()
-    return _analysis(str(ws.root), ws.data_version(), today())
+    return _analysis(ws.location.key, ws.data_version(), today())
 
 
 def login_configured() -> bool:
@@ -133,7 +138,7 @@ def sidebar() -> None:
             st.page_link(script, label=label, icon=icon)
         st.divider()
         st.caption("Workspace")
-        st.code(str(ws.root), language=None)
+        st.code(str(ws.location), language=None)
         st.caption(f"Signed in as **{who.name}** ({who.role.value})")
         if login_configured():
             st.button("Log out", on_click=st.logout)

@@ -22,7 +22,8 @@ from strategy.access import Actor
 from strategy.errors import RolloutError
 from strategy.ingest import LAYOUTS, read_metrics
 from strategy.metrics import to_wide
-from strategy.store import Upload, Workspace
+from strategy.snapshot import Upload
+from strategy.storage import Workspace
 
 LAYOUT_NOTES: Final[dict[str, str]] = {
     "long": "one row per measurement: " + ", ".join(LAYOUTS["long"]),

@@ -1,0 +1,77 @@
+"""The workspace's state at one moment, as the rules read it: no storage here.
+
+A ``Snapshot`` is read in one transaction (``strategy.storage``) and handed to the analysis;
+``Upload`` and ``AuditEntry`` are the stored rows it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from strategy.company import CompanyProfile
+from strategy.experiments import StrategyTest
+from strategy.gates import DEFAULT_GATES, ChecklistItem, GateSet
+from strategy.horizons import empty_coverage
+from strategy.resources import DEFAULT_SETTINGS, DemandSettings
+from strategy.stages import Override
+from strategy.team import DEFAULT_SERVES, Member, RoleServes
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One imported metrics file and what it covers."""
+
+    id: int
+    name: str
+    sha256: str
+    layout: str
+    rows: int
+    platforms: tuple[str, ...]
+    first_week: dt.date
+    last_week: dt.date
+    metrics: tuple[str, ...]
+    uploaded_at: str
+    by: str
+    data_through: dict[str, dt.date] = field(default_factory=dict)
+
+    @property
+    def uploaded_on(self) -> dt.date:
+        """The UTC day of the upload."""
+        return dt.date.fromisoformat(self.uploaded_at[:10])
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who changed what, when."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """Everything the analysis needs, read in one transaction so it is consistent."""
+
+    data_version: int
+    members: tuple[Member, ...]
+    checklist: tuple[ChecklistItem, ...]
+    overrides: tuple[Override, ...]
+    tests: tuple[StrategyTest, ...]
+    uploads: tuple[Upload, ...]
+    weekly: pd.DataFrame = field(repr=False)
+    coverage: pd.DataFrame = field(repr=False, default_factory=empty_coverage)
+    gates: GateSet = DEFAULT_GATES
+    demand: DemandSettings = DEFAULT_SETTINGS
+    company: CompanyProfile = field(default_factory=CompanyProfile)
+    role_serves: RoleServes = field(default_factory=lambda: DEFAULT_SERVES)
+
+    @property
+    def uploaded_metrics(self) -> frozenset[str]:
+        """Every metric some current upload holds: with the known ones, what gates may use."""
+        return frozenset(m for u in self.uploads for m in u.metrics)

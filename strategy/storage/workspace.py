@@ -1,0 +1,981 @@
+"""The workspace: every read and write the app and the CLI make, on either engine.
+
+Every write is one transaction that takes the write lock, makes the change, bumps the data
+version and appends its audit row (``_write``), so a crash leaves the previous state or the
+new one, never a mix. The rules a value must meet live in the domain modules; this class
+only calls them and stores what they return.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import numbers
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
+
+from strategy import clock
+from strategy.access import Actor, check_email, parse_access_role, require_admin, require_edit
+from strategy.company import CompanyProfile
+from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError
+from strategy.experiments import StrategyTest, TestStatus, make_test, test_fields
+from strategy.gates import (
+    CHECKLIST_ITEMS,
+    DEFAULT_GATES,
+    ChecklistItem,
+    GateSet,
+    Stage,
+    check_known_metrics,
+    gates_from_dict,
+    gates_to_dict,
+)
+from strategy.horizons import empty_coverage
+from strategy.ingest import ImportedFile, read_metrics
+from strategy.metrics import empty_weekly, platform_name
+from strategy.resources import (
+    DEFAULT_SETTINGS,
+    DemandSettings,
+    settings_from_dict,
+    settings_to_dict,
+)
+from strategy.snapshot import AuditEntry, Snapshot, Upload
+from strategy.stages import Override, make_override
+from strategy.storage import audit, database, schema
+from strategy.storage.files import (
+    ORPHAN_MIN_AGE_S,
+    DatabaseFiles,
+    FileStore,
+    FolderFiles,
+    hash_file,
+)
+from strategy.storage.location import DB_NAME, Location, parse_location
+from strategy.team import (
+    DEFAULT_SERVES,
+    Assignment,
+    Member,
+    RoleServes,
+    _employees,
+    make_member,
+    normalise_channel,
+    parse_role,
+    serves_from_dict,
+    serves_to_dict,
+)
+
+MAX_ROW_ID: Final = 2**63 - 1
+"""The largest integer id either engine stores: no row has a larger one."""
+
+_UPSERT_SETTING: Final = text(
+    "INSERT INTO settings(key, value) VALUES (:key, :value) "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+)
+
+
+class Workspace:
+    """A workspace folder or database. Cheap to construct; every call takes a connection."""
+
+    def __init__(self, location: str | os.PathLike[str] | Location) -> None:
+        self.location = parse_location(location)
+        self.files: FileStore = (
+            FolderFiles(self.location.folder) if self.location.folder else DatabaseFiles()
+        )
+
+    @property
+    def root(self) -> Path:
+        """A folder workspace's folder (a database workspace has none)."""
+        if self.location.folder is None:
+            raise ValidationError(f"workspace {self.location}: a database, not a folder")
+        return self.location.folder
+
+    def __str__(self) -> str:
+        return str(self.location)
+
+    # --- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, location: str | os.PathLike[str] | Location, *, create: bool = False
+    ) -> Workspace:
+        """Open a workspace, creating it if asked; migrates an older schema.
+
+        A folder is created as needed; a database must exist, and is refused for creating
+        when it holds anything but a workspace.
+        """
+        ws = cls(location)
+        folder = ws.location.folder
+        if folder is not None:
+            if not (folder / DB_NAME).exists():
+                if not create:
+                    raise NotFound(f"{folder}: no workspace here (expected {DB_NAME})")
+                folder.mkdir(parents=True, exist_ok=True)
+            (folder / "files").mkdir(parents=True, exist_ok=True)
+        ws._migrate(create=create)
+        ws.collect_orphans()
+        return ws
+
+    def exists(self) -> bool:
+        """Whether a workspace schema is there (folder: its database file; database: tables)."""
+        if self.location.folder is not None:
+            return (self.location.folder / DB_NAME).exists()
+        with database.connection(self.location) as conn:
+            return schema.schema_version(conn) > 0
+
+    def _migrate(self, *, create: bool) -> None:
+        """Bring the schema up to date; a current one is only read, never locked."""
+        where = str(self.location)
+        with database.connection(self.location) as conn:
+            version = schema.schema_version(conn)
+            if schema.check_version(version, where):
+                return
+            if version == 0 and not create:
+                raise NotFound(
+                    f"{where}: no workspace in this database; create one with "
+                    "`python -m strategy init URL`"
+                )
+            if version == 0 and (others := schema.other_tables(conn)):
+                raise ValidationError(
+                    f"{where}: the database already holds other tables "
+                    f"({audit.names(others)}); a workspace needs an empty database"
+                )
+        if self.location.folder is not None:
+            with database.connection(self.location) as conn:
+                raw = conn.connection.driver_connection  # outside a transaction, as it must be
+                assert raw is not None
+                raw.execute("PRAGMA journal_mode=WAL")
+        with database.write(self.location) as conn:
+            version = schema.schema_version(conn)  # again: another process may have won
+            if not schema.check_version(version, where):
+                schema.migrate(conn, self.location.dialect, version)
+
+    # --- transactions ----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write(
+        self, actor: Actor, action: str, detail: str | Callable[[], str]
+    ) -> Iterator[Connection]:
+        """One write transaction: permission check, the change, version bump and audit row.
+
+        ``detail`` may be a function, called after the change, when it depends on what it found.
+        """
+        require_edit(actor, action)
+        with database.write(self.location) as conn:
+            yield conn
+            audit.record(conn, actor.name, action, detail if isinstance(detail, str) else detail())
+
+    # --- reading ---------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        """A number that changes with every write: the key for caches of computed results."""
+        with database.connection(self.location) as conn:
+            return int(
+                conn.execute(text("SELECT value FROM meta WHERE key = 'data_version'")).scalar_one()
+            )
+
+    def snapshot(self, *, as_of: dt.date | None = None) -> Snapshot:
+        """Read the whole workspace state in one consistent transaction.
+
+        With ``as_of``, the metrics are those of the uploads made by that day (UTC): the
+        weekly table as it stood then, for a report as of that date.
+        """
+        with database.read(self.location) as conn:
+            version = int(
+                conn.execute(text("SELECT value FROM meta WHERE key = 'data_version'")).scalar_one()
+            )
+            uploads = tuple(u for u in _uploads(conn) if as_of is None or u.uploaded_on <= as_of)
+            weekly, coverage = _weekly(conn, uploads, all_uploads=as_of is None)
+            return Snapshot(
+                data_version=version,
+                members=_members(conn),
+                checklist=tuple(
+                    ChecklistItem(p, i, dt.date.fromisoformat(d) if d else None)
+                    for p, i, d in conn.execute(
+                        text(
+                            "SELECT platform, item, done_on FROM checklist ORDER BY platform, item"
+                        )
+                    )
+                ),
+                overrides=_overrides(conn),
+                tests=_tests(conn),
+                uploads=uploads,
+                weekly=weekly,
+                coverage=coverage,
+                gates=_gates(conn),
+                demand=_demand(conn),
+                company=_company(conn),
+                role_serves=_role_serves(conn),
+            )
+
+    def audit_log(self, limit: int = 200) -> tuple[AuditEntry, ...]:
+        """The latest writes, newest first."""
+        with database.read(self.location) as conn:
+            return audit.latest(conn, limit)
+
+    def user_roles(self) -> dict[str, str]:
+        """E-mail address -> role mapping used when login is configured."""
+        with database.read(self.location) as conn:
+            return {
+                str(e): str(r)
+                for e, r in conn.execute(text("SELECT email, role FROM users ORDER BY email"))
+            }
+
+    def stored_bytes(self, upload: Upload) -> bytes:
+        """The original bytes of an upload's file, as imported."""
+        with database.read(self.location) as conn:
+            return self.files.read_bytes(conn, upload.sha256)
+
+    # --- team ------------------------------------------------------------------------
+
+    def add_assignment(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        role: str,
+        hours: Any,
+        channel: str | None = None,
+        available_hours: Any = None,
+    ) -> Member:
+        """Give a person a role (creating the person if new); re-adding a role updates hours."""
+        parsed_role = parse_role(role)
+        if not isinstance(name, str):
+            raise ValidationError(f"name: expected the person's name, got {name!r}")
+        clean_name = " ".join(name.split())
+        with self._write(actor, "team.add", f"{clean_name}: {parsed_role.value}") as conn:
+            current = {m.name.casefold(): m for m in _members(conn)}
+            existing = current.get(clean_name.casefold())
+            blank = channel is None or str(channel).strip() == ""
+            channel_key = None if channel is None or blank else normalise_channel(channel)
+            kept = tuple(
+                a
+                for a in (existing.assignments if existing else ())
+                if not (a.role == parsed_role and a.channel == channel_key)
+            )
+            new_assignment = Assignment(parsed_role, hours, channel_key)  # make_member checks
+            available = (
+                available_hours
+                if available_hours is not None
+                else (existing.available_hours if existing else new_assignment.hours)
+            )
+            member = make_member(
+                existing.name if existing else clean_name, available, (*kept, new_assignment)
+            )
+            _save_member(conn, member)
+        return member
+
+    def replace_team(
+        self, actor: Actor, members: Sequence[Member], *, expected: Sequence[Member] | None = None
+    ) -> None:
+        """Replace the whole roster (the editable table's save); names must be unique.
+
+        ``expected`` is the roster the editor started from: if it changed since, Conflict.
+        """
+        if isinstance(members, str | bytes | Mapping) or not isinstance(members, Iterable):
+            raise ValidationError(f"team: expected a list of people, got {members!r}")
+        seen: set[str] = set()
+        roster: list[Member] = []
+        for n, member in enumerate(members, start=1):
+            if not isinstance(member, Member):
+                raise ValidationError(f"row {n}: expected a person, got {member!r}")
+            checked = make_member(member.name, member.available_hours, member.assignments)
+            key = checked.name.casefold()
+            if key in seen:
+                raise ValidationError(f"row {n}: name: {checked.name!r} appears twice")
+            seen.add(key)
+            roster.append(checked)
+        change = f"{len(roster)} people"
+        with self._write(actor, "team.replace", lambda: change) as conn:
+            current = _members(conn)
+            if expected is not None and audit.roster_key(current) != audit.roster_key(expected):
+                raise _conflict("roster")
+            change = audit.roster_change(current, roster)
+            conn.execute(text("DELETE FROM members"))
+            for member in roster:
+                _save_member(conn, member)
+
+    def remove_member(self, actor: Actor, name: str) -> None:
+        """Remove a person and their roles."""
+        with self._write(actor, "team.remove", name) as conn:
+            deleted = conn.execute(
+                text("DELETE FROM members WHERE lower(name) = lower(:name)"), {"name": name}
+            ).rowcount
+            if not deleted:
+                raise NotFound(f"team: nobody called {name!r}")
+
+    # --- settings --------------------------------------------------------------------
+
+    def set_company(
+        self, actor: Actor, profile: CompanyProfile, *, expected: CompanyProfile | None = None
+    ) -> None:
+        """Store the company's revenue channels, integrations and headcount.
+
+        ``expected`` is the profile the form started from: if it changed since, Conflict.
+        """
+        employees = _employees(profile.employees)
+        channels = _channel_list(profile.channels, "channels")
+        if isinstance(profile.integrated, str | bytes) or not isinstance(
+            profile.integrated, Iterable
+        ):
+            raise ValidationError(
+                f"integrated channels: expected groups of channels, got {profile.integrated!r}"
+            )
+        channels = list(dict.fromkeys(channels))
+        integrated = [
+            list(dict.fromkeys(_channel_list(g, "integrated channels"))) for g in profile.integrated
+        ]
+        for group in integrated:
+            unknown = [c for c in group if c not in channels]
+            if unknown:
+                raise ValidationError(
+                    f"integrated channels: {', '.join(unknown)} "
+                    f"{'is' if len(unknown) == 1 else 'are'} not among the company's channels "
+                    f"({', '.join(channels) or 'none'}); add it there, or leave it out"
+                )
+            if len(group) < 2:
+                raise ValidationError(
+                    "integrated channels: a group is two or more channels that share one rep, "
+                    f"got {', '.join(group) or 'an empty group'}"
+                )
+        payload = json.dumps(
+            {"channels": channels, "integrated": integrated, "employees": employees}
+        )
+        with self._write(actor, "company.set", payload) as conn:
+            if expected is not None and _company_key(_company(conn)) != _company_key(expected):
+                raise _conflict("company profile")
+            conn.execute(_UPSERT_SETTING, {"key": "company", "value": payload})
+
+    def set_gates(
+        self,
+        actor: Actor,
+        gates: Mapping[str, Any] | GateSet,
+        *,
+        expected: Mapping[str, Any] | GateSet | None = None,
+    ) -> GateSet:
+        """Validate and store the workspace's gate criteria.
+
+        ``expected`` is the gate set the form started from: if it changed since, Conflict.
+        """
+        checked = _gate_set(gates)
+        payload = json.dumps(gates_to_dict(checked), sort_keys=True)
+        change = "gates"
+        with self._write(actor, "gates.set", lambda: change) as conn:
+            check_known_metrics(checked, _uploaded_metrics(conn))
+            current = _gates(conn)
+            if expected is not None and gates_to_dict(current) != gates_to_dict(
+                _gate_set(expected)
+            ):
+                raise _conflict("gates")
+            change = audit.gates_change(current, checked)
+            conn.execute(_UPSERT_SETTING, {"key": "gates", "value": payload})
+        return checked
+
+    def set_demand_settings(
+        self,
+        actor: Actor,
+        settings: Mapping[str, Any],
+        *,
+        expected: Mapping[str, Any] | DemandSettings | None = None,
+    ) -> DemandSettings:
+        """Validate and store the resource signal's settings.
+
+        ``expected`` is the settings the form started from: if they changed since, Conflict.
+        """
+        checked = settings_from_dict(settings)
+        payload = json.dumps(settings_to_dict(checked), sort_keys=True)
+        with self._write(actor, "demand.set", payload) as conn:
+            if expected is not None and settings_to_dict(_demand(conn)) != settings_to_dict(
+                _demand_settings(expected)
+            ):
+                raise _conflict("resource signal settings")
+            conn.execute(_UPSERT_SETTING, {"key": "demand", "value": payload})
+        return checked
+
+    def set_role_serves(
+        self,
+        actor: Actor,
+        serves: Mapping[Any, Any],
+        *,
+        expected: RoleServes | None = None,
+    ) -> RoleServes:
+        """Store which demand (messages, content, monitoring) each role's hours serve.
+
+        ``expected`` is the mapping the form started from: if it changed since, Conflict.
+        """
+        checked = serves_from_dict(serves)
+        payload = json.dumps(serves_to_dict(checked), sort_keys=True)
+        with self._write(actor, "team.serves", payload) as conn:
+            current = _role_serves(conn)
+            if expected is not None and serves_to_dict(current) != serves_to_dict(expected):
+                raise _conflict("roles' demand")
+            conn.execute(_UPSERT_SETTING, {"key": "role_serves", "value": payload})
+        return checked
+
+    def set_user_role(self, actor: Actor, email: str, role: str | None) -> None:
+        """Map an e-mail address to a role (``viewer``, ``editor``, ``admin``), or remove it."""
+        require_admin(actor, "users.set")
+        address = check_email(email)
+        parsed = None if role is None else parse_access_role(role)
+        with self._write(actor, "users.set", f"{address}: {role}") as conn:
+            conn.execute(text("DELETE FROM users WHERE email = :e"), {"e": address})
+            if parsed is not None:
+                conn.execute(
+                    text("INSERT INTO users(email, role) VALUES (:e, :r)"),
+                    {"e": address, "r": parsed.value},
+                )
+
+    # --- stages ----------------------------------------------------------------------
+
+    def set_checklist(
+        self, actor: Actor, platform: str, item: str, done_on: dt.date | str | None
+    ) -> None:
+        """Tick (with the date it was done) or clear one setup checklist item of a platform,
+        or ``all`` of them."""
+        items = CHECKLIST_ITEMS if item == "all" else (item,)
+        self.save_checklist(actor, [(platform, one, done_on) for one in items], detail=item)
+
+    def save_checklist(
+        self,
+        actor: Actor,
+        changes: Sequence[tuple[str, str, dt.date | str | None]],
+        *,
+        detail: str | None = None,
+    ) -> None:
+        """Set several checklist items, (platform, item, done on or None), in one write:
+        all of them are saved, or none."""
+        checked: list[tuple[str, str, dt.date | None]] = []
+        for platform, item, done_on in changes:
+            name = platform_name(platform)
+            if item not in CHECKLIST_ITEMS:
+                raise ValidationError(
+                    f"checklist item: expected one of {', '.join(CHECKLIST_ITEMS)} or all, "
+                    f"got {item!r}"
+                )
+            day = (
+                None
+                if done_on is None
+                else clock.parse_day(done_on, "done on", latest=clock.today())
+            )
+            checked.append((name, item, day))
+        if not checked:
+            return
+        said = {f"{p}: {detail or i} = {d}" for p, i, d in checked}
+        with self._write(actor, "checklist.set", "; ".join(sorted(said))) as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO checklist(platform, item, done_on) VALUES (:p, :i, :d) "
+                    "ON CONFLICT(platform, item) DO UPDATE SET done_on = excluded.done_on"
+                ),
+                [{"p": p, "i": i, "d": d.isoformat() if d else None} for p, i, d in checked],
+            )
+
+    def add_override(
+        self,
+        actor: Actor,
+        platform: str,
+        week: dt.date | str,
+        stage: str,
+        reason: str,
+        *,
+        until: dt.date | str | None = None,
+    ) -> Override:
+        """Record a manual stage decision; it is shown as an override, never as measured.
+
+        It holds from the week of ``week`` until it is removed or, with ``until``, through
+        the week holding that date.
+        """
+        o = make_override(platform, week, stage, reason, by=actor.name, until=until)
+        held = f" until {o.until}" if o.until else ""
+        with self._write(
+            actor,
+            "stage.override",
+            f"{o.platform} -> {o.stage.value} from {o.week}{held}: {o.reason}",
+        ) as conn:
+            new_id = conn.execute(
+                text(
+                    "INSERT INTO overrides(platform, week, stage, reason, by, until) "
+                    "VALUES (:p, :w, :s, :r, :b, :u) RETURNING id"
+                ),
+                {
+                    "p": o.platform,
+                    "w": o.week.isoformat(),
+                    "s": o.stage.value,
+                    "r": o.reason,
+                    "b": o.by,
+                    "u": _iso_or_none(o.until),
+                },
+            ).scalar_one()
+        return Override(o.platform, o.week, o.stage, o.reason, o.by, o.until, int(new_id))
+
+    def remove_override(self, actor: Actor, override_id: int) -> Override:
+        """Remove an override: from then on the gates alone decide that platform's stage."""
+        require_edit(actor, "stage.override.remove")
+        known = _row_id(override_id, "override")
+        missing = NotFound(f"override #{override_id} does not exist")
+        if known is None:
+            raise missing
+        removed: list[Override] = []
+
+        def detail() -> str:
+            o = removed[0]
+            return f"#{known}: {o.platform} -> {o.stage.value} from {o.week} ({o.reason})"
+
+        with self._write(actor, "stage.override.remove", detail) as conn:
+            removed += [o for o in _overrides(conn) if o.id == known]
+            if not removed:
+                raise missing
+            conn.execute(text("DELETE FROM overrides WHERE id = :id"), {"id": known})
+        return removed[0]
+
+    # --- tests -----------------------------------------------------------------------
+
+    def log_test(self, actor: Actor, fields: Mapping[str, Any]) -> StrategyTest:
+        """Validate and store a strategy test; ``fields`` holds make_test's keywords."""
+        test = make_test(**test_fields(fields))
+        clock.parse_day(test.start, "start")
+        clock.parse_day(test.end, "end")
+        values = _test_row(test)
+        change = audit.cut(test.title, 60)
+        with self._write(actor, "test.log", lambda: change) as conn:
+            if test.id is None:
+                test_id = int(
+                    conn.execute(
+                        text(
+                            f"INSERT INTO tests({', '.join(_TEST_COLUMNS)}) "
+                            f"VALUES ({', '.join(':' + k for k in values)}) RETURNING id"
+                        ),
+                        values,
+                    ).scalar_one()
+                )
+                change = f"#{test_id} new: {change}"
+            else:
+                sets = ", ".join(f"{c} = :{k}" for c, k in zip(_TEST_COLUMNS, values, strict=True))
+                updated = conn.execute(
+                    text(f"UPDATE tests SET {sets} WHERE id = :id"), {**values, "id": test.id}
+                ).rowcount
+                if not updated:
+                    raise NotFound(f"test #{test.id} does not exist")
+                test_id = test.id
+                change = f"#{test_id} updated: {change}"
+        return make_test(**{**dict(fields), "id": test_id})
+
+    def remove_test(self, actor: Actor, test_id: int) -> None:
+        """Delete a logged test."""
+        require_edit(actor, "test.remove")
+        known = _row_id(test_id, "test")
+        if known is None:
+            raise NotFound(f"test #{test_id} does not exist")
+        with self._write(actor, "test.remove", f"#{known}") as conn:
+            if not conn.execute(text("DELETE FROM tests WHERE id = :id"), {"id": known}).rowcount:
+                raise NotFound(f"test #{test_id} does not exist")
+
+    # --- uploads ---------------------------------------------------------------------
+
+    def import_file(
+        self,
+        actor: Actor,
+        path: Path | str,
+        *,
+        name: str | None = None,
+        today: dt.date | None = None,
+    ) -> Upload:
+        """Validate, derive and store one metrics file; a refused file changes nothing."""
+        require_edit(actor, "upload.import")
+        if not isinstance(path, str | os.PathLike):
+            raise ImportRejected(f"import: expected the path of a metrics file, got {path!r}")
+        source = Path(path)
+        display = name or source.name
+        if not source.is_file():
+            raise ImportRejected(f"{display}: no such file")
+        imported = read_metrics(source, name=display, today=today)
+        digest = hash_file(source)
+        self.files.stage(source, digest)
+        return self._register(actor, imported, source, digest)
+
+    def _register(self, actor: Actor, imported: ImportedFile, source: Path, digest: str) -> Upload:
+        weekly = imported.weekly
+        rows = list(  # tolist(): iterating the string columns item by item is 10x slower
+            zip(
+                weekly["platform"].astype(str).tolist(),
+                weekly["metric"].astype(str).tolist(),
+                weekly["week"].dt.strftime("%Y-%m-%d").tolist(),
+                weekly["value"].astype(float).tolist(),
+                strict=True,
+            )
+        )
+        uploaded_at = clock.now_text()
+        through = imported.data_through
+        with self._write(actor, "upload.import", f"{imported.name} ({digest[:12]})") as conn:
+            dup = conn.execute(
+                text("SELECT id, name FROM uploads WHERE sha256 = :d"), {"d": digest}
+            ).first()
+            if dup:
+                raise ImportRejected(
+                    f"{imported.name}: this exact file is already imported as upload "
+                    f"#{dup[0]} ({dup[1]}); remove that upload first to import it again"
+                )
+            upload_id = int(
+                conn.execute(
+                    text(
+                        "INSERT INTO uploads(name, sha256, layout, rows, platforms, first_week, "
+                        "last_week, metrics, uploaded_at, by, data_through) VALUES (:name, "
+                        ":sha, :layout, :rows, :platforms, :first, :last, :metrics, :at, :by, "
+                        ":through) RETURNING id"
+                    ),
+                    {
+                        "name": imported.name,
+                        "sha": digest,
+                        "layout": imported.layout,
+                        "rows": imported.rows,
+                        "platforms": json.dumps(list(imported.platforms)),
+                        "first": imported.first_week.isoformat(),
+                        "last": imported.last_week.isoformat(),
+                        "metrics": json.dumps(list(imported.metrics)),
+                        "at": uploaded_at,
+                        "by": actor.name,
+                        "through": json.dumps(
+                            {p: d.isoformat() for p, d in sorted(through.items())}
+                        ),
+                    },
+                ).scalar_one()
+            )
+            _insert_observations(conn, upload_id, rows)
+            self.files.keep(conn, source, digest)
+        return Upload(
+            id=upload_id,
+            name=imported.name,
+            sha256=digest,
+            layout=imported.layout,
+            rows=imported.rows,
+            platforms=imported.platforms,
+            first_week=imported.first_week,
+            last_week=imported.last_week,
+            metrics=imported.metrics,
+            uploaded_at=uploaded_at,
+            by=actor.name,
+            data_through=dict(through),
+        )
+
+    def remove_upload(self, actor: Actor, upload_id: int) -> None:
+        """Remove an upload: what it covered falls back to the earlier uploads' values."""
+        require_edit(actor, "upload.remove")
+        known = _row_id(upload_id, "upload")
+        if known is None:
+            raise NotFound(f"upload #{upload_id} does not exist")
+        with self._write(actor, "upload.remove", f"#{known}") as conn:
+            digest = conn.execute(
+                text("SELECT sha256 FROM uploads WHERE id = :id"), {"id": known}
+            ).scalar()
+            if digest is None:
+                raise NotFound(f"upload #{upload_id} does not exist")
+            conn.execute(text("DELETE FROM uploads WHERE id = :id"), {"id": known})
+            self.files.release(conn, str(digest))
+        self.collect_orphans()
+
+    def collect_orphans(self, min_age_seconds: float = ORPHAN_MIN_AGE_S) -> int:
+        """Delete stored files no upload points to (left by a crash or a removal)."""
+        with database.read(self.location) as conn:
+            referenced = {str(r[0]) for r in conn.execute(text("SELECT sha256 FROM uploads"))}
+        return self.files.collect_orphans(referenced, min_age_seconds)
+
+
+# --- reading rows --------------------------------------------------------------------
+
+_TEST_COLUMNS: Final = (
+    "title",
+    "hypothesis",
+    "platform",
+    "metric",
+    "control_label",
+    "variant_label",
+    "control_n",
+    "control_successes",
+    "variant_n",
+    "variant_successes",
+    "start",
+    '"end"',
+    "status",
+    "decision",
+)
+"""The tests table's columns as stored (``end`` is quoted: a keyword in PostgreSQL)."""
+
+
+def _setting(conn: Connection, key: str) -> str | None:
+    value = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": key}).scalar()
+    return None if value is None else str(value)
+
+
+def _overrides(conn: Connection) -> tuple[Override, ...]:
+    return tuple(
+        Override(p, dt.date.fromisoformat(w), Stage(s), r, b, _date_or_none(until), int(oid))
+        for oid, p, w, s, r, b, until in conn.execute(
+            text("SELECT id, platform, week, stage, reason, by, until FROM overrides ORDER BY id")
+        )
+    )
+
+
+def _uploaded_metrics(conn: Connection) -> set[str]:
+    return {
+        m for (raw,) in conn.execute(text("SELECT metrics FROM uploads")) for m in json.loads(raw)
+    }
+
+
+def _role_serves(conn: Connection) -> RoleServes:
+    raw = _setting(conn, "role_serves")
+    return DEFAULT_SERVES if raw is None else serves_from_dict(json.loads(raw))
+
+
+def _gates(conn: Connection) -> GateSet:
+    raw = _setting(conn, "gates")
+    return DEFAULT_GATES if raw is None else gates_from_dict(json.loads(raw))
+
+
+def _demand(conn: Connection) -> DemandSettings:
+    raw = _setting(conn, "demand")
+    return DEFAULT_SETTINGS if raw is None else settings_from_dict(json.loads(raw))
+
+
+def _company(conn: Connection) -> CompanyProfile:
+    raw = _setting(conn, "company")
+    if not raw:
+        return CompanyProfile()
+    data = json.loads(raw)
+    return CompanyProfile(
+        channels=tuple(data.get("channels", ())),
+        integrated=tuple(tuple(g) for g in data.get("integrated", ())),
+        employees=int(data.get("employees", 1)),
+    )
+
+
+def _members(conn: Connection) -> tuple[Member, ...]:
+    rows = conn.execute(
+        text(
+            "SELECT m.id, m.name, m.available_hours, a.role, a.channel, a.hours "
+            "FROM members m LEFT JOIN assignments a ON a.member_id = m.id "
+            "ORDER BY m.id, a.role, a.channel"
+        )
+    ).all()
+    grouped: dict[int, tuple[str, float, list[Assignment]]] = {}
+    for mid, name, available, role, channel, hours in rows:
+        entry = grouped.setdefault(int(mid), (name, float(available), []))
+        if role is not None:
+            entry[2].append(Assignment(parse_role(role), float(hours), channel or None))
+    return tuple(
+        Member(name, available, tuple(assignments))
+        for name, available, assignments in grouped.values()
+    )
+
+
+def _save_member(conn: Connection, member: Member) -> None:
+    conn.execute(
+        text("DELETE FROM members WHERE lower(name) = lower(:name)"), {"name": member.name}
+    )
+    member_id = conn.execute(
+        text("INSERT INTO members(name, available_hours) VALUES (:name, :hours) RETURNING id"),
+        {"name": member.name, "hours": member.available_hours},
+    ).scalar_one()
+    if member.assignments:
+        conn.execute(
+            text(
+                "INSERT INTO assignments(member_id, role, channel, hours) "
+                "VALUES (:m, :role, :channel, :hours)"
+            ),
+            [
+                {"m": member_id, "role": a.role.value, "channel": a.channel or "", "hours": a.hours}
+                for a in member.assignments
+            ],
+        )
+
+
+def _tests(conn: Connection) -> tuple[StrategyTest, ...]:
+    columns = ", ".join(("id", *_TEST_COLUMNS))
+    return tuple(
+        StrategyTest(
+            title=r.title,
+            hypothesis=r.hypothesis,
+            platform=r.platform,
+            metric=r.metric,
+            control_label=r.control_label,
+            variant_label=r.variant_label,
+            control_n=int(r.control_n),
+            control_successes=int(r.control_successes),
+            variant_n=int(r.variant_n),
+            variant_successes=int(r.variant_successes),
+            start=dt.date.fromisoformat(r.start),
+            end=dt.date.fromisoformat(r.end),
+            status=TestStatus(r.status),
+            decision=r.decision,
+            id=int(r.id),
+        )
+        for r in conn.execute(text(f"SELECT {columns} FROM tests ORDER BY id"))
+    )
+
+
+def _uploads(conn: Connection) -> tuple[Upload, ...]:
+    return tuple(
+        Upload(
+            id=int(r.id),
+            name=r.name,
+            sha256=r.sha256,
+            layout=r.layout,
+            rows=int(r.rows),
+            platforms=tuple(json.loads(r.platforms)),
+            first_week=dt.date.fromisoformat(r.first_week),
+            last_week=dt.date.fromisoformat(r.last_week),
+            metrics=tuple(json.loads(r.metrics)),
+            uploaded_at=r.uploaded_at,
+            by=r.by,
+            data_through={
+                p: dt.date.fromisoformat(d) for p, d in json.loads(r.data_through).items()
+            },
+        )
+        for r in conn.execute(
+            text(
+                "SELECT id, name, sha256, layout, rows, platforms, first_week, last_week, "
+                "metrics, uploaded_at, by, data_through FROM uploads ORDER BY id"
+            )
+        )
+    )
+
+
+def _weekly(
+    conn: Connection, uploads: Sequence[Upload], *, all_uploads: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The merged weekly table of ``uploads`` (per week, platform and metric the latest
+    upload wins), and its coverage: per (platform, week), how far the latest upload
+    holding it reaches. ``all_uploads`` says ``uploads`` are all of them (no filter).
+    """
+    only = "" if all_uploads else "WHERE upload_id IN :ids"
+    query = text(
+        "SELECT o.week, o.platform, o.metric, o.value, o.upload_id FROM observations o "
+        "JOIN (SELECT platform, metric, week, MAX(upload_id) AS upload_id "
+        f"      FROM observations {only} GROUP BY platform, metric, week) latest "
+        "USING (platform, metric, week, upload_id) "
+        "ORDER BY o.platform, o.week, o.metric"
+    )
+    if not all_uploads:
+        if not uploads:
+            return empty_weekly(), empty_coverage()
+        query = query.bindparams(bindparam("ids", expanding=True))
+    rows = conn.execute(query, {} if all_uploads else {"ids": [u.id for u in uploads]}).all()
+    if not rows:
+        return empty_weekly(), empty_coverage()
+    frame = pd.DataFrame(
+        [tuple(r) for r in rows], columns=["week", "platform", "metric", "value", "upload_id"]
+    )
+    frame["week"] = pd.to_datetime(frame["week"]).astype("datetime64[ns]")
+    frame["value"] = frame["value"].astype("float64")
+    through = {(u.id, p): d for u in uploads for p, d in u.data_through.items()}
+    latest = frame.groupby(["platform", "week"], as_index=False)["upload_id"].max()
+    coverage = pd.DataFrame(
+        {
+            "platform": latest["platform"].astype("str"),
+            "week": latest["week"],
+            "through": pd.Series(
+                [
+                    through.get((int(u), str(p)))
+                    for u, p in zip(latest["upload_id"], latest["platform"], strict=True)
+                ],
+                dtype="datetime64[ns]",
+            ),
+        }
+    )
+    return frame.drop(columns="upload_id"), coverage
+
+
+def _insert_observations(
+    conn: Connection, upload_id: int, rows: Sequence[tuple[str, str, str, float]]
+) -> None:
+    """The upload's weekly values: PostgreSQL's COPY, SQLite's executemany (each the fastest
+    bulk path of its driver)."""
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        with (
+            raw.cursor() as cur,
+            cur.copy(
+                "COPY observations(upload_id, platform, metric, week, value) FROM STDIN"
+            ) as copy,
+        ):
+            for row in rows:
+                copy.write_row((upload_id, *row))
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO observations(upload_id, platform, metric, week, value) VALUES (?,?,?,?,?)",
+        [(upload_id, *row) for row in rows],
+    )
+
+
+# --- small helpers -------------------------------------------------------------------
+
+
+def _date_or_none(raw: str | None) -> dt.date | None:
+    return None if raw is None else dt.date.fromisoformat(raw)
+
+
+def _iso_or_none(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _row_id(raw: Any, what: str) -> int | None:
+    """A stored row's id from a caller, or None for one that cannot exist (too large, < 1)."""
+    if isinstance(raw, bool) or not isinstance(raw, numbers.Integral):
+        raise ValidationError(f"{what} id: expected a whole number, got {raw!r}")
+    value = int(raw)
+    return value if 1 <= value <= MAX_ROW_ID else None
+
+
+def _conflict(what: str) -> Conflict:
+    return Conflict(
+        f"{what}: someone else changed the {what} since this page was opened, so nothing "
+        "was saved; reload to see their change, then make yours again"
+    )
+
+
+def _company_key(profile: CompanyProfile) -> tuple[Any, ...]:
+    return (
+        tuple(profile.channels),
+        tuple(tuple(g) for g in profile.integrated),
+        int(profile.employees),
+    )
+
+
+def _gate_set(gates: Mapping[str, Any] | GateSet) -> GateSet:
+    return gates_from_dict(gates_to_dict(gates) if isinstance(gates, GateSet) else gates)
+
+
+def _demand_settings(settings: Mapping[str, Any] | DemandSettings) -> DemandSettings:
+    return settings if isinstance(settings, DemandSettings) else settings_from_dict(settings)
+
+
+def _channel_list(raw: Any, what: str) -> list[str]:
+    if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
+        raise ValidationError(f"{what}: expected a list of channel names, got {raw!r}")
+    try:
+        return [normalise_channel(c) for c in raw]
+    except ValidationError as exc:
+        raise ValidationError(f"{what}: {exc}") from None
+
+
+def _test_row(test: StrategyTest) -> dict[str, Any]:
+    return {
+        "title": test.title,
+        "hypothesis": test.hypothesis,
+        "platform": test.platform,
+        "metric": test.metric,
+        "control_label": test.control_label,
+        "variant_label": test.variant_label,
+        "control_n": test.control_n,
+        "control_successes": test.control_successes,
+        "variant_n": test.variant_n,
+        "variant_successes": test.variant_successes,
+        "start": test.start.isoformat(),
+        "end": test.end.isoformat(),
+        "status": test.status.value,
+        "decision": test.decision,
+    }

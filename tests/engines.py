@@ -1,0 +1,154 @@
+"""The two engines the suite runs on: SQLite folders and databases on a real PostgreSQL.
+
+``scripts/test.sh`` starts a throwaway server and names it in ROLLOUT_TEST_PG; run without
+it, the session starts its own the same way (``scripts/postgres.sh``). Each test gets a
+private database, copied from a template when it needs the demo company.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from strategy.storage import DB_NAME, Location, Workspace, parse_location
+from strategy.storage import database as storage_database
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ENV: Final = "ROLLOUT_TEST_PG"
+ENGINES: Final = ("sqlite", "postgresql")
+
+
+class Postgres:
+    """A PostgreSQL server the tests may create and drop databases on."""
+
+    def __init__(self) -> None:
+        given = os.environ.get(PG_ENV, "").strip()
+        self.folder: Path | None = None
+        if not given:
+            self.folder = Path(tempfile.mkdtemp(prefix="rollout-test-pg-"))
+            given = subprocess.run(
+                [
+                    "bash",
+                    str(ROOT / "scripts" / "postgres.sh"),
+                    "start",
+                    str(self.folder / "pg"),
+                    "--fast",
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        self.url = make_url(given)
+
+    def stop(self) -> None:
+        if self.folder is not None:
+            subprocess.run(
+                ["bash", str(ROOT / "scripts" / "postgres.sh"), "stop", str(self.folder / "pg")],
+                check=False,
+            )
+
+    def _admin(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(
+            self.url.set(drivername="postgresql").render_as_string(hide_password=False),
+            autocommit=True,
+        )
+
+    def create(self, template: str | None = None, name: str | None = None) -> str:
+        """A new database (a copy of ``template`` when given); returns its URL."""
+        name = name or f"ws_{uuid.uuid4().hex[:16]}"
+        with self._admin() as conn:
+            if template:
+                conn.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(name), sql.Identifier(template)
+                    )
+                )
+            else:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return self.url_of(name)
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        """Drop a test's database, closing this process's pooled connections to it first."""
+        location = parse_location(url)
+        storage_database.dispose(location)
+        with self._admin() as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(str(location.url.database))
+                )
+            )
+
+
+def workspace_state(ws: Workspace | str | Path | Location) -> tuple[list[Any], dict[str, bytes]]:
+    """A workspace's full content: every table's rows, and every stored file's bytes.
+
+    Reading through the database (not its file bytes) also sees what sits in SQLite's
+    write-ahead log, so two equal states mean nothing was stored in between.
+    """
+    location = ws.location if isinstance(ws, Workspace) else parse_location(ws)
+    rows: list[Any] = []
+    with storage_database.read(location) as conn:
+        for table in sorted(inspect(conn).get_table_names()):
+            columns = [c["name"] for c in inspect(conn).get_columns(table)]
+            order = ", ".join(f'"{c}"' for c in columns)
+            rows.append((table, columns))
+            rows.extend(
+                (table, tuple(bytes(v) if isinstance(v, memoryview) else v for v in r))
+                for r in conn.execute(text(f'SELECT * FROM "{table}" ORDER BY {order}'))
+            )
+    files: dict[str, bytes] = {}
+    if location.folder is not None:
+        files = {
+            str(p.relative_to(location.folder)): p.read_bytes()
+            for p in sorted((location.folder / "files").rglob("*"))
+            if p.is_file()
+        }
+    return rows, files
+
+
+def execute(ws: Workspace, statement: str, params: dict[str, Any] | None = None) -> None:
+    """Run one SQL statement on a workspace's database and commit: a test's own edit."""
+    with storage_database.connection(ws.location) as conn, conn.begin():
+        conn.execute(text(statement), params or {})
+
+
+def scalar(ws: Workspace, statement: str, params: dict[str, Any] | None = None) -> Any:
+    """One value read from a workspace's database."""
+    with storage_database.read(ws.location) as conn:
+        return conn.execute(text(statement), params or {}).scalar()
+
+
+@contextlib.contextmanager
+def write_lock_held(ws: Workspace) -> Iterator[None]:
+    """Another connection holds the workspace's write lock until the block ends."""
+    if ws.location.dialect == "sqlite":
+        holder = sqlite3.connect(ws.location.folder / DB_NAME, isolation_level=None)  # type: ignore[operator]
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    url = ws.location.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url) as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (storage_database.WRITE_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            holder.rollback()
