@@ -2,10 +2,13 @@
 
 The server runs once per session on a seeded temporary workspace; each test gets a fresh
 browser context. The browser is the system ``chromium`` (no Playwright browser download).
+``replica_workspace`` is the one location the sign-in journey's replicas all serve
+(``test_login_replicas.py`` starts them, and its identity provider).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -13,14 +16,16 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
+from strategy.access import LOCAL_USER
 from strategy.demo import seed_demo
+from strategy.store import Workspace
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -66,23 +71,63 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _healthy(url: str) -> bool:
+def responds(url: str) -> bool:
+    """Whether ``url`` answers 200 right now (not while a server is still starting)."""
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=2) as response:
             return bool(response.status == 200)
     except OSError:  # refused, reset or timed out while starting
         return False
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``streamlit run app.py`` on a free port, serving a freshly seeded demo workspace."""
-    tmp = tmp_path_factory.mktemp("e2e-server")
-    workspace = tmp / "ws"
-    seed_demo(workspace)
-    port = free_port()
-    log = tmp / "streamlit.log"
-    command = [
+def healthy(url: str) -> bool:
+    """Whether the Streamlit server at ``url`` is up and serving."""
+    return responds(f"{url}/_stcore/health")
+
+
+def _wait_until(
+    ready: Callable[[], bool], process: subprocess.Popen[bytes], what: str, log: Path
+) -> None:
+    """Poll ``ready`` until it holds; fail with the process's log if it exits or times out."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while not ready():
+        output = log.read_text(encoding="utf-8", errors="replace")
+        assert process.poll() is None, f"{what} exited with {process.returncode}:\n{output}"
+        assert time.monotonic() < deadline, (
+            f"{what} not ready after {STARTUP_TIMEOUT_S:.0f} s:\n{output}"
+        )
+        time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """End a process this module started: politely, then for sure."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def running(
+    command: list[str], env: Mapping[str, str], log: Path, what: str, ready: Callable[[], bool]
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start ``command`` in the repository, its output in ``log``; stop it when the block ends."""
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=dict(env), stdout=sink, stderr=subprocess.STDOUT
+        )
+    try:
+        _wait_until(ready, process, what, log)
+        yield process
+    finally:
+        _stop(process)
+
+
+def streamlit_command(port: int, *options: str) -> list[str]:
+    """``streamlit run app.py`` on ``port`` of the loopback interface, with more ``options``."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -98,31 +143,44 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "none",
         "--browser.gatherUsageStats",
         "false",
+        *options,
     ]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``streamlit run app.py`` on a free port, serving a freshly seeded demo workspace."""
+    tmp = tmp_path_factory.mktemp("e2e-server")
+    workspace = tmp / "ws"
+    seed_demo(workspace)
+    port = free_port()
+    log = tmp / "streamlit.log"
     env = {**os.environ, "ROLLOUT_WORKSPACE": str(workspace)}
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
-        )
-    running = Server(f"http://127.0.0.1:{port}", workspace, log)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _healthy(running.url):
-            assert process.poll() is None, (
-                f"streamlit exited with {process.returncode}:\n{running.output()}"
-            )
-            assert time.monotonic() < deadline, (
-                f"streamlit not healthy after {STARTUP_TIMEOUT_S:.0f} s:\n{running.output()}"
-            )
-            time.sleep(0.2)
-        yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    url = f"http://127.0.0.1:{port}"
+    with running(streamlit_command(port), env, log, "streamlit", lambda: healthy(url)):
+        yield Server(url, workspace, log)
+
+
+REPLICA_EDITOR = "maya@example.com"
+"""Mapped ``editor`` in ``replica_workspace``: the social expert who changes things."""
+REPLICA_VIEWER = "ceo@example.com"
+"""Mapped ``viewer`` in ``replica_workspace``: the executive who reads."""
+
+
+@pytest.fixture(scope="session")
+def replica_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The location every replica serves (their ``ROLLOUT_WORKSPACE``), as a string.
+
+    The demo company, with REPLICA_EDITOR mapped ``editor`` and REPLICA_VIEWER ``viewer``;
+    nobody else is mapped. A folder for now: whoever uses it passes the string on as it is
+    (``ROLLOUT_WORKSPACE``, ``Workspace.open(location)``), so it can become a database URL.
+    """
+    location = str(tmp_path_factory.mktemp("replicas") / "ws")
+    seed_demo(Path(location))
+    ws = Workspace.open(location)
+    ws.set_user_role(LOCAL_USER, REPLICA_EDITOR, "editor")
+    ws.set_user_role(LOCAL_USER, REPLICA_VIEWER, "viewer")
+    yield location
 
 
 @pytest.fixture(scope="session")
