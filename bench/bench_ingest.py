@@ -10,7 +10,11 @@ wall time and peak RSS, each as a ratio to the floor:
 - pandas: the straightforward pandas derivation (``bench/pandas_reference.py``);
 - report: ``strategy.report.analyse`` on the snapshot of a workspace holding the demo
   company plus the imported weekly table (8 platforms, two years);
-- dashboard: a rerun of ``app.py`` on cached data in Streamlit's ``AppTest``.
+- dashboard: a rerun of ``app.py`` on cached data in Streamlit's ``AppTest``;
+- store: ``Workspace.import_file`` of the events file into a new workspace, on a SQLite
+  folder and on a PostgreSQL database (a throwaway server, durable settings, started by
+  ``scripts/postgres.sh`` unless ``ROLLOUT_BENCH_PG`` names one); (d) and (e) are measured on
+  both engines too.
 
 Every measurement runs in a fresh subprocess (this process stays small, so the children's
 peak RSS is their own); a child times only the measured call and reports its own peak RSS.
@@ -19,6 +23,7 @@ peak RSS is their own); a child times only the measured call and reports its own
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -29,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +217,7 @@ def case_workspace(path: str, root: str) -> dict[str, Any]:
     """The demo company's workspace with the events file imported (8 platforms, 2 years)."""
     from strategy.demo import DEMO_ACTOR, seed_demo
 
-    ws = seed_demo(Path(root))
+    ws = seed_demo(root)
     ws.import_file(DEMO_ACTOR, Path(path), today=TODAY)
     weekly = ws.snapshot().weekly
     return {
@@ -219,6 +225,31 @@ def case_workspace(path: str, root: str) -> dict[str, Any]:
         "platforms": weekly["platform"].nunique(),
         "weeks": weekly["week"].nunique(),
     }
+
+
+def case_store(path: str, base: str) -> float:
+    """Import the events file into a new workspace under ``base`` (a folder or a server)."""
+    import uuid
+
+    from strategy.demo import DEMO_ACTOR
+    from strategy.storage import Workspace
+
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    if "://" in base:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        server = make_url(base)
+        plain = server.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        location = server.set(database=name).render_as_string(hide_password=False)
+    else:
+        location = str(Path(base) / name)
+    ws = Workspace.open(location, create=True)
+    start = time.perf_counter()
+    ws.import_file(DEMO_ACTOR, Path(path), today=TODAY)
+    return time.perf_counter() - start
 
 
 def case_report(root: str, runs: str) -> list[float]:
@@ -229,7 +260,7 @@ def case_report(root: str, runs: str) -> list[float]:
     times = []
     for _ in range(int(runs)):
         start = time.perf_counter()
-        analyse(snapshot)
+        analyse(snapshot, TODAY)
         times.append(time.perf_counter() - start)
     return times
 
@@ -238,6 +269,7 @@ def case_dashboard(root: str, runs: str) -> list[float]:
     from streamlit.testing.v1 import AppTest
 
     os.environ["ROLLOUT_WORKSPACE"] = root
+    os.environ["ROLLOUT_TODAY"] = TODAY.isoformat()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()  # warms the cached snapshot and analysis
     if at.exception:
@@ -256,6 +288,7 @@ CASES = {
     "import": case_import,
     "pandas": case_pandas,
     "workspace": case_workspace,
+    "store": case_store,
     "report": case_report,
     "dashboard": case_dashboard,
 }
@@ -299,6 +332,39 @@ def measure(name: str, repeats: int, *args: str) -> tuple[float, float, dict[str
         peaks.append(result["peak_mb"])
     print(f"  {name}: {[round(t, 3) for t in times]} s, {max(peaks):.0f} MB", file=sys.stderr)
     return statistics.median(times), max(peaks), result
+
+
+# --- the PostgreSQL server --------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def postgres(tmp: str) -> Iterator[str]:
+    """ROLLOUT_BENCH_PG, or a throwaway server with durable settings (fsync on, on disk)."""
+    given = os.environ.get("ROLLOUT_BENCH_PG", "").strip()
+    if given:
+        yield given
+        return
+    script = str(ROOT / "scripts" / "postgres.sh")
+    folder = str(Path(tmp) / "pg")
+    url = subprocess.run(
+        ["bash", script, "start", folder], check=True, stdout=subprocess.PIPE, text=True
+    ).stdout.strip()
+    try:
+        yield url
+    finally:
+        subprocess.run(["bash", script, "stop", folder], check=False)
+
+
+def demo_database(server: str) -> str:
+    """A new database on ``server`` for the report workspace."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server)
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute('CREATE DATABASE "bench_report"')
+    return url.set(database="bench_report").render_as_string(hide_password=False)
 
 
 # --- report -----------------------------------------------------------------------------------
@@ -351,16 +417,22 @@ def main() -> None:
         seconds, peak, facts = measure(name, repeats, arg)
         rows.append((label, seconds, peak))
         baseline_mb = float(facts.get("baseline_mb", baseline_mb))
-    with tempfile.TemporaryDirectory(prefix="rollout-bench-") as tmp:
-        root = str(Path(tmp) / "ws")
-        held = child("workspace", str(path), root)
-        runs = str(opts.runs)
-        for label, name in [
-            ("(d) report: analyse(snapshot), 8 platforms", "report"),
-            ("(e) dashboard: app.py rerun on cached data", "dashboard"),
-        ]:
-            seconds, peak, _ = measure(name, 1, root, runs)
-            rows.append((label, seconds, peak))
+    engines: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="rollout-bench-") as tmp, postgres(tmp) as server:
+        for engine, base in (("SQLite", tmp), ("PostgreSQL", server)):
+            seconds, peak, _ = measure("store", opts.repeats, str(path), base)
+            rows.append((f"(f) store: import_file into {engine}", seconds, peak))
+            engines[engine] = {"store": seconds}
+            where = str(Path(tmp) / "ws") if engine == "SQLite" else demo_database(server)
+            held = child("workspace", str(path), where)
+            runs = str(opts.runs)
+            for label, name in [
+                (f"(d) report: analyse(snapshot), 8 platforms, {engine}", "report"),
+                (f"(e) dashboard: app.py rerun on cached data, {engine}", "dashboard"),
+            ]:
+                seconds, peak, _ = measure(name, 1, where, runs)
+                rows.append((label, seconds, peak))
+                engines[engine][name] = seconds
     end_load = os.getloadavg()
     print()
     print(
@@ -388,7 +460,8 @@ def main() -> None:
             f"{peak:.0f} MB | {ratio(peak, floor[1])} |"
         )
     case = {label[:3]: (seconds, peak) for label, seconds, peak in rows}
-    (imported, peak), report, dashboard = case["(b)"], case["(d)"][0], case["(e)"][0]
+    imported, peak = case["(b)"]
+    sqlite, pg = engines["SQLite"], engines["PostgreSQL"]
     checks = [
         (f"(b) within 6x the floor: {imported / floor[0]:.1f}x", imported <= 6 * floor[0]),
         (f"(b) peak RSS under 1.2 GB: {peak / 1024:.2f} GB", peak < 1.2 * 1024),
@@ -397,9 +470,20 @@ def main() -> None:
             f"within 2x the columns' in-memory size: {(peak - baseline_mb) / columns_mb:.2f}x",
             peak - baseline_mb <= 2 * columns_mb,
         ),
-        (f"(d) under 0.2 s: {report:.3f} s", report < 0.2),
-        (f"(e) under 0.3 s: {dashboard:.3f} s", dashboard < 0.3),
+        (
+            f"(f) PostgreSQL import within 1.5x the SQLite one: {pg['store']:.2f} s vs "
+            f"{sqlite['store']:.2f} s = {pg['store'] / sqlite['store']:.2f}x",
+            pg["store"] <= 1.5 * sqlite["store"],
+        ),
     ]
+    for engine, figures in engines.items():
+        checks += [
+            (f"(d) under 0.2 s on {engine}: {figures['report']:.3f} s", figures["report"] < 0.2),
+            (
+                f"(e) under 0.3 s on {engine}: {figures['dashboard']:.3f} s",
+                figures["dashboard"] < 0.3,
+            ),
+        ]
     if "(c)" in case:
         speedup = case["(c)"][0] / imported
         checks.insert(1, (f"(b) at least 5x faster than (c): {speedup:.1f}x", speedup >= 5))

@@ -30,11 +30,16 @@ start)
   echo "$data" >"$dir/datadir"
   [ "$(id -u)" = 0 ] && chown postgres "$data"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  as_pg "$bin/initdb" -D "$data/data" -U postgres --auth=trust -E UTF8 --no-locale >"$dir/initdb.log"
+  # Logins over TCP need the password (so a wrong one is refused, as on a real server);
+  # it guards nothing but this throwaway server, which listens on loopback only.
+  echo "rollout" >"$data/pwfile"
+  [ "$(id -u)" = 0 ] && chown postgres "$data/pwfile"
+  as_pg "$bin/initdb" -D "$data/data" -U postgres --pwfile="$data/pwfile" \
+    --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --no-locale >"$dir/initdb.log"
   opts="-c listen_addresses=127.0.0.1 -p $port -k $data -c max_connections=200"
   [ "${3:-}" = "--fast" ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   as_pg "$bin/pg_ctl" -D "$data/data" -l "$data/server.log" -o "$opts" -w -s start >/dev/null
-  echo "postgresql://postgres@127.0.0.1:$port/postgres"
+  echo "postgresql://postgres:rollout@127.0.0.1:$port/postgres"
   ;;
 stop)
   if [ -f "$dir/datadir" ]; then

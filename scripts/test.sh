@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages, Debian's chromium for the browser
-# journeys) and run every test: unit, page (AppTest) and end-to-end (real headless Chromium).
+# journeys), start a throwaway PostgreSQL server, and run every test on both engines: unit,
+# page (AppTest) and end-to-end (real headless Chromium). The server is stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
@@ -11,4 +12,11 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "no
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
 fi
-exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# A throwaway PostgreSQL on a free loopback port (ROLLOUT_TEST_PG names your own instead).
+if [ -z "${ROLLOUT_TEST_PG:-}" ]; then
+  pgdir=$(mktemp -d)
+  trap 'bash scripts/postgres.sh stop "$pgdir/pg"; rm -rf "$pgdir"' EXIT
+  ROLLOUT_TEST_PG=$(bash scripts/postgres.sh start "$pgdir/pg" --fast)
+  export ROLLOUT_TEST_PG
+fi
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"

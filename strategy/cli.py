@@ -24,7 +24,6 @@ from strategy.stages import Override
 from strategy.storage import DB_NAME, Workspace, parse_location
 from strategy.team import Role
 
-
 WORKSPACE_HELP = "a workspace folder, or a postgresql://user:password@host:port/database URL"
 
 
@@ -262,9 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--actor", help="name recorded in the audit log (default: local)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser(
-        "init", help="create a workspace: a folder, or an empty PostgreSQL database"
-    )
+    p = sub.add_parser("init", help="create a workspace: a folder, or an empty PostgreSQL database")
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("--demo", action="store_true", help="fill it with the demo company")
     p.add_argument("--demo-source", default=str(DEMO_DIR), help=argparse.SUPPRESS)

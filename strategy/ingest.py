@@ -267,12 +267,12 @@ def _times(col: pa.ChunkedArray, label: str, column: str, today: dt.date) -> pd.
             f"{label}: {column} {_show_time(ts.iloc[row - 1])} at row {row} is in the future "
             f"(today is {today.isoformat()})"
         )
-    earliest = pd.Timestamp(events.EARLIEST_DATE)
+    earliest = pd.Timestamp(clock.EARLIEST_DATE)
     if (ts < earliest).any():
         row = _first(ts < earliest)
         raise ImportRejected(
             f"{label}: {column} {_show_time(ts.iloc[row - 1])} at row {row} is before "
-            f"{events.EARLIEST_DATE.isoformat()}, too early to be real"
+            f"{clock.EARLIEST_DATE.isoformat()}, too early to be real"
         )
     return ts.astype("datetime64[us]")
 

@@ -52,14 +52,16 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_demo_template(postgres: Postgres) -> str:
-    """The demo company seeded once per test session in a PostgreSQL database (a template)."""
+def pg_demo_template(postgres: Postgres) -> Iterator[str]:
+    """The demo company seeded once per test session in a PostgreSQL database: a template
+    each test's database is copied from (by name)."""
     from strategy.demo import seed_demo
 
-    url = postgres.create(name="demo_template")
+    url = postgres.create()
     seed_demo(url)
     storage_database.dispose(parse_location(url))  # a template must have no connections
-    return "demo_template"
+    yield str(parse_location(url).url.database)
+    postgres.drop(url)
 
 
 @pytest.fixture

@@ -152,3 +152,12 @@ def write_lock_held(ws: Workspace) -> Iterator[None]:
             yield
         finally:
             holder.rollback()
+
+
+def delete_stored_files(ws: Workspace) -> None:
+    """Delete the original bytes of every imported file, wherever the workspace keeps them."""
+    if ws.location.folder is not None:
+        for stored in (ws.location.folder / "files").iterdir():
+            stored.unlink()
+    else:
+        execute(ws, "DELETE FROM stored_files")

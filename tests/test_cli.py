@@ -54,9 +54,9 @@ def test_every_sub_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_a_scripted_rollout_from_an_empty_workspace(
-    tmp_path: Path, long_file, capsys: pytest.CaptureFixture[str]
+    new_location: str, tmp_path: Path, long_file, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ws = str(tmp_path / "ws")
+    ws = new_location
     assert main(["init", ws]) == 0
     for name, role, channel, hours in [
         ("Tom", "channel_rep", "direct_marketing", "3"),
@@ -141,9 +141,9 @@ def test_python_m_strategy_exits_non_zero_with_one_line_on_stderr(tmp_path: Path
 
 
 def test_errors_exit_non_zero_with_one_line_on_stderr(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    new_location: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ws = str(tmp_path / "ws")
+    ws = new_location
     main(["init", ws])
     bad = tmp_path / "notes.parquet"
     bad.write_text("hello")
@@ -165,9 +165,9 @@ def test_errors_exit_non_zero_with_one_line_on_stderr(
 
 
 def test_users_are_mapped_to_roles_for_login(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    new_location: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ws = str(tmp_path / "ws")
+    ws = new_location
     main(["init", ws])
     assert cli(capsys, "users", "set", ws, "Maya@Example.com", "editor")[0] == 0
     assert cli(capsys, "users", "list", ws)[1].strip() == "maya@example.com: editor"
@@ -218,9 +218,9 @@ def test_init_refuses_a_file_or_a_non_empty_folder_in_one_line(
 
 
 def test_importing_several_files_says_each_one_and_where_it_stopped(
-    tmp_path: Path, long_file, capsys: pytest.CaptureFixture[str]
+    new_location: str, tmp_path: Path, long_file, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ws = str(tmp_path / "ws")
+    ws = new_location
     main(["init", ws])
     good = long_file([("2026-10-05", "forum", "followers", 120.0)], name="good.parquet")
     bad = tmp_path / "bad.parquet"

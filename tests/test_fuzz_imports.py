@@ -32,8 +32,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strategy import ingest
+from strategy.clock import EARLIEST_DATE
 from strategy.errors import ImportRejected, RolloutError
-from strategy.events import EARLIEST_DATE, MAX_PLATFORMS
+from strategy.events import MAX_PLATFORMS
 from strategy.frames import kpi_long
 from strategy.ingest import MAX_IMPORT_ENV, MAX_VALUE
 from strategy.metrics import (

@@ -43,7 +43,7 @@ def test_a_workspace_written_by_the_previous_release_opens_migrated_with_all_it_
     assert (upload.name, upload.rows, upload.data_through) == (
         "forum.parquet",
         16,
-        {"forum": dt.date(2026, 10, 26)},
+        {"forum": dt.date(2026, 11, 1)},  # weekly rows: the Sunday of the last week
     )
     assert ws.stored_bytes(upload)[:4] == b"PAR1"
     (override,) = snap.overrides

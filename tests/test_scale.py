@@ -20,6 +20,7 @@ from strategy.errors import ImportRejected
 from strategy.report import analyse, report_json, weekly_csv
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
+from tests.engines import delete_stored_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,8 +58,7 @@ def test_the_analysis_after_an_import_never_reads_the_events_again(
     before = analyse(demo_ws.snapshot(), TODAY)
 
     events_file.unlink()
-    for stored in demo_ws.files_dir.iterdir():
-        stored.unlink()
+    delete_stored_files(demo_ws)
     forbid_reading_files(monkeypatch)
     snapshot = demo_ws.snapshot()
     after = analyse(snapshot, TODAY)
@@ -73,8 +73,7 @@ def test_the_dashboard_renders_with_the_raw_files_gone(
     demo_ws: Workspace, events_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     demo_ws.import_file(EDITOR, events_file, today=TODAY)
-    for stored in demo_ws.files_dir.iterdir():
-        stored.unlink()
+    delete_stored_files(demo_ws)
     forbid_reading_files(monkeypatch)
     monkeypatch.setenv("ROLLOUT_WORKSPACE", demo_ws.location.key)
 

@@ -607,7 +607,7 @@ def test_a_composed_and_a_decomposed_name_are_one_platform(empty_ws: Workspace) 
 
 def test_a_checklist_save_is_one_write_that_stores_every_item_or_none(demo_ws: Workspace) -> None:
     before = workspace_state(demo_ws)
-    with pytest.raises(ValidationError, match="done on: .* is in the future"):
+    with pytest.raises(ValidationError, match=r"done on: .* is in the future"):
         demo_ws.save_checklist(
             EDITOR,
             [

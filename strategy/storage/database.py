@@ -174,7 +174,9 @@ def storage_error(location: Location, exc: DBAPIError) -> StorageError:
     if isinstance(orig, psycopg.OperationalError) or isinstance(exc, InterfaceError):
         url = location.url
         server = f"{url.host or 'localhost'}:{url.port or 5432}"
-        if "password authentication failed" in lowered or "authentication failed" in lowered:
+        if "authentication failed" in lowered or (
+            "role " in lowered and "does not exist" in lowered
+        ):
             return Unreachable(
                 f"{where}: the server refused the login of user {url.username!r}; "
                 "check the user name and password in the URL"

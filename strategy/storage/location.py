@@ -40,7 +40,9 @@ class Location:
 
     def __str__(self) -> str:
         """The location as messages name it: the folder, or the URL without its password."""
-        return str(self.folder) if self.folder else self.url.render_as_string(hide_password=True)
+        if self.folder:
+            return str(self.folder)
+        return self.url.set(drivername="postgresql").render_as_string(hide_password=True)
 
 
 def parse_location(raw: str | os.PathLike[str] | Location) -> Location:

@@ -25,7 +25,8 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwr
 
 from strategy.access import LOCAL_USER
 from strategy.demo import seed_demo
-from strategy.store import Workspace
+from strategy.storage import Workspace
+from tests.engines import Postgres
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -168,15 +169,14 @@ REPLICA_VIEWER = "ceo@example.com"
 
 
 @pytest.fixture(scope="session")
-def replica_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The location every replica serves (their ``ROLLOUT_WORKSPACE``), as a string.
+def replica_workspace(postgres: Postgres) -> Iterator[str]:
+    """The database every replica serves (their ``ROLLOUT_WORKSPACE``): a PostgreSQL URL.
 
     The demo company, with REPLICA_EDITOR mapped ``editor`` and REPLICA_VIEWER ``viewer``;
-    nobody else is mapped. A folder for now: whoever uses it passes the string on as it is
-    (``ROLLOUT_WORKSPACE``, ``Workspace.open(location)``), so it can become a database URL.
+    nobody else is mapped. Replicas share nothing but this database.
     """
-    location = str(tmp_path_factory.mktemp("replicas") / "ws")
-    seed_demo(Path(location))
+    location = postgres.create()
+    seed_demo(location)
     ws = Workspace.open(location)
     ws.set_user_role(LOCAL_USER, REPLICA_EDITOR, "editor")
     ws.set_user_role(LOCAL_USER, REPLICA_VIEWER, "viewer")

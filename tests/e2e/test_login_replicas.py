@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from strategy.store import Workspace
+from strategy.storage import Workspace
 from tests.e2e.conftest import (
     APP,
     FAILED,
