@@ -148,7 +148,7 @@ class _Person:
         self.assignments.append(assignment)
 
 
-def members_from_rows(rows: Sequence[Mapping[str, Any]]) -> tuple[Member, ...]:
+def members_from_rows(rows: Sequence[Mapping[Any, Any]]) -> tuple[Member, ...]:
     """Members from the roster table; ValidationError names the row (from 1) and the field.
 
     Blank rows are skipped. A person is every row with the same name (any case or spacing),

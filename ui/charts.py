@@ -63,7 +63,7 @@ def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerCha
             tooltip=["platform", alt.Tooltip("week:T"), "from", "to", "kind", "why"],
         )
     )
-    return alt.layer(bars, marks).properties(height=alt.Step(34))
+    return alt.LayerChart(layer=[bars, marks]).properties(height=alt.Step(34))
 
 
 def _in_progress_tails(data: pd.DataFrame) -> pd.DataFrame:
@@ -110,7 +110,7 @@ def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.
         .mark_rule(strokeDash=[6, 4], color="#e63946")
         .encode(y="threshold:Q", tooltip=["label"])
     )
-    return alt.layer(lines, dashed, pending, rules).properties(height=220)
+    return alt.LayerChart(layer=[lines, dashed, pending, rules]).properties(height=220)
 
 
 def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
@@ -132,7 +132,7 @@ def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
         .mark_line(color="#1d3557", strokeWidth=2.5)
         .encode(x="week:T", y="hours:Q", tooltip=[alt.Tooltip("hours:Q", title="capacity")])
     )
-    return alt.layer(area, line).properties(height=240)
+    return alt.LayerChart(layer=[area, line]).properties(height=240)
 
 
 def test_lifts(tests: pd.DataFrame) -> alt.LayerChart:
@@ -151,7 +151,7 @@ def test_lifts(tests: pd.DataFrame) -> alt.LayerChart:
         tooltip=["title", alt.Tooltip("lift:Q", format=".2f"), "conclusion"],
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555").encode(x="x:Q")
-    return alt.layer(interval, point, zero).properties(height=alt.Step(36))
+    return alt.LayerChart(layer=[interval, point, zero]).properties(height=alt.Step(36))
 
 
 def dashboard_specs(result: Analysis, gates: GateSet) -> dict[str, dict[str, Any]]:
