@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from strategy.errors import Conflict, RolloutError
+from strategy.limits import MAX_WEEK_HOURS
 from strategy.resources import settings_to_dict
 from strategy.roster import (
     REVENUE_CHANNELS,
@@ -162,10 +163,10 @@ column_config = {
     ),
     "channel": st.column_config.TextColumn("Channel", help="Channel reps only, e.g. ecommerce"),
     "hours": st.column_config.NumberColumn(
-        "Hours for this role", min_value=0.0, max_value=168.0, step=0.5, format="%.1f"
+        "Hours for this role", min_value=0.0, max_value=MAX_WEEK_HOURS, step=0.5, format="%.1f"
     ),
     "available": st.column_config.NumberColumn(
-        "Available h/week", min_value=0.0, max_value=168.0, step=0.5, format="%.1f"
+        "Available h/week", min_value=0.0, max_value=MAX_WEEK_HOURS, step=0.5, format="%.1f"
     ),
 }
 if can_edit:

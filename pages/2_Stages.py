@@ -17,6 +17,7 @@ from strategy.gates import (
     OPERATORS,
     Stage,
 )
+from strategy.limits import MAX_WEEKS
 from strategy.report import platform_notes
 from strategy.stages import TransitionKind, not_measured_text
 from ui import session
@@ -173,7 +174,7 @@ else:
             advance = left.number_input(
                 "Weeks to advance",
                 min_value=1,
-                max_value=104,
+                max_value=MAX_WEEKS,
                 step=1,
                 value=gate.weeks_to_advance,
                 key=f"gate_{key}_advance",
@@ -181,7 +182,7 @@ else:
             back = middle.number_input(
                 "Weeks to fall back",
                 min_value=1,
-                max_value=104,
+                max_value=MAX_WEEKS,
                 step=1,
                 value=gate.weeks_to_fall_back,
                 key=f"gate_{key}_back",

@@ -25,6 +25,7 @@ from strategy.clock import as_date
 from strategy.errors import ValidationError
 from strategy.gates import Stage
 from strategy.horizons import SignalWindow
+from strategy.limits import MAX_WEEK_HOURS, week_count
 from strategy.stages import PlatformStatus, stage_at
 from strategy.team import ROLE_LABELS, Role
 
@@ -43,13 +44,11 @@ class SignalStatus(StrEnum):
 _POSITIVE_FIELDS: Final[dict[str, tuple[str, float]]] = {
     # field: (unit, the largest value that still describes a real week of work)
     "minutes_per_message": ("minutes", 24 * 60),
-    "hours_per_post": ("hours", 168),
-    "monitoring_hours_per_platform": ("hours", 168),
-    "response_target_minutes": ("minutes", 7 * 24 * 60),
-    "fte_hours": ("hours", 168),
+    "hours_per_post": ("hours", MAX_WEEK_HOURS),
+    "monitoring_hours_per_platform": ("hours", MAX_WEEK_HOURS),
+    "response_target_minutes": ("minutes", MAX_WEEK_HOURS * 60),
+    "fte_hours": ("hours", MAX_WEEK_HOURS),
 }
-MAX_WEEKS: Final[int] = 104
-"""The longest run of weeks a setting may ask for: two years of history."""
 _SHARE_FIELDS: Final[tuple[str, ...]] = ("utilisation_threshold",)
 _WEEK_FIELDS: Final[tuple[str, ...]] = ("active_weeks_required", "window_weeks")
 
@@ -88,22 +87,12 @@ def _share(raw: Any, field: str) -> float:
     return value
 
 
-def _weeks(raw: Any, field: str) -> int:
-    value = _number(raw, field)
-    if not 1 <= value <= MAX_WEEKS or value != int(value):
-        raise ValidationError(
-            f"resource settings: {field}: expected a whole number of weeks from 1 to "
-            f"{MAX_WEEKS}, got {raw!r}"
-        )
-    return int(value)
-
-
 def _coerce(field: str, raw: Any) -> float | int:
     if field in _POSITIVE_FIELDS:
         return _positive(raw, field, *_POSITIVE_FIELDS[field])
     if field in _SHARE_FIELDS:
         return _share(raw, field)
-    return _weeks(raw, field)
+    return week_count(raw, f"resource settings: {field}")
 
 
 @dataclass(frozen=True)

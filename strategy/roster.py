@@ -14,18 +14,19 @@ from typing import Any, Final
 
 import pandas as pd
 
-from strategy.errors import ValidationError
+from strategy.errors import ValidationError, given
+from strategy.limits import week_hours
 from strategy.store import CompanyProfile
 from strategy.team import (
     MAX_EMPLOYEES,
-    MAX_WEEK_HOURS,
-    SOCIAL_CHANNEL,
     Assignment,
     Member,
     Role,
     make_member,
+    member_name,
     normalise_channel,
     parse_role,
+    role_channel,
 )
 
 ROSTER_COLUMNS: Final[tuple[str, ...]] = ("name", "role", "channel", "hours", "available")
@@ -72,49 +73,9 @@ def _blank(value: Any) -> bool:
         return False
 
 
-def _shown(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
-
-
-def _week_hours(raw: Any, field: str, *, allow_zero: bool) -> float:
-    bound = "from 0 to" if allow_zero else "more than 0, up to"
-    expected = f"{field}: expected a number of hours a week {bound} {MAX_WEEK_HOURS:g}"
-    if _blank(raw):
-        raise ValidationError(f"{expected}, got nothing")
-    if isinstance(raw, bool):
-        raise ValidationError(f"{expected}, got {_shown(raw)}")
-    try:
-        value = float(raw.strip() if isinstance(raw, str) else raw)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{expected}, got {_shown(raw)}") from None
-    too_low = value < 0 if allow_zero else value <= 0
-    if not math.isfinite(value) or too_low or value > MAX_WEEK_HOURS:
-        raise ValidationError(f"{expected}, got {_shown(raw)}")
-    return value
-
-
-def _role(raw: Any) -> Role:
-    if _blank(raw):
-        allowed = ", ".join(r.value for r in Role)
-        raise ValidationError(f"role: expected one of {allowed}, got nothing")
-    return parse_role(raw.strip() if isinstance(raw, str) else raw)
-
-
-def _channel(raw: Any, role: Role) -> str | None:
-    if role is not Role.CHANNEL_REP:
-        if not _blank(raw):
-            raise ValidationError(
-                f"channel: only a channel rep has a channel, got {_shown(raw)} for {role.value}"
-            )
-        return None
-    if _blank(raw):
-        raise ValidationError("channel: expected the revenue channel this rep covers, got nothing")
-    channel = normalise_channel(str(raw))
-    if channel == SOCIAL_CHANNEL:
-        raise ValidationError(
-            "channel: the social channel has no rep (the social expert covers it)"
-        )
-    return channel
+def _cell(value: Any) -> Any:
+    """An edited cell, with a blank one (None, NaN, NA, empty text) as None."""
+    return None if _blank(value) else value
 
 
 class _Person:
@@ -160,21 +121,18 @@ def members_from_rows(rows: Sequence[Mapping[Any, Any]]) -> tuple[Member, ...]:
         if all(_blank(row.get(column)) for column in ROSTER_COLUMNS):
             continue
         try:
-            raw_name = row.get("name")
-            name = " ".join(raw_name.split()) if isinstance(raw_name, str) else ""
-            if not name:
-                raise ValidationError("name: expected the person's name, got nothing")
-            role = _role(row.get("role"))
+            name = member_name(_cell(row.get("name")))
+            role = parse_role(_cell(row.get("role")))
             assignment = Assignment(
                 role=role,
-                hours=_week_hours(row.get("hours"), "hours", allow_zero=False),
-                channel=_channel(row.get("channel"), role),
+                hours=week_hours(_cell(row.get("hours")), "hours", allow_zero=False),
+                channel=role_channel(role, _cell(row.get("channel"))),
             )
-            raw_available = row.get("available")
+            raw_available = _cell(row.get("available"))
             available = (
                 None
-                if _blank(raw_available)
-                else _week_hours(raw_available, "available", allow_zero=True)
+                if raw_available is None
+                else week_hours(raw_available, "available", allow_zero=True)
             )
             person = people.setdefault(name.casefold(), _Person(name, number))
             person.add(number, assignment, available)
@@ -184,13 +142,12 @@ def members_from_rows(rows: Sequence[Mapping[Any, Any]]) -> tuple[Member, ...]:
 
 
 def _member(person: _Person) -> Member:
-    if person.available is None:
-        raise ValidationError(
-            f"row {person.first_row}: available: expected the hours a week {person.name} has "
-            f"for social work (0 to {MAX_WEEK_HOURS:g}), got nothing"
-        )
+    """The person of gathered rows; available hours blank on every row are named on the first."""
+    available = person.available[0] if person.available else None
     try:
-        return make_member(person.name, person.available[0], person.assignments)
+        return make_member(
+            person.name, week_hours(available, "available", allow_zero=True), person.assignments
+        )
     except ValidationError as exc:
         raise ValidationError(f"row {person.first_row}: {exc}") from None
 
@@ -212,13 +169,13 @@ def split_channels(text: str) -> tuple[str, ...]:
 def _employee_count(raw: Any) -> int:
     expected = f"employees: expected a whole number from 1 to {MAX_EMPLOYEES:,}"
     if isinstance(raw, bool) or _blank(raw):
-        raise ValidationError(f"{expected}, got {'nothing' if _blank(raw) else _shown(raw)}")
+        raise ValidationError(f"{expected}, got {given(raw)}")
     try:
         value = float(raw.strip() if isinstance(raw, str) else raw)
     except (TypeError, ValueError):
-        raise ValidationError(f"{expected}, got {_shown(raw)}") from None
+        raise ValidationError(f"{expected}, got {given(raw)}") from None
     if not math.isfinite(value) or value != int(value) or not 1 <= value <= MAX_EMPLOYEES:
-        raise ValidationError(f"{expected}, got {_shown(raw)}")
+        raise ValidationError(f"{expected}, got {given(raw)}")
     return int(value)
 
 

@@ -151,7 +151,7 @@ def test_an_overloaded_person_is_kept_so_the_page_can_warn_about_them() -> None:
         ),
         (
             [row("Ana", "it", available=None), row("Ana", "support", available=None)],
-            r"^row 1: available: expected the hours a week Ana has for social work",
+            r"^row 1: available: expected a number of hours a week from 0 to 168, got nothing$",
         ),
         ([row("x" * 101, "it")], r"^row 1: name: expected at most 100 characters, got 101$"),
     ],
