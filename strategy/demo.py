@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from strategy.access import AccessRole, Actor
-from strategy.store import CompanyProfile, Workspace
+from strategy.company import CompanyProfile
+from strategy.store import Workspace
 from strategy.team import Assignment, make_member, parse_role
 
 DEMO_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "demo"

@@ -19,8 +19,8 @@ MAX_WEEKS: Final[int] = 104
 """The longest run of weeks a setting may ask for: two years of history."""
 
 
-def _number(raw: Any) -> float | None:
-    """``raw`` as a finite float, or None when it is not one (text that is no number, bools)."""
+def finite_number(raw: Any) -> float | None:
+    """A number a person typed or sent, as a finite float; None for anything else (bools too)."""
     if isinstance(raw, bool):
         return None
     try:
@@ -36,7 +36,7 @@ def week_hours(raw: Any, field: str, *, allow_zero: bool) -> float:
     ``field`` names where the value came from, e.g. ``hours`` or ``available hours``.
     """
     bound = "from 0 to" if allow_zero else "more than 0, up to"
-    value = _number(raw)
+    value = finite_number(raw)
     if value is None or value > MAX_WEEK_HOURS or (value < 0 if allow_zero else value <= 0):
         raise ValidationError(
             f"{field}: expected a number of hours a week {bound} {MAX_WEEK_HOURS:g}, "
@@ -47,7 +47,7 @@ def week_hours(raw: Any, field: str, *, allow_zero: bool) -> float:
 
 def week_count(raw: Any, field: str) -> int:
     """A whole number of weeks from 1 to 104, from a form, the CLI or storage."""
-    value = _number(raw)
+    value = finite_number(raw)
     if value is None or value != int(value) or not 1 <= value <= MAX_WEEKS:
         raise ValidationError(
             f"{field}: expected a whole number of weeks from 1 to {MAX_WEEKS}, got {given(raw)}"

@@ -14,11 +14,10 @@ from typing import Any, Final
 
 import pandas as pd
 
-from strategy.errors import ValidationError, given
+from strategy.company import CompanyProfile, check_company
+from strategy.errors import ValidationError
 from strategy.limits import week_hours
-from strategy.store import CompanyProfile
 from strategy.team import (
-    MAX_EMPLOYEES,
     Assignment,
     Member,
     Role,
@@ -166,27 +165,13 @@ def split_channels(text: str) -> tuple[str, ...]:
         raise ValidationError(f"other channels: {exc}") from None
 
 
-def _employee_count(raw: Any) -> int:
-    expected = f"employees: expected a whole number from 1 to {MAX_EMPLOYEES:,}"
-    if isinstance(raw, bool) or _blank(raw):
-        raise ValidationError(f"{expected}, got {given(raw)}")
-    try:
-        value = float(raw.strip() if isinstance(raw, str) else raw)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{expected}, got {given(raw)}") from None
-    if not math.isfinite(value) or value != int(value) or not 1 <= value <= MAX_EMPLOYEES:
-        raise ValidationError(f"{expected}, got {given(raw)}")
-    return int(value)
-
-
 def company_from_form(
     channels: Sequence[str], other_channels: str, integrated: Sequence[str], employees: Any
 ) -> CompanyProfile:
-    """The company profile from the Team page's form.
+    """The company profile from the Team page's form, checked as the store checks it.
 
     ``channels`` are the picked revenue channels and ``other_channels`` free text for the
-    rest; ``integrated`` is one group of channels that share a rep: empty, or at least two
-    of the company's channels.
+    rest; ``integrated`` is one group of channels that share a rep (empty for none).
     """
     if isinstance(channels, str) or isinstance(integrated, str):
         raise ValidationError("channels: expected a list of channel names")
@@ -194,24 +179,11 @@ def company_from_form(
         picked = [normalise_channel(c) for c in channels]
     except ValidationError as exc:
         raise ValidationError(f"revenue channels: {exc}") from None
-    all_channels = tuple(dict.fromkeys([*picked, *split_channels(other_channels)]))
-    try:
-        group = tuple(dict.fromkeys(normalise_channel(c) for c in integrated))
-    except ValidationError as exc:
-        raise ValidationError(f"integrated channels: {exc}") from None
-    missing = [c for c in group if c not in all_channels]
-    if missing:
-        raise ValidationError(
-            f"integrated channels: {', '.join(missing)} is not among the revenue channels; "
-            "pick it as a revenue channel too, or leave it out"
+    group = tuple(integrated)
+    return check_company(
+        CompanyProfile(
+            channels=(*picked, *split_channels(other_channels)),
+            integrated=(group,) if group else (),
+            employees=_cell(employees),
         )
-    if len(group) == 1:
-        raise ValidationError(
-            f"integrated channels: expected two or more channels that share one rep, "
-            f"got only {group[0]}"
-        )
-    return CompanyProfile(
-        channels=all_channels,
-        integrated=(group,) if group else (),
-        employees=_employee_count(employees),
     )

@@ -28,6 +28,7 @@ import pandas as pd
 
 from strategy import clock
 from strategy.access import Actor, require_edit
+from strategy.company import CompanyProfile, check_company
 from strategy.errors import Conflict, ImportRejected, NotFound, RolloutError, ValidationError
 from strategy.events import EARLIEST_DATE
 from strategy.experiments import StrategyTest, TestStatus, make_test
@@ -56,7 +57,6 @@ from strategy.team import (
     Assignment,
     Member,
     RoleServes,
-    _employees,
     make_member,
     normalise_channel,
     parse_role,
@@ -148,15 +148,6 @@ class WorkspaceBusy(StorageError):
 
 class NotAWorkspace(StorageError):
     """The workspace's database file is damaged or not a workspace database at all."""
-
-
-@dataclass(frozen=True)
-class CompanyProfile:
-    """What the recommended team is built from: revenue channels, integrations, headcount."""
-
-    channels: tuple[str, ...] = ()
-    integrated: tuple[tuple[str, ...], ...] = ()
-    employees: int = 1
 
 
 @dataclass(frozen=True)
@@ -695,31 +686,10 @@ class Workspace:
 
         ``expected`` is the profile the form started from: if it changed since, Conflict.
         """
-        employees = _employees(profile.employees)
-        channels = _channel_list(profile.channels, "channels")
-        if isinstance(profile.integrated, str | bytes) or not isinstance(
-            profile.integrated, Iterable
-        ):
-            raise ValidationError(
-                f"integrated channels: expected groups of channels, got {profile.integrated!r}"
-            )
-        channels = list(dict.fromkeys(channels))
-        integrated = [
-            list(dict.fromkeys(_channel_list(g, "integrated channels"))) for g in profile.integrated
-        ]
-        for group in integrated:
-            unknown = [c for c in group if c not in channels]
-            if unknown:
-                raise ValidationError(
-                    f"integrated channels: {', '.join(unknown)} "
-                    f"{'is' if len(unknown) == 1 else 'are'} not among the company's channels "
-                    f"({', '.join(channels) or 'none'}); add it there, or leave it out"
-                )
-            if len(group) < 2:
-                raise ValidationError(
-                    "integrated channels: a group is two or more channels that share one rep, "
-                    f"got {', '.join(group) or 'an empty group'}"
-                )
+        checked = check_company(profile)
+        channels = list(checked.channels)
+        integrated = [list(g) for g in checked.integrated]
+        employees = checked.employees
         payload = json.dumps(
             {"channels": channels, "integrated": integrated, "employees": employees}
         )

@@ -7,14 +7,13 @@ Specialist roles are added as the team grows; one person may hold several (a hyb
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
 from strategy.errors import ValidationError, given
-from strategy.limits import week_hours
+from strategy.limits import finite_number, week_hours
 from strategy.metrics import normalise_name, platform_name_problem, show_name
 
 
@@ -449,16 +448,12 @@ _BANDS: Final[tuple[tuple[int, str, str, int, int | None], ...]] = (
 )
 
 
-def _employees(raw: Any) -> int:
+def employee_count(raw: Any) -> int:
+    """A company's headcount from a form or the store: a whole number from 1 to 10,000,000."""
     expected = f"employees: expected a whole number from 1 to {MAX_EMPLOYEES:,}"
-    if isinstance(raw, bool):
-        raise ValidationError(f"{expected}, got {raw!r}")
-    try:
-        value = float(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise ValidationError(f"{expected}, got {raw!r}") from None
-    if not math.isfinite(value) or value != int(value) or value < 1 or value > MAX_EMPLOYEES:
-        raise ValidationError(f"{expected}, got {raw!r}")
+    value = finite_number(raw)
+    if value is None or value != int(value) or not 1 <= value <= MAX_EMPLOYEES:
+        raise ValidationError(f"{expected}, got {given(raw)}")
     return int(value)
 
 
@@ -471,7 +466,7 @@ def team_size_benchmark(
     enterprises (1,000+) 11 or more. Dedicated staff is the hours held in social-expert and
     specialist roles, ``fte_hours`` to one person (``dedicated_fte``).
     """
-    count = _employees(employees)
+    count = employee_count(employees)
     band, who, low, high = next((b, w, lo, hi) for top, b, w, lo, hi in _BANDS if count <= top)
     fte = dedicated_fte(members, fte_hours)
     usual = f"{low}-{high}" if high is not None else f"{low} or more"

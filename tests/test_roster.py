@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from strategy.company import CompanyProfile
 from strategy.errors import ValidationError
 from strategy.roster import (
     ROSTER_COLUMNS,
@@ -16,7 +17,6 @@ from strategy.roster import (
     members_to_rows,
     split_channels,
 )
-from strategy.store import CompanyProfile
 from strategy.team import Assignment, Role, make_member, recommended_core_team
 
 
@@ -193,8 +193,13 @@ def test_other_channels_join_the_picked_ones_once() -> None:
 @pytest.mark.parametrize(
     ("integrated", "employees", "message"),
     [
-        (["retail", "sales"], 10, r"^integrated channels: sales is not among the revenue"),
-        (["retail"], 10, r"^integrated channels: expected two or more .* got only retail$"),
+        (
+            ["retail", "sales"],
+            10,
+            r"^integrated channels: sales is not among the company's channels "
+            r"\(retail, ecommerce\); add it there, or leave it out$",
+        ),
+        (["retail"], 10, r"^integrated channels: a group is two or more .* got retail$"),
         ([], 0, r"^employees: expected a whole number from 1 to 10,000,000, got 0$"),
         ([], 2.5, r"^employees: .*got 2.5$"),
         ([], "many", r"^employees: .*got 'many'$"),

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from strategy.cli import main
+from strategy.company import CompanyProfile
 from strategy.errors import ValidationError
 from strategy.gate_table import criteria_rows, gate_dict
 from strategy.gates import DEFAULT_GATES, gates_to_dict
 from strategy.limits import MAX_WEEKS, week_count, week_hours
-from strategy.roster import members_from_rows
+from strategy.roster import company_from_form, members_from_rows
 from strategy.store import Workspace
 from strategy.team import Role, role_channel
 from tests.conftest import EDITOR, open_page
@@ -119,3 +120,24 @@ def test_the_stages_page_offers_the_weeks_the_rule_accepts(app_ws: Workspace) ->
     for key in ("gate_to_retention_advance", "gate_to_active_back"):
         widget = at.number_input(key=key).proto
         assert (widget.min, widget.max) == (1, MAX_WEEKS)
+
+
+@pytest.mark.parametrize(
+    ("integrated", "employees"),
+    [
+        (["retail", "sales"], 10),  # sales is not one of the company's channels
+        (["retail"], 10),  # a group of one
+        (["retail", " Retail "], 10),  # a group of one, spelled twice
+        (["retail+"], 10),  # not a channel name
+        ([], 0),
+        ([], 2.5),
+        ([], "many"),
+    ],
+)
+def test_the_company_profile_is_refused_alike_by_the_team_form_and_the_store(
+    ws: str, integrated: list[str], employees: Any
+) -> None:
+    channels = ["retail", "ecommerce"]
+    form = refusal(lambda: company_from_form(channels, "", integrated, employees))
+    stored = CompanyProfile(tuple(channels), (tuple(integrated),) if integrated else (), employees)
+    assert refusal(lambda: Workspace.open(ws).set_company(EDITOR, stored)) == form
