@@ -5,14 +5,31 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from strategy.errors import RolloutError
+from strategy.experiment_rows import results_table
 from strategy.experiments import TestStatus
 from ui import session
 
 FORM = "test_form_"
+HEADINGS = {
+    "id": "#",
+    "title": "title",
+    "platform": "platform",
+    "metric": "metric",
+    "status": "status",
+    "control_rate": "control rate %",
+    "variant_rate": "variant rate %",
+    "abs_lift": "lift (points)",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "p_value": "p-value",
+    "prob_variant_better": "P(variant better) %",
+    "significant": "significant",
+    "warning": "warning",
+}
+"""The columns of ``results_table`` the list shows, with their headings."""
 
 
 st.set_page_config(page_title="Tests · Social Rollout Tracker", page_icon="🧪", layout="wide")
@@ -94,30 +111,9 @@ st.subheader("Logged tests")
 if not result.tests:
     st.info("No tests logged yet.")
 else:
-    rows = []
-    for r in result.tests:
-        s = r.stats
-        rows.append(
-            {
-                "#": r.test.id,
-                "title": r.test.title,
-                "platform": r.test.platform,
-                "metric": r.test.metric,
-                "status": r.test.status.value,
-                "control rate %": s.control_rate * 100 if s else None,
-                "variant rate %": s.variant_rate * 100 if s else None,
-                "lift (points)": s.abs_lift * 100 if s else None,
-                "95% CI low": s.ci_low * 100 if s else None,
-                "95% CI high": s.ci_high * 100 if s else None,
-                "p-value": s.p_value if s else None,
-                "P(variant better) %": s.prob_variant_better * 100 if s else None,
-                "significant": bool(s and s.significant),
-                "warning": s.warning if s else "no data yet",
-            }
-        )
     pct = st.column_config.NumberColumn(format="%.2f")
     st.dataframe(
-        pd.DataFrame(rows),
+        results_table(result.tests)[list(HEADINGS)].rename(columns=HEADINGS),
         hide_index=True,
         width="stretch",
         column_config={

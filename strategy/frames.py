@@ -11,9 +11,9 @@ from typing import Final
 
 import pandas as pd
 
+from strategy.experiment_rows import TestResult, results_table
 from strategy.experiments import TestStatus
 from strategy.gates import Gate, GateSet, Stage
-from strategy.report import TestResult
 from strategy.resources import WeekDemand
 from strategy.stages import PlatformStatus, TransitionKind
 
@@ -158,32 +158,21 @@ def demand_vs_capacity(demand: Sequence[WeekDemand]) -> pd.DataFrame:
 STAGE_ORDER: Final[tuple[str, ...]] = tuple(s.value for s in Stage)
 
 
+CONCLUDED_COLUMNS: Final[tuple[str, ...]] = (
+    "title",
+    "platform",
+    "lift",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "significant",
+    "conclusion",
+)
+
+
 def concluded_tests(results: Sequence[TestResult]) -> pd.DataFrame:
-    """Concluded tests with their lift and 95% interval in percentage points."""
-    rows = [
-        {
-            "title": r.test.title,
-            "platform": r.test.platform,
-            "lift": r.stats.abs_lift * 100,
-            "ci_low": r.stats.ci_low * 100,
-            "ci_high": r.stats.ci_high * 100,
-            "p_value": r.stats.p_value,
-            "significant": r.stats.significant,
-            "conclusion": r.conclusion,
-        }
-        for r in results
-        if r.test.status is TestStatus.CONCLUDED and r.stats is not None
-    ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "title",
-            "platform",
-            "lift",
-            "ci_low",
-            "ci_high",
-            "p_value",
-            "significant",
-            "conclusion",
-        ],
-    )
+    """Concluded tests with data, from ``results_table``: the lift (``abs_lift``) and its 95%
+    interval in percentage points, p-value, whether significant, and the conclusion."""
+    table = results_table(results).rename(columns={"abs_lift": "lift"})
+    shown = [r.test.status is TestStatus.CONCLUDED and r.stats is not None for r in results]
+    return table.loc[shown, list(CONCLUDED_COLUMNS)].reset_index(drop=True)

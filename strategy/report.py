@@ -16,13 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from strategy.experiments import (
-    StrategyTest,
-    TestStats,
-    TestStatus,
-    conclusion_text,
-    conversion_stats,
-)
+from strategy.experiment_rows import TestResult, stats_fields
+from strategy.experiments import TestStatus, conclusion_text, conversion_stats
 from strategy.gates import Stage
 from strategy.horizons import (
     Horizon,
@@ -57,15 +52,6 @@ from strategy.team import (
     team_size_benchmark,
     team_warnings,
 )
-
-
-@dataclass(frozen=True)
-class TestResult:
-    """A logged test with its statistics and its conclusion in plain words."""
-
-    test: StrategyTest
-    stats: TestStats | None
-    conclusion: str
 
 
 @dataclass(frozen=True)
@@ -216,18 +202,8 @@ def _platform_json(status: PlatformStatus, horizon: Horizon | None) -> dict[str,
 
 
 def _test_json(result: TestResult) -> dict[str, Any]:
-    test, stats = result.test, result.stats
-    numbers = (
-        "control_rate",
-        "variant_rate",
-        "abs_lift",
-        "rel_lift",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "prob_variant_better",
-    )
-    out: dict[str, Any] = {
+    test = result.test
+    return {
         "id": test.id,
         "title": test.title,
         "hypothesis": test.hypothesis,
@@ -247,14 +223,9 @@ def _test_json(result: TestResult) -> dict[str, Any]:
             "successes": test.variant_successes,
         },
         "decision": test.decision,
+        **_plain(stats_fields(result.stats)),
+        "conclusion": result.conclusion,
     }
-    for name in numbers:
-        out[name] = _plain(getattr(stats, name)) if stats else None
-    out["significant"] = bool(stats.significant) if stats else False
-    out["warning"] = stats.warning if stats else "no data yet"
-    out["required_n_per_arm"] = stats.required_n_per_arm if stats else None
-    out["conclusion"] = result.conclusion
-    return out
 
 
 def report_dict(analysis: Analysis) -> dict[str, Any]:
