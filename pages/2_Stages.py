@@ -8,7 +8,6 @@ import streamlit as st
 
 from strategy import frames
 from strategy.checklist_edits import checklist_changes, new_platform, platform_checklists
-from strategy.errors import Conflict, RolloutError
 from strategy.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
 from strategy.gates import (
     CHECKLIST_CRITERION,
@@ -20,7 +19,7 @@ from strategy.gates import (
 from strategy.limits import MAX_WEEKS
 from strategy.report import platform_notes
 from strategy.stages import TransitionKind, not_measured_text
-from ui import session
+from ui import saving, session
 
 GATES_BASE = "gates_base"
 
@@ -107,15 +106,11 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                 ticks[item] = (ticked, day)
             submitted = st.form_submit_button("Save checklist", key=f"cl_{platform}_save")
         if submitted:
-            try:
+            with saving.save(spinner="Saving the checklist and recomputing stages…") as saved:
                 changes = checklist_changes(items, ticks, today)
-                with st.spinner("Saving the checklist and recomputing stages…"):
-                    for item, day in changes:
-                        ws.set_checklist(session.actor(), platform, item, day)
-            except RolloutError as exc:
-                session.show_error(exc)
-            else:
-                session.saved(f"{platform}: checklist saved ({len(changes)} change(s)).")
+                for item, day in changes:
+                    ws.set_checklist(session.actor(), platform, item, day)
+                saved(f"{platform}: checklist saved ({len(changes)} change(s)).")
 
 if editable:
     with st.form("new_platform"):
@@ -123,13 +118,10 @@ if editable:
         raw_name = st.text_input("Platform name", key="new_platform_name")
         start = st.form_submit_button("Add platform", key="new_platform_add")
     if start:
-        try:
+        with saving.save("new_platform_name") as saved:
             name = new_platform(raw_name, checklists)
             ws.set_checklist(session.actor(), name, "all", None)
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
-            session.saved(f"{name}: checklist started.", "new_platform_name")
+            saved(f"{name}: checklist started.")
 
 # --- gate criteria -----------------------------------------------------------------------
 st.header("Gate criteria")
@@ -202,24 +194,15 @@ else:
             )
         save_gates = st.form_submit_button("Save gates", type="primary", key="gates_save")
     if save_gates:
-        try:
-            with st.spinner("Saving the gates and recomputing stages…"):
-                ws.set_gates(session.actor(), edited, expected=gates)
-        except Conflict as exc:
-            session.reload_after_conflict(exc, *GATE_FORM_KEYS, GATES_BASE)
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
-            session.saved("Gates saved; stages recomputed.", *GATE_FORM_KEYS, GATES_BASE)
+        with saving.save(
+            *GATE_FORM_KEYS, GATES_BASE, spinner="Saving the gates and recomputing stages…"
+        ) as saved:
+            ws.set_gates(session.actor(), edited, expected=gates)
+            saved("Gates saved; stages recomputed.")
     if st.button("Restore the default gates", key="gates_restore"):
-        try:
+        with saving.save(*GATE_FORM_KEYS, GATES_BASE) as saved:
             ws.set_gates(session.actor(), DEFAULT_GATES, expected=gates)
-        except Conflict as exc:
-            session.reload_after_conflict(exc, *GATE_FORM_KEYS, GATES_BASE)
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
-            session.saved("Default gates restored.", *GATE_FORM_KEYS, GATES_BASE)
+            saved("Default gates restored.")
 
 # --- manual override ---------------------------------------------------------------------
 st.header("Manual override")
@@ -251,23 +234,18 @@ if editable:
         ov_reason = st.text_area("Reason (required)", key="override_reason")
         add = st.form_submit_button("Record the override", key="override_add")
     if add:
-        try:
+        with saving.save("override_reason", "override_until") as saved:
             override = ws.add_override(
                 session.actor(), ov_platform or "", ov_week, ov_stage, ov_reason, until=ov_until
             )
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
             held = (
                 f" through the week of {override.until:%d %b %Y}"
                 if override.until
                 else " until removed"
             )
-            session.saved(
+            saved(
                 f"Override recorded: {override.platform} is {override.stage.value} from the "
-                f"week of {override.week:%d %b %Y}{held}.",
-                "override_reason",
-                "override_until",
+                f"week of {override.week:%d %b %Y}{held}."
             )
 if snap.overrides:
     st.dataframe(
@@ -303,15 +281,11 @@ if snap.overrides:
             )
             remove = st.form_submit_button("Remove override", key="override_remove")
         if remove and pick is not None:
-            try:
+            with saving.save("override_remove_pick") as saved:
                 gone = ws.remove_override(session.actor(), pick)
-            except RolloutError as exc:
-                session.show_error(exc)
-            else:
-                session.saved(
+                saved(
                     f"Override #{gone.id} removed: {gone.platform} is no longer set to "
-                    f"{gone.stage.value} from the week of {gone.week:%d %b %Y}.",
-                    "override_remove_pick",
+                    f"{gone.stage.value} from the week of {gone.week:%d %b %Y}."
                 )
 
 # --- transition history ------------------------------------------------------------------

@@ -7,10 +7,9 @@ import datetime as dt
 
 import streamlit as st
 
-from strategy.errors import RolloutError
 from strategy.experiment_rows import results_table
 from strategy.experiments import TestStatus
-from ui import session
+from ui import saving, session
 
 FORM = "test_form_"
 HEADINGS = {
@@ -99,12 +98,9 @@ if can_edit:
                 "status": status,
                 "decision": decision,
             }
-            try:
+            with saving.save(FORM) as saved:
                 logged = ws.log_test(session.actor(), fields)
-            except RolloutError as exc:
-                session.show_error(exc)
-            else:
-                session.saved(f"Logged test #{logged.id}: {logged.title}.", FORM)
+                saved(f"Logged test #{logged.id}: {logged.title}.")
 
 # --- the list with statistics ---------------------------------------------------------------
 st.subheader("Logged tests")
@@ -166,22 +162,16 @@ if can_edit and result.tests:
         )
         new_decision = st.text_area("Decision", test.decision, key=f"test_update_decision_{picked}")
         if st.form_submit_button("Save status and decision"):
-            try:
+            with saving.save("test_update_") as saved:
                 ws.log_test(
                     session.actor(),
                     {**dataclasses.asdict(test), "status": new_status, "decision": new_decision},
                 )
-            except RolloutError as exc:
-                session.show_error(exc)
-            else:
-                session.saved(f"Test #{picked} updated.", "test_update_")
+                saved(f"Test #{picked} updated.")
     confirm = st.checkbox(
         f"Yes, remove test #{picked} for good", key=f"test_remove_confirm_{picked}"
     )
     if st.button("Remove the test", disabled=not confirm, key="test_remove"):
-        try:
+        with saving.save("test_pick", "test_update_", "test_remove_") as saved:
             ws.remove_test(session.actor(), picked)
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
-            session.saved(f"Test #{picked} removed.", "test_pick", "test_update_", "test_remove_")
+            saved(f"Test #{picked} removed.")
