@@ -17,8 +17,8 @@ from strategy.gates import (
     Stage,
 )
 from strategy.limits import MAX_WEEKS
-from strategy.report import platform_notes
-from strategy.stages import TransitionKind, not_measured_text
+from strategy.report import NoteKind, platform_notes
+from strategy.stages import TransitionKind
 from ui import saving, session
 
 GATES_BASE = "gates_base"
@@ -64,14 +64,11 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
         if status is not None and status.stalled:
             st.warning(f"**{platform} has stalled.** {status.stall_reason}", icon="⏸️")
         if status is not None:
-            unmeasured = (
-                not_measured_text(platform, status.not_measured) if status.not_measured else None
-            )
             for note in platform_notes(status, result.horizons.get(platform)):
-                if note == unmeasured:
-                    st.warning(note, icon="📭")
+                if note.kind is NoteKind.NOT_MEASURED:
+                    st.warning(note.text, icon="📭")
                 else:
-                    st.info(note, icon="🗓️")
+                    st.info(note.text, icon="🗓️")
 
         if not editable:  # viewers read the checklist; they get no widget to change it
             st.markdown("**Setup checklist**")

@@ -29,6 +29,7 @@ HEADINGS = {
     "warning": "warning",
 }
 """The columns of ``results_table`` the list shows, with their headings."""
+STATUS_ICONS = {TestStatus.CONCLUDED: "🏁", TestStatus.RUNNING: "⏱️", TestStatus.PLANNED: "🗓️"}
 
 
 st.set_page_config(page_title="Tests · Social Rollout Tracker", page_icon="🧪", layout="wide")
@@ -129,7 +130,7 @@ else:
 
     st.subheader("What the tests say")
     for r in result.tests:
-        icon = {"concluded": "🏁", "running": "⏱️", "planned": "🗓️"}[r.test.status.value]
+        icon = STATUS_ICONS[r.test.status]
         st.markdown(
             f"{icon} **{r.test.title}** ({r.test.platform}, {r.test.status.value}, "
             f"{r.test.start:%d %b %Y} – {r.test.end:%d %b %Y}): {r.conclusion}"

@@ -18,8 +18,8 @@ editable = session.can_edit()
 
 st.title("Upload metrics")
 session.show_flash()
-for kind, message in st.session_state.pop("upload_flash", []):
-    (st.success if kind == "ok" else st.error)(message)
+for imported, message in st.session_state.pop("upload_flash", []):
+    (st.success if imported else st.error)(message)
 
 limit_mb = st.get_option("server.maxUploadSize")
 st.markdown(
@@ -81,9 +81,9 @@ else:
                     try:
                         upload = uploads.import_upload(ws, session.actor(), data, name)
                     except RolloutError as exc:
-                        outcomes.append(("error", str(exc)))
+                        outcomes.append((False, str(exc)))
                     else:
-                        outcomes.append(("ok", f"Imported {upload.name} as upload #{upload.id}."))
+                        outcomes.append((True, f"Imported {upload.name} as upload #{upload.id}."))
                     progress.progress(n / count, text=f"Imported {n} of {count}")
             st.session_state["upload_flash"] = outcomes
             st.session_state["upload_round"] = round_no + 1

@@ -16,6 +16,7 @@ from strategy.experiments import TestStatus
 from strategy.gates import Gate, GateSet, Stage
 from strategy.resources import WeekDemand
 from strategy.stages import PlatformStatus, TransitionKind
+from strategy.team import DemandKind
 
 KPI_METRICS: Final[tuple[str, ...]] = (
     "audience",
@@ -26,6 +27,9 @@ KPI_METRICS: Final[tuple[str, ...]] = (
     "inbound_messages",
 )
 """The metrics the dashboard charts by default: audience, participation, demand."""
+
+CAPACITY_SERIES: Final[str] = "capacity"
+"""The series of ``demand_vs_capacity`` that is the team's hours; the others are demand."""
 
 WEEK_COMPLETE: Final[str] = "complete"
 WEEK_IN_PROGRESS: Final[str] = "in progress"
@@ -141,13 +145,13 @@ def _gates(gates: GateSet) -> tuple[Gate, ...]:
 def demand_vs_capacity(demand: Sequence[WeekDemand]) -> pd.DataFrame:
     """Weekly demand by kind of work, and capacity, in long form: week, series, hours."""
     rows = [
-        row
+        {"week": pd.Timestamp(d.week), "series": series, "hours": hours}
         for d in demand
-        for row in (
-            {"week": pd.Timestamp(d.week), "series": "messages", "hours": d.message_hours},
-            {"week": pd.Timestamp(d.week), "series": "content", "hours": d.content_hours},
-            {"week": pd.Timestamp(d.week), "series": "monitoring", "hours": d.monitoring_hours},
-            {"week": pd.Timestamp(d.week), "series": "capacity", "hours": d.capacity_hours},
+        for series, hours in (
+            (DemandKind.MESSAGES.value, d.message_hours),
+            (DemandKind.CONTENT.value, d.content_hours),
+            (DemandKind.MONITORING.value, d.monitoring_hours),
+            (CAPACITY_SERIES, d.capacity_hours),
         )
     ]
     return pd.DataFrame(rows, columns=["week", "series", "hours"]).astype(

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 import pandas as pd
@@ -281,7 +281,7 @@ def report_text(analysis: Analysis) -> str:
     lines.append("Platforms:")
     for name, s in sorted(analysis.statuses.items()):
         since = f" since {s.since.isoformat()}" if s.since else ""
-        notes = [n for n in platform_notes(s, analysis.horizons.get(name)) if n]
+        notes = [n.text for n in platform_notes(s, analysis.horizons.get(name))]
         stall = f"  STALLED: {s.stall_reason}" if s.stalled else ""
         extra = f" [{'; '.join(notes)}]" if notes else ""
         lines.append(f"  {name}: {s.stage.value}{since} ({s.weeks_in_stage} weeks){extra}{stall}")
@@ -307,16 +307,36 @@ def report_text(analysis: Analysis) -> str:
     return "\n".join(lines) + "\n"
 
 
-def platform_notes(status: PlatformStatus, horizon: Horizon | None) -> list[str]:
+class NoteKind(StrEnum):
+    """What a note on a platform's data is about."""
+
+    LAGGING = "lagging"
+    IN_PROGRESS = "in_progress"
+    NOT_MEASURED = "not_measured"
+
+
+@dataclass(frozen=True)
+class PlatformNote:
+    """One thing a reader of a platform's stage must know of its data, in words."""
+
+    kind: NoteKind
+    text: str
+
+
+def platform_notes(status: PlatformStatus, horizon: Horizon | None) -> list[PlatformNote]:
     """What a reader of one platform's stage must know of its data: lag, week in progress,
     gate metrics it never reports."""
     notes = []
     if horizon is not None and horizon.lag_text:
-        notes.append(horizon.lag_text)
+        notes.append(PlatformNote(NoteKind.LAGGING, horizon.lag_text))
     if horizon is not None and horizon.in_progress_week is not None:
-        notes.append(f"week of {horizon.in_progress_week:%d %b %Y} in progress, not counted")
+        week = horizon.in_progress_week
+        notes.append(
+            PlatformNote(NoteKind.IN_PROGRESS, f"week of {week:%d %b %Y} in progress, not counted")
+        )
     if status.not_measured:
-        notes.append(not_measured_text(status.platform, status.not_measured))
+        text = not_measured_text(status.platform, status.not_measured)
+        notes.append(PlatformNote(NoteKind.NOT_MEASURED, text))
     return notes
 
 
