@@ -10,7 +10,6 @@ from strategy import frames
 from strategy.checklist_edits import checklist_changes, new_platform, platform_checklists
 from strategy.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
 from strategy.gates import (
-    CHECKLIST_CRITERION,
     CHECKLIST_LABELS,
     DEFAULT_GATES,
     OPERATORS,
@@ -246,21 +245,7 @@ if editable:
             )
 if snap.overrides:
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "id": o.id,
-                    "platform": o.platform,
-                    "from week": o.week,
-                    "until": o.until.isoformat() if o.until else "until removed",
-                    "stage": o.stage.value,
-                    "reason": o.reason,
-                    "by": o.by,
-                }
-                for o in snap.overrides
-            ],
-            columns=["id", "platform", "from week", "until", "stage", "reason", "by"],
-        ),
+        frames.overrides(snap.overrides),
         hide_index=True,
         column_config={"from week": st.column_config.DateColumn("from week")},
     )
@@ -312,24 +297,7 @@ else:
                     st.markdown(f"{heading} · ✋ override — {move.reason}")
                     continue
                 st.markdown(f"{heading} · measured")
-                st.dataframe(
-                    pd.DataFrame(
-                        [
-                            {
-                                "metric": "setup checklist complete"
-                                if e.metric == CHECKLIST_CRITERION
-                                else e.metric,
-                                "comparison": e.op,
-                                "value": e.value,
-                                "threshold": e.threshold,
-                                "met": e.met,
-                            }
-                            for e in move.evidence
-                        ],
-                        columns=["metric", "comparison", "value", "threshold", "met"],
-                    ),
-                    hide_index=True,
-                )
+                st.dataframe(frames.evidence(move), hide_index=True)
 
 # --- audit log ---------------------------------------------------------------------------
 st.header("Audit log")

@@ -29,6 +29,7 @@ HEADINGS = {
     "warning": "warning",
 }
 """The columns of ``results_table`` the list shows, with their headings."""
+ARMS = ("control", "variant")
 STATUS_ICONS = {TestStatus.CONCLUDED: "🏁", TestStatus.RUNNING: "⏱️", TestStatus.PLANNED: "🗓️"}
 
 
@@ -59,23 +60,17 @@ if can_edit:
             "…or another platform", key=f"{FORM}other_platform", help="Overrides the choice."
         )
         metric = cols[2].text_input("Metric", key=f"{FORM}metric", placeholder="e.g. reply rate")
-        arms = st.columns(2)
-        with arms[0]:
-            control_label = st.text_input("Control label", "A", key=f"{FORM}control_label")
-            control_n = st.number_input(
-                "Control exposures", min_value=0, step=1, key=f"{FORM}control_n"
-            )
-            control_successes = st.number_input(
-                "Control successes", min_value=0, step=1, key=f"{FORM}control_successes"
-            )
-        with arms[1]:
-            variant_label = st.text_input("Variant label", "B", key=f"{FORM}variant_label")
-            variant_n = st.number_input(
-                "Variant exposures", min_value=0, step=1, key=f"{FORM}variant_n"
-            )
-            variant_successes = st.number_input(
-                "Variant successes", min_value=0, step=1, key=f"{FORM}variant_successes"
-            )
+        arms: dict[str, object] = {}
+        for column, arm, default in zip(st.columns(2), ARMS, "AB", strict=True):
+            with column:
+                name = arm.title()
+                arms[f"{arm}_label"] = st.text_input(
+                    f"{name} label", default, key=f"{FORM}{arm}_label"
+                )
+                for part, label in (("n", "exposures"), ("successes", "successes")):
+                    arms[f"{arm}_{part}"] = st.number_input(
+                        f"{name} {label}", min_value=0, step=1, key=f"{FORM}{arm}_{part}"
+                    )
         when = st.columns(3)
         today = session.today()
         start = when[0].date_input("Start", today - dt.timedelta(days=28), key=f"{FORM}start")
@@ -88,12 +83,7 @@ if can_edit:
                 "hypothesis": hypothesis,
                 "platform": typed.strip() or chosen or "",
                 "metric": metric,
-                "control_label": control_label,
-                "variant_label": variant_label,
-                "control_n": control_n,
-                "control_successes": control_successes,
-                "variant_n": variant_n,
-                "variant_successes": variant_successes,
+                **arms,
                 "start": start,
                 "end": end,
                 "status": status,

@@ -13,9 +13,9 @@ import pandas as pd
 
 from strategy.experiment_rows import TestResult, results_table
 from strategy.experiments import TestStatus
-from strategy.gates import Gate, GateSet, Stage
+from strategy.gates import CHECKLIST_CRITERION, Gate, GateSet, Stage
 from strategy.resources import WeekDemand
-from strategy.stages import PlatformStatus, TransitionKind
+from strategy.stages import Override, PlatformStatus, Transition, TransitionKind
 from strategy.team import DemandKind
 
 KPI_METRICS: Final[tuple[str, ...]] = (
@@ -88,6 +88,40 @@ def transitions(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
     ]
     return pd.DataFrame(rows, columns=["platform", "week", "from", "to", "kind", "why"]).astype(
         {"week": "datetime64[ns]"}
+    )
+
+
+def evidence(transition: Transition) -> pd.DataFrame:
+    """A measured transition's evidence: metric, comparison, value, threshold, met."""
+    rows = [
+        {
+            "metric": "setup checklist complete" if e.metric == CHECKLIST_CRITERION else e.metric,
+            "comparison": e.op,
+            "value": e.value,
+            "threshold": e.threshold,
+            "met": e.met,
+        }
+        for e in transition.evidence
+    ]
+    return pd.DataFrame(rows, columns=["metric", "comparison", "value", "threshold", "met"])
+
+
+def overrides(held: Sequence[Override]) -> pd.DataFrame:
+    """The overrides as a table: id, platform, from week, until, stage, reason, by."""
+    rows = [
+        {
+            "id": o.id,
+            "platform": o.platform,
+            "from week": o.week,
+            "until": o.until.isoformat() if o.until else "until removed",
+            "stage": o.stage.value,
+            "reason": o.reason,
+            "by": o.by,
+        }
+        for o in held
+    ]
+    return pd.DataFrame(
+        rows, columns=["id", "platform", "from week", "until", "stage", "reason", "by"]
     )
 
 
