@@ -50,7 +50,7 @@ for name, status in sorted(result.statuses.items()):
     if status.stalled:
         st.warning(f"**{name} has stalled.** {status.stall_reason}", icon="⏸️")
 data_notes = [
-    f"**{name}**: {note}"
+    f"**{name}**: {note.text}"
     for name, status in sorted(result.statuses.items())
     for note in platform_notes(status, result.horizons.get(name))
 ]

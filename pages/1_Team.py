@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from strategy.errors import Conflict, RolloutError
+from strategy.limits import MAX_WEEK_HOURS
 from strategy.resources import settings_to_dict
 from strategy.roster import (
     REVENUE_CHANNELS,
@@ -18,7 +18,7 @@ from strategy.roster import (
     members_to_rows,
 )
 from strategy.team import ROLE_LABELS, DemandKind, Role, team_warnings
-from ui import session
+from ui import saving, session
 
 EDITOR_KEY = "team_roster_editor"
 ROSTER_BASE = f"{EDITOR_KEY}_base"
@@ -162,10 +162,10 @@ column_config = {
     ),
     "channel": st.column_config.TextColumn("Channel", help="Channel reps only, e.g. ecommerce"),
     "hours": st.column_config.NumberColumn(
-        "Hours for this role", min_value=0.0, max_value=168.0, step=0.5, format="%.1f"
+        "Hours for this role", min_value=0.0, max_value=MAX_WEEK_HOURS, step=0.5, format="%.1f"
     ),
     "available": st.column_config.NumberColumn(
-        "Available h/week", min_value=0.0, max_value=168.0, step=0.5, format="%.1f"
+        "Available h/week", min_value=0.0, max_value=MAX_WEEK_HOURS, step=0.5, format="%.1f"
     ),
 }
 if can_edit:
@@ -178,15 +178,10 @@ if can_edit:
         width="stretch",
     )
     if st.button("Save the roster", type="primary"):
-        try:
+        with saving.save(EDITOR_KEY) as saved:
             members = members_from_rows(edited.to_dict("records"))
             ws.replace_team(session.actor(), members, expected=roster_base)
-        except Conflict as exc:
-            session.reload_after_conflict(exc, EDITOR_KEY)
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
-            session.saved(f"Roster saved: {len(members)} people.", EDITOR_KEY)
+            saved(f"Roster saved: {len(members)} people.")
 else:
     st.dataframe(roster, hide_index=True, column_config=column_config, width="stretch")
 
@@ -229,14 +224,9 @@ if can_edit:
             role: [kind.value for kind in DemandKind if bool(row[kind.value])]
             for role, row in edited_serves.iterrows()
         }
-        try:
+        with saving.save(SERVES_KEY) as saved:
             ws.set_role_serves(session.actor(), chosen, expected=serves_base)
-        except Conflict as exc:
-            session.reload_after_conflict(exc, SERVES_KEY)
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
-            session.saved("What each role serves saved; serving hours recomputed.", SERVES_KEY)
+            saved("What each role serves saved; serving hours recomputed.")
 else:
     st.dataframe(serves_table, hide_index=True, column_config=serves_config, width="content")
 
@@ -275,18 +265,13 @@ if can_edit:
             "Employees", min_value=1, value=profile.employees, step=1, key="company_employees"
         )
         if st.form_submit_button("Save the company profile"):
-            try:
+            with saving.save("company_") as saved:
                 ws.set_company(
                     session.actor(),
                     company_from_form(channels, other_text, integrated, employees),
                     expected=profile,
                 )
-            except Conflict as exc:
-                session.reload_after_conflict(exc, "company_")
-            except RolloutError as exc:
-                session.show_error(exc)
-            else:
-                session.saved("Company profile saved.", "company_")
+                saved("Company profile saved.")
 else:
     st.markdown(
         f"**Revenue channels:** {', '.join(map(channel_label, profile.channels)) or 'none'}  \n"
@@ -327,14 +312,9 @@ if can_edit:
                         key=f"demand_{field}",
                     )
         if st.form_submit_button("Save the settings"):
-            try:
+            with saving.save("demand_") as saved:
                 ws.set_demand_settings(session.actor(), {**current, **values}, expected=demand_base)
-            except Conflict as exc:
-                session.reload_after_conflict(exc, "demand_")
-            except RolloutError as exc:
-                session.show_error(exc)
-            else:
-                session.saved("Resource signal settings saved.", "demand_")
+                saved("Resource signal settings saved.")
 else:
     st.dataframe(
         pd.DataFrame(

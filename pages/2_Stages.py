@@ -8,18 +8,17 @@ import streamlit as st
 
 from strategy import frames
 from strategy.checklist_edits import checklist_changes, new_platform, platform_checklists
-from strategy.errors import Conflict, RolloutError
 from strategy.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
 from strategy.gates import (
-    CHECKLIST_CRITERION,
     CHECKLIST_LABELS,
     DEFAULT_GATES,
     OPERATORS,
     Stage,
 )
-from strategy.report import platform_notes
-from strategy.stages import TransitionKind, not_measured_text
-from ui import session
+from strategy.limits import MAX_WEEKS
+from strategy.report import NoteKind, platform_notes
+from strategy.stages import TransitionKind
+from ui import saving, session
 
 GATES_BASE = "gates_base"
 
@@ -64,14 +63,11 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
         if status is not None and status.stalled:
             st.warning(f"**{platform} has stalled.** {status.stall_reason}", icon="⏸️")
         if status is not None:
-            unmeasured = (
-                not_measured_text(platform, status.not_measured) if status.not_measured else None
-            )
             for note in platform_notes(status, result.horizons.get(platform)):
-                if note == unmeasured:
-                    st.warning(note, icon="📭")
+                if note.kind is NoteKind.NOT_MEASURED:
+                    st.warning(note.text, icon="📭")
                 else:
-                    st.info(note, icon="🗓️")
+                    st.info(note.text, icon="🗓️")
 
         if not editable:  # viewers read the checklist; they get no widget to change it
             st.markdown("**Setup checklist**")
@@ -106,16 +102,10 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                 ticks[item] = (ticked, day)
             submitted = st.form_submit_button("Save checklist", key=f"cl_{platform}_save")
         if submitted:
-            try:
+            with saving.save(spinner="Saving the checklist and recomputing stages…") as saved:
                 changes = checklist_changes(items, ticks, today)
-                with st.spinner("Saving the checklist and recomputing stages…"):
-                    ws.save_checklist(
-                        session.actor(), [(platform, item, day) for item, day in changes]
-                    )
-            except RolloutError as exc:
-                session.show_error(exc)
-            else:
-                session.saved(f"{platform}: checklist saved ({len(changes)} change(s)).")
+                ws.save_checklist(session.actor(), [(platform, item, day) for item, day in changes])
+                saved(f"{platform}: checklist saved ({len(changes)} change(s)).")
 
 if editable:
     with st.form("new_platform"):
@@ -123,13 +113,10 @@ if editable:
         raw_name = st.text_input("Platform name", key="new_platform_name")
         start = st.form_submit_button("Add platform", key="new_platform_add")
     if start:
-        try:
+        with saving.save("new_platform_name") as saved:
             name = new_platform(raw_name, checklists)
             ws.set_checklist(session.actor(), name, "all", None)
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
-            session.saved(f"{name}: checklist started.", "new_platform_name")
+            saved(f"{name}: checklist started.")
 
 # --- gate criteria -----------------------------------------------------------------------
 st.header("Gate criteria")
@@ -174,7 +161,7 @@ else:
             advance = left.number_input(
                 "Weeks to advance",
                 min_value=1,
-                max_value=104,
+                max_value=MAX_WEEKS,
                 step=1,
                 value=gate.weeks_to_advance,
                 key=f"gate_{key}_advance",
@@ -182,7 +169,7 @@ else:
             back = middle.number_input(
                 "Weeks to fall back",
                 min_value=1,
-                max_value=104,
+                max_value=MAX_WEEKS,
                 step=1,
                 value=gate.weeks_to_fall_back,
                 key=f"gate_{key}_back",
@@ -202,24 +189,15 @@ else:
             )
         save_gates = st.form_submit_button("Save gates", type="primary", key="gates_save")
     if save_gates:
-        try:
-            with st.spinner("Saving the gates and recomputing stages…"):
-                ws.set_gates(session.actor(), edited, expected=gates)
-        except Conflict as exc:
-            session.reload_after_conflict(exc, *GATE_FORM_KEYS, GATES_BASE)
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
-            session.saved("Gates saved; stages recomputed.", *GATE_FORM_KEYS, GATES_BASE)
+        with saving.save(
+            *GATE_FORM_KEYS, GATES_BASE, spinner="Saving the gates and recomputing stages…"
+        ) as saved:
+            ws.set_gates(session.actor(), edited, expected=gates)
+            saved("Gates saved; stages recomputed.")
     if st.button("Restore the default gates", key="gates_restore"):
-        try:
+        with saving.save(*GATE_FORM_KEYS, GATES_BASE) as saved:
             ws.set_gates(session.actor(), DEFAULT_GATES, expected=gates)
-        except Conflict as exc:
-            session.reload_after_conflict(exc, *GATE_FORM_KEYS, GATES_BASE)
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
-            session.saved("Default gates restored.", *GATE_FORM_KEYS, GATES_BASE)
+            saved("Default gates restored.")
 
 # --- manual override ---------------------------------------------------------------------
 st.header("Manual override")
@@ -251,41 +229,22 @@ if editable:
         ov_reason = st.text_area("Reason (required)", key="override_reason")
         add = st.form_submit_button("Record the override", key="override_add")
     if add:
-        try:
+        with saving.save("override_reason", "override_until") as saved:
             override = ws.add_override(
                 session.actor(), ov_platform or "", ov_week, ov_stage, ov_reason, until=ov_until
             )
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
             held = (
                 f" through the week of {override.until:%d %b %Y}"
                 if override.until
                 else " until removed"
             )
-            session.saved(
+            saved(
                 f"Override recorded: {override.platform} is {override.stage.value} from the "
-                f"week of {override.week:%d %b %Y}{held}.",
-                "override_reason",
-                "override_until",
+                f"week of {override.week:%d %b %Y}{held}."
             )
 if snap.overrides:
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "id": o.id,
-                    "platform": o.platform,
-                    "from week": o.week,
-                    "until": o.until.isoformat() if o.until else "until removed",
-                    "stage": o.stage.value,
-                    "reason": o.reason,
-                    "by": o.by,
-                }
-                for o in snap.overrides
-            ],
-            columns=["id", "platform", "from week", "until", "stage", "reason", "by"],
-        ),
+        frames.overrides(snap.overrides),
         hide_index=True,
         column_config={"from week": st.column_config.DateColumn("from week")},
     )
@@ -303,15 +262,11 @@ if snap.overrides:
             )
             remove = st.form_submit_button("Remove override", key="override_remove")
         if remove and pick is not None:
-            try:
+            with saving.save("override_remove_pick") as saved:
                 gone = ws.remove_override(session.actor(), pick)
-            except RolloutError as exc:
-                session.show_error(exc)
-            else:
-                session.saved(
+                saved(
                     f"Override #{gone.id} removed: {gone.platform} is no longer set to "
-                    f"{gone.stage.value} from the week of {gone.week:%d %b %Y}.",
-                    "override_remove_pick",
+                    f"{gone.stage.value} from the week of {gone.week:%d %b %Y}."
                 )
 
 # --- transition history ------------------------------------------------------------------
@@ -341,24 +296,7 @@ else:
                     st.markdown(f"{heading} · ✋ override — {move.reason}")
                     continue
                 st.markdown(f"{heading} · measured")
-                st.dataframe(
-                    pd.DataFrame(
-                        [
-                            {
-                                "metric": "setup checklist complete"
-                                if e.metric == CHECKLIST_CRITERION
-                                else e.metric,
-                                "comparison": e.op,
-                                "value": e.value,
-                                "threshold": e.threshold,
-                                "met": e.met,
-                            }
-                            for e in move.evidence
-                        ],
-                        columns=["metric", "comparison", "value", "threshold", "met"],
-                    ),
-                    hide_index=True,
-                )
+                st.dataframe(frames.evidence(move), hide_index=True)
 
 # --- audit log ---------------------------------------------------------------------------
 st.header("Audit log")

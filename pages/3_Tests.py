@@ -5,14 +5,32 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
-from strategy.errors import RolloutError
+from strategy.experiment_rows import results_table
 from strategy.experiments import TestStatus
-from ui import session
+from ui import saving, session
 
 FORM = "test_form_"
+HEADINGS = {
+    "id": "#",
+    "title": "title",
+    "platform": "platform",
+    "metric": "metric",
+    "status": "status",
+    "control_rate": "control rate %",
+    "variant_rate": "variant rate %",
+    "abs_lift": "lift (points)",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "p_value": "p-value",
+    "prob_variant_better": "P(variant better) %",
+    "significant": "significant",
+    "warning": "warning",
+}
+"""The columns of ``results_table`` the list shows, with their headings."""
+ARMS = ("control", "variant")
+STATUS_ICONS = {TestStatus.CONCLUDED: "🏁", TestStatus.RUNNING: "⏱️", TestStatus.PLANNED: "🗓️"}
 
 
 st.set_page_config(page_title="Tests · Social Rollout Tracker", page_icon="🧪", layout="wide")
@@ -42,23 +60,17 @@ if can_edit:
             "…or another platform", key=f"{FORM}other_platform", help="Overrides the choice."
         )
         metric = cols[2].text_input("Metric", key=f"{FORM}metric", placeholder="e.g. reply rate")
-        arms = st.columns(2)
-        with arms[0]:
-            control_label = st.text_input("Control label", "A", key=f"{FORM}control_label")
-            control_n = st.number_input(
-                "Control exposures", min_value=0, step=1, key=f"{FORM}control_n"
-            )
-            control_successes = st.number_input(
-                "Control successes", min_value=0, step=1, key=f"{FORM}control_successes"
-            )
-        with arms[1]:
-            variant_label = st.text_input("Variant label", "B", key=f"{FORM}variant_label")
-            variant_n = st.number_input(
-                "Variant exposures", min_value=0, step=1, key=f"{FORM}variant_n"
-            )
-            variant_successes = st.number_input(
-                "Variant successes", min_value=0, step=1, key=f"{FORM}variant_successes"
-            )
+        arms: dict[str, object] = {}
+        for column, arm, default in zip(st.columns(2), ARMS, "AB", strict=True):
+            with column:
+                name = arm.title()
+                arms[f"{arm}_label"] = st.text_input(
+                    f"{name} label", default, key=f"{FORM}{arm}_label"
+                )
+                for part, label in (("n", "exposures"), ("successes", "successes")):
+                    arms[f"{arm}_{part}"] = st.number_input(
+                        f"{name} {label}", min_value=0, step=1, key=f"{FORM}{arm}_{part}"
+                    )
         when = st.columns(3)
         today = session.today()
         start = when[0].date_input("Start", today - dt.timedelta(days=28), key=f"{FORM}start")
@@ -71,53 +83,24 @@ if can_edit:
                 "hypothesis": hypothesis,
                 "platform": typed.strip() or chosen or "",
                 "metric": metric,
-                "control_label": control_label,
-                "variant_label": variant_label,
-                "control_n": control_n,
-                "control_successes": control_successes,
-                "variant_n": variant_n,
-                "variant_successes": variant_successes,
+                **arms,
                 "start": start,
                 "end": end,
                 "status": status,
                 "decision": decision,
             }
-            try:
+            with saving.save(FORM) as saved:
                 logged = ws.log_test(session.actor(), fields)
-            except RolloutError as exc:
-                session.show_error(exc)
-            else:
-                session.saved(f"Logged test #{logged.id}: {logged.title}.", FORM)
+                saved(f"Logged test #{logged.id}: {logged.title}.")
 
 # --- the list with statistics ---------------------------------------------------------------
 st.subheader("Logged tests")
 if not result.tests:
     st.info("No tests logged yet.")
 else:
-    rows = []
-    for r in result.tests:
-        s = r.stats
-        rows.append(
-            {
-                "#": r.test.id,
-                "title": r.test.title,
-                "platform": r.test.platform,
-                "metric": r.test.metric,
-                "status": r.test.status.value,
-                "control rate %": s.control_rate * 100 if s else None,
-                "variant rate %": s.variant_rate * 100 if s else None,
-                "lift (points)": s.abs_lift * 100 if s else None,
-                "95% CI low": s.ci_low * 100 if s else None,
-                "95% CI high": s.ci_high * 100 if s else None,
-                "p-value": s.p_value if s else None,
-                "P(variant better) %": s.prob_variant_better * 100 if s else None,
-                "significant": bool(s and s.significant),
-                "warning": s.warning if s else "no data yet",
-            }
-        )
     pct = st.column_config.NumberColumn(format="%.2f")
     st.dataframe(
-        pd.DataFrame(rows),
+        results_table(result.tests)[list(HEADINGS)].rename(columns=HEADINGS),
         hide_index=True,
         width="stretch",
         column_config={
@@ -137,7 +120,7 @@ else:
 
     st.subheader("What the tests say")
     for r in result.tests:
-        icon = {"concluded": "🏁", "running": "⏱️", "planned": "🗓️"}[r.test.status.value]
+        icon = STATUS_ICONS[r.test.status]
         st.markdown(
             f"{icon} **{r.test.title}** ({r.test.platform}, {r.test.status.value}, "
             f"{r.test.start:%d %b %Y} – {r.test.end:%d %b %Y}): {r.conclusion}"
@@ -170,22 +153,16 @@ if can_edit and result.tests:
         )
         new_decision = st.text_area("Decision", test.decision, key=f"test_update_decision_{picked}")
         if st.form_submit_button("Save status and decision"):
-            try:
+            with saving.save("test_update_") as saved:
                 ws.log_test(
                     session.actor(),
                     {**dataclasses.asdict(test), "status": new_status, "decision": new_decision},
                 )
-            except RolloutError as exc:
-                session.show_error(exc)
-            else:
-                session.saved(f"Test #{picked} updated.", "test_update_")
+                saved(f"Test #{picked} updated.")
     confirm = st.checkbox(
         f"Yes, remove test #{picked} for good", key=f"test_remove_confirm_{picked}"
     )
     if st.button("Remove the test", disabled=not confirm, key="test_remove"):
-        try:
+        with saving.save("test_pick", "test_update_", "test_remove_") as saved:
             ws.remove_test(session.actor(), picked)
-        except RolloutError as exc:
-            session.show_error(exc)
-        else:
-            session.saved(f"Test #{picked} removed.", "test_pick", "test_update_", "test_remove_")
+            saved(f"Test #{picked} removed.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from strategy.errors import RolloutError
-from ui import session, uploads
+from ui import saving, session, uploads
 
 st.set_page_config(
     page_title="Upload metrics · Social Rollout Tracker", page_icon="📤", layout="wide"
@@ -17,8 +17,9 @@ snap = session.snapshot()
 editable = session.can_edit()
 
 st.title("Upload metrics")
-for kind, message in st.session_state.pop("upload_flash", []):
-    (st.success if kind == "ok" else st.error)(message)
+session.show_flash()
+for imported, message in st.session_state.pop("upload_flash", []):
+    (st.success if imported else st.error)(message)
 
 limit_mb = st.get_option("server.maxUploadSize")
 st.markdown(
@@ -80,9 +81,9 @@ else:
                     try:
                         upload = uploads.import_upload(ws, session.actor(), data, name)
                     except RolloutError as exc:
-                        outcomes.append(("error", str(exc)))
+                        outcomes.append((False, str(exc)))
                     else:
-                        outcomes.append(("ok", f"Imported {upload.name} as upload #{upload.id}."))
+                        outcomes.append((True, f"Imported {upload.name} as upload #{upload.id}."))
                     progress.progress(n / count, text=f"Imported {n} of {count}")
             st.session_state["upload_flash"] = outcomes
             st.session_state["upload_round"] = round_no + 1
@@ -113,13 +114,6 @@ else:
             if not confirmed:
                 st.error("Tick the confirmation to remove the upload.")
             else:
-                try:
-                    with st.spinner("Removing the upload and recomputing…"):
-                        ws.remove_upload(session.actor(), int(chosen_id))
-                except RolloutError as exc:
-                    session.show_error(exc)
-                else:
-                    st.session_state["upload_flash"] = [
-                        ("ok", f"Removed upload #{chosen_id} ({by_id[chosen_id].name}).")
-                    ]
-                    st.rerun()
+                with saving.save(spinner="Removing the upload and recomputing…") as saved:
+                    ws.remove_upload(session.actor(), int(chosen_id))
+                    saved(f"Removed upload #{chosen_id} ({by_id[chosen_id].name}).")

@@ -25,3 +25,10 @@ class PermissionDenied(RolloutError):
 
 class Conflict(RolloutError):
     """Someone else changed what is being saved since it was read; nothing was stored."""
+
+
+def given(raw: object) -> str:
+    """How a value a person gave shows in a message: ``nothing``, ``'text'`` or ``12``."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return "nothing"
+    return repr(raw) if isinstance(raw, str) else str(raw)

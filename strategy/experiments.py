@@ -75,6 +75,8 @@ class TestStats:
     significant: bool
     warning: str
     required_n_per_arm: int | None
+    sample_too_small: bool
+    """Whether an arm has fewer exposures than it takes to detect the lift shown."""
 
 
 MAX_TITLE: Final[int] = 200
@@ -367,6 +369,7 @@ def conversion_stats(
         significant=p_value < alpha,
         warning=_warning(p_c, p_v, n_c, n_v, needed),
         required_n_per_arm=needed,
+        sample_too_small=_sample_too_small(p_c, p_v, n_c, n_v, needed),
     )
 
 
@@ -391,13 +394,17 @@ def _about(n: int) -> str:
     return f"{math.ceil(n / step) * step:,}"
 
 
+def _sample_too_small(p_c: float, p_v: float, n_c: int, n_v: int, needed: int | None) -> bool:
+    return p_c != p_v and needed is not None and min(n_c, n_v) < needed
+
+
 def _warning(p_c: float, p_v: float, n_c: int, n_v: int, needed: int | None) -> str:
     if p_c == p_v:
         if p_c in (0.0, 1.0):
             what = "no exposure converted" if p_c == 0 else "every exposure converted"
             return f"In both arms {what}: the test cannot tell them apart."
         return f"Both arms converted at {_pct(p_c)}: there is no lift to detect."
-    if needed is None or min(n_c, n_v) >= needed:
+    if needed is None or not _sample_too_small(p_c, p_v, n_c, n_v, needed):
         return ""
     change = "lift" if p_v > p_c else "drop"
     has = f"{n_c:,}" if n_c == n_v else f"{n_c:,} (control) and {n_v:,} (variant)"
@@ -435,7 +442,7 @@ def conclusion_text(test: StrategyTest, stats: TestStats | None) -> str:
         f"(from {_pct(stats.control_rate)} to {_pct(stats.variant_rate)}); "
         f"{_likelihood(chance)} likely to be {'better' if won else 'worse'}"
     )
-    short = stats.warning != "" and stats.required_n_per_arm is not None
+    short = stats.sample_too_small
     needs = f"about {_about(stats.required_n_per_arm or 0)} per arm"
     if stats.significant and not short:
         tail = "enough data."

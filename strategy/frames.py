@@ -11,11 +11,12 @@ from typing import Final
 
 import pandas as pd
 
+from strategy.experiment_rows import TestResult, results_table
 from strategy.experiments import TestStatus
-from strategy.gates import Gate, GateSet, Stage
-from strategy.report import TestResult
+from strategy.gates import CHECKLIST_CRITERION, Gate, GateSet, Stage
 from strategy.resources import WeekDemand
-from strategy.stages import PlatformStatus, TransitionKind
+from strategy.stages import Override, PlatformStatus, Transition, TransitionKind
+from strategy.team import DemandKind
 
 KPI_METRICS: Final[tuple[str, ...]] = (
     "audience",
@@ -26,6 +27,9 @@ KPI_METRICS: Final[tuple[str, ...]] = (
     "inbound_messages",
 )
 """The metrics the dashboard charts by default: audience, participation, demand."""
+
+CAPACITY_SERIES: Final[str] = "capacity"
+"""The series of ``demand_vs_capacity`` that is the team's hours; the others are demand."""
 
 WEEK_COMPLETE: Final[str] = "complete"
 WEEK_IN_PROGRESS: Final[str] = "in progress"
@@ -87,6 +91,40 @@ def transitions(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
     )
 
 
+def evidence(transition: Transition) -> pd.DataFrame:
+    """A measured transition's evidence: metric, comparison, value, threshold, met."""
+    rows = [
+        {
+            "metric": "setup checklist complete" if e.metric == CHECKLIST_CRITERION else e.metric,
+            "comparison": e.op,
+            "value": e.value,
+            "threshold": e.threshold,
+            "met": e.met,
+        }
+        for e in transition.evidence
+    ]
+    return pd.DataFrame(rows, columns=["metric", "comparison", "value", "threshold", "met"])
+
+
+def overrides(held: Sequence[Override]) -> pd.DataFrame:
+    """The overrides as a table: id, platform, from week, until, stage, reason, by."""
+    rows = [
+        {
+            "id": o.id,
+            "platform": o.platform,
+            "from week": o.week,
+            "until": o.until.isoformat() if o.until else "until removed",
+            "stage": o.stage.value,
+            "reason": o.reason,
+            "by": o.by,
+        }
+        for o in held
+    ]
+    return pd.DataFrame(
+        rows, columns=["id", "platform", "from week", "until", "stage", "reason", "by"]
+    )
+
+
 def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3g}"
 
@@ -141,13 +179,13 @@ def _gates(gates: GateSet) -> tuple[Gate, ...]:
 def demand_vs_capacity(demand: Sequence[WeekDemand]) -> pd.DataFrame:
     """Weekly demand by kind of work, and capacity, in long form: week, series, hours."""
     rows = [
-        row
+        {"week": pd.Timestamp(d.week), "series": series, "hours": hours}
         for d in demand
-        for row in (
-            {"week": pd.Timestamp(d.week), "series": "messages", "hours": d.message_hours},
-            {"week": pd.Timestamp(d.week), "series": "content", "hours": d.content_hours},
-            {"week": pd.Timestamp(d.week), "series": "monitoring", "hours": d.monitoring_hours},
-            {"week": pd.Timestamp(d.week), "series": "capacity", "hours": d.capacity_hours},
+        for series, hours in (
+            (DemandKind.MESSAGES.value, d.message_hours),
+            (DemandKind.CONTENT.value, d.content_hours),
+            (DemandKind.MONITORING.value, d.monitoring_hours),
+            (CAPACITY_SERIES, d.capacity_hours),
         )
     ]
     return pd.DataFrame(rows, columns=["week", "series", "hours"]).astype(
@@ -158,32 +196,21 @@ def demand_vs_capacity(demand: Sequence[WeekDemand]) -> pd.DataFrame:
 STAGE_ORDER: Final[tuple[str, ...]] = tuple(s.value for s in Stage)
 
 
+CONCLUDED_COLUMNS: Final[tuple[str, ...]] = (
+    "title",
+    "platform",
+    "lift",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "significant",
+    "conclusion",
+)
+
+
 def concluded_tests(results: Sequence[TestResult]) -> pd.DataFrame:
-    """Concluded tests with their lift and 95% interval in percentage points."""
-    rows = [
-        {
-            "title": r.test.title,
-            "platform": r.test.platform,
-            "lift": r.stats.abs_lift * 100,
-            "ci_low": r.stats.ci_low * 100,
-            "ci_high": r.stats.ci_high * 100,
-            "p_value": r.stats.p_value,
-            "significant": r.stats.significant,
-            "conclusion": r.conclusion,
-        }
-        for r in results
-        if r.test.status is TestStatus.CONCLUDED and r.stats is not None
-    ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "title",
-            "platform",
-            "lift",
-            "ci_low",
-            "ci_high",
-            "p_value",
-            "significant",
-            "conclusion",
-        ],
-    )
+    """Concluded tests with data, from ``results_table``: the lift (``abs_lift``) and its 95%
+    interval in percentage points, p-value, whether significant, and the conclusion."""
+    table = results_table(results).rename(columns={"abs_lift": "lift"})
+    shown = [r.test.status is TestStatus.CONCLUDED and r.stats is not None for r in results]
+    return table.loc[shown, list(CONCLUDED_COLUMNS)].reset_index(drop=True)

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from strategy.errors import ValidationError
+from strategy.limits import week_count
 from strategy.metrics import AUDIENCE, KNOWN_METRICS, normalise_name
 
 
@@ -148,18 +149,6 @@ def checklist_complete_on(items: Sequence[ChecklistItem], day: dt.date) -> bool:
 # --- validation and (de)serialisation, so gates can be edited per workspace -----------
 
 
-def _positive_int(raw: Any, field: str) -> int:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise ValidationError(f"{field}: expected a whole number of weeks, got {raw!r}") from None
-    if value < 1 or value > 104 or value != float(raw):
-        raise ValidationError(
-            f"{field}: expected a whole number of weeks from 1 to 104, got {raw!r}"
-        )
-    return value
-
-
 def make_criterion(metric: Any, op: Any, threshold: Any, *, where: str = "criterion") -> Criterion:
     """Validate one criterion from user input; raises ValidationError naming the field."""
     name = normalise_name(str(metric)) if metric is not None else ""
@@ -208,8 +197,8 @@ def gate_from_dict(data: Mapping[str, Any], source: Stage, target: Stage) -> Gat
         source=source,
         target=target,
         criteria=criteria,
-        weeks_to_advance=_positive_int(data.get("weeks_to_advance"), f"{where}: weeks to advance"),
-        weeks_to_fall_back=_positive_int(
+        weeks_to_advance=week_count(data.get("weeks_to_advance"), f"{where}: weeks to advance"),
+        weeks_to_fall_back=week_count(
             data.get("weeks_to_fall_back"), f"{where}: weeks to fall back"
         ),
         requires_checklist=requires_checklist,

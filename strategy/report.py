@@ -11,18 +11,13 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 import pandas as pd
 
-from strategy.experiments import (
-    StrategyTest,
-    TestStats,
-    TestStatus,
-    conclusion_text,
-    conversion_stats,
-)
+from strategy.experiment_rows import TestResult, stats_fields
+from strategy.experiments import TestStatus, conclusion_text, conversion_stats
 from strategy.gates import Stage
 from strategy.horizons import (
     Horizon,
@@ -57,15 +52,6 @@ from strategy.team import (
     team_size_benchmark,
     team_warnings,
 )
-
-
-@dataclass(frozen=True)
-class TestResult:
-    """A logged test with its statistics and its conclusion in plain words."""
-
-    test: StrategyTest
-    stats: TestStats | None
-    conclusion: str
 
 
 @dataclass(frozen=True)
@@ -216,18 +202,8 @@ def _platform_json(status: PlatformStatus, horizon: Horizon | None) -> dict[str,
 
 
 def _test_json(result: TestResult) -> dict[str, Any]:
-    test, stats = result.test, result.stats
-    numbers = (
-        "control_rate",
-        "variant_rate",
-        "abs_lift",
-        "rel_lift",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "prob_variant_better",
-    )
-    out: dict[str, Any] = {
+    test = result.test
+    return {
         "id": test.id,
         "title": test.title,
         "hypothesis": test.hypothesis,
@@ -247,14 +223,9 @@ def _test_json(result: TestResult) -> dict[str, Any]:
             "successes": test.variant_successes,
         },
         "decision": test.decision,
+        **_plain(stats_fields(result.stats)),
+        "conclusion": result.conclusion,
     }
-    for name in numbers:
-        out[name] = _plain(getattr(stats, name)) if stats else None
-    out["significant"] = bool(stats.significant) if stats else False
-    out["warning"] = stats.warning if stats else "no data yet"
-    out["required_n_per_arm"] = stats.required_n_per_arm if stats else None
-    out["conclusion"] = result.conclusion
-    return out
 
 
 def report_dict(analysis: Analysis) -> dict[str, Any]:
@@ -310,7 +281,7 @@ def report_text(analysis: Analysis) -> str:
     lines.append("Platforms:")
     for name, s in sorted(analysis.statuses.items()):
         since = f" since {s.since.isoformat()}" if s.since else ""
-        notes = [n for n in platform_notes(s, analysis.horizons.get(name)) if n]
+        notes = [n.text for n in platform_notes(s, analysis.horizons.get(name))]
         stall = f"  STALLED: {s.stall_reason}" if s.stalled else ""
         extra = f" [{'; '.join(notes)}]" if notes else ""
         lines.append(f"  {name}: {s.stage.value}{since} ({s.weeks_in_stage} weeks){extra}{stall}")
@@ -336,16 +307,36 @@ def report_text(analysis: Analysis) -> str:
     return "\n".join(lines) + "\n"
 
 
-def platform_notes(status: PlatformStatus, horizon: Horizon | None) -> list[str]:
+class NoteKind(StrEnum):
+    """What a note on a platform's data is about."""
+
+    LAGGING = "lagging"
+    IN_PROGRESS = "in_progress"
+    NOT_MEASURED = "not_measured"
+
+
+@dataclass(frozen=True)
+class PlatformNote:
+    """One thing a reader of a platform's stage must know of its data, in words."""
+
+    kind: NoteKind
+    text: str
+
+
+def platform_notes(status: PlatformStatus, horizon: Horizon | None) -> list[PlatformNote]:
     """What a reader of one platform's stage must know of its data: lag, week in progress,
     gate metrics it never reports."""
     notes = []
     if horizon is not None and horizon.lag_text:
-        notes.append(horizon.lag_text)
+        notes.append(PlatformNote(NoteKind.LAGGING, horizon.lag_text))
     if horizon is not None and horizon.in_progress_week is not None:
-        notes.append(f"week of {horizon.in_progress_week:%d %b %Y} in progress, not counted")
+        week = horizon.in_progress_week
+        notes.append(
+            PlatformNote(NoteKind.IN_PROGRESS, f"week of {week:%d %b %Y} in progress, not counted")
+        )
     if status.not_measured:
-        notes.append(not_measured_text(status.platform, status.not_measured))
+        text = not_measured_text(status.platform, status.not_measured)
+        notes.append(PlatformNote(NoteKind.NOT_MEASURED, text))
     return notes
 
 

@@ -25,6 +25,7 @@ from strategy.clock import as_date
 from strategy.errors import ValidationError
 from strategy.gates import Stage
 from strategy.horizons import SignalWindow
+from strategy.limits import MAX_WEEK_HOURS, week_count
 from strategy.stages import PlatformStatus, stage_at
 from strategy.team import ROLE_LABELS, Role
 
@@ -43,13 +44,11 @@ class SignalStatus(StrEnum):
 _POSITIVE_FIELDS: Final[dict[str, tuple[str, float]]] = {
     # field: (unit, the largest value that still describes a real week of work)
     "minutes_per_message": ("minutes", 24 * 60),
-    "hours_per_post": ("hours", 168),
-    "monitoring_hours_per_platform": ("hours", 168),
-    "response_target_minutes": ("minutes", 7 * 24 * 60),
-    "fte_hours": ("hours", 168),
+    "hours_per_post": ("hours", MAX_WEEK_HOURS),
+    "monitoring_hours_per_platform": ("hours", MAX_WEEK_HOURS),
+    "response_target_minutes": ("minutes", MAX_WEEK_HOURS * 60),
+    "fte_hours": ("hours", MAX_WEEK_HOURS),
 }
-MAX_WEEKS: Final[int] = 104
-"""The longest run of weeks a setting may ask for: two years of history."""
 _SHARE_FIELDS: Final[tuple[str, ...]] = ("utilisation_threshold",)
 _WEEK_FIELDS: Final[tuple[str, ...]] = ("active_weeks_required", "window_weeks")
 
@@ -88,22 +87,12 @@ def _share(raw: Any, field: str) -> float:
     return value
 
 
-def _weeks(raw: Any, field: str) -> int:
-    value = _number(raw, field)
-    if not 1 <= value <= MAX_WEEKS or value != int(value):
-        raise ValidationError(
-            f"resource settings: {field}: expected a whole number of weeks from 1 to "
-            f"{MAX_WEEKS}, got {raw!r}"
-        )
-    return int(value)
-
-
 def _coerce(field: str, raw: Any) -> float | int:
     if field in _POSITIVE_FIELDS:
         return _positive(raw, field, *_POSITIVE_FIELDS[field])
     if field in _SHARE_FIELDS:
         return _share(raw, field)
-    return _weeks(raw, field)
+    return week_count(raw, f"resource settings: {field}")
 
 
 @dataclass(frozen=True)
@@ -188,11 +177,24 @@ class WeekDemand:
     response_minutes: float | None
 
 
-ACTIVE_COMMUNITY: Final[str] = "active_community"
-DEMAND_EXCEEDS_CAPACITY: Final[str] = "demand_exceeds_capacity"
-TESTED_STRATEGY: Final[str] = "tested_strategy"
+class ConditionKey(StrEnum):
+    """The three conditions of the resource signal."""
 
-CONDITION_LABELS: Final[dict[str, str]] = {
+    ACTIVE_COMMUNITY = "active_community"
+    DEMAND_EXCEEDS_CAPACITY = "demand_exceeds_capacity"
+    TESTED_STRATEGY = "tested_strategy"
+
+
+ACTIVE_COMMUNITY: Final = ConditionKey.ACTIVE_COMMUNITY
+DEMAND_EXCEEDS_CAPACITY: Final = ConditionKey.DEMAND_EXCEEDS_CAPACITY
+TESTED_STRATEGY: Final = ConditionKey.TESTED_STRATEGY
+
+NO_DATA: Final[str] = "no data"
+"""A condition's value before any complete week of metrics."""
+NO_COMPLETE_WEEK: Final[str] = "no complete week of metrics yet"
+"""Why a condition, or the whole signal, cannot be read yet."""
+
+CONDITION_LABELS: Final[dict[ConditionKey, str]] = {
     ACTIVE_COMMUNITY: "Active community, sustained",
     DEMAND_EXCEEDS_CAPACITY: "Demand exceeds part-time capacity",
     TESTED_STRATEGY: "Strategy backed by a tested win",
@@ -203,7 +205,7 @@ CONDITION_LABELS: Final[dict[str, str]] = {
 class Condition:
     """One of the three conditions, with its measured value and why it is (not) met."""
 
-    key: str
+    key: ConditionKey
     label: str
     met: bool
     value: str
@@ -357,7 +359,7 @@ def _active_condition(
         return Condition(ACTIVE_COMMUNITY, CONDITION_LABELS[ACTIVE_COMMUNITY], met, value, reason)
 
     if not has_data:
-        return condition(False, "no data", "no complete week of metrics yet")
+        return condition(False, NO_DATA, NO_COMPLETE_WEEK)
     if not active:
         return condition(
             False, "no platform active", "no platform is active in the window's last week"
@@ -421,9 +423,12 @@ def _demand_condition(w: _Window, s: DemandSettings) -> Condition:
     target = f"{s.response_target_minutes:g}-minute"
     period = f"the {_weeks_text(w.weeks)} of the window"
     if w.weeks == 0:
-        value, reason = "no weeks of data", "no complete week of metrics yet"
         return Condition(
-            DEMAND_EXCEEDS_CAPACITY, CONDITION_LABELS[DEMAND_EXCEEDS_CAPACITY], False, value, reason
+            DEMAND_EXCEEDS_CAPACITY,
+            CONDITION_LABELS[DEMAND_EXCEEDS_CAPACITY],
+            False,
+            NO_DATA,
+            NO_COMPLETE_WEEK,
         )
     value = f"demand {w.mean_total:.1f} h/week vs {w.capacity:.1f} h that serve it"
     if w.capacity > 0:
@@ -571,7 +576,7 @@ def _summary(status: SignalStatus, conditions: Sequence[Condition], has_data: bo
     """The verdict in one sentence when it is not justified (yet)."""
     if status is SignalStatus.NOT_JUSTIFIED:
         if not has_data:
-            return "Extra resources are not justified: no complete week of metrics yet."
+            return f"Extra resources are not justified: {NO_COMPLETE_WEEK}."
         return "Extra resources are not justified: no platform has an active community yet."
     missing = "; ".join(c.reason for c in conditions if not c.met)
     return f"Extra resources are not yet justified: {missing}."

@@ -14,18 +14,18 @@ from typing import Any, Final
 
 import pandas as pd
 
-from strategy.company import CompanyProfile
+from strategy.company import CompanyProfile, check_company
 from strategy.errors import ValidationError
+from strategy.limits import week_hours
 from strategy.team import (
-    MAX_EMPLOYEES,
-    MAX_WEEK_HOURS,
-    SOCIAL_CHANNEL,
     Assignment,
     Member,
     Role,
     make_member,
+    member_name,
     normalise_channel,
     parse_role,
+    role_channel,
 )
 
 ROSTER_COLUMNS: Final[tuple[str, ...]] = ("name", "role", "channel", "hours", "available")
@@ -72,49 +72,9 @@ def _blank(value: Any) -> bool:
         return False
 
 
-def _shown(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
-
-
-def _week_hours(raw: Any, field: str, *, allow_zero: bool) -> float:
-    bound = "from 0 to" if allow_zero else "more than 0, up to"
-    expected = f"{field}: expected a number of hours a week {bound} {MAX_WEEK_HOURS:g}"
-    if _blank(raw):
-        raise ValidationError(f"{expected}, got nothing")
-    if isinstance(raw, bool):
-        raise ValidationError(f"{expected}, got {_shown(raw)}")
-    try:
-        value = float(raw.strip() if isinstance(raw, str) else raw)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{expected}, got {_shown(raw)}") from None
-    too_low = value < 0 if allow_zero else value <= 0
-    if not math.isfinite(value) or too_low or value > MAX_WEEK_HOURS:
-        raise ValidationError(f"{expected}, got {_shown(raw)}")
-    return value
-
-
-def _role(raw: Any) -> Role:
-    if _blank(raw):
-        allowed = ", ".join(r.value for r in Role)
-        raise ValidationError(f"role: expected one of {allowed}, got nothing")
-    return parse_role(raw.strip() if isinstance(raw, str) else raw)
-
-
-def _channel(raw: Any, role: Role) -> str | None:
-    if role is not Role.CHANNEL_REP:
-        if not _blank(raw):
-            raise ValidationError(
-                f"channel: only a channel rep has a channel, got {_shown(raw)} for {role.value}"
-            )
-        return None
-    if _blank(raw):
-        raise ValidationError("channel: expected the revenue channel this rep covers, got nothing")
-    channel = normalise_channel(str(raw))
-    if channel == SOCIAL_CHANNEL:
-        raise ValidationError(
-            "channel: the social channel has no rep (the social expert covers it)"
-        )
-    return channel
+def _cell(value: Any) -> Any:
+    """An edited cell, with a blank one (None, NaN, NA, empty text) as None."""
+    return None if _blank(value) else value
 
 
 class _Person:
@@ -148,7 +108,7 @@ class _Person:
         self.assignments.append(assignment)
 
 
-def members_from_rows(rows: Sequence[Mapping[str, Any]]) -> tuple[Member, ...]:
+def members_from_rows(rows: Sequence[Mapping[Any, Any]]) -> tuple[Member, ...]:
     """Members from the roster table; ValidationError names the row (from 1) and the field.
 
     Blank rows are skipped. A person is every row with the same name (any case or spacing),
@@ -160,21 +120,18 @@ def members_from_rows(rows: Sequence[Mapping[str, Any]]) -> tuple[Member, ...]:
         if all(_blank(row.get(column)) for column in ROSTER_COLUMNS):
             continue
         try:
-            raw_name = row.get("name")
-            name = " ".join(raw_name.split()) if isinstance(raw_name, str) else ""
-            if not name:
-                raise ValidationError("name: expected the person's name, got nothing")
-            role = _role(row.get("role"))
+            name = member_name(_cell(row.get("name")))
+            role = parse_role(_cell(row.get("role")))
             assignment = Assignment(
                 role=role,
-                hours=_week_hours(row.get("hours"), "hours", allow_zero=False),
-                channel=_channel(row.get("channel"), role),
+                hours=week_hours(_cell(row.get("hours")), "hours", allow_zero=False),
+                channel=role_channel(role, _cell(row.get("channel"))),
             )
-            raw_available = row.get("available")
+            raw_available = _cell(row.get("available"))
             available = (
                 None
-                if _blank(raw_available)
-                else _week_hours(raw_available, "available", allow_zero=True)
+                if raw_available is None
+                else week_hours(raw_available, "available", allow_zero=True)
             )
             person = people.setdefault(name.casefold(), _Person(name, number))
             person.add(number, assignment, available)
@@ -184,13 +141,12 @@ def members_from_rows(rows: Sequence[Mapping[str, Any]]) -> tuple[Member, ...]:
 
 
 def _member(person: _Person) -> Member:
-    if person.available is None:
-        raise ValidationError(
-            f"row {person.first_row}: available: expected the hours a week {person.name} has "
-            f"for social work (0 to {MAX_WEEK_HOURS:g}), got nothing"
-        )
+    """The person of gathered rows; available hours blank on every row are named on the first."""
+    available = person.available[0] if person.available else None
     try:
-        return make_member(person.name, person.available[0], person.assignments)
+        return make_member(
+            person.name, week_hours(available, "available", allow_zero=True), person.assignments
+        )
     except ValidationError as exc:
         raise ValidationError(f"row {person.first_row}: {exc}") from None
 
@@ -209,27 +165,13 @@ def split_channels(text: str) -> tuple[str, ...]:
         raise ValidationError(f"other channels: {exc}") from None
 
 
-def _employee_count(raw: Any) -> int:
-    expected = f"employees: expected a whole number from 1 to {MAX_EMPLOYEES:,}"
-    if isinstance(raw, bool) or _blank(raw):
-        raise ValidationError(f"{expected}, got {'nothing' if _blank(raw) else _shown(raw)}")
-    try:
-        value = float(raw.strip() if isinstance(raw, str) else raw)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{expected}, got {_shown(raw)}") from None
-    if not math.isfinite(value) or value != int(value) or not 1 <= value <= MAX_EMPLOYEES:
-        raise ValidationError(f"{expected}, got {_shown(raw)}")
-    return int(value)
-
-
 def company_from_form(
     channels: Sequence[str], other_channels: str, integrated: Sequence[str], employees: Any
 ) -> CompanyProfile:
-    """The company profile from the Team page's form.
+    """The company profile from the Team page's form, checked as the store checks it.
 
     ``channels`` are the picked revenue channels and ``other_channels`` free text for the
-    rest; ``integrated`` is one group of channels that share a rep: empty, or at least two
-    of the company's channels.
+    rest; ``integrated`` is one group of channels that share a rep (empty for none).
     """
     if isinstance(channels, str) or isinstance(integrated, str):
         raise ValidationError("channels: expected a list of channel names")
@@ -237,24 +179,11 @@ def company_from_form(
         picked = [normalise_channel(c) for c in channels]
     except ValidationError as exc:
         raise ValidationError(f"revenue channels: {exc}") from None
-    all_channels = tuple(dict.fromkeys([*picked, *split_channels(other_channels)]))
-    try:
-        group = tuple(dict.fromkeys(normalise_channel(c) for c in integrated))
-    except ValidationError as exc:
-        raise ValidationError(f"integrated channels: {exc}") from None
-    missing = [c for c in group if c not in all_channels]
-    if missing:
-        raise ValidationError(
-            f"integrated channels: {', '.join(missing)} is not among the revenue channels; "
-            "pick it as a revenue channel too, or leave it out"
+    group = tuple(integrated)
+    return check_company(
+        CompanyProfile(
+            channels=(*picked, *split_channels(other_channels)),
+            integrated=(group,) if group else (),
+            employees=_cell(employees),
         )
-    if len(group) == 1:
-        raise ValidationError(
-            f"integrated channels: expected two or more channels that share one rep, "
-            f"got only {group[0]}"
-        )
-    return CompanyProfile(
-        channels=all_channels,
-        integrated=(group,) if group else (),
-        employees=_employee_count(employees),
     )

@@ -7,13 +7,13 @@ Specialist roles are added as the team grows; one person may hold several (a hyb
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from strategy.errors import ValidationError
+from strategy.errors import ValidationError, given
+from strategy.limits import finite_number, week_hours
 from strategy.metrics import normalise_name, platform_name_problem, show_name
 
 
@@ -91,6 +91,9 @@ DEDICATED_ROLES: Final[frozenset[Role]] = frozenset({Role.SOCIAL_EXPERT, *SPECIA
 FTE_HOURS: Final[float] = 40.0
 """The hours of one full-time person's week."""
 
+CHANNEL_ROLES: Final[frozenset[Role]] = frozenset({Role.CHANNEL_REP})
+"""The roles held for one revenue channel; every other role is held without one."""
+
 SOCIAL_CHANNEL: Final[str] = "social"
 """The channel the social expert covers; it never gets a channel rep."""
 
@@ -101,7 +104,6 @@ CHANNEL_ALIASES: Final[dict[str, str]] = {
 }
 """Common spellings of revenue channels, after ``normalise_name``, mapped to one name."""
 
-MAX_WEEK_HOURS: Final[float] = 168.0
 MAX_NAME_LENGTH: Final[int] = 100
 
 _ROLE_BY_NAME: Final[dict[str, Role]] = {
@@ -184,7 +186,7 @@ def parse_role(raw: str) -> Role:
     role = _ROLE_BY_NAME.get(normalise_name(str(raw))) if isinstance(raw, str) else None
     if role is None:
         allowed = ", ".join(r.value for r in Role)
-        raise ValidationError(f"role: expected one of {allowed}, got {raw!r}")
+        raise ValidationError(f"role: expected one of {allowed}, got {given(raw)}")
     return role
 
 
@@ -206,25 +208,34 @@ def _one_channel(raw: str) -> str:
     return CHANNEL_ALIASES.get(name, name)
 
 
-def _hours(raw: Any, field: str, *, allow_zero: bool) -> float:
-    bound = "from 0" if allow_zero else "more than 0"
-    expected = f"expected a number of hours a week {bound} to {MAX_WEEK_HOURS:g}"
-    if isinstance(raw, bool):
-        raise ValidationError(f"{field}: {expected}, got {raw!r}")
-    try:
-        value = float(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise ValidationError(f"{field}: {expected}, got {raw!r}") from None
-    too_low = value < 0 if allow_zero else value <= 0
-    if not math.isfinite(value) or too_low or value > MAX_WEEK_HOURS:
-        raise ValidationError(f"{field}: {expected}, got {raw!r}")
-    return value
+def role_channel(role: Role, raw: Any) -> str | None:
+    """The channel a role is held for, from a form or the CLI (None or blank: no channel).
+
+    A channel role needs a revenue channel, never the social one (the social expert covers
+    it); every other role takes no channel.
+    """
+    blank = raw is None or (isinstance(raw, str) and not raw.strip())
+    if role not in CHANNEL_ROLES:
+        if not blank:
+            raise ValidationError(
+                f"channel: only a channel rep has a channel, got {given(raw)} for {role.value}"
+            )
+        return None
+    if blank:
+        raise ValidationError("channel: expected the revenue channel this rep covers, got nothing")
+    channel = normalise_channel(raw)
+    if channel == SOCIAL_CHANNEL:
+        raise ValidationError(
+            "channel: the social channel has no rep (the social expert covers it)"
+        )
+    return channel
 
 
-def _member_name(raw: Any) -> str:
-    name = " ".join(str(raw).split()) if isinstance(raw, str) else ""
+def member_name(raw: Any) -> str:
+    """A person's name from a form or the CLI: spaces folded, printable, at most 100 characters."""
+    name = " ".join(raw.split()) if isinstance(raw, str) else ""
     if not name:
-        raise ValidationError(f"name: expected the person's name, got {raw!r}")
+        raise ValidationError(f"name: expected the person's name, got {given(raw)}")
     if len(name) > MAX_NAME_LENGTH:
         raise ValidationError(
             f"name: expected at most {MAX_NAME_LENGTH} characters, got {len(name)}"
@@ -248,28 +259,14 @@ def _assignment(raw: Assignment | Mapping[str, Any], where: str) -> Assignment:
     except ValidationError as exc:
         raise ValidationError(f"{where}: {exc}") from None
     where = f"{where} ({role.value})"
-    hours = _hours(hours_raw, f"{where}: hours", allow_zero=False)
-    has_channel = channel_raw is not None and str(channel_raw).strip() != ""
-    if role is Role.CHANNEL_REP:
-        if not has_channel:
-            raise ValidationError(
-                f"{where}: channel: expected the revenue channel this rep covers, got nothing"
-            )
-        try:
-            channel: str | None = normalise_channel(channel_raw)
-        except ValidationError as exc:
-            raise ValidationError(f"{where}: {exc}") from None
-        if channel == SOCIAL_CHANNEL:
-            raise ValidationError(
-                f"{where}: channel: the social channel has no rep (the social expert covers it)"
-            )
-    elif has_channel:
-        raise ValidationError(
-            f"{where}: channel: only a channel rep has a channel, got {channel_raw!r}"
+    try:
+        return Assignment(
+            role=role,
+            hours=week_hours(hours_raw, "hours", allow_zero=False),
+            channel=role_channel(role, channel_raw),
         )
-    else:
-        channel = None
-    return Assignment(role=role, hours=hours, channel=channel)
+    except ValidationError as exc:
+        raise ValidationError(f"{where}: {exc}") from None
 
 
 def make_member(
@@ -283,12 +280,12 @@ def make_member(
     channel rep, ``channel``. At least one role is required; a role (and channel) may
     appear only once.
     """
-    clean_name = _member_name(name)
+    clean_name = member_name(name)
     if isinstance(assignments, str | bytes | Mapping) or not isinstance(assignments, Iterable):
         raise ValidationError(f"roles: expected a list of roles with hours, got {assignments!r}")
     # The roles first: a person's available hours often default to a role's hours.
     items = tuple(_assignment(a, f"assignment {n}") for n, a in enumerate(assignments, start=1))
-    available = _hours(available_hours, "available hours", allow_zero=True)
+    available = week_hours(available_hours, "available hours", allow_zero=True)
     if not items:
         raise ValidationError("roles: expected at least one role, got none")
     seen: set[tuple[Role, str | None]] = set()
@@ -451,16 +448,12 @@ _BANDS: Final[tuple[tuple[int, str, str, int, int | None], ...]] = (
 )
 
 
-def _employees(raw: Any) -> int:
+def employee_count(raw: Any) -> int:
+    """A company's headcount from a form or the store: a whole number from 1 to 10,000,000."""
     expected = f"employees: expected a whole number from 1 to {MAX_EMPLOYEES:,}"
-    if isinstance(raw, bool):
-        raise ValidationError(f"{expected}, got {raw!r}")
-    try:
-        value = float(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise ValidationError(f"{expected}, got {raw!r}") from None
-    if not math.isfinite(value) or value != int(value) or value < 1 or value > MAX_EMPLOYEES:
-        raise ValidationError(f"{expected}, got {raw!r}")
+    value = finite_number(raw)
+    if value is None or value != int(value) or not 1 <= value <= MAX_EMPLOYEES:
+        raise ValidationError(f"{expected}, got {given(raw)}")
     return int(value)
 
 
@@ -473,7 +466,7 @@ def team_size_benchmark(
     enterprises (1,000+) 11 or more. Dedicated staff is the hours held in social-expert and
     specialist roles, ``fte_hours`` to one person (``dedicated_fte``).
     """
-    count = _employees(employees)
+    count = employee_count(employees)
     band, who, low, high = next((b, w, lo, hi) for top, b, w, lo, hi in _BANDS if count <= top)
     fte = dedicated_fte(members, fte_hours)
     usual = f"{low}-{high}" if high is not None else f"{low} or more"

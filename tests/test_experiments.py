@@ -290,6 +290,23 @@ def test_a_big_test_carries_no_warning() -> None:
     assert result.warning == ""
 
 
+@pytest.mark.parametrize(
+    ("control", "variant", "too_small"),
+    [
+        ((36, 900), (47, 900), True),
+        ((47, 900), (30, 700), True),
+        ((4000, 100_000), (4600, 100_000), False),
+        ((100, 1000), (100, 1000), False),  # no lift: nothing to detect, not a small sample
+    ],
+)
+def test_a_sample_too_small_is_a_flag_not_only_words(
+    control: tuple[int, int], variant: tuple[int, int], too_small: bool
+) -> None:
+    result = stats_of(control, variant)
+    assert result.sample_too_small is too_small
+    assert result.warning.startswith("Sample too small") is too_small
+
+
 def test_unequal_arms_report_both_sizes_and_a_drop_says_so() -> None:
     result = stats_of((47, 900), (30, 700))
     assert "too small to detect a drop of" in result.warning

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from strategy import frames
-from strategy.gates import DEFAULT_GATES
+from strategy.gates import CHECKLIST_CRITERION, DEFAULT_GATES, Stage
 from strategy.report import analyse
+from strategy.stages import Override
 from strategy.storage import Workspace
 from tests.conftest import TODAY
 
@@ -63,3 +66,28 @@ def test_only_concluded_tests_with_data_are_listed_with_lift_in_points(
     win = concluded.set_index("title").loc["Questions instead of product shots"]
     assert win["ci_low"] < win["lift"] < win["ci_high"] and win["significant"]
     assert round(win["lift"], 1) == 2.1
+
+
+def test_the_overrides_table_says_until_removed_for_an_open_ended_override() -> None:
+    held = Override("forum", dt.date(2026, 1, 5), Stage.ACTIVE, "launch went well", "maya")
+    table = frames.overrides([held])
+    assert table.to_dict("records") == [
+        {
+            "id": None,
+            "platform": "forum",
+            "from week": dt.date(2026, 1, 5),
+            "until": "until removed",
+            "stage": "active",
+            "reason": "launch went well",
+            "by": "maya",
+        }
+    ]
+
+
+def test_evidence_names_the_setup_checklist_in_words(demo_ws: Workspace) -> None:
+    result = analyse(demo_ws.snapshot(), TODAY)
+    moves = [t for s in result.statuses.values() for t in s.transitions if t.evidence]
+    table = frames.evidence(moves[0])
+    assert list(table.columns) == ["metric", "comparison", "value", "threshold", "met"]
+    assert "setup checklist complete" in set(table["metric"])
+    assert CHECKLIST_CRITERION not in set(table["metric"])

@@ -206,7 +206,7 @@ def test_a_bad_company_profile_is_refused_and_nothing_is_stored(ws: Workspace) -
     at = run()
     at.multiselect(key="company_integrated").set_value(["retail"])
     click(at, "Save the company profile")
-    assert "integrated channels: expected two or more" in at.error[0].value
+    assert "integrated channels: a group is two or more channels" in at.error[0].value
     assert ws.data_version() == version
 
 

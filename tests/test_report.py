@@ -7,7 +7,15 @@ import json
 import pytest
 
 from strategy.gates import Stage
-from strategy.report import analyse, report_dict, report_json, report_text, weekly_csv
+from strategy.report import (
+    NoteKind,
+    analyse,
+    platform_notes,
+    report_dict,
+    report_json,
+    report_text,
+    weekly_csv,
+)
 from strategy.resources import SignalStatus
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY
@@ -100,3 +108,14 @@ def test_the_text_report_and_csv_are_readable(demo_ws: Workspace) -> None:
     header = csv.splitlines()[0].split(",")
     assert header[:2] == ["platform", "week"] and "member_activity_share" in header
     assert csv.splitlines()[1].split(",")[1].count("-") == 2
+
+
+def test_each_platform_note_says_what_it_is_about(demo_ws: Workspace) -> None:
+    analysis = analyse(demo_ws.snapshot(), TODAY)
+    notes = {
+        name: [(n.kind, n.text) for n in platform_notes(s, analysis.horizons.get(name))]
+        for name, s in analysis.statuses.items()
+    }
+    (tiktok,) = notes["tiktok"]
+    assert tiktok[0] is NoteKind.NOT_MEASURED
+    assert tiktok[1].endswith("not measured on tiktok")

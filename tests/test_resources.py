@@ -14,6 +14,9 @@ from strategy.gates import Stage
 from strategy.horizons import SignalWindow, common_window, horizons
 from strategy.metrics import to_wide
 from strategy.resources import (
+    NO_COMPLETE_WEEK,
+    NO_DATA,
+    ConditionKey,
     DemandSettings,
     ResourceSignal,
     SignalStatus,
@@ -142,14 +145,11 @@ def test_no_data_is_not_justified_and_every_condition_still_explains_itself() ->
     result = signal(metrics(0), tests=())
 
     assert result.status is SignalStatus.NOT_JUSTIFIED
-    assert [c.key for c in result.conditions] == [
-        "active_community",
-        "demand_exceeds_capacity",
-        "tested_strategy",
-    ]
+    assert [c.key for c in result.conditions] == list(ConditionKey)
     for c in result.conditions:
         assert not c.met
         assert c.value and c.reason and c.label
+    assert [(c.value, c.reason) for c in result.conditions[:2]] == [(NO_DATA, NO_COMPLETE_WEEK)] * 2
     assert "no complete week of metrics" in result.summary
 
 

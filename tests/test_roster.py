@@ -151,7 +151,7 @@ def test_an_overloaded_person_is_kept_so_the_page_can_warn_about_them() -> None:
         ),
         (
             [row("Ana", "it", available=None), row("Ana", "support", available=None)],
-            r"^row 1: available: expected the hours a week Ana has for social work",
+            r"^row 1: available: expected a number of hours a week from 0 to 168, got nothing$",
         ),
         ([row("x" * 101, "it")], r"^row 1: name: expected at most 100 characters, got 101$"),
     ],
@@ -193,8 +193,13 @@ def test_other_channels_join_the_picked_ones_once() -> None:
 @pytest.mark.parametrize(
     ("integrated", "employees", "message"),
     [
-        (["retail", "sales"], 10, r"^integrated channels: sales is not among the revenue"),
-        (["retail"], 10, r"^integrated channels: expected two or more .* got only retail$"),
+        (
+            ["retail", "sales"],
+            10,
+            r"^integrated channels: sales is not among the company's channels "
+            r"\(retail, ecommerce\); add it there, or leave it out$",
+        ),
+        (["retail"], 10, r"^integrated channels: a group is two or more .* got retail$"),
         ([], 0, r"^employees: expected a whole number from 1 to 10,000,000, got 0$"),
         ([], 2.5, r"^employees: .*got 2.5$"),
         ([], "many", r"^employees: .*got 'many'$"),

@@ -11,8 +11,11 @@ from strategy import frames
 from strategy.frames import STAGE_ORDER
 from strategy.gates import GateSet
 from strategy.report import Analysis
+from strategy.stages import TransitionKind
 
 STAGE_COLOURS = ["#b0b7c3", "#f2a541", "#2a9d8f"]
+DECIDED_BY = [kind.value for kind in TransitionKind]
+"""How a stage or a transition was decided: measured, override."""
 
 
 def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerChart:
@@ -31,12 +34,12 @@ def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerCha
             ),
             stroke=alt.Stroke(
                 "decided:N",
-                scale=alt.Scale(domain=["measured", "override"], range=["#ffffff", "#1d3557"]),
+                scale=alt.Scale(domain=DECIDED_BY, range=["#ffffff", "#1d3557"]),
                 legend=alt.Legend(orient="top", title="stage decided by"),
             ),
             strokeDash=alt.StrokeDash(
                 "decided:N",
-                scale=alt.Scale(domain=["measured", "override"], range=[[1, 0], [5, 3]]),
+                scale=alt.Scale(domain=DECIDED_BY, range=[[1, 0], [5, 3]]),
                 legend=None,
             ),
             strokeWidth=alt.value(2),
@@ -57,13 +60,13 @@ def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerCha
             y="platform:N",
             shape=alt.Shape(
                 "kind:N",
-                scale=alt.Scale(domain=["measured", "override"], range=["triangle", "diamond"]),
+                scale=alt.Scale(domain=DECIDED_BY, range=["triangle", "diamond"]),
                 legend=alt.Legend(orient="top", title="transition"),
             ),
             tooltip=["platform", alt.Tooltip("week:T"), "from", "to", "kind", "why"],
         )
     )
-    return alt.layer(bars, marks).properties(height=alt.Step(34))
+    return alt.LayerChart(layer=[bars, marks]).properties(height=alt.Step(34))
 
 
 def _in_progress_tails(data: pd.DataFrame) -> pd.DataFrame:
@@ -110,13 +113,13 @@ def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.
         .mark_rule(strokeDash=[6, 4], color="#e63946")
         .encode(y="threshold:Q", tooltip=["label"])
     )
-    return alt.layer(lines, dashed, pending, rules).properties(height=220)
+    return alt.LayerChart(layer=[lines, dashed, pending, rules]).properties(height=220)
 
 
 def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
     """Weekly workload stacked by kind, against the team's part-time capacity."""
-    work = frame[frame["series"] != "capacity"]
-    capacity = frame[frame["series"] == "capacity"]
+    work = frame[frame["series"] != frames.CAPACITY_SERIES]
+    capacity = frame[frame["series"] == frames.CAPACITY_SERIES]
     area = (
         alt.Chart(work)
         .mark_area(opacity=0.75)
@@ -132,7 +135,7 @@ def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
         .mark_line(color="#1d3557", strokeWidth=2.5)
         .encode(x="week:T", y="hours:Q", tooltip=[alt.Tooltip("hours:Q", title="capacity")])
     )
-    return alt.layer(area, line).properties(height=240)
+    return alt.LayerChart(layer=[area, line]).properties(height=240)
 
 
 def test_lifts(tests: pd.DataFrame) -> alt.LayerChart:
@@ -151,7 +154,7 @@ def test_lifts(tests: pd.DataFrame) -> alt.LayerChart:
         tooltip=["title", alt.Tooltip("lift:Q", format=".2f"), "conclusion"],
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555").encode(x="x:Q")
-    return alt.layer(interval, point, zero).properties(height=alt.Step(36))
+    return alt.LayerChart(layer=[interval, point, zero]).properties(height=alt.Step(36))
 
 
 def dashboard_specs(result: Analysis, gates: GateSet) -> dict[str, dict[str, Any]]:

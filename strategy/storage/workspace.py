@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 
 from strategy import clock
 from strategy.access import Actor, check_email, parse_access_role, require_admin, require_edit
-from strategy.company import CompanyProfile
+from strategy.company import CompanyProfile, check_company
 from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError
 from strategy.experiments import StrategyTest, TestStatus, make_test, test_fields
 from strategy.gates import (
@@ -61,7 +61,6 @@ from strategy.team import (
     Assignment,
     Member,
     RoleServes,
-    _employees,
     make_member,
     normalise_channel,
     parse_role,
@@ -317,31 +316,10 @@ class Workspace:
 
         ``expected`` is the profile the form started from: if it changed since, Conflict.
         """
-        employees = _employees(profile.employees)
-        channels = _channel_list(profile.channels, "channels")
-        if isinstance(profile.integrated, str | bytes) or not isinstance(
-            profile.integrated, Iterable
-        ):
-            raise ValidationError(
-                f"integrated channels: expected groups of channels, got {profile.integrated!r}"
-            )
-        channels = list(dict.fromkeys(channels))
-        integrated = [
-            list(dict.fromkeys(_channel_list(g, "integrated channels"))) for g in profile.integrated
-        ]
-        for group in integrated:
-            unknown = [c for c in group if c not in channels]
-            if unknown:
-                raise ValidationError(
-                    f"integrated channels: {', '.join(unknown)} "
-                    f"{'is' if len(unknown) == 1 else 'are'} not among the company's channels "
-                    f"({', '.join(channels) or 'none'}); add it there, or leave it out"
-                )
-            if len(group) < 2:
-                raise ValidationError(
-                    "integrated channels: a group is two or more channels that share one rep, "
-                    f"got {', '.join(group) or 'an empty group'}"
-                )
+        checked = check_company(profile)
+        channels = list(checked.channels)
+        integrated = [list(g) for g in checked.integrated]
+        employees = checked.employees
         payload = json.dumps(
             {"channels": channels, "integrated": integrated, "employees": employees}
         )
@@ -951,15 +929,6 @@ def _gate_set(gates: Mapping[str, Any] | GateSet) -> GateSet:
 
 def _demand_settings(settings: Mapping[str, Any] | DemandSettings) -> DemandSettings:
     return settings if isinstance(settings, DemandSettings) else settings_from_dict(settings)
-
-
-def _channel_list(raw: Any, what: str) -> list[str]:
-    if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
-        raise ValidationError(f"{what}: expected a list of channel names, got {raw!r}")
-    try:
-        return [normalise_channel(c) for c in raw]
-    except ValidationError as exc:
-        raise ValidationError(f"{what}: {exc}") from None
 
 
 def _test_row(test: StrategyTest) -> dict[str, Any]:

@@ -1,0 +1,97 @@
+"""Each logged strategy test with its statistics, as one row for every place that shows it.
+
+The report's JSON, the Tests page's table and the dashboard's chart of concluded tests all
+read their numbers here, so a test without data, a rate in percent or a lift in points is
+shown the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Final
+
+import pandas as pd
+
+from strategy.experiments import StrategyTest, TestStats
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A logged test with its statistics and its conclusion in plain words."""
+
+    __test__: ClassVar[bool] = False  # not a pytest test class, despite its name
+
+    test: StrategyTest
+    stats: TestStats | None
+    conclusion: str
+
+
+NO_DATA_WARNING: Final[str] = "no data yet"
+"""The warning of a test that has no statistics yet (nothing exposed)."""
+
+STAT_FIELDS: Final[tuple[str, ...]] = (
+    "control_rate",
+    "variant_rate",
+    "abs_lift",
+    "rel_lift",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "prob_variant_better",
+)
+"""The numbers of a test's statistics, in rate units (0.04 = 4%)."""
+
+IN_POINTS: Final[tuple[str, ...]] = (
+    "control_rate",
+    "variant_rate",
+    "abs_lift",
+    "ci_low",
+    "ci_high",
+    "prob_variant_better",
+)
+"""The statistics tables and charts show times 100: rates and chances in percent, the lift
+and its 95% interval in percentage points."""
+
+TABLE_COLUMNS: Final[tuple[str, ...]] = (
+    "id",
+    "title",
+    "platform",
+    "metric",
+    "status",
+    *(f for f in STAT_FIELDS if f != "rel_lift"),
+    "significant",
+    "warning",
+    "conclusion",
+)
+
+
+def stats_fields(stats: TestStats | None) -> dict[str, Any]:
+    """A test's statistics by name, in rate units; None and ``no data yet`` before any data."""
+    fields: dict[str, Any] = {name: getattr(stats, name) if stats else None for name in STAT_FIELDS}
+    fields["significant"] = bool(stats and stats.significant)
+    fields["warning"] = stats.warning if stats else NO_DATA_WARNING
+    fields["required_n_per_arm"] = stats.required_n_per_arm if stats else None
+    return fields
+
+
+def results_table(results: Sequence[TestResult]) -> pd.DataFrame:
+    """One row per test: id, title, platform, metric, status, the statistics (``IN_POINTS``
+    times 100), significant, warning and conclusion."""
+    rows = []
+    for r in results:
+        stats = stats_fields(r.stats)
+        for name in IN_POINTS:
+            stats[name] = None if stats[name] is None else stats[name] * 100
+        rows.append(
+            {
+                "id": r.test.id,
+                "title": r.test.title,
+                "platform": r.test.platform,
+                "metric": r.test.metric,
+                "status": r.test.status.value,
+                **stats,
+                "conclusion": r.conclusion,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))

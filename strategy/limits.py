@@ -1,0 +1,55 @@
+"""The limits of a week that the forms, the CLI and the store share, each with one message.
+
+A week has 168 hours: no role can take more, and nobody has more. A setting counted in
+weeks (a gate's weeks to advance or fall back, the resource signal's windows) asks for at
+most two years of them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final
+
+from strategy.errors import ValidationError, given
+
+MAX_WEEK_HOURS: Final[float] = 168.0
+"""The hours in a week: the most a role can take or a person can have."""
+
+MAX_WEEKS: Final[int] = 104
+"""The longest run of weeks a setting may ask for: two years of history."""
+
+
+def finite_number(raw: Any) -> float | None:
+    """A number a person typed or sent, as a finite float; None for anything else (bools too)."""
+    if isinstance(raw, bool):
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def week_hours(raw: Any, field: str, *, allow_zero: bool) -> float:
+    """Hours a week from a form or the CLI: more than 0 (or from 0) up to 168.
+
+    ``field`` names where the value came from, e.g. ``hours`` or ``available hours``.
+    """
+    bound = "from 0 to" if allow_zero else "more than 0, up to"
+    value = finite_number(raw)
+    if value is None or value > MAX_WEEK_HOURS or (value < 0 if allow_zero else value <= 0):
+        raise ValidationError(
+            f"{field}: expected a number of hours a week {bound} {MAX_WEEK_HOURS:g}, "
+            f"got {given(raw)}"
+        )
+    return value
+
+
+def week_count(raw: Any, field: str) -> int:
+    """A whole number of weeks from 1 to 104, from a form, the CLI or storage."""
+    value = finite_number(raw)
+    if value is None or value != int(value) or not 1 <= value <= MAX_WEEKS:
+        raise ValidationError(
+            f"{field}: expected a whole number of weeks from 1 to {MAX_WEEKS}, got {given(raw)}"
+        )
+    return int(value)

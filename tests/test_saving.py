@@ -1,0 +1,58 @@
+"""The pages' one save helper: a save flashes its message, a stale save reloads the form with
+the conflict said, any other refusal is shown in words; each forgets only its own widgets."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def page(outcome: str) -> None:
+    """A form with one text input saved through ``ui.saving.save``; ``outcome`` is what the
+    write does: ``ok``, ``conflict`` or ``refused``."""
+    import streamlit as st
+
+    from strategy.errors import Conflict, ValidationError
+    from ui import saving, session
+
+    session.show_flash()
+    st.text_input("Name", key="form_name")
+    st.text_input("Other", key="other_name")
+    if st.button("Save"):
+        with saving.save("form_") as saved:
+            if outcome == "conflict":
+                raise Conflict("roster: someone else changed the roster")
+            if outcome == "refused":
+                raise ValidationError("name: expected the person's name, got nothing")
+            saved(f"Saved {st.session_state['form_name']}.")
+
+
+def run(outcome: str) -> AppTest:
+    at = AppTest.from_function(page, args=(outcome,), default_timeout=30).run()
+    at.text_input(key="form_name").set_value("Ana")
+    at.text_input(key="other_name").set_value("kept")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_save_flashes_its_message_and_forgets_the_forms_widgets() -> None:
+    at = run("ok")
+    assert [s.value for s in at.success] == ["Saved Ana."]
+    assert at.text_input(key="form_name").value == ""
+    assert at.text_input(key="other_name").value == "kept"
+
+
+def test_a_stale_save_reloads_the_form_and_says_so() -> None:
+    at = run("conflict")
+    assert [e.value for e in at.error] == [
+        "roster: someone else changed the roster. The page now shows their version."
+    ]
+    assert at.text_input(key="form_name").value == ""
+    assert not at.success
+
+
+def test_a_refused_save_shows_the_reason_and_keeps_the_edits() -> None:
+    at = run("refused")
+    assert [e.value for e in at.error] == ["name: expected the person's name, got nothing"]
+    assert at.text_input(key="form_name").value == "Ana"
+    assert not at.success
