@@ -19,4 +19,6 @@ if [ -z "${ROLLOUT_TEST_PG:-}" ]; then
   ROLLOUT_TEST_PG=$(bash scripts/postgres.sh start "$pgdir/pg" --fast)
   export ROLLOUT_TEST_PG
 fi
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# Two workers (pytest-xdist), each taking whole files: the suite waits on servers, browsers
+# and killed processes as much as it computes. TEST_WORKERS=1 runs it in one process.
+.venv/bin/python -m pytest -q -p no:cacheprovider -n "${TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -71,7 +71,7 @@ class Postgres:
         with self._admin() as conn:
             if template:
                 conn.execute(
-                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY = FILE_COPY").format(
                         sql.Identifier(name), sql.Identifier(template)
                     )
                 )
