@@ -6,6 +6,7 @@ import streamlit as st
 
 from strategy import frames
 from strategy.clock import weeks_between
+from strategy.costs import money
 from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
 from strategy.resources import SignalStatus
 from strategy.team import ROLE_LABELS
@@ -70,14 +71,17 @@ banner(
 )
 st.caption(f"The signal reads the {signal.window.describe()}.")
 if signal.status is SignalStatus.JUSTIFIED:
-    gap_cols = st.columns(3)
+    gap_cols = st.columns(4)
     gap_cols[0].metric("Gap", f"{signal.gap_hours_per_week:.1f} h/week")
     gap_cols[1].metric("In people", f"{signal.gap_people:.1f} FTE")
     gap_cols[2].metric("Roles to add", len(signal.recommended_roles))
+    gap_cols[3].metric("Gap costs", f"{money(result.gap_cost)}/week")
     st.write(
         "Roles that would close the gap: "
         + ", ".join(ROLE_LABELS[r].lower() for r in signal.recommended_roles)
     )
+    if result.gap_cost.no_rate_for:
+        st.warning(f"The gap's cost leaves out roles with {result.gap_cost.missing_text}.")
 with st.expander("Why: each condition and its evidence", expanded=True):
     for condition in signal.conditions:
         st.markdown(
@@ -99,6 +103,14 @@ if result.latest_week is not None:
 
     st.subheader("Team capacity against demand")
     st.vega_lite_chart(specs["demand"], width="stretch")
+
+# --- what the team costs -----------------------------------------------------------------
+cost = result.team.cost
+cost_cols = st.columns(2)
+cost_cols[0].metric("Team cost per week", money(cost))
+cost_cols[1].metric("Team cost per month", money(cost, monthly=True))
+if cost.no_rate_for:
+    st.warning(f"The team's cost leaves out people with {cost.missing_text}.")
 
 # --- tested strategies -------------------------------------------------------------------
 st.subheader("Concluded strategy tests")

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from strategy.costs import MAX_RATE
 from strategy.limits import MAX_WEEK_HOURS
 from strategy.resources import settings_to_dict
 from strategy.roster import (
@@ -16,6 +17,8 @@ from strategy.roster import (
     company_from_form,
     members_from_rows,
     members_to_rows,
+    rates_from_rows,
+    rates_rows,
 )
 from strategy.team import ROLE_LABELS, DemandKind, Role, team_warnings
 from ui import saving, session
@@ -26,7 +29,15 @@ COMPANY_BASE = "company_base"
 DEMAND_BASE = "demand_base"
 SERVES_KEY = "team_serves_editor"
 SERVES_BASE = f"{SERVES_KEY}_base"
-COMPANY_KEYS = ("company_channels", "company_other", "company_integrated", "company_employees")
+COMPANY_KEYS = (
+    "company_channels",
+    "company_other",
+    "company_integrated",
+    "company_employees",
+    "company_currency",
+)
+RATES_KEY = "team_rates_editor"
+RATES_BASE = f"{RATES_KEY}_base"
 
 SETTING_INPUTS: dict[str, tuple[str, str, float]] = {
     # field: (label, help, step)
@@ -230,6 +241,39 @@ if can_edit:
 else:
     st.dataframe(serves_table, hide_index=True, column_config=serves_config, width="content")
 
+# --- what the hours cost -----------------------------------------------------------------
+st.subheader("Hourly rates")
+st.caption(
+    f"What an hour costs, in {snap.company.currency}: a person's own rate when set, else "
+    "their role's. Leave a cell blank for no rate; people and roles without one are named "
+    "on the dashboard, never counted as free."
+)
+rates_base = session.drawn(RATES_BASE, snap.rates, keep=can_edit and table_edited(RATES_KEY))
+rates_table = rates_rows(rates_base, snap.members)
+rates_config = {
+    "who": st.column_config.TextColumn("Role or person", disabled=True),
+    "kind": st.column_config.TextColumn("Kind", disabled=True),
+    "rate": st.column_config.NumberColumn(
+        f"Rate per hour ({snap.company.currency})", min_value=0.0, max_value=MAX_RATE, step=0.5
+    ),
+}
+if can_edit:
+    edited_rates = st.data_editor(
+        rates_table,
+        num_rows="fixed",
+        hide_index=True,
+        column_config=rates_config,
+        disabled=["who", "kind"],
+        key=RATES_KEY,
+        width="content",
+    )
+    if st.button("Save the rates", key="team_rates_save"):
+        with saving.save(RATES_KEY) as saved:
+            ws.set_rates(session.actor(), rates_from_rows(edited_rates), expected=rates_base)
+            saved("Hourly rates saved; the team's cost recomputed.")
+else:
+    st.dataframe(rates_table, hide_index=True, column_config=rates_config, width="content")
+
 # --- the company profile -----------------------------------------------------------------
 st.subheader("Company profile")
 profile = session.drawn(
@@ -264,11 +308,17 @@ if can_edit:
         employees = st.number_input(
             "Employees", min_value=1, value=profile.employees, step=1, key="company_employees"
         )
+        currency = st.text_input(
+            "Currency of the rates and costs",
+            profile.currency,
+            help="A three-letter code: EUR, USD, GBP…",
+            key="company_currency",
+        )
         if st.form_submit_button("Save the company profile"):
             with saving.save("company_") as saved:
                 ws.set_company(
                     session.actor(),
-                    company_from_form(channels, other_text, integrated, employees),
+                    company_from_form(channels, other_text, integrated, employees, currency),
                     expected=profile,
                 )
                 saved("Company profile saved.")
@@ -277,7 +327,8 @@ else:
         f"**Revenue channels:** {', '.join(map(channel_label, profile.channels)) or 'none'}  \n"
         f"**Integrated:** "
         f"{'; '.join(' + '.join(g) for g in profile.integrated) or 'none'}  \n"
-        f"**Employees:** {profile.employees:,}"
+        f"**Employees:** {profile.employees:,}  \n"
+        f"**Currency:** {profile.currency}"
     )
 
 # --- the resource signal's settings ------------------------------------------------------

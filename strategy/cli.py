@@ -22,7 +22,7 @@ from strategy.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dic
 from strategy.report import analyse, report_json, report_text, weekly_csv
 from strategy.stages import Override
 from strategy.storage import DB_NAME, Workspace, parse_location
-from strategy.team import Role
+from strategy.team import Role, parse_role
 
 WORKSPACE_HELP = "a workspace folder, or a postgresql://user:password@host:port/database URL"
 
@@ -90,8 +90,31 @@ def _cmd_team_add(args: argparse.Namespace) -> str:
         hours=args.hours,
         channel=args.channel,
         available_hours=args.available,
+        rate=args.rate,
     )
     return f"{member.name}: {', '.join(r.value for r in member.roles)}"
+
+
+def _cmd_rates_set(args: argparse.Namespace) -> str:
+    rate = None if args.rate.strip().lower() == "none" else args.rate
+    rates = Workspace.open(args.workspace).set_role_rate(_actor(args), args.role, rate)
+    value = rates.for_role(parse_role(args.role))
+    return f"{parse_role(args.role).value}: {'no rate' if value is None else f'{value:g}'}"
+
+
+def _cmd_rates_list(args: argparse.Namespace) -> str:
+    snap = Workspace.open(args.workspace).snapshot()
+    currency = snap.company.currency
+    lines = [f"Hourly rates ({currency}), by role:"]
+    for role in Role:
+        value = snap.rates.for_role(role)
+        lines.append(f"  {role.value}: {'no rate' if value is None else f'{value:g}'}")
+    people = {m.name: snap.rates.for_person(m.name) for m in snap.members}
+    own = {name: rate for name, rate in people.items() if rate is not None}
+    if own:
+        lines.append("People with their own rate:")
+        lines += [f"  {name}: {rate:g}" for name, rate in own.items()]
+    return "\n".join(lines)
 
 
 def _cmd_team_list(args: argparse.Namespace) -> str:
@@ -287,10 +310,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--channel", help="revenue channel, for channel_rep")
     p.add_argument("--hours", required=True, help="hours per week for this role")
     p.add_argument("--available", help="hours per week the person can give (default: --hours)")
+    p.add_argument("--rate", help="the person's own hourly cost (default: their roles' rates)")
     p.set_defaults(run=_cmd_team_add)
     p = team.add_parser("list", help="show the team")
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.set_defaults(run=_cmd_team_list)
+
+    rates = sub.add_parser(
+        "rates", help="hourly rates: what the team and the gap cost"
+    ).add_subparsers(dest="rates_command", required=True)
+    p = rates.add_parser("set", help="set a role's default hourly rate (none: no rate)")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("role", help=", ".join(r.value for r in Role))
+    p.add_argument("rate", help="per hour, in the company's currency; or none")
+    p.set_defaults(run=_cmd_rates_set)
+    p = rates.add_parser("list", help="show the roles' rates and people's own rates")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.set_defaults(run=_cmd_rates_list)
 
     p = sub.add_parser("checklist", help="tick a setup checklist item of a platform")
     p.add_argument("workspace", help=WORKSPACE_HELP)

@@ -14,6 +14,8 @@ from typing import Any
 from strategy.errors import ValidationError
 from strategy.team import employee_count, normalise_channel
 
+DEFAULT_CURRENCY = "EUR"
+
 
 @dataclass(frozen=True)
 class CompanyProfile:
@@ -22,6 +24,17 @@ class CompanyProfile:
     channels: tuple[str, ...] = ()
     integrated: tuple[tuple[str, ...], ...] = ()
     employees: int = 1
+    currency: str = DEFAULT_CURRENCY
+
+
+def currency_code(raw: Any) -> str:
+    """A currency as its three-letter ISO 4217 code, upper case (``eur`` -> ``EUR``)."""
+    code = raw.strip().upper() if isinstance(raw, str) else ""
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise ValidationError(
+            f"currency: expected a three-letter code such as EUR, USD or GBP, got {raw!r}"
+        )
+    return code
 
 
 def _channel_list(raw: Any, what: str) -> list[str]:
@@ -38,7 +51,8 @@ def check_company(profile: CompanyProfile) -> CompanyProfile:
     """The profile checked and normalised; ValidationError names the field.
 
     Employees are a whole number from 1 to 10,000,000; channels are normalised and kept
-    once each; every integrated group is two or more of the company's own channels.
+    once each; every integrated group is two or more of the company's own channels; the
+    currency is a three-letter code.
     """
     employees = employee_count(profile.employees)
     channels = _channel_list(profile.channels, "channels")
@@ -64,4 +78,5 @@ def check_company(profile: CompanyProfile) -> CompanyProfile:
         channels=tuple(channels),
         integrated=tuple(tuple(g) for g in integrated),
         employees=employees,
+        currency=currency_code(profile.currency),
     )

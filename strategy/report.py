@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from strategy.costs import Cost, gap_cost, money, team_cost
 from strategy.experiment_rows import TestResult, stats_fields
 from strategy.experiments import TestStatus, conclusion_text, conversion_stats
 from strategy.gates import Stage
@@ -66,6 +67,8 @@ class TeamView:
     empty_seats: tuple[Seat, ...]
     benchmark: TeamBenchmark
     warnings: tuple[str, ...]
+    cost: Cost
+    """What the team's social hours cost a week (and who has no rate)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,6 +89,8 @@ class Analysis:
     team: TeamView
     demand: tuple[WeekDemand, ...]
     signal: ResourceSignal
+    gap_cost: Cost
+    """What the gap's hours cost a week at the recommended roles' rates."""
 
 
 def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
@@ -116,6 +121,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
             snapshot.company.employees, snapshot.members, snapshot.demand.fte_hours
         ),
         warnings=team_warnings(snapshot.members, seats),
+        cost=team_cost(snapshot.members, snapshot.rates, snapshot.company.currency),
     )
     outcomes = [
         TestOutcome(
@@ -129,6 +135,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     roles = {a.role for m in snapshot.members for a in m.assignments}
     window = common_window(found, snapshot.demand.window_weeks)
     demand = weekly_demand(counted, statuses, serving, snapshot.demand, window)
+    signal = resource_signal(demand, statuses, outcomes, serving, roles, window, snapshot.demand)
     return Analysis(
         data_version=snapshot.data_version,
         today=today,
@@ -141,7 +148,13 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         tests=results,
         team=team,
         demand=demand,
-        signal=resource_signal(demand, statuses, outcomes, serving, roles, window, snapshot.demand),
+        signal=signal,
+        gap_cost=gap_cost(
+            signal.gap_hours_per_week,
+            signal.recommended_roles,
+            snapshot.rates,
+            snapshot.company.currency,
+        ),
     )
 
 
@@ -251,6 +264,8 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             "gap_hours_per_week": _plain(signal.gap_hours_per_week),
             "gap_people": _plain(signal.gap_people),
             "recommended_roles": [r.value for r in signal.recommended_roles],
+            "gap_cost_per_week": _plain(analysis.gap_cost.per_week),
+            "gap_no_rate_for": list(analysis.gap_cost.no_rate_for),
         },
         "tests": [_test_json(r) for r in analysis.tests],
         "team": {
@@ -260,6 +275,10 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             "empty_seats": [_plain(s) for s in analysis.team.empty_seats],
             "benchmark": _plain(analysis.team.benchmark),
             "warnings": list(analysis.team.warnings),
+            "cost_per_week": _plain(analysis.team.cost.per_week),
+            "cost_per_month": _plain(round(analysis.team.cost.per_month, 2)),
+            "currency": analysis.team.cost.currency,
+            "no_rate_for": list(analysis.team.cost.no_rate_for),
         },
     }
 
@@ -293,7 +312,9 @@ def report_text(analysis: Analysis) -> str:
     if signal.gap_hours_per_week > 0:
         lines.append(
             f"  Gap: {signal.gap_hours_per_week:.1f} h/week = {signal.gap_people:.1f} people; "
-            f"roles: {', '.join(r.value for r in signal.recommended_roles)}"
+            f"roles: {', '.join(r.value for r in signal.recommended_roles)}; "
+            f"costs {money(analysis.gap_cost)}/week"
+            + (f" ({analysis.gap_cost.missing_text})" if analysis.gap_cost.no_rate_for else "")
         )
     lines += ["", "Tests:"]
     for r in analysis.tests:
@@ -302,6 +323,9 @@ def report_text(analysis: Analysis) -> str:
         "",
         f"Team: {analysis.team.capacity_hours:.1f} social h/week, "
         f"{analysis.team.serving_hours:.1f} h/week serve demand",
+        f"  Cost: {money(analysis.team.cost)}/week, "
+        f"{money(analysis.team.cost, monthly=True)}/month"
+        + (f" ({analysis.team.cost.missing_text})" if analysis.team.cost.no_rate_for else ""),
     ]
     lines += [f"  ! {w}" for w in analysis.team.warnings]
     return "\n".join(lines) + "\n"

@@ -14,10 +14,12 @@ from typing import Any, Final
 
 import pandas as pd
 
-from strategy.company import CompanyProfile, check_company
+from strategy.company import DEFAULT_CURRENCY, CompanyProfile, check_company
+from strategy.costs import Rates
 from strategy.errors import ValidationError
 from strategy.limits import week_hours
 from strategy.team import (
+    ROLE_LABELS,
     Assignment,
     Member,
     Role,
@@ -166,7 +168,11 @@ def split_channels(text: str) -> tuple[str, ...]:
 
 
 def company_from_form(
-    channels: Sequence[str], other_channels: str, integrated: Sequence[str], employees: Any
+    channels: Sequence[str],
+    other_channels: str,
+    integrated: Sequence[str],
+    employees: Any,
+    currency: Any = DEFAULT_CURRENCY,
 ) -> CompanyProfile:
     """The company profile from the Team page's form, checked as the store checks it.
 
@@ -185,5 +191,43 @@ def company_from_form(
             channels=(*picked, *split_channels(other_channels)),
             integrated=(group,) if group else (),
             employees=_cell(employees),
+            currency=currency,
         )
     )
+
+
+# --- the hourly rates table ----------------------------------------------------------------
+
+ROLE_KIND: Final = "role"
+PERSON_KIND: Final = "person"
+
+
+def rates_rows(rates: Rates, members: Sequence[Member]) -> pd.DataFrame:
+    """The rates table: every role's rate, then every person's own rate (blank: none)."""
+    rows = [
+        {
+            "key": role.value,
+            "who": ROLE_LABELS[role],
+            "kind": ROLE_KIND,
+            "rate": rates.for_role(role),
+        }
+        for role in Role
+    ] + [
+        {"key": m.name, "who": m.name, "kind": PERSON_KIND, "rate": rates.for_person(m.name)}
+        for m in members
+    ]
+    return pd.DataFrame(rows, columns=["key", "who", "kind", "rate"]).set_index("key")
+
+
+def rates_from_rows(table: pd.DataFrame) -> dict[str, Any]:
+    """The rates table back as the store's form; a blank role rate is "no rate", a blank
+    person rate "their roles' rates"."""
+    roles: dict[str, Any] = {}
+    people: dict[str, Any] = {}
+    for key, row in table.iterrows():
+        rate = _cell(row["rate"])
+        if row["kind"] == ROLE_KIND:
+            roles[str(key)] = rate
+        elif rate is not None:
+            people[str(key)] = rate
+    return {"roles": roles, "people": people}

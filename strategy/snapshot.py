@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from strategy.company import CompanyProfile
+from strategy.costs import DEFAULT_RATES, Rates
 from strategy.experiments import StrategyTest
 from strategy.gates import DEFAULT_GATES, ChecklistItem, GateSet
 from strategy.horizons import empty_coverage
@@ -70,6 +71,7 @@ class Snapshot:
     demand: DemandSettings = DEFAULT_SETTINGS
     company: CompanyProfile = field(default_factory=CompanyProfile)
     role_serves: RoleServes = field(default_factory=lambda: DEFAULT_SERVES)
+    rates: Rates = DEFAULT_RATES
 
     @property
     def uploaded_metrics(self) -> frozenset[str]:

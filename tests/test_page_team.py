@@ -398,3 +398,60 @@ def test_saving_what_roles_serve_over_someone_elses_change_is_refused_and_keeps_
     edit_serves(at, {ROLES.index(Role.SUPPORT): {"messages": False}})  # made again
     assert serves_to_dict(ws.snapshot().role_serves)["support"] == []
     assert serves_to_dict(ws.snapshot().role_serves)["it"] == ["monitoring"]
+
+
+# --- hourly rates and what the team costs -----------------------------------------------------
+
+RATES_KEY = "team_rates_editor"
+
+
+def edit_rates(at: AppTest, edited_rows: dict[int, dict[str, Any]]) -> AppTest:
+    """Change cells of the rates table (roles, then people) as the browser would; save."""
+    at.session_state[RATES_KEY] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
+    return click(at, "Save the rates")
+
+
+def test_clearing_a_roles_rate_names_its_people_on_the_dashboard_and_a_persons_rate_prices_them(
+    ws: Workspace,
+) -> None:
+    before = metric(run("app.py"), "Team cost per week")
+    at = edit_rates(run(), {ROLES.index(Role.SUPPORT): {"rate": None}})
+    assert [s.value for s in at.success] == ["Hourly rates saved; the team's cost recomputed."]
+    assert ws.snapshot().rates.for_role(Role.SUPPORT) is None
+    assert ws.audit_log()[0].action == "rates.set"
+    app = run("app.py")
+    assert "The team's cost leaves out people with no rate for: Jonas Weber." in [
+        w.value for w in app.warning
+    ]
+    assert metric(app, "Team cost per week") != before
+
+    people = [m.name for m in ws.snapshot().members]
+    jonas = len(ROLES) + people.index("Jonas Weber")
+    edit_rates(run(), {jonas: {"rate": 33.0}})
+    assert ws.snapshot().rates.for_person("Jonas Weber") == 33.0
+    app = run("app.py")
+    assert not [w for w in app.warning if "no rate for" in w.value]
+
+
+def test_the_currency_set_in_the_company_profile_names_every_cost(ws: Workspace) -> None:
+    at = run()
+    at.text_input(key="company_currency").input("usd")
+    click(at, "Save the company profile")
+    assert ws.snapshot().company.currency == "USD"
+    assert metric(run("app.py"), "Team cost per week").startswith("USD ")
+    at = run()
+    at.text_input(key="company_currency").input("dollars")
+    click(at, "Save the company profile")
+    assert "currency: expected a three-letter code" in at.error[0].value
+    assert ws.snapshot().company.currency == "USD"
+
+
+def test_a_viewer_sees_the_rates_but_no_widget_to_change_them(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session, "actor", lambda: VIEWER)
+    at = run()
+    assert not [e for e in at.data_editor if e.key == RATES_KEY]
+    assert not [b for b in at.button if b.label == "Save the rates"]
+    shown = [d.value for d in at.dataframe if "who" in d.value.columns]
+    assert len(shown) == 1 and "Jonas Weber" in shown[0]["who"].tolist()

@@ -23,7 +23,8 @@ from sqlalchemy.engine import Connection
 
 from strategy import clock
 from strategy.access import Actor, check_email, parse_access_role, require_admin, require_edit
-from strategy.company import CompanyProfile, check_company
+from strategy.company import DEFAULT_CURRENCY, CompanyProfile, check_company
+from strategy.costs import DEFAULT_RATES, Rates, hourly_rate, rates_from_dict, rates_to_dict
 from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError
 from strategy.experiments import StrategyTest, TestStatus, make_test, test_fields
 from strategy.gates import (
@@ -209,6 +210,7 @@ class Workspace:
                 demand=_demand(conn),
                 company=_company(conn),
                 role_serves=_role_serves(conn),
+                rates=_rates(conn),
             )
 
     def audit_log(self, limit: int = 200) -> tuple[AuditEntry, ...]:
@@ -240,9 +242,14 @@ class Workspace:
         hours: Any,
         channel: str | None = None,
         available_hours: Any = None,
+        rate: Any = None,
     ) -> Member:
-        """Give a person a role (creating the person if new); re-adding a role updates hours."""
+        """Give a person a role (creating the person if new); re-adding a role updates hours.
+
+        ``rate``, when given, is the person's own hourly rate (kept with the workspace's rates).
+        """
         parsed_role = parse_role(role)
+        own_rate = None if rate is None else hourly_rate(rate, "rate")
         if not isinstance(name, str):
             raise ValidationError(f"name: expected the person's name, got {name!r}")
         clean_name = " ".join(name.split())
@@ -266,6 +273,10 @@ class Workspace:
                 existing.name if existing else clean_name, available, (*kept, new_assignment)
             )
             _save_member(conn, member)
+            if own_rate is not None:
+                before = _rates(conn)
+                people = {**before.people, member.name.casefold(): own_rate}
+                _save_rates(conn, Rates(before.roles, people))
         return member
 
     def replace_team(
@@ -321,7 +332,12 @@ class Workspace:
         integrated = [list(g) for g in checked.integrated]
         employees = checked.employees
         payload = json.dumps(
-            {"channels": channels, "integrated": integrated, "employees": employees}
+            {
+                "channels": channels,
+                "integrated": integrated,
+                "employees": employees,
+                "currency": checked.currency,
+            }
         )
         with self._write(actor, "company.set", payload) as conn:
             if expected is not None and _company_key(_company(conn)) != _company_key(expected):
@@ -393,6 +409,31 @@ class Workspace:
                 raise _conflict("roles' demand")
             conn.execute(_UPSERT_SETTING, {"key": "role_serves", "value": payload})
         return checked
+
+    def set_rates(
+        self, actor: Actor, rates: Mapping[str, Any] | Rates, *, expected: Rates | None = None
+    ) -> Rates:
+        """Store the hourly rates of roles and people (the Team page's table save).
+
+        ``expected`` is the rates the form started from: if they changed since, Conflict.
+        """
+        checked = rates_from_dict(rates_to_dict(rates) if isinstance(rates, Rates) else rates)
+        detail = json.dumps(rates_to_dict(checked), sort_keys=True)
+        with self._write(actor, "rates.set", detail) as conn:
+            if expected is not None and rates_to_dict(_rates(conn)) != rates_to_dict(expected):
+                raise _conflict("hourly rates")
+            _save_rates(conn, checked)
+        return checked
+
+    def set_role_rate(self, actor: Actor, role: str, rate: Any) -> Rates:
+        """Set one role's hourly rate (``None``: the role has no rate)."""
+        parsed = parse_role(role)
+        value = None if rate is None else hourly_rate(rate, f"rate of {parsed.value}")
+        with self._write(actor, "rates.role", f"{parsed.value}: {value}") as conn:
+            before = _rates(conn)
+            changed = Rates({**before.roles, parsed: value}, before.people)
+            _save_rates(conn, changed)
+        return changed
 
     def set_user_role(self, actor: Actor, email: str, role: str | None) -> None:
         """Map an e-mail address to a role (``viewer``, ``editor``, ``admin``), or remove it."""
@@ -708,6 +749,16 @@ def _role_serves(conn: Connection) -> RoleServes:
     return DEFAULT_SERVES if raw is None else serves_from_dict(json.loads(raw))
 
 
+def _rates(conn: Connection) -> Rates:
+    raw = _setting(conn, "rates")
+    return DEFAULT_RATES if raw is None else rates_from_dict(json.loads(raw))
+
+
+def _save_rates(conn: Connection, rates: Rates) -> None:
+    payload = json.dumps(rates_to_dict(rates), sort_keys=True)
+    conn.execute(_UPSERT_SETTING, {"key": "rates", "value": payload})
+
+
 def _gates(conn: Connection) -> GateSet:
     raw = _setting(conn, "gates")
     return DEFAULT_GATES if raw is None else gates_from_dict(json.loads(raw))
@@ -727,6 +778,7 @@ def _company(conn: Connection) -> CompanyProfile:
         channels=tuple(data.get("channels", ())),
         integrated=tuple(tuple(g) for g in data.get("integrated", ())),
         employees=int(data.get("employees", 1)),
+        currency=str(data.get("currency", DEFAULT_CURRENCY)),
     )
 
 
@@ -920,6 +972,7 @@ def _company_key(profile: CompanyProfile) -> tuple[Any, ...]:
         tuple(profile.channels),
         tuple(tuple(g) for g in profile.integrated),
         int(profile.employees),
+        str(profile.currency),
     )
 
 

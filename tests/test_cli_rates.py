@@ -1,0 +1,68 @@
+"""The rates commands: a role's rate, a person's own rate, and the costs the report gives."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from strategy.cli import main
+from strategy.storage import Workspace
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out.strip(), err.strip()
+
+
+def test_rates_are_set_and_listed_and_the_report_costs_the_team_with_them(
+    demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = demo_ws.location.key
+    before = json.loads(cli(capsys, "report", ws, "--format", "json")[1])["team"]
+    assert cli(capsys, "rates", "set", ws, "support", "10") == (0, "support: 10", "")
+    code, out, _ = cli(
+        capsys, "team", "add", ws, "--name", "Ana", "--role", "it", "--hours", "2", "--rate", "70"
+    )
+    assert code == 0 and out == "Ana: it"
+    listed = cli(capsys, "rates", "list", ws)[1]
+    assert "Hourly rates (EUR), by role:" in listed and "  support: 10" in listed
+    assert "People with their own rate:\n  Ana: 70" in listed
+    after = json.loads(cli(capsys, "report", ws, "--format", "json")[1])["team"]
+    assert after["cost_per_week"] != before["cost_per_week"]
+    assert (after["currency"], after["no_rate_for"]) == ("EUR", [])
+
+
+def test_a_role_set_to_no_rate_names_its_people_in_the_report(
+    demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = demo_ws.location.key
+    assert cli(capsys, "rates", "set", ws, "it", "none") == (0, "it: no rate", "")
+    text = cli(capsys, "report", ws)[1]
+    it_people = [
+        m.name
+        for m in demo_ws.snapshot().members
+        if any(a.role.value == "it" for a in m.assignments)
+    ]
+    assert f"no rate for: {', '.join(it_people)}" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["rates", "set", "{ws}", "support", "-1"], "rate of support: expected an hourly rate"),
+        (["rates", "set", "{ws}", "astronaut", "20"], "role: expected one of"),
+        (
+            ["team", "add", "{ws}", "--name", "Bo", "--role", "it", "--hours", "2", "--rate", "x"],
+            "rate: expected an hourly rate from 0 to 10,000, got 'x'",
+        ),
+    ],
+)
+def test_a_bad_rate_is_one_line_and_changes_nothing(
+    demo_ws: Workspace, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    version = demo_ws.data_version()
+    code, _, err = cli(capsys, *(a.format(ws=demo_ws.location.key) for a in args))
+    assert code == 1 and message in err and len(err.splitlines()) == 1
+    assert demo_ws.data_version() == version
