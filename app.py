@@ -75,7 +75,7 @@ if signal.status is SignalStatus.JUSTIFIED:
     gap_cols[0].metric("Gap", f"{signal.gap_hours_per_week:.1f} h/week")
     gap_cols[1].metric("In people", f"{signal.gap_people:.1f} FTE")
     gap_cols[2].metric("Roles to add", len(signal.recommended_roles))
-    gap_cols[3].metric("Gap costs", f"{money(result.gap_cost)}/week")
+    gap_cols[3].metric("Gap cost per week", money(result.gap_cost))
     st.write(
         "Roles that would close the gap: "
         + ", ".join(ROLE_LABELS[r].lower() for r in signal.recommended_roles)

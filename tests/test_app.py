@@ -75,7 +75,7 @@ def test_each_platform_shows_its_stage_weeks_in_stage_and_the_stall(app_ws: Work
     assert "no upward trend" in stalls[0]
 
 
-def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_people_and_roles(
+def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_people_roles_and_cost(
     app_ws: Workspace,
 ) -> None:
     signal = analyse(app_ws.snapshot(), TODAY).signal
@@ -86,6 +86,10 @@ def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_people_and_r
     shown = cards(at)
     assert shown["Gap"][0] == f"{signal.gap_hours_per_week:.1f} h/week"
     assert shown["In people"][0] == f"{signal.gap_people:.1f} FTE"
+    gap_cost = analyse(app_ws.snapshot(), TODAY).gap_cost
+    assert gap_cost.per_week > 0
+    assert shown["Gap cost per week"][0] == f"EUR {gap_cost.per_week:,.0f}"
+    assert shown["Team cost per week"][0].startswith("EUR ")
     assert any(
         m.value == "Roles that would close the gap: social media manager, community manager, "
         "content creator"

@@ -488,6 +488,8 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
     ),
     "remove_override": lambda ws, a, _: ws.remove_override(a, ws.snapshot().overrides[0].id or 0),
     "set_role_serves": lambda ws, a, _: ws.set_role_serves(a, {"it": ["monitoring"]}),
+    "set_rates": lambda ws, a, _: ws.set_rates(a, {"roles": {"it": 55}}),
+    "set_role_rate": lambda ws, a, _: ws.set_role_rate(a, "support", 30),
     "log_test": lambda ws, a, _: ws.log_test(a, {k: v[0] for k, v in TEST_FIELDS.items()}),
     "remove_test": lambda ws, a, _: ws.remove_test(a, ws.snapshot().tests[0].id or 0),
     "import_file": lambda ws, a, path: ws.import_file(a, path, today=TODAY),
