@@ -7,12 +7,12 @@ has a default rate (editable per workspace). A person or role with no rate is na
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from strategy.errors import ValidationError, given
+from strategy.limits import finite_number
 from strategy.team import Member, Role, parse_role
 
 WEEKS_PER_MONTH: Final = 52 / 12
@@ -35,20 +35,12 @@ DEFAULT_ROLE_RATES: Final[Mapping[Role, float]] = {
 
 def hourly_rate(raw: Any, what: str) -> float:
     """An hourly rate from a form or command: a finite number from 0 to MAX_RATE."""
-    value = None if isinstance(raw, bool) else _number(raw)
+    value = finite_number(raw)
     if value is None or not 0 <= value <= MAX_RATE:
         raise ValidationError(
             f"{what}: expected an hourly rate from 0 to {MAX_RATE:,.0f}, got {given(raw)}"
         )
     return value
-
-
-def _number(raw: Any) -> float | None:
-    try:
-        value = float(raw)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 @dataclass(frozen=True)
@@ -81,6 +73,11 @@ def rates_from_dict(raw: Mapping[str, Any]) -> Rates:
     """Rates from the stored form or a form's values; each bad value is named."""
     if not isinstance(raw, Mapping):
         raise ValidationError(f"rates: expected role and person rates, got {given(raw)}")
+    for part in ("roles", "people"):
+        if not isinstance(raw.get(part) or {}, Mapping):
+            raise ValidationError(
+                f"rates: {part}: expected names and rates, got {given(raw[part])}"
+            )
     roles: dict[Role, float | None] = dict(DEFAULT_ROLE_RATES)
     for key, value in dict(raw.get("roles") or {}).items():
         role = parse_role(key)

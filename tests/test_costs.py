@@ -75,6 +75,7 @@ def test_rates_round_trip_through_their_stored_form() -> None:
         ({"roles": {"support": 20_000}}, "got 20000"),
         ({"roles": {"astronaut": 20}}, "role: expected one of"),
         ({"people": {"": 20}}, "rate: expected a person's name, got nothing"),
+        ({"roles": ["support", 20]}, "rates: roles: expected names and rates"),
     ],
 )
 def test_a_bad_rate_is_refused_naming_what_it_is_the_rate_of(raw: dict, message: str) -> None:
