@@ -25,10 +25,6 @@ class Location:
     folder: Path | None
 
     @property
-    def is_folder(self) -> bool:
-        return self.folder is not None
-
-    @property
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self.url.get_backend_name()
