@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final, Protocol
 
@@ -53,8 +54,9 @@ class FileStore(Protocol):
     def read_bytes(self, conn: Connection, digest: str) -> bytes:
         """The stored file's bytes."""
 
-    def collect_orphans(self, referenced: set[str], min_age_seconds: float) -> int:
-        """Delete files no upload points to; returns how many went."""
+    def collect_orphans(self, referenced: Callable[[], set[str]], min_age_seconds: float) -> int:
+        """Delete files no upload points to (``referenced()``: the hashes some upload holds);
+        returns how many went."""
 
 
 class FolderFiles:
@@ -95,15 +97,16 @@ class FolderFiles:
         except FileNotFoundError:
             raise NotFound(f"stored file {digest[:12]} is missing from {self.dir}") from None
 
-    def collect_orphans(self, referenced: set[str], min_age_seconds: float) -> int:
+    def collect_orphans(self, referenced: Callable[[], set[str]], min_age_seconds: float) -> int:
         """Only files older than ``min_age_seconds`` go: a younger one may belong to an
         import that another process is about to register."""
+        known = referenced()
         removed = 0
         cutoff = time.time() - min_age_seconds
         for path in self.dir.iterdir():
             stem = path.name.removesuffix(".parquet")
             orphan = path.name.startswith(".incoming-") or (
-                path.suffix == ".parquet" and stem not in referenced
+                path.suffix == ".parquet" and stem not in known
             )
             with contextlib.suppress(FileNotFoundError):
                 if orphan and path.stat().st_mtime < cutoff:
@@ -145,5 +148,5 @@ class DatabaseFiles:
             raise NotFound(f"stored file {digest[:12]} is missing from the database")
         return b"".join(bytes(p[0]) for p in parts)
 
-    def collect_orphans(self, referenced: set[str], min_age_seconds: float) -> int:
+    def collect_orphans(self, referenced: Callable[[], set[str]], min_age_seconds: float) -> int:
         return 0  # a file and its upload row are written and removed in one transaction

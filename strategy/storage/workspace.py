@@ -15,7 +15,7 @@ import numbers
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import pandas as pd
 from sqlalchemy import bindparam, text
@@ -25,7 +25,7 @@ from strategy import clock
 from strategy.access import Actor, check_email, parse_access_role, require_admin, require_edit
 from strategy.company import DEFAULT_CURRENCY, CompanyProfile, check_company
 from strategy.costs import DEFAULT_RATES, Rates, hourly_rate, rates_from_dict, rates_to_dict
-from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError
+from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError, shortened
 from strategy.experiments import StrategyTest, TestStatus, make_test, test_fields
 from strategy.gates import (
     CHECKLIST_ITEMS,
@@ -68,6 +68,8 @@ from strategy.team import (
     serves_from_dict,
     serves_to_dict,
 )
+
+T = TypeVar("T")
 
 MAX_ROW_ID: Final = 2**63 - 1
 """The largest integer id either engine stores: no row has a larger one."""
@@ -342,7 +344,7 @@ class Workspace:
         with self._write(actor, "company.set", payload) as conn:
             if expected is not None and _company_key(_company(conn)) != _company_key(expected):
                 raise _conflict("company profile")
-            conn.execute(_UPSERT_SETTING, {"key": "company", "value": payload})
+            _save_setting(conn, "company", payload)
 
     def set_gates(
         self,
@@ -366,7 +368,7 @@ class Workspace:
             ):
                 raise _conflict("gates")
             change = audit.gates_change(current, checked)
-            conn.execute(_UPSERT_SETTING, {"key": "gates", "value": payload})
+            _save_setting(conn, "gates", payload)
         return checked
 
     def set_demand_settings(
@@ -387,7 +389,7 @@ class Workspace:
                 _demand_settings(expected)
             ):
                 raise _conflict("resource signal settings")
-            conn.execute(_UPSERT_SETTING, {"key": "demand", "value": payload})
+            _save_setting(conn, "demand", payload)
         return checked
 
     def set_role_serves(
@@ -407,7 +409,7 @@ class Workspace:
             current = _role_serves(conn)
             if expected is not None and serves_to_dict(current) != serves_to_dict(expected):
                 raise _conflict("roles' demand")
-            conn.execute(_UPSERT_SETTING, {"key": "role_serves", "value": payload})
+            _save_setting(conn, "role_serves", payload)
         return checked
 
     def set_rates(
@@ -559,7 +561,7 @@ class Workspace:
         clock.parse_day(test.start, "start")
         clock.parse_day(test.end, "end")
         values = _test_row(test)
-        change = audit.cut(test.title, 60)
+        change = shortened(test.title, 60)
         with self._write(actor, "test.log", lambda: change) as conn:
             if test.id is None:
                 test_id = int(
@@ -697,9 +699,13 @@ class Workspace:
         self.collect_orphans()
 
     def collect_orphans(self, min_age_seconds: float = ORPHAN_MIN_AGE_S) -> int:
-        """Delete stored files no upload points to (left by a crash or a removal)."""
-        with database.read(self.location) as conn:
-            referenced = {str(r[0]) for r in conn.execute(text("SELECT sha256 FROM uploads"))}
+        """Delete stored files no upload points to (left by a crash or a removal); the
+        uploads are read only when the workspace keeps loose files."""
+
+        def referenced() -> set[str]:
+            with database.read(self.location) as conn:
+                return {str(r[0]) for r in conn.execute(text("SELECT sha256 FROM uploads"))}
+
         return self.files.collect_orphans(referenced, min_age_seconds)
 
 
@@ -724,9 +730,14 @@ _TEST_COLUMNS: Final = (
 """The tests table's columns as stored (``end`` is quoted: a keyword in PostgreSQL)."""
 
 
-def _setting(conn: Connection, key: str) -> str | None:
+def _setting(conn: Connection, key: str, parse: Callable[[Any], T], default: T) -> T:
+    """A setting stored as JSON, parsed; ``default`` while it was never saved."""
     value = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": key}).scalar()
-    return None if value is None else str(value)
+    return default if value is None else parse(json.loads(value))
+
+
+def _save_setting(conn: Connection, key: str, payload: str) -> None:
+    conn.execute(_UPSERT_SETTING, {"key": key, "value": payload})
 
 
 def _overrides(conn: Connection) -> tuple[Override, ...]:
@@ -745,35 +756,30 @@ def _uploaded_metrics(conn: Connection) -> set[str]:
 
 
 def _role_serves(conn: Connection) -> RoleServes:
-    raw = _setting(conn, "role_serves")
-    return DEFAULT_SERVES if raw is None else serves_from_dict(json.loads(raw))
+    return _setting(conn, "role_serves", serves_from_dict, DEFAULT_SERVES)
 
 
 def _rates(conn: Connection) -> Rates:
-    raw = _setting(conn, "rates")
-    return DEFAULT_RATES if raw is None else rates_from_dict(json.loads(raw))
+    return _setting(conn, "rates", rates_from_dict, DEFAULT_RATES)
 
 
 def _save_rates(conn: Connection, rates: Rates) -> None:
-    payload = json.dumps(rates_to_dict(rates), sort_keys=True)
-    conn.execute(_UPSERT_SETTING, {"key": "rates", "value": payload})
+    _save_setting(conn, "rates", json.dumps(rates_to_dict(rates), sort_keys=True))
 
 
 def _gates(conn: Connection) -> GateSet:
-    raw = _setting(conn, "gates")
-    return DEFAULT_GATES if raw is None else gates_from_dict(json.loads(raw))
+    return _setting(conn, "gates", gates_from_dict, DEFAULT_GATES)
 
 
 def _demand(conn: Connection) -> DemandSettings:
-    raw = _setting(conn, "demand")
-    return DEFAULT_SETTINGS if raw is None else settings_from_dict(json.loads(raw))
+    return _setting(conn, "demand", settings_from_dict, DEFAULT_SETTINGS)
 
 
 def _company(conn: Connection) -> CompanyProfile:
-    raw = _setting(conn, "company")
-    if not raw:
-        return CompanyProfile()
-    data = json.loads(raw)
+    return _setting(conn, "company", _company_from_dict, CompanyProfile())
+
+
+def _company_from_dict(data: Mapping[str, Any]) -> CompanyProfile:
     return CompanyProfile(
         channels=tuple(data.get("channels", ())),
         integrated=tuple(tuple(g) for g in data.get("integrated", ())),
