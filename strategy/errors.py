@@ -32,3 +32,8 @@ def given(raw: object) -> str:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return "nothing"
     return repr(raw) if isinstance(raw, str) else str(raw)
+
+
+def shortened(text: str, limit: int = 40) -> str:
+    """Text cut to ``limit`` characters (and an ellipsis) for a message or a log line."""
+    return text if len(text) <= limit else text[:limit] + "…"

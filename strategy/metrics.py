@@ -17,7 +17,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from strategy.errors import ValidationError
+from strategy.errors import ValidationError, shortened
 
 
 class Agg(StrEnum):
@@ -117,7 +117,7 @@ def platform_name_problem(name: str) -> str | None:
 
 def show_name(name: str, limit: int = 40) -> str:
     """A name for a message: quoted with invisible characters escaped, long ones cut short."""
-    return repr(name if len(name) <= limit else name[:limit] + "…")
+    return repr(shortened(name, limit))
 
 
 def valid_platform_name(raw: str) -> str:

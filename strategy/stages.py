@@ -16,7 +16,7 @@ from typing import Final
 import pandas as pd
 
 from strategy.clock import SUNDAY, as_date, monday, mondays, parse_day
-from strategy.errors import ValidationError
+from strategy.errors import ValidationError, shortened
 from strategy.gates import (
     CHECKLIST_CRITERION,
     ChecklistItem,
@@ -99,8 +99,7 @@ def make_override(
             f"reason: expected at most {MAX_REASON:,} characters, got {len(text):,}"
         )
     if not text.isprintable():
-        shown = text if len(text) <= 40 else text[:40] + "…"
-        raise ValidationError(f"reason: expected printable text, got {shown!r}")
+        raise ValidationError(f"reason: expected printable text, got {shortened(text)!r}")
     return Override(name, start, parsed, text, by, end)
 
 

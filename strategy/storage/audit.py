@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from strategy import clock
+from strategy.errors import shortened
 from strategy.gates import GateSet, gates_to_dict
 from strategy.snapshot import AuditEntry
 from strategy.team import Member
@@ -39,14 +40,9 @@ def latest(conn: Connection, limit: int) -> tuple[AuditEntry, ...]:
     )
 
 
-def cut(text_: str, limit: int = 40) -> str:
-    """Text shortened for a log line."""
-    return text_ if len(text_) <= limit else text_[:limit] + "…"
-
-
 def names(listed: Sequence[str], shown: int = 5) -> str:
     """Up to ``shown`` names, then how many more."""
-    said = ", ".join(cut(n) for n in listed[:shown])
+    said = ", ".join(shortened(n) for n in listed[:shown])
     return said if len(listed) <= shown else f"{said} and {len(listed) - shown} more"
 
 
