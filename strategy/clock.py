@@ -58,11 +58,6 @@ def mondays(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + n * ONE_WEEK for n in range(max(count, 0))]
 
 
-def week_ended(week: dt.date, today: dt.date) -> bool:
-    """Whether the week starting on Monday ``week`` has ended (Sunday 24:00 UTC) by ``today``."""
-    return as_date(week) + ONE_WEEK <= today
-
-
 def weeks_between(earlier: dt.date, later: dt.date) -> int:
     """Whole weeks from Monday ``earlier`` to Monday ``later``."""
     return (as_date(later) - as_date(earlier)).days // 7

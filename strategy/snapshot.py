@@ -72,8 +72,3 @@ class Snapshot:
     company: CompanyProfile = field(default_factory=CompanyProfile)
     role_serves: RoleServes = field(default_factory=lambda: DEFAULT_SERVES)
     rates: Rates = DEFAULT_RATES
-
-    @property
-    def uploaded_metrics(self) -> frozenset[str]:
-        """Every metric some current upload holds: with the known ones, what gates may use."""
-        return frozenset(m for u in self.uploads for m in u.metrics)
