@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -24,55 +25,54 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out.strip(), err.strip()
 
 
-def test_init_creates_a_workspace_in_an_empty_database_and_refuses_a_second_time(
-    postgres: Postgres, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture
+def empty_database(postgres: Postgres) -> Iterator[str]:
+    """The URL of a new, empty database on the test server, dropped afterwards."""
     url = postgres.create()
-    try:
-        code, out, _ = cli(capsys, "init", url, "--demo")
-        assert code == 0 and out.startswith("created demo workspace postgresql://postgres:***@")
-        assert len(Workspace.open(url).snapshot().members) == 7
-        before = workspace_state(url)
-        code, _, err = cli(capsys, "init", url)
-        assert code == 1 and err.endswith("a workspace already exists in this database")
-        assert workspace_state(url) == before
-    finally:
-        postgres.drop(url)
+    yield url
+    postgres.drop(url)
+
+
+def test_init_creates_a_workspace_in_an_empty_database_and_refuses_a_second_time(
+    empty_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = empty_database
+    code, out, _ = cli(capsys, "init", url, "--demo")
+    assert code == 0 and out.startswith("created demo workspace postgresql://postgres:***@")
+    assert len(Workspace.open(url).snapshot().members) == 7
+    before = workspace_state(url)
+    code, _, err = cli(capsys, "init", url)
+    assert code == 1 and err.endswith("a workspace already exists in this database")
+    assert workspace_state(url) == before
 
 
 def test_init_refuses_a_database_that_holds_other_tables_and_leaves_it_alone(
-    postgres: Postgres, capsys: pytest.CaptureFixture[str]
+    empty_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = postgres.create()
-    try:
-        plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        with psycopg.connect(plain) as conn:
-            conn.execute("CREATE TABLE invoices(id integer)")
-        code, _, err = cli(capsys, "init", url)
-        assert code == 1
-        assert "the database already holds other tables (invoices)" in err
-        assert "a workspace needs an empty database" in err
-        with psycopg.connect(plain) as conn:
-            tables = conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
-            ).fetchall()
-        assert tables == [("invoices",)]
-    finally:
-        postgres.drop(url)
+    url = empty_database
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain) as conn:
+        conn.execute("CREATE TABLE invoices(id integer)")
+    code, _, err = cli(capsys, "init", url)
+    assert code == 1
+    assert "the database already holds other tables (invoices)" in err
+    assert "a workspace needs an empty database" in err
+    with psycopg.connect(plain) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchall()
+    assert tables == [("invoices",)]
 
 
 def test_opening_an_empty_database_says_to_create_a_workspace_there(
-    postgres: Postgres, capsys: pytest.CaptureFixture[str]
+    empty_database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = postgres.create()
-    try:
-        code, _, err = cli(capsys, "report", url)
-        assert code == 1
-        assert err.endswith(
-            "no workspace in this database; create one with `python -m strategy init URL`"
-        )
-    finally:
-        postgres.drop(url)
+    url = empty_database
+    code, _, err = cli(capsys, "report", url)
+    assert code == 1
+    assert err.endswith(
+        "no workspace in this database; create one with `python -m strategy init URL`"
+    )
 
 
 def broken(postgres: Postgres, what: str) -> str:
