@@ -1,4 +1,5 @@
-"""Who may change what: viewers read, editors (the social expert) and admins write."""
+"""Who may change what: viewers read, editors (the social expert) and admins write, and
+executives read everything and decide resource requests, but change nothing else."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ class AccessRole(StrEnum):
     VIEWER = "viewer"
     EDITOR = "editor"
     ADMIN = "admin"
+    EXECUTIVE = "executive"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,11 @@ class Actor:
     def can_edit(self) -> bool:
         """Editors and admins may write; viewers only read."""
         return self.role in (AccessRole.EDITOR, AccessRole.ADMIN)
+
+    @property
+    def can_decide(self) -> bool:
+        """Executives (and admins) approve or decline resource requests."""
+        return self.role in (AccessRole.EXECUTIVE, AccessRole.ADMIN)
 
 
 LOCAL_USER = Actor("local", AccessRole.ADMIN)
@@ -50,11 +57,30 @@ def actor_for_login(email: str | None, roles: Mapping[str, str]) -> Actor:
     return Actor(address or "anonymous", parse_access_role(role) if role else AccessRole.VIEWER)
 
 
+def _a(role: AccessRole) -> str:
+    """The role with its article: ``a viewer``, ``an executive``."""
+    return f"{'an' if role.value[0] in 'aeiou' else 'a'} {role.value}"
+
+
+def executives(roles: Mapping[str, str]) -> list[str]:
+    """The addresses mapped to the executive role, in order."""
+    return sorted(e for e, r in roles.items() if r == AccessRole.EXECUTIVE.value)
+
+
 def require_edit(actor: Actor, action: str) -> None:
-    """Refuse a write by someone who may only view."""
+    """Refuse a write by someone who may only view (an executive only decides requests)."""
     if not actor.can_edit:
         raise PermissionDenied(
-            f"{actor.name} is a {actor.role.value} and may not change the workspace ({action})"
+            f"{actor.name} is {_a(actor.role)} and may not change the workspace ({action})"
+        )
+
+
+def require_decide(actor: Actor, action: str) -> None:
+    """Refuse a decision on a resource request by someone who is not an executive."""
+    if not actor.can_decide:
+        raise PermissionDenied(
+            f"{actor.name} is {_a(actor.role)}; only an executive decides resource "
+            f"requests ({action})"
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any, Final
 
-from strategy.errors import ValidationError, given
+from strategy.errors import ValidationError, given, shortened
 
 MAX_WEEK_HOURS: Final[float] = 168.0
 """The hours in a week: the most a role can take or a person can have."""
@@ -53,3 +53,32 @@ def week_count(raw: Any, field: str) -> int:
             f"{field}: expected a whole number of weeks from 1 to {MAX_WEEKS}, got {given(raw)}"
         )
     return int(value)
+
+
+MAX_TEXT: Final[int] = 1000
+"""The longest free text accepted (a reason, a note), in characters."""
+
+MIN_REASON: Final[int] = 5
+"""The shortest reason a decision needs: a word is not a reason."""
+
+
+def free_text(raw: Any, field: str, *, needed_by: str | None = None) -> str:
+    """Free text a person wrote, spaces collapsed: printable, at most MAX_TEXT characters.
+
+    With ``needed_by`` (e.g. ``an override``) it is a reason of at least MIN_REASON
+    characters that ``needed_by`` cannot go without; otherwise it may be empty.
+    """
+    text = " ".join(raw.split()) if isinstance(raw, str) else ""
+    if raw is not None and not isinstance(raw, str):
+        raise ValidationError(f"{field}: expected text, got {given(raw)}")
+    if needed_by is not None and len(text) < MIN_REASON:
+        raise ValidationError(
+            f"{field}: {needed_by} needs a reason of at least {MIN_REASON} characters"
+        )
+    if len(text) > MAX_TEXT:
+        raise ValidationError(
+            f"{field}: expected at most {MAX_TEXT:,} characters, got {len(text):,}"
+        )
+    if not text.isprintable():
+        raise ValidationError(f"{field}: expected printable text, got {shortened(text)!r}")
+    return text

@@ -28,6 +28,7 @@ from strategy.horizons import (
     with_completeness,
 )
 from strategy.metrics import to_wide
+from strategy.requests import RequestView, evidence_to_dict, views
 from strategy.resources import (
     ResourceSignal,
     TestOutcome,
@@ -91,6 +92,9 @@ class Analysis:
     signal: ResourceSignal
     gap_cost: Cost
     """What the gap's hours cost a week at the recommended roles' rates."""
+    requests: tuple[RequestView, ...] = ()
+    """Every resource request, newest first, flagged stale when today's signal is not
+    justified."""
 
 
 def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
@@ -136,6 +140,12 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     window = common_window(found, snapshot.demand.window_weeks)
     demand = weekly_demand(counted, statuses, serving, snapshot.demand, window)
     signal = resource_signal(demand, statuses, outcomes, serving, roles, window, snapshot.demand)
+    gap = gap_cost(
+        signal.gap_hours_per_week,
+        signal.recommended_roles,
+        snapshot.rates,
+        snapshot.company.currency,
+    )
     return Analysis(
         data_version=snapshot.data_version,
         today=today,
@@ -149,12 +159,8 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         team=team,
         demand=demand,
         signal=signal,
-        gap_cost=gap_cost(
-            signal.gap_hours_per_week,
-            signal.recommended_roles,
-            snapshot.rates,
-            snapshot.company.currency,
-        ),
+        gap_cost=gap,
+        requests=views(snapshot.requests, signal),
     )
 
 
@@ -241,6 +247,23 @@ def _test_json(result: TestResult) -> dict[str, Any]:
     }
 
 
+def _request_json(v: RequestView) -> dict[str, Any]:
+    r = v.request
+    return {
+        "id": r.id,
+        "status": r.status.value,
+        "stale": v.stale,
+        "stale_reason": v.stale_reason,
+        "raised_on": r.raised_on.isoformat(),
+        "raised_by": r.raised_by,
+        "note": r.note,
+        "decided_on": _plain(r.decided_on),
+        "decided_by": r.decided_by,
+        "reason": r.reason,
+        "evidence": _plain(evidence_to_dict(r.evidence)),
+    }
+
+
 def report_dict(analysis: Analysis) -> dict[str, Any]:
     """The report as plain JSON-ready data; the same workspace gives the same dict."""
     signal = analysis.signal
@@ -268,6 +291,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             "gap_no_rate_for": list(analysis.gap_cost.no_rate_for),
         },
         "tests": [_test_json(r) for r in analysis.tests],
+        "requests": [_request_json(v) for v in analysis.requests],
         "team": {
             "capacity_hours_per_week": _plain(analysis.team.capacity_hours),
             "serving_hours_per_week": _plain(analysis.team.serving_hours),

@@ -16,9 +16,11 @@ from strategy.costs import DEFAULT_RATES, Rates
 from strategy.experiments import StrategyTest
 from strategy.gates import DEFAULT_GATES, ChecklistItem, GateSet
 from strategy.horizons import empty_coverage
+from strategy.onboarding import OnboardingItem, PlanItem
+from strategy.requests import ResourceRequest
 from strategy.resources import DEFAULT_SETTINGS, DemandSettings
 from strategy.stages import Override
-from strategy.team import DEFAULT_SERVES, Member, RoleServes
+from strategy.team import DEFAULT_SERVES, Member, Role, RoleServes
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,16 @@ class AuditEntry:
     detail: str
 
 
+@dataclass(frozen=True)
+class TestDates:
+    """When a test was logged and concluded (None for tests logged before these were kept)."""
+
+    __test__ = False  # not a pytest test class
+
+    logged_on: dt.date | None
+    concluded_on: dt.date | None
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     """Everything the analysis needs, read in one transaction so it is consistent."""
@@ -72,3 +84,9 @@ class Snapshot:
     company: CompanyProfile = field(default_factory=CompanyProfile)
     role_serves: RoleServes = field(default_factory=lambda: DEFAULT_SERVES)
     rates: Rates = DEFAULT_RATES
+    requests: tuple[ResourceRequest, ...] = ()
+    onboarding: tuple[OnboardingItem, ...] = ()
+    plans: dict[Role, tuple[PlanItem, ...]] = field(default_factory=dict)
+    """Each role's own onboarding plan (the others follow the default)."""
+    test_dates: dict[int, TestDates] = field(default_factory=dict)
+    """Test id -> when it was logged and concluded."""

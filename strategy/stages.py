@@ -16,7 +16,7 @@ from typing import Final
 import pandas as pd
 
 from strategy.clock import SUNDAY, as_date, monday, mondays, parse_day
-from strategy.errors import ValidationError, shortened
+from strategy.errors import ValidationError
 from strategy.gates import (
     CHECKLIST_CRITERION,
     ChecklistItem,
@@ -25,6 +25,7 @@ from strategy.gates import (
     Stage,
     checklist_complete_on,
 )
+from strategy.limits import free_text
 from strategy.metrics import platform_name
 
 
@@ -60,10 +61,6 @@ class Override:
         return start <= week and (self.until is None or week <= monday(self.until))
 
 
-MAX_REASON: Final = 1000
-"""The longest override reason accepted, in characters."""
-
-
 def make_override(
     platform: object,
     week: object,
@@ -76,7 +73,7 @@ def make_override(
     """An override from form or command values, each refused with the field it came from.
 
     It starts on the Monday of ``week``; ``until``, when given, is on or after that Monday;
-    the reason is printable text of 5 to MAX_REASON characters.
+    the reason is printable text of MIN_REASON to MAX_TEXT characters (``limits.free_text``).
     """
     name = platform_name(platform)
     start = monday(parse_day(week, "week"))
@@ -91,15 +88,7 @@ def make_override(
     except ValueError:
         allowed = ", ".join(s.value for s in Stage)
         raise ValidationError(f"stage: expected one of {allowed}, got {stage!r}") from None
-    text = " ".join(reason.split()) if isinstance(reason, str) else ""
-    if len(text) < 5:
-        raise ValidationError("reason: an override needs a reason of at least 5 characters")
-    if len(text) > MAX_REASON:
-        raise ValidationError(
-            f"reason: expected at most {MAX_REASON:,} characters, got {len(text):,}"
-        )
-    if not text.isprintable():
-        raise ValidationError(f"reason: expected printable text, got {shortened(text)!r}")
+    text = free_text(reason if isinstance(reason, str) else None, "reason", needed_by="an override")
     return Override(name, start, parsed, text, by, end)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from strategy.errors import ValidationError
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 
 _TYPES: Final[dict[str, dict[str, str]]] = {
     "sqlite": {
@@ -97,11 +97,27 @@ MIGRATIONS: Final[dict[int, str]] = {
         PRIMARY KEY(sha256, part)
     )
     """,
+    4: """
+    CREATE TABLE requests(
+        id {id}, raised_on TEXT NOT NULL, raised_by TEXT NOT NULL, note TEXT NOT NULL,
+        evidence TEXT NOT NULL, status TEXT NOT NULL, decided_on TEXT,
+        decided_by TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE onboarding(
+        id {id}, request_id INTEGER NOT NULL REFERENCES requests(id),
+        person TEXT NOT NULL, role TEXT NOT NULL, start TEXT NOT NULL,
+        day INTEGER NOT NULL, title TEXT NOT NULL, done_on TEXT
+    );
+    ALTER TABLE tests ADD COLUMN logged_on TEXT;
+    ALTER TABLE tests ADD COLUMN concluded_on TEXT
+    """,
 }
 """Schema versions. 2: each upload's last day per platform (week completeness; older
 uploads count their weeks whole), and an optional end date for overrides. 3: member names
 unique whatever their case on both engines, and ``stored_files`` for the imported files of a
-database workspace (a folder workspace keeps them in ``files/``, so there it stays empty)."""
+database workspace (a folder workspace keeps them in ``files/``, so there it stays empty).
+4: resource requests with their frozen evidence and decision, each new person's onboarding
+items, and the days a test was logged and concluded (the stand-up's events)."""
 
 _AFTER: Final[dict[tuple[str, int], str]] = {
     # Imported parquet is compressed already: store its parts as they are.

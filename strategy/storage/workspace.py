@@ -9,6 +9,7 @@ only calls them and stores what they return.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import numbers
@@ -22,7 +23,14 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
 from strategy import clock
-from strategy.access import Actor, check_email, parse_access_role, require_admin, require_edit
+from strategy.access import (
+    Actor,
+    check_email,
+    parse_access_role,
+    require_admin,
+    require_decide,
+    require_edit,
+)
 from strategy.company import DEFAULT_CURRENCY, CompanyProfile, check_company
 from strategy.costs import DEFAULT_RATES, Rates, hourly_rate, rates_from_dict, rates_to_dict
 from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError, shortened
@@ -40,13 +48,36 @@ from strategy.gates import (
 from strategy.horizons import empty_coverage
 from strategy.ingest import ImportedFile, read_metrics
 from strategy.metrics import empty_weekly, platform_name
+from strategy.onboarding import (
+    DEFAULT_PLAN,
+    OnboardingItem,
+    PlanItem,
+    check_done_on,
+    make_plan,
+    plan_for,
+    plans_from_dict,
+    plans_to_dict,
+    schedule,
+)
+from strategy.report import analyse
+from strategy.requests import (
+    RequestStatus,
+    ResourceRequest,
+    check_open,
+    decision_of,
+    decision_reason,
+    evidence_from_dict,
+    evidence_to_dict,
+    freeze_evidence,
+    request_note,
+)
 from strategy.resources import (
     DEFAULT_SETTINGS,
     DemandSettings,
     settings_from_dict,
     settings_to_dict,
 )
-from strategy.snapshot import AuditEntry, Snapshot, Upload
+from strategy.snapshot import AuditEntry, Snapshot, TestDates, Upload
 from strategy.stages import Override, make_override
 from strategy.storage import audit, database, schema
 from strategy.storage.files import (
@@ -61,10 +92,12 @@ from strategy.team import (
     DEFAULT_SERVES,
     Assignment,
     Member,
+    Role,
     RoleServes,
     make_member,
     normalise_channel,
     parse_role,
+    role_channel,
     serves_from_dict,
     serves_to_dict,
 )
@@ -160,13 +193,19 @@ class Workspace:
 
     @contextlib.contextmanager
     def _write(
-        self, actor: Actor, action: str, detail: str | Callable[[], str]
+        self,
+        actor: Actor,
+        action: str,
+        detail: str | Callable[[], str],
+        *,
+        allowed: Callable[[Actor, str], None] = require_edit,
     ) -> Iterator[Connection]:
         """One write transaction: permission check, the change, version bump and audit row.
 
-        ``detail`` may be a function, called after the change, when it depends on what it found.
+        ``detail`` may be a function, called after the change, when it depends on what it found;
+        ``allowed`` refuses an actor who may not make it (default: anyone who may not edit).
         """
-        require_edit(actor, action)
+        allowed(actor, action)
         with database.write(self.location) as conn:
             yield conn
             audit.record(conn, actor.name, action, detail if isinstance(detail, str) else detail())
@@ -187,33 +226,7 @@ class Workspace:
         weekly table as it stood then, for a report as of that date.
         """
         with database.read(self.location) as conn:
-            version = int(
-                conn.execute(text("SELECT value FROM meta WHERE key = 'data_version'")).scalar_one()
-            )
-            uploads = tuple(u for u in _uploads(conn) if as_of is None or u.uploaded_on <= as_of)
-            weekly, coverage = _weekly(conn, uploads, all_uploads=as_of is None)
-            return Snapshot(
-                data_version=version,
-                members=_members(conn),
-                checklist=tuple(
-                    ChecklistItem(p, i, dt.date.fromisoformat(d) if d else None)
-                    for p, i, d in conn.execute(
-                        text(
-                            "SELECT platform, item, done_on FROM checklist ORDER BY platform, item"
-                        )
-                    )
-                ),
-                overrides=_overrides(conn),
-                tests=_tests(conn),
-                uploads=uploads,
-                weekly=weekly,
-                coverage=coverage,
-                gates=_gates(conn),
-                demand=_demand(conn),
-                company=_company(conn),
-                role_serves=_role_serves(conn),
-                rates=_rates(conn),
-            )
+            return _snapshot(conn, as_of)
 
     def audit_log(self, limit: int = 200) -> tuple[AuditEntry, ...]:
         """The latest writes, newest first."""
@@ -595,6 +608,219 @@ class Workspace:
             if not conn.execute(text("DELETE FROM tests WHERE id = :id"), {"id": known}).rowcount:
                 raise NotFound(f"test #{test_id} does not exist")
 
+    # --- resource requests and onboarding --------------------------------------------
+
+    def raise_request(
+        self, actor: Actor, *, note: Any = "", today: dt.date | None = None
+    ) -> ResourceRequest:
+        """Raise a resource request while the signal is justified, freezing its evidence.
+
+        The evidence is read under the write lock, so it is the signal of the stored data at
+        that moment; otherwise refused with the signal's reason, and nothing is stored.
+        """
+        day = today or clock.today()
+        text_note = request_note(note)
+        raised: list[ResourceRequest] = []
+
+        def detail() -> str:
+            r = raised[0]
+            e = r.evidence
+            return (
+                f"#{r.id}: {e.gap_hours_per_week:.1f} h/week, {e.gap_people:.1f} FTE, "
+                f"{e.currency} {e.gap_cost_per_week:,.0f}/week; {e.roles_text}"
+            )
+
+        with self._write(actor, "request.raise", detail) as conn:
+            analysis = analyse(_snapshot(conn, None), day)
+            evidence = freeze_evidence(analysis.signal, analysis.gap_cost, day)
+            new_id = conn.execute(
+                text(
+                    "INSERT INTO requests(raised_on, raised_by, note, evidence, status) "
+                    "VALUES (:on, :by, :note, :evidence, :status) RETURNING id"
+                ),
+                {
+                    "on": day.isoformat(),
+                    "by": actor.name,
+                    "note": text_note,
+                    "evidence": json.dumps(evidence_to_dict(evidence), sort_keys=True),
+                    "status": RequestStatus.OPEN.value,
+                },
+            ).scalar_one()
+            raised.append(ResourceRequest(int(new_id), day, actor.name, text_note, evidence))
+        return raised[0]
+
+    def decide_request(
+        self,
+        actor: Actor,
+        request_id: int,
+        decision: Any,
+        reason: Any,
+        *,
+        today: dt.date | None = None,
+    ) -> ResourceRequest:
+        """An executive approves or declines an open request, with a reason; final."""
+        require_decide(actor, "request.decide")
+        choice = decision_of(decision)
+        why = decision_reason(reason)
+        day = today or clock.today()
+        known = _row_id(request_id, "request")
+        missing = NotFound(f"request #{request_id} does not exist")
+        if known is None:
+            raise missing
+        status = choice.status.value
+        with self._write(
+            actor, "request.decide", f"#{known} {status}: {why}", allowed=require_decide
+        ) as conn:
+            found = [r for r in _requests(conn) if r.id == known]
+            if not found:
+                raise missing
+            check_open(found[0])
+            if day < found[0].raised_on:
+                raise ValidationError(
+                    f"request #{known}: decided on {day.isoformat()}, before it was raised "
+                    f"({found[0].raised_on.isoformat()})"
+                )
+            conn.execute(
+                text(
+                    "UPDATE requests SET status = :s, decided_on = :on, decided_by = :by, "
+                    "reason = :why WHERE id = :id"
+                ),
+                {"s": status, "on": day.isoformat(), "by": actor.name, "why": why, "id": known},
+            )
+        return dataclasses.replace(
+            found[0],
+            status=choice.status,
+            decided_on=day,
+            decided_by=actor.name,
+            reason=why,
+        )
+
+    def start_onboarding(
+        self,
+        actor: Actor,
+        *,
+        request_id: int,
+        name: str,
+        role: str,
+        hours: Any,
+        start: dt.date | str,
+        channel: str | None = None,
+        available_hours: Any = None,
+    ) -> tuple[OnboardingItem, ...]:
+        """A new person from an approved request joins the roster with their role's plan.
+
+        The items fall due 30, 60 and 90 days after ``start``, which is on or after the
+        day the request was approved.
+        """
+        parsed_role = parse_role(role)
+        member = make_member(
+            name,
+            hours if available_hours is None else available_hours,
+            (Assignment(parsed_role, hours, role_channel(parsed_role, channel)),),
+        )
+        first = clock.parse_day(start, "start")
+        known = _row_id(request_id, "request")
+        missing = NotFound(f"request #{request_id} does not exist")
+        if known is None:
+            raise missing
+        with self._write(
+            actor,
+            "onboarding.start",
+            f"{member.name} ({parsed_role.value}) from {first.isoformat()}, request #{known}",
+        ) as conn:
+            found = [r for r in _requests(conn) if r.id == known]
+            if not found:
+                raise missing
+            request = found[0]
+            if request.status is not RequestStatus.APPROVED:
+                raise ValidationError(
+                    f"request #{known} is {request.status.value}; onboarding starts from an "
+                    "approved request"
+                )
+            assert request.decided_on is not None
+            if first < request.decided_on:
+                raise ValidationError(
+                    f"start: {first.isoformat()} is before request #{known} was approved "
+                    f"({request.decided_on.isoformat()})"
+                )
+            if any(m.name.casefold() == member.name.casefold() for m in _members(conn)):
+                raise ValidationError(
+                    f"name: {member.name} is already on the team; onboarding is for a new person"
+                )
+            _save_member(conn, member)
+            plan = plan_for(_plans(conn), parsed_role)
+            conn.execute(
+                text(
+                    "INSERT INTO onboarding(request_id, person, role, start, day, title) "
+                    "VALUES (:r, :p, :role, :start, :day, :title)"
+                ),
+                [
+                    {
+                        "r": known,
+                        "p": member.name,
+                        "role": parsed_role.value,
+                        "start": first.isoformat(),
+                        "day": day,
+                        "title": title,
+                    }
+                    for day, title, _ in schedule(first, plan)
+                ],
+            )
+            items = tuple(i for i in _onboarding(conn) if i.person == member.name)
+        return items
+
+    def set_onboarding_done(
+        self,
+        actor: Actor,
+        item_id: int,
+        done_on: dt.date | str | None,
+        *,
+        today: dt.date | None = None,
+    ) -> OnboardingItem:
+        """Tick an onboarding item with the day it was done, or clear it (``None``)."""
+        day = today or clock.today()
+        on = None if done_on is None else clock.parse_day(done_on, "on")
+        known = _row_id(item_id, "onboarding item")
+        missing = NotFound(f"onboarding item #{item_id} does not exist")
+        if known is None:
+            raise missing
+        found: list[OnboardingItem] = []
+
+        def detail() -> str:
+            i = found[0]
+            return f"#{known} {i.person}: {i.title} = {on}"
+
+        with self._write(actor, "onboarding.done", detail) as conn:
+            found += [i for i in _onboarding(conn) if i.id == known]
+            if not found:
+                raise missing
+            if on is not None:
+                check_done_on(found[0], on, day)
+            conn.execute(
+                text("UPDATE onboarding SET done_on = :on WHERE id = :id"),
+                {"on": _iso_or_none(on), "id": known},
+            )
+        return dataclasses.replace(found[0], done_on=on)
+
+    def set_plan(
+        self, actor: Actor, role: str, items: Sequence[PlanItem | Mapping[str, Any]] | None
+    ) -> tuple[PlanItem, ...]:
+        """Give a role its own onboarding plan, or (``None``) return it to the default one.
+
+        People already onboarding keep the items they were given.
+        """
+        parsed = parse_role(role)
+        plan = DEFAULT_PLAN if items is None else make_plan(items, parsed)
+        said = "default" if items is None else f"{len(plan)} items"
+        with self._write(actor, "onboarding.plan", f"{parsed.value}: {said}") as conn:
+            plans = dict(_plans(conn))
+            if items is None:
+                plans.pop(parsed, None)
+            else:
+                plans[parsed] = plan
+            _save_setting(conn, "onboarding_plans", json.dumps(plans_to_dict(plans)))
+        return plan
+
     # --- uploads ---------------------------------------------------------------------
 
     def import_file(
@@ -710,6 +936,90 @@ class Workspace:
 
 
 # --- reading rows --------------------------------------------------------------------
+
+
+def _snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
+    """The whole state as this transaction sees it (``Workspace.snapshot``)."""
+    version = int(
+        conn.execute(text("SELECT value FROM meta WHERE key = 'data_version'")).scalar_one()
+    )
+    uploads = tuple(u for u in _uploads(conn) if as_of is None or u.uploaded_on <= as_of)
+    weekly, coverage = _weekly(conn, uploads, all_uploads=as_of is None)
+    return Snapshot(
+        data_version=version,
+        members=_members(conn),
+        checklist=tuple(
+            ChecklistItem(p, i, dt.date.fromisoformat(d) if d else None)
+            for p, i, d in conn.execute(
+                text("SELECT platform, item, done_on FROM checklist ORDER BY platform, item")
+            )
+        ),
+        overrides=_overrides(conn),
+        tests=_tests(conn),
+        uploads=uploads,
+        weekly=weekly,
+        coverage=coverage,
+        gates=_gates(conn),
+        demand=_demand(conn),
+        company=_company(conn),
+        role_serves=_role_serves(conn),
+        rates=_rates(conn),
+        requests=_requests(conn),
+        onboarding=_onboarding(conn),
+        plans=_plans(conn),
+        test_dates={
+            int(i): TestDates(_date_or_none(lo), _date_or_none(co))
+            for i, lo, co in conn.execute(text("SELECT id, logged_on, concluded_on FROM tests"))
+        },
+    )
+
+
+def _requests(conn: Connection) -> tuple[ResourceRequest, ...]:
+    return tuple(
+        ResourceRequest(
+            id=int(r.id),
+            raised_on=dt.date.fromisoformat(r.raised_on),
+            raised_by=r.raised_by,
+            note=r.note,
+            evidence=evidence_from_dict(json.loads(r.evidence)),
+            status=RequestStatus(r.status),
+            decided_on=_date_or_none(r.decided_on),
+            decided_by=r.decided_by,
+            reason=r.reason,
+        )
+        for r in conn.execute(
+            text(
+                "SELECT id, raised_on, raised_by, note, evidence, status, decided_on, "
+                "decided_by, reason FROM requests ORDER BY id"
+            )
+        )
+    )
+
+
+def _onboarding(conn: Connection) -> tuple[OnboardingItem, ...]:
+    return tuple(
+        OnboardingItem(
+            id=int(r.id),
+            request_id=int(r.request_id),
+            person=r.person,
+            role=parse_role(r.role),
+            start=dt.date.fromisoformat(r.start),
+            day=int(r.day),
+            title=r.title,
+            done_on=_date_or_none(r.done_on),
+        )
+        for r in conn.execute(
+            text(
+                "SELECT id, request_id, person, role, start, day, title, done_on "
+                "FROM onboarding ORDER BY id"
+            )
+        )
+    )
+
+
+def _plans(conn: Connection) -> dict[Role, tuple[PlanItem, ...]]:
+    return _setting(conn, "onboarding_plans", plans_from_dict, {})
+
 
 _TEST_COLUMNS: Final = (
     "title",

@@ -1,0 +1,208 @@
+"""Resource requests: the social expert asks for people while the signal is justified, an
+executive approves or declines, with a reason.
+
+A request freezes its evidence when it is raised (the signal, its conditions, the gap in
+hours, people and cost, the roles and the window), so later data never rewrites what the
+executive decided on. A request whose frozen signal no longer holds is *stale*: the
+resource signal read today is no longer justified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from strategy.costs import Cost
+from strategy.errors import ValidationError
+from strategy.limits import free_text
+from strategy.resources import Condition, ConditionKey, ResourceSignal, SignalStatus
+from strategy.team import ROLE_LABELS, Role
+
+
+class RequestStatus(StrEnum):
+    """Where a request stands."""
+
+    OPEN = "open"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class Decision(StrEnum):
+    """What an executive does with an open request."""
+
+    APPROVE = "approve"
+    DECLINE = "decline"
+
+    @property
+    def status(self) -> RequestStatus:
+        return RequestStatus.APPROVED if self is Decision.APPROVE else RequestStatus.DECLINED
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The resource signal as it stood when the request was raised, kept as it was."""
+
+    as_of: dt.date
+    summary: str
+    conditions: tuple[Condition, ...]
+    gap_hours_per_week: float
+    gap_people: float
+    gap_cost_per_week: float
+    currency: str
+    gap_no_rate_for: tuple[str, ...]
+    roles: tuple[Role, ...]
+    window_from: dt.date | None
+    window_to: dt.date | None
+
+    @property
+    def roles_text(self) -> str:
+        """The recommended roles in words, e.g. ``Social media manager, Community manager``."""
+        return ", ".join(ROLE_LABELS[r] for r in self.roles)
+
+
+@dataclass(frozen=True)
+class ResourceRequest:
+    """One request for extra people, with its frozen evidence and, once made, the decision."""
+
+    id: int
+    raised_on: dt.date
+    raised_by: str
+    note: str
+    evidence: Evidence
+    status: RequestStatus = RequestStatus.OPEN
+    decided_on: dt.date | None = None
+    decided_by: str = ""
+    reason: str = ""
+
+    @property
+    def label(self) -> str:
+        """How pages and the stand-up name it, e.g. ``#3 (50.0 h/week, raised 2026-11-23)``."""
+        return (
+            f"#{self.id} ({self.evidence.gap_hours_per_week:.1f} h/week, "
+            f"raised {self.raised_on.isoformat()})"
+        )
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request as the dashboard and the report show it: is its frozen signal still true?"""
+
+    request: ResourceRequest
+    stale: bool
+    stale_reason: str
+
+
+def freeze_evidence(signal: ResourceSignal, gap_cost: Cost, today: dt.date) -> Evidence:
+    """The evidence a request keeps; refused with the signal's own reason unless justified."""
+    if signal.status is not SignalStatus.JUSTIFIED:
+        raise ValidationError(
+            "request: a resource request can only be raised while extra resources are "
+            f"justified; today the signal says: {signal.summary}"
+        )
+    return Evidence(
+        as_of=today,
+        summary=signal.summary,
+        conditions=signal.conditions,
+        gap_hours_per_week=signal.gap_hours_per_week,
+        gap_people=signal.gap_people,
+        gap_cost_per_week=gap_cost.per_week,
+        currency=gap_cost.currency,
+        gap_no_rate_for=gap_cost.no_rate_for,
+        roles=signal.recommended_roles,
+        window_from=signal.window.first,
+        window_to=signal.window.last,
+    )
+
+
+def request_note(raw: Any) -> str:
+    """The optional note the expert adds to a request."""
+    return free_text(raw, "note")
+
+
+def decision_of(raw: Any) -> Decision:
+    """``approve`` or ``decline`` from a form or command."""
+    try:
+        return Decision(str(raw).strip().lower())
+    except ValueError:
+        raise ValidationError(f"decision: expected approve or decline, got {raw!r}") from None
+
+
+def decision_reason(raw: Any) -> str:
+    """Why the executive decided so: a decision is never made without one."""
+    return free_text(raw, "reason", needed_by="a decision")
+
+
+def check_open(request: ResourceRequest) -> None:
+    """Refuse deciding a request that was decided already, naming who decided it and when."""
+    if request.status is not RequestStatus.OPEN:
+        raise ValidationError(
+            f"request #{request.id} was already {request.status.value} by {request.decided_by} "
+            f"on {request.decided_on}; a decision is final"
+        )
+
+
+def view(request: ResourceRequest, signal: ResourceSignal) -> RequestView:
+    """Flag a request whose frozen signal no longer holds: today's signal is not justified."""
+    if signal.status is SignalStatus.JUSTIFIED:
+        return RequestView(request, False, "")
+    return RequestView(request, True, f"the signal no longer holds: {signal.summary}")
+
+
+def views(requests: Sequence[ResourceRequest], signal: ResourceSignal) -> tuple[RequestView, ...]:
+    """Every request, newest first, with its stale flag."""
+    return tuple(view(r, signal) for r in sorted(requests, key=lambda r: -r.id))
+
+
+# --- stored form ----------------------------------------------------------------------
+
+
+def evidence_to_dict(e: Evidence) -> dict[str, Any]:
+    """The evidence as JSON-ready data (stored, and shown in the report)."""
+    return {
+        "as_of": e.as_of.isoformat(),
+        "summary": e.summary,
+        "conditions": [
+            {
+                "key": c.key.value,
+                "label": c.label,
+                "met": c.met,
+                "value": c.value,
+                "reason": c.reason,
+            }
+            for c in e.conditions
+        ],
+        "gap_hours_per_week": e.gap_hours_per_week,
+        "gap_people": e.gap_people,
+        "gap_cost_per_week": e.gap_cost_per_week,
+        "currency": e.currency,
+        "gap_no_rate_for": list(e.gap_no_rate_for),
+        "recommended_roles": [r.value for r in e.roles],
+        "window": {
+            "from": e.window_from.isoformat() if e.window_from else None,
+            "to": e.window_to.isoformat() if e.window_to else None,
+        },
+    }
+
+
+def evidence_from_dict(d: Mapping[str, Any]) -> Evidence:
+    """The evidence as stored, read back."""
+    window = d.get("window", {})
+    return Evidence(
+        as_of=dt.date.fromisoformat(d["as_of"]),
+        summary=str(d["summary"]),
+        conditions=tuple(
+            Condition(ConditionKey(c["key"]), c["label"], bool(c["met"]), c["value"], c["reason"])
+            for c in d["conditions"]
+        ),
+        gap_hours_per_week=float(d["gap_hours_per_week"]),
+        gap_people=float(d["gap_people"]),
+        gap_cost_per_week=float(d["gap_cost_per_week"]),
+        currency=str(d["currency"]),
+        gap_no_rate_for=tuple(d.get("gap_no_rate_for", ())),
+        roles=tuple(Role(r) for r in d["recommended_roles"]),
+        window_from=dt.date.fromisoformat(window["from"]) if window.get("from") else None,
+        window_to=dt.date.fromisoformat(window["to"]) if window.get("to") else None,
+    )

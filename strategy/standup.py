@@ -1,0 +1,331 @@
+"""The daily 15-minute stand-up: what changed since the previous working day, and who
+picks each item up.
+
+The agenda of ``day`` covers the events from the previous working day's start up to this
+morning (the days ``since`` to ``day - 1``), so each event shows in exactly one stand-up:
+a test logged on Monday is on Tuesday's agenda. Events are stage transitions and stalls
+the new data shows, uploads, tests logged or concluded, onboarding items ticked and
+requests decided. States are listed while they hold: tests running past their end,
+people overloaded, onboarding items due this week or overdue, open requests. Sections
+with nothing in them are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from strategy.experiments import TestStatus
+from strategy.onboarding import OnboardingItem
+from strategy.report import Analysis, analyse
+from strategy.requests import RequestStatus, RequestView
+from strategy.snapshot import Snapshot
+from strategy.team import ROLE_LABELS, Member, Role
+
+
+class SectionKey(StrEnum):
+    """The agenda's sections, in the order they are discussed."""
+
+    STAGES = "stages"
+    STALLS = "stalls"
+    UPLOADS = "uploads"
+    TESTS = "tests"
+    OVERLOADED = "overloaded"
+    RESPONSES = "responses"
+    ONBOARDING = "onboarding"
+    REQUESTS = "requests"
+
+
+SECTION_TITLES: dict[SectionKey, str] = {
+    SectionKey.STAGES: "Stage transitions",
+    SectionKey.STALLS: "Stalls begun",
+    SectionKey.UPLOADS: "Uploads",
+    SectionKey.TESTS: "Strategy tests",
+    SectionKey.OVERLOADED: "People overloaded",
+    SectionKey.RESPONSES: "Responses over target",
+    SectionKey.ONBOARDING: "Onboarding",
+    SectionKey.REQUESTS: "Resource requests",
+}
+
+Happened = Callable[[dt.date | None], bool]
+"""Whether a date falls in the agenda's span (the previous working day up to today)."""
+
+EXECUTIVE: str = "Executive"
+"""Who picks up an open request when no executive is mapped to the workspace."""
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One thing to raise, and who picks it up: a person, or the role nobody holds yet."""
+
+    text: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class Section:
+    key: SectionKey
+    title: str
+    items: tuple[AgendaItem, ...]
+
+
+@dataclass(frozen=True)
+class Agenda:
+    day: dt.date
+    since: dt.date
+    """The previous working day: events from it up to ``day`` are on the agenda."""
+    sections: tuple[Section, ...]
+
+
+def previous_working_day(day: dt.date) -> dt.date:
+    """The working day (Monday to Friday) before ``day``: Friday for a Monday."""
+    before = day - dt.timedelta(days=1)
+    while before.weekday() >= 5:
+        before -= dt.timedelta(days=1)
+    return before
+
+
+def as_of_dates(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The two states the agenda compares: the uploads made by the evening before the
+    previous working day, and by yesterday evening."""
+    since = previous_working_day(day)
+    return since - dt.timedelta(days=1), day - dt.timedelta(days=1)
+
+
+def owner(members: Sequence[Member], *roles: Role) -> str:
+    """The first person holding the first of ``roles`` anyone holds; else that role's name."""
+    for role in roles:
+        for m in members:
+            if role in m.roles:
+                return m.name
+    return ROLE_LABELS[roles[0]]
+
+
+def agenda(
+    day: dt.date,
+    read: Callable[[dt.date], Snapshot],
+    executives: Sequence[str] = (),
+) -> Agenda:
+    """The stand-up of ``day``.
+
+    ``read(d)`` is the workspace with the uploads made by day ``d`` (``Workspace.snapshot``
+    with ``as_of``); the agenda compares the data as it stood the evening before the
+    previous working day with yesterday evening's (``as_of_dates``). ``executives`` are the
+    addresses mapped to the executive role: the first picks up open requests.
+    """
+    before_day, now_day = as_of_dates(day)
+    snapshot = read(now_day)
+    now = analyse(snapshot, day)
+    before = analyse(read(before_day), previous_working_day(day))
+    since = previous_working_day(day)
+    members = snapshot.members
+    expert = owner(members, Role.SOCIAL_EXPERT, Role.SOCIAL_MEDIA_MANAGER)
+
+    def happened(when: dt.date | None) -> bool:
+        return when is not None and since <= when < day
+
+    sections = {
+        SectionKey.STAGES: _transitions(now, before, expert),
+        SectionKey.STALLS: [
+            AgendaItem(f"{name} has stalled in {s.stage.value}: {s.stall_reason}", expert)
+            for name, s in sorted(now.statuses.items())
+            if s.stalled and not (name in before.statuses and before.statuses[name].stalled)
+        ],
+        SectionKey.UPLOADS: [
+            AgendaItem(
+                f"{u.name} (upload #{u.id}, {u.rows:,} rows: {', '.join(u.platforms)}, "
+                f"weeks {u.first_week} to {u.last_week}) by {u.by}",
+                owner(members, Role.DATA_ANALYST, Role.SOCIAL_EXPERT),
+            )
+            for u in snapshot.uploads
+            if happened(u.uploaded_on)
+        ],
+        SectionKey.TESTS: _tests(day, snapshot, now, happened, expert),
+        SectionKey.OVERLOADED: [
+            AgendaItem(
+                f"{m.name} has {m.assigned_hours:g} h of roles a week on "
+                f"{m.available_hours:g} h available",
+                expert,
+            )
+            for m in members
+            if m.overloaded
+        ],
+        SectionKey.RESPONSES: _responses(snapshot, now, before, members),
+        SectionKey.ONBOARDING: _onboarding(day, snapshot.onboarding, happened),
+        SectionKey.REQUESTS: _requests(now.requests, happened, executives, expert),
+    }
+    return Agenda(
+        day,
+        since,
+        tuple(Section(k, SECTION_TITLES[k], tuple(v)) for k, v in sections.items() if v),
+    )
+
+
+def _transitions(now: Analysis, before: Analysis, expert: str) -> list[AgendaItem]:
+    def seen(a: Analysis) -> set[tuple[str, dt.date, str]]:
+        return {
+            (name, t.week, t.target.value) for name, s in a.statuses.items() for t in s.transitions
+        }
+
+    known = seen(before)
+    return [
+        AgendaItem(
+            f"{name} moved from {t.source.value} to {t.target.value} in the week of "
+            f"{t.week:%d %b %Y} ({t.kind.value}{f': {t.reason}' if t.reason else ''})",
+            expert,
+        )
+        for name, s in sorted(now.statuses.items())
+        for t in s.transitions
+        if (name, t.week, t.target.value) not in known
+    ]
+
+
+def _tests(
+    day: dt.date, snapshot: Snapshot, now: Analysis, happened: Happened, expert: str
+) -> list[AgendaItem]:
+    items: list[AgendaItem] = []
+    for r in now.tests:
+        t = r.test
+        dates = snapshot.test_dates.get(t.id or 0)
+        if dates and happened(dates.logged_on):
+            items.append(AgendaItem(f"Logged: {t.title} ({t.platform}, {t.status.value})", expert))
+        if dates and happened(dates.concluded_on):
+            items.append(AgendaItem(f"Concluded: {t.title}: {r.conclusion}", expert))
+        if t.status is TestStatus.RUNNING and t.end < day:
+            late = (day - t.end).days
+            items.append(
+                AgendaItem(
+                    f"Still running {late} day{'s' if late != 1 else ''} past its end "
+                    f"({t.end:%d %b %Y}): {t.title}; conclude it or extend it",
+                    expert,
+                )
+            )
+    return items
+
+
+RESPONSE_METRIC = "response_minutes_median"
+
+
+def _responses(
+    snapshot: Snapshot, now: Analysis, before: Analysis, members: Sequence[Member]
+) -> list[AgendaItem]:
+    """Complete weeks newly counted since the previous stand-up whose median response was
+    slower than the target."""
+    if RESPONSE_METRIC not in now.wide.columns:
+        return []
+    target = snapshot.demand.response_target_minutes
+    counted = now.wide[now.wide["complete"]]
+    old = before.wide
+    known = (
+        set(
+            zip(old.loc[old["complete"], "platform"], old.loc[old["complete"], "week"], strict=True)
+        )
+        if RESPONSE_METRIC in old.columns
+        else set()
+    )
+    who = owner(members, Role.COMMUNITY_MANAGER, Role.SUPPORT)
+    slow: dict[str, list[tuple[dt.date, float]]] = {}
+    for row in counted.itertuples():
+        minutes = float(getattr(row, RESPONSE_METRIC))
+        if minutes > target and (row.platform, row.week) not in known:
+            slow.setdefault(str(row.platform), []).append((row.week, minutes))
+    items = []
+    for platform, weeks in sorted(slow.items()):
+        week, minutes = max(weeks)
+        latest = f"median response {minutes:.0f} min in the week of {week:%d %b %Y}"
+        items.append(
+            AgendaItem(
+                f"{platform}: {latest} (target {target:g} min)"
+                if len(weeks) == 1
+                else f"{platform}: slower than the {target:g}-minute target in {len(weeks)} "
+                f"newly counted weeks, the latest {latest}",
+                who,
+            )
+        )
+    return items
+
+
+def _onboarding(
+    day: dt.date, items: Sequence[OnboardingItem], happened: Happened
+) -> list[AgendaItem]:
+    out: list[AgendaItem] = []
+    for i in sorted(items, key=lambda i: (i.due, i.person.casefold(), i.id)):
+        if happened(i.done_on):
+            out.append(AgendaItem(f"Done: {i.title} (day {i.day})", i.person))
+        elif i.overdue(day):
+            out.append(AgendaItem(f"Overdue since {i.due:%a %d %b}: {i.title}", i.person))
+        elif i.due_this_week(day):
+            out.append(AgendaItem(f"Due {i.due:%a %d %b}: {i.title}", i.person))
+    return out
+
+
+def _requests(
+    views: Sequence[RequestView], happened: Happened, executives: Sequence[str], expert: str
+) -> list[AgendaItem]:
+    decider = executives[0] if executives else EXECUTIVE
+    out: list[AgendaItem] = []
+    for v in sorted(views, key=lambda v: v.request.id):
+        r = v.request
+        if r.status is RequestStatus.OPEN:
+            stale = f"; stale: {v.stale_reason}" if v.stale else ""
+            out.append(
+                AgendaItem(f"Open: request {r.label} for {r.evidence.roles_text}{stale}", decider)
+            )
+        elif happened(r.decided_on):
+            out.append(
+                AgendaItem(
+                    f"{r.status.value.title()} by {r.decided_by}: request {r.label}: {r.reason}",
+                    expert,
+                )
+            )
+    return out
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+def agenda_dict(a: Agenda) -> list[dict[str, Any]]:
+    """The agenda as JSON-ready data: a list of sections with key, title and items."""
+    return [
+        {
+            "key": s.key.value,
+            "title": s.title,
+            "items": [{"text": i.text, "owner": i.owner} for i in s.items],
+        }
+        for s in a.sections
+    ]
+
+
+def agenda_json(a: Agenda) -> str:
+    return json.dumps(agenda_dict(a), indent=2, ensure_ascii=False) + "\n"
+
+
+def _heading(a: Agenda) -> str:
+    return f"Stand-up {a.day:%A %d %b %Y} (since {a.since:%A %d %b})"
+
+
+def agenda_markdown(a: Agenda) -> str:
+    """The agenda as Markdown, to paste into a chat or a meeting note."""
+    lines = [f"# {_heading(a)}", ""]
+    if not a.sections:
+        lines.append("Nothing changed since the previous working day.")
+    for s in a.sections:
+        lines += [f"## {s.title}", ""]
+        lines += [f"- {i.text} — **{i.owner}**" for i in s.items]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def agenda_text(a: Agenda) -> str:
+    """The agenda for a terminal."""
+    lines = [_heading(a)]
+    if not a.sections:
+        lines.append("  Nothing changed since the previous working day.")
+    for s in a.sections:
+        lines += ["", f"{s.title}:"]
+        lines += [f"  - {i.text} [{i.owner}]" for i in s.items]
+    return "\n".join(lines) + "\n"
