@@ -172,6 +172,31 @@ def progress(items: Iterable[OnboardingItem], today: dt.date) -> tuple[Progress,
     )
 
 
+def item_dict(item: OnboardingItem, today: dt.date) -> dict[str, Any]:
+    """An onboarding item as ``onboarding list`` and the pages show it."""
+    return {
+        "id": item.id,
+        "person": item.person,
+        "role": item.role.value,
+        "request_id": item.request_id,
+        "day": item.day,
+        "title": item.title,
+        "due": item.due.isoformat(),
+        "done": item.done_on.isoformat() if item.done_on else None,
+        "overdue": item.overdue(today),
+    }
+
+
+def item_text(item: OnboardingItem, today: dt.date) -> str:
+    """An onboarding item in one line, e.g. ``#4 Sara Lind: Learn the tools, due 2026-12-23``."""
+    state = (
+        f"done {item.done_on}"
+        if item.done_on
+        else ("OVERDUE" if item.overdue(today) else "not done")
+    )
+    return f"#{item.id} {item.person}: {item.title} (day {item.day}), due {item.due}; {state}"
+
+
 def check_done_on(item: OnboardingItem, day: dt.date, today: dt.date) -> dt.date:
     """The day an item was done: not before its person started, not after today."""
     if day < item.start:

@@ -28,7 +28,7 @@ from strategy.horizons import (
     with_completeness,
 )
 from strategy.metrics import to_wide
-from strategy.requests import RequestView, evidence_to_dict, views
+from strategy.requests import RequestView, request_dict, request_text, views
 from strategy.resources import (
     ResourceSignal,
     TestOutcome,
@@ -247,23 +247,6 @@ def _test_json(result: TestResult) -> dict[str, Any]:
     }
 
 
-def _request_json(v: RequestView) -> dict[str, Any]:
-    r = v.request
-    return {
-        "id": r.id,
-        "status": r.status.value,
-        "stale": v.stale,
-        "stale_reason": v.stale_reason,
-        "raised_on": r.raised_on.isoformat(),
-        "raised_by": r.raised_by,
-        "note": r.note,
-        "decided_on": _plain(r.decided_on),
-        "decided_by": r.decided_by,
-        "reason": r.reason,
-        "evidence": _plain(evidence_to_dict(r.evidence)),
-    }
-
-
 def report_dict(analysis: Analysis) -> dict[str, Any]:
     """The report as plain JSON-ready data; the same workspace gives the same dict."""
     signal = analysis.signal
@@ -291,7 +274,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             "gap_no_rate_for": list(analysis.gap_cost.no_rate_for),
         },
         "tests": [_test_json(r) for r in analysis.tests],
-        "requests": [_request_json(v) for v in analysis.requests],
+        "requests": [_plain(request_dict(v)) for v in analysis.requests],
         "team": {
             "capacity_hours_per_week": _plain(analysis.team.capacity_hours),
             "serving_hours_per_week": _plain(analysis.team.serving_hours),
@@ -340,6 +323,9 @@ def report_text(analysis: Analysis) -> str:
             f"costs {money(analysis.gap_cost)}/week"
             + (f" ({analysis.gap_cost.missing_text})" if analysis.gap_cost.no_rate_for else "")
         )
+    if analysis.requests:
+        lines += ["", "Resource requests:"]
+        lines += [f"  {request_text(v)}" for v in analysis.requests]
     lines += ["", "Tests:"]
     for r in analysis.tests:
         lines.append(f"  {r.test.title} [{r.test.status.value}]: {r.conclusion}")

@@ -156,6 +156,43 @@ def views(requests: Sequence[ResourceRequest], signal: ResourceSignal) -> tuple[
     return tuple(view(r, signal) for r in sorted(requests, key=lambda r: -r.id))
 
 
+def request_dict(v: RequestView) -> dict[str, Any]:
+    """A request as the report's JSON and ``request list`` show it."""
+    r = v.request
+    return {
+        "id": r.id,
+        "status": r.status.value,
+        "stale": v.stale,
+        "stale_reason": v.stale_reason,
+        "raised_on": r.raised_on.isoformat(),
+        "raised_by": r.raised_by,
+        "note": r.note,
+        "decided_on": r.decided_on.isoformat() if r.decided_on else None,
+        "decided_by": r.decided_by,
+        "reason": r.reason,
+        "evidence": evidence_to_dict(r.evidence),
+    }
+
+
+def request_text(v: RequestView) -> str:
+    """A request in one line: status, gap, roles, decision, stale flag."""
+    r = v.request
+    e = r.evidence
+    decided = (
+        f"; {r.status.value} by {r.decided_by} on {r.decided_on}: {r.reason}"
+        if r.status is not RequestStatus.OPEN
+        else ""
+    )
+    return (
+        f"#{r.id} [{r.status.value}] raised {r.raised_on} by {r.raised_by}: "
+        f"{e.gap_hours_per_week:.1f} h/week ({e.gap_people:.1f} FTE, "
+        f"{e.currency} {e.gap_cost_per_week:,.0f}/week) for {e.roles_text}"
+        + (f"; note: {r.note}" if r.note else "")
+        + decided
+        + (f"; STALE: {v.stale_reason}" if v.stale else "")
+    )
+
+
 # --- stored form ----------------------------------------------------------------------
 
 

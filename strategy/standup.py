@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+import pandas as pd
+
 from strategy.experiments import TestStatus
 from strategy.onboarding import OnboardingItem
 from strategy.report import Analysis, analyse
@@ -218,30 +220,33 @@ def _responses(
     if RESPONSE_METRIC not in now.wide.columns:
         return []
     target = snapshot.demand.response_target_minutes
-    counted = now.wide[now.wide["complete"]]
-    old = before.wide
-    known = (
-        set(
-            zip(old.loc[old["complete"], "platform"], old.loc[old["complete"], "week"], strict=True)
+
+    def weeks(wide: pd.DataFrame) -> list[tuple[str, dt.date, float]]:
+        done = wide[wide["complete"]]
+        return list(
+            zip(
+                done["platform"].astype(str).tolist(),
+                done["week"].dt.date.tolist(),
+                done[RESPONSE_METRIC].astype(float).tolist(),
+                strict=True,
+            )
         )
-        if RESPONSE_METRIC in old.columns
-        else set()
-    )
+
+    known = {(p, w) for p, w, _ in weeks(before.wide)} if RESPONSE_METRIC in before.wide else set()
     who = owner(members, Role.COMMUNITY_MANAGER, Role.SUPPORT)
     slow: dict[str, list[tuple[dt.date, float]]] = {}
-    for row in counted.itertuples():
-        minutes = float(getattr(row, RESPONSE_METRIC))
-        if minutes > target and (row.platform, row.week) not in known:
-            slow.setdefault(str(row.platform), []).append((row.week, minutes))
+    for platform, week, minutes in weeks(now.wide):
+        if minutes > target and (platform, week) not in known:
+            slow.setdefault(platform, []).append((week, float(minutes)))
     items = []
-    for platform, weeks in sorted(slow.items()):
-        week, minutes = max(weeks)
+    for platform, found in sorted(slow.items()):
+        week, minutes = max(found)
         latest = f"median response {minutes:.0f} min in the week of {week:%d %b %Y}"
         items.append(
             AgendaItem(
                 f"{platform}: {latest} (target {target:g} min)"
-                if len(weeks) == 1
-                else f"{platform}: slower than the {target:g}-minute target in {len(weeks)} "
+                if len(found) == 1
+                else f"{platform}: slower than the {target:g}-minute target in {len(found)} "
                 f"newly counted weeks, the latest {latest}",
                 who,
             )
