@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import sys
 from collections.abc import Sequence
@@ -15,20 +16,34 @@ from pathlib import Path
 from typing import NoReturn
 
 from strategy import clock
-from strategy.access import LOCAL_USER, AccessRole, Actor
+from strategy.access import LOCAL_USER, AccessRole, Actor, executives, parse_access_role
 from strategy.demo import DEMO_DIR, seed_demo
 from strategy.errors import RolloutError
 from strategy.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
+from strategy.onboarding import item_dict, item_text, plan_for
 from strategy.report import analyse, report_json, report_text, weekly_csv
+from strategy.requests import Decision, request_dict, request_text
 from strategy.stages import Override
+from strategy.standup import agenda, agenda_json, agenda_markdown, agenda_text
 from strategy.storage import DB_NAME, Workspace, parse_location
 from strategy.team import Role, parse_role
 
 WORKSPACE_HELP = "a workspace folder, or a postgresql://user:password@host:port/database URL"
 
 
-def _actor(args: argparse.Namespace) -> Actor:
-    return Actor(args.actor, AccessRole.ADMIN) if args.actor else LOCAL_USER
+def _actor(args: argparse.Namespace, ws: Workspace) -> Actor:
+    """Who acts: ``--actor NAME`` with the role the workspace maps NAME to (an admin when it
+    maps NAME to nothing), else the local user."""
+    if not args.actor:
+        return LOCAL_USER
+    role = ws.user_roles().get(args.actor.strip().lower())
+    return Actor(args.actor, parse_access_role(role) if role else AccessRole.ADMIN)
+
+
+def _open(args: argparse.Namespace) -> tuple[Workspace, Actor]:
+    """The named workspace, and who acts in it."""
+    ws = Workspace.open(args.workspace)
+    return ws, _actor(args, ws)
 
 
 def _cmd_init(args: argparse.Namespace) -> str:
@@ -57,10 +72,10 @@ def _cmd_init(args: argparse.Namespace) -> str:
 
 def _cmd_import(args: argparse.Namespace) -> str:
     """Import the files in order, saying each one as it lands; stop at the first refusal."""
-    ws = Workspace.open(args.workspace)
+    ws, actor = _open(args)
     for n, file in enumerate(args.files):
         try:
-            up = ws.import_file(_actor(args), Path(file))
+            up = ws.import_file(actor, Path(file))
         except RolloutError as exc:
             if n == 0:
                 raise
@@ -78,13 +93,15 @@ def _cmd_import(args: argparse.Namespace) -> str:
 
 
 def _cmd_remove_upload(args: argparse.Namespace) -> str:
-    Workspace.open(args.workspace).remove_upload(_actor(args), args.upload_id)
+    ws, actor = _open(args)
+    ws.remove_upload(actor, args.upload_id)
     return f"removed upload #{args.upload_id}"
 
 
 def _cmd_team_add(args: argparse.Namespace) -> str:
-    member = Workspace.open(args.workspace).add_assignment(
-        _actor(args),
+    ws, actor = _open(args)
+    member = ws.add_assignment(
+        actor,
         name=args.name,
         role=args.role,
         hours=args.hours,
@@ -97,7 +114,8 @@ def _cmd_team_add(args: argparse.Namespace) -> str:
 
 def _cmd_rates_set(args: argparse.Namespace) -> str:
     rate = None if args.rate.strip().lower() == "none" else args.rate
-    rates = Workspace.open(args.workspace).set_role_rate(_actor(args), args.role, rate)
+    ws, actor = _open(args)
+    rates = ws.set_role_rate(actor, args.role, rate)
     value = rates.for_role(parse_role(args.role))
     return f"{parse_role(args.role).value}: {'no rate' if value is None else f'{value:g}'}"
 
@@ -131,15 +149,15 @@ def _cmd_team_list(args: argparse.Namespace) -> str:
 
 
 def _cmd_checklist(args: argparse.Namespace) -> str:
-    Workspace.open(args.workspace).set_checklist(
-        _actor(args), args.platform, args.done, args.on or clock.today()
-    )
+    ws, actor = _open(args)
+    ws.set_checklist(actor, args.platform, args.done, args.on or clock.today())
     return f"{args.platform}: {args.done} done"
 
 
 def _cmd_test_log(args: argparse.Namespace) -> str:
-    test = Workspace.open(args.workspace).log_test(
-        _actor(args),
+    ws, actor = _open(args)
+    test = ws.log_test(
+        actor,
         {
             "title": args.title,
             "hypothesis": args.hypothesis,
@@ -160,13 +178,105 @@ def _cmd_test_log(args: argparse.Namespace) -> str:
 
 def _cmd_users_set(args: argparse.Namespace) -> str:
     role = None if args.role == "none" else args.role
-    Workspace.open(args.workspace).set_user_role(_actor(args), args.email, role)
+    ws, actor = _open(args)
+    ws.set_user_role(actor, args.email, role)
     return f"{args.email.strip().lower()}: {args.role}"
 
 
 def _cmd_users_list(args: argparse.Namespace) -> str:
     roles = Workspace.open(args.workspace).user_roles()
     return "\n".join(f"{email}: {role}" for email, role in roles.items()) or "(no users mapped)"
+
+
+def _cmd_request_raise(args: argparse.Namespace) -> str:
+    """Print the new request's id alone on stdout (for scripts), and what it asks on stderr."""
+    ws, actor = _open(args)
+    request = ws.raise_request(actor, note=args.note, today=clock.today())
+    print(
+        f"raised request #{request.id}: {request.evidence.gap_hours_per_week:.1f} h/week for "
+        f"{request.evidence.roles_text}",
+        file=sys.stderr,
+    )
+    return str(request.id)
+
+
+def _cmd_request_decide(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    decided = ws.decide_request(
+        actor, args.request_id, args.decision, args.reason, today=clock.today()
+    )
+    return f"request #{decided.id} {decided.status.value}: {decided.reason}"
+
+
+def _cmd_request_list(args: argparse.Namespace) -> str:
+    today = clock.today()
+    found = analyse(Workspace.open(args.workspace).snapshot(), today).requests
+    if args.format == "json":
+        return json.dumps([request_dict(v) for v in found], indent=2, ensure_ascii=False)
+    return "\n".join(request_text(v) for v in found) or "(no resource requests)"
+
+
+def _cmd_onboarding_start(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    items = ws.start_onboarding(
+        actor,
+        request_id=args.request_id,
+        name=args.name,
+        role=args.role,
+        hours=args.hours,
+        start=args.start,
+        channel=args.channel,
+        available_hours=args.available,
+    )
+    first = items[0]
+    return (
+        f"{first.person} joins as {first.role.value} on {first.start}: {len(items)} plan "
+        f"items, the first due {first.due}"
+    )
+
+
+def _cmd_onboarding_list(args: argparse.Namespace) -> str:
+    today = clock.today()
+    items = Workspace.open(args.workspace).snapshot().onboarding
+    if args.format == "json":
+        return json.dumps([item_dict(i, today) for i in items], indent=2, ensure_ascii=False)
+    return "\n".join(item_text(i, today) for i in items) or "(nobody is onboarding)"
+
+
+def _cmd_onboarding_done(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    today = clock.today()
+    on = None if args.undo else (args.on or today)
+    item = ws.set_onboarding_done(actor, args.item_id, on, today=today)
+    return item_text(item, today)
+
+
+def _cmd_onboarding_plan(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    role = parse_role(args.role)
+    if args.default and args.item:
+        raise RolloutError("plan: give --item lines or --default, not both")
+    if args.default or args.item:
+        items = None if args.default else [_plan_item(raw) for raw in args.item]
+        plan = ws.set_plan(actor, role, items)
+    else:
+        plan = plan_for(ws.snapshot().plans, role)
+    return "\n".join(f"day {p.day}: {p.title}" for p in plan)
+
+
+def _plan_item(raw: str) -> dict[str, str]:
+    day, sep, title = raw.partition(":")
+    if not sep:
+        raise RolloutError(f"--item: expected DAY:TITLE (e.g. '30:Learn the tools'), got {raw!r}")
+    return {"day": day.strip(), "title": title}
+
+
+def _cmd_standup(args: argparse.Namespace) -> str:
+    day = _day(args.on, "--on") if args.on else clock.today()
+    ws = Workspace.open(args.workspace)
+    found = agenda(day, lambda d: ws.snapshot(as_of=d), executives(ws.user_roles()))
+    writers = {"text": agenda_text, "markdown": agenda_markdown, "json": agenda_json}
+    return writers[args.format](found).rstrip("\n")
 
 
 def _cmd_report(args: argparse.Namespace) -> str:
@@ -227,7 +337,7 @@ def _cmd_gates_set(args: argparse.Namespace) -> str:
         valid = " or ".join(f"{a} {b}" for a, b in _GATE_KEYS)
         raise RolloutError(f"gate: expected {valid}, got {args.source} {args.target}")
     criteria = [_criterion(raw) for raw in args.criterion]
-    ws = Workspace.open(args.workspace)
+    ws, actor = _open(args)
     current = ws.snapshot().gates
     new = gates_to_dict(current)
     new[key]["criteria"] = criteria
@@ -235,7 +345,7 @@ def _cmd_gates_set(args: argparse.Namespace) -> str:
         new[key]["weeks_to_advance"] = args.weeks
     if args.fallback_weeks is not None:
         new[key]["weeks_to_fall_back"] = args.fallback_weeks
-    stored = ws.set_gates(_actor(args), new, expected=current)
+    stored = ws.set_gates(actor, new, expected=current)
     return _gate_line(stored.to_retention if key == "to_retention" else stored.to_active)
 
 
@@ -245,14 +355,16 @@ def _override_line(o: Override) -> str:
 
 
 def _cmd_override_add(args: argparse.Namespace) -> str:
-    override = Workspace.open(args.workspace).add_override(
-        _actor(args), args.platform, args.from_date, args.stage, args.reason, until=args.until
+    ws, actor = _open(args)
+    override = ws.add_override(
+        actor, args.platform, args.from_date, args.stage, args.reason, until=args.until
     )
     return f"override {_override_line(override)}"
 
 
 def _cmd_override_remove(args: argparse.Namespace) -> str:
-    removed = Workspace.open(args.workspace).remove_override(_actor(args), args.override_id)
+    ws, actor = _open(args)
+    removed = ws.remove_override(actor, args.override_id)
     return f"removed override {_override_line(removed)}"
 
 
@@ -281,7 +393,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m strategy", description="Social Rollout Tracker workspace tool."
     )
-    parser.add_argument("--actor", help="name recorded in the audit log (default: local)")
+    parser.add_argument(
+        "--actor",
+        help="who acts, as recorded in the audit log: acts with the role `users set` maps "
+        "this address to, or as an admin when it is mapped to nothing (default: local)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("init", help="create a workspace: a folder, or an empty PostgreSQL database")
@@ -357,10 +473,12 @@ def build_parser() -> argparse.ArgumentParser:
     users = sub.add_parser(
         "users", help="who may do what when the app runs with login (OIDC)"
     ).add_subparsers(dest="users_command", required=True)
-    p = users.add_parser("set", help="map an e-mail address to viewer, editor or admin")
+    p = users.add_parser(
+        "set", help="map an e-mail address to viewer, editor, admin or executive (none: unmap)"
+    )
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("email")
-    p.add_argument("role", choices=["viewer", "editor", "admin", "none"])
+    p.add_argument("role", choices=[*(r.value for r in AccessRole), "none"])
     p.set_defaults(run=_cmd_users_set)
     p = users.add_parser("list", help="show the e-mail to role mapping")
     p.add_argument("workspace", help=WORKSPACE_HELP)
@@ -408,6 +526,68 @@ def build_parser() -> argparse.ArgumentParser:
     p = override.add_parser("list", help="show the overrides")
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.set_defaults(run=_cmd_override_list)
+
+    request = sub.add_parser(
+        "request", help="resource requests: raised by the social expert, decided by an executive"
+    ).add_subparsers(dest="request_command", required=True)
+    p = request.add_parser(
+        "raise", help="raise a request while extra resources are justified; prints its id"
+    )
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("--note", default="", help="why now, what it is for (optional)")
+    p.set_defaults(run=_cmd_request_raise)
+    p = request.add_parser("decide", help="approve or decline an open request (executives)")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("request_id", type=int, metavar="ID")
+    p.add_argument("decision", choices=[d.value for d in Decision])
+    p.add_argument("--reason", required=True, help="why, at least 5 characters")
+    p.set_defaults(run=_cmd_request_decide)
+    p = request.add_parser("list", help="every request, its evidence, decision and stale flag")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(run=_cmd_request_list)
+
+    onboarding = sub.add_parser(
+        "onboarding", help="30-60-90-day plans of the people an approved request brings"
+    ).add_subparsers(dest="onboarding_command", required=True)
+    p = onboarding.add_parser("start", help="a new person joins from an approved request")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("--request", dest="request_id", type=int, required=True, metavar="ID")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", required=True, help=", ".join(r.value for r in Role))
+    p.add_argument("--channel", help="revenue channel, for channel_rep")
+    p.add_argument("--hours", required=True, help="hours per week for this role")
+    p.add_argument("--available", help="hours per week the person can give (default: --hours)")
+    p.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
+    p.set_defaults(run=_cmd_onboarding_start)
+    p = onboarding.add_parser("list", help="every plan item: person, title, due, done")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(run=_cmd_onboarding_list)
+    p = onboarding.add_parser("done", help="tick a plan item done (or --undo it)")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("item_id", type=int, metavar="ITEM_ID")
+    p.add_argument("--on", help="date done, YYYY-MM-DD (default: today)")
+    p.add_argument("--undo", action="store_true", help="mark it not done")
+    p.set_defaults(run=_cmd_onboarding_done)
+    p = onboarding.add_parser(
+        "plan", help="show a role's plan, or set it with --item lines, or --default"
+    )
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("role", help=", ".join(r.value for r in Role))
+    p.add_argument(
+        "--item",
+        action="append",
+        help="DAY:TITLE with DAY 30, 60 or 90 (e.g. '30:Learn the tools'); repeat for more",
+    )
+    p.add_argument("--default", action="store_true", help="use the default plan again")
+    p.set_defaults(run=_cmd_onboarding_plan)
+
+    p = sub.add_parser("standup", help="the daily stand-up's agenda: what changed, who picks up")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("--on", help="the stand-up's day, YYYY-MM-DD (default: today)")
+    p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    p.set_defaults(run=_cmd_standup)
 
     p = sub.add_parser("report", help="the rollout report, or the weekly table as CSV")
     p.add_argument("workspace", help=WORKSPACE_HELP)

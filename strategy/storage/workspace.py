@@ -323,6 +323,7 @@ class Workspace:
             conn.execute(text("DELETE FROM members"))
             for member in roster:
                 _save_member(conn, member)
+            _drop_onboarding_of_leavers(conn)
 
     def remove_member(self, actor: Actor, name: str) -> None:
         """Remove a person and their roles."""
@@ -332,6 +333,7 @@ class Workspace:
             ).rowcount
             if not deleted:
                 raise NotFound(f"team: nobody called {name!r}")
+            _drop_onboarding_of_leavers(conn)
 
     # --- settings --------------------------------------------------------------------
 
@@ -575,22 +577,31 @@ class Workspace:
         clock.parse_day(test.end, "end")
         values = _test_row(test)
         change = shortened(test.title, 60)
+        day = clock.today().isoformat()
+        concluded = day if test.status is TestStatus.CONCLUDED else None
         with self._write(actor, "test.log", lambda: change) as conn:
             if test.id is None:
                 test_id = int(
                     conn.execute(
                         text(
-                            f"INSERT INTO tests({', '.join(_TEST_COLUMNS)}) "
-                            f"VALUES ({', '.join(':' + k for k in values)}) RETURNING id"
+                            f"INSERT INTO tests({', '.join(_TEST_COLUMNS)}, logged_on, "
+                            f"concluded_on) VALUES ({', '.join(':' + k for k in values)}, "
+                            ":logged_on, :concluded_on) RETURNING id"
                         ),
-                        values,
+                        {**values, "logged_on": day, "concluded_on": concluded},
                     ).scalar_one()
                 )
                 change = f"#{test_id} new: {change}"
             else:
                 sets = ", ".join(f"{c} = :{k}" for c, k in zip(_TEST_COLUMNS, values, strict=True))
+                # concluded_on: the day it first became concluded; cleared if reopened
                 updated = conn.execute(
-                    text(f"UPDATE tests SET {sets} WHERE id = :id"), {**values, "id": test.id}
+                    text(
+                        f"UPDATE tests SET {sets}, concluded_on = CASE WHEN :status <> "
+                        f"'{TestStatus.CONCLUDED.value}' THEN NULL "
+                        "ELSE COALESCE(concluded_on, :concluded_on) END WHERE id = :id"
+                    ),
+                    {**values, "id": test.id, "concluded_on": concluded},
                 ).rowcount
                 if not updated:
                     raise NotFound(f"test #{test.id} does not exist")
@@ -1014,6 +1025,13 @@ def _onboarding(conn: Connection) -> tuple[OnboardingItem, ...]:
                 "FROM onboarding ORDER BY id"
             )
         )
+    )
+
+
+def _drop_onboarding_of_leavers(conn: Connection) -> None:
+    """A person who leaves the roster takes their onboarding plan with them."""
+    conn.execute(
+        text("DELETE FROM onboarding WHERE lower(person) NOT IN (SELECT lower(name) FROM members)")
     )
 
 
