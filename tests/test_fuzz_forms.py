@@ -494,7 +494,28 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
     "remove_test": lambda ws, a, _: ws.remove_test(a, ws.snapshot().tests[0].id or 0),
     "import_file": lambda ws, a, path: ws.import_file(a, path, today=TODAY),
     "remove_upload": lambda ws, a, _: ws.remove_upload(a, ws.snapshot().uploads[0].id),
+    "raise_request": lambda ws, a, _: ws.raise_request(a, note="", today=TODAY),
+    "start_onboarding": lambda ws, a, _: ws.start_onboarding(
+        a,
+        request_id=ws.snapshot().requests[0].id,
+        name="Sara Lind",
+        role="community_manager",
+        hours=30,
+        start=TODAY,
+    ),
+    "set_onboarding_done": lambda ws, a, _: ws.set_onboarding_done(
+        a, ws.snapshot().onboarding[0].id, TODAY, today=TODAY
+    ),
+    "set_plan": lambda ws, a, _: ws.set_plan(a, "it", [{"day": 30, "title": "Learn the stack"}]),
 }
+"""Every write an editor makes, by the store method that makes it."""
+
+DECISIONS: dict[str, Callable[[Workspace, Actor], object]] = {
+    "decide_request": lambda ws, a: ws.decide_request(
+        a, ws.snapshot().requests[0].id, "approve", "Budget is there", today=TODAY
+    ),
+}
+"""The writes only an executive (or an admin) makes."""
 
 
 def test_the_permission_table_covers_every_write_of_the_store() -> None:
@@ -503,15 +524,34 @@ def test_the_permission_table_covers_every_write_of_the_store() -> None:
         for name, fn in inspect.getmembers(Workspace, inspect.isfunction)
         if not name.startswith("_") and list(inspect.signature(fn).parameters)[1:2] == ["actor"]
     }
-    assert writes == set(WRITES)
+    assert writes == set(WRITES) | set(DECISIONS)
+
+
+def _approved(ws: Workspace) -> None:
+    request = ws.raise_request(ADMIN, today=TODAY)
+    ws.decide_request(ADMIN, request.id, "approve", "Budget is there", today=TODAY)
 
 
 PRECONDITIONS: dict[str, Callable[[Workspace], object]] = {
     "remove_override": lambda ws: ws.add_override(
         ADMIN, "tiktok", "2026-01-05", "active", "why not"
     ),
+    "start_onboarding": _approved,
+    "set_onboarding_done": lambda ws: (
+        _approved(ws),
+        ws.start_onboarding(
+            ADMIN,
+            request_id=ws.snapshot().requests[0].id,
+            name="Noor Haddad",
+            role="content_creator",
+            hours=20,
+            start=TODAY,
+        ),
+    ),
+    "decide_request": lambda ws: ws.raise_request(ADMIN, today=TODAY),
 }
-"""What must exist before a write can be tried: an override to remove."""
+"""What must exist before a write can be tried: an override to remove, an approved request
+to onboard from, an onboarding item to tick, an open request to decide."""
 
 
 @pytest.mark.parametrize("write", sorted(WRITES))
@@ -524,6 +564,37 @@ def test_a_viewer_may_not_write_anything(demo_ws: Workspace, long_file: Any, wri
         WRITES[write](demo_ws, VIEWER, path)
     assert workspace_state(demo_ws) == before
     WRITES[write](demo_ws, ADMIN, path)  # the same write by an admin goes through
+    assert workspace_state(demo_ws) != before
+
+
+EXECUTIVE = Actor("cfo@example.com", AccessRole.EXECUTIVE)
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_an_executive_may_change_nothing_but_decisions(
+    demo_ws: Workspace, long_file: Any, write: str
+) -> None:
+    path = long_file([("2026-01-06", "instagram", "followers", 120.0)])
+    PRECONDITIONS.get(write, lambda ws: None)(demo_ws)
+    before = workspace_state(demo_ws)
+    with pytest.raises(
+        PermissionDenied, match=r"^cfo@example\.com is (an executive|not an admin) and may not"
+    ):
+        WRITES[write](demo_ws, EXECUTIVE, path)
+    assert workspace_state(demo_ws) == before
+
+
+@pytest.mark.parametrize("actor", [VIEWER, EDITOR], ids=lambda a: a.role.value)
+@pytest.mark.parametrize("write", sorted(DECISIONS))
+def test_only_an_executive_or_an_admin_decides_a_request(
+    demo_ws: Workspace, write: str, actor: Actor
+) -> None:
+    PRECONDITIONS[write](demo_ws)
+    before = workspace_state(demo_ws)
+    with pytest.raises(PermissionDenied, match="only an executive decides resource requests"):
+        DECISIONS[write](demo_ws, actor)
+    assert workspace_state(demo_ws) == before
+    DECISIONS[write](demo_ws, EXECUTIVE)
     assert workspace_state(demo_ws) != before
 
 

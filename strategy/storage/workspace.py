@@ -754,9 +754,10 @@ class Workspace:
                     f"start: {first.isoformat()} is before request #{known} was approved "
                     f"({request.decided_on.isoformat()})"
                 )
-            if any(m.name.casefold() == member.name.casefold() for m in _members(conn)):
+            same = [m for m in _members(conn) if m.name.casefold() == member.name.casefold()]
+            if same:
                 raise ValidationError(
-                    f"name: {member.name} is already on the team; onboarding is for a new person"
+                    f"name: {same[0].name} is already on the team; onboarding is for a new person"
                 )
             _save_member(conn, member)
             plan = plan_for(_plans(conn), parsed_role)

@@ -1,0 +1,278 @@
+"""The daily stand-up: each section from what changed since the previous working day, each
+item with who picks it up, empty sections left out, and the agenda as text, Markdown, JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from strategy.experiments import TestStatus
+from strategy.horizons import empty_coverage
+from strategy.metrics import empty_weekly
+from strategy.onboarding import OnboardingItem
+from strategy.requests import Evidence, RequestStatus, ResourceRequest
+from strategy.snapshot import Snapshot, TestDates
+from strategy.standup import (
+    Agenda,
+    SectionKey,
+    agenda,
+    agenda_dict,
+    agenda_json,
+    agenda_markdown,
+    agenda_text,
+    previous_working_day,
+)
+from strategy.storage import Workspace
+from strategy.team import Assignment, Member, Role
+
+DAY = dt.date(2026, 11, 24)
+"""A Tuesday: its agenda covers Monday 23 November (and nothing of today)."""
+MONDAY = dt.date(2026, 11, 23)
+EVIDENCE = Evidence(
+    as_of=MONDAY,
+    summary="Extra resources are justified.",
+    conditions=(),
+    gap_hours_per_week=50.0,
+    gap_people=1.2,
+    gap_cost_per_week=2000.0,
+    currency="EUR",
+    gap_no_rate_for=(),
+    roles=(Role.SOCIAL_MEDIA_MANAGER,),
+    window_from=None,
+    window_to=None,
+)
+
+
+@pytest.fixture(scope="module")
+def demo(demo_template: Path) -> Snapshot:
+    """The demo company as it stands: four platforms, a year of weeks, Maya the expert."""
+    return Workspace.open(demo_template).snapshot()
+
+
+def no_data(snap: Snapshot) -> Snapshot:
+    """The same workspace before any metrics arrived."""
+    return dataclasses.replace(snap, uploads=(), weekly=empty_weekly(), coverage=empty_coverage())
+
+
+def quiet(snap: Snapshot) -> Snapshot:
+    """The demo with no test, no overloaded person and uploads made long ago."""
+    team = tuple(m for m in snap.members if not m.overloaded)
+    long_ago = tuple(
+        dataclasses.replace(u, uploaded_at="2026-01-05T09:00:00+00:00") for u in snap.uploads
+    )
+    return dataclasses.replace(snap, tests=(), members=team, uploads=long_ago)
+
+
+def stand_up(
+    now: Snapshot, before: Snapshot | None = None, day: dt.date = DAY, execs: tuple[str, ...] = ()
+) -> Agenda:
+    """The agenda of ``day``, with ``before`` the data up to the previous working day."""
+    earlier = before if before is not None else now
+
+    def read(as_of: dt.date) -> Snapshot:
+        return now if as_of == day - dt.timedelta(days=1) else earlier
+
+    return agenda(day, read, execs)
+
+
+def section(a: Agenda, key: SectionKey) -> list[tuple[str, str]]:
+    found = [s for s in a.sections if s.key is key]
+    return [(i.text, i.owner) for i in found[0].items] if found else []
+
+
+@pytest.mark.parametrize(
+    ("day", "previous"),
+    [
+        (dt.date(2026, 11, 24), dt.date(2026, 11, 23)),
+        (dt.date(2026, 11, 23), dt.date(2026, 11, 20)),
+        (dt.date(2026, 11, 22), dt.date(2026, 11, 20)),
+        (dt.date(2026, 11, 21), dt.date(2026, 11, 20)),
+    ],
+    ids=["tuesday", "monday", "sunday", "saturday"],
+)
+def test_the_previous_working_day_skips_the_weekend(day: dt.date, previous: dt.date) -> None:
+    assert previous_working_day(day) == previous
+
+
+def test_nothing_changed_gives_no_sections_and_says_so() -> None:
+    empty = Snapshot(0, (), (), (), (), (), empty_weekly())
+    a = stand_up(empty)
+    assert a.sections == ()
+    assert "Nothing changed since the previous working day." in agenda_markdown(a)
+    assert agenda_dict(a) == []
+
+
+def test_stage_transitions_the_new_data_shows_are_listed_for_the_social_expert(
+    demo: Snapshot,
+) -> None:
+    items = section(stand_up(quiet(demo), no_data(quiet(demo))), SectionKey.STAGES)
+    assert (
+        "instagram moved from retention to active in the week of 05 Jan 2026 (measured)",
+        "Maya Okafor",
+    ) in items
+    assert section(stand_up(quiet(demo)), SectionKey.STAGES) == []
+
+
+def test_a_stall_is_listed_the_day_it_begins_and_not_after(demo: Snapshot) -> None:
+    (stall,) = section(stand_up(quiet(demo), no_data(quiet(demo))), SectionKey.STALLS)
+    assert stall[0].startswith("forum has stalled in retention: ")
+    assert stall[1] == "Maya Okafor"
+    assert section(stand_up(quiet(demo)), SectionKey.STALLS) == []
+
+
+@pytest.mark.parametrize(
+    ("uploaded_at", "listed"),
+    [
+        ("2026-11-23T16:40:00+00:00", True),
+        ("2026-11-24T08:00:00+00:00", False),
+        ("2026-11-20T16:40:00+00:00", False),
+    ],
+    ids=["previous working day", "this morning: tomorrow's", "last week"],
+)
+def test_uploads_since_the_previous_working_day_are_listed(
+    demo: Snapshot, uploaded_at: str, listed: bool
+) -> None:
+    first = dataclasses.replace(
+        quiet(demo).uploads[0], uploaded_at=uploaded_at, by="maya@example.com"
+    )
+    snap = dataclasses.replace(quiet(demo), uploads=(first,))
+    items = section(stand_up(snap), SectionKey.UPLOADS)
+    assert bool(items) is listed
+    if listed:
+        assert items[0][0].startswith(f"{first.name} (upload #{first.id}, ")
+        assert items[0][0].endswith("by maya@example.com")
+        assert items[0][1] == "Maya Okafor"  # no data analyst: the social expert
+
+
+def test_tests_logged_concluded_or_running_past_their_end_are_listed(demo: Snapshot) -> None:
+    concluded, _, running, planned = demo.tests
+    assert (concluded.status, running.status) == (TestStatus.CONCLUDED, TestStatus.RUNNING)
+    late = dataclasses.replace(running, end=dt.date(2026, 11, 20))
+    snap = dataclasses.replace(
+        quiet(demo),
+        tests=(concluded, late, planned),
+        test_dates={
+            concluded.id or 0: TestDates(dt.date(2026, 3, 2), MONDAY),
+            late.id or 0: TestDates(dt.date(2026, 10, 5), None),
+            planned.id or 0: TestDates(MONDAY, None),
+        },
+    )
+    texts = [t for t, owner in section(stand_up(snap), SectionKey.TESTS) if owner == "Maya Okafor"]
+    assert texts[0].startswith(f"Concluded: {concluded.title}: ")
+    assert texts[1] == (
+        f"Still running 4 days past its end (20 Nov 2026): {late.title}; conclude it or extend it"
+    )
+    assert texts[2] == f"Logged: {planned.title} ({planned.platform}, planned)"
+    assert len(texts) == 3
+
+
+def test_people_overloaded_are_listed_while_they_are(demo: Snapshot) -> None:
+    items = section(stand_up(dataclasses.replace(demo, tests=())), SectionKey.OVERLOADED)
+    assert items == [("Jonas Weber has 11 h of roles a week on 8 h available", "Maya Okafor")]
+    assert section(stand_up(quiet(demo)), SectionKey.OVERLOADED) == []
+
+
+def test_newly_counted_weeks_with_slow_responses_go_to_who_answers_messages(
+    demo: Snapshot,
+) -> None:
+    items = section(stand_up(demo, no_data(demo)), SectionKey.RESPONSES)
+    assert [owner for _, owner in items] == ["Jonas Weber", "Jonas Weber"]  # community manager
+    assert items[0][0].startswith("forum: slower than the 60-minute target in ")
+    assert "the latest median response 78 min in the week of 09 Nov 2026" in items[0][0]
+    assert section(stand_up(demo), SectionKey.RESPONSES) == []
+
+
+def test_onboarding_items_done_due_this_week_or_overdue_go_to_the_new_person(
+    demo: Snapshot,
+) -> None:
+    start = dt.date(2026, 10, 26)
+    items = tuple(
+        OnboardingItem(n, 1, "Sara Lind", Role.COMMUNITY_MANAGER, start, day, title, done)
+        for n, (day, title, done) in enumerate(
+            [
+                (30, "Learn the tools", MONDAY),  # done yesterday
+                (30, "Learn the audience", None),  # due 25 Nov: this week
+                (30, "Shadow the team", dt.date(2026, 11, 2)),  # done long ago
+                (60, "Take over a workload", None),  # due 25 Dec
+            ],
+            start=1,
+        )
+    )
+    overdue = OnboardingItem(5, 1, "Noor Haddad", Role.IT, dt.date(2026, 9, 1), 60, "Own uptime")
+    snap = dataclasses.replace(quiet(demo), onboarding=(*items, overdue))
+    assert section(stand_up(snap), SectionKey.ONBOARDING) == [
+        ("Overdue since Sat 31 Oct: Own uptime", "Noor Haddad"),
+        ("Done: Learn the tools (day 30)", "Sara Lind"),
+        ("Due Wed 25 Nov: Learn the audience", "Sara Lind"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("execs", "decider"), [((), "Executive"), (("cfo@example.com",), "cfo@example.com")]
+)
+def test_open_requests_go_to_an_executive_and_decisions_to_the_expert(
+    demo: Snapshot, execs: tuple[str, ...], decider: str
+) -> None:
+    open_one = ResourceRequest(2, MONDAY, "maya@example.com", "", EVIDENCE)
+    decided = ResourceRequest(
+        1,
+        dt.date(2026, 11, 16),
+        "maya@example.com",
+        "",
+        EVIDENCE,
+        RequestStatus.APPROVED,
+        MONDAY,
+        "cfo@example.com",
+        "Budget is there",
+    )
+    old = dataclasses.replace(decided, id=3, decided_on=dt.date(2026, 11, 17))
+    snap = dataclasses.replace(quiet(demo), requests=(open_one, decided, old))
+    items = section(stand_up(snap, execs=execs), SectionKey.REQUESTS)
+    assert items[0] == (
+        "Approved by cfo@example.com: request #1 (50.0 h/week, raised 2026-11-16): Budget is there",
+        "Maya Okafor",
+    )
+    assert items[1][0].startswith(
+        "Open: request #2 (50.0 h/week, raised 2026-11-23) for Social media manager"
+    )
+    assert items[1][1] == decider
+    assert len(items) == 2
+
+
+def test_an_item_nobody_holds_the_role_for_names_the_role(demo: Snapshot) -> None:
+    alone = (Member("Ana", 4.0, (Assignment(Role.IT, 8.0),)),)
+    items = section(
+        stand_up(dataclasses.replace(quiet(demo), members=alone)), SectionKey.OVERLOADED
+    )
+    assert items == [("Ana has 8 h of roles a week on 4 h available", "Social-media expert")]
+
+
+def test_the_agenda_reads_as_text_markdown_and_json_with_empty_sections_left_out(
+    demo: Snapshot,
+) -> None:
+    a = stand_up(dataclasses.replace(demo, tests=()))
+    data = json.loads(agenda_json(a))
+    assert data == [
+        {
+            "key": "overloaded",
+            "title": "People overloaded",
+            "items": [
+                {
+                    "text": "Jonas Weber has 11 h of roles a week on 8 h available",
+                    "owner": "Maya Okafor",
+                }
+            ],
+        }
+    ]
+    markdown = agenda_markdown(a)
+    assert markdown.startswith("# Stand-up Tuesday 24 Nov 2026 (since Monday 23 Nov)\n")
+    assert "## People overloaded\n\n- Jonas Weber has 11 h" in markdown
+    assert "— **Maya Okafor**" in markdown
+    assert "## Uploads" not in markdown
+    assert "  - Jonas Weber has 11 h of roles a week on 8 h available [Maya Okafor]" in agenda_text(
+        a
+    )
