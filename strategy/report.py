@@ -160,7 +160,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         demand=demand,
         signal=signal,
         gap_cost=gap,
-        requests=views(snapshot.requests, signal),
+        requests=views(snapshot.requests, signal, today),
     )
 
 

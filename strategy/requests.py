@@ -9,6 +9,7 @@ resource signal read today is no longer justified.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -151,9 +152,21 @@ def view(request: ResourceRequest, signal: ResourceSignal) -> RequestView:
     return RequestView(request, True, f"the signal no longer holds: {signal.summary}")
 
 
-def views(requests: Sequence[ResourceRequest], signal: ResourceSignal) -> tuple[RequestView, ...]:
-    """Every request, newest first, with its stale flag."""
-    return tuple(view(r, signal) for r in sorted(requests, key=lambda r: -r.id))
+def views(
+    requests: Sequence[ResourceRequest], signal: ResourceSignal, today: dt.date
+) -> tuple[RequestView, ...]:
+    """Every request as it stood on ``today``, newest first, with its stale flag: requests
+    raised later are left out, decisions made later not made yet (``report --as-of``)."""
+    shown = []
+    for r in sorted(requests, key=lambda r: -r.id):
+        if r.raised_on > today:
+            continue
+        if r.decided_on is not None and r.decided_on > today:
+            r = dataclasses.replace(
+                r, status=RequestStatus.OPEN, decided_on=None, decided_by="", reason=""
+            )
+        shown.append(view(r, signal))
+    return tuple(shown)
 
 
 def request_dict(v: RequestView) -> dict[str, Any]:

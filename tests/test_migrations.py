@@ -55,6 +55,7 @@ def test_a_workspace_written_by_the_previous_release_opens_migrated_with_all_it_
     assert {i.platform for i in snap.checklist} == {"forum"}
     assert ws.user_roles() == {"maya@example.com": "editor"}
     assert snap.data_version == 6 == len(ws.audit_log())
+    assert (snap.requests, snap.onboarding, snap.plans, snap.test_dates) == ((), (), {}, {})
 
 
 def test_a_migrated_workspace_takes_new_writes_and_opens_again_unchanged(old_ws: Path) -> None:

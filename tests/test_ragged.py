@@ -311,12 +311,16 @@ def test_a_workspace_of_schema_1_opens_migrated_and_its_weeks_count_whole(
     root = tmp_path / "schema-1"
     shutil.copytree(demo_template, root)
     conn = sqlite3.connect(root / "workspace.sqlite")
-    with conn:  # back to schema 1: no data_through, no until, nothing of schema 3
+    with conn:  # back to schema 1: no data_through, no until, nothing of schemas 3 and 4
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         conn.execute("ALTER TABLE uploads DROP COLUMN data_through")
         conn.execute("ALTER TABLE overrides DROP COLUMN until")
         conn.execute("DROP INDEX members_name_folded")
         conn.execute("DROP TABLE stored_files")
+        conn.execute("DROP TABLE onboarding")
+        conn.execute("DROP TABLE requests")
+        conn.execute("ALTER TABLE tests DROP COLUMN logged_on")
+        conn.execute("ALTER TABLE tests DROP COLUMN concluded_on")
     conn.close()
     reopened = Workspace.open(root)
     snapshot = reopened.snapshot()

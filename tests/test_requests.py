@@ -236,3 +236,17 @@ def test_the_stale_flag_follows_todays_signal_not_the_frozen_one(demo_ws: Worksp
     not_yet = dataclasses.replace(signal, status=SignalStatus.NOT_YET, summary="not yet: why")
     assert view(request, signal).stale is False
     assert view(request, not_yet).stale_reason == "the signal no longer holds: not yet: why"
+
+
+def test_a_report_as_of_an_earlier_day_shows_requests_as_they_stood_then(
+    demo_ws: Workspace,
+) -> None:
+    first = demo_ws.raise_request(EDITOR, today=TODAY)
+    later = TODAY + dt.timedelta(days=3)
+    demo_ws.decide_request(CFO, first.id, "approve", "Budget is there", today=later)
+    demo_ws.raise_request(EDITOR, today=later)
+    snap = demo_ws.snapshot()
+    then = report_dict(analyse(snap, TODAY))["requests"]
+    assert [(r["id"], r["status"], r["reason"]) for r in then] == [(first.id, "open", "")]
+    now = report_dict(analyse(snap, later))["requests"]
+    assert [r["status"] for r in now] == ["open", "approved"]
