@@ -551,10 +551,7 @@ class Workspace:
     def remove_override(self, actor: Actor, override_id: int) -> Override:
         """Remove an override: from then on the gates alone decide that platform's stage."""
         require_edit(actor, "stage.override.remove")
-        known = _row_id(override_id, "override")
-        missing = NotFound(f"override #{override_id} does not exist")
-        if known is None:
-            raise missing
+        known = _known_id(override_id, "override")
         removed: list[Override] = []
 
         def detail() -> str:
@@ -564,7 +561,7 @@ class Workspace:
         with self._write(actor, "stage.override.remove", detail) as conn:
             removed += [o for o in _overrides(conn) if o.id == known]
             if not removed:
-                raise missing
+                raise _missing("override", override_id)
             conn.execute(text("DELETE FROM overrides WHERE id = :id"), {"id": known})
         return removed[0]
 
@@ -604,7 +601,7 @@ class Workspace:
                     {**values, "id": test.id, "concluded_on": concluded},
                 ).rowcount
                 if not updated:
-                    raise NotFound(f"test #{test.id} does not exist")
+                    raise _missing("test", test.id)
                 test_id = test.id
                 change = f"#{test_id} updated: {change}"
         return make_test(**{**dict(fields), "id": test_id})
@@ -612,12 +609,10 @@ class Workspace:
     def remove_test(self, actor: Actor, test_id: int) -> None:
         """Delete a logged test."""
         require_edit(actor, "test.remove")
-        known = _row_id(test_id, "test")
-        if known is None:
-            raise NotFound(f"test #{test_id} does not exist")
+        known = _known_id(test_id, "test")
         with self._write(actor, "test.remove", f"#{known}") as conn:
             if not conn.execute(text("DELETE FROM tests WHERE id = :id"), {"id": known}).rowcount:
-                raise NotFound(f"test #{test_id} does not exist")
+                raise _missing("test", test_id)
 
     # --- resource requests and onboarding --------------------------------------------
 
@@ -674,17 +669,14 @@ class Workspace:
         choice = decision_of(decision)
         why = decision_reason(reason)
         day = today or clock.today()
-        known = _row_id(request_id, "request")
-        missing = NotFound(f"request #{request_id} does not exist")
-        if known is None:
-            raise missing
+        known = _known_id(request_id, "request")
         status = choice.status.value
         with self._write(
             actor, "request.decide", f"#{known} {status}: {why}", allowed=require_decide
         ) as conn:
             found = [r for r in _requests(conn) if r.id == known]
             if not found:
-                raise missing
+                raise _missing("request", request_id)
             check_open(found[0])
             if day < found[0].raised_on:
                 raise ValidationError(
@@ -730,10 +722,7 @@ class Workspace:
             (Assignment(parsed_role, hours, role_channel(parsed_role, channel)),),
         )
         first = clock.parse_day(start, "start")
-        known = _row_id(request_id, "request")
-        missing = NotFound(f"request #{request_id} does not exist")
-        if known is None:
-            raise missing
+        known = _known_id(request_id, "request")
         with self._write(
             actor,
             "onboarding.start",
@@ -741,7 +730,7 @@ class Workspace:
         ) as conn:
             found = [r for r in _requests(conn) if r.id == known]
             if not found:
-                raise missing
+                raise _missing("request", request_id)
             request = found[0]
             if request.status is not RequestStatus.APPROVED:
                 raise ValidationError(
@@ -792,10 +781,7 @@ class Workspace:
         """Tick an onboarding item with the day it was done, or clear it (``None``)."""
         day = today or clock.today()
         on = None if done_on is None else clock.parse_day(done_on, "on")
-        known = _row_id(item_id, "onboarding item")
-        missing = NotFound(f"onboarding item #{item_id} does not exist")
-        if known is None:
-            raise missing
+        known = _known_id(item_id, "onboarding item")
         found: list[OnboardingItem] = []
 
         def detail() -> str:
@@ -805,7 +791,7 @@ class Workspace:
         with self._write(actor, "onboarding.done", detail) as conn:
             found += [i for i in _onboarding(conn) if i.id == known]
             if not found:
-                raise missing
+                raise _missing("onboarding item", item_id)
             if on is not None:
                 check_done_on(found[0], on, day)
             conn.execute(
@@ -923,15 +909,13 @@ class Workspace:
     def remove_upload(self, actor: Actor, upload_id: int) -> None:
         """Remove an upload: what it covered falls back to the earlier uploads' values."""
         require_edit(actor, "upload.remove")
-        known = _row_id(upload_id, "upload")
-        if known is None:
-            raise NotFound(f"upload #{upload_id} does not exist")
+        known = _known_id(upload_id, "upload")
         with self._write(actor, "upload.remove", f"#{known}") as conn:
             digest = conn.execute(
                 text("SELECT sha256 FROM uploads WHERE id = :id"), {"id": known}
             ).scalar()
             if digest is None:
-                raise NotFound(f"upload #{upload_id} does not exist")
+                raise _missing("upload", upload_id)
             conn.execute(text("DELETE FROM uploads WHERE id = :id"), {"id": known})
             self.files.release(conn, str(digest))
         self.collect_orphans()
@@ -1285,6 +1269,18 @@ def _date_or_none(raw: str | None) -> dt.date | None:
 
 def _iso_or_none(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+def _missing(what: str, raw: Any) -> NotFound:
+    return NotFound(f"{what} #{raw} does not exist")
+
+
+def _known_id(raw: Any, what: str) -> int:
+    """A stored row's id from a caller; NotFound at once for one that cannot exist."""
+    value = _row_id(raw, what)
+    if value is None:
+        raise _missing(what, raw)
+    return value
 
 
 def _row_id(raw: Any, what: str) -> int | None:
