@@ -24,6 +24,7 @@ from scipy.stats import beta, fisher_exact, norm
 
 from strategy import clock
 from strategy.errors import ValidationError
+from strategy.limits import text_field
 from strategy.metrics import normalise_name
 
 
@@ -81,7 +82,7 @@ class TestStats:
 
 MAX_TITLE: Final[int] = 200
 MAX_LABEL: Final[int] = 60
-MAX_TEXT: Final[int] = 5000
+MAX_NOTES: Final[int] = 5000
 MAX_COUNT: Final[int] = 10**12
 """Exposures beyond any real test; keeps counts exact in floats and SQLite integers."""
 
@@ -90,21 +91,6 @@ FISHER_MIN_EXPECTED: Final[float] = 5.0
 
 
 # --- validation ---------------------------------------------------------------------------
-
-
-def _text(raw: Any, field: str, *, required: bool, limit: int, one_line: bool = True) -> str:
-    if raw is None:
-        raw = ""
-    if not isinstance(raw, str):
-        raise ValidationError(f"{field}: expected text, got {raw!r}")
-    text = " ".join(raw.split()) if one_line else raw.strip()
-    if required and not text:
-        raise ValidationError(f"{field}: expected some text, got nothing")
-    if len(text) > limit:
-        raise ValidationError(f"{field}: expected at most {limit} characters, got {len(text)}")
-    if one_line and not text.isprintable():
-        raise ValidationError(f"{field}: expected printable text, got {raw!r}")
-    return text
 
 
 def _count(raw: Any, field: str) -> int:
@@ -194,9 +180,11 @@ def make_test(
     exposures in both arms, and a running or concluded test has started by ``today``
     (default: the current date) and a concluded one has ended by then.
     """
-    clean_title = _text(title, "title", required=True, limit=MAX_TITLE)
-    clean_platform = normalise_name(_text(platform, "platform", required=True, limit=MAX_TITLE))
-    clean_metric = normalise_name(_text(metric, "metric", required=True, limit=MAX_TITLE))
+    clean_title = text_field(title, "title", required=True, limit=MAX_TITLE)
+    clean_platform = normalise_name(
+        text_field(platform, "platform", required=True, limit=MAX_TITLE)
+    )
+    clean_metric = normalise_name(text_field(metric, "metric", required=True, limit=MAX_TITLE))
     clean_status = _status(status)
     start_date = _date(start, "start")
     end_date = _date(end, "end")
@@ -224,11 +212,13 @@ def make_test(
             raise ValidationError(f"id: expected a positive whole number, got {id!r}")
     return StrategyTest(
         title=clean_title,
-        hypothesis=_text(hypothesis, "hypothesis", required=False, limit=MAX_TEXT, one_line=False),
+        hypothesis=text_field(
+            hypothesis, "hypothesis", required=False, limit=MAX_NOTES, one_line=False
+        ),
         platform=clean_platform,
         metric=clean_metric,
-        control_label=_text(control_label, "control label", required=True, limit=MAX_LABEL),
-        variant_label=_text(variant_label, "variant label", required=True, limit=MAX_LABEL),
+        control_label=text_field(control_label, "control label", required=True, limit=MAX_LABEL),
+        variant_label=text_field(variant_label, "variant label", required=True, limit=MAX_LABEL),
         control_n=c_n,
         control_successes=c_s,
         variant_n=v_n,
@@ -236,7 +226,7 @@ def make_test(
         start=start_date,
         end=end_date,
         status=clean_status,
-        decision=_text(decision, "decision", required=False, limit=MAX_TEXT, one_line=False),
+        decision=text_field(decision, "decision", required=False, limit=MAX_NOTES, one_line=False),
         id=None if id is None else test_id,
     )
 

@@ -1,8 +1,10 @@
-"""The limits of a week that the forms, the CLI and the store share, each with one message.
+"""The limits the forms, the CLI and the store share (a week, a run of weeks, text), each
+with one message.
 
 A week has 168 hours: no role can take more, and nobody has more. A setting counted in
 weeks (a gate's weeks to advance or fall back, the resource signal's windows) asks for at
-most two years of them.
+most two years of them. Text a person writes (a title, a note, a reason) is trimmed, one
+line unless it is notes, and capped.
 """
 
 from __future__ import annotations
@@ -62,23 +64,32 @@ MIN_REASON: Final[int] = 5
 """The shortest reason a decision needs: a word is not a reason."""
 
 
-def free_text(raw: Any, field: str, *, needed_by: str | None = None) -> str:
-    """Free text a person wrote, spaces collapsed: printable, at most MAX_TEXT characters.
+def text_field(
+    raw: Any, field: str, *, limit: int = MAX_TEXT, required: bool = False, one_line: bool = True
+) -> str:
+    """Text a person wrote: trimmed (one line: spaces collapsed, printable), at most ``limit``
+    characters, and not empty when ``required``."""
+    if raw is None:
+        raw = ""
+    if not isinstance(raw, str):
+        raise ValidationError(f"{field}: expected text, got {raw!r}")
+    text = " ".join(raw.split()) if one_line else raw.strip()
+    if required and not text:
+        raise ValidationError(f"{field}: expected some text, got nothing")
+    if len(text) > limit:
+        raise ValidationError(f"{field}: expected at most {limit:,} characters, got {len(text):,}")
+    if one_line and not text.isprintable():
+        raise ValidationError(f"{field}: expected printable text, got {shortened(text)!r}")
+    return text
 
-    With ``needed_by`` (e.g. ``an override``) it is a reason of at least MIN_REASON
-    characters that ``needed_by`` cannot go without; otherwise it may be empty.
-    """
-    text = " ".join(raw.split()) if isinstance(raw, str) else ""
-    if raw is not None and not isinstance(raw, str):
-        raise ValidationError(f"{field}: expected text, got {given(raw)}")
+
+def free_text(raw: Any, field: str, *, needed_by: str | None = None) -> str:
+    """A note or, with ``needed_by`` (e.g. ``an override``), a reason: one line of at most
+    MAX_TEXT characters; a reason has at least MIN_REASON, as ``needed_by`` cannot go
+    without one."""
+    text = text_field(raw, field)
     if needed_by is not None and len(text) < MIN_REASON:
         raise ValidationError(
             f"{field}: {needed_by} needs a reason of at least {MIN_REASON} characters"
         )
-    if len(text) > MAX_TEXT:
-        raise ValidationError(
-            f"{field}: expected at most {MAX_TEXT:,} characters, got {len(text):,}"
-        )
-    if not text.isprintable():
-        raise ValidationError(f"{field}: expected printable text, got {shortened(text)!r}")
     return text
