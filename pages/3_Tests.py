@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import streamlit as st
@@ -118,6 +117,14 @@ else:
         "control). A test is significant when its p-value is below 0.05."
     )
 
+    for r in result.tests:
+        if r.test.overdue(result.today):
+            st.warning(
+                f"**{r.test.title}** is still running {(result.today - r.test.end).days} days "
+                f"after its end date ({r.test.end:%d %b %Y}): conclude it, or extend its end.",
+                icon="⏰",
+            )
+
     st.subheader("What the tests say")
     for r in result.tests:
         icon = STATUS_ICONS[r.test.status]
@@ -143,21 +150,42 @@ if can_edit and result.tests:
         key="test_pick",
     )
     test = by_id[picked]
+    final = test.status is TestStatus.CONCLUDED
     with st.form(f"update_test_{picked}"):
+        if final:
+            st.caption(
+                "A concluded test's counts, end and status are final; its decision may change."
+            )
+        counts: dict[str, object] = {}
+        for column, arm in zip(st.columns(2), ARMS, strict=True):
+            for part, label in (("n", "exposures"), ("successes", "successes")):
+                field = f"{arm}_{part}"
+                counts[field] = column.number_input(
+                    f"{arm.title()} {label}",
+                    min_value=0,
+                    step=1,
+                    value=int(getattr(test, field)),
+                    disabled=final,
+                    key=f"test_update_{field}_{picked}",
+                )
+        end_column, status_column = st.columns(2)
+        new_end = end_column.date_input(
+            "End", test.end, disabled=final, key=f"test_update_end_{picked}"
+        )
         statuses = [s.value for s in TestStatus]
-        new_status = st.selectbox(
+        new_status = status_column.selectbox(
             "Status",
             statuses,
             index=statuses.index(test.status.value),
             key=f"test_update_status_{picked}",
         )
         new_decision = st.text_area("Decision", test.decision, key=f"test_update_decision_{picked}")
-        if st.form_submit_button("Save status and decision"):
+        if st.form_submit_button("Save the test"):
+            changes: dict[str, object] = {"decision": new_decision, "status": new_status}
+            if not final:
+                changes |= {**counts, "end": new_end}
             with saving.save("test_update_") as saved:
-                ws.log_test(
-                    session.actor(),
-                    {**dataclasses.asdict(test), "status": new_status, "decision": new_decision},
-                )
+                ws.update_test(session.actor(), picked, changes)
                 saved(f"Test #{picked} updated.")
     confirm = st.checkbox(
         f"Yes, remove test #{picked} for good", key=f"test_remove_confirm_{picked}"

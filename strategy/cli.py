@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -17,12 +18,16 @@ from typing import NoReturn
 
 from strategy import clock
 from strategy.access import LOCAL_USER, AccessRole, Actor, executives, parse_access_role
+from strategy.company import CompanyProfile
 from strategy.demo import DEMO_DIR, seed_demo
 from strategy.errors import RolloutError
+from strategy.experiments import TestStatus
 from strategy.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
 from strategy.onboarding import item_dict, item_text, plan_for
-from strategy.report import analyse, report_json, report_text, weekly_csv
+from strategy.report import analyse, report_json, report_text, test_json, weekly_csv
 from strategy.requests import Decision, request_dict, request_text
+from strategy.resources import SETTING_NAMES, settings_to_dict
+from strategy.snapshot import Upload
 from strategy.stages import Override
 from strategy.standup import agenda, agenda_json, agenda_markdown, agenda_text
 from strategy.storage import DB_NAME, Workspace, parse_location
@@ -174,6 +179,137 @@ def _cmd_test_log(args: argparse.Namespace) -> str:
         },
     )
     return f"logged test #{test.id}: {test.title}"
+
+
+def _cmd_team_remove(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    ws.remove_member(actor, args.name)
+    return f"removed {args.name} from the team"
+
+
+def _company_lines(profile: CompanyProfile) -> str:
+    groups = "; ".join(", ".join(g) for g in profile.integrated) or "none"
+    return "\n".join(
+        [
+            f"channels: {', '.join(profile.channels) or 'none'}",
+            f"integrated: {groups}",
+            f"employees: {profile.employees}",
+            f"currency: {profile.currency}",
+        ]
+    )
+
+
+def _cmd_company_show(args: argparse.Namespace) -> str:
+    return _company_lines(Workspace.open(args.workspace).snapshot().company)
+
+
+def _cmd_company_set(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    current = ws.snapshot().company
+    changed = CompanyProfile(
+        channels=tuple(args.channel) if args.channel else current.channels,
+        integrated=(
+            tuple(tuple(c.strip() for c in g.split(",")) for g in args.integrated if g.strip())
+            if args.integrated is not None
+            else current.integrated
+        ),
+        employees=args.employees if args.employees is not None else current.employees,
+        currency=args.currency if args.currency is not None else current.currency,
+    )
+    ws.set_company(actor, changed, expected=current)
+    return _company_lines(ws.snapshot().company)
+
+
+def _cmd_settings_list(args: argparse.Namespace) -> str:
+    demand = settings_to_dict(Workspace.open(args.workspace).snapshot().demand)
+    return "\n".join(f"{key}: {value:g}" for key, value in demand.items())
+
+
+def _cmd_settings_set(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    current = ws.snapshot().demand
+    stored = ws.set_demand_settings(
+        actor, {**settings_to_dict(current), args.key: args.value}, expected=current
+    )
+    return f"{args.key}: {settings_to_dict(stored)[args.key]:g}"
+
+
+def _upload_dict(u: Upload) -> dict[str, object]:
+    return {
+        "id": u.id,
+        "name": u.name,
+        "layout": u.layout,
+        "rows": u.rows,
+        "platforms": list(u.platforms),
+        "first_week": u.first_week.isoformat(),
+        "last_week": u.last_week.isoformat(),
+        "metrics": list(u.metrics),
+        "uploaded_at": u.uploaded_at,
+        "by": u.by,
+        "data_through": {p: d.isoformat() for p, d in sorted(u.data_through.items())},
+        "sha256": u.sha256,
+    }
+
+
+def _cmd_uploads_list(args: argparse.Namespace) -> str:
+    uploads = Workspace.open(args.workspace).snapshot().uploads
+    if args.format == "json":
+        return json.dumps([_upload_dict(u) for u in uploads], indent=2, ensure_ascii=False)
+    lines = [
+        f"#{u.id} {u.name}: {u.layout}, {u.rows:,} rows, {', '.join(u.platforms)}, weeks "
+        f"{u.first_week} to {u.last_week}; uploaded {u.uploaded_at} by {u.by}"
+        for u in uploads
+    ]
+    return "\n".join(lines) or "(no uploads)"
+
+
+def _cmd_test_list(args: argparse.Namespace) -> str:
+    today = clock.today()
+    results = analyse(Workspace.open(args.workspace).snapshot(), today).tests
+    if args.format == "json":
+        return json.dumps([test_json(r, today) for r in results], indent=2, ensure_ascii=False)
+    lines = [
+        f"#{r.test.id} [{r.test.status.value}] {r.test.title} ({r.test.platform}, "
+        f"{r.test.start} to {r.test.end})"
+        + (" STILL RUNNING PAST ITS END" if r.test.overdue(today) else "")
+        + f": {r.conclusion}"
+        for r in results
+    ]
+    return "\n".join(lines) or "(no tests logged)"
+
+
+_TEST_UPDATES = {
+    "control_n": "control_n",
+    "control_successes": "control_successes",
+    "variant_n": "variant_n",
+    "variant_successes": "variant_successes",
+    "end": "end",
+    "status": "status",
+    "decision": "decision",
+}
+"""``test update`` options (argparse names) -> the test's fields."""
+
+
+def _cmd_test_update(args: argparse.Namespace) -> str:
+    changes = {
+        field: getattr(args, name)
+        for name, field in _TEST_UPDATES.items()
+        if getattr(args, name) is not None
+    }
+    if not changes:
+        raise RolloutError(
+            "test update: nothing to change; give --control-n, --control-successes, "
+            "--variant-n, --variant-successes, --end, --status or --decision"
+        )
+    ws, actor = _open(args)
+    test = ws.update_test(actor, args.test_id, changes)
+    return f"updated test #{test.id}: {test.title} [{test.status.value}]"
+
+
+def _cmd_test_remove(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    ws.remove_test(actor, args.test_id)
+    return f"removed test #{args.test_id}"
 
 
 def _cmd_users_set(args: argparse.Namespace) -> str:
@@ -431,6 +567,52 @@ def build_parser() -> argparse.ArgumentParser:
     p = team.add_parser("list", help="show the team")
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.set_defaults(run=_cmd_team_list)
+    p = team.add_parser("remove", help="remove a person and their roles (and onboarding plan)")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("name", help="the person's name (any case)")
+    p.set_defaults(run=_cmd_team_remove)
+
+    company = sub.add_parser(
+        "company", help="the company profile the recommended team is built from"
+    ).add_subparsers(dest="company_command", required=True)
+    p = company.add_parser("show", help="channels, integrated groups, employees, currency")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.set_defaults(run=_cmd_company_show)
+    p = company.add_parser("set", help="change the profile; what is not given stays")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument(
+        "--channel", action="append", help="a revenue channel; repeat for each (replaces them)"
+    )
+    p.add_argument(
+        "--integrated",
+        action="append",
+        metavar="A,B",
+        help="channels that share one rep, comma-separated; repeat for each group "
+        "(--integrated '' for none)",
+    )
+    p.add_argument("--employees", help="headcount, a whole number")
+    p.add_argument("--currency", help="three-letter code, e.g. EUR")
+    p.set_defaults(run=_cmd_company_set)
+
+    settings = sub.add_parser("settings", help="the resource signal's settings").add_subparsers(
+        dest="settings_command", required=True
+    )
+    p = settings.add_parser("list", help="every setting and its value")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.set_defaults(run=_cmd_settings_list)
+    p = settings.add_parser("set", help="change one setting")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("key", help=", ".join(SETTING_NAMES))
+    p.add_argument("value")
+    p.set_defaults(run=_cmd_settings_set)
+
+    uploads = sub.add_parser("uploads", help="imported metric files").add_subparsers(
+        dest="uploads_command", required=True
+    )
+    p = uploads.add_parser("list", help="every upload: file, layout, rows, platforms, weeks")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(run=_cmd_uploads_list)
 
     rates = sub.add_parser(
         "rates", help="hourly rates: what the team and the gap cost"
@@ -466,9 +648,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--variant-successes", required=True)
     p.add_argument("--start", required=True)
     p.add_argument("--end", required=True)
-    p.add_argument("--status", required=True, choices=["planned", "running", "concluded"])
+    p.add_argument("--status", required=True, choices=[s.value for s in TestStatus])
     p.add_argument("--decision", default="")
     p.set_defaults(run=_cmd_test_log)
+    p = test.add_parser("list", help="every test with its statistics and conclusion")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(run=_cmd_test_list)
+    p = test.add_parser(
+        "update", help="change a test's counts and end (planned or running), status, decision"
+    )
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("test_id", type=int, metavar="ID")
+    p.add_argument("--control-n")
+    p.add_argument("--control-successes")
+    p.add_argument("--variant-n")
+    p.add_argument("--variant-successes")
+    p.add_argument("--end", help="YYYY-MM-DD")
+    p.add_argument("--status", choices=[s.value for s in TestStatus])
+    p.add_argument("--decision")
+    p.set_defaults(run=_cmd_test_update)
+    p = test.add_parser("remove", help="remove a logged test for good")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("test_id", type=int, metavar="ID")
+    p.set_defaults(run=_cmd_test_remove)
 
     users = sub.add_parser(
         "users", help="who may do what when the app runs with login (OIDC)"
@@ -607,15 +810,23 @@ def _fail(reason: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; print its result, or a one-line reason on stderr."""
+    """Run one command; print its result, or a one-line reason on stderr.
+
+    A reader that closes the pipe early (``report | head -1``) ends the command quietly.
+    """
     args = build_parser().parse_args(argv)
     try:
         output = args.run(args)
+        if output:
+            print(output)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's advice: point stdout at devnull, so the flush at exit does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except RolloutError as exc:
         return _fail(str(exc))
     except OSError as exc:  # a path that is a file, a folder not writable, a full disk
         where = f"{exc.filename}: " if exc.filename else ""
         return _fail(f"{where}{exc.strerror or exc}")
-    if output:
-        print(output)
     return 0

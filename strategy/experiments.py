@@ -9,11 +9,12 @@ the lift it shows.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import inspect
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
@@ -57,6 +58,15 @@ class StrategyTest:
     status: TestStatus
     decision: str = ""
     id: int | None = None
+
+    def overdue(self, today: dt.date) -> bool:
+        """Still running after its end date: conclude it, or extend it."""
+        return self.status is TestStatus.RUNNING and self.end < today
+
+    @property
+    def key(self) -> tuple[str, str, dt.date]:
+        """What makes two logged tests the same test: title (any case), platform, start."""
+        return (self.title.casefold(), self.platform, self.start)
 
 
 @dataclass(frozen=True)
@@ -445,6 +455,48 @@ def conclusion_text(test: StrategyTest, stats: TestStats | None) -> str:
     else:
         tail = "not a clear difference at this sample size."
     return f"{headline}; {tail}"
+
+
+UPDATABLE: Final[tuple[str, ...]] = (
+    "control_n",
+    "control_successes",
+    "variant_n",
+    "variant_successes",
+    "end",
+    "status",
+    "decision",
+)
+"""What may change in a logged test: its counts and end while it is planned or running, its
+status and decision at any time (a concluded test may be reopened)."""
+
+
+def updated_test(test: StrategyTest, changes: Mapping[str, Any]) -> StrategyTest:
+    """``test`` with ``changes`` (a subset of UPDATABLE), checked as a new test is.
+
+    A concluded test's counts and end are final: reopen it (status running) to change them.
+    """
+    if not isinstance(changes, Mapping):
+        raise ValidationError(f"test update: expected the fields to change, got {changes!r}")
+    unknown = sorted(repr(k) for k in changes if k not in UPDATABLE)
+    if unknown:
+        raise ValidationError(
+            f"test update: {', '.join(unknown)} cannot change; expected some of "
+            f"{', '.join(UPDATABLE)}"
+        )
+    current = dataclasses.asdict(test)
+    final = [k for k in changes if k != "decision" and str(changes[k]).strip() != str(current[k])]
+    after = make_test(**{**current, **changes})
+    if test.status is TestStatus.CONCLUDED and after.status is TestStatus.CONCLUDED and final:
+        raise ValidationError(
+            f"test #{test.id} is concluded: its counts and end are final (asked to change "
+            f"{', '.join(final)}); reopen it as running to change them"
+        )
+    return after
+
+
+def duplicate_of(test: StrategyTest, logged: Iterable[StrategyTest]) -> StrategyTest | None:
+    """The logged test that ``test`` repeats (same title, platform and start), if any."""
+    return next((t for t in logged if t.key == test.key and t.id != test.id), None)
 
 
 def test_fields(fields: object) -> dict[str, Any]:

@@ -220,9 +220,11 @@ def _platform_json(status: PlatformStatus, horizon: Horizon | None) -> dict[str,
     }
 
 
-def _test_json(result: TestResult) -> dict[str, Any]:
+def test_json(result: TestResult, today: dt.date) -> dict[str, Any]:
+    """One test as the report and ``test list`` show it: its fields, statistics, conclusion."""
     test = result.test
     return {
+        "overdue": test.overdue(today),
         "id": test.id,
         "title": test.title,
         "hypothesis": test.hypothesis,
@@ -273,7 +275,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             "gap_cost_per_week": _plain(analysis.gap_cost.per_week),
             "gap_no_rate_for": list(analysis.gap_cost.no_rate_for),
         },
-        "tests": [_test_json(r) for r in analysis.tests],
+        "tests": [test_json(r, analysis.today) for r in analysis.tests],
         "requests": [_plain(request_dict(v)) for v in analysis.requests],
         "team": {
             "capacity_hours_per_week": _plain(analysis.team.capacity_hours),
@@ -328,7 +330,8 @@ def report_text(analysis: Analysis) -> str:
         lines += [f"  {request_text(v)}" for v in analysis.requests]
     lines += ["", "Tests:"]
     for r in analysis.tests:
-        lines.append(f"  {r.test.title} [{r.test.status.value}]: {r.conclusion}")
+        late = " (still running past its end)" if r.test.overdue(analysis.today) else ""
+        lines.append(f"  {r.test.title} [{r.test.status.value}]{late}: {r.conclusion}")
     lines += [
         "",
         f"Team: {analysis.team.capacity_hours:.1f} social h/week, "

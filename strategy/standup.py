@@ -21,7 +21,6 @@ from typing import Any
 
 import pandas as pd
 
-from strategy.experiments import TestStatus
 from strategy.onboarding import OnboardingItem
 from strategy.report import Analysis, analyse
 from strategy.requests import RequestStatus, RequestView
@@ -197,7 +196,7 @@ def _tests(
             items.append(AgendaItem(f"Logged: {t.title} ({t.platform}, {t.status.value})", expert))
         if dates and happened(dates.concluded_on):
             items.append(AgendaItem(f"Concluded: {t.title}: {r.conclusion}", expert))
-        if t.status is TestStatus.RUNNING and t.end < day:
+        if t.overdue(day):
             late = (day - t.end).days
             items.append(
                 AgendaItem(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from strategy.cli import main
+from strategy.cli import build_parser, main
 from strategy.storage import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,21 +37,40 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_every_sub_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
-    for args in (
-        [],
-        ["init"],
-        ["import"],
-        ["team", "add"],
-        ["team", "list"],
-        ["checklist"],
-        ["test", "log"],
-        ["report"],
-        ["users", "set"],
-    ):
-        code, out, _ = cli(capsys, *args, "--help")
-        assert code == 0
-        assert "usage:" in out
+def commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command of the parser, as the words a user types (``team add``)."""
+    found = [path]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += commands(sub, (*path, name))
+    return found
+
+
+EXPECTED_COMMANDS = {
+    "init", "import", "remove-upload", "team add", "team list", "team remove",
+    "company show", "company set", "settings list", "settings set", "uploads list",
+    "rates set", "rates list", "checklist", "test log", "test list", "test update",
+    "test remove", "users set", "users list", "gates list", "gates set", "override add",
+    "override remove", "override list", "request raise", "request decide", "request list",
+    "onboarding start", "onboarding list", "onboarding done", "onboarding plan", "standup",
+    "report",
+}  # fmt: skip
+
+
+def test_every_command_is_there_with_help_naming_the_workspace(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    every = commands(build_parser())
+    leaves = {
+        " ".join(c) for c in every if c and not any(o[: len(c)] == c and o != c for o in every)
+    }
+    assert leaves == EXPECTED_COMMANDS
+    for words in [(), *every]:
+        code, out, _ = cli(capsys, *words, "--help")
+        assert code == 0 and "usage:" in out
+        if " ".join(words) in leaves:
+            assert "a workspace folder, or a postgresql://" in " ".join(out.split()), words
 
 
 def test_a_scripted_rollout_from_an_empty_workspace(

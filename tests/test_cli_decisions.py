@@ -219,24 +219,3 @@ def test_a_roles_plan_is_shown_set_and_reset(ws: str, capsys: pytest.CaptureFixt
     assert cli(capsys, "onboarding", "plan", ws, "it", "--default")[1].startswith(
         "day 30: Learn the brand voice"
     )
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["request", "raise"],
-        ["request", "decide"],
-        ["request", "list"],
-        ["onboarding", "start"],
-        ["onboarding", "list"],
-        ["onboarding", "done"],
-        ["onboarding", "plan"],
-        ["standup"],
-    ],
-    ids=" ".join,
-)
-def test_every_new_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exit:
-        main([*argv, "--help"])
-    assert exit.value.code == 0
-    assert "WORKSPACE" in capsys.readouterr().out.upper()

@@ -33,6 +33,7 @@ from strategy.stages import Override
 from strategy.storage import Workspace
 from strategy.team import Assignment, Member, Role, normalise_channel, parse_role
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
+from tests.engines import execute
 from tests.workspace_child import scratch_dir
 
 FUZZ = settings(
@@ -304,6 +305,7 @@ def test_logging_a_test_stores_it_or_names_the_field(scratch: Path) -> None:
         assert (test.start, test.end) == (day(form["start"]), day(form["end"]))
         assert test.status.value == str(form["status"]).strip().lower()
         assert test.decision == str(form["decision"] or "").strip()
+        execute(ws, "DELETE FROM tests")  # so the next example is not a duplicate of this one
 
     run_form(scratch, TEST_FIELDS, lambda ws, form: ws.log_test(EDITOR, form), stored)
 
@@ -492,6 +494,9 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
     "set_role_rate": lambda ws, a, _: ws.set_role_rate(a, "support", 30),
     "log_test": lambda ws, a, _: ws.log_test(a, {k: v[0] for k, v in TEST_FIELDS.items()}),
     "remove_test": lambda ws, a, _: ws.remove_test(a, ws.snapshot().tests[0].id or 0),
+    "update_test": lambda ws, a, _: ws.update_test(
+        a, ws.snapshot().tests[0].id or 0, {"decision": "Roll it out"}
+    ),
     "import_file": lambda ws, a, path: ws.import_file(a, path, today=TODAY),
     "remove_upload": lambda ws, a, _: ws.remove_upload(a, ws.snapshot().uploads[0].id),
     "raise_request": lambda ws, a, _: ws.raise_request(a, note="", today=TODAY),

@@ -151,7 +151,7 @@ def test_reopening_a_concluded_test_takes_it_off_the_dashboard(ws: Workspace) ->
     at.selectbox(key="test_pick").set_value(1).run()
     at.selectbox(key="test_update_status_1").set_value("running")
     at.text_area(key="test_update_decision_1").set_value("Run it two more weeks.")
-    click(at, "Save status and decision")
+    click(at, "Save the test")
     assert [s.value for s in at.success] == ["Test #1 updated."]
     test = ws.snapshot().tests[0]
     assert (test.status, test.decision) == (TestStatus.RUNNING, "Run it two more weeks.")

@@ -24,6 +24,7 @@ from strategy.errors import (
     ValidationError,
 )
 from strategy.gates import DEFAULT_GATES, Stage, gates_to_dict
+from strategy.report import analyse, report_dict, report_text
 from strategy.storage import NotAWorkspace, StorageError, Workspace, WorkspaceBusy
 from strategy.storage import database as storage_database
 from strategy.storage.schema import SCHEMA_VERSION
@@ -558,11 +559,90 @@ def test_a_roster_save_is_audited_with_who_was_added_removed_and_changed(
     assert last_audit(demo_ws) == "team.replace: 7 people: no change"
 
 
-def test_logging_a_test_is_audited_with_its_id_and_whether_it_is_new(empty_ws: Workspace) -> None:
+def test_logging_a_test_is_audited_with_its_id(empty_ws: Workspace) -> None:
     test = empty_ws.log_test(EDITOR, A_TEST)
     assert last_audit(empty_ws) == f"test.log: #{test.id} new: Questions"
-    empty_ws.log_test(EDITOR, {**A_TEST, "id": test.id, "decision": "roll out"})
-    assert last_audit(empty_ws) == f"test.log: #{test.id} updated: Questions"
+
+
+RUNNING = {**A_TEST, "status": "running", "end": "2026-12-31"}
+
+
+def test_a_running_tests_counts_and_status_are_updated_and_audited_change_by_change(
+    empty_ws: Workspace,
+) -> None:
+    test = empty_ws.log_test(EDITOR, RUNNING)
+    updated = empty_ws.update_test(
+        EDITOR, test.id or 0, {"variant_n": "150", "variant_successes": 31, "status": "running"}
+    )
+    assert (updated.variant_n, updated.variant_successes) == (150, 31)
+    assert empty_ws.snapshot().tests == (updated,)
+    assert last_audit(empty_ws) == (
+        f"test.update: #{test.id} Questions: variant_n 100 -> 150, variant_successes 20 -> 31"
+    )
+    empty_ws.update_test(EDITOR, test.id or 0, {"end": "2026-11-20", "status": "concluded"})
+    assert last_audit(empty_ws).endswith(
+        "end '2026-12-31' -> '2026-11-20', status 'running' -> 'concluded'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"variant_n": 500},
+            r"test #\d+ is concluded: its counts and end are final \(asked to change variant_n\)",
+        ),
+        ({"title": "New"}, r"test update: 'title' cannot change"),
+        ({"variant_successes": 500}, r"variant successes: expected at most variant exposures"),
+        ({"status": "done"}, r"status: expected"),
+    ],
+    ids=["concluded counts", "title", "more successes than exposures", "status"],
+)
+def test_an_update_that_breaks_a_rule_is_refused_and_changes_nothing(
+    empty_ws: Workspace, changes: dict[str, object], message: str
+) -> None:
+    test = empty_ws.log_test(EDITOR, A_TEST)
+    before = workspace_state(empty_ws)
+    with pytest.raises(ValidationError, match=message):
+        empty_ws.update_test(EDITOR, test.id or 0, changes)
+    assert workspace_state(empty_ws) == before
+
+
+def test_a_concluded_test_may_be_reopened_and_its_decision_changed(empty_ws: Workspace) -> None:
+    test = empty_ws.log_test(EDITOR, A_TEST)
+    empty_ws.update_test(EDITOR, test.id or 0, {"decision": "Roll it out"})
+    reopened = empty_ws.update_test(EDITOR, test.id or 0, {"status": "running", "variant_n": 120})
+    assert (reopened.status.value, reopened.variant_n, reopened.decision) == (
+        "running",
+        120,
+        "Roll it out",
+    )
+
+
+def test_a_test_with_the_title_platform_and_start_of_a_logged_one_is_refused_naming_it(
+    empty_ws: Workspace,
+) -> None:
+    first = empty_ws.log_test(EDITOR, A_TEST)
+    before = workspace_state(empty_ws)
+    with pytest.raises(
+        ValidationError,
+        match=rf"'QUESTIONS' on instagram starting 2026-01-05 is already logged as test "
+        rf"#{first.id} \(Questions\)",
+    ):
+        empty_ws.log_test(EDITOR, {**A_TEST, "title": " QUESTIONS ", "variant_n": 300})
+    assert workspace_state(empty_ws) == before
+    empty_ws.log_test(EDITOR, {**A_TEST, "start": "2026-01-06"})  # another start: another test
+    assert len(empty_ws.snapshot().tests) == 2
+
+
+def test_a_running_test_past_its_end_is_flagged_in_the_report(empty_ws: Workspace) -> None:
+    empty_ws.log_test(EDITOR, {**RUNNING, "end": "2026-11-20"})
+    (on_time,) = report_dict(analyse(empty_ws.snapshot(), dt.date(2026, 11, 20)))["tests"]
+    (late,) = report_dict(analyse(empty_ws.snapshot(), dt.date(2026, 11, 21)))["tests"]
+    assert (on_time["overdue"], late["overdue"]) == (False, True)
+    assert "Questions [running] (still running past its end)" in report_text(
+        analyse(empty_ws.snapshot(), dt.date(2026, 11, 21))
+    )
 
 
 def test_a_gate_edit_is_audited_with_the_gate_and_what_changed(empty_ws: Workspace) -> None:

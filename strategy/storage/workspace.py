@@ -34,7 +34,14 @@ from strategy.access import (
 from strategy.company import DEFAULT_CURRENCY, CompanyProfile, check_company
 from strategy.costs import DEFAULT_RATES, Rates, hourly_rate, rates_from_dict, rates_to_dict
 from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError, shortened
-from strategy.experiments import StrategyTest, TestStatus, make_test, test_fields
+from strategy.experiments import (
+    StrategyTest,
+    TestStatus,
+    duplicate_of,
+    make_test,
+    test_fields,
+    updated_test,
+)
 from strategy.gates import (
     CHECKLIST_ITEMS,
     DEFAULT_GATES,
@@ -568,8 +575,17 @@ class Workspace:
     # --- tests -----------------------------------------------------------------------
 
     def log_test(self, actor: Actor, fields: Mapping[str, Any]) -> StrategyTest:
-        """Validate and store a strategy test; ``fields`` holds make_test's keywords."""
+        """Validate and store a new strategy test; ``fields`` holds make_test's keywords.
+
+        A test with the title, platform and start of one already logged is refused, naming
+        it; a logged test changes through ``update_test``.
+        """
         test = make_test(**test_fields(fields))
+        if test.id is not None:
+            raise ValidationError(
+                f"test: a new test has no id (got {test.id}); change test #{test.id} with an "
+                "update instead"
+            )
         clock.parse_day(test.start, "start")
         clock.parse_day(test.end, "end")
         values = _test_row(test)
@@ -577,34 +593,47 @@ class Workspace:
         day = clock.today().isoformat()
         concluded = day if test.status is TestStatus.CONCLUDED else None
         with self._write(actor, "test.log", lambda: change) as conn:
-            if test.id is None:
-                test_id = int(
-                    conn.execute(
-                        text(
-                            f"INSERT INTO tests({', '.join(_TEST_COLUMNS)}, logged_on, "
-                            f"concluded_on) VALUES ({', '.join(':' + k for k in values)}, "
-                            ":logged_on, :concluded_on) RETURNING id"
-                        ),
-                        {**values, "logged_on": day, "concluded_on": concluded},
-                    ).scalar_one()
-                )
-                change = f"#{test_id} new: {change}"
-            else:
-                sets = ", ".join(f"{c} = :{k}" for c, k in zip(_TEST_COLUMNS, values, strict=True))
-                # concluded_on: the day it first became concluded; cleared if reopened
-                updated = conn.execute(
+            _refuse_duplicate(test, _tests(conn))
+            test_id = int(
+                conn.execute(
                     text(
-                        f"UPDATE tests SET {sets}, concluded_on = CASE WHEN :status <> "
-                        f"'{TestStatus.CONCLUDED.value}' THEN NULL "
-                        "ELSE COALESCE(concluded_on, :concluded_on) END WHERE id = :id"
+                        f"INSERT INTO tests({', '.join(_TEST_COLUMNS)}, logged_on, "
+                        f"concluded_on) VALUES ({', '.join(':' + k for k in values)}, "
+                        ":logged_on, :concluded_on) RETURNING id"
                     ),
-                    {**values, "id": test.id, "concluded_on": concluded},
-                ).rowcount
-                if not updated:
-                    raise _missing("test", test.id)
-                test_id = test.id
-                change = f"#{test_id} updated: {change}"
-        return make_test(**{**dict(fields), "id": test_id})
+                    {**values, "logged_on": day, "concluded_on": concluded},
+                ).scalar_one()
+            )
+            change = f"#{test_id} new: {change}"
+        return dataclasses.replace(test, id=test_id)
+
+    def update_test(self, actor: Actor, test_id: int, changes: Mapping[str, Any]) -> StrategyTest:
+        """Change a logged test's counts, end or status (while planned or running) and its
+        decision (any time); the audit row says what changed from what."""
+        require_edit(actor, "test.update")
+        known = _known_id(test_id, "test")
+        said: list[str] = []
+        with self._write(actor, "test.update", lambda: "; ".join(said)) as conn:
+            found = [t for t in _tests(conn) if t.id == known]
+            if not found:
+                raise _missing("test", test_id)
+            before = found[0]
+            after = updated_test(before, changes)
+            old, new = _test_row(before), _test_row(after)
+            moved = [f"{k} {old[k]!r} -> {new[k]!r}" for k in new if old[k] != new[k]]
+            said.append(f"#{known} {shortened(after.title, 60)}: {', '.join(moved) or 'no change'}")
+            sets = ", ".join(f"{c} = :{k}" for c, k in zip(_TEST_COLUMNS, new, strict=True))
+            day = clock.today().isoformat()
+            conn.execute(
+                # concluded_on: the day it became concluded
+                text(
+                    f"UPDATE tests SET {sets}, concluded_on = CASE WHEN :status = "
+                    f"'{TestStatus.CONCLUDED.value}' THEN COALESCE(concluded_on, :day) "
+                    "ELSE NULL END WHERE id = :id"
+                ),
+                {**new, "id": known, "day": day},
+            )
+        return after
 
     def remove_test(self, actor: Actor, test_id: int) -> None:
         """Delete a logged test."""
@@ -1011,6 +1040,15 @@ def _onboarding(conn: Connection) -> tuple[OnboardingItem, ...]:
             )
         )
     )
+
+
+def _refuse_duplicate(test: StrategyTest, logged: Sequence[StrategyTest]) -> None:
+    same = duplicate_of(test, logged)
+    if same is not None:
+        raise ValidationError(
+            f"test: {test.title!r} on {test.platform} starting {test.start.isoformat()} is "
+            f"already logged as test #{same.id} ({same.title}); update that one instead"
+        )
 
 
 def _drop_onboarding_of_leavers(conn: Connection) -> None:

@@ -1,0 +1,147 @@
+"""The social expert's commands: company profile, settings, uploads, tests and the team, each
+what the app's forms do, and a closed pipe that ends a command quietly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from strategy.cli import main
+from strategy.storage import Workspace
+from tests.conftest import TODAY, workspace_state
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out.strip(), err.strip()
+
+
+@pytest.fixture
+def ws(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("ROLLOUT_TODAY", TODAY.isoformat())
+    return demo_ws.location.key
+
+
+def test_the_company_profile_is_shown_and_changed_field_by_field(
+    ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shown = cli(capsys, "company", "show", ws)[1]
+    assert shown.splitlines()[2:] == ["employees: 180", "currency: EUR"]
+    code, out, _ = cli(
+        capsys, "company", "set", ws, "--integrated", "retail,e-commerce", "--currency", "usd"
+    )
+    assert code == 0
+    assert "integrated: retail, ecommerce" in out and "currency: USD" in out
+    company = demo_ws.snapshot().company
+    assert (company.integrated, company.currency, company.employees) == (
+        (("retail", "ecommerce"),),
+        "USD",
+        180,
+    )
+    assert cli(capsys, "company", "set", ws, "--integrated", "")[1].splitlines()[1] == (
+        "integrated: none"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--employees", "many"], "error: employees: expected a whole number"),
+        (["--currency", "euro"], "error: currency: expected a three-letter code"),
+        (["--integrated", "retail,tv"], "error: integrated channels: tv is not among"),
+    ],
+    ids=["employees", "currency", "integrated"],
+)
+def test_a_bad_company_field_is_named_and_nothing_changes(
+    ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    before = workspace_state(demo_ws)
+    code, _, err = cli(capsys, "company", "set", ws, *argv)
+    assert code == 1 and err.startswith(message)
+    assert workspace_state(demo_ws) == before
+
+
+def test_settings_are_listed_and_set_one_at_a_time(
+    ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = cli(capsys, "settings", "list", ws)[1].splitlines()
+    assert "fte_hours: 40" in listed and len(listed) == 8
+    assert cli(capsys, "settings", "set", ws, "fte_hours", "38") == (0, "fte_hours: 38", "")
+    assert demo_ws.snapshot().demand.fte_hours == 38
+    code, _, err = cli(capsys, "settings", "set", ws, "colour", "3")
+    assert code == 1 and err.startswith("error: resource settings: unknown setting 'colour'")
+
+
+def test_uploads_are_listed_as_text_and_json(ws: str, capsys: pytest.CaptureFixture[str]) -> None:
+    text = cli(capsys, "uploads", "list", ws)[1].splitlines()
+    assert text[0].startswith("#1 instagram_linkedin_daily.parquet: long, 7,280 rows")
+    listed = json.loads(cli(capsys, "uploads", "list", ws, "--format", "json")[1])
+    assert [u["layout"] for u in listed] == ["long", "events", "wide"]
+    assert listed[1]["data_through"] == {"forum": "2026-11-15"}
+
+
+def test_tests_are_listed_updated_and_removed(
+    ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = json.loads(cli(capsys, "test", "list", ws, "--format", "json")[1])
+    running = next(t for t in listed if t["status"] == "running")
+    assert running["overdue"] is False
+    code, out, _ = cli(
+        capsys, "test", "update", ws, str(running["id"]), "--variant-n", "2500",
+        "--variant-successes", "130", "--decision", "Two more weeks",
+    )  # fmt: skip
+    assert (code, out) == (0, f"updated test #{running['id']}: {running['title']} [running]")
+    test = next(t for t in demo_ws.snapshot().tests if t.id == running["id"])
+    assert (test.variant_n, test.variant_successes, test.decision) == (2500, 130, "Two more weeks")
+    assert demo_ws.audit_log(1)[0].action == "test.update"
+    assert cli(capsys, "test", "remove", ws, str(running["id"]))[0] == 0
+    assert running["id"] not in [t.id for t in demo_ws.snapshot().tests]
+    code, _, err = cli(capsys, "test", "update", ws, "1")
+    assert code == 1 and err.startswith("error: test update: nothing to change")
+
+
+def test_a_test_still_running_after_its_end_is_flagged_in_the_list(
+    ws: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROLLOUT_TODAY", "2026-12-03")
+    lines = cli(capsys, "test", "list", ws)[1].splitlines()
+    assert [line.split(" STILL")[0] for line in lines if "STILL RUNNING PAST ITS END" in line] == [
+        "#3 [running] Carousel vs single image (linkedin, 2026-10-05 to 2026-11-29)"
+    ]
+
+
+def test_a_person_is_removed_from_the_team(
+    ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(capsys, "team", "remove", ws, "chen li")[0] == 0
+    assert "Chen Li" not in [m.name for m in demo_ws.snapshot().members]
+    assert cli(capsys, "team", "remove", ws, "Chen Li")[2] == "error: team: nobody called 'Chen Li'"
+
+
+@pytest.mark.parametrize(
+    ("reader", "shown"),
+    [("head -1", "{\n"), ("head -n 0", "")],
+    ids=["first line", "closed before the first write"],
+)
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    demo_ws: Workspace, reader: str, shown: str
+) -> None:
+    done = subprocess.run(
+        f"{sys.executable} -m strategy report '{demo_ws.location.key}' --format json | {reader}; "
+        'echo "exit ${PIPESTATUS[0]}" >&2',
+        shell=True,
+        executable="/bin/bash",
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout == shown
+    assert done.stderr == "exit 0\n"
