@@ -21,7 +21,12 @@ from typing import Any, Final
 
 import numpy as np
 from scipy import integrate, special
-from scipy.stats import beta, fisher_exact, norm
+from scipy.stats import beta, fisher_exact
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportions_ztest,
+    samplesize_proportions_2indep_onetail,
+)
 
 from strategy import clock
 from strategy.errors import ValidationError
@@ -244,28 +249,20 @@ def make_test(
 # --- statistics ---------------------------------------------------------------------------
 
 
-def wilson_interval(successes: int, n: int, z: float) -> tuple[float, float]:
-    """Wilson score interval of a proportion; ``z`` is the normal quantile of the level."""
-    p = successes / n
-    z2 = z * z
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def newcombe_interval(s_v: int, n_v: int, s_c: int, n_c: int, z: float) -> tuple[float, float]:
-    """Newcombe's hybrid score interval for p_variant - p_control (his method 10)."""
-    p_v, p_c = s_v / n_v, s_c / n_c
-    l_v, u_v = wilson_interval(s_v, n_v, z)
-    l_c, u_c = wilson_interval(s_c, n_c, z)
-    diff = p_v - p_c
-    low = diff - math.sqrt((p_v - l_v) ** 2 + (u_c - p_c) ** 2)
-    high = diff + math.sqrt((u_v - p_v) ** 2 + (p_c - l_c) ** 2)
-    return max(-1.0, low), min(1.0, high)
+def newcombe_interval(
+    s_v: int, n_v: int, s_c: int, n_c: int, alpha: float = 0.05
+) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for p_variant - p_control (his method 10, from the
+    two arms' Wilson intervals): statsmodels' ``confint_proportions_2indep``."""
+    low, high = confint_proportions_2indep(
+        s_v, n_v, s_c, n_c, method="newcomb", compare="diff", alpha=alpha
+    )
+    return max(-1.0, float(low)), min(1.0, float(high))
 
 
 def two_sided_p_value(s_v: int, n_v: int, s_c: int, n_c: int) -> float:
-    """Pooled two-proportion z-test, or Fisher's exact test when an expected cell is below 5."""
+    """Pooled two-proportion z-test (statsmodels' ``proportions_ztest``), or Fisher's exact
+    test (scipy) when an expected cell is below 5."""
     total = n_v + n_c
     successes = s_v + s_c
     failures = total - successes
@@ -273,10 +270,8 @@ def two_sided_p_value(s_v: int, n_v: int, s_c: int, n_c: int) -> float:
     if min(expected) < FISHER_MIN_EXPECTED:
         table = np.array([[s_v, n_v - s_v], [s_c, n_c - s_c]], dtype=np.int64)
         return float(min(1.0, fisher_exact(table, alternative="two-sided").pvalue))
-    pooled = successes / total
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n_v + 1 / n_c))
-    z = (s_v / n_v - s_c / n_c) / se
-    return float(min(1.0, 2 * norm.sf(abs(z))))
+    _, p_value = proportions_ztest([s_v, s_c], [n_v, n_c], alternative="two-sided")
+    return float(min(1.0, p_value))
 
 
 def prob_variant_better(s_v: int, n_v: int, s_c: int, n_c: int) -> float:
@@ -318,17 +313,18 @@ def prob_variant_better(s_v: int, n_v: int, s_c: int, n_c: int) -> float:
 def required_n_per_arm(
     p_control: float, p_variant: float, alpha: float = 0.05, power: float = 0.8
 ) -> int | None:
-    """Exposures per arm to detect this difference (two-sided) with this power; None for 0."""
+    """Exposures per arm to detect this difference (two-sided) with this power; None for 0.
+
+    statsmodels' ``samplesize_proportions_2indep_onetail``: the normal approximation with
+    the pooled variance under no difference and each arm's own under the difference.
+    """
     diff = p_variant - p_control
     if diff == 0:
         return None
-    z_a = float(norm.ppf(1 - alpha / 2))
-    z_b = float(norm.ppf(power))
-    p_bar = (p_control + p_variant) / 2
-    spread = z_a * math.sqrt(2 * p_bar * (1 - p_bar)) + z_b * math.sqrt(
-        p_control * (1 - p_control) + p_variant * (1 - p_variant)
+    n = samplesize_proportions_2indep_onetail(
+        diff, p_control, power, ratio=1, alpha=alpha, alternative="two-sided"
     )
-    return math.ceil(spread**2 / diff**2)
+    return math.ceil(float(n))
 
 
 def _check_level(value: float, field: str) -> float:
@@ -353,8 +349,7 @@ def conversion_stats(
         return None
     p_c, p_v = s_c / n_c, s_v / n_v
     diff = p_v - p_c
-    z = float(norm.ppf(1 - alpha / 2))
-    ci_low, ci_high = newcombe_interval(s_v, n_v, s_c, n_c, z)
+    ci_low, ci_high = newcombe_interval(s_v, n_v, s_c, n_c, alpha)
     p_value = two_sided_p_value(s_v, n_v, s_c, n_c)
     needed = required_n_per_arm(p_c, p_v, alpha, power)
     return TestStats(

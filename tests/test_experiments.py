@@ -376,3 +376,68 @@ def test_conclusion_uses_the_labels_and_metric_a_person_typed() -> None:
         "Variant New and control Old did equally well on click through rate (10.0%); "
         "no difference to act on."
     )
+
+
+REFERENCE = [
+    # (control, variant, 95% CI low, CI high, p-value, n per arm), as the hand-written
+    # Wilson/Newcombe, z-test and sample-size code of the previous release computed them
+    (
+        (160, 4000),
+        (240, 4000),
+        0.010468366077140202,
+        0.029620311836084073,
+        4.062195589053596e-05,
+        1863,
+    ),
+    ((10, 100), (20, 120), -0.026490263999358707, 0.15555166303996315, 0.15136113519249145, 407),
+    ((3, 50), (9, 50), -0.01119401330212949, 0.25388457537808773, 0.06483815699206645, 114),
+    ((0, 10), (1, 10), -0.18942835274958877, 0.4041500267952385, 1.0, 74),
+    ((500, 1000), (480, 1000), -0.063670693863384, 0.023778887683289583, 0.37099767373660797, 9806),
+    (
+        (229, 1000),
+        (258, 1000),
+        -0.008628309766685223,
+        0.0665273053825515,
+        0.13081984403075753,
+        3438,
+    ),
+    ((30, 1000), (40, 1000), -0.006320387200472493, 0.02660095227549626, 0.22371431082766724, 5301),
+    ((0, 500), (0, 500), -0.007624340461552241, 0.007624340461552241, 1.0, None),
+    ((500, 500), (499, 500), -0.011240706705146764, 0.005800174819104142, 1.0, 3920),
+    ((1, 2), (2, 2), -0.2725727851131816, 0.9054687942657693, 1.0, 11),
+    (
+        (200, 1000),
+        (250, 1000),
+        0.013395969886116244,
+        0.08645099471882534,
+        0.007419649261025687,
+        1094,
+    ),
+    ((36, 900), (47, 900), -0.007356112678064498, 0.03206155836690289, 0.21636730117351344, 4621),
+    (
+        (123456, 1000000),
+        (124321, 1000000),
+        -4.8185282949015306e-05,
+        0.0017781867081650784,
+        0.06337564641735051,
+        2277171,
+    ),
+    ((5, 20), (1, 25), -0.4311622294176033, -0.0020481274874635247, 0.07408907976122951, 43),
+]
+
+
+@pytest.mark.parametrize(("control", "variant", "low", "high", "p", "n"), REFERENCE)
+def test_the_reference_library_gives_the_previous_releases_results_to_1e_9(
+    control: tuple[int, int],
+    variant: tuple[int, int],
+    low: float,
+    high: float,
+    p: float,
+    n: int | None,
+) -> None:
+    stats = stats_of(control, variant)
+    assert stats is not None
+    assert stats.ci_low == pytest.approx(low, abs=1e-9)
+    assert stats.ci_high == pytest.approx(high, abs=1e-9)
+    assert stats.p_value == pytest.approx(p, abs=1e-9)
+    assert stats.required_n_per_arm == n
