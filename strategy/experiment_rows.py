@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Final
 
 import pandas as pd
 
-from strategy.experiments import StrategyTest, TestStats
+from strategy.experiments import StrategyTest, TestKind, TestStats
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ TABLE_COLUMNS: Final[tuple[str, ...]] = (
     "title",
     "platform",
     "metric",
+    "kind",
     "status",
     *(f for f in STAT_FIELDS if f != "rel_lift"),
     "significant",
@@ -72,16 +73,19 @@ def stats_fields(stats: TestStats | None) -> dict[str, Any]:
     fields["significant"] = bool(stats and stats.significant)
     fields["warning"] = stats.warning if stats else NO_DATA_WARNING
     fields["required_n_per_arm"] = stats.required_n_per_arm if stats else None
+    fields["srm_p_value"] = stats.srm_p_value if stats else None
     return fields
 
 
 def results_table(results: Sequence[TestResult]) -> pd.DataFrame:
-    """One row per test: id, title, platform, metric, status, the statistics (``IN_POINTS``
-    times 100), significant, warning and conclusion."""
+    """One row per test: id, title, platform, metric, kind, status, the statistics (a
+    conversion test's ``IN_POINTS`` times 100; a mean test's in its metric's units, its
+    chance in percent), significant, warning and conclusion."""
     rows = []
     for r in results:
         stats = stats_fields(r.stats)
-        for name in IN_POINTS:
+        scaled = IN_POINTS if r.test.kind is TestKind.CONVERSION else ("prob_variant_better",)
+        for name in scaled:
             stats[name] = None if stats[name] is None else stats[name] * 100
         rows.append(
             {
@@ -89,6 +93,7 @@ def results_table(results: Sequence[TestResult]) -> pd.DataFrame:
                 "title": r.test.title,
                 "platform": r.test.platform,
                 "metric": r.test.metric,
+                "kind": r.test.kind.value,
                 "status": r.test.status.value,
                 **stats,
                 "conclusion": r.conclusion,

@@ -21,7 +21,9 @@ from typing import Any, Final
 
 import numpy as np
 from scipy import integrate, special
-from scipy.stats import beta, fisher_exact
+from scipy.stats import beta, chisquare, fisher_exact, ttest_ind_from_stats
+from scipy.stats import t as student_t
+from statsmodels.stats.power import tt_ind_solve_power
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
     proportions_ztest,
@@ -29,9 +31,18 @@ from statsmodels.stats.proportion import (
 )
 
 from strategy import clock
-from strategy.errors import ValidationError
-from strategy.limits import text_field
+from strategy.errors import ValidationError, given
+from strategy.limits import finite_number, text_field
 from strategy.metrics import normalise_name
+
+
+class TestKind(StrEnum):
+    """What a test compares: the share of exposures that converted, or a per-unit value."""
+
+    __test__ = False  # not a pytest test class
+
+    CONVERSION = "conversion"
+    MEAN = "mean"
 
 
 class TestStatus(StrEnum):
@@ -63,6 +74,14 @@ class StrategyTest:
     status: TestStatus
     decision: str = ""
     id: int | None = None
+    kind: TestKind = TestKind.CONVERSION
+    planned_split: float = 0.5
+    """The control arm's planned share of the exposures (0.5: a 50/50 split)."""
+    control_mean: float | None = None
+    """A mean test's per-unit mean and standard deviation in each arm (None otherwise)."""
+    control_sd: float | None = None
+    variant_mean: float | None = None
+    variant_sd: float | None = None
 
     def overdue(self, today: dt.date) -> bool:
         """Still running after its end date: conclude it, or extend it."""
@@ -76,7 +95,9 @@ class StrategyTest:
 
 @dataclass(frozen=True)
 class TestStats:
-    """The statistics of a conversion test; lifts and interval bounds are in rate units."""
+    """The statistics of a test. For a conversion test rates, lifts and interval bounds are
+    in rate units (0.04 = 4%); for a mean test ``control_rate`` and ``variant_rate`` are the
+    arms' means and the lift and interval are in the metric's own units."""
 
     __test__ = False  # not a pytest test class
 
@@ -93,6 +114,10 @@ class TestStats:
     required_n_per_arm: int | None
     sample_too_small: bool
     """Whether an arm has fewer exposures than it takes to detect the lift shown."""
+    srm_p_value: float | None = None
+    """The chi-square p-value of the exposures against the planned split."""
+    sample_ratio_mismatch: bool = False
+    """The exposures depart from the planned split (p < SRM_ALPHA): not trustworthy."""
 
 
 MAX_TITLE: Final[int] = 200
@@ -100,6 +125,11 @@ MAX_LABEL: Final[int] = 60
 MAX_NOTES: Final[int] = 5000
 MAX_COUNT: Final[int] = 10**12
 """Exposures beyond any real test; keeps counts exact in floats and SQLite integers."""
+
+SRM_ALPHA: Final[float] = 0.001
+"""A split this unlikely under the plan is a broken test, whatever its p-value."""
+MAX_VALUE: Final[float] = 1e12
+"""The largest per-unit mean or standard deviation accepted: more is a typo."""
 
 FISHER_MIN_EXPECTED: Final[float] = 5.0
 """Below this expected count in any cell the z-test's normal approximation is not trusted."""
@@ -169,6 +199,52 @@ def _arm(raw_n: Any, raw_s: Any, arm: str, status: TestStatus) -> tuple[int, int
     return n, s
 
 
+def _kind(raw: Any) -> TestKind:
+    try:
+        return TestKind(str(raw).strip().lower())
+    except ValueError:
+        allowed = " or ".join(k.value for k in TestKind)
+        raise ValidationError(f"kind: expected {allowed}, got {raw!r}") from None
+
+
+def _split(raw: Any) -> float:
+    value = finite_number(raw)
+    if value is None or not 0.01 <= value <= 0.99:
+        raise ValidationError(
+            "planned split: expected the control arm's share of the exposures, from 0.01 to "
+            f"0.99 (0.5 for 50/50), got {given(raw)}"
+        )
+    return value
+
+
+def _value(raw: Any, field: str, *, spread: bool) -> float:
+    value = finite_number(raw)
+    low = 0.0 if spread else -MAX_VALUE
+    if value is None or not low <= value <= MAX_VALUE:
+        what = "a standard deviation from 0" if spread else "a mean from -1e12"
+        raise ValidationError(f"{field}: expected {what} to 1e12, got {given(raw)}")
+    return value
+
+
+def _mean_arm(
+    raw_n: Any, raw_mean: Any, raw_sd: Any, arm: str, status: TestStatus
+) -> tuple[int, float | None, float | None]:
+    """An arm of a mean test: its units, mean and sd; a planned arm with no units may have
+    no mean yet, a concluded one needs at least 2 units."""
+    n = _count(raw_n, f"{arm} units")
+    if status is TestStatus.CONCLUDED and n < 2:
+        raise ValidationError(
+            f"{arm} units: a concluded mean test needs at least 2 units, got {n:,}"
+        )
+    if n == 0 and raw_mean in (None, "") and raw_sd in (None, ""):
+        return 0, None, None
+    return (
+        n,
+        _value(raw_mean, f"{arm} mean", spread=False),
+        _value(raw_sd, f"{arm} sd", spread=True),
+    )
+
+
 def make_test(
     *,
     title: Any,
@@ -178,14 +254,20 @@ def make_test(
     control_label: Any = "A",
     variant_label: Any = "B",
     control_n: Any,
-    control_successes: Any,
+    control_successes: Any = None,
     variant_n: Any,
-    variant_successes: Any,
+    variant_successes: Any = None,
     start: Any,
     end: Any,
     status: Any,
     decision: Any = "",
     id: Any = None,
+    kind: Any = TestKind.CONVERSION,
+    planned_split: Any = 0.5,
+    control_mean: Any = None,
+    control_sd: Any = None,
+    variant_mean: Any = None,
+    variant_sd: Any = None,
     today: dt.date | None = None,
 ) -> StrategyTest:
     """Validate a strategy test from raw user input (form or CLI strings are fine).
@@ -219,8 +301,21 @@ def make_test(
             f"end: a concluded test must have ended by today ({today.isoformat()}), "
             f"got {end_date.isoformat()}"
         )
-    c_n, c_s = _arm(control_n, control_successes, "control", clean_status)
-    v_n, v_s = _arm(variant_n, variant_successes, "variant", clean_status)
+    clean_kind = _kind(kind)
+    split = _split(planned_split)
+    means: dict[str, float | None] = dict.fromkeys(
+        ("control_mean", "control_sd", "variant_mean", "variant_sd")
+    )
+    if clean_kind is TestKind.CONVERSION:
+        c_n, c_s = _arm(control_n, control_successes, "control", clean_status)
+        v_n, v_s = _arm(variant_n, variant_successes, "variant", clean_status)
+    else:
+        raw = (control_mean, control_sd, variant_mean, variant_sd)
+        c_n, c_mean, c_sd = _mean_arm(control_n, raw[0], raw[1], "control", clean_status)
+        v_n, v_mean, v_sd = _mean_arm(variant_n, raw[2], raw[3], "variant", clean_status)
+        c_s = v_s = 0
+        means = {"control_mean": c_mean, "control_sd": c_sd}
+        means |= {"variant_mean": v_mean, "variant_sd": v_sd}
     if id is not None:
         test_id = _count(id, "id")
         if test_id < 1:
@@ -243,6 +338,9 @@ def make_test(
         status=clean_status,
         decision=text_field(decision, "decision", required=False, limit=MAX_NOTES, one_line=False),
         id=None if id is None else test_id,
+        kind=clean_kind,
+        planned_split=split,
+        **means,
     )
 
 
@@ -368,7 +466,115 @@ def conversion_stats(
     )
 
 
+def sample_ratio(n_c: int, n_v: int, planned_split: float) -> float | None:
+    """The chi-square goodness-of-fit p-value of the exposures against the planned split
+    (the control arm's share); None before any exposure."""
+    total = n_c + n_v
+    if total == 0:
+        return None
+    expected = [total * planned_split, total * (1 - planned_split)]
+    return float(chisquare([n_c, n_v], f_exp=expected).pvalue)
+
+
+def _split_text(split: float) -> str:
+    control = round(split * 100)
+    return f"{control}/{100 - control}"
+
+
+def srm_warning(test: StrategyTest) -> str:
+    """The sample-ratio warning, e.g. ``sample ratio mismatch: exposures 1,000 vs 1,200 for
+    a 50/50 split; the result is not trustworthy``."""
+    return (
+        f"sample ratio mismatch: exposures {test.control_n:,} vs {test.variant_n:,} for a "
+        f"{_split_text(test.planned_split)} split; the result is not trustworthy"
+    )
+
+
+def _with_srm(test: StrategyTest, stats: TestStats) -> TestStats:
+    p = sample_ratio(test.control_n, test.variant_n, test.planned_split)
+    mismatch = p is not None and p < SRM_ALPHA
+    warning = srm_warning(test) if mismatch else stats.warning
+    return dataclasses.replace(
+        stats, srm_p_value=p, sample_ratio_mismatch=mismatch, warning=warning
+    )
+
+
+def mean_stats(test: StrategyTest, alpha: float = 0.05, power: float = 0.8) -> TestStats | None:
+    """Welch's t-test of variant minus control means (scipy), its (1 - alpha) interval on the
+    Welch-Satterthwaite degrees of freedom, the probability that the variant's mean is the
+    higher (the t distribution of the difference, flat prior), and the units per arm that
+    would detect the observed difference (statsmodels' ``tt_ind_solve_power``). None while
+    an arm has fewer than 2 units."""
+    alpha = _check_level(alpha, "alpha")
+    power = _check_level(power, "power")
+    n_c, n_v = test.control_n, test.variant_n
+    m_c, m_v, sd_c, sd_v = test.control_mean, test.variant_mean, test.control_sd, test.variant_sd
+    if n_c < 2 or n_v < 2 or m_c is None or m_v is None or sd_c is None or sd_v is None:
+        return None
+    diff = m_v - m_c
+    var_c, var_v = sd_c**2 / n_c, sd_v**2 / n_v
+    se = math.sqrt(var_c + var_v)
+    if se == 0:  # no spread at all: the difference is exact
+        p_value = 1.0 if diff == 0 else 0.0
+        low = high = diff
+        better = 1.0 if diff > 0 else (0.5 if diff == 0 else 0.0)
+    else:
+        df = (var_c + var_v) ** 2 / (var_c**2 / (n_c - 1) + var_v**2 / (n_v - 1))
+        welch = ttest_ind_from_stats(m_v, sd_v, n_v, m_c, sd_c, n_c, equal_var=False)
+        p_value = float(welch.pvalue)
+        half = float(student_t.ppf(1 - alpha / 2, df)) * se
+        low, high = diff - half, diff + half
+        better = float(student_t.cdf(diff / se, df))
+    pooled_sd = math.sqrt((sd_c**2 + sd_v**2) / 2)
+    needed = None
+    if diff != 0 and pooled_sd > 0:
+        n = tt_ind_solve_power(
+            effect_size=abs(diff) / pooled_sd, alpha=alpha, power=power, ratio=1.0
+        )
+        needed = math.ceil(float(n))
+    short = needed is not None and min(n_c, n_v) < needed
+    return TestStats(
+        control_rate=m_c,
+        variant_rate=m_v,
+        abs_lift=diff,
+        rel_lift=None if m_c == 0 else diff / m_c,
+        ci_low=low,
+        ci_high=high,
+        p_value=p_value,
+        prob_variant_better=better,
+        significant=p_value < alpha,
+        warning=_mean_warning(test, diff, needed) if short else "",
+        required_n_per_arm=needed,
+        sample_too_small=short,
+    )
+
+
+def _mean_warning(test: StrategyTest, diff: float, needed: int | None) -> str:
+    change = "rise" if diff > 0 else "fall"
+    n_c, n_v = test.control_n, test.variant_n
+    has = f"{n_c:,}" if n_c == n_v else f"{n_c:,} (control) and {n_v:,} (variant)"
+    return (
+        f"Sample too small to detect a {change} of {_number(abs(diff))}: needs about "
+        f"{_about(needed or 0)} units per arm, has {has}."
+    )
+
+
+def test_stats(test: StrategyTest, alpha: float = 0.05, power: float = 0.8) -> TestStats | None:
+    """A test's statistics, by its kind, with the sample-ratio check of its exposures."""
+    stats = (
+        conversion_stats(test, alpha, power)
+        if test.kind is TestKind.CONVERSION
+        else mean_stats(test, alpha, power)
+    )
+    return None if stats is None else _with_srm(test, stats)
+
+
 # --- words ----------------------------------------------------------------------------
+
+
+def _number(value: float) -> str:
+    """A mean or a difference of means, to three significant digits (``4.2``, ``1,250``)."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def _pct(rate: float) -> str:
@@ -424,21 +630,29 @@ def conclusion_text(test: StrategyTest, stats: TestStats | None) -> str:
         return "No data yet."
     metric = test.metric.replace("_", " ")
     variant = f"Variant {test.variant_label}"
+    mean = test.kind is TestKind.MEAN
+    value = _number if mean else _pct
     if stats.abs_lift == 0:
         return (
             f"{variant} and control {test.control_label} did equally well on {metric} "
-            f"({_pct(stats.control_rate)}); no difference to act on."
+            f"({value(stats.control_rate)}); no difference to act on."
+            + (f" But the {stats.warning}." if stats.sample_ratio_mismatch else "")
         )
     won = stats.abs_lift > 0
     verb = "lifted" if won else "lowered"
     chance = stats.prob_variant_better if won else 1 - stats.prob_variant_better
+    by = _number(abs(stats.abs_lift)) if mean else f"{_points(stats.abs_lift)} points"
+    likely = ("higher" if won else "lower") if mean else ("better" if won else "worse")
     headline = (
-        f"{variant} {verb} {metric} by {_points(stats.abs_lift)} points "
-        f"(from {_pct(stats.control_rate)} to {_pct(stats.variant_rate)}); "
-        f"{_likelihood(chance)} likely to be {'better' if won else 'worse'}"
+        f"{variant} {verb} {metric} by {by} "
+        f"(from {value(stats.control_rate)} to {value(stats.variant_rate)}); "
+        f"{_likelihood(chance)} likely to be {likely}"
     )
+    if stats.sample_ratio_mismatch:
+        return f"{headline}; but the {stats.warning}."
     short = stats.sample_too_small
-    needs = f"about {_about(stats.required_n_per_arm or 0)} per arm"
+    units = "units " if mean else ""
+    needs = f"about {_about(stats.required_n_per_arm or 0)} {units}per arm"
     if stats.significant and not short:
         tail = "enough data."
     elif stats.significant:
@@ -455,8 +669,13 @@ def conclusion_text(test: StrategyTest, stats: TestStats | None) -> str:
 UPDATABLE: Final[tuple[str, ...]] = (
     "control_n",
     "control_successes",
+    "control_mean",
+    "control_sd",
     "variant_n",
     "variant_successes",
+    "variant_mean",
+    "variant_sd",
+    "planned_split",
     "end",
     "status",
     "decision",

@@ -12,7 +12,7 @@ from typing import Final
 import pandas as pd
 
 from strategy.experiment_rows import TestResult, results_table
-from strategy.experiments import TestStatus
+from strategy.experiments import TestKind, TestStatus
 from strategy.gates import CHECKLIST_CRITERION, Gate, GateSet, Stage
 from strategy.resources import WeekDemand
 from strategy.stages import Override, PlatformStatus, Transition, TransitionKind
@@ -199,6 +199,8 @@ STAGE_ORDER: Final[tuple[str, ...]] = tuple(s.value for s in Stage)
 CONCLUDED_COLUMNS: Final[tuple[str, ...]] = (
     "title",
     "platform",
+    "kind",
+    "metric",
     "lift",
     "ci_low",
     "ci_high",
@@ -214,3 +216,21 @@ def concluded_tests(results: Sequence[TestResult]) -> pd.DataFrame:
     table = results_table(results).rename(columns={"abs_lift": "lift"})
     shown = [r.test.status is TestStatus.CONCLUDED and r.stats is not None for r in results]
     return table.loc[shown, list(CONCLUDED_COLUMNS)].reset_index(drop=True)
+
+
+def interval_groups(results: Sequence[TestResult]) -> list[tuple[str, pd.DataFrame]]:
+    """Every test with statistics, grouped by the unit of its lift so each group shares an
+    axis: conversion tests in percentage points, mean tests per metric in its own units.
+    Each group is (axis title, rows as ``concluded_tests`` has them)."""
+    table = results_table(results).rename(columns={"abs_lift": "lift"})
+    table = table.loc[[r.stats is not None for r in results], list(CONCLUDED_COLUMNS)]
+    groups = []
+    conversion = table[table["kind"] == TestKind.CONVERSION.value]
+    if not conversion.empty:
+        groups.append(("lift (percentage points)", conversion.reset_index(drop=True)))
+    means = table[table["kind"] == TestKind.MEAN.value]
+    for metric, rows in means.groupby("metric", sort=True):
+        groups.append(
+            (f"difference in {str(metric).replace('_', ' ')}", rows.reset_index(drop=True))
+        )
+    return groups

@@ -18,7 +18,13 @@ import pandas as pd
 
 from strategy.costs import Cost, gap_cost, money, team_cost
 from strategy.experiment_rows import TestResult, stats_fields
-from strategy.experiments import TestStatus, conclusion_text, conversion_stats
+from strategy.experiments import (
+    StrategyTest,
+    TestKind,
+    TestStatus,
+    conclusion_text,
+    test_stats,
+)
 from strategy.gates import Stage
 from strategy.horizons import (
     Horizon,
@@ -111,8 +117,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     overrides = [o for o in snapshot.overrides if o.week <= today]
     statuses = evaluate_all(counted, snapshot.gates, snapshot.checklist, overrides)
     results = tuple(
-        TestResult(t, stats := conversion_stats(t), conclusion_text(t, stats))
-        for t in snapshot.tests
+        TestResult(t, stats := test_stats(t), conclusion_text(t, stats)) for t in snapshot.tests
     )
     seats = recommended_core_team(snapshot.company.channels, snapshot.company.integrated)
     serving = serving_hours(snapshot.members, snapshot.role_serves)
@@ -133,6 +138,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
             concluded=r.test.status is TestStatus.CONCLUDED,
             significant=bool(r.stats and r.stats.significant),
             abs_lift=r.stats.abs_lift if r.stats else None,
+            trustworthy=not (r.stats and r.stats.sample_ratio_mismatch),
         )
         for r in results
     ]
@@ -220,6 +226,14 @@ def _platform_json(status: PlatformStatus, horizon: Horizon | None) -> dict[str,
     }
 
 
+def _arm_json(test: StrategyTest, arm: str) -> dict[str, Any]:
+    """An arm's counts: exposures and successes, or a mean test's units, mean and sd."""
+    shown: dict[str, Any] = {"label": getattr(test, f"{arm}_label"), "n": getattr(test, f"{arm}_n")}
+    if test.kind is TestKind.CONVERSION:
+        return shown | {"successes": getattr(test, f"{arm}_successes")}
+    return shown | {"mean": getattr(test, f"{arm}_mean"), "sd": getattr(test, f"{arm}_sd")}
+
+
 def test_json(result: TestResult, today: dt.date) -> dict[str, Any]:
     """One test as the report and ``test list`` show it: its fields, statistics, conclusion."""
     test = result.test
@@ -233,16 +247,10 @@ def test_json(result: TestResult, today: dt.date) -> dict[str, Any]:
         "status": test.status.value,
         "start": test.start.isoformat(),
         "end": test.end.isoformat(),
-        "control": {
-            "label": test.control_label,
-            "n": test.control_n,
-            "successes": test.control_successes,
-        },
-        "variant": {
-            "label": test.variant_label,
-            "n": test.variant_n,
-            "successes": test.variant_successes,
-        },
+        "kind": test.kind.value,
+        "planned_split": test.planned_split,
+        "control": _arm_json(test, "control"),
+        "variant": _arm_json(test, "variant"),
         "decision": test.decision,
         **_plain(stats_fields(result.stats)),
         "conclusion": result.conclusion,

@@ -151,12 +151,15 @@ class TestOutcome:
     concluded: bool
     significant: bool
     abs_lift: float | None
+    trustworthy: bool = True
+    """False when the exposures depart from the planned split: no result to build on."""
 
     @property
     def is_win(self) -> bool:
-        """A concluded, significant test whose variant did better than control."""
+        """A concluded, significant, trustworthy test whose variant did better than control."""
         return (
             self.concluded
+            and self.trustworthy
             and self.significant
             and self.abs_lift is not None
             and math.isfinite(self.abs_lift)
@@ -495,6 +498,9 @@ def _tested_condition(tests: Sequence[TestOutcome]) -> Condition:
         reason = (
             f"{concluded} {'test' if concluded == 1 else 'tests'} concluded, none a significant win"
         )
+        broken = [t.title for t in tests if t.concluded and not t.trustworthy]
+        if broken:
+            reason += f" (not counted, a sample ratio mismatch: {', '.join(broken)})"
     return Condition(TESTED_STRATEGY, label, False, value, reason)
 
 

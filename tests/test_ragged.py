@@ -311,7 +311,7 @@ def test_a_workspace_of_schema_1_opens_migrated_and_its_weeks_count_whole(
     root = tmp_path / "schema-1"
     shutil.copytree(demo_template, root)
     conn = sqlite3.connect(root / "workspace.sqlite")
-    with conn:  # back to schema 1: no data_through, no until, nothing of schemas 3 and 4
+    with conn:  # back to schema 1: no data_through, no until, nothing of schemas 3 to 5
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         conn.execute("ALTER TABLE uploads DROP COLUMN data_through")
         conn.execute("ALTER TABLE overrides DROP COLUMN until")
@@ -321,6 +321,10 @@ def test_a_workspace_of_schema_1_opens_migrated_and_its_weeks_count_whole(
         conn.execute("DROP TABLE requests")
         conn.execute("ALTER TABLE tests DROP COLUMN logged_on")
         conn.execute("ALTER TABLE tests DROP COLUMN concluded_on")
+        for column in ("kind", "planned_split", "control_mean", "control_sd"):
+            conn.execute(f"ALTER TABLE tests DROP COLUMN {column}")
+        conn.execute("ALTER TABLE tests DROP COLUMN variant_mean")
+        conn.execute("ALTER TABLE tests DROP COLUMN variant_sd")
     conn.close()
     reopened = Workspace.open(root)
     snapshot = reopened.snapshot()

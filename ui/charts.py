@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from strategy import frames
+from strategy.experiments import TestKind
 from strategy.frames import STAGE_ORDER
 from strategy.gates import GateSet
 from strategy.report import Analysis
@@ -138,12 +139,10 @@ def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
     return alt.LayerChart(layer=[area, line]).properties(height=240)
 
 
-def test_lifts(tests: pd.DataFrame) -> alt.LayerChart:
-    """Absolute lift of each concluded test with its 95% interval; zero marked."""
+def test_lifts(tests: pd.DataFrame, axis: str = "lift (percentage points)") -> alt.LayerChart:
+    """Each test's lift (variant minus control) with its 95% interval, against zero."""
     base = alt.Chart(tests).encode(y=alt.Y("title:N", title=None, axis=alt.Axis(labelLimit=320)))
-    interval = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("ci_low:Q", title="lift (percentage points)"), x2="ci_high:Q"
-    )
+    interval = base.mark_rule(strokeWidth=2).encode(x=alt.X("ci_low:Q", title=axis), x2="ci_high:Q")
     point = base.mark_point(filled=True, size=80).encode(
         x="lift:Q",
         color=alt.Color(
@@ -174,6 +173,7 @@ def dashboard_specs(result: Analysis, gates: GateSet) -> dict[str, dict[str, Any
         for metric in frames.KPI_METRICS:
             specs[f"kpi:{metric}"] = kpi_trend(kpis, thresholds, metric).to_dict()
     concluded = frames.concluded_tests(result.tests)
-    if not concluded.empty:
-        specs["tests"] = test_lifts(concluded).to_dict()
+    in_points = concluded[concluded["kind"] == TestKind.CONVERSION.value]
+    if not in_points.empty:  # mean tests' lifts are in their metrics' units: not on this axis
+        specs["tests"] = test_lifts(in_points).to_dict()
     return specs

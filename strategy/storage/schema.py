@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from strategy.errors import ValidationError
 
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 
 _TYPES: Final[dict[str, dict[str, str]]] = {
     "sqlite": {
@@ -111,13 +111,22 @@ MIGRATIONS: Final[dict[int, str]] = {
     ALTER TABLE tests ADD COLUMN logged_on TEXT;
     ALTER TABLE tests ADD COLUMN concluded_on TEXT
     """,
+    5: """
+    ALTER TABLE tests ADD COLUMN kind TEXT NOT NULL DEFAULT 'conversion';
+    ALTER TABLE tests ADD COLUMN planned_split {real} NOT NULL DEFAULT 0.5;
+    ALTER TABLE tests ADD COLUMN control_mean {real};
+    ALTER TABLE tests ADD COLUMN control_sd {real};
+    ALTER TABLE tests ADD COLUMN variant_mean {real};
+    ALTER TABLE tests ADD COLUMN variant_sd {real}
+    """,
 }
 """Schema versions. 2: each upload's last day per platform (week completeness; older
 uploads count their weeks whole), and an optional end date for overrides. 3: member names
 unique whatever their case on both engines, and ``stored_files`` for the imported files of a
 database workspace (a folder workspace keeps them in ``files/``, so there it stays empty).
 4: resource requests with their frozen evidence and decision, each new person's onboarding
-items, and the days a test was logged and concluded (the stand-up's events)."""
+items, and the days a test was logged and concluded (the stand-up's events). 5: a test's
+kind (conversion or mean), its planned split, and a mean test's per-arm mean and sd."""
 
 _AFTER: Final[dict[tuple[str, int], str]] = {
     # Imported parquet is compressed already: store its parts as they are.

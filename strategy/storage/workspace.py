@@ -36,6 +36,7 @@ from strategy.costs import DEFAULT_RATES, Rates, hourly_rate, rates_from_dict, r
 from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError, shortened
 from strategy.experiments import (
     StrategyTest,
+    TestKind,
     TestStatus,
     duplicate_of,
     make_test,
@@ -1077,6 +1078,12 @@ _TEST_COLUMNS: Final = (
     '"end"',
     "status",
     "decision",
+    "kind",
+    "planned_split",
+    "control_mean",
+    "control_sd",
+    "variant_mean",
+    "variant_sd",
 )
 """The tests table's columns as stored (``end`` is quoted: a keyword in PostgreSQL)."""
 
@@ -1198,6 +1205,12 @@ def _tests(conn: Connection) -> tuple[StrategyTest, ...]:
             status=TestStatus(r.status),
             decision=r.decision,
             id=int(r.id),
+            kind=TestKind(r.kind),
+            planned_split=float(r.planned_split),
+            control_mean=_float_or_none(r.control_mean),
+            control_sd=_float_or_none(r.control_sd),
+            variant_mean=_float_or_none(r.variant_mean),
+            variant_sd=_float_or_none(r.variant_sd),
         )
         for r in conn.execute(text(f"SELECT {columns} FROM tests ORDER BY id"))
     )
@@ -1305,6 +1318,10 @@ def _date_or_none(raw: str | None) -> dt.date | None:
     return None if raw is None else dt.date.fromisoformat(raw)
 
 
+def _float_or_none(raw: Any) -> float | None:
+    return None if raw is None else float(raw)
+
+
 def _iso_or_none(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
@@ -1369,4 +1386,10 @@ def _test_row(test: StrategyTest) -> dict[str, Any]:
         "end": test.end.isoformat(),
         "status": test.status.value,
         "decision": test.decision,
+        "kind": test.kind.value,
+        "planned_split": test.planned_split,
+        "control_mean": test.control_mean,
+        "control_sd": test.control_sd,
+        "variant_mean": test.variant_mean,
+        "variant_sd": test.variant_sd,
     }
