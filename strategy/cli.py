@@ -21,7 +21,7 @@ from strategy.access import LOCAL_USER, AccessRole, Actor, executives, parse_acc
 from strategy.company import CompanyProfile
 from strategy.demo import DEMO_DIR, seed_demo
 from strategy.errors import RolloutError
-from strategy.experiments import TestStatus
+from strategy.experiments import TestKind, TestStatus
 from strategy.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
 from strategy.onboarding import item_dict, item_text, plan_for
 from strategy.report import analyse, report_json, report_text, test_json, weekly_csv
@@ -32,6 +32,7 @@ from strategy.stages import Override
 from strategy.standup import agenda, agenda_json, agenda_markdown, agenda_text
 from strategy.storage import DB_NAME, Workspace, parse_location
 from strategy.team import Role, parse_role
+from strategy.unit_values import read_arm
 
 WORKSPACE_HELP = "a workspace folder, or a postgresql://user:password@host:port/database URL"
 
@@ -159,8 +160,34 @@ def _cmd_checklist(args: argparse.Namespace) -> str:
     return f"{args.platform}: {args.done} done"
 
 
+ARM_OPTIONS = (
+    "n",
+    "successes",
+    "mean",
+    "sd",
+)
+"""Each arm's options: ``--control-n``, ``--variant-mean`` and so on."""
+
+
+def _arms(args: argparse.Namespace) -> dict[str, object]:
+    """The arms' fields a command gives (``None`` for those it leaves out); a file of
+    per-unit values gives its arm's n, mean and sd."""
+    fields: dict[str, object] = {
+        f"{arm}_{part}": getattr(args, f"{arm}_{part}")
+        for arm in ("control", "variant")
+        for part in ARM_OPTIONS
+    }
+    for arm in ("control", "variant"):
+        file = getattr(args, f"{arm}_values", None)
+        if file:
+            summary = read_arm(Path(file))
+            fields |= {f"{arm}_n": summary.n, f"{arm}_mean": summary.mean, f"{arm}_sd": summary.sd}
+    return fields
+
+
 def _cmd_test_log(args: argparse.Namespace) -> str:
     ws, actor = _open(args)
+    arms = {k: v for k, v in _arms(args).items() if v is not None}
     test = ws.log_test(
         actor,
         {
@@ -168,10 +195,9 @@ def _cmd_test_log(args: argparse.Namespace) -> str:
             "hypothesis": args.hypothesis,
             "platform": args.platform,
             "metric": args.metric,
-            "control_n": args.control_n,
-            "control_successes": args.control_successes,
-            "variant_n": args.variant_n,
-            "variant_successes": args.variant_successes,
+            "kind": args.kind,
+            "planned_split": args.planned_split,
+            **arms,
             "start": args.start,
             "end": args.end,
             "status": args.status,
@@ -278,28 +304,15 @@ def _cmd_test_list(args: argparse.Namespace) -> str:
     return "\n".join(lines) or "(no tests logged)"
 
 
-_TEST_UPDATES = {
-    "control_n": "control_n",
-    "control_successes": "control_successes",
-    "variant_n": "variant_n",
-    "variant_successes": "variant_successes",
-    "end": "end",
-    "status": "status",
-    "decision": "decision",
-}
-"""``test update`` options (argparse names) -> the test's fields."""
-
-
 def _cmd_test_update(args: argparse.Namespace) -> str:
-    changes = {
-        field: getattr(args, name)
-        for name, field in _TEST_UPDATES.items()
-        if getattr(args, name) is not None
-    }
+    given = {**_arms(args), **{k: getattr(args, k) for k in ("planned_split", "end", "status")}}
+    changes = {k: v for k, v in given.items() if v is not None}
+    if args.decision is not None:
+        changes["decision"] = args.decision
     if not changes:
         raise RolloutError(
-            "test update: nothing to change; give --control-n, --control-successes, "
-            "--variant-n, --variant-successes, --end, --status or --decision"
+            "test update: nothing to change; give the arms' --control-/--variant- counts "
+            "(n, successes, mean, sd, values), --planned-split, --end, --status or --decision"
         )
     ws, actor = _open(args)
     test = ws.update_test(actor, args.test_id, changes)
@@ -517,6 +530,22 @@ def _day(raw: str, what: str) -> dt.date:
         raise RolloutError(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}") from None
 
 
+def _arm_arguments(p: argparse.ArgumentParser) -> None:
+    """Each arm's counts: a conversion test's exposures and successes, a mean test's units,
+    mean and sd, or a file of its per-unit values."""
+    for arm in ("control", "variant"):
+        p.add_argument(f"--{arm}-n", help=f"{arm} exposures (a mean test: units)")
+        p.add_argument(f"--{arm}-successes", help=f"{arm} successes (a conversion test)")
+        p.add_argument(f"--{arm}-mean", help=f"{arm} per-unit mean (a mean test)")
+        p.add_argument(f"--{arm}-sd", help=f"{arm} per-unit standard deviation (a mean test)")
+        p.add_argument(
+            f"--{arm}-values",
+            metavar="FILE",
+            help=f"a mean test: a .parquet or .csv file of the {arm} arm's per-unit values "
+            "(one column, or one named value); gives its n, mean and sd",
+        )
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr, like every other error."""
 
@@ -642,10 +671,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hypothesis", default="")
     p.add_argument("--platform", required=True)
     p.add_argument("--metric", required=True)
-    p.add_argument("--control-n", required=True)
-    p.add_argument("--control-successes", required=True)
-    p.add_argument("--variant-n", required=True)
-    p.add_argument("--variant-successes", required=True)
+    p.add_argument(
+        "--kind",
+        choices=[k.value for k in TestKind],
+        default=TestKind.CONVERSION.value,
+        help="conversion: exposures and successes per arm; mean: per-unit values per arm",
+    )
+    _arm_arguments(p)
+    p.add_argument(
+        "--planned-split",
+        default=0.5,
+        help="the control arm's planned share of exposures (default 0.5, a 50/50 split)",
+    )
     p.add_argument("--start", required=True)
     p.add_argument("--end", required=True)
     p.add_argument("--status", required=True, choices=[s.value for s in TestStatus])
@@ -660,10 +697,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("test_id", type=int, metavar="ID")
-    p.add_argument("--control-n")
-    p.add_argument("--control-successes")
-    p.add_argument("--variant-n")
-    p.add_argument("--variant-successes")
+    _arm_arguments(p)
+    p.add_argument("--planned-split", help="the control arm's planned share of exposures")
     p.add_argument("--end", help="YYYY-MM-DD")
     p.add_argument("--status", choices=[s.value for s in TestStatus])
     p.add_argument("--decision")
