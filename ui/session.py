@@ -154,6 +154,12 @@ def can_edit() -> bool:
     return actor().can_edit
 
 
+def can_decide() -> bool:
+    """Whether the acting user sees the Approve/Decline controls of resource requests
+    (executives and admins; the store refuses anyone else anyway)."""
+    return actor().can_decide
+
+
 FLASH_KEY = "flash_message"
 
 
