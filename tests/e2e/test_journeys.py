@@ -68,7 +68,9 @@ def test_dashboard_shows_stages_and_the_resource_signal(page: Page) -> None:
     expect(main.get_by_text("Why: each condition and its evidence")).to_be_visible()
     nav = page.get_by_test_id("stSidebar").get_by_role("link")
     for link, label in zip(
-        nav.all(), ["Dashboard", "Team", "Stages", "Tests", "Upload metrics"], strict=True
+        nav.all(),
+        ["Dashboard", "Team", "Stages", "Tests", "Upload metrics", "Stand-up"],
+        strict=True,
     ):
         expect(link).to_contain_text(label)
     screenshot_whole_app(page, SCREENSHOT)
