@@ -8,12 +8,77 @@ from strategy import frames
 from strategy.clock import weeks_between
 from strategy.costs import money
 from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
+from strategy.requests import Decision, Evidence, RequestStatus, RequestView
 from strategy.resources import SignalStatus
+from strategy.storage import Workspace
 from strategy.team import ROLE_LABELS
-from ui import session
+from ui import saving, session
+
+DECIDED_ICONS = {RequestStatus.APPROVED: "✅", RequestStatus.DECLINED: "❌"}
+
+
+def evidence_lines(e: Evidence) -> str:
+    """A request's frozen evidence as Markdown: the gap, its roles and window, each condition."""
+    cost = f"{e.currency} {e.gap_cost_per_week:,.0f}/week"
+    if e.gap_no_rate_for:
+        cost += f" (no rate for: {', '.join(e.gap_no_rate_for)})"
+    window = (
+        f"weeks of {e.window_from:%d %b %Y} to {e.window_to:%d %b %Y}"
+        if e.window_from and e.window_to
+        else "no complete weeks"
+    )
+    lines = [
+        f"**Evidence as of {e.as_of:%d %b %Y}:** gap {e.gap_hours_per_week:.1f} h/week, "
+        f"{e.gap_people:.1f} FTE, {cost}",
+        f"**Roles:** {e.roles_text or 'none'}",
+        f"**Window:** {window}",
+        e.summary,
+        *(f"{'✅' if c.met else '❌'} {c.label} — {c.value}" for c in e.conditions),
+    ]
+    return "  \n".join(lines)
+
+
+def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
+    """One request: status, who raised it, its evidence, the decision or the controls."""
+    r = v.request
+    with st.container(border=True):
+        st.markdown(
+            f"**Request #{r.id}: {r.status.value}** · raised on {r.raised_on:%d %b %Y} "
+            f"by {r.raised_by}" + (f"  \n**Note:** {r.note}" if r.note else "")
+        )
+        if v.stale:
+            st.warning(f"**Stale:** {v.stale_reason}", icon="⚠️")
+        st.markdown(evidence_lines(r.evidence))
+        if r.status is not RequestStatus.OPEN:
+            st.markdown(
+                f"{DECIDED_ICONS[r.status]} **{r.status.value.title()}** by {r.decided_by} "
+                f"on {r.decided_on:%d %b %Y}: {r.reason}"
+            )
+        elif may_decide:
+            prefix = f"decide_{r.id}_"
+            with st.form(f"decide_{r.id}"):
+                reason = st.text_input(
+                    "Reason for the decision",
+                    key=f"{prefix}reason",
+                    help="Needed to approve or decline; the decision is final.",
+                )
+                buttons = st.columns(2)
+                approve = buttons[0].form_submit_button("Approve", type="primary")
+                decline = buttons[1].form_submit_button("Decline")
+                if approve or decline:
+                    decision = Decision.APPROVE if approve else Decision.DECLINE
+                    with saving.save(prefix) as saved:
+                        done = ws.decide_request(
+                            session.actor(), r.id, decision, reason, today=session.today()
+                        )
+                        saved(f"Request #{done.id} {done.status.value}.")
+        else:
+            st.caption("Open: waiting for an executive's decision.")
+
 
 st.set_page_config(page_title="Social Rollout Tracker", page_icon="📣", layout="wide")
 session.sidebar()
+ws = session.workspace()
 result = session.analysis()
 specs = session.chart_specs()  # Altair charts, built once per data version
 
@@ -89,6 +154,29 @@ with st.expander("Why: each condition and its evidence", expanded=True):
             f"<small>{condition.reason}</small>",
             unsafe_allow_html=True,
         )
+
+# --- resource requests -------------------------------------------------------------------
+st.subheader("Resource requests")
+session.show_flash()
+if session.can_edit():
+    if signal.status is SignalStatus.JUSTIFIED:
+        with st.form("request_form"):
+            st.markdown("**Raise a resource request**")
+            st.caption(
+                "The request keeps the signal's evidence as it stands today, for an "
+                "executive to approve or decline."
+            )
+            note = st.text_area("Note (optional)", key="request_note", height=80)
+            if st.form_submit_button("Raise the request", type="primary"):
+                with saving.save("request_") as saved:
+                    raised = ws.raise_request(session.actor(), note=note, today=session.today())
+                    saved(f"Raised request {raised.label}.")
+    else:
+        st.caption("A resource request can be raised once extra resources are justified.")
+if not result.requests:
+    st.caption("No resource requests yet.")
+for request_view in result.requests:
+    show_request(ws, request_view, may_decide=session.can_decide())
 
 # --- charts ------------------------------------------------------------------------------
 if result.latest_week is not None:

@@ -3,13 +3,17 @@ and which demand each role's hours serve."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
 
+from strategy.clock import EARLIEST_DATE
 from strategy.costs import MAX_RATE
 from strategy.limits import MAX_WEEK_HOURS
+from strategy.onboarding import PLAN_DAYS, OnboardingItem, plan_for, progress
+from strategy.requests import RequestStatus
 from strategy.resources import settings_to_dict
 from strategy.roster import (
     REVENUE_CHANNELS,
@@ -67,10 +71,21 @@ SETTING_INPUTS: dict[str, tuple[str, str, float]] = {
     "window_weeks": ("Weeks of demand averaged", "The recent weeks the signal looks at.", 1.0),
 }
 EDIT_PARTS = ("edited_rows", "added_rows", "deleted_rows")
+START_PREFIX = "onboard_start_"
+DONE_PREFIX = "onboard_done_"
+PLAN_KEY = "onboard_plan_editor"
 
 
 def channel_label(channel: str) -> str:
     return channel.replace("_", " ").replace("+", " + ")
+
+
+def item_label(item: OnboardingItem, today: dt.date) -> str:
+    """One onboarding item as its person's list shows it: day, title, due date, state."""
+    text = f"Day {item.day}: {item.title} · due {item.due:%d %b %Y}"
+    if item.done_on is not None:
+        return f"{text} · done {item.done_on:%d %b %Y}"
+    return f"{text} · ⚠️ overdue" if item.overdue(today) else text
 
 
 def table_edited(key: str) -> bool:
@@ -86,6 +101,7 @@ snap = session.snapshot()
 result = session.analysis()
 team = result.team
 can_edit = session.can_edit()
+today = session.today()
 
 st.title("Team")
 st.caption(
@@ -195,6 +211,170 @@ if can_edit:
             saved(f"Roster saved: {len(members)} people.")
 else:
     st.dataframe(roster, hide_index=True, column_config=column_config, width="stretch")
+
+# --- onboarding new people ----------------------------------------------------------------
+st.subheader("Onboarding")
+st.caption(
+    "A new person from an approved resource request joins the roster with their role's "
+    "30-60-90-day plan: each item falls due 30, 60 or 90 days after their start."
+)
+approved = [v.request for v in result.requests if v.request.status is RequestStatus.APPROVED]
+if can_edit and approved:
+    requests_by_id = {r.id: r for r in approved}
+    first_roles = approved[0].evidence.roles
+    with st.form("onboarding_form"):
+        st.markdown("**Start onboarding**")
+        request_id = st.selectbox(
+            "Approved request",
+            list(requests_by_id),
+            format_func=lambda i: (
+                f"{requests_by_id[i].label} for {requests_by_id[i].evidence.roles_text}"
+            ),
+            key=f"{START_PREFIX}request",
+        )
+        who_cols = st.columns(2)
+        new_name = who_cols[0].text_input("Name", key=f"{START_PREFIX}name")
+        new_role = who_cols[1].selectbox(
+            "Role",
+            [r.value for r in Role],
+            index=list(Role).index(first_roles[0]) if first_roles else 0,
+            format_func=lambda value: ROLE_LABELS[Role(str(value))],
+            key=f"{START_PREFIX}role",
+        )
+        when_cols = st.columns(3)
+        new_hours = when_cols[0].number_input(
+            "Hours a week",
+            min_value=0.0,
+            max_value=MAX_WEEK_HOURS,
+            value=20.0,
+            step=0.5,
+            key=f"{START_PREFIX}hours",
+        )
+        new_start = when_cols[1].date_input(
+            "Start",
+            value=today,
+            min_value=EARLIEST_DATE,
+            max_value=today + dt.timedelta(days=365),
+            key=f"{START_PREFIX}start",
+        )
+        new_channel = when_cols[2].text_input(
+            "Channel (channel reps only)",
+            key=f"{START_PREFIX}channel",
+            help="The revenue channel a channel rep covers, e.g. ecommerce.",
+        )
+        if st.form_submit_button("Start onboarding", type="primary"):
+            with saving.save(START_PREFIX) as saved:
+                started = ws.start_onboarding(
+                    session.actor(),
+                    request_id=request_id if request_id is not None else 0,
+                    name=new_name,
+                    role=str(new_role),
+                    hours=new_hours,
+                    start=new_start,
+                    channel=new_channel or None,
+                )
+                saved(
+                    f"{started[0].person} joins the team with {len(started)} onboarding "
+                    f"items, the last due {started[-1].due:%d %b %Y}."
+                )
+elif can_edit:
+    st.caption(
+        "Onboarding starts from an approved resource request: raise one on the dashboard, "
+        "where an executive approves it."
+    )
+
+for n, person in enumerate(progress(snap.onboarding, today)):
+    with st.container(border=True):
+        st.markdown(
+            f"**{person.person}** · {ROLE_LABELS[person.role]} · started {person.start:%d %b %Y}"
+        )
+        st.progress(person.share, text=f"{person.done} of {person.total} done")
+        if person.overdue:
+            st.warning(
+                f"{person.person} has {person.overdue} overdue item"
+                f"{'s' if person.overdue != 1 else ''}.",
+                icon="⚠️",
+            )
+        if not can_edit:
+            st.markdown("\n".join(f"- {item_label(item, today)}" for item in person.items))
+            continue
+        with st.form(f"onboard_progress_{n}"):
+            ticked = {
+                item: st.checkbox(
+                    item_label(item, today),
+                    value=item.done_on is not None,
+                    key=f"{DONE_PREFIX}{item.id}",
+                )
+                for item in person.items
+            }
+            if st.form_submit_button("Save the progress"):
+                with saving.save(DONE_PREFIX) as saved:
+                    for item, done in ticked.items():
+                        if done != (item.done_on is not None):
+                            ws.set_onboarding_done(
+                                session.actor(), item.id, today if done else None, today=today
+                            )
+                    saved(f"Onboarding progress of {person.person} saved.")
+
+# --- each role's onboarding plan -----------------------------------------------------------
+st.markdown("**Onboarding plans**")
+own_plans = ", ".join(ROLE_LABELS[r] for r in Role if r in snap.plans)
+st.caption(
+    f"Roles with their own plan: {own_plans}; every other role follows the default plan."
+    if own_plans
+    else "Every role follows the default plan."
+)
+if can_edit:
+    plan_role = Role(
+        str(
+            st.selectbox(
+                "Plan of the role",
+                [r.value for r in Role],
+                format_func=lambda value: (
+                    f"{ROLE_LABELS[Role(str(value))]} "
+                    f"({'own plan' if Role(str(value)) in snap.plans else 'default plan'})"
+                ),
+                key="onboard_plan_role",
+            )
+        )
+    )
+    own = plan_role in snap.plans
+    st.caption(
+        f"{ROLE_LABELS[plan_role]} follows "
+        + ("its own plan." if own else "the default plan; saving gives it its own.")
+        + " People already onboarding keep the items they were given."
+    )
+    plan = plan_for(snap.plans, plan_role)
+    editor_key = f"{PLAN_KEY}_{plan_role.value}"
+    edited_plan = st.data_editor(
+        pd.DataFrame({"day": [p.day for p in plan], "title": [p.title for p in plan]}),
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "day": st.column_config.SelectboxColumn(
+                "Due on day", options=list(PLAN_DAYS), required=True
+            ),
+            "title": st.column_config.TextColumn("What the new person does", required=True),
+        },
+        key=editor_key,
+        width="stretch",
+    )
+    plan_buttons = st.columns(2)
+    if plan_buttons[0].button("Save the plan", key="onboard_plan_save"):
+        with saving.save(PLAN_KEY) as saved:
+            rows = [
+                {
+                    "day": row["day"],
+                    "title": row["title"] if isinstance(row["title"], str) else None,
+                }
+                for row in edited_plan.to_dict("records")  # an empty cell is NaN, not text
+            ]
+            stored = ws.set_plan(session.actor(), plan_role.value, rows)
+            saved(f"Plan of {ROLE_LABELS[plan_role].lower()} saved: {len(stored)} items.")
+    if plan_buttons[1].button("Use the default plan", key="onboard_plan_default", disabled=not own):
+        with saving.save(PLAN_KEY) as saved:
+            ws.set_plan(session.actor(), plan_role.value, None)
+            saved(f"{ROLE_LABELS[plan_role]} follows the default plan again.")
 
 # --- what each role's hours serve --------------------------------------------------------
 st.subheader("What each role's hours serve")

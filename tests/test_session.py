@@ -17,6 +17,7 @@ PAGES = [
     "pages/2_Stages.py",
     "pages/3_Tests.py",
     "pages/4_Upload_metrics.py",
+    "pages/5_Stand_up.py",
 ]
 AUTH = {
     "redirect_uri": "http://127.0.0.1:8501/oauth2callback",

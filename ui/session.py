@@ -10,11 +10,12 @@ from typing import Any, TypeVar, cast
 import streamlit as st
 
 from strategy import clock
-from strategy.access import LOCAL_USER, Actor, actor_for_login
+from strategy.access import LOCAL_USER, Actor, actor_for_login, executives
 from strategy.demo import ensure_workspace
 from strategy.errors import Conflict, RolloutError
 from strategy.report import Analysis, analyse
 from strategy.snapshot import Snapshot
+from strategy.standup import Agenda, agenda
 from strategy.storage import Location, Workspace, parse_location
 from ui import charts
 
@@ -26,6 +27,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/2_Stages.py", "Stages", "🪜"),
     ("pages/3_Tests.py", "Tests", "🧪"),
     ("pages/4_Upload_metrics.py", "Upload metrics", "📤"),
+    ("pages/5_Stand_up.py", "Stand-up", "🗣️"),
 )
 """The sidebar's navigation: (script, label, icon). Streamlit's own would call the dashboard
 "app" after its file; ``client.showSidebarNavigation = false`` hides that one."""
@@ -74,6 +76,12 @@ def _chart_specs(root: str, version: int, day: dt.date) -> dict[str, dict[str, A
     return charts.dashboard_specs(_analysis(root, version, day), _snapshot(root, version).gates)
 
 
+@st.cache_data(max_entries=8, show_spinner="Writing the stand-up agenda…")
+def _agenda(key: str, version: int, day: dt.date) -> Agenda:
+    ws = Workspace(key)
+    return agenda(day, lambda d: ws.snapshot(as_of=d), executives(ws.user_roles()))
+
+
 def today() -> dt.date:
     """The one UTC "today" every page passes to the rules (``strategy.clock``)."""
     return clock.today()
@@ -95,6 +103,16 @@ def analysis() -> Analysis:
     """The rollout analysis as of today, recomputed when the data version or the day changes."""
     ws = workspace()
     return _analysis(ws.location.key, ws.data_version(), today())
+
+
+def standup_agenda(day: dt.date) -> Agenda:
+    """The stand-up of ``day`` (``strategy.standup.agenda``), recomputed when the data changes.
+
+    It reads the workspace as it stood on the evenings it compares (``snapshot(as_of=...)``),
+    and the first address mapped to the executive role picks up open requests.
+    """
+    ws = workspace()
+    return _agenda(ws.location.key, ws.data_version(), day)
 
 
 def login_configured() -> bool:
@@ -152,6 +170,12 @@ def show_error(exc: RolloutError) -> None:
 def can_edit() -> bool:
     """Whether the acting user sees write controls (the store refuses viewers anyway)."""
     return actor().can_edit
+
+
+def can_decide() -> bool:
+    """Whether the acting user sees the Approve/Decline controls of resource requests
+    (executives and admins; the store refuses anyone else anyway)."""
+    return actor().can_decide
 
 
 FLASH_KEY = "flash_message"

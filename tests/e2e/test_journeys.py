@@ -1,4 +1,5 @@
-"""What a user does in a real browser: read the dashboard, upload metrics, log a test.
+"""What a user does in a real browser: read the dashboard, upload metrics, log a test, and
+take a resource request from raising it to the new person's first item on the stand-up.
 
 Each journey asserts on text the user sees, before and after, so it fails when the feature
 breaks. They share one server; each one adds data no other journey looks for.
@@ -7,6 +8,7 @@ breaks. They share one server; each one adds data no other journey looks for.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from pathlib import Path
 
@@ -68,7 +70,9 @@ def test_dashboard_shows_stages_and_the_resource_signal(page: Page) -> None:
     expect(main.get_by_text("Why: each condition and its evidence")).to_be_visible()
     nav = page.get_by_test_id("stSidebar").get_by_role("link")
     for link, label in zip(
-        nav.all(), ["Dashboard", "Team", "Stages", "Tests", "Upload metrics"], strict=True
+        nav.all(),
+        ["Dashboard", "Team", "Stages", "Tests", "Upload metrics", "Stand-up"],
+        strict=True,
     ):
         expect(link).to_contain_text(label)
     screenshot_whole_app(page, SCREENSHOT)
@@ -232,3 +236,80 @@ def test_ragged_uploads_are_named_and_leave_the_gap_as_it_was(page: Page, tmp_pa
     expect(window).to_contain_text("to 09 Nov 2026")
     expect(window).to_contain_text("lagging:")
     expect(metric_card(page, "Gap").get_by_test_id("stMetricValue")).to_have_text(gap_before)
+
+
+def test_a_request_raised_approved_and_onboarded_reaches_the_next_stand_up(page: Page) -> None:
+    note = f"Two people before the holidays {uuid.uuid4().hex[:6]}"
+    today = clock.today()
+    tomorrow = today + dt.timedelta(days=1)
+    open_page(page, "/")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", name="Resource requests")).to_be_visible()
+
+    raise_form = page.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Raise the request")
+    )
+    raise_form.get_by_label("Note (optional)").fill(note)
+    raise_form.get_by_role("button", name="Raise the request").click()
+    raised = page.get_by_test_id("stAlert").filter(has_text="Raised request #")
+    expect(raised).to_contain_text(f"h/week, raised {today.isoformat()})")
+    request_id = raised.inner_text().split("#", 1)[1].split(" ", 1)[0]
+    card = page.get_by_test_id("stVerticalBlock").filter(has_text=note).last
+    expect(card).to_contain_text(f"Request #{request_id}: open")
+    expect(card).to_contain_text("Social media manager")
+
+    card.get_by_role("textbox", name="Reason for the decision").fill("Budget agreed in the review")
+    card.get_by_role("button", name="Approve").click()
+    expect(page.get_by_test_id("stAlert").filter(has_text="approved.")).to_contain_text(
+        f"Request #{request_id} approved."
+    )
+    card = page.get_by_test_id("stVerticalBlock").filter(has_text=note).last
+    expect(card).to_contain_text(f"Request #{request_id}: approved")
+    expect(card).to_contain_text("Approved by local")
+    expect(card).to_contain_text("Budget agreed in the review")
+    expect(card.get_by_role("button", name="Approve")).to_have_count(0)
+
+    go_to(page, "Team")
+    start_form = page.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Start onboarding")
+    )
+    expect(start_form.get_by_role("combobox", name="Approved request")).to_have_value(
+        re.compile(rf"^#{request_id} ")
+    )
+    start_form.get_by_label("Name").fill("Sara Lind")
+    # the role proposed is the request's first recommended one
+    expect(start_form.get_by_role("combobox", name="Role", exact=True)).to_have_value(
+        "Social media manager"
+    )
+    start_form.get_by_label("Hours a week").fill("20")
+    start_form.get_by_label("Hours a week").press("Tab")
+    start_form.get_by_role("button", name="Start onboarding").click()
+    expect(page.get_by_test_id("stAlert").filter(has_text="joins the team")).to_contain_text(
+        "Sara Lind joins the team with 8 onboarding items"
+    )
+    progress = page.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Save the progress")
+    )
+    voice = progress.get_by_test_id("stCheckbox").filter(has_text="Learn the brand voice")
+    due = today + dt.timedelta(days=30)
+    expect(voice).to_contain_text(f"Day 30: Learn the brand voice · due {due:%d %b %Y}")
+    expect(main.get_by_text("0 of 8 done")).to_be_visible()
+    voice.locator("label").click()
+    progress.get_by_role("button", name="Save the progress").click()
+    expect(page.get_by_test_id("stAlert").filter(has_text="progress of")).to_contain_text(
+        "Onboarding progress of Sara Lind saved."
+    )
+    expect(main.get_by_text("1 of 8 done")).to_be_visible()
+    expect(voice).to_contain_text(f"done {today:%d %b %Y}")
+
+    go_to(page, "Stand-up")
+    expect(main.get_by_role("heading", name="Daily stand-up")).to_be_visible()
+    done = main.get_by_test_id("stMarkdown").filter(has_text="Done: Learn the brand voice (day 30)")
+    expect(done).to_have_count(0)  # ticked today: on tomorrow's agenda
+    set_date(main, "Day", tomorrow)
+    main.get_by_role("heading", name="Daily stand-up").click()  # leaving the field commits it
+    wait_for_run(page)
+    expect(main.get_by_test_id("stCode")).to_contain_text(f"# Stand-up {tomorrow:%A %d %b %Y}")
+    expect(main.get_by_role("heading", name="Onboarding")).to_be_visible()
+    expect(done).to_contain_text("Done: Learn the brand voice (day 30) — Sara Lind")
+    expect(done.locator("strong").filter(has_text="Sara Lind")).to_be_visible()

@@ -1,0 +1,124 @@
+"""The Stand-up page, driven headless: the agenda of a day, each item with who picks it up,
+the Markdown to paste, and a day on which nothing changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from strategy.access import LOCAL_USER, AccessRole, Actor
+from strategy.storage import Workspace
+from tests.conftest import EDITOR, TODAY, open_page
+
+PAGE = "pages/5_Stand_up.py"
+EXECUTIVE = Actor("cfo@example.com", AccessRole.EXECUTIVE)
+FRIDAY = TODAY - dt.timedelta(days=3)
+"""TODAY is a Monday: its stand-up covers Friday to Sunday."""
+
+
+def run() -> AppTest:
+    return open_page(PAGE, timeout=60)
+
+
+def bullets(at: AppTest) -> list[str]:
+    """Every agenda line the page shows, e.g. ``- Done: … — **Sara Lind**``."""
+    return [line for m in at.markdown for line in m.value.splitlines() if line.startswith("- ")]
+
+
+@pytest.fixture
+def team_week(app_ws: Workspace) -> Workspace:
+    """Friday: a request approved and Sara Lind starting; Sunday: she ticks her first item;
+    Monday morning: a second request raised, open. cfo@example.com is the executive."""
+    app_ws.set_user_role(LOCAL_USER, EXECUTIVE.name, "executive")
+    first = app_ws.raise_request(EDITOR, note="", today=FRIDAY)
+    app_ws.decide_request(
+        EXECUTIVE, first.id, "approve", "Budget agreed in the review", today=FRIDAY
+    )
+    items = app_ws.start_onboarding(
+        EDITOR,
+        request_id=first.id,
+        name="Sara Lind",
+        role="community_manager",
+        hours=20,
+        start=FRIDAY,
+    )
+    voice = next(i for i in items if i.title == "Learn the brand voice")
+    app_ws.set_onboarding_done(EDITOR, voice.id, TODAY - dt.timedelta(days=1), today=TODAY)
+    app_ws.raise_request(EDITOR, note="", today=TODAY)
+    return app_ws
+
+
+def test_the_agenda_lists_each_section_with_who_picks_each_item_up(team_week: Workspace) -> None:
+    at = run()
+
+    assert at.date_input(key="standup_day").value == TODAY
+    assert [h.value for h in at.subheader] == [
+        "People overloaded",
+        "Onboarding",
+        "Resource requests",
+        "The agenda as Markdown",
+    ]
+    lines = bullets(at)
+    assert "- Jonas Weber has 11 h of roles a week on 8 h available — **Maya Okafor**" in lines
+    assert "- Done: Learn the brand voice (day 30) — **Sara Lind**" in lines
+    open_request = [line for line in lines if line.startswith("- Open: request #2")]
+    assert len(open_request) == 1
+    assert open_request[0].startswith(  # Sara's 20 h leave a smaller gap than on Friday
+        "- Open: request #2 (30.0 h/week, raised 2026-11-23) for Social media manager, "
+        "Community manager"
+    )
+    assert open_request[0].endswith(" — **cfo@example.com**")  # the executive decides it
+    assert (
+        "- Approved by cfo@example.com: request #1 (50.0 h/week, raised 2026-11-20): "
+        "Budget agreed in the review — **Maya Okafor**"
+    ) in lines
+    assert not at.info
+
+
+def test_the_agenda_is_shown_as_markdown_to_copy_and_download(team_week: Workspace) -> None:
+    at = run()
+
+    (block,) = at.main.code
+    assert block.language == "markdown"
+    assert block.value.startswith("# Stand-up Monday 23 Nov 2026 (since Friday 20 Nov)\n")
+    assert "## Onboarding\n\n- Done: Learn the brand voice (day 30) — **Sara Lind**\n" in (
+        block.value
+    )
+    assert "## Resource requests\n" in block.value
+    (download,) = at.get("download_button")
+    assert download.proto.label == "Download the agenda (Markdown)"
+
+
+def test_an_item_ticked_on_sunday_is_on_mondays_agenda_only(team_week: Workspace) -> None:
+    at = run()
+    done = "- Done: Learn the brand voice (day 30) — **Sara Lind**"
+    assert done in bullets(at)
+
+    at.date_input(key="standup_day").set_value(TODAY + dt.timedelta(days=1)).run()
+    assert not at.exception
+    assert done not in bullets(at)
+    assert "Onboarding" not in [h.value for h in at.subheader]
+    assert at.main.code[0].value.startswith("# Stand-up Tuesday 24 Nov 2026 (since Monday 23 Nov)")
+
+
+@pytest.mark.parametrize(
+    ("day", "since"),
+    [(TODAY, "Friday 20 Nov 2026"), (TODAY + dt.timedelta(days=1), "Monday 23 Nov 2026")],
+)
+def test_a_day_on_which_nothing_changed_says_so(
+    app_ws: Workspace, day: dt.date, since: str
+) -> None:
+    # Jonas Weber gets the hours his roles take: nobody is overloaded, nothing else is open
+    app_ws.add_assignment(
+        EDITOR, name="Jonas Weber", role="community_manager", hours=3, available_hours=11
+    )
+    at = run()
+    at.date_input(key="standup_day").set_value(day).run()
+    assert not at.exception
+
+    assert [i.value for i in at.info] == [f"Nothing changed since {since}."]
+    assert not bullets(at)
+    assert [h.value for h in at.subheader] == ["The agenda as Markdown"]
+    assert "Nothing changed since the previous working day." in at.main.code[0].value
