@@ -344,8 +344,10 @@ if can_edit:
         + ("its own plan." if own else "the default plan; saving gives it its own.")
         + " People already onboarding keep the items they were given."
     )
-    plan = plan_for(snap.plans, plan_role)
     editor_key = f"{PLAN_KEY}_{plan_role.value}"
+    plan = session.drawn(
+        f"{editor_key}_base", plan_for(snap.plans, plan_role), keep=table_edited(editor_key)
+    )
     edited_plan = st.data_editor(
         pd.DataFrame({"day": [p.day for p in plan], "title": [p.title for p in plan]}),
         num_rows="dynamic",
@@ -369,11 +371,11 @@ if can_edit:
                 }
                 for row in edited_plan.to_dict("records")  # an empty cell is NaN, not text
             ]
-            stored = ws.set_plan(session.actor(), plan_role.value, rows)
+            stored = ws.set_plan(session.actor(), plan_role.value, rows, expected=plan)
             saved(f"Plan of {ROLE_LABELS[plan_role].lower()} saved: {len(stored)} items.")
     if plan_buttons[1].button("Use the default plan", key="onboard_plan_default", disabled=not own):
         with saving.save(PLAN_KEY) as saved:
-            ws.set_plan(session.actor(), plan_role.value, None)
+            ws.set_plan(session.actor(), plan_role.value, None, expected=plan)
             saved(f"{ROLE_LABELS[plan_role]} follows the default plan again.")
 
 # --- what each role's hours serve --------------------------------------------------------

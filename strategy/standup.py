@@ -122,6 +122,7 @@ def agenda(
     snapshot = read(now_day)
     now = analyse(snapshot, day)
     before = analyse(read(before_day), previous_working_day(day))
+    current = analyse(read(day), day)  # open requests: stale or not by today's signal
     since = previous_working_day(day)
     members = snapshot.members
     expert = owner(members, Role.SOCIAL_EXPERT, Role.SOCIAL_MEDIA_MANAGER)
@@ -157,7 +158,7 @@ def agenda(
         ],
         SectionKey.RESPONSES: _responses(snapshot, now, before, members),
         SectionKey.ONBOARDING: _onboarding(day, snapshot.onboarding, happened),
-        SectionKey.REQUESTS: _requests(now.requests, happened, executives, expert),
+        SectionKey.REQUESTS: _requests(current.requests, happened, executives, expert),
     }
     return Agenda(
         day,

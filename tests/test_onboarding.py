@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from strategy.access import AccessRole, Actor
-from strategy.errors import NotFound, ValidationError
+from strategy.errors import Conflict, NotFound, ValidationError
 from strategy.onboarding import (
     DEFAULT_PLAN,
     OnboardingItem,
@@ -225,3 +225,12 @@ def test_a_person_who_leaves_the_roster_takes_their_plan_with_them(demo_ws: Work
     start(demo_ws, approved(demo_ws).id)
     demo_ws.remove_member(EDITOR, "sara lind")
     assert demo_ws.snapshot().onboarding == ()
+
+
+def test_a_plan_changed_since_the_form_was_drawn_is_not_overwritten(demo_ws: Workspace) -> None:
+    drawn = plan_for(demo_ws.snapshot().plans, Role.IT)
+    demo_ws.set_plan(EDITOR, "it", [{"day": 30, "title": "Learn the stack"}])
+    before = workspace_state(demo_ws)
+    with pytest.raises(Conflict, match="onboarding plan of it: someone else changed"):
+        demo_ws.set_plan(EDITOR, "it", [{"day": 90, "title": "Own uptime"}], expected=drawn)
+    assert workspace_state(demo_ws) == before

@@ -74,7 +74,7 @@ def stand_up(
     earlier = before if before is not None else now
 
     def read(as_of: dt.date) -> Snapshot:
-        return now if as_of == day - dt.timedelta(days=1) else earlier
+        return earlier if as_of < day - dt.timedelta(days=1) else now
 
     return agenda(day, read, execs)
 

@@ -831,17 +831,25 @@ class Workspace:
         return dataclasses.replace(found[0], done_on=on)
 
     def set_plan(
-        self, actor: Actor, role: str, items: Sequence[PlanItem | Mapping[str, Any]] | None
+        self,
+        actor: Actor,
+        role: str,
+        items: Sequence[PlanItem | Mapping[str, Any]] | None,
+        *,
+        expected: Sequence[PlanItem] | None = None,
     ) -> tuple[PlanItem, ...]:
         """Give a role its own onboarding plan, or (``None``) return it to the default one.
 
-        People already onboarding keep the items they were given.
+        People already onboarding keep the items they were given. ``expected`` is the plan
+        the form started from: if it changed since, Conflict.
         """
         parsed = parse_role(role)
         plan = DEFAULT_PLAN if items is None else make_plan(items, parsed)
         said = "default" if items is None else f"{len(plan)} items"
         with self._write(actor, "onboarding.plan", f"{parsed.value}: {said}") as conn:
             plans = dict(_plans(conn))
+            if expected is not None and plan_for(plans, parsed) != tuple(expected):
+                raise _conflict(f"onboarding plan of {parsed.value}")
             if items is None:
                 plans.pop(parsed, None)
             else:
