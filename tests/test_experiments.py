@@ -441,3 +441,152 @@ def test_the_reference_library_gives_the_previous_releases_results_to_1e_9(
     assert stats.ci_high == pytest.approx(high, abs=1e-9)
     assert stats.p_value == pytest.approx(p, abs=1e-9)
     assert stats.required_n_per_arm == n
+
+
+# --- mean tests ---------------------------------------------------------------------------
+
+SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+SLEEP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+"""Student's sleep data (R's ``sleep``): extra hours of sleep under two drugs."""
+
+
+def mean_test(
+    control: list[float] | tuple[int, float, float],
+    variant: list[float] | tuple[int, float, float],
+    **fields: Any,
+) -> ex.StrategyTest:
+    """A concluded mean test from per-unit values, or from (n, mean, sd) per arm."""
+
+    def arm(values: list[float] | tuple[int, float, float]) -> tuple[int, float, float]:
+        if isinstance(values, tuple):
+            return values
+        n = len(values)
+        mean = sum(values) / n
+        return n, mean, math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+
+    (n_c, m_c, sd_c), (n_v, m_v, sd_v) = arm(control), arm(variant)
+    values: dict[str, Any] = {
+        "title": "Questions vs statements",
+        "platform": "forum",
+        "metric": "replies_per_post",
+        "kind": "mean",
+        "control_n": n_c, "control_mean": m_c, "control_sd": sd_c,
+        "variant_n": n_v, "variant_mean": m_v, "variant_sd": sd_v,
+        "start": "2024-03-04", "end": "2024-03-31", "status": "concluded", "today": TODAY,
+    } | fields  # fmt: skip
+    return ex.make_test(**values)
+
+
+def test_welchs_test_gives_rs_published_result_for_the_sleep_data() -> None:
+    # R: t.test(extra ~ group, data = sleep): t = -1.8608, df = 17.776, p-value = 0.07939,
+    # 95 percent confidence interval -3.3654832 0.2054832 (group 1 minus group 2)
+    stats = ex.mean_stats(mean_test(SLEEP_2, SLEEP_1))
+    assert stats is not None
+    assert stats.abs_lift == pytest.approx(0.75 - 2.33)
+    assert stats.p_value == pytest.approx(0.07939, abs=5e-6)
+    assert (stats.ci_low, stats.ci_high) == (
+        pytest.approx(-3.3654832, abs=5e-8),
+        pytest.approx(0.2054832, abs=5e-8),
+    )
+    assert not stats.significant
+    assert stats.prob_variant_better == pytest.approx(0.0397, abs=5e-4)  # p/2: one side
+
+
+def test_welchs_test_from_summaries_matches_the_test_on_the_raw_values() -> None:
+    from scipy.stats import ttest_ind
+
+    control = [3.0, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7]
+    variant = [2.0, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 9, 0, 4, 5, 2, 3]
+    raw = ttest_ind(variant, control, equal_var=False)
+    interval = raw.confidence_interval(0.95)
+    stats = ex.mean_stats(mean_test(control, variant))
+    assert stats is not None
+    assert stats.p_value == pytest.approx(float(raw.pvalue), abs=1e-12)
+    assert stats.ci_low == pytest.approx(float(interval.low), abs=1e-12)
+    assert stats.ci_high == pytest.approx(float(interval.high), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("control", "variant", "short", "warning"),
+    [
+        (
+            (30, 2.0, 1.5),
+            (30, 2.5, 1.5),
+            True,
+            "Sample too small to detect a rise of 0.5: needs about 150 units per arm, has 30.",
+        ),
+        ((400, 2.0, 1.5), (400, 2.5, 1.5), False, ""),
+        ((30, 2.0, 0.0), (30, 2.0, 0.0), False, ""),
+    ],
+    ids=["small for the effect seen", "enough", "no spread, no difference"],
+)
+def test_a_mean_test_warns_when_its_sample_is_small_for_the_effect_it_shows(
+    control: tuple[int, float, float], variant: tuple[int, float, float], short: bool, warning: str
+) -> None:
+    stats = ex.test_stats(mean_test(control, variant))
+    assert stats is not None
+    assert (stats.sample_too_small, stats.warning) == (short, warning)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"control_n": 1}, r"^control units: a concluded mean test needs at least 2 units, got 1$"),
+        ({"variant_sd": -1}, r"^variant sd: expected a standard deviation from 0 to 1e12, got -1$"),
+        (
+            {"control_mean": "lots"},
+            r"^control mean: expected a mean from -1e12 to 1e12, got 'lots'$",
+        ),
+        ({"kind": "median"}, r"^kind: expected conversion or mean, got 'median'$"),
+        ({"planned_split": 1.0}, r"^planned split: expected the control arm's share"),
+    ],
+    ids=["one unit", "negative sd", "mean not a number", "kind", "split"],
+)
+def test_a_bad_mean_test_names_the_field(fields: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        mean_test((50, 2.0, 1.0), (50, 2.5, 1.0), **fields)
+
+
+def test_a_mean_tests_conclusion_speaks_of_the_metric_in_its_units() -> None:
+    test = mean_test((400, 2.1, 1.4), (400, 2.6, 1.5))
+    text = ex.conclusion_text(test, ex.test_stats(test))
+    assert text.startswith(
+        "Variant B lifted replies per post by 0.5 (from 2.1 to 2.6); over 99% likely to be higher"
+    )
+
+
+# --- the sample-ratio check -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("control_n", "variant_n", "split", "flagged"),
+    [
+        (1000, 1200, 0.5, True),
+        (1000, 1040, 0.5, False),
+        (3000, 1000, 0.75, False),
+        (1000, 1000, 0.75, True),
+    ],
+    ids=["1,000 vs 1,200", "1,000 vs 1,040", "75/25 as planned", "50/50 on a 75/25 plan"],
+)
+def test_exposures_far_from_the_planned_split_are_flagged_as_not_trustworthy(
+    control_n: int, variant_n: int, split: float, flagged: bool
+) -> None:
+    test = logged((control_n // 10, control_n), (variant_n // 8, variant_n), planned_split=split)
+    stats = ex.test_stats(test)
+    assert stats is not None
+    assert stats.sample_ratio_mismatch is flagged
+    assert stats.srm_p_value is not None and (stats.srm_p_value < 0.001) is flagged
+    if flagged:
+        share = round(split * 100)
+        assert stats.warning == (
+            f"sample ratio mismatch: exposures {control_n:,} vs {variant_n:,} for a "
+            f"{share}/{100 - share} split; the result is not trustworthy"
+        )
+        assert ex.conclusion_text(test, stats).endswith(f"; but the {stats.warning}.")
+
+
+def test_the_sample_ratio_p_value_is_the_chi_square_test_of_the_split() -> None:
+    # chi2 = (100^2 / 1100) * 2 = 18.18 on 1 df: p = erfc(sqrt(chi2 / 2))
+    stats = ex.test_stats(logged((100, 1000), (150, 1200)))
+    assert stats is not None
+    assert stats.srm_p_value == pytest.approx(math.erfc(math.sqrt(200 / 11 / 2)), rel=1e-9)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
+from strategy.experiments import StrategyTest, TestStatus
 from strategy.gates import Stage
 from strategy.report import (
     NoteKind,
@@ -119,3 +121,25 @@ def test_each_platform_note_says_what_it_is_about(demo_ws: Workspace) -> None:
     (tiktok,) = notes["tiktok"]
     assert tiktok[0] is NoteKind.NOT_MEASURED
     assert tiktok[1].endswith("not measured on tiktok")
+
+
+def test_a_concluded_win_whose_split_is_broken_does_not_justify_resources(
+    demo_ws: Workspace,
+) -> None:
+    snap = demo_ws.snapshot()
+    assert analyse(snap, TODAY).signal.status is SignalStatus.JUSTIFIED
+
+    def skewed(t: StrategyTest) -> StrategyTest:
+        more = round(t.variant_n * 1.3)
+        return dataclasses.replace(
+            t, variant_n=more, variant_successes=round(t.variant_successes * 1.3)
+        )
+
+    tests = tuple(skewed(t) if t.status is TestStatus.CONCLUDED else t for t in snap.tests)
+    result = analyse(dataclasses.replace(snap, tests=tests), TODAY)
+    assert result.signal.status is SignalStatus.NOT_YET
+    report = report_dict(result)
+    flagged = [t for t in report["tests"] if t["warning"].startswith("sample ratio mismatch")]
+    assert "Questions instead of product shots" in [t["title"] for t in flagged]
+    assert all(t["srm_p_value"] < 0.001 and t["planned_split"] == 0.5 for t in flagged)
+    assert {t["kind"] for t in report["tests"]} == {"conversion"}

@@ -325,10 +325,13 @@ def test_response_gap_is_at_least_one_hour() -> None:
         TestOutcome("Significant loss", concluded=True, significant=True, abs_lift=-0.02),
         TestOutcome("No lift computed", concluded=True, significant=True, abs_lift=None),
         TestOutcome("Still running", concluded=False, significant=True, abs_lift=0.05),
+        TestOutcome(
+            "Broken split", concluded=True, significant=True, abs_lift=0.05, trustworthy=False
+        ),
     ],
     ids=lambda t: t.title,
 )
-def test_only_a_concluded_significant_win_backs_the_plan(test: TestOutcome) -> None:
+def test_only_a_concluded_significant_trustworthy_win_backs_the_plan(test: TestOutcome) -> None:
     result = signal(metrics(12, instagram=BUSY), history("instagram", active=12), tests=[test])
 
     assert not condition(result, "tested_strategy")[0]
@@ -499,3 +502,13 @@ def test_unknown_settings_are_refused() -> None:
 
 def test_a_threshold_of_one_is_allowed() -> None:
     assert settings_from_dict({"utilisation_threshold": 1}).utilisation_threshold == 1.0
+
+
+def test_a_win_with_a_sample_ratio_mismatch_is_named_as_not_counted() -> None:
+    broken = TestOutcome(
+        "Reels", concluded=True, significant=True, abs_lift=0.05, trustworthy=False
+    )
+    result = signal(metrics(12, instagram=BUSY), history("instagram", active=12), tests=[broken])
+    met, _, reason = condition(result, "tested_strategy")
+    assert not met
+    assert reason.endswith("(not counted, a sample ratio mismatch: Reels)")
