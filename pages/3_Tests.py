@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from strategy import frames
 from strategy.experiment_rows import results_table
-from strategy.experiments import TestStatus
-from ui import saving, session
+from strategy.experiments import TestKind, TestStatus
+from strategy.unit_values import read_arm
+from ui import charts, saving, session
 
 FORM = "test_form_"
 HEADINGS = {
@@ -27,8 +30,23 @@ HEADINGS = {
     "significant": "significant",
     "warning": "warning",
 }
-"""The columns of ``results_table`` the list shows, with their headings."""
+"""The columns of ``results_table`` the list of conversion tests shows, with their headings."""
+MEAN_HEADINGS = {
+    **{k: v for k, v in HEADINGS.items() if k not in ("control_rate", "variant_rate")},
+    "control_rate": "control mean",
+    "variant_rate": "variant mean",
+    "abs_lift": "difference",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+}
+"""The same for mean tests: means and their difference in the metric's own units."""
+KINDS = {
+    TestKind.CONVERSION: "Conversion (exposures and successes)",
+    TestKind.MEAN: "Mean (per-unit values)",
+}
 ARMS = ("control", "variant")
+COUNT_PARTS = (("n", "exposures"), ("successes", "successes"))
+MEAN_PARTS = (("n", "units"), ("mean", "mean per unit"), ("sd", "standard deviation"))
 STATUS_ICONS = {TestStatus.CONCLUDED: "🏁", TestStatus.RUNNING: "⏱️", TestStatus.PLANNED: "🗓️"}
 
 
@@ -48,7 +66,18 @@ session.show_flash()
 # --- log a test ---------------------------------------------------------------------------
 if can_edit:
     platforms = sorted(set(result.statuses) | {r.test.platform for r in result.tests})
-    with st.expander("Log a test", expanded=not result.tests), st.form("log_test"):
+    with st.expander("Log a test", expanded=not result.tests):
+        kind = TestKind(
+            st.radio(
+                "What the test compares",
+                list(KINDS),
+                format_func=lambda k: KINDS[TestKind(k)],
+                horizontal=True,
+                key=f"{FORM}kind",
+            )
+        )
+        form = st.form("log_test")
+    with form:
         title = st.text_input("Title", key=f"{FORM}title")
         hypothesis = st.text_area("Hypothesis", key=f"{FORM}hypothesis", height=80)
         cols = st.columns(3)
@@ -60,16 +89,43 @@ if can_edit:
         )
         metric = cols[2].text_input("Metric", key=f"{FORM}metric", placeholder="e.g. reply rate")
         arms: dict[str, object] = {}
+        values_files: dict[str, UploadedFile | None] = {}
         for column, arm, default in zip(st.columns(2), ARMS, "AB", strict=True):
             with column:
                 name = arm.title()
                 arms[f"{arm}_label"] = st.text_input(
                     f"{name} label", default, key=f"{FORM}{arm}_label"
                 )
-                for part, label in (("n", "exposures"), ("successes", "successes")):
-                    arms[f"{arm}_{part}"] = st.number_input(
-                        f"{name} {label}", min_value=0, step=1, key=f"{FORM}{arm}_{part}"
-                    )
+                if kind is TestKind.CONVERSION:
+                    for part, label in COUNT_PARTS:
+                        arms[f"{arm}_{part}"] = st.number_input(
+                            f"{name} {label}", min_value=0, step=1, key=f"{FORM}{arm}_{part}"
+                        )
+                    continue
+                arms[f"{arm}_n"] = st.number_input(
+                    f"{name} units", min_value=0, step=1, key=f"{FORM}{arm}_n"
+                )
+                arms[f"{arm}_mean"] = st.number_input(
+                    f"{name} mean per unit", value=None, key=f"{FORM}{arm}_mean"
+                )
+                arms[f"{arm}_sd"] = st.number_input(
+                    f"{name} standard deviation", min_value=0.0, value=None, key=f"{FORM}{arm}_sd"
+                )
+                values_files[arm] = st.file_uploader(
+                    f"…or the {arm} arm's per-unit values (.parquet or .csv, one column)",
+                    type=["parquet", "csv"],
+                    key=f"{FORM}{arm}_values",
+                )
+        planned_split = st.number_input(
+            "Control's planned share of exposures",
+            min_value=0.01,
+            max_value=0.99,
+            value=0.5,
+            step=0.05,
+            key=f"{FORM}planned_split",
+            help="0.5 is a 50/50 split. Exposures far from it (chi-square p < 0.001) mark the "
+            "test as not trustworthy.",
+        )
         when = st.columns(3)
         today = session.today()
         start = when[0].date_input("Start", today - dt.timedelta(days=28), key=f"{FORM}start")
@@ -82,6 +138,8 @@ if can_edit:
                 "hypothesis": hypothesis,
                 "platform": typed.strip() or chosen or "",
                 "metric": metric,
+                "kind": kind.value,
+                "planned_split": planned_split,
                 **arms,
                 "start": start,
                 "end": end,
@@ -89,6 +147,11 @@ if can_edit:
                 "decision": decision,
             }
             with saving.save(FORM) as saved:
+                for arm, uploaded in values_files.items():
+                    if uploaded is not None:
+                        summary = read_arm(uploaded.getvalue(), uploaded.name)
+                        fields |= {f"{arm}_n": summary.n, f"{arm}_mean": summary.mean}
+                        fields |= {f"{arm}_sd": summary.sd}
                 logged = ws.log_test(session.actor(), fields)
                 saved(f"Logged test #{logged.id}: {logged.title}.")
 
@@ -97,25 +160,46 @@ st.subheader("Logged tests")
 if not result.tests:
     st.info("No tests logged yet.")
 else:
-    pct = st.column_config.NumberColumn(format="%.2f")
-    st.dataframe(
-        results_table(result.tests)[list(HEADINGS)].rename(columns=HEADINGS),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "control rate %": pct,
-            "variant rate %": pct,
-            "lift (points)": st.column_config.NumberColumn(format="%+.2f"),
-            "95% CI low": st.column_config.NumberColumn(format="%+.2f"),
-            "95% CI high": st.column_config.NumberColumn(format="%+.2f"),
-            "p-value": st.column_config.NumberColumn(format="%.4f"),
-            "P(variant better) %": st.column_config.NumberColumn(format="%.0f"),
-        },
-    )
+    table = results_table(result.tests)
+    signed = st.column_config.NumberColumn(format="%+.2f")
+    numbers = {
+        "control rate %": st.column_config.NumberColumn(format="%.2f"),
+        "variant rate %": st.column_config.NumberColumn(format="%.2f"),
+        "lift (points)": signed,
+        "difference": signed,
+        "95% CI low": signed,
+        "95% CI high": signed,
+        "p-value": st.column_config.NumberColumn(format="%.4f"),
+        "P(variant better) %": st.column_config.NumberColumn(format="%.0f"),
+    }
+    for kind, headings, words in (
+        (TestKind.CONVERSION, HEADINGS, "Conversion tests: rates in percent; the lift and its "
+         "95% confidence interval in percentage points (variant minus control)."),
+        (TestKind.MEAN, MEAN_HEADINGS, "Mean tests (Welch's t-test): means, their difference "
+         "and its 95% confidence interval in the metric's own units (variant minus control)."),
+    ):  # fmt: skip
+        rows = table[table["kind"] == kind.value]
+        if rows.empty:
+            continue
+        st.dataframe(
+            rows[list(headings)].rename(columns=headings),
+            hide_index=True,
+            width="stretch",
+            column_config=numbers,
+        )
+        st.caption(f"{words} A test is significant when its p-value is below 0.05.")
+
+    st.subheader("Each test's interval against zero")
     st.caption(
-        "Lift and its 95% confidence interval are in percentage points (variant minus "
-        "control). A test is significant when its p-value is below 0.05."
+        "The dot is the measured difference, the bar its 95% interval: a bar that crosses "
+        "zero has not shown a difference yet."
     )
+    for axis, rows in frames.interval_groups(result.tests):
+        st.altair_chart(charts.test_lifts(rows, axis), width="stretch")
+
+    for r in result.tests:
+        if r.stats is not None and r.stats.sample_ratio_mismatch:
+            st.error(f"**{r.test.title}**: {r.stats.warning}.", icon="⚖️")
 
     for r in result.tests:
         if r.test.overdue(result.today):
@@ -157,17 +241,26 @@ if can_edit and result.tests:
                 "A concluded test's counts, end and status are final; its decision may change."
             )
         counts: dict[str, object] = {}
+        mean = test.kind is TestKind.MEAN
+        parts = MEAN_PARTS if mean else COUNT_PARTS
         for column, arm in zip(st.columns(2), ARMS, strict=True):
-            for part, label in (("n", "exposures"), ("successes", "successes")):
+            for part, label in parts:
                 field = f"{arm}_{part}"
-                counts[field] = column.number_input(
-                    f"{arm.title()} {label}",
-                    min_value=0,
-                    step=1,
-                    value=int(getattr(test, field)),
-                    disabled=final,
-                    key=f"test_update_{field}_{picked}",
-                )
+                stored = getattr(test, field)
+                key = f"test_update_{field}_{picked}"
+                if part in ("n", "successes"):
+                    counts[field] = column.number_input(
+                        f"{arm.title()} {label}",
+                        min_value=0,
+                        step=1,
+                        value=int(stored),
+                        disabled=final,
+                        key=key,
+                    )
+                else:
+                    counts[field] = column.number_input(
+                        f"{arm.title()} {label}", value=stored, disabled=final, key=key
+                    )
         end_column, status_column = st.columns(2)
         new_end = end_column.date_input(
             "End", test.end, disabled=final, key=f"test_update_end_{picked}"

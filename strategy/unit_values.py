@@ -8,7 +8,6 @@ header is row 1).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from strategy.errors import ValidationError
+from strategy.limits import finite_number
 
 VALUE_COLUMN = "value"
 
@@ -31,25 +31,30 @@ class ArmSummary:
     sd: float
 
 
-def _table(path: Path, label: str) -> pa.Table:
+def _table(source: Path | pa.BufferReader, label: str) -> pa.Table:
+    suffix = Path(label).suffix.lower()
     try:
-        if path.suffix.lower() == ".csv":
-            return pacsv.read_csv(path)
-        if path.suffix.lower() == ".parquet":
-            return pq.read_table(path)
+        if suffix == ".csv":
+            return pacsv.read_csv(source)
+        if suffix == ".parquet":
+            return pq.read_table(source)
     except (pa.ArrowInvalid, OSError) as exc:
         raise ValidationError(f"{label}: cannot be read ({exc})") from None
     raise ValidationError(f"{label}: expected a .parquet or .csv file of per-unit values")
 
 
-def read_arm(path: Path | str, label: str | None = None) -> ArmSummary:
-    """The arm's summary from a file of per-unit values; ValidationError names the file,
-    the column or the row."""
-    source = Path(path)
-    name = label or source.name
-    if not source.is_file():
-        raise ValidationError(f"{name}: no such file")
-    table = _table(source, name)
+def read_arm(source: Path | str | bytes, label: str | None = None) -> ArmSummary:
+    """The arm's summary from a file of per-unit values (a path, or an upload's bytes with
+    its file name as ``label``); ValidationError names the file, the column or the row."""
+    if isinstance(source, bytes):
+        name = label or "values"
+        table = _table(pa.BufferReader(source), name)
+    else:
+        path = Path(source)
+        name = label or path.name
+        if not path.is_file():
+            raise ValidationError(f"{name}: no such file")
+        table = _table(path, name)
     columns = table.column_names
     if VALUE_COLUMN in columns:
         column = VALUE_COLUMN
@@ -60,21 +65,26 @@ def read_arm(path: Path | str, label: str | None = None) -> ArmSummary:
             f"{name}: expected one column of per-unit values, or one named {VALUE_COLUMN!r}; "
             f"got {', '.join(columns)}"
         )
-    values = table.column(column)
-    if not (pa.types.is_integer(values.type) or pa.types.is_floating(values.type)):
-        raise ValidationError(
-            f"{name}: column {column!r}: expected numbers, got {values.type} values"
-        )
-    floats = values.cast(pa.float64()).to_numpy(zero_copy_only=False)
-    bad = [i for i, v in enumerate(floats) if not math.isfinite(v)]
-    if bad:
-        raise ValidationError(
-            f"{name}: column {column!r}, row {bad[0] + 2}: expected a number, got "
-            f"{'nothing' if values[bad[0]].as_py() is None else floats[bad[0]]}"
-        )
-    n = len(floats)
+    raw = table.column(column).to_pylist()
+    floats = [_number(v) for v in raw]
+    for row, (given, value) in enumerate(zip(raw, floats, strict=True), start=2):
+        if value is None:
+            shown = "nothing" if given is None or str(given).strip() == "" else repr(given)
+            raise ValidationError(
+                f"{name}: column {column!r}, row {row}: expected a number, got {shown}"
+            )
+    numbers = pa.array(floats, type=pa.float64())
+    n = len(numbers)
     if n < 2:
         raise ValidationError(f"{name}: expected at least 2 units' values, got {n}")
-    mean = float(pc.mean(values).as_py())
-    sd = float(pc.stddev(values, ddof=1).as_py())
+    mean = float(pc.mean(numbers).as_py())
+    sd = float(pc.stddev(numbers, ddof=1).as_py())
     return ArmSummary(n, mean, sd)
+
+
+def _number(raw: object) -> float | None:
+    """A per-unit value as a finite number, from a number or a number's text."""
+    if isinstance(raw, bool) or raw is None:
+        return None
+    value = finite_number(raw.strip() if isinstance(raw, str) else raw)
+    return value

@@ -145,3 +145,45 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(
     )
     assert done.stdout == shown
     assert done.stderr == "exit 0\n"
+
+
+def test_a_mean_test_is_logged_from_summaries_or_files_and_reported_with_its_kind(
+    ws: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    values = tmp_path / "variant.csv"
+    values.write_text("value\n3\n4\n2\n5\n", encoding="utf-8")
+    code, out, err = cli(
+        capsys, "test", "log", ws, "--kind", "mean", "--title", "Questions", "--platform",
+        "forum", "--metric", "replies per post", "--control-n", "40", "--control-mean", "2.1",
+        "--control-sd", "1.4", "--variant-values", str(values), "--planned-split", "0.5",
+        "--start", "2026-10-05", "--end", "2026-11-01", "--status", "concluded",
+    )  # fmt: skip
+    assert (code, err) == (0, "") and out.startswith("logged test #5")
+    (test,) = [
+        t
+        for t in json.loads(cli(capsys, "report", ws, "--format", "json")[1])["tests"]
+        if t["id"] == 5
+    ]
+    assert (test["kind"], test["planned_split"], test["overdue"]) == ("mean", 0.5, False)
+    assert test["variant"] == {"label": "B", "n": 4, "mean": 3.5, "sd": pytest.approx(1.290994)}
+    assert test["srm_p_value"] < 0.001  # 40 vs 4 units on a 50/50 plan
+    assert test["warning"].startswith("sample ratio mismatch: exposures 40 vs 4")
+
+
+def test_a_file_of_values_with_a_bad_row_is_refused_naming_it(
+    ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    values = tmp_path / "control.csv"
+    values.write_text("value\n3\n4\nthree\n2\n", encoding="utf-8")
+    before = workspace_state(demo_ws)
+    code, _, err = cli(
+        capsys, "test", "log", ws, "--kind", "mean", "--title", "Q", "--platform", "forum",
+        "--metric", "m", "--control-values", str(values), "--variant-n", "3",
+        "--variant-mean", "1", "--variant-sd", "1", "--start", "2026-10-05",
+        "--end", "2026-11-01", "--status", "concluded",
+    )  # fmt: skip
+    assert (code, err) == (
+        1,
+        "error: control.csv: column 'value', row 4: expected a number, got 'three'",
+    )
+    assert workspace_state(demo_ws) == before

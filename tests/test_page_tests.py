@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +181,92 @@ def test_viewers_read_the_tests_but_see_no_write_controls(
     assert len(listed_tests(at)) == 4
     assert not at.button and not at.form_submit_button
     assert not at.text_input and not at.selectbox
+
+
+REPLIES: dict[str, Any] = {
+    "title": "Questions instead of statements",
+    "platform": "forum",
+    "metric": "replies per post",
+    "control_n": 400,
+    "control_mean": 2.1,
+    "control_sd": 1.4,
+    "variant_n": 400,
+    "variant_mean": 2.6,
+    "variant_sd": 1.5,
+    "start": dt.date(2026, 10, 5),
+    "end": dt.date(2026, 11, 1),
+    "status": "concluded",
+}
+
+
+def fill_mean_form(at: AppTest, fields: dict[str, Any]) -> AppTest:
+    at.radio(key=f"{FORM}kind").set_value("mean").run()
+    numbers = {k: v for k, v in fields.items() if k.endswith(("_n", "_mean", "_sd"))}
+    for name, value in numbers.items():
+        at.number_input(key=f"{FORM}{name}").set_value(value)
+    return fill_form(at, {k: v for k, v in fields.items() if k not in numbers})
+
+
+def test_a_mean_test_is_logged_from_each_arms_n_mean_and_sd_with_welchs_statistics(
+    ws: Workspace,
+) -> None:
+    at = click(fill_mean_form(run(), REPLIES), "Log the test")
+    assert at.success[0].value.startswith("Logged test #5: Questions instead of statements")
+    (test,) = [t for t in ws.snapshot().tests if t.id == 5]
+    assert (test.kind.value, test.control_mean, test.variant_sd) == ("mean", 2.1, 1.5)
+    means = next(d.value for d in at.dataframe if "control mean" in d.value.columns)
+    (row,) = means.to_dict("records")
+    assert row["difference"] == pytest.approx(0.5)
+    assert row["95% CI low"] < 0.5 < row["95% CI high"] and row["significant"] is True
+    assert any(
+        "Variant B lifted replies per post by 0.5 (from 2.1 to 2.6)" in m.value for m in at.markdown
+    )
+
+
+def test_a_mean_arm_comes_from_a_file_of_per_unit_values(ws: Workspace) -> None:
+    at = run()
+    fields = {k: v for k, v in REPLIES.items() if not k.startswith("control_")}
+    at = fill_mean_form(at, fields)
+    values = b"value\n1\n2\n2\n3\n4\n"
+    at.file_uploader(key=f"{FORM}control_values").set_value(("replies.csv", values, "text/csv"))
+    click(at, "Log the test")
+    (test,) = [t for t in ws.snapshot().tests if t.id == 5]
+    assert (test.control_n, test.control_mean) == (5, 2.4)
+    assert test.control_sd == pytest.approx(1.140175425, abs=1e-9)
+
+
+def test_a_test_whose_exposures_break_the_planned_split_is_flagged(ws: Workspace) -> None:
+    broken = {**SHORT_VIDEOS, "control_n": 1000, "variant_n": 1200}
+    at = click(fill_form(run(), broken), "Log the test")
+    assert [e.value for e in at.error] == [
+        "**Short videos instead of photos**: sample ratio mismatch: exposures 1,000 vs 1,200 "
+        "for a 50/50 split; the result is not trustworthy."
+    ]
+
+
+def test_each_test_with_data_has_its_interval_drawn_against_zero(ws: Workspace) -> None:
+    at = click(fill_mean_form(run(), REPLIES), "Log the test")
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    axes = [
+        layer["encoding"]["x"]["title"]
+        for spec in specs
+        for layer in spec["layer"]
+        if "x2" in layer.get("encoding", {})
+    ]
+    assert axes == ["lift (percentage points)", "difference in replies per post"]
+
+
+def test_a_running_test_past_its_end_is_flagged_and_its_counts_can_be_updated(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROLLOUT_TODAY", "2026-12-03")
+    at = run()
+    assert any("Carousel vs single image** is still running 4 days" in w.value for w in at.warning)
+    at.selectbox(key="test_pick").set_value(3).run()
+    at.number_input(key="test_update_variant_n_3").set_value(2600)
+    at.date_input(key="test_update_end_3").set_value(dt.date(2026, 12, 13))
+    click(at, "Save the test")
+    (test,) = [t for t in ws.snapshot().tests if t.id == 3]
+    assert (test.variant_n, test.end) == (2600, dt.date(2026, 12, 13))
+    assert ws.audit_log(1)[0].detail.startswith("#3 Carousel vs single image: variant_n ")
+    assert not any("still running" in w.value for w in at.warning)
