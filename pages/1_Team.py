@@ -34,6 +34,7 @@ DEMAND_BASE = "demand_base"
 SERVES_KEY = "team_serves_editor"
 SERVES_BASE = f"{SERVES_KEY}_base"
 COMPANY_KEYS = (
+    "company_name",
     "company_channels",
     "company_other",
     "company_integrated",
@@ -465,6 +466,7 @@ other = [c for c in profile.channels if c not in REVENUE_CHANNELS]
 integrated_now = list(dict.fromkeys(c for group in profile.integrated for c in group))
 if can_edit:
     with st.form("company_form"):
+        company_name = st.text_input("Company name", profile.name, key="company_name")
         channels = st.multiselect(
             "Revenue channels",
             REVENUE_CHANNELS,
@@ -500,13 +502,16 @@ if can_edit:
             with saving.save("company_") as saved:
                 ws.set_company(
                     session.actor(),
-                    company_from_form(channels, other_text, integrated, employees, currency),
+                    company_from_form(
+                        channels, other_text, integrated, employees, currency, company_name
+                    ),
                     expected=profile,
                 )
                 saved("Company profile saved.")
 else:
     st.markdown(
-        f"**Revenue channels:** {', '.join(map(channel_label, profile.channels)) or 'none'}  \n"
+        (f"**Company:** {profile.name}  \n" if profile.name else "")
+        + f"**Revenue channels:** {', '.join(map(channel_label, profile.channels)) or 'none'}  \n"
         f"**Integrated:** "
         f"{'; '.join(' + '.join(g) for g in profile.integrated) or 'none'}  \n"
         f"**Employees:** {profile.employees:,}  \n"

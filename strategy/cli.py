@@ -217,6 +217,7 @@ def _company_lines(profile: CompanyProfile) -> str:
     groups = "; ".join(", ".join(g) for g in profile.integrated) or "none"
     return "\n".join(
         [
+            f"name: {profile.name or '(none)'}",
             f"channels: {', '.join(profile.channels) or 'none'}",
             f"integrated: {groups}",
             f"employees: {profile.employees}",
@@ -241,6 +242,7 @@ def _cmd_company_set(args: argparse.Namespace) -> str:
         ),
         employees=args.employees if args.employees is not None else current.employees,
         currency=args.currency if args.currency is not None else current.currency,
+        name=args.name if args.name is not None else current.name,
     )
     ws.set_company(actor, changed, expected=current)
     return _company_lines(ws.snapshot().company)
@@ -609,6 +611,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_company_show)
     p = company.add_parser("set", help="change the profile; what is not given stays")
     p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("--name", help="the company's name")
     p.add_argument(
         "--channel", action="append", help="a revenue channel; repeat for each (replaces them)"
     )

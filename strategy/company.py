@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from strategy.errors import ValidationError
+from strategy.limits import text_field
 from strategy.team import employee_count, normalise_channel
 
 DEFAULT_CURRENCY = "EUR"
+MAX_COMPANY_NAME = 100
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class CompanyProfile:
     integrated: tuple[tuple[str, ...], ...] = ()
     employees: int = 1
     currency: str = DEFAULT_CURRENCY
+    name: str = ""
+    """The company's name, as the dashboard and the stand-up may greet it (optional)."""
 
 
 def currency_code(raw: Any) -> str:
@@ -52,7 +56,7 @@ def check_company(profile: CompanyProfile) -> CompanyProfile:
 
     Employees are a whole number from 1 to 10,000,000; channels are normalised and kept
     once each; every integrated group is two or more of the company's own channels; the
-    currency is a three-letter code.
+    currency is a three-letter code; the name is one line of at most 100 characters.
     """
     employees = employee_count(profile.employees)
     channels = _channel_list(profile.channels, "channels")
@@ -79,4 +83,5 @@ def check_company(profile: CompanyProfile) -> CompanyProfile:
         integrated=tuple(tuple(g) for g in integrated),
         employees=employees,
         currency=currency_code(profile.currency),
+        name=text_field(profile.name, "company name", limit=MAX_COMPANY_NAME),
     )

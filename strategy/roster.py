@@ -173,6 +173,7 @@ def company_from_form(
     integrated: Sequence[str],
     employees: Any,
     currency: Any = DEFAULT_CURRENCY,
+    name: Any = "",
 ) -> CompanyProfile:
     """The company profile from the Team page's form, checked as the store checks it.
 
@@ -192,6 +193,7 @@ def company_from_form(
             integrated=(group,) if group else (),
             employees=_cell(employees),
             currency=currency,
+            name=name,
         )
     )
 

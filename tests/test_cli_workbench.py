@@ -33,7 +33,8 @@ def test_the_company_profile_is_shown_and_changed_field_by_field(
     ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shown = cli(capsys, "company", "show", ws)[1]
-    assert shown.splitlines()[2:] == ["employees: 180", "currency: EUR"]
+    assert shown.splitlines()[0] == "name: (none)"
+    assert shown.splitlines()[3:] == ["employees: 180", "currency: EUR"]
     code, out, _ = cli(
         capsys, "company", "set", ws, "--integrated", "retail,e-commerce", "--currency", "usd"
     )
@@ -45,9 +46,13 @@ def test_the_company_profile_is_shown_and_changed_field_by_field(
         "USD",
         180,
     )
-    assert cli(capsys, "company", "set", ws, "--integrated", "")[1].splitlines()[1] == (
+    assert cli(capsys, "company", "set", ws, "--integrated", "")[1].splitlines()[2] == (
         "integrated: none"
     )
+    assert cli(capsys, "company", "set", ws, "--name", " Acme  Outdoor ")[1].startswith(
+        "name: Acme Outdoor\n"
+    )
+    assert demo_ws.snapshot().company.name == "Acme Outdoor"
 
 
 @pytest.mark.parametrize(
@@ -56,8 +61,9 @@ def test_the_company_profile_is_shown_and_changed_field_by_field(
         (["--employees", "many"], "error: employees: expected a whole number"),
         (["--currency", "euro"], "error: currency: expected a three-letter code"),
         (["--integrated", "retail,tv"], "error: integrated channels: tv is not among"),
+        (["--name", "x" * 101], "error: company name: expected at most 100 characters"),
     ],
-    ids=["employees", "currency", "integrated"],
+    ids=["employees", "currency", "integrated", "name"],
 )
 def test_a_bad_company_field_is_named_and_nothing_changes(
     ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str], argv: list[str], message: str

@@ -187,6 +187,14 @@ def test_integrating_channels_merges_their_seats(ws: Workspace) -> None:
     assert ws.snapshot().company.integrated == (("ecommerce", "retail"),)
 
 
+def test_the_company_name_is_saved_with_the_profile(ws: Workspace) -> None:
+    at = run()
+    at.text_input(key="company_name").set_value("  Acme   Outdoor ")
+    click(at, "Save the company profile")
+    assert ws.snapshot().company.name == "Acme Outdoor"
+    assert at.text_input(key="company_name").value == "Acme Outdoor"
+
+
 def test_a_new_revenue_channel_shows_an_empty_seat(ws: Workspace) -> None:
     at = run()
     at.text_input(key="company_other").set_value("Wholesale")

@@ -25,7 +25,13 @@ from strategy.errors import (
 )
 from strategy.gates import DEFAULT_GATES, Stage, gates_to_dict
 from strategy.report import analyse, report_dict, report_text
-from strategy.storage import NotAWorkspace, StorageError, Workspace, WorkspaceBusy
+from strategy.storage import (
+    NotAWorkspace,
+    StorageError,
+    Workspace,
+    WorkspaceBusy,
+    parse_location,
+)
 from strategy.storage import database as storage_database
 from strategy.storage.schema import SCHEMA_VERSION
 from strategy.team import Assignment, Member, Role
@@ -705,3 +711,11 @@ def test_a_checklist_save_is_one_write_that_stores_every_item_or_none(demo_ws: W
     assert last_audit(demo_ws) == (
         "checklist.set: tiktok: key_metrics_defined = None; tiktok: tools_chosen = 2026-01-05"
     )
+
+
+def test_a_folder_in_the_users_home_is_named_from_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert str(parse_location(tmp_path / "acme-rollout")) == "~/acme-rollout"
+    assert str(parse_location("/srv/rollout")) == "/srv/rollout"

@@ -35,8 +35,12 @@ class Location:
         return str(self.folder) if self.folder else self.url.render_as_string(hide_password=False)
 
     def __str__(self) -> str:
-        """The location as messages name it: the folder, or the URL without its password."""
+        """The location as messages and the sidebar name it: the folder (``~/...`` when it is
+        in the user's home), or the URL without its password."""
         if self.folder:
+            home = Path.home()
+            if self.folder.is_relative_to(home) and self.folder != home:
+                return f"~/{self.folder.relative_to(home).as_posix()}"
             return str(self.folder)
         return self.url.set(drivername="postgresql").render_as_string(hide_password=True)
 

@@ -362,6 +362,7 @@ class Workspace:
                 "integrated": integrated,
                 "employees": employees,
                 "currency": checked.currency,
+                "name": checked.name,
             }
         )
         with self._write(actor, "company.set", payload) as conn:
@@ -1151,6 +1152,7 @@ def _company_from_dict(data: Mapping[str, Any]) -> CompanyProfile:
         integrated=tuple(tuple(g) for g in data.get("integrated", ())),
         employees=int(data.get("employees", 1)),
         currency=str(data.get("currency", DEFAULT_CURRENCY)),
+        name=str(data.get("name", "")),
     )
 
 
@@ -1367,6 +1369,7 @@ def _company_key(profile: CompanyProfile) -> tuple[Any, ...]:
         tuple(tuple(g) for g in profile.integrated),
         int(profile.employees),
         str(profile.currency),
+        str(profile.name),
     )
 
 

@@ -150,13 +150,18 @@ def streamlit_command(port: int, *options: str) -> list[str]:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``streamlit run app.py`` on a free port, serving a freshly seeded demo workspace."""
+    """``streamlit run app.py`` on a free port, serving a freshly seeded demo workspace.
+
+    The workspace sits in the server's home folder, as a user's would, so the sidebar (and
+    the README's screenshot) shows ``~/acme-rollout`` rather than a temporary path.
+    """
     tmp = tmp_path_factory.mktemp("e2e-server")
-    workspace = tmp / "ws"
+    home = tmp / "home"
+    workspace = home / "acme-rollout"
     seed_demo(workspace)
     port = free_port()
     log = tmp / "streamlit.log"
-    env = {**os.environ, "ROLLOUT_WORKSPACE": str(workspace)}
+    env = {**os.environ, "ROLLOUT_WORKSPACE": str(workspace), "HOME": str(home)}
     url = f"http://127.0.0.1:{port}"
     with running(streamlit_command(port), env, log, "streamlit", lambda: healthy(url)):
         yield Server(url, workspace, log)
