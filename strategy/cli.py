@@ -31,7 +31,7 @@ from strategy.snapshot import Upload
 from strategy.stages import Override
 from strategy.standup import agenda, agenda_json, agenda_markdown, agenda_text
 from strategy.storage import DB_NAME, Workspace, parse_location
-from strategy.team import Role, parse_role
+from strategy.team import DemandKind, Role, parse_role, serves_to_dict
 from strategy.unit_values import read_arm
 
 WORKSPACE_HELP = "a workspace folder, or a postgresql://user:password@host:port/database URL"
@@ -156,8 +156,32 @@ def _cmd_team_list(args: argparse.Namespace) -> str:
 
 def _cmd_checklist(args: argparse.Namespace) -> str:
     ws, actor = _open(args)
-    ws.set_checklist(actor, args.platform, args.done, args.on or clock.today())
-    return f"{args.platform}: {args.done} done"
+    if args.undo and args.on:
+        raise RolloutError("checklist: give --on or --undo, not both")
+    ws.set_checklist(
+        actor, args.platform, args.done, None if args.undo else (args.on or clock.today())
+    )
+    return f"{args.platform}: {args.done} {'not done' if args.undo else 'done'}"
+
+
+def _serves_line(role: Role, kinds: frozenset[DemandKind]) -> str:
+    return f"{role.value}: {', '.join(sorted(k.value for k in kinds)) or 'nothing'}"
+
+
+def _cmd_serves_list(args: argparse.Namespace) -> str:
+    serves = Workspace.open(args.workspace).snapshot().role_serves
+    return "\n".join(_serves_line(role, serves[role]) for role in Role)
+
+
+def _cmd_serves_set(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    current = ws.snapshot().role_serves
+    kinds = [] if args.kinds == ["nothing"] else args.kinds
+    stored = ws.set_role_serves(
+        actor, {**serves_to_dict(current), args.role: kinds}, expected=current
+    )
+    role = parse_role(args.role)
+    return _serves_line(role, stored[role])
 
 
 ARM_OPTIONS = (
@@ -578,9 +602,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.set_defaults(run=_cmd_import)
 
-    p = sub.add_parser("remove-upload", help="remove an upload; earlier values come back")
+    p = sub.add_parser("remove-upload", help="the same as `uploads remove` (older spelling)")
     p.add_argument("workspace", help=WORKSPACE_HELP)
-    p.add_argument("upload_id", type=int)
+    p.add_argument("upload_id", type=int, metavar="ID")
     p.set_defaults(run=_cmd_remove_upload)
 
     team = sub.add_parser("team", help="the cross-functional team").add_subparsers(
@@ -641,6 +665,10 @@ def build_parser() -> argparse.ArgumentParser:
     uploads = sub.add_parser("uploads", help="imported metric files").add_subparsers(
         dest="uploads_command", required=True
     )
+    p = uploads.add_parser("remove", help="remove an upload; earlier values come back")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("upload_id", type=int, metavar="ID")
+    p.set_defaults(run=_cmd_remove_upload)
     p = uploads.add_parser("list", help="every upload: file, layout, rows, platforms, weeks")
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("--format", choices=["text", "json"], default="text")
@@ -663,7 +691,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("platform")
     p.add_argument("--done", required=True, help=f"{', '.join(CHECKLIST_ITEMS)} or all")
     p.add_argument("--on", help="date done, YYYY-MM-DD (default: today)")
+    p.add_argument("--undo", action="store_true", help="mark it not done")
     p.set_defaults(run=_cmd_checklist)
+
+    serves = sub.add_parser(
+        "serves", help="which demand (messages, content, monitoring) each role's hours serve"
+    ).add_subparsers(dest="serves_command", required=True)
+    p = serves.add_parser("list", help="what each role's hours serve")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.set_defaults(run=_cmd_serves_list)
+    p = serves.add_parser("set", help="set what one role's hours serve")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("role", help=", ".join(r.value for r in Role))
+    p.add_argument(
+        "kinds",
+        nargs="+",
+        metavar="KIND",
+        help=f"{', '.join(k.value for k in DemandKind)}, or nothing",
+    )
+    p.set_defaults(run=_cmd_serves_set)
 
     test = sub.add_parser("test", help="strategy tests").add_subparsers(
         dest="test_command", required=True

@@ -54,7 +54,7 @@ EXPECTED_COMMANDS = {
     "test remove", "users set", "users list", "gates list", "gates set", "override add",
     "override remove", "override list", "request raise", "request decide", "request list",
     "onboarding start", "onboarding list", "onboarding done", "onboarding plan", "standup",
-    "report",
+    "report", "serves list", "serves set", "uploads remove",
 }  # fmt: skip
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from strategy.cli import main
 from strategy.storage import Workspace
+from strategy.team import Role
 from tests.conftest import TODAY, workspace_state
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,3 +194,42 @@ def test_a_file_of_values_with_a_bad_row_is_refused_naming_it(
         "error: control.csv: column 'value', row 4: expected a number, got 'three'",
     )
     assert workspace_state(demo_ws) == before
+
+
+def test_what_a_roles_hours_serve_is_listed_and_set(
+    ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "it: nothing" in cli(capsys, "serves", "list", ws)[1].splitlines()
+    assert cli(capsys, "serves", "set", ws, "it", "monitoring") == (0, "it: monitoring", "")
+    assert cli(capsys, "serves", "set", ws, "support", "nothing")[1] == "support: nothing"
+    serves = demo_ws.snapshot().role_serves
+    assert {k.value for k in serves[Role.IT]} == {"monitoring"} and not serves[Role.SUPPORT]
+    code, _, err = cli(capsys, "serves", "set", ws, "it", "coffee")
+    assert code == 1 and "expected some of messages, content, monitoring" in err
+
+
+def test_a_checklist_item_can_be_ticked_and_undone(
+    ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        cli(capsys, "checklist", ws, "tiktok", "--done", "tools_chosen", "--on", "2026-11-02")[0]
+        == 0
+    )
+    assert cli(capsys, "checklist", ws, "tiktok", "--done", "tools_chosen", "--undo") == (
+        0,
+        "tiktok: tools_chosen not done",
+        "",
+    )
+    item = next(
+        i
+        for i in demo_ws.snapshot().checklist
+        if (i.platform, i.item) == ("tiktok", "tools_chosen")
+    )
+    assert item.done_on is None
+
+
+def test_an_upload_is_removed_with_the_same_spelling_as_its_listing(
+    ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(capsys, "uploads", "remove", ws, "3") == (0, "removed upload #3", "")
+    assert [u.id for u in demo_ws.snapshot().uploads] == [1, 2]
