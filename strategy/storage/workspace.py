@@ -16,7 +16,7 @@ import numbers
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 import pandas as pd
 from sqlalchemy import bindparam, text
@@ -568,9 +568,7 @@ class Workspace:
             return f"#{known}: {o.platform} -> {o.stage.value} from {o.week} ({o.reason})"
 
         with self._write(actor, "stage.override.remove", detail) as conn:
-            removed += [o for o in _overrides(conn) if o.id == known]
-            if not removed:
-                raise _missing("override", override_id)
+            removed.append(_the(_overrides(conn), known, "override", override_id))
             conn.execute(text("DELETE FROM overrides WHERE id = :id"), {"id": known})
         return removed[0]
 
@@ -616,10 +614,7 @@ class Workspace:
         known = _known_id(test_id, "test")
         said: list[str] = []
         with self._write(actor, "test.update", lambda: "; ".join(said)) as conn:
-            found = [t for t in _tests(conn) if t.id == known]
-            if not found:
-                raise _missing("test", test_id)
-            before = found[0]
+            before = _the(_tests(conn), known, "test", test_id)
             after = updated_test(before, changes)
             old, new = _test_row(before), _test_row(after)
             moved = [f"{k} {old[k]!r} -> {new[k]!r}" for k in new if old[k] != new[k]]
@@ -705,14 +700,12 @@ class Workspace:
         with self._write(
             actor, "request.decide", f"#{known} {status}: {why}", allowed=require_decide
         ) as conn:
-            found = [r for r in _requests(conn) if r.id == known]
-            if not found:
-                raise _missing("request", request_id)
-            check_open(found[0])
-            if day < found[0].raised_on:
+            request = _the(_requests(conn), known, "request", request_id)
+            check_open(request)
+            if day < request.raised_on:
                 raise ValidationError(
                     f"request #{known}: decided on {day.isoformat()}, before it was raised "
-                    f"({found[0].raised_on.isoformat()})"
+                    f"({request.raised_on.isoformat()})"
                 )
             conn.execute(
                 text(
@@ -722,7 +715,7 @@ class Workspace:
                 {"s": status, "on": day.isoformat(), "by": actor.name, "why": why, "id": known},
             )
         return dataclasses.replace(
-            found[0],
+            request,
             status=choice.status,
             decided_on=day,
             decided_by=actor.name,
@@ -759,10 +752,7 @@ class Workspace:
             "onboarding.start",
             f"{member.name} ({parsed_role.value}) from {first.isoformat()}, request #{known}",
         ) as conn:
-            found = [r for r in _requests(conn) if r.id == known]
-            if not found:
-                raise _missing("request", request_id)
-            request = found[0]
+            request = _the(_requests(conn), known, "request", request_id)
             if request.status is not RequestStatus.APPROVED:
                 raise ValidationError(
                     f"request #{known} is {request.status.value}; onboarding starts from an "
@@ -820,9 +810,7 @@ class Workspace:
             return f"#{known} {i.person}: {i.title} = {on}"
 
         with self._write(actor, "onboarding.done", detail) as conn:
-            found += [i for i in _onboarding(conn) if i.id == known]
-            if not found:
-                raise _missing("onboarding item", item_id)
+            found.append(_the(_onboarding(conn), known, "onboarding item", item_id))
             if on is not None:
                 check_done_on(found[0], on, day)
             conn.execute(
@@ -1334,6 +1322,22 @@ def _float_or_none(raw: Any) -> float | None:
 
 def _iso_or_none(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+R = TypeVar("R", bound=_HasId)
+
+
+def _the(rows: Iterable[R], known: int, what: str, raw: Any) -> R:
+    """The row whose id is ``known``; NotFound naming ``what`` and the id asked for."""
+    for row in rows:
+        if row.id == known:
+            return row
+    raise _missing(what, raw)
 
 
 def _missing(what: str, raw: Any) -> NotFound:
