@@ -1,5 +1,5 @@
-"""Upload metrics: parquet files previewed and validated before anything is stored, then
-imported; the upload history, and removal of an upload."""
+"""Upload metrics: parquet, CSV and xlsx files previewed and validated before anything is
+stored, then imported; the upload history, and removal of an upload."""
 
 from __future__ import annotations
 
@@ -23,10 +23,12 @@ for imported, message in st.session_state.pop("upload_flash", []):
 
 limit_mb = st.get_option("server.maxUploadSize")
 st.markdown(
-    f"Parquet files, several at once, up to **{limit_mb} MB** each "
+    f"Parquet, CSV or Excel (.xlsx) files, several at once, up to **{limit_mb} MB** each "
     "(`server.maxUploadSize` in `.streamlit/config.toml`). The layout is recognised from "
     "the column names; three are accepted:\n"
     + "\n".join(f"- **{layout}**: {note}" for layout, note in uploads.LAYOUT_NOTES.items())
+    + "\n\n"
+    + uploads.FILE_NOTES
 )
 st.caption(
     "Each file is checked and previewed before anything is stored. Where two uploads cover "
@@ -39,8 +41,8 @@ if not editable:
 else:
     round_no = st.session_state.setdefault("upload_round", 0)
     chosen = st.file_uploader(
-        "Metric files (parquet)",
-        type=["parquet"],
+        "Metric files (parquet, CSV or xlsx)",
+        type=uploads.FILE_TYPES,
         accept_multiple_files=True,
         key=f"metric_files_{round_no}",
     )

@@ -1,4 +1,5 @@
-"""Read a metric parquet file (long, wide or events layout) into the long weekly table.
+"""Read a metric file (parquet, CSV or xlsx; long, wide or events layout) into the long
+weekly table.
 
 Ingestion only reads: it returns an ``ImportedFile`` or raises ``ImportRejected`` with a
 message that starts with the file name and names the problem, column and first row. Storing
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from strategy import clock, events
+from strategy import clock, events, spreadsheets
 from strategy.errors import ImportRejected, ValidationError
 from strategy.metrics import (
     AUDIENCE,
@@ -125,42 +127,107 @@ def detect_layout(columns: Sequence[str]) -> str:
 def read_metrics(
     path: Path, *, name: str | None = None, today: dt.date | None = None
 ) -> ImportedFile:
-    """Validate a metric parquet file and normalise it to the long weekly table.
+    """Validate a metric file (parquet, CSV or xlsx) and normalise it to the long weekly table.
 
     ``name`` (default ``path.name``) starts every message; a date after ``today`` (default:
-    today in UTC) is refused. Writes nothing.
+    today in UTC) is refused. The kind of file comes from the path's ending (else the name's,
+    else the content: ``strategy.spreadsheets.file_kind``). Writes nothing.
     """
     label = path.name if name is None else name
     day = clock.today() if today is None else today
+    _check_file(path, label)
+    kind = spreadsheets.file_kind(path, label)
+    if kind != "parquet":
+        return _read_spreadsheet(path, label, kind, day)
     meta = _open(path, label)
     schema = meta.schema.to_arrow_schema()
     columns = [c for c in schema.names if not _PANDAS_INDEX.fullmatch(c)]
-    try:
-        layout = detect_layout(columns)
-    except ImportRejected as exc:
-        raise ImportRejected(f"{label}: {exc}") from None
+    layout = _layout(columns, label)
     if meta.num_rows == 0:
         raise ImportRejected(f"{label}: the file has no rows")
     if layout == "events":
         weekly, through = events.read_events(path, name=label, today=day)
     else:
         size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        if size > MAX_TABLE_BYTES:
-            raise ImportRejected(
-                f"{label}: {size / 2**20:.0f} MB of {layout}-layout data is more than the "
-                f"{MAX_TABLE_BYTES / 2**20:.0f} MB accepted; split the file or upload events"
-            )
-        cols = {normalise_name(c): c for c in columns}
-        if layout == "long":
-            cols = {key: cols[key] for key in LAYOUTS["long"]}
+        _check_table_size(size, layout, label)
+        cols = _table_columns(columns, layout)
         table = _read_table(path, label, list(cols.values()))
-        reader = _long_rows if layout == "long" else _wide_rows
-        rows = reader(table, cols, label, day)
-        weekly, through = _weekly(rows), _data_through(rows)
+        weekly, through = _long_weekly(table, cols, layout, label, day, 1)
+    return _imported(label, layout, meta.num_rows, weekly, through)
+
+
+def _read_spreadsheet(path: Path, label: str, kind: str, day: dt.date) -> ImportedFile:
+    """A CSV file or an xlsx sheet, validated as a parquet file of the same columns is.
+
+    Long and wide files are loaded whole. An events file is converted, a batch at a time,
+    to a temporary parquet file for DuckDB, whose refusals name the converted file's rows:
+    they are renamed to the spreadsheet's.
+    """
+    with spreadsheets.open_spreadsheet(path, label, kind) as sheet:
+        layout = _layout(sheet.columns, label)
+        if layout == "events":
+            cols = {normalise_name(c): c for c in sheet.columns}
+            picked = [cols[c] for c in events.EVENT_COLUMNS]
+            with tempfile.TemporaryDirectory(prefix="rollout-events-") as folder:
+                converted = Path(folder) / "events.parquet"
+                rows = sheet.write_parquet(picked, converted)
+                if rows == 0:
+                    raise ImportRejected(f"{label}: the file has no rows")
+                try:
+                    weekly, through = events.read_events(converted, name=label, today=day)
+                except ImportRejected as exc:
+                    shift = sheet.first_row - 1
+                    raise ImportRejected(
+                        spreadsheets.renumber_rows(str(exc), label, shift)
+                    ) from None
+            return _imported(label, layout, rows, weekly, through)
+        _check_table_size(sheet.data_bytes, layout, label)
+        cols = _table_columns(sheet.columns, layout)
+        table = sheet.read(list(cols.values()))
+        if table.num_rows == 0:
+            raise ImportRejected(f"{label}: the file has no rows")
+        weekly, through = _long_weekly(table, cols, layout, label, day, sheet.first_row)
+        return _imported(label, layout, table.num_rows, weekly, through)
+
+
+def _layout(columns: Sequence[str], label: str) -> str:
+    try:
+        return detect_layout(columns)
+    except ImportRejected as exc:
+        raise ImportRejected(f"{label}: {exc}") from None
+
+
+def _check_table_size(size: int, layout: str, label: str) -> None:
+    if size > MAX_TABLE_BYTES:
+        raise ImportRejected(
+            f"{label}: {size / 2**20:.0f} MB of {layout}-layout data is more than the "
+            f"{MAX_TABLE_BYTES / 2**20:.0f} MB accepted; split the file or upload events"
+        )
+
+
+def _table_columns(columns: Sequence[str], layout: str) -> dict[str, str]:
+    """Normalised name -> the name as spelled in the file, of the columns a layout reads."""
+    cols = {normalise_name(c): c for c in columns}
+    if layout == "long":
+        cols = {key: cols[key] for key in LAYOUTS["long"]}
+    return cols
+
+
+def _long_weekly(
+    table: pa.Table, cols: dict[str, str], layout: str, label: str, day: dt.date, first_row: int
+) -> tuple[pd.DataFrame, dict[str, dt.date]]:
+    reader = _long_rows if layout == "long" else _wide_rows
+    rows = reader(table, cols, label, day, first_row)
+    return _weekly(rows), _data_through(rows)
+
+
+def _imported(
+    label: str, layout: str, rows: int, weekly: pd.DataFrame, through: dict[str, dt.date]
+) -> ImportedFile:
     return ImportedFile(
         name=label,
         layout=layout,
-        rows=meta.num_rows,
+        rows=rows,
         weekly=weekly,
         platforms=tuple(sorted(weekly["platform"].unique())),
         first_week=weekly["week"].min().date(),
@@ -190,8 +257,8 @@ def _size(n: int) -> str:
     return f"{n / 2**20:,.1f} MB" if n >= 2**20 // 10 else f"{n:,} bytes"
 
 
-def _open(path: Path, label: str) -> pq.FileMetaData:
-    """The parquet footer, or the reason the file is not a readable parquet file."""
+def _check_file(path: Path, label: str) -> None:
+    """Refuse a missing or empty file, or one over the size limit, before it is read."""
     if not path.is_file():
         raise ImportRejected(f"{label}: file not found")
     size = path.stat().st_size
@@ -203,6 +270,11 @@ def _open(path: Path, label: str) -> pq.FileMetaData:
             f"{label}: the file is {_size(size)}, more than the {_size(limit)} accepted; "
             "split it into smaller files"
         )
+
+
+def _open(path: Path, label: str) -> pq.FileMetaData:
+    """The parquet footer, or the reason the file is not a readable parquet file."""
+    size = path.stat().st_size
     with path.open("rb") as fh:
         head = fh.read(4)
         fh.seek(max(size - 4, 0))
@@ -238,7 +310,15 @@ def _first(mask: pd.Series | np.ndarray) -> int:
     return int(np.flatnonzero(np.asarray(mask))[0]) + 1
 
 
-def _times(col: pa.ChunkedArray, label: str, column: str, today: dt.date) -> pd.Series:
+def _row(row: int, first_row: int) -> int:
+    """Data row ``row`` (1-based) as the file's reader counts rows: ``first_row`` is the
+    number of the first data row (1 in parquet; 2 in a spreadsheet, below its header)."""
+    return row + first_row - 1
+
+
+def _times(
+    col: pa.ChunkedArray, label: str, column: str, today: dt.date, first_row: int
+) -> pd.Series:
     """A date/timestamp/ISO-text column as naive-UTC ``datetime64[us]``, validated."""
     col = _decoded(col)
     t = col.type
@@ -250,7 +330,7 @@ def _times(col: pa.ChunkedArray, label: str, column: str, today: dt.date) -> pd.
         elif pa.types.is_date(t):
             ts = col.cast(pa.timestamp("us")).to_pandas()
         elif events.is_text(t):
-            ts = _parse_times(col.to_pandas(), label, column)
+            ts = _parse_times(col.to_pandas(), label, column, first_row)
         else:
             raise ImportRejected(
                 f"{label}: column {column} must hold dates, timestamps or ISO date text; found {t}"
@@ -259,25 +339,28 @@ def _times(col: pa.ChunkedArray, label: str, column: str, today: dt.date) -> pd.
         raise ImportRejected(f"{label}: column {column} holds a date out of range") from exc
     ts = pd.Series(ts, copy=False).reset_index(drop=True)
     if ts.isna().any():
-        raise ImportRejected(f"{label}: missing {column} at row {_first(ts.isna())}")
+        row = _row(_first(ts.isna()), first_row)
+        raise ImportRejected(f"{label}: missing {column} at row {row}")
     tomorrow = pd.Timestamp(today + dt.timedelta(days=1))
     if (ts >= tomorrow).any():
         row = _first(ts >= tomorrow)
         raise ImportRejected(
-            f"{label}: {column} {_show_time(ts.iloc[row - 1])} at row {row} is in the future "
+            f"{label}: {column} {_show_time(ts.iloc[row - 1])} at row {_row(row, first_row)} "
+            "is in the future "
             f"(today is {today.isoformat()})"
         )
     earliest = pd.Timestamp(clock.EARLIEST_DATE)
     if (ts < earliest).any():
         row = _first(ts < earliest)
         raise ImportRejected(
-            f"{label}: {column} {_show_time(ts.iloc[row - 1])} at row {row} is before "
+            f"{label}: {column} {_show_time(ts.iloc[row - 1])} at row {_row(row, first_row)} "
+            "is before "
             f"{clock.EARLIEST_DATE.isoformat()}, too early to be real"
         )
     return ts.astype("datetime64[us]")
 
 
-def _parse_times(text: pd.Series, label: str, column: str) -> pd.Series:
+def _parse_times(text: pd.Series, label: str, column: str, first_row: int) -> pd.Series:
     """ISO date/time text -> naive UTC; text without an offset is taken as UTC."""
     blank = text.isna() | (text.str.strip() == "")
     parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
@@ -285,7 +368,8 @@ def _parse_times(text: pd.Series, label: str, column: str) -> pd.Series:
     if bad.any():
         row = _first(bad)
         raise ImportRejected(
-            f"{label}: column {column} at row {row} holds {text.iloc[row - 1][:60]!r}, "
+            f"{label}: column {column} at row {_row(row, first_row)} holds "
+            f"{text.iloc[row - 1][:60]!r}, "
             "which is not a date"
         )
     return parsed.dt.tz_localize(None).astype("datetime64[us]")
@@ -295,9 +379,9 @@ def _show_time(ts: pd.Timestamp) -> str:
     return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat(sep=" ")
 
 
-def _platforms(col: pa.ChunkedArray, label: str) -> pd.Series:
+def _platforms(col: pa.ChunkedArray, label: str, first_row: int) -> pd.Series:
     """The normalised platform column; more than ``MAX_PLATFORMS`` distinct names is refused."""
-    platform = _names(col, label, "platform")
+    platform = _names(col, label, "platform", first_row)
     count = platform.nunique()
     if count > events.MAX_PLATFORMS:
         raise ImportRejected(
@@ -308,15 +392,17 @@ def _platforms(col: pa.ChunkedArray, label: str) -> pd.Series:
     if problems:
         row = _first(platform.isin(list(problems)))
         name = platform.iloc[row - 1]
-        raise ImportRejected(f"{label}: platform {show_name(name)} at row {row} {problems[name]}")
+        raise ImportRejected(
+            f"{label}: platform {show_name(name)} at row {_row(row, first_row)} {problems[name]}"
+        )
     return platform
 
 
-def _names(col: pa.ChunkedArray, label: str, column: str) -> pd.Series:
+def _names(col: pa.ChunkedArray, label: str, column: str, first_row: int) -> pd.Series:
     """A text column of names, normalised; a missing or blank name is refused."""
     col = _decoded(col)
     if pa.types.is_null(col.type):
-        raise ImportRejected(f"{label}: missing {column} at row 1")
+        raise ImportRejected(f"{label}: missing {column} at row {first_row}")
     if not events.is_text(col.type):
         raise ImportRejected(
             f"{label}: column {column} must hold {column} names (text); found {col.type}"
@@ -326,23 +412,31 @@ def _names(col: pa.ChunkedArray, label: str, column: str) -> pd.Series:
     names = raw.map(mapping)
     missing = names.isna() | (names == "")
     if missing.any():
-        raise ImportRejected(f"{label}: missing {column} at row {_first(missing)}")
+        row = _row(_first(missing), first_row)
+        raise ImportRejected(f"{label}: missing {column} at row {row}")
     return names.astype("str")
 
 
-def _numbers(col: pa.ChunkedArray, label: str, column: str, metric: pd.Series | str) -> np.ndarray:
-    """A numeric metric column as float64, refusing text, gaps, NaN, inf, negatives, huge."""
+def _numbers(
+    col: pa.ChunkedArray, label: str, column: str, metric: pd.Series | str, first_row: int
+) -> np.ndarray:
+    """A numeric metric column as float64, refusing text, gaps, NaN, inf, negatives, huge.
+
+    Text is read as numbers where it is one; ``nan`` is taken as NaN (and so refused as one).
+    """
     col = _decoded(col)
     t = col.type
     if events.is_text(t):
         text = pd.Series(col.to_pandas(), copy=False).reset_index(drop=True)
         values = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64")
-        present = text.notna() & (text.str.strip() != "")
-        bad = present & np.isnan(values)
+        words = text.str.strip()
+        present = text.notna() & (words != "")
+        bad = present & np.isnan(values) & (words.str.lower() != "nan")
         if bad.any():
             row = _first(bad)
             raise ImportRejected(
-                f"{label}: text {text.iloc[row - 1][:60]!r} in numeric column {column} at row {row}"
+                f"{label}: text {text.iloc[row - 1][:60]!r} in numeric column {column} at row "
+                f"{_row(row, first_row)}"
             )
         null = ~present.to_numpy()
     elif pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
@@ -358,7 +452,7 @@ def _numbers(col: pa.ChunkedArray, label: str, column: str, metric: pd.Series | 
         row = _first(mask)
         which = metric if isinstance(metric, str) else metric.iloc[row - 1]
         what = f"column {column}" if which == column else f"column {column} (metric {which})"
-        return f"{what} at row {row}"
+        return f"{what} at row {_row(row, first_row)}"
 
     if null.any():
         raise ImportRejected(f"{label}: missing value in {where(null)}")
@@ -404,38 +498,46 @@ def _reserved(what: str, metric: str) -> ImportRejected:
     )
 
 
-def _long_rows(table: pa.Table, cols: dict[str, str], label: str, today: dt.date) -> pd.DataFrame:
+def _long_rows(
+    table: pa.Table, cols: dict[str, str], label: str, today: dt.date, first_row: int
+) -> pd.DataFrame:
     """Rows (ts, platform, metric, value) of a long-layout table, validated and de-duplicated."""
-    ts = _times(table.column(cols["date"]), label, "date", today)
-    platform = _platforms(table.column(cols["platform"]), label)
-    metric = _names(table.column(cols["metric"]), label, "metric")
+    ts = _times(table.column(cols["date"]), label, "date", today, first_row)
+    platform = _platforms(table.column(cols["platform"]), label, first_row)
+    metric = _names(table.column(cols["metric"]), label, "metric", first_row)
     for name in metric.unique():
         if name in RESERVED_NAMES:
-            raise _reserved(f"{label}: metric {name!r} at row {_first(metric == name)}", name)
+            row = _row(_first(metric == name), first_row)
+            raise _reserved(f"{label}: metric {name!r} at row {row}", name)
         _refuse_derived(label, name)
-    value = _numbers(table.column(cols["value"]), label, "value", metric)
+    value = _numbers(table.column(cols["value"]), label, "value", metric, first_row)
     frame = pd.DataFrame({"ts": ts, "platform": platform, "metric": metric, "value": value})
-    _refuse_conflicts(frame, ["ts", "platform", "metric"], ["value"], label)
+    _refuse_conflicts(frame, ["ts", "platform", "metric"], ["value"], label, first_row)
     return frame.drop_duplicates()
 
 
-def _wide_rows(table: pa.Table, cols: dict[str, str], label: str, today: dt.date) -> pd.DataFrame:
+def _wide_rows(
+    table: pa.Table, cols: dict[str, str], label: str, today: dt.date, first_row: int
+) -> pd.DataFrame:
     """Rows (ts, platform, metric, value) of a wide-layout table, validated and de-duplicated."""
-    ts = _times(table.column(cols["date"]), label, "date", today)
-    platform = _platforms(table.column(cols["platform"]), label)
+    ts = _times(table.column(cols["date"]), label, "date", today, first_row)
+    platform = _platforms(table.column(cols["platform"]), label, first_row)
     metrics = [c for c in cols if c not in LAYOUTS["wide"]]
     frame = pd.DataFrame({"ts": ts, "platform": platform})
     for metric in metrics:
         if metric in RESERVED_NAMES:
             raise _reserved(f"{label}: metric column {cols[metric]!r}", metric)
         _refuse_derived(label, metric)
-        frame[metric] = _numbers(table.column(cols[metric]), label, cols[metric], metric)
-    _refuse_conflicts(frame, ["ts", "platform"], metrics, label)
+        column = table.column(cols[metric])
+        frame[metric] = _numbers(column, label, cols[metric], metric, first_row)
+    _refuse_conflicts(frame, ["ts", "platform"], metrics, label, first_row)
     frame = frame.drop_duplicates()
     return frame.melt(id_vars=["ts", "platform"], var_name="metric", value_name="value")
 
 
-def _refuse_conflicts(frame: pd.DataFrame, keys: list[str], values: list[str], label: str) -> None:
+def _refuse_conflicts(
+    frame: pd.DataFrame, keys: list[str], values: list[str], label: str, first_row: int
+) -> None:
     """Refuse rows that repeat a key with different values (exact repeats are harmless)."""
     unique = frame.drop_duplicates()
     clash = unique.duplicated(keys, keep="first").to_numpy()
@@ -451,8 +553,8 @@ def _refuse_conflicts(frame: pd.DataFrame, keys: list[str], values: list[str], l
     when = _show_time(frame["ts"].iloc[later_at])
     raise ImportRejected(
         f"{label}: conflicting rows for {when}, platform {later['platform']}, "
-        f"metric {name}: row {later_at + 1} has {later[metric]:g} but row "
-        f"{earlier_at + 1} has {earlier[metric]:g}"
+        f"metric {name}: row {_row(later_at + 1, first_row)} has {later[metric]:g} but row "
+        f"{_row(earlier_at + 1, first_row)} has {earlier[metric]:g}"
     )
 
 

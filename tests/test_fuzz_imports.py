@@ -1,5 +1,5 @@
-"""Bad files at every import path: a refusal that names the file and stores nothing, or a
-correct import. Never any other exception.
+"""Bad files at every import path, parquet, CSV and xlsx: a refusal that names the file and
+stores nothing, or a correct import. Never any other exception.
 
 Each generated file is imported into a fresh workspace. Where the generator knows what the
 file means (long, wide and events layouts) an independent oracle in plain Python says
@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from strategy import ingest
@@ -48,6 +48,7 @@ from strategy.metrics import (
 from strategy.snapshot import Upload
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
+from tests.spreadsheet_files import SUFFIX, as_format, csv_bytes, table_rows, xlsx_bytes
 from tests.workspace_child import scratch_dir
 
 FUZZ = settings(
@@ -101,20 +102,23 @@ def fresh_workspace(base: Path) -> Iterator[Workspace]:
 
 
 def check_import(
-    base: Path, content: pa.Table | bytes, label: str, expected: Any
+    base: Path, content: pa.Table | bytes, label: str, expected: Any, fmt: str = "parquet"
 ) -> Upload | ImportRejected:
     """Import ``content`` as ``label`` into a fresh workspace and hold it to the property.
 
+    ``content`` is a file's bytes or a table, written as a ``fmt`` file (parquet, csv, xlsx).
     ``expected`` is None (must be refused), a weekly DataFrame (must be stored exactly) or
     EITHER. A refusal must be an ImportRejected starting with the file name and must leave
     the workspace as it was.
     """
     with fresh_workspace(base) as ws:
-        path = ws.root.parent / "upload.parquet"
+        path = ws.root.parent / f"upload{SUFFIX[fmt]}"
         if isinstance(content, bytes):
             path.write_bytes(content)
-        else:
+        elif fmt == "parquet":
             pq.write_table(content, path)
+        else:
+            path.write_bytes(as_format(content, fmt))
         before = workspace_state(ws)
         try:
             upload = ws.import_file(EDITOR, path, name=label, today=TODAY)
@@ -750,6 +754,99 @@ def test_random_and_damaged_bytes_are_refused_by_name(scratch: Path) -> None:
     @given(content=damaged_files(), label=LABELS)
     def check(content: bytes, label: str) -> None:
         check_import(scratch, content, label, EITHER)
+
+    check()
+
+
+# --- the same files as CSV and xlsx -------------------------------------------------------
+
+SPREADSHEET_FUZZ = settings(FUZZ, max_examples=40)
+GENERATORS = {"long": long_files, "wide": wide_files, "events": events_files}
+
+
+def spreadsheet_label(label: str, fmt: str) -> str:
+    return label.removesuffix(".parquet") + SUFFIX[fmt]
+
+
+def ends_blank(table: pa.Table) -> bool:
+    """Whether the table's last row holds nothing: a spreadsheet's trailing blank rows are
+    ignored, where parquet refuses the row (so the oracle does not apply to such a file)."""
+    last = table_rows(table)[-1] if table.num_rows else []
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in last)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("layout", list(GENERATORS))
+def test_spreadsheets_of_each_layout_are_imported_exactly_or_refused_by_name(
+    scratch: Path, layout: str, fmt: str
+) -> None:
+    """The generated parquet files, written as CSV (ISO text) or xlsx (cells): the same
+    oracle holds, but for a last row that holds nothing."""
+    outcomes: list[bool] = []
+
+    @SPREADSHEET_FUZZ
+    @given(file=GENERATORS[layout](), label=LABELS)
+    def check(file: tuple[pa.Table, pd.DataFrame | None], label: str) -> None:
+        table, expected = file
+        assume(not ends_blank(table))
+        name = spreadsheet_label(label, fmt)
+        outcomes.append(isinstance(check_import(scratch, table, name, expected, fmt), Upload))
+
+    check()
+    assert any(outcomes) and not all(outcomes)  # the generator reaches both outcomes
+
+
+VALID_ROWS = table_rows(
+    pa.table(
+        {
+            "date": pa.array([dt.date(2026, 1, 5), dt.date(2026, 1, 12)]),
+            "platform": ["instagram", "tiktok"],
+            "metric": ["followers", "brand_posts"],
+            "value": [120.0, 3.0],
+        }
+    )
+)
+VALID_CSV = csv_bytes(VALID_ROWS)
+VALID_XLSX = xlsx_bytes(VALID_ROWS)
+
+
+@st.composite
+def damaged_spreadsheets(draw: st.DrawFn) -> tuple[bytes, str]:
+    """Random bytes and text, and a real CSV file or workbook cut, padded or with a byte
+    changed; with the ending it is uploaded under."""
+    fmt = draw(st.sampled_from(["csv", "xlsx"]))
+    valid = VALID_CSV if fmt == "csv" else VALID_XLSX
+    how = draw(st.sampled_from(["random", "text", "truncated", "flipped", "padded"]))
+    if how == "random":
+        return draw(st.binary(max_size=300)), fmt
+    if how == "text":
+        return draw(st.text(max_size=120)).encode(), fmt
+    if how == "truncated":
+        return valid[: draw(st.integers(0, len(valid) - 1))], fmt
+    if how == "flipped":
+        at = draw(st.integers(0, len(valid) - 1))
+        byte = draw(st.integers(0, 255).filter(lambda b: b != valid[at]))
+        return valid[:at] + bytes([byte]) + valid[at + 1 :], fmt
+    return valid + draw(st.binary(min_size=1, max_size=50)), fmt
+
+
+def test_random_and_damaged_csv_and_xlsx_files_are_refused_by_name(scratch: Path) -> None:
+    @FUZZ
+    @given(file=damaged_spreadsheets(), label=LABELS)
+    def check(file: tuple[bytes, str], label: str) -> None:
+        content, fmt = file
+        check_import(scratch, content, spreadsheet_label(label, fmt), EITHER, fmt)
+
+    check()
+
+
+def test_any_set_of_columns_in_a_spreadsheet_is_imported_or_refused_by_name(
+    scratch: Path,
+) -> None:
+    @SPREADSHEET_FUZZ
+    @given(table=random_tables(), label=LABELS, fmt=st.sampled_from(["csv", "xlsx"]))
+    def check(table: pa.Table, label: str, fmt: str) -> None:
+        check_import(scratch, table, spreadsheet_label(label, fmt), EITHER, fmt)
 
     check()
 

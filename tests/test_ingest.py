@@ -1,8 +1,10 @@
-"""Reading metric parquet files: layouts, time handling, weekly aggregation, rejections."""
+"""Reading metric files: layouts, time handling, weekly aggregation, rejections (of parquet,
+CSV and xlsx files alike; `tests/test_spreadsheets.py` has what only spreadsheets have)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from strategy.ingest import ImportedFile, detect_layout, read_metrics
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, workspace_state
 from tests.conftest import TODAY as STORE_TODAY
+from tests.spreadsheet_files import FORMATS, SUFFIX, as_format, parquet_bytes
 
 TODAY = dt.date(2024, 6, 30)
 UTC = dt.UTC
@@ -463,9 +466,17 @@ def test_missing_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_not_a_parquet_file_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "metrics.csv"
+    path = tmp_path / "metrics.parquet"
     path.write_text("date,platform,metric,value\n2024-01-01,x,followers,1\n")
     rejected(path, "not a parquet file")
+
+
+def test_a_file_named_neither_parquet_csv_nor_xlsx_and_not_parquet_is_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "metrics.txt"
+    path.write_text("date,platform,metric,value\n2024-01-01,x,followers,1\n")
+    rejected(path, "not a parquet file", "name a CSV file .csv")
 
 
 def test_truncated_parquet_is_refused(tmp_path: Path) -> None:
@@ -769,71 +780,122 @@ def _table(**overrides: Any) -> pa.Table:
     return pa.table({k: v for k, v in columns.items() if v is not None})
 
 
-def _parquet_bytes(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink)
-    return bytes(sink.getvalue().to_pybytes())
+def _events(**overrides: Any) -> pa.Table:
+    """Two good events rows, with columns replaced."""
+    columns: dict[str, Any] = {
+        "ts": [dt.datetime(2026, 1, 5, 9), dt.datetime(2026, 1, 6, 18, 30)],
+        "platform": ["forum", "forum"],
+        "member_id": pa.array([7, 8], pa.int64()),
+        "kind": ["comment", "post"],
+        "by_brand": [False, True],
+    }
+    columns.update(overrides)
+    return pa.table(columns)
 
 
-REJECTED_FILES: dict[str, tuple[bytes, str]] = {
+REJECTED_BYTES: dict[str, tuple[bytes, str]] = {
     "not parquet": (b"date,platform,metric,value\n2026-01-05,ig,followers,1\n", "not a parquet"),
-    "truncated": (_parquet_bytes(_table())[:-30], "truncated"),
-    "empty": (b"", "empty (0 bytes)"),
-    "zero rows": (_parquet_bytes(_table().slice(0, 0)), "no rows"),
-    "missing column": (_parquet_bytes(_table(value=None)), "no 'value' column"),
+    "truncated": (parquet_bytes(_table())[:-30], "truncated"),
+}
+"""Refusals of a parquet file's bytes."""
+
+REJECTED_TABLES: dict[str, tuple[pa.Table, str]] = {
+    "zero rows": (_table().slice(0, 0), "the file has no rows"),
+    "missing column": (_table(value=None), "no 'value' column"),
     "text in a number column": (
-        _parquet_bytes(_table(metric=None, value=None, followers=["lots"])),
+        _table(metric=None, value=None, followers=["lots"]),
         "text 'lots' in numeric column followers at row 1",
     ),
-    "negative count": (_parquet_bytes(_table(value=[-3.0])), "negative value -3"),
-    "NaN": (_parquet_bytes(_table(value=[float("nan")])), "NaN (not a number)"),
-    "infinite": (_parquet_bytes(_table(value=[float("inf")])), "infinite value"),
-    "future date": (_parquet_bytes(_table(date=[D(2026, 11, 24)])), "is in the future"),
-    "missing date": (
-        _parquet_bytes(_table(date=pa.array([None], pa.date32()))),
-        "missing date at row 1",
-    ),
+    "negative count": (_table(value=[-3.0]), "negative value -3"),
+    "NaN": (_table(value=[float("nan")]), "NaN (not a number)"),
+    "infinite": (_table(value=[float("inf")]), "infinite value"),
+    "future date": (_table(date=[D(2026, 11, 24)]), "is in the future"),
+    "missing date": (_table(date=pa.array([None], pa.date32())), "missing date at row 1"),
     "missing platform": (
-        _parquet_bytes(_table(platform=pa.array([None], pa.string()))),
+        _table(platform=pa.array([None], pa.string())),
         "missing platform at row 1",
     ),
     "conflicting rows": (
-        _parquet_bytes(
-            _table(
-                date=[D(2026, 1, 5)] * 2,
-                platform=["instagram", " Instagram"],
-                metric=["followers"] * 2,
-                value=[120.0, 130.0],
-            )
+        _table(
+            date=[D(2026, 1, 5)] * 2,
+            platform=["instagram", " Instagram"],
+            metric=["followers"] * 2,
+            value=[120.0, 130.0],
         ),
         "conflicting rows for 2026-01-05, platform instagram, metric followers",
     ),
     "audience uploaded": (
-        _parquet_bytes(_table(metric=["Audience"])),
+        _table(metric=["Audience"]),
         "audience is computed from followers or community_members",
     ),
-    "reserved metric name": (
-        _parquet_bytes(_table(metric=["Week"])),
-        "metric 'week' at row 1 is a reserved name",
-    ),
+    "reserved metric name": (_table(metric=["Week"]), "metric 'week' at row 1 is a reserved name"),
     "bad platform name": (
-        _parquet_bytes(_table(platform=["insta\u202egram"])),
+        _table(platform=["insta\u202egram"]),
         "platform 'insta\\u202egram' at row 1 contains the invisible character U+202E",
     ),
+    "events: missing member": (
+        _events(member_id=pa.array([7, None], pa.int64())),
+        "missing member_id at row 2",
+    ),
+    "events: by_brand not true or false": (
+        _events(by_brand=["yes", "maybe"]),
+        "column by_brand at row 2 holds 'maybe'; expected true or false",
+    ),
+    "events: a time in the future": (
+        _events(ts=[dt.datetime(2026, 1, 5, 9), dt.datetime(2026, 11, 24, 9)]),
+        "at row 2 is in the future",
+    ),
 }
+"""Refusals of a file's content, the same in parquet, CSV and xlsx but for the rows'
+numbers: a spreadsheet counts its header as row 1."""
 
 
-@pytest.mark.parametrize("kind", list(REJECTED_FILES))
+def spreadsheet_rows(message: str, fmt: str) -> str:
+    """A parquet file's message with its rows named as a spreadsheet of ``fmt`` names them."""
+    if fmt == "parquet":
+        return message
+    return re.sub(r"\brow (\d+)\b", lambda m: f"row {int(m.group(1)) + 1}", message)
+
+
+REFUSED = [
+    *((kind, "parquet") for kind in REJECTED_BYTES),
+    *((kind, fmt) for kind in ["empty", *REJECTED_TABLES] for fmt in FORMATS),
+]
+
+
+@pytest.mark.parametrize(("kind", "fmt"), REFUSED)
 def test_a_refused_file_names_itself_and_the_problem_and_changes_nothing(
-    demo_ws: Workspace, tmp_path: Path, kind: str
+    demo_ws: Workspace, tmp_path: Path, kind: str, fmt: str
 ) -> None:
-    content, problem = REJECTED_FILES[kind]
-    path = tmp_path / "april export.parquet"
+    if kind in REJECTED_BYTES:
+        content, problem = REJECTED_BYTES[kind]
+    elif kind == "empty":
+        content, problem = b"", "empty (0 bytes)"
+    else:
+        table, problem = REJECTED_TABLES[kind]
+        content, problem = as_format(table, fmt), spreadsheet_rows(problem, fmt)
+    path = tmp_path / f"april export{SUFFIX[fmt]}"
     path.write_bytes(content)
     before = workspace_state(demo_ws)
     with pytest.raises(ImportRejected) as info:
         demo_ws.import_file(EDITOR, path, today=STORE_TODAY)
     message = str(info.value)
-    assert message.startswith("april export.parquet: "), message
+    assert message.startswith(f"april export{SUFFIX[fmt]}: "), message
     assert problem in message, message
     assert workspace_state(demo_ws) == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("kind", list(REJECTED_TABLES))
+def test_a_spreadsheet_is_refused_in_the_words_of_the_same_parquet_file_but_for_its_rows(
+    tmp_path: Path, kind: str, fmt: str
+) -> None:
+    table, _ = REJECTED_TABLES[kind]
+    messages = {}
+    for each in ("parquet", fmt):
+        path = tmp_path / f"april{SUFFIX[each]}"
+        path.write_bytes(as_format(table, each))
+        with pytest.raises(ImportRejected) as info:
+            read_metrics(path, name="april", today=STORE_TODAY)
+        messages[each] = str(info.value)
+    assert messages[fmt] == spreadsheet_rows(messages["parquet"], fmt)

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, VIEWER, open_page, workspace_state
+from tests.spreadsheet_files import csv_bytes, xlsx_bytes
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,24 @@ def youtube_file() -> bytes:
     return buffer.getvalue()
 
 
+def youtube_rows() -> list[list[object]]:
+    """The youtube file's content as a spreadsheet's rows: the header, then the cells."""
+    frame = pd.read_parquet(io.BytesIO(youtube_file()))
+    return [list(frame.columns), *(list(r) for r in frame.itertuples(index=False))]
+
+
+SPREADSHEETS = {
+    "csv": lambda: csv_bytes(youtube_rows()),
+    "xlsx": lambda: xlsx_bytes(youtube_rows()),
+}
+
+
+def preview_weeks(at: AppTest) -> list[str]:
+    """The weeks of the preview table as the page shows them."""
+    table = next(d.value for d in at.dataframe if "followers" in d.value.columns)
+    return [str(week) for week in table["week"]]
+
+
 def run(page: str) -> AppTest:
     return open_page(page)
 
@@ -65,7 +84,9 @@ def test_the_page_states_the_size_limit_layouts_and_history(root: str) -> None:
         assert f"**{layout}**" in intro
     assert "ts, platform, member_id, kind, by_brand" in intro
     uploader = at.file_uploader[0]
-    assert uploader.accept_multiple_files and uploader.allowed_type == [".parquet"]
+    assert uploader.accept_multiple_files
+    assert uploader.allowed_type == [".parquet", ".csv", ".xlsx"]
+    assert "date (DD/MM/YYYY)" in intro and "**metrics**" in intro
     assert history(at)["layout"].tolist() == ["wide", "events", "long"]
     assert [b.label for b in at.button if b.key == "import_files"] == []
 
@@ -79,6 +100,7 @@ def test_a_valid_file_is_previewed_then_imported_and_reaches_the_dashboard(root:
     assert "long layout · 12 rows · 1 platform(s): youtube · 6 weeks" in summary
     preview = next(d.value for d in at.dataframe if "followers" in d.value.columns)
     assert preview["followers"].tolist() == [160.0, 180.0, 200.0, 220.0]
+    assert preview_weeks(at) == ["2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02"]
     assert len(Workspace(root).snapshot().uploads) == 3  # nothing stored by the preview
 
     at.button(key="import_files").click().run()
@@ -157,3 +179,39 @@ def test_a_viewer_sees_the_history_but_cannot_upload_or_remove(
     assert not at.file_uploader and not at.button and not at.selectbox
     assert "uploading needs an editor" in at.info[0].value
     assert len(history(at)) == 3
+
+
+@pytest.mark.parametrize("fmt", sorted(SPREADSHEETS))
+def test_a_csv_or_xlsx_file_is_previewed_with_weeks_as_dates_then_imported(
+    root: str, fmt: str
+) -> None:
+    at = run(PAGE)
+    name = f"youtube.{fmt}"
+    at.file_uploader[0].set_value((name, SPREADSHEETS[fmt](), PARQUET)).run()
+
+    assert not at.exception and not at.error
+    summary = next(m.value for m in at.markdown if m.value.startswith(f"**{name}**"))
+    assert "long layout · 12 rows · 1 platform(s): youtube · 6 weeks" in summary
+    assert preview_weeks(at) == ["2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02"]
+    assert len(Workspace(root).snapshot().uploads) == 3  # nothing stored by the preview
+
+    at.button(key="import_files").click().run()
+    assert not at.exception and not at.error
+    assert f"Imported {name} as upload #4" in at.success[0].value
+    ws = Workspace(root)
+    upload = ws.snapshot().uploads[-1]
+    assert (upload.name, upload.layout, upload.rows) == (name, "long", 12)
+    assert ws.stored_bytes(upload) == SPREADSHEETS[fmt]()  # the original, as uploaded
+    assert "youtube" in dashboard_platforms()
+
+
+def test_a_refused_csv_file_names_its_row_as_a_spreadsheet_counts_it(root: str) -> None:
+    rows = youtube_rows()
+    rows[3][3] = "lots"  # the third data row: row 4, below the header
+    at = run(PAGE)
+    before = workspace_state(root)
+    at.file_uploader[0].set_value(("youtube.csv", csv_bytes(rows), PARQUET)).run()
+
+    assert at.error[0].value == ("youtube.csv: text 'lots' in numeric column value at row 4")
+    assert at.button(key="import_files").disabled
+    assert workspace_state(root) == before

@@ -1,7 +1,8 @@
 """Upload glue: preview an uploaded metrics file before storing it, import it, list uploads.
 
 Streamlit hands the page the file's bytes; ``strategy.ingest`` and the store read paths. So
-each file is written to a temporary file first, read there, and the temporary file removed.
+each file is written to a temporary file first (named with the upload's ending, which says
+whether it is parquet, CSV or xlsx), read there, and the temporary file removed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from strategy.errors import RolloutError
 from strategy.ingest import LAYOUTS, read_metrics
 from strategy.metrics import to_wide
 from strategy.snapshot import Upload
+from strategy.spreadsheets import SHEET_NAME, SUFFIXES
 from strategy.storage import Workspace
 
 LAYOUT_NOTES: Final[dict[str, str]] = {
@@ -33,6 +35,18 @@ LAYOUT_NOTES: Final[dict[str, str]] = {
     + " (weekly metrics are derived, members counted exactly)",
 }
 """The three accepted layouts, as the page states them."""
+
+FILE_TYPES: Final[list[str]] = [suffix.removeprefix(".") for suffix in SUFFIXES]
+"""The file endings the uploader accepts: parquet, csv, xlsx."""
+FILE_NOTES: Final[str] = (
+    "CSV files are read as UTF-8 text with a header row, columns separated by commas (or "
+    "by semicolons, tabs or bars when the header uses only that one); dates as ISO text "
+    "(2026-03-02), or in a format the date column's header states, e.g. `date (DD/MM/YYYY)`. "
+    f"In an Excel workbook (.xlsx) the sheet named **{SHEET_NAME}** is read, or the only "
+    "sheet there is; dates may be date cells. Rows are named as a spreadsheet counts them: "
+    "the header is row 1."
+)
+"""How spreadsheets are read, as the page states it."""
 
 PREVIEW_WEEKS: Final = 4
 PREVIEW_ROWS: Final = 20
@@ -66,26 +80,32 @@ def digest(data: bytes) -> str:
 
 
 @contextlib.contextmanager
-def _temporary_file(data: bytes) -> Iterator[Path]:
-    """The bytes as a parquet file in a private temporary folder, removed afterwards."""
+def _temporary_file(data: bytes, name: str) -> Iterator[Path]:
+    """The bytes in a private temporary folder, named with the ending of ``name`` when it is
+    one the reader knows (else none: the content decides), removed afterwards."""
+    suffix = Path(name.strip()).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="rollout-upload-") as folder:
-        path = Path(folder) / "upload.parquet"
+        path = Path(folder) / ("upload" + (suffix if suffix in SUFFIXES else ""))
         path.write_bytes(data)
         yield path
 
 
 def weekly_preview(weekly: pd.DataFrame) -> pd.DataFrame:
-    """A small look at the weekly table: each platform's latest weeks, measured columns only."""
+    """A small look at the weekly table: each platform's latest weeks, measured columns only.
+
+    Weeks are dates (the Monday, 2017-02-20), not midnight timestamps.
+    """
     wide = to_wide(weekly).dropna(axis="columns", how="all")
     latest = wide.groupby("platform", sort=True).tail(PREVIEW_WEEKS)
-    return latest.head(PREVIEW_ROWS).reset_index(drop=True)
+    latest = latest.head(PREVIEW_ROWS).reset_index(drop=True)
+    return latest.assign(week=latest["week"].dt.date)
 
 
 @st.cache_data(max_entries=16, show_spinner="Checking the file…")
 def _preview(sha256: str, name: str, _data: bytes) -> Preview:
     # Keyed on the bytes' hash and the name (messages start with it); the bytes are not hashed.
     try:
-        with _temporary_file(_data) as path:
+        with _temporary_file(_data, name) as path:
             imported = read_metrics(path, name=name)
     except RolloutError as exc:
         return Preview(name=name, sha256=sha256, error=str(exc))
@@ -115,7 +135,7 @@ def already_imported(preview: Preview, uploads: Sequence[Upload]) -> Upload | No
 
 def import_upload(ws: Workspace, actor: Actor, data: bytes, name: str) -> Upload:
     """Import an uploaded file under its original name; a refused file changes nothing."""
-    with _temporary_file(data) as path:
+    with _temporary_file(data, name) as path:
         return ws.import_file(actor, path, name=name)
 
 

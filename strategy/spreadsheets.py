@@ -1,0 +1,707 @@
+"""CSV and xlsx metric files, read into the arrow columns the parquet path reads.
+
+``strategy.ingest`` validates every layout the same way whatever the file; this module only
+turns a spreadsheet into columns, refusing what makes a spreadsheet ambiguous: text that is
+not UTF-8, a delimiter that is not clear from the header, a workbook whose sheet to read is
+not clear. Rows are named as a spreadsheet user counts them: the header is a row too, so
+the first data row of a CSV file is row 2 (``Spreadsheet.first_row``).
+
+Cells become arrow columns like this:
+
+- CSV: every cell is read as text (``pyarrow.csv``, one block at a time, so no guess from
+  the first rows can fail on a later row). A column that must hold numbers is cast to
+  float64 when every non-blank cell is a number (``nan`` and ``inf`` included, for the
+  checks to name them), else left as text for ``strategy.ingest`` to name the first bad
+  cell. Dates stay ISO text, as in a parquet text column.
+- xlsx (``python-calamine``): a column of number cells is float64, of date cells a
+  timestamp, of TRUE/FALSE cells boolean, of text cells text; a column mixing kinds is text
+  (numbers, dates and booleans written out), which the checks then read or refuse by row.
+  Empty and error cells are missing values.
+
+A ``date`` or ``ts`` column may state its format in its header, ``date (DD/MM/YYYY)`` or
+``ts (DD.MM.YYYY HH:MM)``: its text cells are then read in that format (and refused, by row,
+when one is not). The file alone says how to read it, so the stored original always means
+the same weekly table. Trailing rows and unnamed columns that hold nothing are ignored.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.csv as pcsv  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+import python_calamine as calamine
+
+from strategy.errors import ImportRejected
+from strategy.metrics import normalise_name
+
+SUFFIXES: Final[dict[str, str]] = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx"}
+"""File name endings and the kind of file each names."""
+SHEET_NAME: Final[str] = "metrics"
+"""In a workbook of several sheets, the one so named (case and spaces ignored) is read."""
+DATE_COLUMNS: Final[frozenset[str]] = frozenset({"date", "ts"})
+"""Columns whose header may state a date format."""
+DELIMITERS: Final[dict[str, str]] = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+"""Column delimiters told apart by the header row; a comma unless the header says otherwise."""
+BATCH_ROWS: Final[int] = 65_536
+"""xlsx rows converted at a time."""
+
+_PARQUET_MAGIC: Final[bytes] = b"PAR1"
+_ZIP_MAGIC: Final[bytes] = b"PK\x03\x04"
+_OLE_MAGIC: Final[bytes] = b"\xd0\xcf\x11\xe0"
+_HEADER_PROBE: Final[int] = 1 << 20
+_FORMAT_NOTE: Final[re.Pattern[str]] = re.compile(
+    r"^(?P<name>.*?)\s*[(\[](?P<format>[^()\[\]]*)[)\]]\s*$"
+)
+_FORMAT_TOKENS: Final[re.Pattern[str]] = re.compile(r"(?i)yyyy|yy|mm|dd|hh|ss|[a-z]+|.")
+_FORMAT_CODES: Final[dict[str, str]] = {"yyyy": "%Y", "yy": "%y", "dd": "%d", "hh": "%H"}
+_FORMAT_HELP: Final[str] = (
+    "write it with DD, MM and YYYY (or YY), and HH:MM or HH:MM:SS for a time, "
+    "e.g. 'date (DD/MM/YYYY)'"
+)
+
+
+def file_kind(path: Path, label: str) -> str:
+    """ "parquet", "csv" or "xlsx": by the path's ending, else the name's, else the content.
+
+    A file whose name says neither and that is not parquet or a zip archive is refused.
+    """
+    for name in (path.name, label):
+        kind = SUFFIXES.get(Path(name.strip()).suffix.lower())
+        if kind:
+            return kind
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head == _PARQUET_MAGIC:
+        return "parquet"
+    if head == _ZIP_MAGIC:
+        return "xlsx"
+    raise ImportRejected(
+        f"{label}: not a parquet file, and the name does not end in .csv or .xlsx; "
+        "name a CSV file .csv and an Excel workbook .xlsx"
+    )
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """A format stated in a column's header: as written, and as ``strptime`` reads it."""
+
+    shown: str
+    code: str
+
+
+@dataclass(eq=False)
+class Spreadsheet:
+    """A CSV file or a workbook's sheet: its header and a way to read its columns."""
+
+    label: str
+    columns: list[str]
+    """The column names as written, a stated date format taken off (``date (DD/MM/YYYY)``
+    is ``date``); the names the layout is detected from. Unnamed columns at the right
+    that hold nothing are left out."""
+    first_row: int
+    """The row number a spreadsheet shows for the first data row (the header's plus one)."""
+    data_bytes: int
+    """About how much the cells take: the CSV file's size, or the sheet's unpacked XML."""
+    formats: dict[str, DateFormat] = field(default_factory=dict)
+    width: int = 0
+    """How many columns the rows hold, the ones left out included."""
+    csv: tuple[Path, str] | None = None
+    sheet: Any = None
+    """The calamine sheet (``python_calamine.CalamineSheet``) of a workbook."""
+    origin: int = 0
+    """The sheet row (0-based) of the first row the calamine sheet gives."""
+    types: list[pa.DataType] = field(default_factory=list)
+    """A workbook's column types, decided over the whole sheet."""
+
+    def read(self, columns: Sequence[str]) -> pa.Table:
+        """The named columns as one table (long and wide files are loaded whole)."""
+        raw = [batch for batch, _ in self._batches(columns)]
+        if raw:
+            table = pa.Table.from_batches(raw).combine_chunks()
+        else:
+            table = pa.schema([(c, pa.string()) for c in columns]).empty_table()
+        return pa.table(
+            self._typed(table.schema.names, table.columns, self.first_row), names=table.schema.names
+        )
+
+    def write_parquet(self, columns: Sequence[str], target: Path) -> int:
+        """Write the named columns to a parquet file a batch at a time; returns the rows.
+
+        DuckDB reads events files from parquet; converting a batch at a time keeps the
+        memory to a batch whatever the file's size (and the events columns keep their type
+        from batch to batch: text, or timestamps in a stated format).
+        """
+        rows = 0
+        writer: Any = None
+        try:
+            for raw, first in self._batches(columns):
+                batch = pa.record_batch(
+                    self._typed(raw.schema.names, raw.columns, first), names=raw.schema.names
+                )
+                if writer is None:
+                    writer = pq.ParquetWriter(target, batch.schema, compression="zstd")
+                writer.write_batch(batch.cast(writer.schema))
+                rows += batch.num_rows
+        finally:
+            if writer is not None:
+                writer.close()
+        return rows
+
+    def _batches(self, columns: Sequence[str]) -> Iterator[tuple[pa.RecordBatch, int]]:
+        """(batch of the named columns, row number of its first row), trailing blank rows
+        left out. An unnamed column left out must be blank throughout."""
+        positions = [self.columns.index(c) for c in columns]
+        unnamed = list(range(len(self.columns), self.width))
+        raw = self._csv_batches() if self.csv is not None else self._xlsx_batches()
+        row = self.first_row
+        held: list[pa.RecordBatch] = []  # blank rows: they count only if data follows
+        for batch in raw:
+            for i in unnamed:
+                filled = (~_blank_rows([batch.column(i)])).nonzero()[0]
+                if len(filled):
+                    raise ImportRejected(
+                        f"{self.label}: a column has no name but holds values (row "
+                        f"{row + int(filled[0])}); name it or delete it"
+                    )
+            picked = pa.record_batch([batch.column(i) for i in positions], names=list(columns))
+            filled = (~_blank_rows(batch.columns)).nonzero()[0]
+            if len(filled) == 0:
+                held.append(picked)
+                continue
+            for early in held:
+                yield early, row
+                row += early.num_rows
+            last = int(filled[-1]) + 1
+            held = [picked.slice(last)] if last < picked.num_rows else []
+            yield picked.slice(0, last), row
+            row += last
+
+    def _typed(self, names: Sequence[str], columns: Sequence[Any], first: int) -> list[Any]:
+        """Stated date formats applied; text of only numbers (in a number column) made numeric."""
+        out = []
+        for name, column in zip(names, columns, strict=True):
+            stated = self.formats.get(name)
+            if stated is not None and _is_text(column.type):
+                column = _parse_dates(column, stated, self.label, name, first)
+            elif normalise_name(name) not in _TEXT_COLUMNS and _is_text(column.type):
+                column = _as_numbers(column)
+            out.append(column)
+        return out
+
+    # --- CSV -------------------------------------------------------------------------
+
+    def _csv_batches(self) -> Iterator[pa.RecordBatch]:
+        assert self.csv is not None
+        path, delimiter = self.csv
+        invalid: list[Any] = []
+
+        def refuse_row(row: Any) -> str:
+            invalid.append(row)
+            return "error"
+
+        names = _csv_names(path, delimiter)
+        try:  # opening reads the first block
+            reader = pcsv.open_csv(
+                path,
+                read_options=pcsv.ReadOptions(use_threads=False),
+                parse_options=_csv_parsing(delimiter, refuse_row),
+                convert_options=pcsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names}, strings_can_be_null=False
+                ),
+            )
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise _csv_refusal(self.label, exc, invalid, delimiter) from None
+        with contextlib.closing(reader):
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    return
+                except (pa.ArrowInvalid, OSError) as exc:
+                    raise _csv_refusal(self.label, exc, invalid, delimiter) from None
+                yield batch
+
+    # --- xlsx ------------------------------------------------------------------------
+
+    def _xlsx_batches(self) -> Iterator[pa.RecordBatch]:
+        header_at = self.first_row - 2 - self.origin  # as iter_rows counts
+        names = [str(i) for i in range(self.width)]
+        formats = [self.formats.get(c) for c in self.columns]
+        formats += [None] * (self.width - len(formats))
+        chunk: list[list[Any]] = [[] for _ in range(self.width)]
+        for n, cells in enumerate(self.sheet.iter_rows()):
+            if n <= header_at:
+                continue
+            for i in range(self.width):
+                value = cells[i] if i < len(cells) else ""
+                chunk[i].append(_cell_value(value, self.types[i], formats[i]))
+            if len(chunk[0]) >= BATCH_ROWS:
+                yield _xlsx_batch(chunk, self.types, names)
+                chunk = [[] for _ in range(self.width)]
+        if chunk and chunk[0]:
+            yield _xlsx_batch(chunk, self.types, names)
+
+
+_TEXT_COLUMNS: Final[frozenset[str]] = frozenset(
+    {"date", "ts", "platform", "metric", "member_id", "kind", "by_brand"}
+)
+"""Columns kept as text: everything else of a layout is a number (value, each metric)."""
+
+
+@contextlib.contextmanager
+def open_spreadsheet(path: Path, label: str, kind: str) -> Iterator[Spreadsheet]:
+    """The CSV file or the workbook's sheet to read, or why it is ambiguous or unreadable."""
+    if kind == "csv":
+        yield _open_csv(path, label)
+        return
+    workbook = _open_workbook(path, label)
+    with contextlib.closing(workbook):
+        yield _open_sheet(workbook, path, label)
+
+
+def renumber_rows(message: str, label: str, shift: int) -> str:
+    """A refusal of the events reader with its row named as the spreadsheet counts it.
+
+    The events checks name rows of the converted file ("at row 3"); ``shift`` is how far the
+    spreadsheet's numbering runs ahead. Quoted text (a value shown from the file) is left as
+    it is, so a cell that reads "at row 3" is not renumbered.
+    """
+    prefix = f"{label}: "
+    if not message.startswith(prefix):
+        return message
+    done = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal done
+        if match.group("quoted") or done:
+            return match.group(0)
+        done = True
+        return f"at row {int(match.group('row')) + shift}"
+
+    return prefix + _ROW_MENTION.sub(one, message[len(prefix) :])
+
+
+_ROW_MENTION: Final[re.Pattern[str]] = re.compile(
+    r"(?P<quoted>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")|\bat row (?P<row>\d+)\b"
+)
+
+
+# --- CSV: encoding, delimiter, header --------------------------------------------------
+
+
+def _open_csv(path: Path, label: str) -> Spreadsheet:
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head == _PARQUET_MAGIC:
+        raise ImportRejected(f"{label}: this is a parquet file, not CSV; name it .parquet")
+    if head == _ZIP_MAGIC:
+        raise ImportRejected(f"{label}: this is an Excel workbook, not CSV; name it .xlsx")
+    _check_utf8(path, label)
+    delimiter = _delimiter(_header_line(path), label)
+    try:
+        names = _csv_names(path, delimiter)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise _csv_refusal(label, exc, [], delimiter) from None
+    columns, formats = _header(_named(names), label)
+    return Spreadsheet(
+        label=label,
+        columns=columns,
+        first_row=2,
+        data_bytes=path.stat().st_size,
+        formats=formats,
+        width=len(names),
+        csv=(path, delimiter),
+    )
+
+
+def _named(names: list[str], used: Sequence[bool] = ()) -> list[str]:
+    """The names up to the last one given or (``used``) whose column holds something."""
+    end = len(names)
+    while end and not names[end - 1].strip() and not (end <= len(used) and used[end - 1]):
+        end -= 1
+    return names[:end]
+
+
+def _csv_refusal(label: str, exc: Exception, invalid: list[Any], delimiter: str) -> ImportRejected:
+    if invalid:
+        bad = invalid[0]
+        where = f"row {bad.number}" if bad.number is not None else "a row"
+        return ImportRejected(
+            f"{label}: {where} has {bad.actual_columns} value(s) but the header has "
+            f"{bad.expected_columns} columns; check the {DELIMITERS[delimiter]} and the "
+            "quotes in that row"
+        )
+    reason = str(exc).removeprefix("CSV parse error: ").strip()
+    return ImportRejected(
+        f"{label}: the CSV file cannot be read ({reason[:120]}); check that every quoted "
+        f"value is closed and that the columns are separated by {DELIMITERS[delimiter]}"
+    )
+
+
+def _check_utf8(path: Path, label: str) -> None:
+    """Refuse a file that is not UTF-8 text, naming the first bad byte's line."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ImportRejected(
+                f"{label}: the file is UTF-16 text; save it as CSV UTF-8 (in Excel: Save As, "
+                "CSV UTF-8 (Comma delimited)) and upload that"
+            )
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        lines = 1
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            pending = decoder.getstate()[0]
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                data = pending + chunk
+                line = lines + data[: exc.start].count(b"\n")
+                raise ImportRejected(
+                    f"{label}: the file is not UTF-8 text (byte 0x{data[exc.start]:02X} on "
+                    f"line {line} is not UTF-8); save it as CSV UTF-8 (in Excel: Save As, "
+                    "CSV UTF-8 (Comma delimited)) and upload that"
+                ) from None
+            lines += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise ImportRejected(
+                f"{label}: the file is not UTF-8 text (it ends inside a character, on line "
+                f"{lines}); save it as CSV UTF-8 and upload that"
+            ) from None
+
+
+def _header_line(path: Path) -> str:
+    """The header row's text (up to its first newline outside quotes), without a BOM."""
+    with path.open("rb") as fh:
+        text = fh.read(_HEADER_PROBE).decode("utf-8", errors="ignore").removeprefix("\ufeff")
+    quoted = False
+    for at, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char in "\r\n" and not quoted:
+            return text[:at]
+    return text
+
+
+def _delimiter(header: str, label: str) -> str:
+    """The delimiter the header row uses: a comma, or the one other candidate it holds."""
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    if "," in unquoted:  # a tab around a comma-separated name is only space
+        names = [n.strip() for n in unquoted.split(",")]
+        found = [",", *(d for d in DELIMITERS if d != "," and any(d in n for n in names))]
+    else:
+        found = [d for d in DELIMITERS if d in unquoted]
+    if not found or found == [","]:
+        return ","
+    if len(found) == 1:
+        return found[0]
+    both = " and ".join(DELIMITERS[d] for d in found)
+    raise ImportRejected(
+        f"{label}: the header row holds {both}, so which one separates the columns is "
+        "ambiguous; separate the columns with commas only (quote a name that holds one of "
+        "the others), e.g. save it as CSV UTF-8 (Comma delimited)"
+    )
+
+
+def _csv_parsing(delimiter: str, on_invalid: Any = None) -> pcsv.ParseOptions:
+    return pcsv.ParseOptions(
+        delimiter=delimiter,
+        newlines_in_values=True,
+        ignore_empty_lines=False,  # a blank line is a row of blanks: rows keep their numbers
+        invalid_row_handler=on_invalid,
+    )
+
+
+def _csv_names(path: Path, delimiter: str) -> list[str]:
+    """The header row's names, as pyarrow's CSV reader reads them."""
+    reader = pcsv.open_csv(
+        path,
+        read_options=pcsv.ReadOptions(use_threads=False, block_size=_HEADER_PROBE),
+        parse_options=_csv_parsing(delimiter, lambda _row: "skip"),
+    )
+    with contextlib.closing(reader):
+        return list(reader.schema.names)
+
+
+# --- xlsx: the workbook and its sheet --------------------------------------------------
+
+
+def _open_workbook(path: Path, label: str) -> calamine.CalamineWorkbook:
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head == _OLE_MAGIC:
+        raise ImportRejected(
+            f"{label}: this is an Excel 97-2003 (.xls) or password-protected workbook; save "
+            "it as an Excel workbook (.xlsx) without a password"
+        )
+    if head == _PARQUET_MAGIC:
+        raise ImportRejected(f"{label}: this is a parquet file, not xlsx; name it .parquet")
+    if head != _ZIP_MAGIC:
+        raise ImportRejected(f"{label}: not an xlsx file (an Excel workbook)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        raise ImportRejected(
+            f"{label}: the xlsx file is damaged or truncated; save it again from Excel"
+        ) from None
+    if "xl/workbook.xml" not in parts:
+        raise ImportRejected(f"{label}: not an xlsx file (the archive holds no Excel workbook)")
+    try:
+        return calamine.CalamineWorkbook.from_path(path)
+    except (calamine.CalamineError, OSError, ValueError):
+        raise ImportRejected(
+            f"{label}: the xlsx file is damaged and cannot be read; save it again from Excel"
+        ) from None
+
+
+def _open_sheet(workbook: calamine.CalamineWorkbook, path: Path, label: str) -> Spreadsheet:
+    name = _pick_sheet(workbook, label)
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+    except (calamine.CalamineError, OSError, ValueError):
+        raise ImportRejected(
+            f"{label}: sheet {name!r} is damaged and cannot be read; save it again from Excel"
+        ) from None
+    header_at = -1
+    header: list[Any] = []
+    kinds: list[set[str]] = []
+    total = 0
+    for n, cells in enumerate(sheet.iter_rows()):
+        total += 1
+        if header_at < 0:
+            if any(c != "" for c in cells):
+                header_at, header = n, list(cells)
+                kinds = [set() for _ in cells]
+            continue
+        for i, value in enumerate(cells[: len(kinds)]):
+            if value != "":
+                kinds[i].add(_cell_kind(value))
+    if header_at < 0:
+        raise ImportRejected(f"{label}: sheet {name!r} is empty")
+    # iter_rows starts at A1's row (or, should a version start at the data, there): the
+    # sheet's last row tells which, so rows are numbered as the spreadsheet shows them
+    origin = max(0, sheet.end[0] + 1 - total) if sheet.end is not None else 0
+    names = [_header_text(c) for c in header]
+    columns, formats = _header(_named(names, [bool(k) for k in kinds]), label)
+    return Spreadsheet(
+        label=label,
+        columns=columns,
+        first_row=origin + header_at + 2,
+        data_bytes=_sheet_bytes(path),
+        formats=formats,
+        width=len(names),
+        sheet=sheet,
+        origin=origin,
+        types=[_column_type(k) for k in kinds],
+    )
+
+
+def _pick_sheet(workbook: calamine.CalamineWorkbook, label: str) -> str:
+    """The sheet named "metrics", else the one visible worksheet, else a refusal."""
+    worksheets = [m for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
+    named = [m.name for m in worksheets if normalise_name(m.name) == SHEET_NAME]
+    if len(named) == 1:
+        return named[0]
+    visible = [m.name for m in worksheets if m.visible == calamine.SheetVisibleEnum.Visible]
+    if len(visible) == 1 and not named:
+        return visible[0]
+    if not worksheets:
+        raise ImportRejected(f"{label}: the workbook has no worksheet")
+    shown = ", ".join(repr(m.name) for m in worksheets[:10])
+    more = f" and {len(worksheets) - 10} more" if len(worksheets) > 10 else ""
+    if named:
+        raise ImportRejected(
+            f"{label}: the workbook has {len(named)} sheets named {SHEET_NAME!r} ({shown}); "
+            "keep one"
+        )
+    raise ImportRejected(
+        f"{label}: the workbook has {len(worksheets)} sheets ({shown}{more}) and none is "
+        f"named {SHEET_NAME!r}, so which one to read is ambiguous; name the sheet with the "
+        f"metrics {SHEET_NAME!r}, or remove the other sheets"
+    )
+
+
+def _sheet_bytes(path: Path) -> int:
+    """The unpacked size of the workbook's sheets and shared text: what reading it takes."""
+    with zipfile.ZipFile(path) as archive:
+        return sum(
+            info.file_size
+            for info in archive.infolist()
+            if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"
+        )
+
+
+def _header_text(cell: Any) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return cell.isoformat() if isinstance(cell, dt.date) else str(cell)
+
+
+def _cell_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dt.date):  # datetime.datetime too
+        return "date"
+    return "text" if isinstance(value, str) else "other"
+
+
+def _column_type(kinds: set[str]) -> pa.DataType:
+    if not kinds:
+        return pa.null()
+    if len(kinds) > 1:
+        return pa.string()
+    return {
+        "bool": pa.bool_(),
+        "number": pa.float64(),
+        "date": pa.timestamp("us"),
+    }.get(next(iter(kinds)), pa.string())
+
+
+def _cell_value(value: Any, to: pa.DataType, stated: DateFormat | None) -> Any:
+    """A cell as the column's type holds it; in a text column, the cell written out."""
+    if value == "" or pa.types.is_null(to):
+        return None
+    if pa.types.is_timestamp(to) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time())
+    if not pa.types.is_string(to):
+        return value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime(stated.code) if stated else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.strftime(stated.code) if stated else value.isoformat()
+    return str(value)
+
+
+def _xlsx_batch(
+    chunk: list[list[Any]], types: list[pa.DataType], names: list[str]
+) -> pa.RecordBatch:
+    return pa.record_batch(
+        [pa.array(values, to) for values, to in zip(chunk, types, strict=True)], names=names
+    )
+
+
+# --- both: header, blank rows, numbers, dates ------------------------------------------
+
+
+def _header(names: list[str], label: str) -> tuple[list[str], dict[str, DateFormat]]:
+    """Column names with a stated date format taken off, and the formats by column."""
+    columns: list[str] = []
+    formats: dict[str, DateFormat] = {}
+    for raw in names:
+        note = _FORMAT_NOTE.match(raw)
+        if note and normalise_name(note.group("name")) in DATE_COLUMNS:
+            name = note.group("name")
+            formats[name] = _date_format(note.group("format"), raw, label)
+            columns.append(name)
+        else:
+            columns.append(raw)
+    return columns, formats
+
+
+def _date_format(stated: str, column: str, label: str) -> DateFormat:
+    """``DD/MM/YYYY HH:MM`` (any separators; MM after a colon is minutes), or strptime's own
+    ``%d/%m/%Y``, as strptime reads it."""
+    text = stated.strip()
+    if "%" in text:  # strptime's own codes, e.g. %d.%m.%Y
+        directives = set(re.findall(r"%(.)", text))
+        dated = "d" in directives and directives & {"m", "b", "B"} and directives & {"Y", "y"}
+        if dated and directives <= set("dmbBYyHMSfz%"):
+            return DateFormat(shown=text, code=text)
+        raise ImportRejected(
+            f"{label}: column {column!r} states the date format {text!r}, which is not one "
+            f"this reads; {_FORMAT_HELP}"
+        )
+    code: list[str] = []
+    for token in _FORMAT_TOKENS.findall(text):
+        word = token.lower()
+        if word == "mm":
+            code.append("%M" if code and code[-1] == ":" else "%m")
+        elif word == "ss":
+            code.append("%S")
+        elif word in _FORMAT_CODES:
+            code.append(_FORMAT_CODES[word])
+        elif token.isalpha() and token not in ("T",):
+            code = []
+            break
+        else:
+            code.append("%%" if token == "%" else token)
+    parts = [c for c in code if c.startswith("%") and c != "%%"]
+    has_date = sorted(p for p in parts if p in ("%Y", "%y", "%m", "%d"))
+    if not code or has_date not in (["%Y", "%d", "%m"], ["%d", "%m", "%y"]):
+        raise ImportRejected(
+            f"{label}: column {column!r} states the date format {text!r}, which is not one "
+            f"this reads; {_FORMAT_HELP}"
+        )
+    return DateFormat(shown=text, code="".join(code))
+
+
+def _blank_rows(columns: Sequence[Any]) -> Any:
+    """Per row, whether every cell of ``columns`` is missing or blank (a numpy bool array)."""
+    blank: Any = None
+    for column in columns:
+        if pa.types.is_null(column.type):
+            continue
+        empty = pc.is_null(column)
+        if _is_text(column.type):
+            empty = pc.or_(empty, pc.equal(pc.utf8_trim_whitespace(column), ""))
+        empty = pc.fill_null(empty, True)
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if blank is None:
+        return np.ones(len(columns[0]) if columns else 0, dtype=bool)
+    return np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+def _as_numbers(column: pa.Array) -> pa.Array:
+    """Text that is all numbers (or blank) as float64; any other text is left for the checks."""
+    trimmed = pc.utf8_trim_whitespace(column)
+    values = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    try:
+        return pc.cast(values, pa.float64())
+    except pa.ArrowInvalid:
+        return column
+
+
+def _parse_dates(
+    column: pa.Array, stated: DateFormat, label: str, name: str, first: int
+) -> pa.Array:
+    """Text in the stated format as timestamps; blank cells missing, others refused by row."""
+    trimmed = pc.utf8_trim_whitespace(column)
+    blank = pc.fill_null(pc.equal(trimmed, ""), True)
+    parsed = pc.strptime(trimmed, format=stated.code, unit="us", error_is_null=True)
+    bad = pc.and_(pc.invert(blank), pc.is_null(parsed)).to_numpy(zero_copy_only=False)
+    if bad.any():
+        at = int(bad.nonzero()[0][0])
+        what = "date and time" if normalise_name(name) == "ts" else "date"
+        raise ImportRejected(
+            f"{label}: column {normalise_name(name)} at row {first + at} holds "
+            f"{column[at].as_py()[:60]!r}, which is not a {what} in the stated format "
+            f"{stated.shown}"
+        )
+    return parsed

@@ -1,0 +1,494 @@
+"""CSV and xlsx metric files: the same workspace as the same parquet file, rows named as a
+spreadsheet counts them, stated date formats, and refusals of what a spreadsheet leaves
+ambiguous (encoding, delimiter, sheet) with what to fix, storing nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from strategy import spreadsheets
+from strategy.errors import ImportRejected
+from strategy.ingest import MAX_IMPORT_ENV, ImportedFile, read_metrics
+from strategy.storage import Workspace
+from tests.conftest import EDITOR, TODAY, workspace_state
+from tests.spreadsheet_files import (
+    FORMATS,
+    SUFFIX,
+    as_format,
+    csv_bytes,
+    parquet_bytes,
+    table_rows,
+    xlsx_bytes,
+    xlsx_cell,
+)
+
+D = dt.date
+UTC = dt.UTC
+
+
+def days(first: dt.date, n: int) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range(n)]
+
+
+LONG_DAYS = days(D(2026, 1, 5), 17)  # Monday 5 January to Wednesday 21 January
+LONG = pa.table(
+    {
+        "date": pa.array(LONG_DAYS * 3, pa.date32()),
+        "Platform": ["Instagram"] * 17 + ["Brand, Inc. Forum"] * 17 + ["Ünïcödé 小红书"] * 17,
+        "metric": (["followers"] * 6 + ["brand_posts"] * 6 + ["response_minutes_median"] * 5) * 3,
+        "value": [round(100 + i * 0.1 + (i % 3) * 7.25, 2) for i in range(51)],
+    }
+)
+THURSDAYS = [D(2026, 1, 1) + dt.timedelta(weeks=n) for n in range(8)]
+WIDE = pa.table(
+    {
+        "Date": pa.array(THURSDAYS * 2, pa.date32()),
+        "platform": ["tiktok"] * 8 + ["LinkedIn"] * 8,
+        "Followers": [1000.5 + 13 * n for n in range(16)],
+        "Brand Posts": [float(n % 4) for n in range(16)],
+        "shares": [0.1 * n for n in range(16)],
+    }
+)
+EVENT_TIMES = [
+    dt.datetime(2026, 1, 4, 23, 59, 59, tzinfo=UTC),  # a Sunday night
+    dt.datetime(2026, 1, 5, 0, 0, tzinfo=UTC),
+    dt.datetime(2026, 1, 7, 12, 30, tzinfo=UTC),
+    dt.datetime(2026, 1, 13, 8, 15, 30, tzinfo=UTC),
+    dt.datetime(2026, 1, 21, 18, 0, tzinfo=UTC),
+    dt.datetime(2026, 1, 22, 9, 45, tzinfo=UTC),
+]
+EVENTS = pa.table(
+    {
+        "ts": pa.array(EVENT_TIMES * 2, pa.timestamp("us", "UTC")),
+        "platform": ["Forum"] * 6 + ["discord server"] * 6,
+        "member_id": ["m1", "m2", "m1", "m3", "brand", "m2"] * 2,
+        "kind": ["comment", "message", "Mention ", "comment", "post", "reply"] * 2,
+        "by_brand": [False, False, False, False, True, False] * 2,
+    }
+)
+CONTENT = {"long": LONG, "wide": WIDE, "events": EVENTS}
+
+
+def written(tmp_path: Path, content: bytes, name: str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def read(tmp_path: Path, content: bytes, name: str, **kw: Any) -> ImportedFile:
+    return read_metrics(written(tmp_path, content, name), today=TODAY, **kw)
+
+
+def refused(tmp_path: Path, content: bytes, name: str, *fragments: str) -> str:
+    with pytest.raises(ImportRejected) as info:
+        read(tmp_path, content, name)
+    message = str(info.value)
+    assert message.startswith(f"{name}: "), message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+def same_weekly(a: ImportedFile, b: ImportedFile) -> None:
+    pd.testing.assert_frame_equal(a.weekly, b.weekly, check_exact=True)
+    assert (a.layout, a.rows, a.data_through) == (b.layout, b.rows, b.data_through)
+
+
+# --- the same content, the same workspace ------------------------------------------------
+
+
+def stored_state(ws: Workspace, fmt: str, table: pa.Table, tmp_path: Path) -> dict[str, Any]:
+    """Import ``table`` as a ``fmt`` file; what the workspace then holds of it; remove it."""
+    content = as_format(table, fmt)
+    path = written(tmp_path, content, f"export{SUFFIX[fmt]}")
+    upload = ws.import_file(EDITOR, path, today=TODAY)
+    assert ws.stored_bytes(upload) == content  # the original file, under its hash
+    rows, _ = workspace_state(ws)
+    state = {
+        "observations": [r[1][1:] for r in rows if r[0] == "observations" and r[1][0] == upload.id],
+        "weekly": ws.snapshot().weekly,
+        "upload": (
+            upload.layout,
+            upload.rows,
+            upload.platforms,
+            upload.metrics,
+            upload.data_through,
+        ),
+        "weeks": (upload.first_week, upload.last_week),
+    }
+    ws.remove_upload(EDITOR, upload.id)
+    return state
+
+
+@pytest.mark.parametrize("layout", list(CONTENT))
+def test_a_csv_and_an_xlsx_file_give_the_workspace_the_same_parquet_file_gives(
+    empty_ws: Workspace, tmp_path: Path, layout: str
+) -> None:
+    table = CONTENT[layout]
+    states = {fmt: stored_state(empty_ws, fmt, table, tmp_path) for fmt in FORMATS}
+    parquet = states["parquet"]
+    assert parquet["observations"] and parquet["upload"][0] == layout
+    for fmt in ("csv", "xlsx"):
+        assert states[fmt]["observations"] == parquet["observations"], fmt
+        assert states[fmt]["upload"] == parquet["upload"], fmt
+        assert states[fmt]["weeks"] == parquet["weeks"], fmt
+        pd.testing.assert_frame_equal(states[fmt]["weekly"], parquet["weekly"], check_exact=True)
+
+
+# --- what is ambiguous is refused, with what to fix --------------------------------------
+
+ROWS = [["date", "platform", "metric", "value"], ["2026-01-05", "Zoë", "followers", "120"]]
+AMBIGUOUS = {
+    "CSV in Latin-1": (
+        "export.csv",
+        csv_bytes(ROWS, encoding="latin-1"),
+        "the file is not UTF-8 text (byte 0xEB on line 2 is not UTF-8); save it as CSV UTF-8",
+    ),
+    "CSV in UTF-16": (
+        "export.csv",
+        csv_bytes(ROWS, encoding="utf-16"),
+        "the file is UTF-16 text; save it as CSV UTF-8",
+    ),
+    "CSV whose header holds commas and semicolons": (
+        "export.csv",
+        b"date;platform,metric;value\n2026-01-05;ig,followers;120\n",
+        "the header row holds commas and semicolons, so which one separates the columns is "
+        "ambiguous; separate the columns with commas only",
+    ),
+    "CSV whose header holds tabs and bars": (
+        "export.csv",
+        b"date\tplatform|metric\tvalue\n",
+        "the header row holds tabs and bars, so which one separates the columns is ambiguous",
+    ),
+    "workbook of two sheets, none named metrics": (
+        "export.xlsx",
+        xlsx_bytes({"Sheet1": ROWS, "Notes": [["read me"]]}),
+        "the workbook has 2 sheets ('Sheet1', 'Notes') and none is named 'metrics', so which "
+        "one to read is ambiguous; name the sheet with the metrics 'metrics', or remove the "
+        "other sheets",
+    ),
+    "workbook of two sheets named metrics": (
+        "export.xlsx",
+        xlsx_bytes({"Metrics": ROWS, " metrics": ROWS}),
+        "the workbook has 2 sheets named 'metrics' ('Metrics', ' metrics'); keep one",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(AMBIGUOUS))
+def test_an_ambiguous_encoding_delimiter_or_sheet_is_refused_with_what_to_fix(
+    empty_ws: Workspace, tmp_path: Path, case: str
+) -> None:
+    name, content, problem = AMBIGUOUS[case]
+    path = written(tmp_path, content, name)
+    before = workspace_state(empty_ws)
+    with pytest.raises(ImportRejected) as info:
+        empty_ws.import_file(EDITOR, path, today=TODAY)
+    assert str(info.value).startswith(f"{name}: {problem}"), str(info.value)
+    assert workspace_state(empty_ws) == before
+
+
+# --- what is clear is read as the comma-separated UTF-8 file is ---------------------------
+
+LONG_ROWS = table_rows(LONG)
+CSV_VARIANTS = {
+    "semicolons": csv_bytes(LONG_ROWS, delimiter=";"),
+    "tabs": csv_bytes(LONG_ROWS, delimiter="\t"),
+    "bars": csv_bytes(LONG_ROWS, delimiter="|"),
+    "a byte-order mark, as Excel's CSV UTF-8 starts": b"\xef\xbb\xbf" + csv_bytes(LONG_ROWS),
+    "Windows line ends": csv_bytes(LONG_ROWS).replace(b"\n", b"\r\n"),
+    "every value quoted": b"\n".join(
+        b",".join(b'"' + cell + b'"' for cell in line.split(b","))
+        for line in csv_bytes([[c.replace(",", "") for c in map(str, r)] for r in LONG_ROWS])
+        .strip()
+        .split(b"\n")
+    ).replace(b"Brand Inc.", b"Brand, Inc."),
+    "blank lines and empty rows at the end": csv_bytes(LONG_ROWS) + b",,,\n\n\n,, ,\n",
+    "an empty unnamed column at the right": csv_bytes([[*r, ""] for r in LONG_ROWS]),
+    "tabs around comma-separated names": csv_bytes(
+        [[f" {c}\t" for c in LONG_ROWS[0]], *LONG_ROWS[1:]]
+    ),
+    "spaces around numbers": csv_bytes([*LONG_ROWS[:2], [*LONG_ROWS[2][:3], " 100.0 "]])
+    + csv_bytes(LONG_ROWS[3:]),
+}
+
+
+@pytest.mark.parametrize("variant", list(CSV_VARIANTS))
+def test_a_csv_file_with_a_clear_delimiter_or_a_bom_reads_as_the_plain_one(
+    tmp_path: Path, variant: str
+) -> None:
+    plain = read(tmp_path, as_format(LONG, "csv"), "plain.csv")
+    same_weekly(read(tmp_path, CSV_VARIANTS[variant], "variant.csv"), plain)
+
+
+XLSX_VARIANTS = {
+    "the sheet named Metrics among others": xlsx_bytes(
+        {"Read me": [["notes"]], " Metrics ": LONG_ROWS, "Pivot": [["x"]]}
+    ),
+    "one sheet shown, others hidden": xlsx_bytes(
+        {"lookup": [["a"]], "data": LONG_ROWS}, hidden=["lookup"]
+    ),
+    "the header on row 3": xlsx_bytes(LONG_ROWS, first_row=3),
+    "dates as text": xlsx_bytes(
+        [[str(c) if i == 0 else c for i, c in enumerate(r)] for r in LONG_ROWS]
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", list(XLSX_VARIANTS))
+def test_a_workbook_whose_sheet_is_clear_reads_as_the_parquet_file(
+    tmp_path: Path, variant: str
+) -> None:
+    parquet = read(tmp_path, parquet_bytes(LONG), "plain.parquet")
+    same_weekly(read(tmp_path, XLSX_VARIANTS[variant], "variant.xlsx"), parquet)
+
+
+@pytest.mark.parametrize("layout", list(CONTENT))
+def test_a_workbook_read_in_small_batches_gives_the_same_weekly_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    whole = read(tmp_path, as_format(CONTENT[layout], "xlsx"), "whole.xlsx")
+    monkeypatch.setattr(spreadsheets, "BATCH_ROWS", 2)
+    rows = table_rows(CONTENT[layout])
+    blank = [None] * len(rows[0])
+    cells = [[xlsx_cell(v) for v in row] for row in rows]
+    content = xlsx_bytes([*cells, blank, blank, blank])  # trailing empty rows, over batches
+    same_weekly(read(tmp_path, content, "batched.xlsx"), whole)
+
+
+def test_an_events_csv_file_over_several_blocks_gives_the_parquet_files_weekly_table(
+    tmp_path: Path,
+) -> None:
+    n = 60_000  # about 3 MB: several of the CSV reader's 1 MB blocks
+    start = dt.datetime(2026, 1, 5, tzinfo=UTC)
+    table = pa.table(
+        {
+            "ts": pa.array(
+                [start + dt.timedelta(minutes=7 * i) for i in range(n)], pa.timestamp("us", "UTC")
+            ),
+            "platform": [f"platform {i % 5}" for i in range(n)],
+            "member_id": [f"member-{i % 9_001}" for i in range(n)],
+            "kind": ["comment", "message", "post"] * (n // 3),
+            "by_brand": [i % 3 == 2 for i in range(n)],
+        }
+    )
+    today = D(2026, 11, 23)
+    parquet = read_metrics(written(tmp_path, parquet_bytes(table), "e.parquet"), today=today)
+    content = as_format(table, "csv") + b",,,,\n" * 3
+    assert len(content) > 3 << 20
+    same_weekly(read_metrics(written(tmp_path, content, "e.csv"), today=today), parquet)
+
+
+# --- rows named as a spreadsheet counts them ----------------------------------------------
+
+HEADER = ["date", "platform", "metric", "value"]
+
+
+def good(day: int) -> list[Any]:
+    return [f"2026-01-{day:02d}", "instagram", "followers", "120"]
+
+
+ROW_NAMES = {
+    "the first data row is row 2": (
+        csv_bytes([HEADER, ["2026-01-05", "instagram", "followers", "n/a"]]),
+        "text 'n/a' in numeric column value at row 2",
+    ),
+    "a value over two lines is one row": (
+        csv_bytes([HEADER, ["2026-01-05", "Brand\nForum", "followers", "1"], good(6)])
+        + csv_bytes([["2026-01-07", "instagram", "followers", "-4"]]),
+        "negative value -4 in column value (metric followers) at row 4",
+    ),
+    "a blank row in the middle is a row without a date": (
+        csv_bytes([HEADER, good(5)]) + b"\n" + csv_bytes([good(6)]),
+        "missing date at row 3",
+    ),
+    "a row with more values than the header has columns": (
+        csv_bytes([HEADER, good(5), [*good(6), "extra"]]),
+        "row 3 has 5 value(s) but the header has 4 columns; check the commas and the quotes "
+        "in that row",
+    ),
+    "an unnamed column that holds values": (
+        csv_bytes([[*HEADER, ""], [*good(5), ""], [*good(6), "note"]]),
+        "a column has no name but holds values (row 3); name it or delete it",
+    ),
+    "conflicting rows": (
+        csv_bytes([HEADER, good(5), good(6), ["2026-01-05", "Instagram", "followers", "130"]]),
+        "row 4 has 130 but row 2 has 120",
+    ),
+    "a workbook whose header is on row 3": (
+        xlsx_bytes([HEADER, good(5), [*good(6)[:3], "lots"]], first_row=3),
+        "text 'lots' in numeric column value at row 5",
+    ),
+    "events: a missing member on row 3": (
+        csv_bytes(
+            [
+                ["ts", "platform", "member_id", "kind", "by_brand"],
+                ["2026-01-05 09:00", "forum", "m1", "comment", "false"],
+                ["2026-01-05 10:00", "forum", "", "comment", "false"],
+            ]
+        ),
+        "missing member_id at row 3",
+    ),
+    "events: a platform named 'at row 1' is not renumbered": (
+        csv_bytes(
+            [
+                ["ts", "platform", "member_id", "kind", "by_brand"],
+                ["2026-01-05 09:00", "forum", "m1", "comment", "false"],
+                ["2026-01-05 10:00", "at row 1\u200b", "m2", "comment", "false"],
+            ]
+        ),
+        "platform 'at_row_1\\u200b' at row 3 contains the invisible character U+200B",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ROW_NAMES))
+def test_a_refusal_names_the_row_as_a_spreadsheet_counts_it(tmp_path: Path, case: str) -> None:
+    content, problem = ROW_NAMES[case]
+    name = "export.xlsx" if content.startswith(b"PK") else "export.csv"
+    refused(tmp_path, content, name, problem)
+
+
+def test_a_workbook_with_nothing_on_its_sheet_is_refused(tmp_path: Path) -> None:
+    refused(tmp_path, xlsx_bytes([[None]]), "export.xlsx", "sheet 'Sheet1' is empty")
+
+
+def test_a_csv_or_xlsx_file_with_only_a_header_has_no_rows(tmp_path: Path) -> None:
+    refused(tmp_path, csv_bytes([HEADER]), "export.csv", "the file has no rows")
+    refused(tmp_path, xlsx_bytes([HEADER, [None] * 4]), "export.xlsx", "the file has no rows")
+
+
+# --- dates in a stated format --------------------------------------------------------------
+
+STATED = {
+    "DD/MM/YYYY": "%d/%m/%Y",
+    "dd.mm.yyyy": "%d.%m.%Y",
+    "MM/DD/YYYY": "%m/%d/%Y",
+    "DD/MM/YY": "%d/%m/%y",
+    "YYYY-MM-DD HH:MM": "%Y-%m-%d %H:%M",
+    "DD.MM.YYYY HH:MM:SS": "%d.%m.%Y %H:%M:%S",
+    "%d %m %Y": "%d %m %Y",
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("stated", list(STATED))
+def test_dates_in_the_format_their_header_states_read_as_iso_dates(
+    tmp_path: Path, stated: str, fmt: str
+) -> None:
+    rows = [[f"date ({stated})", *LONG_ROWS[0][1:]]]
+    rows += [[r[0].strftime(STATED[stated]), *r[1:]] for r in LONG_ROWS[1:]]
+    content = csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows)
+    same_weekly(
+        read(tmp_path, content, f"stated.{fmt}"), read(tmp_path, parquet_bytes(LONG), "p.parquet")
+    )
+
+
+def test_event_times_in_a_stated_format_read_as_iso_times(tmp_path: Path) -> None:
+    rows = table_rows(EVENTS)
+    rows[0][0] = "TS (DD/MM/YYYY HH:MM:SS)"
+    rows[1:] = [[r[0].strftime("%d/%m/%Y %H:%M:%S"), *r[1:]] for r in rows[1:]]
+    parquet = read(tmp_path, parquet_bytes(EVENTS), "e.parquet")
+    same_weekly(read(tmp_path, csv_bytes(rows), "e.csv"), parquet)
+
+
+def test_a_date_not_in_the_stated_format_is_refused_by_row(tmp_path: Path) -> None:
+    rows = [["Date (DD/MM/YYYY)", "platform", "followers"], ["05/01/2026", "x", 1]]
+    rows += [["2026-01-06", "x", 2]]
+    refused(
+        tmp_path,
+        csv_bytes(rows),
+        "export.csv",
+        "column date at row 3 holds '2026-01-06', which is not a date in the stated format "
+        "DD/MM/YYYY",
+    )
+
+
+@pytest.mark.parametrize("stated", ["the 5th", "MM/YYYY", "DD/MM/YYYY AM", ""])
+def test_a_date_format_this_cannot_read_is_refused_with_how_to_write_one(
+    tmp_path: Path, stated: str
+) -> None:
+    content = csv_bytes([[f"date ({stated})", "platform", "followers"], ["05/01/2026", "x", 1]])
+    refused(
+        tmp_path,
+        content,
+        "export.csv",
+        f"column 'date ({stated})' states the date format {stated!r}, which is not one this "
+        "reads; write it with DD, MM and YYYY",
+    )
+
+
+# --- the kind of file, damage and the size limit --------------------------------------------
+
+
+KINDS = {
+    "parquet named .csv": ("export.csv", parquet_bytes(LONG), "this is a parquet file, not CSV"),
+    "workbook named .csv": ("export.csv", as_format(LONG, "xlsx"), "an Excel workbook, not CSV"),
+    "CSV named .xlsx": ("export.xlsx", as_format(LONG, "csv"), "not an xlsx file"),
+    "truncated workbook": (
+        "export.xlsx",
+        as_format(LONG, "xlsx")[:-200],
+        "the xlsx file is damaged or truncated; save it again from Excel",
+    ),
+    "Excel 97-2003 workbook": (
+        "export.xlsx",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+        "an Excel 97-2003 (.xls) or password-protected workbook; save it as an Excel "
+        "workbook (.xlsx)",
+    ),
+    "a zip that is not a workbook": (
+        "export.xlsx",
+        b"PK\x05\x06" + bytes(18),
+        "not an xlsx file",
+    ),
+    "an unterminated quote": (
+        "export.csv",
+        b'date,platform,metric,value\n2026-01-05,"ig,followers,1\n',
+        "row 2 has 2 value(s) but the header has 4 columns; check the commas and the quotes",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(KINDS))
+def test_a_file_that_is_not_what_its_name_says_or_is_damaged_is_refused(
+    tmp_path: Path, case: str
+) -> None:
+    name, content, problem = KINDS[case]
+    refused(tmp_path, content, name, problem)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_without_an_ending_is_read_by_the_name_it_is_given(tmp_path: Path, fmt: str) -> None:
+    imported = read_metrics(
+        written(tmp_path, as_format(LONG, fmt), "upload"), name=f"march.{fmt}", today=TODAY
+    )
+    assert imported.name == f"march.{fmt}" and imported.layout == "long"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_size_limit_holds_for_spreadsheets_and_nothing_is_stored(
+    empty_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.setenv(MAX_IMPORT_ENV, "0.001")  # 1,048 bytes
+    path = written(tmp_path, as_format(LONG, fmt), f"big.{fmt}")
+    before = workspace_state(empty_ws)
+    with pytest.raises(ImportRejected, match=rf"^big\.{fmt}: the file is .* more than the 1,048"):
+        empty_ws.import_file(EDITOR, path, today=TODAY)
+    assert workspace_state(empty_ws) == before
+
+
+def test_a_refusal_of_the_events_reader_is_renumbered_outside_quoted_text() -> None:
+    message = "e.csv: column by_brand at row 3 holds 'at row 9'; expected true or false"
+    assert spreadsheets.renumber_rows(message, "e.csv", 1) == (
+        "e.csv: column by_brand at row 4 holds 'at row 9'; expected true or false"
+    )
+    quoted = "o'brien.csv: platform \"it's at row 1\" at row 2 contains the invisible character"
+    assert spreadsheets.renumber_rows(quoted, "o'brien.csv", 1) == quoted.replace(
+        "at row 2", "at row 3"
+    )
