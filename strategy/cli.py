@@ -597,7 +597,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo-source", default=str(DEMO_DIR), help=argparse.SUPPRESS)
     p.set_defaults(run=_cmd_init)
 
-    p = sub.add_parser("import", help="import metric parquet files (long, wide or events)")
+    p = sub.add_parser(
+        "import", help="import metric files: parquet, CSV or xlsx (long, wide or events)"
+    )
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("files", nargs="+")
     p.set_defaults(run=_cmd_import)

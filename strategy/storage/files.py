@@ -1,6 +1,7 @@
 """The imported files, kept under their content hash: in the folder, or in the database.
 
-A folder workspace copies each file to ``files/<sha256>.parquet`` through a temporary name
+A folder workspace copies each file (parquet, CSV or xlsx, its original bytes; the name
+keeps its historical ``.parquet`` ending) to ``files/<sha256>.parquet`` through a temporary name
 and a rename before the upload row is written; a file no upload row points to is an orphan,
 never read, and collected later. A database workspace writes the file's parts into
 ``stored_files`` in the same transaction as the upload row, so replicas share nothing but
