@@ -552,7 +552,7 @@ def mean_stats(test: StrategyTest, alpha: float = 0.05, power: float = 0.8) -> T
 def _mean_warning(test: StrategyTest, diff: float, needed: int | None) -> str:
     change = "rise" if diff > 0 else "fall"
     n_c, n_v = test.control_n, test.variant_n
-    has = f"{n_c:,}" if n_c == n_v else f"{n_c:,} (control) and {n_v:,} (variant)"
+    has = _arm_sizes(n_c, n_v)
     return (
         f"Sample too small to detect a {change} of {_number(abs(diff))}: needs about "
         f"{_about(needed or 0)} units per arm, has {has}."
@@ -595,6 +595,12 @@ def _about(n: int) -> str:
     return f"{math.ceil(n / step) * step:,}"
 
 
+def _arm_sizes(n_c: int, n_v: int) -> str:
+    """What a test has, for its "sample too small" warning: ``30`` or ``30 (control) and 40
+    (variant)``."""
+    return f"{n_c:,}" if n_c == n_v else f"{n_c:,} (control) and {n_v:,} (variant)"
+
+
 def _sample_too_small(p_c: float, p_v: float, n_c: int, n_v: int, needed: int | None) -> bool:
     return p_c != p_v and needed is not None and min(n_c, n_v) < needed
 
@@ -608,7 +614,7 @@ def _warning(p_c: float, p_v: float, n_c: int, n_v: int, needed: int | None) -> 
     if needed is None or not _sample_too_small(p_c, p_v, n_c, n_v, needed):
         return ""
     change = "lift" if p_v > p_c else "drop"
-    has = f"{n_c:,}" if n_c == n_v else f"{n_c:,} (control) and {n_v:,} (variant)"
+    has = _arm_sizes(n_c, n_v)
     return (
         f"Sample too small to detect a {change} of {_points(p_v - p_c)} points: "
         f"needs about {_about(needed)} per arm, has {has}."
