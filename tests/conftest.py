@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strategy.access import AccessRole, Actor
+from strategy.cli import main
 from strategy.storage import Workspace, parse_location
 from strategy.storage import database as storage_database
 from tests.engines import ENGINES, Postgres, workspace_state
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EDITOR = Actor("maya@example.com", AccessRole.EDITOR)
 VIEWER = Actor("ceo@example.com", AccessRole.VIEWER)
 TODAY = dt.date(2026, 11, 23)
-__all__ = ["EDITOR", "TODAY", "VIEWER", "open_page", "workspace_state"]
+__all__ = ["EDITOR", "TODAY", "VIEWER", "cli", "open_page", "workspace_state"]
 """The tests' today: a week after the demo data ends (2026-11-15)."""
 
 
@@ -138,3 +139,10 @@ def open_page(page: str | Path = "app.py", *, timeout: float = 30) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the command line in-process: exit code, stdout and stderr, each stripped."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out.strip(), err.strip()

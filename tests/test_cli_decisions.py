@@ -8,17 +8,10 @@ import json
 import pytest
 
 from strategy.access import LOCAL_USER
-from strategy.cli import main
 from strategy.storage import Workspace
-from tests.conftest import TODAY, workspace_state
+from tests.conftest import TODAY, cli, workspace_state
 
 CEO = "ceo@example.com"
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out.strip(), err.strip()
 
 
 @pytest.fixture

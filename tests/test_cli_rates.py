@@ -6,14 +6,8 @@ import json
 
 import pytest
 
-from strategy.cli import main
 from strategy.storage import Workspace
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out.strip(), err.strip()
+from tests.conftest import cli
 
 
 def test_rates_are_set_and_listed_and_the_report_costs_the_team_with_them(

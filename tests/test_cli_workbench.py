@@ -10,18 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from strategy.cli import main
 from strategy.storage import Workspace
 from strategy.team import Role
-from tests.conftest import TODAY, workspace_state
+from tests.conftest import TODAY, cli, workspace_state
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out.strip(), err.strip()
 
 
 @pytest.fixture
