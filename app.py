@@ -13,15 +13,16 @@ from strategy.resources import SignalStatus
 from strategy.storage import Workspace
 from strategy.team import ROLE_LABELS
 from ui import saving, session
+from ui.markup import md
 
 DECIDED_ICONS = {RequestStatus.APPROVED: "✅", RequestStatus.DECLINED: "❌"}
 
 
 def evidence_lines(e: Evidence) -> str:
     """A request's frozen evidence as Markdown: the gap, its roles and window, each condition."""
-    cost = f"{e.currency} {e.gap_cost_per_week:,.0f}/week"
+    cost = f"{md(e.currency)} {e.gap_cost_per_week:,.0f}/week"
     if e.gap_no_rate_for:
-        cost += f" (no rate for: {', '.join(e.gap_no_rate_for)})"
+        cost += f" (no rate for: {md(', '.join(e.gap_no_rate_for))})"
     window = (
         f"weeks of {e.window_from:%d %b %Y} to {e.window_to:%d %b %Y}"
         if e.window_from and e.window_to
@@ -30,10 +31,10 @@ def evidence_lines(e: Evidence) -> str:
     lines = [
         f"**Evidence as of {e.as_of:%d %b %Y}:** gap {e.gap_hours_per_week:.1f} h/week, "
         f"{e.gap_people:.1f} FTE, {cost}",
-        f"**Roles:** {e.roles_text or 'none'}",
+        f"**Roles:** {md(e.roles_text or 'none')}",
         f"**Window:** {window}",
-        e.summary,
-        *(f"{'✅' if c.met else '❌'} {c.label} — {c.value}" for c in e.conditions),
+        md(e.summary),
+        *(f"{'✅' if c.met else '❌'} {md(c.label)} — {md(c.value)}" for c in e.conditions),
     ]
     return "  \n".join(lines)
 
@@ -44,15 +45,15 @@ def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
     with st.container(border=True):
         st.markdown(
             f"**Request #{r.id}: {r.status.value}** · raised on {r.raised_on:%d %b %Y} "
-            f"by {r.raised_by}" + (f"  \n**Note:** {r.note}" if r.note else "")
+            f"by {md(r.raised_by)}" + (f"  \n**Note:** {md(r.note)}" if r.note else "")
         )
         if v.stale:
-            st.warning(f"**Stale:** {v.stale_reason}", icon="⚠️")
+            st.warning(f"**Stale:** {md(v.stale_reason)}", icon="⚠️")
         st.markdown(evidence_lines(r.evidence))
         if r.status is not RequestStatus.OPEN:
             st.markdown(
-                f"{DECIDED_ICONS[r.status]} **{r.status.value.title()}** by {r.decided_by} "
-                f"on {r.decided_on:%d %b %Y}: {r.reason}"
+                f"{DECIDED_ICONS[r.status]} **{r.status.value.title()}** by {md(r.decided_by)} "
+                f"on {r.decided_on:%d %b %Y}: {md(r.reason)}"
             )
         elif may_decide:
             prefix = f"decide_{r.id}_"
@@ -105,7 +106,7 @@ cards[0].metric(
 )
 for i, (name, status) in enumerate(sorted(result.statuses.items()), start=1):
     cards[i % 4].metric(
-        name,
+        md(name),
         status.stage.value.title(),
         f"{status.weeks_in_stage} weeks in stage" + (" · stalled" if status.stalled else ""),
         delta_color="inverse" if status.stalled else "off",
@@ -114,9 +115,9 @@ for i, (name, status) in enumerate(sorted(result.statuses.items()), start=1):
     )
 for name, status in sorted(result.statuses.items()):
     if status.stalled:
-        st.warning(f"**{name} has stalled.** {status.stall_reason}", icon="⏸️")
+        st.warning(f"**{md(name)} has stalled.** {md(status.stall_reason)}", icon="⏸️")
 data_notes = [
-    f"**{name}**: {note.text}"
+    f"**{md(name)}**: {md(note.text)}"
     for name, status in sorted(result.statuses.items())
     for note in platform_notes(status, result.horizons.get(name))
 ]
@@ -131,10 +132,10 @@ banner = {
     SignalStatus.NOT_JUSTIFIED: st.info,
 }[signal.status]
 banner(
-    f"**Extra resources: {signal.status.value.replace('_', ' ')}.** {signal.summary}",
+    f"**Extra resources: {signal.status.value.replace('_', ' ')}.** {md(signal.summary)}",
     icon="📈" if signal.status is SignalStatus.JUSTIFIED else "⏳",
 )
-st.caption(f"The signal reads the {signal.window.describe()}.")
+st.caption(f"The signal reads the {md(signal.window.describe())}.")
 if signal.status is SignalStatus.JUSTIFIED:
     gap_cols = st.columns(4)
     gap_cols[0].metric("Gap", f"{signal.gap_hours_per_week:.1f} h/week")
@@ -146,14 +147,13 @@ if signal.status is SignalStatus.JUSTIFIED:
         + ", ".join(ROLE_LABELS[r].lower() for r in signal.recommended_roles)
     )
     if result.gap_cost.no_rate_for:
-        st.warning(f"The gap's cost leaves out roles with {result.gap_cost.missing_text}.")
+        st.warning(f"The gap's cost leaves out roles with {md(result.gap_cost.missing_text)}.")
 with st.expander("Why: each condition and its evidence", expanded=True):
     for condition in signal.conditions:
         st.markdown(
-            f"{'✅' if condition.met else '❌'} **{condition.label}** — {condition.value}  \n"
-            f"<small>{condition.reason}</small>",
-            unsafe_allow_html=True,
+            f"{'✅' if condition.met else '❌'} **{md(condition.label)}** — {md(condition.value)}"
         )
+        st.caption(md(condition.reason))
 
 # --- resource requests -------------------------------------------------------------------
 st.subheader("Resource requests")
@@ -198,7 +198,7 @@ cost_cols = st.columns(2)
 cost_cols[0].metric("Team cost per week", money(cost))
 cost_cols[1].metric("Team cost per month", money(cost, monthly=True))
 if cost.no_rate_for:
-    st.warning(f"The team's cost leaves out people with {cost.missing_text}.")
+    st.warning(f"The team's cost leaves out people with {md(cost.missing_text)}.")
 
 # --- tested strategies -------------------------------------------------------------------
 st.subheader("Concluded strategy tests")
@@ -208,7 +208,7 @@ if concluded.empty:
 else:
     st.vega_lite_chart(specs["tests"], width="stretch")
     for row in concluded.itertuples():
-        st.markdown(f"- **{row.title}** ({row.platform}): {row.conclusion}")
+        st.markdown(f"- **{md(row.title)}** ({md(row.platform)}): {md(row.conclusion)}")
 
 # --- downloads ---------------------------------------------------------------------------
 st.divider()

@@ -26,6 +26,7 @@ from strategy.roster import (
 )
 from strategy.team import ROLE_LABELS, DemandKind, Role, team_warnings
 from ui import saving, session
+from ui.markup import md
 
 EDITOR_KEY = "team_roster_editor"
 ROSTER_BASE = f"{EDITOR_KEY}_base"
@@ -82,8 +83,9 @@ def channel_label(channel: str) -> str:
 
 
 def item_label(item: OnboardingItem, today: dt.date) -> str:
-    """One onboarding item as its person's list shows it: day, title, due date, state."""
-    text = f"Day {item.day}: {item.title} · due {item.due:%d %b %Y}"
+    """One onboarding item as its person's list and checkbox show it (Markdown): day, title,
+    due date, state."""
+    text = f"Day {item.day}: {md(item.title)} · due {item.due:%d %b %Y}"
     if item.done_on is not None:
         return f"{text} · done {item.done_on:%d %b %Y}"
     return f"{text} · ⚠️ overdue" if item.overdue(today) else text
@@ -148,12 +150,12 @@ cols[4].metric(
     border=True,
 )
 if team.empty_seats:
-    st.error("**Empty seats:** " + ", ".join(seat.label for seat in team.empty_seats), icon="🪑")
+    st.error("**Empty seats:** " + md(", ".join(s.label for s in team.empty_seats)), icon="🪑")
 for warning in team_warnings(snap.members, ()):  # no seats: only the overloaded people
-    st.warning(warning, icon="🔥")
+    st.warning(md(warning), icon="🔥")
 if not team.warnings:
     st.success("Every recommended seat is held and nobody is overloaded.", icon="✅")
-st.info(f"**Team-size benchmark:** {team.benchmark.verdict}", icon="📏")
+st.info(f"**Team-size benchmark:** {md(team.benchmark.verdict)}", icon="📏")
 
 # --- the recommended core team -----------------------------------------------------------
 st.subheader("Recommended core team")
@@ -287,12 +289,13 @@ elif can_edit:
 for n, person in enumerate(progress(snap.onboarding, today)):
     with st.container(border=True):
         st.markdown(
-            f"**{person.person}** · {ROLE_LABELS[person.role]} · started {person.start:%d %b %Y}"
+            f"**{md(person.person)}** · {ROLE_LABELS[person.role]} · "
+            f"started {person.start:%d %b %Y}"
         )
         st.progress(person.share, text=f"{person.done} of {person.total} done")
         if person.overdue:
             st.warning(
-                f"{person.person} has {person.overdue} overdue item"
+                f"{md(person.person)} has {person.overdue} overdue item"
                 f"{'s' if person.overdue != 1 else ''}.",
                 icon="⚠️",
             )
@@ -510,12 +513,12 @@ if can_edit:
                 saved("Company profile saved.")
 else:
     st.markdown(
-        (f"**Company:** {profile.name}  \n" if profile.name else "")
-        + f"**Revenue channels:** {', '.join(map(channel_label, profile.channels)) or 'none'}  \n"
+        (f"**Company:** {md(profile.name)}  \n" if profile.name else "") + f"**Revenue channels:** "
+        f"{md(', '.join(map(channel_label, profile.channels)) or 'none')}  \n"
         f"**Integrated:** "
-        f"{'; '.join(' + '.join(g) for g in profile.integrated) or 'none'}  \n"
+        f"{md('; '.join(' + '.join(g) for g in profile.integrated) or 'none')}  \n"
         f"**Employees:** {profile.employees:,}  \n"
-        f"**Currency:** {profile.currency}"
+        f"**Currency:** {md(profile.currency)}"
     )
 
 # --- the resource signal's settings ------------------------------------------------------

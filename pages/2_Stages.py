@@ -19,6 +19,7 @@ from strategy.limits import MAX_WEEKS
 from strategy.report import NoteKind, platform_notes
 from strategy.stages import TransitionKind
 from ui import saving, session
+from ui.markup import md
 
 GATES_BASE = "gates_base"
 
@@ -49,7 +50,7 @@ st.header("Platforms")
 checklists = platform_checklists(snap.checklist, result.statuses)
 if not checklists:
     st.caption("No platforms yet: upload metrics or start a platform's checklist below.")
-tabs = st.tabs(list(checklists)) if checklists else []
+tabs = st.tabs([md(name) for name in checklists]) if checklists else []
 for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
     with tab:
         status = result.statuses.get(platform)
@@ -61,13 +62,13 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
         done = sum(d is not None for d in items.values())
         cols[3].metric("Setup checklist", f"{done} of {len(items)} done", border=True)
         if status is not None and status.stalled:
-            st.warning(f"**{platform} has stalled.** {status.stall_reason}", icon="⏸️")
+            st.warning(f"**{md(platform)} has stalled.** {md(status.stall_reason)}", icon="⏸️")
         if status is not None:
             for note in platform_notes(status, result.horizons.get(platform)):
                 if note.kind is NoteKind.NOT_MEASURED:
-                    st.warning(note.text, icon="📭")
+                    st.warning(md(note.text), icon="📭")
                 else:
-                    st.info(note.text, icon="🗓️")
+                    st.info(md(note.text), icon="🗓️")
 
         if not editable:  # viewers read the checklist; they get no widget to change it
             st.markdown("**Setup checklist**")
@@ -289,18 +290,18 @@ else:
     for platform, status in sorted(result.statuses.items()):
         if not status.transitions:
             continue
-        with st.expander(f"{platform}: {len(status.transitions)} transition(s)"):
+        with st.expander(f"{md(platform)}: {len(status.transitions)} transition(s)"):
             for move in reversed(status.transitions):
                 heading = f"**{move.week:%d %b %Y}: {move.source.value} → {move.target.value}**"
                 if move.kind is TransitionKind.OVERRIDE:
-                    st.markdown(f"{heading} · ✋ override — {move.reason}")
+                    st.markdown(f"{heading} · ✋ override — {md(move.reason)}")
                     continue
                 st.markdown(f"{heading} · measured")
                 st.dataframe(frames.evidence(move), hide_index=True)
 
 # --- audit log ---------------------------------------------------------------------------
 st.header("Audit log")
-entries = ws.audit_log()
+entries = session.audit_log()
 st.dataframe(
     pd.DataFrame(
         [{"when": e.at, "who": e.actor, "what": f"{e.action}: {e.detail}"} for e in entries],

@@ -12,6 +12,7 @@ from strategy.experiment_rows import results_table
 from strategy.experiments import TestKind, TestStatus
 from strategy.unit_values import read_arm
 from ui import charts, saving, session
+from ui.markup import md
 
 FORM = "test_form_"
 HEADINGS = {
@@ -199,12 +200,12 @@ else:
 
     for r in result.tests:
         if r.stats is not None and r.stats.sample_ratio_mismatch:
-            st.error(f"**{r.test.title}**: {r.stats.warning}.", icon="⚖️")
+            st.error(f"**{md(r.test.title)}**: {md(r.stats.warning)}.", icon="⚖️")
 
     for r in result.tests:
         if r.test.overdue(result.today):
             st.warning(
-                f"**{r.test.title}** is still running {(result.today - r.test.end).days} days "
+                f"**{md(r.test.title)}** is still running {(result.today - r.test.end).days} days "
                 f"after its end date ({r.test.end:%d %b %Y}): conclude it, or extend its end.",
                 icon="⏰",
             )
@@ -213,12 +214,12 @@ else:
     for r in result.tests:
         icon = STATUS_ICONS[r.test.status]
         st.markdown(
-            f"{icon} **{r.test.title}** ({r.test.platform}, {r.test.status.value}, "
-            f"{r.test.start:%d %b %Y} – {r.test.end:%d %b %Y}): {r.conclusion}"
+            f"{icon} **{md(r.test.title)}** ({md(r.test.platform)}, {r.test.status.value}, "
+            f"{r.test.start:%d %b %Y} – {r.test.end:%d %b %Y}): {md(r.conclusion)}"
         )
         notes = [
-            f"Hypothesis: {r.test.hypothesis}" if r.test.hypothesis else "",
-            f"Decision: {r.test.decision}" if r.test.decision else "",
+            f"Hypothesis: {md(r.test.hypothesis)}" if r.test.hypothesis else "",
+            f"Decision: {md(r.test.decision)}" if r.test.decision else "",
         ]
         if any(notes):
             st.caption("  \n".join(n for n in notes if n))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from strategy.errors import RolloutError
 from ui import saving, session, uploads
+from ui.markup import md
 
 st.set_page_config(
     page_title="Upload metrics · Social Rollout Tracker", page_icon="📤", layout="wide"
@@ -19,7 +20,7 @@ editable = session.can_edit()
 st.title("Upload metrics")
 session.show_flash()
 for imported, message in st.session_state.pop("upload_flash", []):
-    (st.success if imported else st.error)(message)
+    (st.success if imported else st.error)(md(message))
 
 limit_mb = st.get_option("server.maxUploadSize")
 st.markdown(
@@ -52,20 +53,20 @@ else:
         preview = uploads.preview(data, file.name)
         with st.container(border=True):
             if not preview.ok:
-                st.error(preview.error, icon="🚫")
+                st.error(md(preview.error), icon="🚫")
                 continue
             st.markdown(
-                f"**{preview.name}** · {preview.layout} layout · {preview.rows:,} rows · "
-                f"{len(preview.platforms)} platform(s): {', '.join(preview.platforms)} · "
+                f"**{md(preview.name)}** · {preview.layout} layout · {preview.rows:,} rows · "
+                f"{len(preview.platforms)} platform(s): {md(', '.join(preview.platforms))} · "
                 f"{preview.weeks} weeks, {preview.first_week:%d %b %Y} – "
                 f"{preview.last_week:%d %b %Y}"
             )
-            st.caption("Metrics: " + ", ".join(preview.metrics))
+            st.caption("Metrics: " + md(", ".join(preview.metrics)))
             duplicate = uploads.already_imported(preview, snap.uploads)
             if duplicate is not None:
                 st.warning(
                     f"This exact file is already imported as upload #{duplicate.id} "
-                    f"({duplicate.name}); it will not be imported again.",
+                    f"({md(duplicate.name)}); it will not be imported again.",
                     icon="♻️",
                 )
                 continue

@@ -10,6 +10,7 @@ import streamlit as st
 from strategy.clock import EARLIEST_DATE
 from strategy.standup import agenda_markdown
 from ui import session
+from ui.markup import md
 
 st.set_page_config(page_title="Stand-up · Social Rollout Tracker", page_icon="🗣️", layout="wide")
 session.sidebar()
@@ -38,7 +39,7 @@ if not agenda.sections:
     st.info(f"Nothing changed since {agenda.since:%A %d %b %Y}.", icon="☕")
 for section in agenda.sections:
     st.subheader(section.title)
-    st.markdown("\n".join(f"- {item.text} — **{item.owner}**" for item in section.items))
+    st.markdown("\n".join(f"- {md(item.text)} — **{md(item.owner)}**" for item in section.items))
 
 # --- to paste into a chat or a meeting note ----------------------------------------------
 st.divider()

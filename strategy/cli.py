@@ -354,8 +354,7 @@ def _cmd_test_remove(args: argparse.Namespace) -> str:
 def _cmd_users_set(args: argparse.Namespace) -> str:
     role = None if args.role == "none" else args.role
     ws, actor = _open(args)
-    ws.set_user_role(actor, args.email, role)
-    return f"{args.email.strip().lower()}: {args.role}"
+    return f"{ws.set_user_role(actor, args.email, role)}: {args.role}"
 
 
 def _cmd_users_list(args: argparse.Namespace) -> str:
@@ -763,10 +762,17 @@ def build_parser() -> argparse.ArgumentParser:
         "users", help="who may do what when the app runs with login (OIDC)"
     ).add_subparsers(dest="users_command", required=True)
     p = users.add_parser(
-        "set", help="map an e-mail address to viewer, editor, admin or executive (none: unmap)"
+        "set",
+        help="map a verified e-mail address, or an account as ISSUER|SUBJECT, to viewer, "
+        "editor, admin or executive (none: unmap)",
     )
     p.add_argument("workspace", help=WORKSPACE_HELP)
-    p.add_argument("email")
+    p.add_argument(
+        "email",
+        metavar="identity",
+        help="an e-mail address the provider marks verified, or ISSUER|SUBJECT (the ID "
+        "token's iss and sub) for providers without e-mail",
+    )
     p.add_argument("role", choices=[*(r.value for r in AccessRole), "none"])
     p.set_defaults(run=_cmd_users_set)
     p = users.add_parser("list", help="show the e-mail to role mapping")

@@ -28,6 +28,14 @@ AUTH = {
 }
 
 
+ISSUER = "https://accounts.example.com"
+
+
+def signed_in(sub: str = "4242", **claims: object) -> dict[str, object]:
+    """``st.user`` of someone signed in: the ID token's claims, e-mail verified unless given."""
+    return {"is_logged_in": True, "iss": ISSUER, "sub": sub, "email_verified": True, **claims}
+
+
 def page_with_login(page: str, user: dict[str, object] | None) -> AppTest:
     """A page run with OIDC login configured and, when given, a signed-in user."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -61,15 +69,43 @@ def test_with_login_configured_a_visitor_sees_only_the_sign_in(
 def test_a_signed_in_editor_is_named_in_the_sidebar_and_may_edit(app_ws: Workspace) -> None:
     app_ws.set_user_role(ADMIN, "maya@example.com", "editor")
 
-    at = page_with_login("pages/1_Team.py", {"is_logged_in": True, "email": "Maya@Example.com"})
+    at = page_with_login("pages/1_Team.py", signed_in(email="Maya@Example.com"))
 
     assert any("maya@example.com" in c.value and "editor" in c.value for c in at.sidebar.caption)
     assert [b.label for b in at.sidebar.button] == ["Log out"]
     assert at.data_editor  # the roster is editable
 
 
+@pytest.mark.parametrize("verified", [False, None, "false"])
+def test_an_unverified_address_grants_no_role_and_the_sidebar_says_why(
+    app_ws: Workspace, verified: object
+) -> None:
+    app_ws.set_user_role(ADMIN, "maya@example.com", "editor")
+    user = signed_in(sub="mallory", email="maya@example.com", email_verified=verified)
+
+    at = page_with_login("pages/1_Team.py", user)
+
+    captions = [c.value for c in at.sidebar.caption]
+    assert any("(viewer)" in c for c in captions), captions
+    assert any("has not verified the e-mail address maya@example.com" in c for c in captions)
+    assert any(f"{ISSUER}|mallory" in c for c in captions)
+    assert not at.data_editor and not at.form_submit_button
+
+
+def test_an_account_mapped_by_issuer_and_subject_gets_its_role_without_an_address(
+    app_ws: Workspace,
+) -> None:
+    app_ws.set_user_role(ADMIN, f"{ISSUER}|4711", "editor")
+    user = {"is_logged_in": True, "iss": ISSUER, "sub": "4711"}
+
+    at = page_with_login("pages/1_Team.py", user)
+
+    assert any("(editor)" in c.value for c in at.sidebar.caption)
+    assert at.data_editor
+
+
 def test_a_signed_in_stranger_reads_the_dashboard_as_a_viewer(app_ws: Workspace) -> None:
-    at = page_with_login("pages/1_Team.py", {"is_logged_in": True, "email": "pat@example.com"})
+    at = page_with_login("pages/1_Team.py", signed_in(email="pat@example.com"))
 
     assert any("pat@example.com" in c.value and "viewer" in c.value for c in at.sidebar.caption)
     assert not at.data_editor and not at.form_submit_button

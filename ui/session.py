@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, NoReturn, TypeVar, cast
 
 import streamlit as st
 
 from strategy import clock
-from strategy.access import LOCAL_USER, Actor, actor_for_login, executives
+from strategy.access import (
+    LOCAL_USER,
+    Actor,
+    Login,
+    actor_for_login,
+    executives,
+    login_from_claims,
+    why_viewer,
+)
 from strategy.demo import ensure_workspace
 from strategy.errors import Conflict, RolloutError
 from strategy.report import Analysis, analyse
-from strategy.snapshot import Snapshot
+from strategy.snapshot import AuditEntry, Snapshot
 from strategy.standup import Agenda, agenda
-from strategy.storage import Location, Workspace, parse_location
+from strategy.storage import Location, StorageError, Workspace, parse_location
 from ui import charts
+from ui.markup import md
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "data" / "workspace"
 
@@ -52,12 +62,12 @@ def workspace() -> Workspace:
     try:
         where = workspace_location()
     except RolloutError as exc:
-        st.error(f"ROLLOUT_WORKSPACE cannot be used. {exc}", icon="⚠️")
+        st.error(f"ROLLOUT_WORKSPACE cannot be used. {md(exc)}", icon="⚠️")
         st.stop()
     try:
         return _open(where.key)
     except RolloutError as exc:
-        st.error(f"The workspace at `{where}` cannot be opened. {exc}", icon="⚠️")
+        st.error(f"The workspace at `{where}` cannot be opened. {md(exc)}", icon="⚠️")
         st.stop()
 
 
@@ -87,22 +97,54 @@ def today() -> dt.date:
     return clock.today()
 
 
+T = TypeVar("T")
+
+
+def outage(exc: StorageError) -> NoReturn:
+    """Stop the page with the storage failure in one sentence: no traceback, no server paths.
+
+    Nothing is cached from a failed read, so the page recovers by itself on the next load
+    once the database is back.
+    """
+    st.error(f"The workspace cannot be read right now. {md(exc)}", icon="🔌")
+    st.stop()
+
+
+def _read(read: Callable[[str, int], T]) -> T:
+    """Every page's read of the workspace, in the one place that catches its outages.
+
+    ``read`` gets the workspace's key and its data version (the cache key of every result).
+    """
+    ws = workspace()
+    try:
+        return read(ws.location.key, ws.data_version())
+    except StorageError as exc:
+        outage(exc)
+
+
 def chart_specs() -> dict[str, dict[str, Any]]:
     """The dashboard's charts as Vega-Lite specs, rebuilt only when the data or day changes."""
-    ws = workspace()
-    return _chart_specs(ws.location.key, ws.data_version(), today())
+    return _read(lambda key, version: _chart_specs(key, version, today()))
 
 
 def snapshot() -> Snapshot:
     """The workspace's current state, cached per data version."""
-    ws = workspace()
-    return _snapshot(ws.location.key, ws.data_version())
+    return _read(_snapshot)
 
 
 def analysis() -> Analysis:
     """The rollout analysis as of today, recomputed when the data version or the day changes."""
-    ws = workspace()
-    return _analysis(ws.location.key, ws.data_version(), today())
+    return _read(lambda key, version: _analysis(key, version, today()))
+
+
+def audit_log() -> tuple[AuditEntry, ...]:
+    """The latest entries of the audit log, newest first."""
+    return _read(lambda key, _version: Workspace(key).audit_log())
+
+
+def user_roles() -> dict[str, str]:
+    """Who is mapped to which role (``users set``)."""
+    return _read(lambda key, _version: Workspace(key).user_roles())
 
 
 def standup_agenda(day: dt.date) -> Agenda:
@@ -111,8 +153,7 @@ def standup_agenda(day: dt.date) -> Agenda:
     It reads the workspace as it stood on the evenings it compares (``snapshot(as_of=...)``),
     and the first address mapped to the executive role picks up open requests.
     """
-    ws = workspace()
-    return _agenda(ws.location.key, ws.data_version(), day)
+    return _read(lambda key, version: _agenda(key, version, day))
 
 
 def login_configured() -> bool:
@@ -128,14 +169,21 @@ def logged_in() -> bool:
     return bool(st.user.get("is_logged_in"))
 
 
+def login() -> Login | None:
+    """The signed-in account's trusted claims (``strategy.access.login_from_claims``)."""
+    if not logged_in():
+        return None
+    return login_from_claims(st.user.to_dict())
+
+
 def actor() -> Actor:
-    """Who is acting: the signed-in user's mapped role, or the local single user."""
+    """Who is acting: the signed-in account's mapped role, or the local single user."""
     if not login_configured():
         return LOCAL_USER
-    if not logged_in():
+    account = login()
+    if account is None:
         return actor_for_login(None, {})  # a viewer; sidebar() shows them only the sign-in
-    email = str(st.user.get("email") or "")
-    return actor_for_login(email, workspace().user_roles())
+    return actor_for_login(account, user_roles())
 
 
 def sidebar() -> None:
@@ -157,14 +205,16 @@ def sidebar() -> None:
         st.divider()
         st.caption("Workspace")
         st.code(str(ws.location), language=None)
-        st.caption(f"Signed in as **{who.name}** ({who.role.value})")
+        st.caption(f"Signed in as **{md(who.name)}** ({who.role.value})")
         if login_configured():
+            if reason := why_viewer(login(), user_roles()):
+                st.caption(md(reason))
             st.button("Log out", on_click=st.logout)
 
 
 def show_error(exc: RolloutError) -> None:
     """Show a user-caused error in plain words."""
-    st.error(str(exc), icon="⚠️")
+    st.error(md(exc), icon="⚠️")
 
 
 def can_edit() -> bool:
@@ -194,7 +244,6 @@ def saved(message: str, *widget_prefixes: str) -> None:
 
 
 CONFLICT_KEY = "conflict_message"
-T = TypeVar("T")
 
 
 def drawn(base_key: str, current: T, *, keep: bool) -> T:
@@ -219,6 +268,6 @@ def reload_after_conflict(exc: Conflict, *widget_prefixes: str) -> None:
 def show_flash() -> None:
     """Show, once, the message a write or a refused stale save left before its rerun."""
     if message := st.session_state.pop(FLASH_KEY, None):
-        st.success(message, icon="✅")
+        st.success(md(message), icon="✅")
     if conflict := st.session_state.pop(CONFLICT_KEY, None):
-        st.error(conflict, icon="⚠️")
+        st.error(md(conflict), icon="⚠️")

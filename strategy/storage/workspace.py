@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from strategy import clock
 from strategy.access import (
     Actor,
-    check_email,
+    check_identity,
     parse_access_role,
     require_admin,
     require_decide,
@@ -461,10 +461,12 @@ class Workspace:
             _save_rates(conn, changed)
         return changed
 
-    def set_user_role(self, actor: Actor, email: str, role: str | None) -> None:
-        """Map an e-mail address to a role (``viewer``, ``editor``, ``admin``), or remove it."""
+    def set_user_role(self, actor: Actor, identity: str, role: str | None) -> str:
+        """Map an identity (a verified e-mail address, or ``ISSUER|SUBJECT``) to a role
+        (``viewer``, ``editor``, ``admin``, ``executive``), or remove it with None; returns
+        the identity as stored."""
         require_admin(actor, "users.set")
-        address = check_email(email)
+        address = check_identity(identity)
         parsed = None if role is None else parse_access_role(role)
         with self._write(actor, "users.set", f"{address}: {role}") as conn:
             conn.execute(text("DELETE FROM users WHERE email = :e"), {"e": address})
@@ -473,6 +475,7 @@ class Workspace:
                     text("INSERT INTO users(email, role) VALUES (:e, :r)"),
                     {"e": address, "r": parsed.value},
                 )
+        return address
 
     # --- stages ----------------------------------------------------------------------
 
