@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL server on a free loopback port, for the tests and the benchmark.
 #   scripts/postgres.sh start DIR [--fast]   prints the server's URL; DIR holds data and log
 #   scripts/postgres.sh stop DIR
+#   scripts/postgres.sh halt DIR | resume DIR   stop the server keeping its data, start it again
+#                                               on the same port (the outage journey)
 # --fast turns off fsync (tests kill clients, never the power). The server refuses to run
 # as root, so as root it runs as the `postgres` user. Debian's postgresql is installed when
 # it is missing.
@@ -38,8 +40,16 @@ start)
     --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --no-locale >"$dir/initdb.log"
   opts="-c listen_addresses=127.0.0.1 -p $port -k $data -c max_connections=200"
   [ "${3:-}" = "--fast" ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  echo "$opts" >"$dir/opts"
   as_pg "$bin/pg_ctl" -D "$data/data" -l "$data/server.log" -o "$opts" -w -s start >/dev/null
   echo "postgresql://postgres:rollout@127.0.0.1:$port/postgres"
+  ;;
+halt)
+  as_pg "$(bindir)/pg_ctl" -D "$(cat "$dir/datadir")/data" -m immediate -w -s stop >/dev/null
+  ;;
+resume)
+  data=$(cat "$dir/datadir")
+  as_pg "$(bindir)/pg_ctl" -D "$data/data" -l "$data/server.log" -o "$(cat "$dir/opts")" -w -s start >/dev/null
   ;;
 stop)
   if [ -f "$dir/datadir" ]; then
@@ -50,7 +60,7 @@ stop)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: $0 start|stop DIR [--fast]" >&2
+  echo "usage: $0 start|stop|halt|resume DIR [--fast]" >&2
   exit 2
   ;;
 esac

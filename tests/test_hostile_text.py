@@ -15,72 +15,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
-from strategy.access import LOCAL_USER
 from strategy.storage import Workspace
-from tests.conftest import TODAY, open_page
+from tests.conftest import open_page
+from tests.hostile import IFRAME, IMAGE, LINK, PLATFORM, hostile_workspace
 from tests.test_session import PAGES
 from ui.markup import md
 
-IFRAME = '<iframe srcdoc="<script>parent.window.__pwned=1</script>"></iframe>'
-IMAGE = "<img src=x onerror=alert(1)>"
-LINK = "[Sign in again](http://evil.example/login)"
-PLATFORM = "<img_src=x_onerror=alert(1)>"
-"""``IMAGE`` as a platform name: names are stored lower case, spaces as underscores."""
-
-UNESCAPED = re.compile(r"(?<!\\)(?:<(?:iframe|img|script)|\[Sign in again\]|\]\(http://evil)")
+UNESCAPED = re.compile(r"(?<!\\)(?:<(?:iframe|img|script)|\[Sign in again\]|\]\()")
 """A hostile value's markup that Markdown would act on: not preceded by a backslash."""
 MARKDOWN_FIELDS = frozenset({"body", "label", "help", "text", "caption", "placeholder"})
 """Proto fields Streamlit renders as Markdown (alert and markdown bodies, labels, tooltips,
 progress texts)."""
-
-
-def hostile_workspace(ws: Workspace, tmp_path: Path) -> None:
-    """Put a hostile value into every field a user types that other users read."""
-    metrics = pd.DataFrame(
-        {
-            "date": [TODAY - pd.Timedelta(days=7 * k) for k in range(1, 9)] * 2,
-            "platform": [IMAGE] * 16,
-            "metric": ["followers"] * 8 + [LINK] * 8,
-            "value": [100.0 + k for k in range(8)] * 2,
-        }
-    )
-    metrics["date"] = pd.to_datetime(metrics["date"]).dt.date
-    path = tmp_path / "hostile.parquet"
-    metrics.to_parquet(path, index=False)
-    ws.import_file(LOCAL_USER, path, name=f"{IMAGE}.parquet")
-    test = {
-        "platform": IMAGE,
-        "metric": LINK,
-        "control_n": 4000,
-        "control_successes": 160,
-        "variant_n": 4000,
-        "variant_successes": 240,
-        "start": "2026-09-07",
-        "end": "2026-10-04",
-        "status": "concluded",
-        "hypothesis": LINK,
-        "decision": IMAGE,
-    }
-    ws.log_test(LOCAL_USER, {**test, "title": IFRAME})
-    ws.log_test(LOCAL_USER, {**test, "title": LINK, "variant_n": 5200, "planned_split": 0.5})
-    ws.add_override(LOCAL_USER, IMAGE, "2026-10-05", "retention", f"{IFRAME} {LINK}")
-    profile = ws.snapshot().company
-    ws.set_company(LOCAL_USER, type(profile)(**{**profile.__dict__, "name": IFRAME}))
-    request = ws.raise_request(LOCAL_USER, note=f"{IFRAME} {LINK}", today=TODAY)
-    ws.decide_request(LOCAL_USER, request.id, "approve", f"{IMAGE} {LINK}", today=TODAY)
-    ws.start_onboarding(
-        LOCAL_USER,
-        request_id=request.id,
-        name=IFRAME,
-        role="community_manager",
-        hours=20,
-        start=TODAY,
-    )
 
 
 def rendered_texts(at: AppTest) -> Iterator[tuple[str, str, bool]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from strategy.access import LOCAL_USER as ADMIN
-from strategy.storage import Workspace
+from strategy.storage import Unreachable, Workspace
 from tests.conftest import ROOT
 from tests.engines import execute
 
@@ -126,3 +128,29 @@ def test_a_workspace_from_a_newer_app_stops_every_page_with_the_reason(
         assert len(at.error) == 1, page
         assert at.error[0].value.startswith(f"The workspace at `{demo_ws}` cannot be opened.")
         assert "newer" in at.error[0].value
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("failing", ["data_version", "snapshot"])
+def test_a_storage_failure_while_reading_stops_every_page_with_one_sentence(
+    app_ws: Workspace, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """An outage after the workspace was opened (the server stopped under a running app)."""
+    sentence = "workspace db:5432: cannot reach the PostgreSQL server at db:5432 (refused)"
+
+    def unreachable(*_args: object, **_kwargs: object) -> NoReturn:
+        raise Unreachable(sentence)
+
+    for page in PAGES:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        if page != "app.py":
+            at.switch_page(page)
+        at.run()  # opened and read once: the outage starts afterwards
+        with monkeypatch.context() as outage:
+            outage.setattr(Workspace, failing, unreachable)
+            st.cache_data.clear()
+            at.run()
+            assert not at.exception, (page, [e.value for e in at.exception])
+            assert [e.value for e in at.error] == [f"Cannot read the {sentence}"], page
+        at.run()
+        assert not at.error and not at.exception, page  # back by itself

@@ -28,7 +28,9 @@ def md(text: object) -> str:
     Line breaks become spaces, so a value cannot open a block on a line of its own; then
     every character that starts inline markup, and a block marker at the very start, is
     backslash-escaped (CommonMark lets any ASCII punctuation be escaped). The rest is left
-    as typed, so ``retention -> active`` stays readable in the Markdown source too.
+    as typed, so ``retention -> active`` stays readable in the Markdown source too. A bare
+    ``http://…`` address still becomes a link (Streamlit finds those in the rendered text,
+    after escapes), but one that shows where it goes: no typed text can disguise a link.
     """
     one_line = " ".join(str(text).splitlines())
     escaped = _SPECIAL.sub(lambda m: "\\" + m.group(0), one_line)

@@ -103,10 +103,13 @@ T = TypeVar("T")
 def outage(exc: StorageError) -> NoReturn:
     """Stop the page with the storage failure in one sentence: no traceback, no server paths.
 
+    Storage messages start with the workspace they name (``workspace db:5432: cannot reach
+    the PostgreSQL server …``), so the sentence reads "Cannot read the workspace …".
+
     Nothing is cached from a failed read, so the page recovers by itself on the next load
     once the database is back.
     """
-    st.error(f"The workspace cannot be read right now. {md(exc)}", icon="🔌")
+    st.error(f"Cannot read the {md(exc)}", icon="🔌")
     st.stop()
 
 

@@ -9,10 +9,13 @@ user does: the app's button, the provider's form, back to the app.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import sys
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -160,14 +163,32 @@ def sidebar_says(page: Page, text: str) -> None:
     expect(page.get_by_test_id("stSidebar")).to_contain_text(text)
 
 
-def sign_in(page: Page, replica: Service, provider: Service, email: str) -> None:
-    """Sign in on ``replica`` as ``email`` the way a user does, and land back in the app."""
+def account(provider: Service, subject: str, **claims: object) -> None:
+    """Give the provider's account ``subject`` these claims (its ``PUT /users/<sub>``)."""
+    request = urllib.request.Request(
+        f"{provider.url}/users/{urllib.parse.quote(subject, safe='')}",
+        data=json.dumps(claims).encode(),
+        headers={"Content-Type": "application/json"},
+        method="PUT",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 204, response.status
+
+
+def sign_in(
+    page: Page, replica: Service, provider: Service, email: str, *, subject: str | None = None
+) -> None:
+    """Sign in on ``replica`` as the account ``subject`` the way a user does, and land back
+    in the app. Without ``subject``, the account is ``email``'s own, its address verified."""
+    if subject is None:
+        subject = email
+        account(provider, subject, email=email, email_verified=True)
     page.goto(f"{replica.url}/")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(re.escape(f"{provider.url}/oauth2/authorize")))
     expect(page.get_by_role("heading", name="Authorize Client")).to_be_visible()
     expect(page.get_by_text(f"{replica.url}/oauth2callback")).to_be_visible()
-    page.get_by_placeholder("sub").fill(email)
+    page.get_by_placeholder("sub").fill(subject)
     page.get_by_role("button", name="Authorize", exact=True).click()
     page.wait_for_url(f"{replica.url}/")
     main = page.get_by_test_id("stMain")
@@ -264,3 +285,21 @@ def test_an_editor_saves_on_one_replica_and_a_viewer_sees_it_on_the_other_withou
     expect(main.get_by_test_id("stForm")).to_have_count(0)
     expect(main.get_by_role("checkbox")).to_have_count(0)
     expect(main.get_by_role("textbox")).to_have_count(0)
+
+
+def test_an_unverified_address_signs_in_as_a_viewer_told_why_and_may_change_nothing(
+    person: Callable[[], Page], replicas: tuple[Service, Service], oidc_provider: Service
+) -> None:
+    impostor = person()
+    account(oidc_provider, "mallory", email=REPLICA_EDITOR, email_verified=False)
+    sign_in(impostor, replicas[0], oidc_provider, REPLICA_EDITOR, subject="mallory")
+
+    sidebar_says(impostor, f"Signed in as {REPLICA_EDITOR} (not verified) (viewer)")
+    sidebar_says(impostor, f"has not verified the e-mail address {REPLICA_EDITOR}")
+    sidebar_says(impostor, f"{oidc_provider.url}|mallory")
+    go_to(impostor, "Stages")
+    expect(impostor.get_by_role("heading", name="Stages", exact=True)).to_be_visible()
+    platform_tab(impostor, "instagram")
+    run_finished(impostor)
+    expect(impostor.get_by_role("button", name="Save checklist")).to_have_count(0)
+    expect(impostor.get_by_role("button", name="Add platform")).to_have_count(0)
