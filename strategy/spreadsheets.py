@@ -16,7 +16,8 @@ Cells become arrow columns like this:
 - xlsx (``python-calamine``): a column of number cells is float64, of date cells a
   timestamp, of TRUE/FALSE cells boolean, of text cells text; a column mixing kinds is text
   (numbers, dates and booleans written out), which the checks then read or refuse by row.
-  Empty and error cells are missing values.
+  Empty and error cells are missing values. A formula cell of the sheet read is refused,
+  named (``B7``): calamine would give its cached result, or nothing, not the formula.
 
 A ``date`` or ``ts`` column may state its format in its header, ``date (DD/MM/YYYY)`` or
 ``ts (DD.MM.YYYY HH:MM)``: its text cells are then read in that format (and refused, by row,
