@@ -24,6 +24,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from strategy import clock, events, spreadsheets
 from strategy.errors import ImportRejected, ValidationError
+from strategy.formulas import formula_prefix_problem
 from strategy.metrics import (
     AUDIENCE,
     AUDIENCE_SOURCES,
@@ -506,9 +507,13 @@ def _long_rows(
     platform = _platforms(table.column(cols["platform"]), label, first_row)
     metric = _names(table.column(cols["metric"]), label, "metric", first_row)
     for name in metric.unique():
-        if name in RESERVED_NAMES:
+        problem = formula_prefix_problem(name)
+        if name in RESERVED_NAMES or problem is not None:
             row = _row(_first(metric == name), first_row)
-            raise _reserved(f"{label}: metric {name!r} at row {row}", name)
+            where = f"{label}: metric {show_name(name)} at row {row}"
+            if problem is not None:
+                raise ImportRejected(f"{where} {problem}")
+            raise _reserved(where, name)
         _refuse_derived(label, name)
     value = _numbers(table.column(cols["value"]), label, "value", metric, first_row)
     frame = pd.DataFrame({"ts": ts, "platform": platform, "metric": metric, "value": value})
@@ -525,8 +530,11 @@ def _wide_rows(
     metrics = [c for c in cols if c not in LAYOUTS["wide"]]
     frame = pd.DataFrame({"ts": ts, "platform": platform})
     for metric in metrics:
+        where = f"{label}: metric column {show_name(cols[metric])}"
         if metric in RESERVED_NAMES:
-            raise _reserved(f"{label}: metric column {cols[metric]!r}", metric)
+            raise _reserved(where, metric)
+        if (problem := formula_prefix_problem(metric)) is not None:
+            raise ImportRejected(f"{where} {problem}")
         _refuse_derived(label, metric)
         column = table.column(cols[metric])
         frame[metric] = _numbers(column, label, cols[metric], metric, first_row)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from strategy.errors import ValidationError, shortened
+from strategy.formulas import formula_prefix_problem
 
 
 class Agg(StrEnum):
@@ -96,9 +97,10 @@ def normalise_name(raw: str) -> str:
 def platform_name_problem(name: str) -> str | None:
     """Why a *normalised*, non-blank platform name is not acceptable, or None when it is.
 
-    Refused: more than ``MAX_PLATFORM_NAME`` characters, and control or format characters
+    Refused: more than ``MAX_PLATFORM_NAME`` characters; control or format characters
     (Unicode categories Cc and Cf: NUL, escape codes, right-to-left overrides, zero-width
-    characters), which would make two names look alike or garble every screen showing them.
+    characters), which would make two names look alike or garble every screen showing them;
+    and a first character a spreadsheet would run as a formula (``formula_prefix_problem``).
     """
     if len(name) > MAX_PLATFORM_NAME:
         return (
@@ -112,7 +114,7 @@ def platform_name_problem(name: str) -> str | None:
                 f"contains the invisible character U+{ord(char):04X} ({what}); expected a "
                 "name without control or formatting characters"
             )
-    return None
+    return formula_prefix_problem(name)
 
 
 def show_name(name: str, limit: int = 40) -> str:
@@ -125,7 +127,7 @@ def valid_platform_name(raw: str) -> str:
 
     The one rule for platform names wherever they come from (imports, checklists,
     overrides): not blank, at most ``MAX_PLATFORM_NAME`` characters, no control or format
-    characters (see ``platform_name_problem``).
+    characters, not starting like a formula (see ``platform_name_problem``).
     """
     name = normalise_name(raw)
     if not name:

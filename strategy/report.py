@@ -25,6 +25,7 @@ from strategy.experiments import (
     conclusion_text,
     test_stats,
 )
+from strategy.formulas import csv_cell
 from strategy.gates import Stage
 from strategy.horizons import (
     Horizon,
@@ -387,9 +388,16 @@ def platform_notes(status: PlatformStatus, horizon: Horizon | None) -> list[Plat
 
 def weekly_csv(analysis: Analysis) -> str:
     """The weekly table as CSV: one row per (platform, week), metrics (derived ones too) as
-    columns, weeks as YYYY-MM-DD, and whether the week is complete (counted)."""
+    columns, weeks as YYYY-MM-DD, and whether the week is complete (counted).
+
+    Names and other text cells go through ``csv_cell``, so a name stored before such names
+    were refused is shown, not run, by a spreadsheet; numbers are written as numbers."""
     frame = analysis.wide.copy()
     frame["week"] = frame["week"].dt.strftime("%Y-%m-%d")
     complete = frame.pop("complete")
     frame.insert(2, "complete", complete.map({True: "true", False: "false"}))
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].map(lambda v: csv_cell(v) if isinstance(v, str) else v)
+    frame.columns = [csv_cell(str(c)) for c in frame.columns]
     return str(frame.to_csv(index=False, float_format="%.6g"))

@@ -16,7 +16,8 @@ Cells become arrow columns like this:
 - xlsx (``python-calamine``): a column of number cells is float64, of date cells a
   timestamp, of TRUE/FALSE cells boolean, of text cells text; a column mixing kinds is text
   (numbers, dates and booleans written out), which the checks then read or refuse by row.
-  Empty and error cells are missing values.
+  Empty and error cells are missing values. A formula cell of the sheet read is refused,
+  named (``B7``): calamine would give its cached result, or nothing, not the formula.
 
 A ``date`` or ``ts`` column may state its format in its header, ``date (DD/MM/YYYY)`` or
 ``ts (DD.MM.YYYY HH:MM)``: its text cells are then read in that format (and refused, by row,
@@ -29,12 +30,16 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
+import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+from xml.etree import ElementTree
+from xml.parsers import expat
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -43,7 +48,7 @@ import pyarrow.csv as pcsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import python_calamine as calamine
 
-from strategy.errors import ImportRejected
+from strategy.errors import ImportRejected, shortened
 from strategy.metrics import normalise_name
 
 SUFFIXES: Final[dict[str, str]] = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx"}
@@ -66,6 +71,10 @@ _FORMAT_NOTE: Final[re.Pattern[str]] = re.compile(
 )
 _FORMAT_TOKENS: Final[re.Pattern[str]] = re.compile(r"(?i)yyyy|yy|mm|dd|hh|ss|[a-z]+|.")
 _FORMAT_CODES: Final[dict[str, str]] = {"yyyy": "%Y", "yy": "%y", "dd": "%d", "hh": "%H"}
+_XML_CHUNK: Final[int] = 1 << 20
+_F_TAG: Final[re.Pattern[bytes]] = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?f[\s/>]")
+"""The start of an ``f`` (formula) element, with or without a namespace prefix."""
+_F_TAG_OVERLAP: Final[int] = 40
 _FORMAT_HELP: Final[str] = (
     "write it with DD, MM and YYYY (or YY), and HH:MM or HH:MM:SS for a time, "
     "e.g. 'date (DD/MM/YYYY)'"
@@ -471,6 +480,7 @@ def _open_workbook(path: Path, label: str) -> calamine.CalamineWorkbook:
 
 def _open_sheet(workbook: calamine.CalamineWorkbook, path: Path, label: str) -> Spreadsheet:
     name = _pick_sheet(workbook, label)
+    _refuse_formulas(path, name, label)
     try:
         sheet = workbook.get_sheet_by_name(name)
     except (calamine.CalamineError, OSError, ValueError):
@@ -534,6 +544,164 @@ def _pick_sheet(workbook: calamine.CalamineWorkbook, label: str) -> str:
         f"named {SHEET_NAME!r}, so which one to read is ambiguous; name the sheet with the "
         f"metrics {SHEET_NAME!r}, or remove the other sheets"
     )
+
+
+def _refuse_formulas(path: Path, sheet: str, label: str) -> None:
+    """Refuse a sheet holding a formula cell, naming the first one (``B7``).
+
+    calamine gives a formula's cached result (or nothing, when the file was never
+    calculated): what a spreadsheet would show now, which may not be what the file means.
+    Only values are imported, so the person who knows the workbook replaces the formulas.
+    """
+    damaged = ImportRejected(
+        f"{label}: sheet {sheet!r} is damaged and cannot be read; save it again from Excel"
+    )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None:
+                raise damaged
+            if not _may_hold_formulas(archive, part):
+                return
+            found = _first_formula(archive, part)
+    except (expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
+        raise damaged from None
+    except (KeyError, NotImplementedError, RuntimeError):  # a part missing, odd, encrypted
+        raise damaged from None
+    if found is not None:
+        cell, formula = found
+        shown = f" (={shortened(formula, 60)})" if formula else ""
+        raise ImportRejected(
+            f"{label}: sheet {sheet!r} cell {cell} holds a formula{shown}, and formulas are "
+            "not imported; replace the formulas with their values (e.g. Copy, then Paste "
+            "Special > Values) and upload again"
+        )
+
+
+def _local(tag: str) -> str:
+    """An XML name without its namespace (strict and transitional OOXML alike)."""
+    return tag.rpartition("}")[2]
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The archive member holding the named sheet's cells, by ``xl/workbook.xml`` and its
+    relationships; None when the workbook does not say."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError):
+        return None
+    rel_id = next(
+        (
+            value
+            for element in workbook.iter()
+            if _local(element.tag) == "sheet" and element.get("name") == sheet
+            for key, value in element.attrib.items()
+            if _local(key) == "id"
+        ),
+        None,
+    )
+    target = next(
+        (
+            element.get("Target", "")
+            for element in rels.iter()
+            if _local(element.tag) == "Relationship" and element.get("Id") == rel_id
+        ),
+        None,
+    )
+    if rel_id is None or not target:
+        return None
+    part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    part = posixpath.normpath(part)
+    return part if part in archive.namelist() else None
+
+
+def _may_hold_formulas(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether the sheet's XML holds an ``f`` element at all: a quick scan of the bytes, so
+    a large sheet without formulas is not parsed element by element."""
+    tail = b""
+    with archive.open(part) as stream:
+        for chunk in iter(lambda: stream.read(_XML_CHUNK), b""):
+            text = tail + chunk
+            if (b"<f" in text or b":f" in text) and _F_TAG.search(text):
+                return True
+            tail = chunk[-_F_TAG_OVERLAP:]
+    return False
+
+
+class _FormulaFound(Exception):
+    """Stops the parse at the first formula cell: (cell, formula text)."""
+
+
+def _first_formula(archive: zipfile.ZipFile, part: str) -> tuple[str, str] | None:
+    """The first cell (``B7``) with a formula (an ``f`` element in a ``c``) and its text.
+
+    expat's callbacks keep no tree, so memory stays flat however long the sheet is.
+    """
+    row, column = 0, 0
+    cell: str | None = None  # the cell being read, inside sheetData
+    in_data = False
+    formula: list[str] | None = None
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal row, column, cell, in_data, formula
+        name = _local(tag)
+        if name == "sheetData":
+            in_data = True
+        elif not in_data:
+            return
+        elif name == "row":
+            row, column = int(attrs.get("r") or row + 1), 0
+        elif name == "c":
+            ref = attrs.get("r")
+            column = _column_number(ref) if ref else column + 1
+            cell = ref or f"{_column_letters(column)}{row}"
+        elif name == "f" and cell is not None:
+            formula = []
+
+    def end(tag: str) -> None:
+        nonlocal cell, in_data
+        name = _local(tag)
+        if name == "f" and formula is not None and cell is not None:
+            raise _FormulaFound(cell, "".join(formula).strip())
+        if name == "c":
+            cell = None
+        elif name == "sheetData":
+            in_data = False
+
+    def text(data: str) -> None:
+        if formula is not None:
+            formula.append(data)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    try:
+        with archive.open(part) as stream:
+            parser.ParseFile(stream)
+    except _FormulaFound as found:
+        return found.args[0], found.args[1]
+    return None
+
+
+def _column_number(ref: str) -> int:
+    """``B7`` -> 2 (A is 1)."""
+    number = 0
+    for char in ref:
+        if not char.isalpha():
+            break
+        number = number * 26 + ord(char.upper()) - ord("A") + 1
+    return number
+
+
+def _column_letters(number: int) -> str:
+    """2 -> ``B``, 27 -> ``AA``."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _sheet_bytes(path: Path) -> int:

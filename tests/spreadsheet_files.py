@@ -2,7 +2,8 @@
 
 The app only reads workbooks, so no writer library is installed: ``xlsx_bytes`` writes what
 Excel writes for plain data (a row of cells per list, text inline, dates as serial numbers
-with a date format, characters XML cannot hold as Excel's ``_xHHHH_`` escapes).
+with a date format, characters XML cannot hold as Excel's ``_xHHHH_`` escapes; a ``Formula``
+as a formula cell, with or without its cached result).
 ``as_format`` renders one table as parquet, CSV or xlsx, so the same content can be imported
 in each: dates as ISO text in CSV and as date cells in xlsx, NaN and infinities as text in
 xlsx (a cell cannot hold them as numbers), time zones converted to UTC in xlsx (a cell has
@@ -17,6 +18,7 @@ import math
 import re
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -44,9 +46,25 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell, as Excel writes it: the formula without its ``=``, and the result it
+    last calculated (``cached``), or none when the workbook was saved uncalculated."""
+
+    text: str
+    cached: float | str | None = None
+
+
 def _cell(ref: str, value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Formula):
+        formula = f"<f>{escape(value.text)}</f>"
+        if value.cached is None:
+            return f'<c r="{ref}">{formula}</c>'
+        if isinstance(value.cached, str):
+            return f'<c r="{ref}" t="str">{formula}<v>{escape(value.cached)}</v></c>'
+        return f'<c r="{ref}">{formula}<v>{value.cached!r}</v></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.datetime):

@@ -186,7 +186,8 @@ def good_instant(instant: Any) -> bool:
 
 
 def good_name(raw: Any) -> str | None:
-    return normalise_name(raw) or None if isinstance(raw, str) else None
+    name = normalise_name(raw) if isinstance(raw, str) else ""
+    return name if name and not name.startswith(FORMULA_STARTS) else None
 
 
 def good_platform(raw: Any) -> str | None:
@@ -304,8 +305,13 @@ PLATFORM_BASES = [
 ODD_PLATFORMS = [
     *("Insta\u202egram", "ig\x00", "zero\u200bwidth", "esc\x1b[31mred", "\ufeffbom"),
     *("p" * 100, "p" * 101, "Ü" * 101),  # up to 100 characters
+    *("=1+1", '=HYPERLINK("http://evil.example","x")', "+cmd", "@SUM(1)"),  # formulas
 ]
-"""Platform names that look harmless in a spreadsheet; all but the 100 p's are refused."""
+"""Platform names that look harmless in a spreadsheet, or that it would run as formulas;
+all but the 100 p's are refused."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A name starting with one of these, once normalised, is refused: a spreadsheet would run
+it as a formula."""
 CANONICAL_AND_CUSTOM = (*CANONICAL, "Story Views", "custom_clicks")
 METRIC_BASES = [*CANONICAL_AND_CUSTOM, *DERIVED_NAMES, *RESERVED]
 ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati", "Pacific/Pago_Pago"]

@@ -20,6 +20,7 @@ from tests.conftest import EDITOR, TODAY, workspace_state
 from tests.spreadsheet_files import (
     FORMATS,
     SUFFIX,
+    Formula,
     as_format,
     csv_bytes,
     parquet_bytes,
@@ -421,6 +422,56 @@ def test_a_date_format_this_cannot_read_is_refused_with_how_to_write_one(
         "export.csv",
         f"column 'date ({stated})' states the date format {stated!r}, which is not one this "
         "reads; write it with DD, MM and YYYY",
+    )
+
+
+# --- formula cells ------------------------------------------------------------------------
+
+FORMULA_CELLS = {
+    "a formula with its cached result": (Formula("120+1", 121.0), 3, "D3 holds a formula (=120+1)"),
+    "a formula saved without a result": (
+        Formula("SUM(D2:D2)"),
+        3,
+        "D3 holds a formula (=SUM(D2:D2))",
+    ),
+    "a formula giving text": (
+        Formula('"insta"&"gram"', "instagram"),
+        1,
+        'B3 holds a formula (="insta"&"gram")',
+    ),
+}
+"""Case -> (the cell, which column of the second data row it replaces, what is said of it)."""
+
+
+@pytest.mark.parametrize("case", list(FORMULA_CELLS))
+def test_a_formula_cell_is_refused_naming_its_sheet_and_cell_and_nothing_is_stored(
+    empty_ws: Workspace, tmp_path: Path, case: str
+) -> None:
+    formula, column, said = FORMULA_CELLS[case]
+    second = good(6)
+    second[column] = formula
+    path = written(tmp_path, xlsx_bytes({"Metrics": [HEADER, good(5), second]}), "export.xlsx")
+    before = workspace_state(empty_ws)
+    with pytest.raises(ImportRejected) as info:
+        empty_ws.import_file(EDITOR, path, today=TODAY)
+    assert str(info.value) == (
+        f"export.xlsx: sheet 'Metrics' cell {said}, and formulas are not imported; replace "
+        "the formulas with their values (e.g. Copy, then Paste Special > Values) and upload "
+        "again"
+    )
+    assert workspace_state(empty_ws) == before
+
+
+def test_a_formula_cell_is_named_as_the_spreadsheet_counts_rows(tmp_path: Path) -> None:
+    rows = [HEADER, good(5), [*good(6)[:3], Formula("1+1", 2.0)]]
+    refused(tmp_path, xlsx_bytes(rows, first_row=4), "export.xlsx", "sheet 'Sheet1' cell D6 ")
+
+
+def test_a_formula_on_a_sheet_that_is_not_read_does_not_matter(tmp_path: Path) -> None:
+    notes = [["total"], [Formula("SUM(Metrics!D2:D52)", 5400.0)]]
+    content = xlsx_bytes({"Read me": notes, "Metrics": LONG_ROWS})
+    same_weekly(
+        read(tmp_path, content, "export.xlsx"), read(tmp_path, parquet_bytes(LONG), "p.parquet")
     )
 
 
