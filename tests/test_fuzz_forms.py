@@ -458,13 +458,18 @@ def test_demand_settings_are_stored_or_the_setting_is_named(scratch: Path) -> No
 
 def test_user_roles_are_stored_or_the_field_is_named(scratch: Path) -> None:
     fields = {
-        "email": ("ana@example.com", st.emails() | NAMES, ("e-mail",)),
+        "identity": (
+            "ana@example.com",
+            st.emails() | NAMES | st.text(max_size=12).map(lambda t: f"https://idp.example|{t}"),
+            ("e-mail", "identity"),
+        ),
         "role": ("viewer", st.sampled_from(["Editor", " admin ", "owner", None]), ("role",)),
     }
 
     def stored(ws: Workspace, form: dict[str, Any], _: None) -> None:
         roles = ws.user_roles()
-        address = form["email"].strip().lower()
+        given = form["identity"].strip()
+        address = given if "|" in given else given.lower()
         if form["role"] is None:
             assert address not in roles
         else:
