@@ -210,8 +210,8 @@ if can_edit:
     if st.button("Save the roster", type="primary"):
         with saving.save(EDITOR_KEY) as saved:
             members = members_from_rows(edited.to_dict("records"))
-            ws.replace_team(session.actor(), members, expected=roster_base)
-            saved(f"Roster saved: {len(members)} people.")
+            roster_saved = ws.replace_team(session.actor(), members, expected=roster_base)
+            saved(f"Roster saved: {len(members)} people.", changed=roster_saved.changed)
 else:
     st.dataframe(roster, hide_index=True, column_config=column_config, width="stretch")
 
@@ -313,12 +313,12 @@ for n, person in enumerate(progress(snap.onboarding, today)):
             }
             if st.form_submit_button("Save the progress"):
                 with saving.save(DONE_PREFIX) as saved:
-                    for item, done in ticked.items():
-                        if done != (item.done_on is not None):
-                            ws.set_onboarding_done(
-                                session.actor(), item.id, today if done else None, today=today
-                            )
-                    saved(f"Onboarding progress of {person.person} saved.")
+                    moved = {i: d for i, d in ticked.items() if d != (i.done_on is not None)}
+                    for item, done in moved.items():
+                        ws.set_onboarding_done(
+                            session.actor(), item.id, today if done else None, today=today
+                        )
+                    saved(f"Onboarding progress of {person.person} saved.", changed=bool(moved))
 
 # --- each role's onboarding plan -----------------------------------------------------------
 st.markdown("**Onboarding plans**")
@@ -376,11 +376,16 @@ if can_edit:
                 for row in edited_plan.to_dict("records")  # an empty cell is NaN, not text
             ]
             stored = ws.set_plan(session.actor(), plan_role.value, rows, expected=plan)
-            saved(f"Plan of {ROLE_LABELS[plan_role].lower()} saved: {len(stored)} items.")
+            saved(
+                f"Plan of {ROLE_LABELS[plan_role].lower()} saved: {len(stored.value)} items.",
+                changed=stored.changed,
+            )
     if plan_buttons[1].button("Use the default plan", key="onboard_plan_default", disabled=not own):
         with saving.save(PLAN_KEY) as saved:
-            ws.set_plan(session.actor(), plan_role.value, None, expected=plan)
-            saved(f"{ROLE_LABELS[plan_role]} follows the default plan again.")
+            stored = ws.set_plan(session.actor(), plan_role.value, None, expected=plan)
+            saved(
+                f"{ROLE_LABELS[plan_role]} follows the default plan again.", changed=stored.changed
+            )
 
 # --- what each role's hours serve --------------------------------------------------------
 st.subheader("What each role's hours serve")
@@ -422,8 +427,8 @@ if can_edit:
             for role, row in edited_serves.iterrows()
         }
         with saving.save(SERVES_KEY) as saved:
-            ws.set_role_serves(session.actor(), chosen, expected=serves_base)
-            saved("What each role serves saved; serving hours recomputed.")
+            served = ws.set_role_serves(session.actor(), chosen, expected=serves_base)
+            saved("What each role serves saved; serving hours recomputed.", changed=served.changed)
 else:
     st.dataframe(serves_table, hide_index=True, column_config=serves_config, width="content")
 
@@ -455,8 +460,10 @@ if can_edit:
     )
     if st.button("Save the rates", key="team_rates_save"):
         with saving.save(RATES_KEY) as saved:
-            ws.set_rates(session.actor(), rates_from_rows(edited_rates), expected=rates_base)
-            saved("Hourly rates saved; the team's cost recomputed.")
+            rated = ws.set_rates(
+                session.actor(), rates_from_rows(edited_rates), expected=rates_base
+            )
+            saved("Hourly rates saved; the team's cost recomputed.", changed=rated.changed)
 else:
     st.dataframe(rates_table, hide_index=True, column_config=rates_config, width="content")
 
@@ -503,14 +510,14 @@ if can_edit:
         )
         if st.form_submit_button("Save the company profile"):
             with saving.save("company_") as saved:
-                ws.set_company(
+                stored_profile = ws.set_company(
                     session.actor(),
                     company_from_form(
                         channels, other_text, integrated, employees, currency, company_name
                     ),
                     expected=profile,
                 )
-                saved("Company profile saved.")
+                saved("Company profile saved.", changed=stored_profile.changed)
 else:
     st.markdown(
         (f"**Company:** {md(profile.name)}  \n" if profile.name else "") + f"**Revenue channels:** "
@@ -554,8 +561,10 @@ if can_edit:
                     )
         if st.form_submit_button("Save the settings"):
             with saving.save("demand_") as saved:
-                ws.set_demand_settings(session.actor(), {**current, **values}, expected=demand_base)
-                saved("Resource signal settings saved.")
+                stored_settings = ws.set_demand_settings(
+                    session.actor(), {**current, **values}, expected=demand_base
+                )
+                saved("Resource signal settings saved.", changed=stored_settings.changed)
 else:
     st.dataframe(
         pd.DataFrame(

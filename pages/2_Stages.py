@@ -105,8 +105,13 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
         if submitted:
             with saving.save(spinner="Saving the checklist and recomputing stages…") as saved:
                 changes = checklist_changes(items, ticks, today)
-                ws.save_checklist(session.actor(), [(platform, item, day) for item, day in changes])
-                saved(f"{platform}: checklist saved ({len(changes)} change(s)).")
+                checked = ws.save_checklist(
+                    session.actor(), [(platform, item, day) for item, day in changes]
+                )
+                saved(
+                    f"{platform}: checklist saved ({len(changes)} change(s)).",
+                    changed=checked.changed,
+                )
 
 if editable:
     with st.form("new_platform"):
@@ -116,8 +121,8 @@ if editable:
     if start:
         with saving.save("new_platform_name") as saved:
             name = new_platform(raw_name, checklists)
-            ws.set_checklist(session.actor(), name, "all", None)
-            saved(f"{name}: checklist started.")
+            started = ws.set_checklist(session.actor(), name, "all", None)
+            saved(f"{name}: checklist started.", changed=started.changed)
 
 # --- gate criteria -----------------------------------------------------------------------
 st.header("Gate criteria")
@@ -193,12 +198,12 @@ else:
         with saving.save(
             *GATE_FORM_KEYS, GATES_BASE, spinner="Saving the gates and recomputing stages…"
         ) as saved:
-            ws.set_gates(session.actor(), edited, expected=gates)
-            saved("Gates saved; stages recomputed.")
+            stored = ws.set_gates(session.actor(), edited, expected=gates)
+            saved("Gates saved; stages recomputed.", changed=stored.changed)
     if st.button("Restore the default gates", key="gates_restore"):
         with saving.save(*GATE_FORM_KEYS, GATES_BASE) as saved:
-            ws.set_gates(session.actor(), DEFAULT_GATES, expected=gates)
-            saved("Default gates restored.")
+            restored = ws.set_gates(session.actor(), DEFAULT_GATES, expected=gates)
+            saved("Default gates restored.", changed=restored.changed)
 
 # --- manual override ---------------------------------------------------------------------
 st.header("Manual override")

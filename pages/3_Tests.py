@@ -279,8 +279,8 @@ if can_edit and result.tests:
             if not final:
                 changes |= {**counts, "end": new_end}
             with saving.save("test_update_") as saved:
-                ws.update_test(session.actor(), picked, changes)
-                saved(f"Test #{picked} updated.")
+                updated = ws.update_test(session.actor(), picked, changes)
+                saved(f"Test #{picked} updated.", changed=updated.changed)
     confirm = st.checkbox(
         f"Yes, remove test #{picked} for good", key=f"test_remove_confirm_{picked}"
     )

@@ -179,7 +179,7 @@ def _cmd_serves_set(args: argparse.Namespace) -> str:
     kinds = [] if args.kinds == ["nothing"] else args.kinds
     stored = ws.set_role_serves(
         actor, {**serves_to_dict(current), args.role: kinds}, expected=current
-    )
+    ).value
     role = parse_role(args.role)
     return _serves_line(role, stored[role])
 
@@ -282,7 +282,7 @@ def _cmd_settings_set(args: argparse.Namespace) -> str:
     current = ws.snapshot().demand
     stored = ws.set_demand_settings(
         actor, {**settings_to_dict(current), args.key: args.value}, expected=current
-    )
+    ).value
     return f"{args.key}: {settings_to_dict(stored)[args.key]:g}"
 
 
@@ -341,7 +341,7 @@ def _cmd_test_update(args: argparse.Namespace) -> str:
             "(n, successes, mean, sd, values), --planned-split, --end, --status or --decision"
         )
     ws, actor = _open(args)
-    test = ws.update_test(actor, args.test_id, changes)
+    test = ws.update_test(actor, args.test_id, changes).value
     return f"updated test #{test.id}: {test.title} [{test.status.value}]"
 
 
@@ -432,7 +432,7 @@ def _cmd_onboarding_plan(args: argparse.Namespace) -> str:
         raise RolloutError("plan: give --item lines or --default, not both")
     if args.default or args.item:
         items = None if args.default else [_plan_item(raw) for raw in args.item]
-        plan = ws.set_plan(actor, role, items)
+        plan = ws.set_plan(actor, role, items).value
     else:
         plan = plan_for(ws.snapshot().plans, role)
     return "\n".join(f"day {p.day}: {p.title}" for p in plan)
@@ -519,7 +519,7 @@ def _cmd_gates_set(args: argparse.Namespace) -> str:
         new[key]["weeks_to_advance"] = args.weeks
     if args.fallback_weeks is not None:
         new[key]["weeks_to_fall_back"] = args.fallback_weeks
-    stored = ws.set_gates(actor, new, expected=current)
+    stored = ws.set_gates(actor, new, expected=current).value
     return _gate_line(stored.to_retention if key == "to_retention" else stored.to_active)
 
 

@@ -169,7 +169,7 @@ def _read_spreadsheet(path: Path, label: str, kind: str, day: dt.date) -> Import
         if layout == "events":
             cols = {normalise_name(c): c for c in sheet.columns}
             picked = [cols[c] for c in events.EVENT_COLUMNS]
-            with tempfile.TemporaryDirectory(prefix="rollout-events-") as folder:
+            with tempfile.TemporaryDirectory(prefix=events.temp_prefix("events")) as folder:
                 converted = Path(folder) / "events.parquet"
                 rows = sheet.write_parquet(picked, converted)
                 if rows == 0:

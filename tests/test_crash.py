@@ -16,6 +16,7 @@ import hashlib
 import shutil
 import signal
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -349,3 +350,53 @@ def test_a_writer_killed_at_any_point_loses_no_committed_write_and_half_writes_n
         assert len(ws.snapshot().members) == written + 1
         assert place.stored(root) == set()
         place.discard(root)
+
+
+def events_export(folder: Path, rows: int, seed: int) -> Path:
+    """An events file of ``rows`` interactions on 20 platforms over 2026's first 40 weeks."""
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2026-01-05T00:00:00", "us")
+    seconds = rng.integers(0, 40 * 7 * 86_400, rows)
+    table = pa.table(
+        {
+            "ts": pa.array(start + seconds.astype("timedelta64[s]"), pa.timestamp("us")),
+            "platform": pa.array(rng.integers(0, 20, rows).astype(str)).cast(pa.string()),
+            "member_id": pa.array(rng.integers(0, rows // 4, rows)),
+            "kind": pa.array(np.where(rng.random(rows) < 0.1, "post", "like")),
+            "by_brand": pa.array(rng.random(rows) < 0.1),
+        }
+    )
+    path = folder / f"events-{seed}.parquet"
+    pq.write_table(table, path)
+    return path
+
+
+def test_the_import_after_a_killed_events_import_removes_the_temp_folder_it_left(
+    scratch: Path, ctx: ForkServerContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temp = scratch / "events-kill-tmp"  # this test's own system temp folder
+    temp.mkdir()
+    root = scratch / "events-kill"
+    Workspace.open(root, create=True)
+    reports, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(
+        target=workspace_child.import_events,
+        args=(str(root), str(events_export(scratch, 2_000_000, 1)), str(temp), sender),
+    )
+    process.start()
+    sender.close()
+    kind, pid = reports.recv()
+    assert kind == "started"
+    deadline = time.monotonic() + 60
+    while not list(temp.glob(f"rollout-duckdb-{pid}-*")):  # killed once its folder exists
+        assert time.monotonic() < deadline and not reports.poll(), "the import never started"
+        time.sleep(0.001)
+    process.kill()
+    process.join()
+    assert process.exitcode == -signal.SIGKILL
+    assert list(temp.glob(f"rollout-duckdb-{pid}-*"))  # what SIGKILL leaves behind
+
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    upload = Workspace.open(root).import_file(EDITOR, events_export(scratch, 1_000, 2), today=TODAY)
+    assert upload.layout == "events"
+    assert list(temp.iterdir()) == []

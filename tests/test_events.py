@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -497,3 +501,66 @@ def test_a_damaged_events_file_is_refused(tmp_path: Path) -> None:
     data[middle : middle + 200] = b"\xff" * 200
     path.write_bytes(bytes(data))
     rejected(path, "damaged")
+
+
+# --- temporary folders ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system temp folder, for this test alone: other processes' folders are not in it."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def dead_pid() -> int:
+    """The PID of a process that has exited and been waited for: no process has it now."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def left_folder(parent: Path, name: str) -> Path:
+    """A temporary folder as an import leaves it, spill file and all."""
+    folder = parent / name
+    folder.mkdir()
+    (folder / "duckdb_temp_block-1.block").write_bytes(b"spilled rows")
+    return folder
+
+
+@pytest.mark.parametrize("what", ["duckdb", "events"])
+def test_an_events_import_removes_the_temp_folders_of_killed_imports_and_keeps_live_ones(
+    tmp_path: Path, temp_dir: Path, what: str
+) -> None:
+    dead = left_folder(temp_dir, f"rollout-{what}-{dead_pid()}-k1ll3d_x")
+    live = left_folder(temp_dir, f"rollout-{what}-{os.getpid()}-runn1ng_")
+    unknown = left_folder(temp_dir, f"rollout-{what}-a1b2c3d4")  # no PID: whose is unknown
+    weekly(events_file(tmp_path, [(W1, "ig", "a", "like", False)]))
+    assert not dead.exists()
+    assert (live / "duckdb_temp_block-1.block").read_bytes() == b"spilled rows"
+    assert unknown.exists()
+    assert sorted(p.name for p in temp_dir.iterdir()) == sorted([live.name, unknown.name])
+
+
+def test_a_link_named_like_a_dead_imports_folder_is_not_followed(
+    tmp_path: Path, temp_dir: Path
+) -> None:
+    target = left_folder(tmp_path, "someone else's files")
+    link = temp_dir / f"rollout-duckdb-{dead_pid()}-l1nk_abc"
+    link.symlink_to(target, target_is_directory=True)
+    weekly(events_file(tmp_path, [(W1, "ig", "a", "like", False)]))
+    assert (target / "duckdb_temp_block-1.block").exists()
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_an_events_import_leaves_no_temp_folder_behind(
+    tmp_path: Path, temp_dir: Path, suffix: str
+) -> None:
+    path = events_file(tmp_path, [(W1, "ig", "a", "like", False), (W2, "ig", "b", "post", True)])
+    if suffix == ".csv":
+        path = path.with_suffix(".csv")
+        pq.read_table(path.with_suffix(".parquet")).to_pandas().to_csv(path, index=False)
+    assert metric(weekly(path), "ig", W2, "brand_posts") == 1
+    assert list(temp_dir.iterdir()) == []

@@ -28,9 +28,9 @@ from strategy.errors import PermissionDenied, RolloutError
 from strategy.experiments import StrategyTest
 from strategy.gates import CHECKLIST_ITEMS, DEFAULT_GATES, GateSet, gates_to_dict
 from strategy.metrics import normalise_name
-from strategy.resources import DEFAULT_SETTINGS, SETTING_NAMES, settings_to_dict
+from strategy.resources import DEFAULT_SETTINGS, SETTING_NAMES, DemandSettings, settings_to_dict
 from strategy.stages import Override
-from strategy.storage import Workspace
+from strategy.storage import Saved, Workspace
 from strategy.team import Assignment, Member, Role, normalise_channel, parse_role
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 from tests.engines import execute
@@ -125,9 +125,13 @@ def attempt(
         assert any(label in message for label in labels), f"{labels} not in: {message}"
         assert workspace_state(ws) == before
         return False
+    if isinstance(result, Saved) and not result.changed:  # the form held what is stored
+        assert workspace_state(ws) == before
+        stored(ws, form, result.value)
+        return True
     assert ws.data_version() == version + 1
     assert len(ws.audit_log(limit=100_000)) == audit + 1
-    stored(ws, form, result)
+    stored(ws, form, result.value if isinstance(result, Saved) else result)
     return True
 
 
@@ -236,10 +240,10 @@ def test_adding_a_channel_rep_stores_it_or_names_the_field(scratch: Path) -> Non
 
 
 def test_saving_the_roster_stores_it_or_names_the_field(scratch: Path) -> None:
-    def save(ws: Workspace, form: dict[str, Any]) -> None:
+    def save(ws: Workspace, form: dict[str, Any]) -> Saved[tuple[Member, ...]]:
         assignment = Assignment(form["role"], form["hours"], form["channel"])
         member = Member(form["name"], form["available_hours"], form["assignments"] or (assignment,))
-        ws.replace_team(EDITOR, [member, Member("Zoë", 2.0, (Assignment(Role.IT, 1.0),))])
+        return ws.replace_team(EDITOR, [member, Member("Zoë", 2.0, (Assignment(Role.IT, 1.0),))])
 
     def stored(ws: Workspace, form: dict[str, Any], _: None) -> None:
         ana, zoe = ws.snapshot().members
@@ -439,11 +443,11 @@ def test_demand_settings_are_stored_or_the_setting_is_named(scratch: Path) -> No
     }
     fields["unknown"] = (None, st.sampled_from(["hours_per_reply", ""]), ("unknown setting",))
 
-    def save(ws: Workspace, form: dict[str, Any]) -> None:
+    def save(ws: Workspace, form: dict[str, Any]) -> Saved[DemandSettings]:
         settings = {k: v for k, v in form.items() if v is not None and k != "unknown"}
         if form["unknown"] is not None:
             settings[str(form["unknown"])] = 1
-        ws.set_demand_settings(EDITOR, settings)
+        return ws.set_demand_settings(EDITOR, settings)
 
     def stored(ws: Workspace, form: dict[str, Any], _: None) -> None:
         demand = settings_to_dict(ws.snapshot().demand)
@@ -480,12 +484,20 @@ def test_user_roles_are_stored_or_the_field_is_named(scratch: Path) -> None:
 
 # --- who may change what -----------------------------------------------------------------
 
+
+def fewer_weeks_to_advance() -> dict[str, Any]:
+    """The default gates but one: a change to store (the defaults are what the demo holds)."""
+    gates = gates_to_dict(DEFAULT_GATES)
+    gates["to_active"]["weeks_to_advance"] -= 1
+    return gates
+
+
 WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
     "add_assignment": lambda ws, a, _: ws.add_assignment(a, name="Ana", role="it", hours=2),
     "replace_team": lambda ws, a, _: ws.replace_team(a, []),
     "remove_member": lambda ws, a, _: ws.remove_member(a, ws.snapshot().members[0].name),
     "set_company": lambda ws, a, _: ws.set_company(a, CompanyProfile(("retail",), (), 20)),
-    "set_gates": lambda ws, a, _: ws.set_gates(a, DEFAULT_GATES),
+    "set_gates": lambda ws, a, _: ws.set_gates(a, fewer_weeks_to_advance()),
     "set_demand_settings": lambda ws, a, _: ws.set_demand_settings(a, {"fte_hours": 38}),
     "set_user_role": lambda ws, a, _: ws.set_user_role(a, "bo@example.com", "editor"),
     "set_checklist": lambda ws, a, _: ws.set_checklist(a, "tiktok", "all", None),

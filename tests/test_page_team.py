@@ -130,6 +130,27 @@ def test_more_hours_and_a_new_person_raise_the_capacity_on_the_dashboard(ws: Wor
     assert "vs 27.0 h that serve it" in dashboard_capacity_text()
 
 
+@pytest.mark.parametrize(
+    "button",
+    [
+        "Save the roster",
+        "Save what the roles serve",
+        "Save the rates",
+        "Save the company profile",
+        "Save the settings",
+    ],
+)
+def test_saving_without_an_edit_says_there_is_nothing_to_save_and_writes_nothing(
+    ws: Workspace, button: str
+) -> None:
+    version, audited = ws.data_version(), ws.audit_log()
+    at = click(run(), button)
+    assert [i.value for i in at.info if i.value == "No changes to save."] == ["No changes to save."]
+    assert not at.success and not at.error
+    assert ws.data_version() == version
+    assert ws.audit_log() == audited
+
+
 def test_freeing_an_overloaded_person_clears_the_warning(ws: Workspace) -> None:
     at = run()
     roster = at.data_editor(key=EDITOR_KEY).value

@@ -203,7 +203,7 @@ def test_a_gate_may_use_a_metric_the_workspace_uploaded(
     gates["to_active"]["criteria"].append(
         {"metric": "accepted_answers", "op": ">=", "threshold": 2}
     )
-    stored = empty_ws.set_gates(EDITOR, gates)
+    stored = empty_ws.set_gates(EDITOR, gates).value
     assert stored.to_active.criteria[-1] == Criterion("accepted_answers", ">=", 2.0)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import sqlite3
@@ -24,9 +25,13 @@ from strategy.errors import (
     ValidationError,
 )
 from strategy.gates import DEFAULT_GATES, Stage, gates_to_dict
+from strategy.onboarding import plan_for
 from strategy.report import analyse, report_dict, report_text
+from strategy.resources import settings_to_dict
+from strategy.snapshot import Snapshot
 from strategy.storage import (
     NotAWorkspace,
+    Saved,
     StorageError,
     Workspace,
     WorkspaceBusy,
@@ -34,7 +39,7 @@ from strategy.storage import (
 )
 from strategy.storage import database as storage_database
 from strategy.storage.schema import SCHEMA_VERSION
-from strategy.team import Assignment, Member, Role
+from strategy.team import Assignment, Member, Role, serves_to_dict
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 from tests.engines import execute, scalar
 from tests.engines import write_lock_held as hold_write_lock
@@ -259,10 +264,15 @@ def test_a_workspace_from_a_newer_app_is_refused_not_damaged(empty_ws: Workspace
 OTHER = Actor("bo@example.com", AccessRole.EDITOR)
 
 
-def other_gates(ws: Workspace) -> None:
+def gates_with(weeks_to_advance: int) -> dict[str, Any]:
+    """The default gates, but ``weeks_to_advance`` weeks to become active."""
     edited = gates_to_dict(DEFAULT_GATES)
-    edited["to_active"]["weeks_to_advance"] = 6
-    ws.set_gates(OTHER, edited)
+    edited["to_active"]["weeks_to_advance"] = weeks_to_advance
+    return edited
+
+
+def other_gates(ws: Workspace) -> None:
+    ws.set_gates(OTHER, gates_with(6))
 
 
 STALE_SAVES = {
@@ -279,7 +289,7 @@ STALE_SAVES = {
     ),
     "gates": (
         other_gates,
-        lambda ws, seen: ws.set_gates(EDITOR, DEFAULT_GATES, expected=seen.gates),
+        lambda ws, seen: ws.set_gates(EDITOR, gates_with(5), expected=seen.gates),
     ),
     "resource signal settings": (
         lambda ws: ws.set_demand_settings(OTHER, {"fte_hours": 30}),
@@ -318,6 +328,137 @@ def test_a_roster_read_in_another_order_is_not_a_conflict(demo_ws: Workspace) ->
     seen = demo_ws.snapshot().members
     demo_ws.replace_team(EDITOR, seen, expected=tuple(reversed(seen)))
     assert sorted(m.name for m in demo_ws.snapshot().members) == sorted(m.name for m in seen)
+
+
+# --- a save that changes nothing writes nothing ---------------------------------------------
+
+Save = Callable[[Workspace, Snapshot], Saved[Any]]
+
+
+def first_test(seen: Snapshot) -> int:
+    return seen.tests[0].id or 0
+
+
+WHOLE_TABLE_SAVES: dict[str, tuple[Save, Save, str]] = {
+    # table: (saving it as it was read, saving a change to it, the change's audit action)
+    "roster": (
+        lambda ws, seen: ws.replace_team(EDITOR, seen.members, expected=seen.members),
+        lambda ws, seen: ws.replace_team(EDITOR, seen.members[1:], expected=seen.members),
+        "team.replace",
+    ),
+    "roster, read in another order": (
+        lambda ws, seen: ws.replace_team(
+            EDITOR, tuple(reversed(seen.members)), expected=seen.members
+        ),
+        lambda ws, seen: ws.replace_team(
+            EDITOR,
+            [dataclasses.replace(seen.members[0], available_hours=1.0), *seen.members[1:]],
+            expected=seen.members,
+        ),
+        "team.replace",
+    ),
+    "company profile": (
+        lambda ws, seen: ws.set_company(EDITOR, seen.company, expected=seen.company),
+        lambda ws, seen: ws.set_company(
+            EDITOR, dataclasses.replace(seen.company, employees=181), expected=seen.company
+        ),
+        "company.set",
+    ),
+    "gates": (
+        lambda ws, seen: ws.set_gates(EDITOR, gates_to_dict(seen.gates), expected=seen.gates),
+        lambda ws, seen: ws.set_gates(EDITOR, gates_with(5), expected=seen.gates),
+        "gates.set",
+    ),
+    "resource signal settings": (
+        lambda ws, seen: ws.set_demand_settings(
+            EDITOR, settings_to_dict(seen.demand), expected=seen.demand
+        ),
+        lambda ws, seen: ws.set_demand_settings(
+            EDITOR, {**settings_to_dict(seen.demand), "fte_hours": 38}, expected=seen.demand
+        ),
+        "demand.set",
+    ),
+    "what each role serves": (
+        lambda ws, seen: ws.set_role_serves(
+            EDITOR, serves_to_dict(seen.role_serves), expected=seen.role_serves
+        ),
+        lambda ws, seen: ws.set_role_serves(
+            EDITOR,
+            {**serves_to_dict(seen.role_serves), "it": ["monitoring"]},
+            expected=seen.role_serves,
+        ),
+        "team.serves",
+    ),
+    "hourly rates": (
+        lambda ws, seen: ws.set_rates(EDITOR, seen.rates, expected=seen.rates),
+        lambda ws, seen: ws.set_rates(
+            EDITOR,
+            dataclasses.replace(seen.rates, roles={**seen.rates.roles, Role.IT: 99.0}),
+            expected=seen.rates,
+        ),
+        "rates.set",
+    ),
+    "setup checklist": (
+        lambda ws, seen: ws.save_checklist(
+            EDITOR, [(c.platform, c.item, c.done_on) for c in seen.checklist]
+        ),
+        lambda ws, seen: ws.save_checklist(
+            EDITOR, [(seen.checklist[0].platform, seen.checklist[0].item, None)]
+        ),
+        "checklist.set",
+    ),
+    "onboarding plan": (
+        lambda ws, seen: ws.set_plan(EDITOR, "it", None, expected=plan_for(seen.plans, Role.IT)),
+        lambda ws, seen: ws.set_plan(
+            EDITOR,
+            "it",
+            [{"day": 30, "title": "Learn the stack"}],
+            expected=plan_for(seen.plans, Role.IT),
+        ),
+        "onboarding.plan",
+    ),
+    "strategy test": (
+        lambda ws, seen: ws.update_test(
+            EDITOR, first_test(seen), {"decision": seen.tests[0].decision, "status": "concluded"}
+        ),
+        lambda ws, seen: ws.update_test(EDITOR, first_test(seen), {"decision": "Roll it out"}),
+        "test.update",
+    ),
+}
+
+
+@pytest.mark.parametrize("table", sorted(WHOLE_TABLE_SAVES))
+def test_saving_a_table_as_it_is_stored_writes_nothing_and_keeps_every_cache(
+    demo_ws: Workspace, table: str
+) -> None:
+    unchanged, _, _ = WHOLE_TABLE_SAVES[table]
+    seen = demo_ws.snapshot()
+    audited = demo_ws.audit_log()
+    before = workspace_state(demo_ws)  # every row, its id and the data version included
+    saved = unchanged(demo_ws, seen)
+    assert not saved.changed
+    assert demo_ws.data_version() == seen.data_version
+    assert demo_ws.audit_log() == audited
+    assert workspace_state(demo_ws) == before
+
+
+@pytest.mark.parametrize("table", sorted(WHOLE_TABLE_SAVES))
+def test_saving_a_change_to_a_table_is_written_and_audited(demo_ws: Workspace, table: str) -> None:
+    _, change, action = WHOLE_TABLE_SAVES[table]
+    seen = demo_ws.snapshot()
+    saved = change(demo_ws, seen)
+    assert saved.changed
+    assert demo_ws.data_version() == seen.data_version + 1
+    assert demo_ws.audit_log(1)[0].action == action
+
+
+def test_a_stale_save_of_an_unchanged_roster_is_still_refused(demo_ws: Workspace) -> None:
+    seen = demo_ws.snapshot()
+    demo_ws.add_assignment(OTHER, name="Bea", role="it", hours=2)
+    before = workspace_state(demo_ws)
+    with pytest.raises(Conflict, match="someone else changed the roster"):
+        demo_ws.replace_team(EDITOR, seen.members, expected=seen.members)
+    assert workspace_state(demo_ws) == before
 
 
 # --- the database failing -----------------------------------------------------------------
@@ -369,7 +510,7 @@ def fail_audit_insert(ws: Workspace, failure: str) -> Callable[..., None]:
 FAILING_WRITES: dict[str, Callable[[Workspace], object]] = {
     "add_assignment": lambda ws: ws.add_assignment(EDITOR, name="Eve", role="it", hours=2),
     "replace_team": lambda ws: ws.replace_team(EDITOR, []),
-    "set_gates": lambda ws: ws.set_gates(EDITOR, DEFAULT_GATES),
+    "set_gates": lambda ws: ws.set_gates(EDITOR, gates_with(5)),
     "add_override": lambda ws: ws.add_override(EDITOR, "forum", "2026-01-05", "active", "why not"),
     "remove_upload": lambda ws: ws.remove_upload(EDITOR, ws.snapshot().uploads[0].id),
 }
@@ -561,8 +702,9 @@ def test_a_roster_save_is_audited_with_who_was_added_removed_and_changed(
     assert last_audit(demo_ws) == (
         "team.replace: 7 people: added Bea; removed Chen Li; changed Maya Okafor"
     )
+    audited = demo_ws.audit_log()
     demo_ws.replace_team(EDITOR, demo_ws.snapshot().members)
-    assert last_audit(demo_ws) == "team.replace: 7 people: no change"
+    assert demo_ws.audit_log() == audited
 
 
 def test_logging_a_test_is_audited_with_its_id(empty_ws: Workspace) -> None:
@@ -579,7 +721,7 @@ def test_a_running_tests_counts_and_status_are_updated_and_audited_change_by_cha
     test = empty_ws.log_test(EDITOR, RUNNING)
     updated = empty_ws.update_test(
         EDITOR, test.id or 0, {"variant_n": "150", "variant_successes": 31, "status": "running"}
-    )
+    ).value
     assert (updated.variant_n, updated.variant_successes) == (150, 31)
     assert empty_ws.snapshot().tests == (updated,)
     assert last_audit(empty_ws) == (
@@ -617,7 +759,9 @@ def test_an_update_that_breaks_a_rule_is_refused_and_changes_nothing(
 def test_a_concluded_test_may_be_reopened_and_its_decision_changed(empty_ws: Workspace) -> None:
     test = empty_ws.log_test(EDITOR, A_TEST)
     empty_ws.update_test(EDITOR, test.id or 0, {"decision": "Roll it out"})
-    reopened = empty_ws.update_test(EDITOR, test.id or 0, {"status": "running", "variant_n": 120})
+    reopened = empty_ws.update_test(
+        EDITOR, test.id or 0, {"status": "running", "variant_n": 120}
+    ).value
     assert (reopened.status.value, reopened.variant_n, reopened.decision) == (
         "running",
         120,

@@ -67,6 +67,14 @@ def import_file(root: str, path: str, conn: Connection) -> None:
     _reporting(conn, work)
 
 
+def import_events(root: str, path: str, temp: str, conn: Connection) -> None:
+    """Import an events file with ``temp`` as the system temp folder; say the PID first."""
+    tempfile.tempdir = temp
+    ws = Workspace.open(root)
+    conn.send(("started", os.getpid()))
+    _reporting(conn, lambda: ws.import_file(EDITOR, Path(path), today=TODAY).rows)
+
+
 def add_members(root: str, prefix: str, conn: Connection) -> None:
     """Add people named prefix0, prefix1, ... one write each, until killed.
 

@@ -234,15 +234,19 @@ def can_decide() -> bool:
 FLASH_KEY = "flash_message"
 
 
-def saved(message: str, *widget_prefixes: str) -> None:
+UNCHANGED_KEY = "unchanged_message"
+
+
+def saved(message: str, *widget_prefixes: str, changed: bool = True) -> None:
     """After a successful write: forget the form's widget edits, keep a message, rerun.
 
     The widgets whose keys start with ``widget_prefixes`` reload from the stored data, and
-    the cache keyed on the data version shows fresh numbers on the rerun.
+    the cache keyed on the data version shows fresh numbers on the rerun. A save that
+    ``changed`` nothing keeps its message as information, not as a success.
     """
     for key in [k for k in st.session_state if str(k).startswith(widget_prefixes)]:
         del st.session_state[key]
-    st.session_state[FLASH_KEY] = message
+    st.session_state[FLASH_KEY if changed else UNCHANGED_KEY] = message
     st.rerun()
 
 
@@ -272,5 +276,7 @@ def show_flash() -> None:
     """Show, once, the message a write or a refused stale save left before its rerun."""
     if message := st.session_state.pop(FLASH_KEY, None):
         st.success(md(message), icon="✅")
+    if unchanged := st.session_state.pop(UNCHANGED_KEY, None):
+        st.info(md(unchanged), icon="ℹ️")
     if conflict := st.session_state.pop(CONFLICT_KEY, None):
         st.error(md(conflict), icon="⚠️")

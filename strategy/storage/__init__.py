@@ -7,12 +7,13 @@ and failures in words, ``schema`` the numbered migrations, ``files`` the importe
 
 from strategy.storage.database import NotAWorkspace, StorageError, Unreachable, WorkspaceBusy
 from strategy.storage.location import DB_NAME, Location, parse_location
-from strategy.storage.workspace import Workspace
+from strategy.storage.workspace import Saved, Workspace
 
 __all__ = [
     "DB_NAME",
     "Location",
     "NotAWorkspace",
+    "Saved",
     "StorageError",
     "Unreachable",
     "Workspace",

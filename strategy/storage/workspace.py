@@ -2,8 +2,10 @@
 
 Every write is one transaction that takes the write lock, makes the change, bumps the data
 version and appends its audit row (``_write``), so a crash leaves the previous state or the
-new one, never a mix. The rules a value must meet live in the domain modules; this class
-only calls them and stores what they return.
+new one, never a mix. A whole-table save that would change nothing writes nothing (no audit
+row, no version bump), so it does not clear every replica's caches; it says so in ``Saved``.
+The rules a value must meet live in the domain modules; this class only calls them and
+stores what they return.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import numbers
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, Protocol, TypeVar
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 import pandas as pd
 from sqlalchemy import bindparam, text
@@ -115,6 +117,19 @@ T = TypeVar("T")
 MAX_ROW_ID: Final = 2**63 - 1
 """The largest integer id either engine stores: no row has a larger one."""
 
+
+@dataclasses.dataclass(frozen=True)
+class Saved(Generic[T]):
+    """What a whole-table save stored, and whether that changed anything.
+
+    An unchanged save writes nothing, so the page can say "nothing to save" rather than
+    claim a save.
+    """
+
+    value: T
+    changed: bool
+
+
 _UPSERT_SETTING: Final = text(
     "INSERT INTO settings(key, value) VALUES (:key, :value) "
     "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
@@ -204,19 +219,23 @@ class Workspace:
         self,
         actor: Actor,
         action: str,
-        detail: str | Callable[[], str],
+        detail: str | Callable[[], str | None],
         *,
         allowed: Callable[[Actor, str], None] = require_edit,
     ) -> Iterator[Connection]:
         """One write transaction: permission check, the change, version bump and audit row.
 
         ``detail`` may be a function, called after the change, when it depends on what it found;
+        one returning None says the block found nothing to change and wrote nothing: then
+        there is no audit row and no version bump, so every replica's caches stay valid.
         ``allowed`` refuses an actor who may not make it (default: anyone who may not edit).
         """
         allowed(actor, action)
         with database.write(self.location) as conn:
             yield conn
-            audit.record(conn, actor.name, action, detail if isinstance(detail, str) else detail())
+            said = detail if isinstance(detail, str) else detail()
+            if said is not None:
+                audit.record(conn, actor.name, action, said)
 
     # --- reading ---------------------------------------------------------------------
 
@@ -304,10 +323,11 @@ class Workspace:
 
     def replace_team(
         self, actor: Actor, members: Sequence[Member], *, expected: Sequence[Member] | None = None
-    ) -> None:
+    ) -> Saved[tuple[Member, ...]]:
         """Replace the whole roster (the editable table's save); names must be unique.
 
         ``expected`` is the roster the editor started from: if it changed since, Conflict.
+        The same roster as stored (in any order) writes nothing.
         """
         if isinstance(members, str | bytes | Mapping) or not isinstance(members, Iterable):
             raise ValidationError(f"team: expected a list of people, got {members!r}")
@@ -322,16 +342,18 @@ class Workspace:
                 raise ValidationError(f"row {n}: name: {checked.name!r} appears twice")
             seen.add(key)
             roster.append(checked)
-        change = f"{len(roster)} people"
+        change: str | None = None
         with self._write(actor, "team.replace", lambda: change) as conn:
             current = _members(conn)
             if expected is not None and audit.roster_key(current) != audit.roster_key(expected):
                 raise _conflict("roster")
-            change = audit.roster_change(current, roster)
-            conn.execute(text("DELETE FROM members"))
-            for member in roster:
-                _save_member(conn, member)
-            _drop_onboarding_of_leavers(conn)
+            if audit.roster_key(current) != audit.roster_key(roster):
+                change = audit.roster_change(current, roster)
+                conn.execute(text("DELETE FROM members"))
+                for member in roster:
+                    _save_member(conn, member)
+                _drop_onboarding_of_leavers(conn)
+        return Saved(tuple(roster), change is not None)
 
     def remove_member(self, actor: Actor, name: str) -> None:
         """Remove a person and their roles."""
@@ -347,10 +369,11 @@ class Workspace:
 
     def set_company(
         self, actor: Actor, profile: CompanyProfile, *, expected: CompanyProfile | None = None
-    ) -> None:
+    ) -> Saved[CompanyProfile]:
         """Store the company's revenue channels, integrations and headcount.
 
         ``expected`` is the profile the form started from: if it changed since, Conflict.
+        The profile as stored writes nothing.
         """
         checked = check_company(profile)
         channels = list(checked.channels)
@@ -365,10 +388,15 @@ class Workspace:
                 "name": checked.name,
             }
         )
-        with self._write(actor, "company.set", payload) as conn:
-            if expected is not None and _company_key(_company(conn)) != _company_key(expected):
+        change: str | None = None
+        with self._write(actor, "company.set", lambda: change) as conn:
+            current = _company_key(_company(conn))
+            if expected is not None and current != _company_key(expected):
                 raise _conflict("company profile")
-            _save_setting(conn, "company", payload)
+            if current != _company_key(checked):
+                change = payload
+                _save_setting(conn, "company", payload)
+        return Saved(checked, change is not None)
 
     def set_gates(
         self,
@@ -376,14 +404,15 @@ class Workspace:
         gates: Mapping[str, Any] | GateSet,
         *,
         expected: Mapping[str, Any] | GateSet | None = None,
-    ) -> GateSet:
+    ) -> Saved[GateSet]:
         """Validate and store the workspace's gate criteria.
 
         ``expected`` is the gate set the form started from: if it changed since, Conflict.
+        The gates as stored write nothing.
         """
         checked = _gate_set(gates)
         payload = json.dumps(gates_to_dict(checked), sort_keys=True)
-        change = "gates"
+        change: str | None = None
         with self._write(actor, "gates.set", lambda: change) as conn:
             check_known_metrics(checked, _uploaded_metrics(conn))
             current = _gates(conn)
@@ -391,9 +420,10 @@ class Workspace:
                 _gate_set(expected)
             ):
                 raise _conflict("gates")
-            change = audit.gates_change(current, checked)
-            _save_setting(conn, "gates", payload)
-        return checked
+            if gates_to_dict(current) != gates_to_dict(checked):
+                change = audit.gates_change(current, checked)
+                _save_setting(conn, "gates", payload)
+        return Saved(checked, change is not None)
 
     def set_demand_settings(
         self,
@@ -401,20 +431,23 @@ class Workspace:
         settings: Mapping[str, Any],
         *,
         expected: Mapping[str, Any] | DemandSettings | None = None,
-    ) -> DemandSettings:
+    ) -> Saved[DemandSettings]:
         """Validate and store the resource signal's settings.
 
         ``expected`` is the settings the form started from: if they changed since, Conflict.
+        The settings as stored write nothing.
         """
         checked = settings_from_dict(settings)
         payload = json.dumps(settings_to_dict(checked), sort_keys=True)
-        with self._write(actor, "demand.set", payload) as conn:
-            if expected is not None and settings_to_dict(_demand(conn)) != settings_to_dict(
-                _demand_settings(expected)
-            ):
+        change: str | None = None
+        with self._write(actor, "demand.set", lambda: change) as conn:
+            current = settings_to_dict(_demand(conn))
+            if expected is not None and current != settings_to_dict(_demand_settings(expected)):
                 raise _conflict("resource signal settings")
-            _save_setting(conn, "demand", payload)
-        return checked
+            if current != settings_to_dict(checked):
+                change = payload
+                _save_setting(conn, "demand", payload)
+        return Saved(checked, change is not None)
 
     def set_role_serves(
         self,
@@ -422,34 +455,43 @@ class Workspace:
         serves: Mapping[Any, Any],
         *,
         expected: RoleServes | None = None,
-    ) -> RoleServes:
+    ) -> Saved[RoleServes]:
         """Store which demand (messages, content, monitoring) each role's hours serve.
 
         ``expected`` is the mapping the form started from: if it changed since, Conflict.
+        The mapping as stored writes nothing.
         """
         checked = serves_from_dict(serves)
         payload = json.dumps(serves_to_dict(checked), sort_keys=True)
-        with self._write(actor, "team.serves", payload) as conn:
-            current = _role_serves(conn)
-            if expected is not None and serves_to_dict(current) != serves_to_dict(expected):
+        change: str | None = None
+        with self._write(actor, "team.serves", lambda: change) as conn:
+            current = serves_to_dict(_role_serves(conn))
+            if expected is not None and current != serves_to_dict(expected):
                 raise _conflict("roles' demand")
-            _save_setting(conn, "role_serves", payload)
-        return checked
+            if current != serves_to_dict(checked):
+                change = payload
+                _save_setting(conn, "role_serves", payload)
+        return Saved(checked, change is not None)
 
     def set_rates(
         self, actor: Actor, rates: Mapping[str, Any] | Rates, *, expected: Rates | None = None
-    ) -> Rates:
+    ) -> Saved[Rates]:
         """Store the hourly rates of roles and people (the Team page's table save).
 
         ``expected`` is the rates the form started from: if they changed since, Conflict.
+        The rates as stored write nothing.
         """
         checked = rates_from_dict(rates_to_dict(rates) if isinstance(rates, Rates) else rates)
         detail = json.dumps(rates_to_dict(checked), sort_keys=True)
-        with self._write(actor, "rates.set", detail) as conn:
-            if expected is not None and rates_to_dict(_rates(conn)) != rates_to_dict(expected):
+        change: str | None = None
+        with self._write(actor, "rates.set", lambda: change) as conn:
+            current = rates_to_dict(_rates(conn))
+            if expected is not None and current != rates_to_dict(expected):
                 raise _conflict("hourly rates")
-            _save_rates(conn, checked)
-        return checked
+            if current != rates_to_dict(checked):
+                change = detail
+                _save_rates(conn, checked)
+        return Saved(checked, change is not None)
 
     def set_role_rate(self, actor: Actor, role: str, rate: Any) -> Rates:
         """Set one role's hourly rate (``None``: the role has no rate)."""
@@ -481,11 +523,11 @@ class Workspace:
 
     def set_checklist(
         self, actor: Actor, platform: str, item: str, done_on: dt.date | str | None
-    ) -> None:
+    ) -> Saved[tuple[ChecklistItem, ...]]:
         """Tick (with the date it was done) or clear one setup checklist item of a platform,
         or ``all`` of them."""
         items = CHECKLIST_ITEMS if item == "all" else (item,)
-        self.save_checklist(actor, [(platform, one, done_on) for one in items], detail=item)
+        return self.save_checklist(actor, [(platform, one, done_on) for one in items], detail=item)
 
     def save_checklist(
         self,
@@ -493,9 +535,9 @@ class Workspace:
         changes: Sequence[tuple[str, str, dt.date | str | None]],
         *,
         detail: str | None = None,
-    ) -> None:
+    ) -> Saved[tuple[ChecklistItem, ...]]:
         """Set several checklist items, (platform, item, done on or None), in one write:
-        all of them are saved, or none."""
+        all of them are saved, or none; items already stored as asked write nothing."""
         checked: list[tuple[str, str, dt.date | None]] = []
         for platform, item, done_on in changes:
             name = platform_name(platform)
@@ -510,17 +552,23 @@ class Workspace:
                 else clock.parse_day(done_on, "done on", latest=clock.today())
             )
             checked.append((name, item, day))
+        asked = tuple(ChecklistItem(p, i, d) for p, i, d in checked)
         if not checked:
-            return
+            return Saved(asked, False)
         said = {f"{p}: {detail or i} = {d}" for p, i, d in checked}
-        with self._write(actor, "checklist.set", "; ".join(sorted(said))) as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO checklist(platform, item, done_on) VALUES (:p, :i, :d) "
-                    "ON CONFLICT(platform, item) DO UPDATE SET done_on = excluded.done_on"
-                ),
-                [{"p": p, "i": i, "d": d.isoformat() if d else None} for p, i, d in checked],
-            )
+        change: str | None = None
+        with self._write(actor, "checklist.set", lambda: change) as conn:
+            stored = {(c.platform, c.item): c.done_on for c in _checklist(conn)}
+            if any((p, i) not in stored or stored[p, i] != d for p, i, d in checked):
+                change = "; ".join(sorted(said))
+                conn.execute(
+                    text(
+                        "INSERT INTO checklist(platform, item, done_on) VALUES (:p, :i, :d) "
+                        "ON CONFLICT(platform, item) DO UPDATE SET done_on = excluded.done_on"
+                    ),
+                    [{"p": p, "i": i, "d": d.isoformat() if d else None} for p, i, d in checked],
+                )
+        return Saved(asked, change is not None)
 
     def add_override(
         self,
@@ -610,30 +658,34 @@ class Workspace:
             change = f"#{test_id} new: {change}"
         return dataclasses.replace(test, id=test_id)
 
-    def update_test(self, actor: Actor, test_id: int, changes: Mapping[str, Any]) -> StrategyTest:
+    def update_test(
+        self, actor: Actor, test_id: int, changes: Mapping[str, Any]
+    ) -> Saved[StrategyTest]:
         """Change a logged test's counts, end or status (while planned or running) and its
-        decision (any time); the audit row says what changed from what."""
+        decision (any time); the audit row says what changed from what. Values as stored
+        write nothing."""
         require_edit(actor, "test.update")
         known = _known_id(test_id, "test")
-        said: list[str] = []
-        with self._write(actor, "test.update", lambda: "; ".join(said)) as conn:
+        change: str | None = None
+        with self._write(actor, "test.update", lambda: change) as conn:
             before = _the(_tests(conn), known, "test", test_id)
             after = updated_test(before, changes)
             old, new = _test_row(before), _test_row(after)
             moved = [f"{k} {old[k]!r} -> {new[k]!r}" for k in new if old[k] != new[k]]
-            said.append(f"#{known} {shortened(after.title, 60)}: {', '.join(moved) or 'no change'}")
-            sets = ", ".join(f"{c} = :{k}" for c, k in zip(_TEST_COLUMNS, new, strict=True))
-            day = clock.today().isoformat()
-            conn.execute(
-                # concluded_on: the day it became concluded
-                text(
-                    f"UPDATE tests SET {sets}, concluded_on = CASE WHEN :status = "
-                    f"'{TestStatus.CONCLUDED.value}' THEN COALESCE(concluded_on, :day) "
-                    "ELSE NULL END WHERE id = :id"
-                ),
-                {**new, "id": known, "day": day},
-            )
-        return after
+            if moved:
+                change = f"#{known} {shortened(after.title, 60)}: {', '.join(moved)}"
+                sets = ", ".join(f"{c} = :{k}" for c, k in zip(_TEST_COLUMNS, new, strict=True))
+                day = clock.today().isoformat()
+                conn.execute(
+                    # concluded_on: the day it became concluded
+                    text(
+                        f"UPDATE tests SET {sets}, concluded_on = CASE WHEN :status = "
+                        f"'{TestStatus.CONCLUDED.value}' THEN COALESCE(concluded_on, :day) "
+                        "ELSE NULL END WHERE id = :id"
+                    ),
+                    {**new, "id": known, "day": day},
+                )
+        return Saved(after, change is not None)
 
     def remove_test(self, actor: Actor, test_id: int) -> None:
         """Delete a logged test."""
@@ -829,25 +881,30 @@ class Workspace:
         items: Sequence[PlanItem | Mapping[str, Any]] | None,
         *,
         expected: Sequence[PlanItem] | None = None,
-    ) -> tuple[PlanItem, ...]:
+    ) -> Saved[tuple[PlanItem, ...]]:
         """Give a role its own onboarding plan, or (``None``) return it to the default one.
 
         People already onboarding keep the items they were given. ``expected`` is the plan
-        the form started from: if it changed since, Conflict.
+        the form started from: if it changed since, Conflict. The plans as stored (the same
+        items, and the role's own plan or the default as before) write nothing.
         """
         parsed = parse_role(role)
         plan = DEFAULT_PLAN if items is None else make_plan(items, parsed)
         said = "default" if items is None else f"{len(plan)} items"
-        with self._write(actor, "onboarding.plan", f"{parsed.value}: {said}") as conn:
-            plans = dict(_plans(conn))
+        change: str | None = None
+        with self._write(actor, "onboarding.plan", lambda: change) as conn:
+            before = _plans(conn)
+            plans = dict(before)
             if expected is not None and plan_for(plans, parsed) != tuple(expected):
                 raise _conflict(f"onboarding plan of {parsed.value}")
             if items is None:
                 plans.pop(parsed, None)
             else:
                 plans[parsed] = plan
-            _save_setting(conn, "onboarding_plans", json.dumps(plans_to_dict(plans)))
-        return plan
+            if plans_to_dict(plans) != plans_to_dict(before):
+                change = f"{parsed.value}: {said}"
+                _save_setting(conn, "onboarding_plans", json.dumps(plans_to_dict(plans)))
+        return Saved(plan, change is not None)
 
     # --- uploads ---------------------------------------------------------------------
 
@@ -974,12 +1031,7 @@ def _snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
     return Snapshot(
         data_version=version,
         members=_members(conn),
-        checklist=tuple(
-            ChecklistItem(p, i, dt.date.fromisoformat(d) if d else None)
-            for p, i, d in conn.execute(
-                text("SELECT platform, item, done_on FROM checklist ORDER BY platform, item")
-            )
-        ),
+        checklist=_checklist(conn),
         overrides=_overrides(conn),
         tests=_tests(conn),
         uploads=uploads,
@@ -997,6 +1049,15 @@ def _snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
             int(i): TestDates(_date_or_none(lo), _date_or_none(co))
             for i, lo, co in conn.execute(text("SELECT id, logged_on, concluded_on FROM tests"))
         },
+    )
+
+
+def _checklist(conn: Connection) -> tuple[ChecklistItem, ...]:
+    return tuple(
+        ChecklistItem(p, i, dt.date.fromisoformat(d) if d else None)
+        for p, i, d in conn.execute(
+            text("SELECT platform, item, done_on FROM checklist ORDER BY platform, item")
+        )
     )
 
 
