@@ -150,10 +150,10 @@ if signal.status is SignalStatus.JUSTIFIED:
         st.warning(f"The gap's cost leaves out roles with {md(result.gap_cost.missing_text)}.")
 with st.expander("Why: each condition and its evidence", expanded=True):
     for condition in signal.conditions:
-        st.markdown(
-            f"{'✅' if condition.met else '❌'} **{md(condition.label)}** — {md(condition.value)}"
-        )
-        st.caption(md(condition.reason))
+        with st.container(gap=None):  # a condition and its reason read as one item
+            mark = "✅" if condition.met else "❌"
+            st.markdown(f"{mark} **{md(condition.label)}** — {md(condition.value)}")
+            st.caption(md(condition.reason))
 
 # --- resource requests -------------------------------------------------------------------
 st.subheader("Resource requests")
