@@ -119,7 +119,7 @@ for name, status in sorted(result.statuses.items()):
 data_notes = [
     f"**{md(name)}**: {md(note.text)}"
     for name, status in sorted(result.statuses.items())
-    for note in platform_notes(status, result.horizons.get(name))
+    for note in platform_notes(result, name)
 ]
 if data_notes:
     st.info("**Data as it arrived**  \n" + "  \n".join(data_notes), icon="🗓️")

@@ -64,7 +64,7 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
         if status is not None and status.stalled:
             st.warning(f"**{md(platform)} has stalled.** {md(status.stall_reason)}", icon="⏸️")
         if status is not None:
-            for note in platform_notes(status, result.horizons.get(platform)):
+            for note in platform_notes(result, platform):
                 if note.kind is NoteKind.NOT_MEASURED:
                     st.warning(md(note.text), icon="📭")
                 else:
@@ -274,6 +274,48 @@ if snap.overrides:
                     f"Override #{gone.id} removed: {gone.platform} is no longer set to "
                     f"{gone.stage.value} from the week of {gone.week:%d %b %Y}."
                 )
+
+# --- follower baselines --------------------------------------------------------------------
+st.header("Follower baselines")
+st.caption(
+    "Some exports give the day's change in followers, not the total. Give a platform's "
+    "followers on one day: its followers are then built from the daily gains, week by week "
+    "(the count is read as the end of that day's week, so a Sunday's count is exact)."
+)
+if result.missing_baselines:
+    waiting = ", ".join(sorted(result.missing_baselines))
+    st.warning(f"Followers wait for a baseline on: {md(waiting)}", icon="📭")
+if snap.baselines:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"platform": b.platform, "metric": b.metric, "count": b.value, "on": b.on}
+                for _, b in sorted(snap.baselines.items())
+            ]
+        ),
+        hide_index=True,
+        column_config={"count": st.column_config.NumberColumn(format="%,.0f")},
+    )
+if editable:
+    with st.form("baseline"):
+        left, middle, right = st.columns(3)
+        bl_platform = left.selectbox(
+            "Platform",
+            sorted({*checklists, *result.missing_baselines}),
+            key="baseline_platform",
+            accept_new_options=True,
+        )
+        bl_value = middle.number_input(
+            "Followers that day", min_value=0, step=1, value=None, key="baseline_value"
+        )
+        bl_on = right.date_input("On", value=None, max_value=today, key="baseline_on")
+        set_baseline = st.form_submit_button("Save the baseline", key="baseline_save")
+    if set_baseline:
+        with saving.save("baseline_") as saved:
+            given = ws.set_baseline(
+                session.actor(), bl_platform or "", "followers", bl_value, bl_on, today=today
+            )
+            saved(f"Baseline saved: {given.text}.")
 
 # --- transition history ------------------------------------------------------------------
 st.header("Transition history")

@@ -548,6 +548,24 @@ def _cmd_override_list(args: argparse.Namespace) -> str:
     return "\n".join(lines) or "(no overrides)"
 
 
+def _cmd_baseline_set(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    baseline = ws.set_baseline(
+        actor, args.platform, args.metric, args.value, args.on, today=clock.today()
+    )
+    return f"baseline {baseline.text}"
+
+
+def _cmd_baseline_remove(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    return f"removed baseline {ws.remove_baseline(actor, args.platform).text}"
+
+
+def _cmd_baseline_list(args: argparse.Namespace) -> str:
+    baselines = Workspace.open(args.workspace).snapshot().baselines
+    return "\n".join(b.text for _, b in sorted(baselines.items())) or "(no baselines)"
+
+
 def _day(raw: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(raw.strip())
@@ -821,6 +839,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = override.add_parser("list", help="show the overrides")
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.set_defaults(run=_cmd_override_list)
+
+    baseline = sub.add_parser(
+        "baseline",
+        help="a platform's followers on one day, from which exports of daily gains build "
+        "its followers",
+    ).add_subparsers(dest="baseline_command", required=True)
+    p = baseline.add_parser("set", help="give (or replace) a platform's baseline")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("platform")
+    p.add_argument("metric", help="followers")
+    p.add_argument("value", help="how many there were that day")
+    p.add_argument("--on", required=True, help="YYYY-MM-DD: the day of the count")
+    p.set_defaults(run=_cmd_baseline_set)
+    p = baseline.add_parser("remove", help="forget a platform's baseline")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("platform")
+    p.set_defaults(run=_cmd_baseline_remove)
+    p = baseline.add_parser("list", help="show the baselines")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.set_defaults(run=_cmd_baseline_list)
 
     request = sub.add_parser(
         "request", help="resource requests: raised by the social expert, decided by an executive"

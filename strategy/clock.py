@@ -64,8 +64,9 @@ def weeks_between(earlier: dt.date, later: dt.date) -> int:
 
 
 def parse_day(raw: object, what: str, *, latest: dt.date | None = None) -> dt.date:
-    """A date from a form or command, from ``EARLIEST_DATE`` up to ``latest`` (default: a
-    year from today); ``what`` names the field in the message."""
+    """A date from a form or command, from ``EARLIEST_DATE`` up to ``latest``, the caller's
+    today for a day that has already happened (default: a year from today); ``what`` names
+    the field in the message."""
     if isinstance(raw, dt.datetime):
         day = raw.date()
     elif isinstance(raw, dt.date):
@@ -75,13 +76,15 @@ def parse_day(raw: object, what: str, *, latest: dt.date | None = None) -> dt.da
             day = dt.date.fromisoformat(str(raw).strip())
         except ValueError:
             raise ValidationError(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}") from None
-    now = today()
-    last = latest or now + dt.timedelta(days=365)
     if day < EARLIEST_DATE:
         raise ValidationError(
             f"{what}: {day.isoformat()} is before {EARLIEST_DATE.isoformat()}, too early to be real"
         )
-    if day > last:
-        when = "in the future" if last == now else "more than a year from today"
-        raise ValidationError(f"{what}: {day.isoformat()} is {when} (today is {now})")
+    if latest is not None and day > latest:
+        raise ValidationError(f"{what}: {day.isoformat()} is in the future (today is {latest})")
+    now = today()
+    if latest is None and day > now + dt.timedelta(days=365):
+        raise ValidationError(
+            f"{what}: {day.isoformat()} is more than a year from today (today is {now})"
+        )
     return day

@@ -30,6 +30,7 @@ from strategy.metrics import (
     AUDIENCE_SOURCES,
     DERIVED,
     RESERVED_NAMES,
+    SIGNED_METRICS,
     WEEKLY_COLUMNS,
     Agg,
     aggregation_for,
@@ -461,11 +462,18 @@ def _numbers(
         raise ImportRejected(f"{label}: NaN (not a number) in {where(np.isnan(values))}")
     if np.isinf(values).any():
         raise ImportRejected(f"{label}: infinite value in {where(np.isinf(values))}")
-    if (values < 0).any():
-        value = values[_first(values < 0) - 1]
+    signed = (
+        metric.isin(SIGNED_METRICS).to_numpy()
+        if isinstance(metric, pd.Series)
+        else metric in SIGNED_METRICS
+    )
+    negative = (values < 0) & ~signed
+    if negative.any():
+        value = values[_first(negative) - 1]
         raise ImportRejected(
-            f"{label}: negative value {value:g} in {where(values < 0)}; "
-            "metric values count or time things and cannot be negative"
+            f"{label}: negative value {value:g} in {where(negative)}; metric values count "
+            f"or time things and cannot be negative (only {', '.join(sorted(SIGNED_METRICS))}, "
+            "a change, can)"
         )
     if (values > MAX_VALUE).any():
         value = values[_first(values > MAX_VALUE) - 1]

@@ -32,6 +32,7 @@ class Agg(StrEnum):
 
 AGGREGATION: Final[dict[str, Agg]] = {
     "followers": Agg.LAST,
+    "followers_gained": Agg.SUM,
     "brand_posts": Agg.SUM,
     "brand_replies": Agg.SUM,
     "member_interactions": Agg.SUM,
@@ -47,7 +48,12 @@ AGGREGATION: Final[dict[str, Agg]] = {
 """Canonical metrics. Unknown metrics are kept and summed per week (counts are the norm).
 
 ``community_members`` is the number of distinct members seen on the platform up to and
-including the week: forums, Q&A sites and chat communities count members, not followers."""
+including the week: forums, Q&A sites and chat communities count members, not followers.
+``followers_gained`` is the day's change in followers, which several exports give instead
+of the total (``strategy.baselines`` builds followers from it)."""
+
+SIGNED_METRICS: Final[frozenset[str]] = frozenset({"followers_gained"})
+"""Changes, which may be negative; every other metric counts or times things."""
 
 CANONICAL: Final[tuple[str, ...]] = tuple(AGGREGATION)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from strategy.baselines import missing_baseline_text, missing_baselines, with_baselines
 from strategy.costs import Cost, gap_cost, money, team_cost
 from strategy.experiment_rows import TestResult, stats_fields
 from strategy.experiments import (
@@ -102,6 +103,8 @@ class Analysis:
     requests: tuple[RequestView, ...] = ()
     """Every resource request, newest first, flagged stale when today's signal is not
     justified."""
+    missing_baselines: frozenset[str] = frozenset()
+    """Platforms whose followers wait for a baseline (``strategy.baselines``)."""
 
 
 def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
@@ -112,7 +115,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     report as it stood then.
     """
     weeks = complete_weeks(snapshot.coverage, today)
-    wide = with_completeness(to_wide(snapshot.weekly), weeks)
+    wide = with_completeness(to_wide(with_baselines(snapshot.weekly, snapshot.baselines)), weeks)
     counted = wide[wide["complete"]].drop(columns="complete").reset_index(drop=True)
     found = horizons(weeks)
     overrides = [o for o in snapshot.overrides if o.week <= today]
@@ -168,6 +171,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         signal=signal,
         gap_cost=gap,
         requests=views(snapshot.requests, signal, today),
+        missing_baselines=missing_baselines(snapshot.weekly, snapshot.baselines),
     )
 
 
@@ -318,7 +322,7 @@ def report_text(analysis: Analysis) -> str:
     lines.append("Platforms:")
     for name, s in sorted(analysis.statuses.items()):
         since = f" since {s.since.isoformat()}" if s.since else ""
-        notes = [n.text for n in platform_notes(s, analysis.horizons.get(name))]
+        notes = [n.text for n in platform_notes(analysis, name)]
         stall = f"  STALLED: {s.stall_reason}" if s.stalled else ""
         extra = f" [{'; '.join(notes)}]" if notes else ""
         lines.append(f"  {name}: {s.stage.value}{since} ({s.weeks_in_stage} weeks){extra}{stall}")
@@ -369,9 +373,11 @@ class PlatformNote:
     text: str
 
 
-def platform_notes(status: PlatformStatus, horizon: Horizon | None) -> list[PlatformNote]:
+def platform_notes(analysis: Analysis, platform: str) -> list[PlatformNote]:
     """What a reader of one platform's stage must know of its data: lag, week in progress,
-    gate metrics it never reports."""
+    gate metrics it never reports, followers waiting for a baseline."""
+    status = analysis.statuses[platform]
+    horizon = analysis.horizons.get(platform)
     notes = []
     if horizon is not None and horizon.lag_text:
         notes.append(PlatformNote(NoteKind.LAGGING, horizon.lag_text))
@@ -383,6 +389,8 @@ def platform_notes(status: PlatformStatus, horizon: Horizon | None) -> list[Plat
     if status.not_measured:
         text = not_measured_text(status.platform, status.not_measured)
         notes.append(PlatformNote(NoteKind.NOT_MEASURED, text))
+    if platform in analysis.missing_baselines:
+        notes.append(PlatformNote(NoteKind.NOT_MEASURED, missing_baseline_text(platform)))
     return notes
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from strategy.baselines import Baseline
 from strategy.company import CompanyProfile
 from strategy.costs import DEFAULT_RATES, Rates
 from strategy.experiments import StrategyTest
@@ -87,6 +88,8 @@ class Snapshot:
     requests: tuple[ResourceRequest, ...] = ()
     onboarding: tuple[OnboardingItem, ...] = ()
     plans: dict[Role, tuple[PlanItem, ...]] = field(default_factory=dict)
+    baselines: dict[str, Baseline] = field(default_factory=dict)
+    """Each platform's followers on one day, from which its daily gains build followers."""
     """Each role's own onboarding plan (the others follow the default)."""
     test_dates: dict[int, TestDates] = field(default_factory=dict)
     """Test id -> when it was logged and concluded."""

@@ -52,7 +52,8 @@ EXPECTED_COMMANDS = {
     "company show", "company set", "settings list", "settings set", "uploads list",
     "rates set", "rates list", "checklist", "test log", "test list", "test update",
     "test remove", "users set", "users list", "gates list", "gates set", "override add",
-    "override remove", "override list", "request raise", "request decide", "request list",
+    "override remove", "override list", "baseline set", "baseline remove", "baseline list",
+    "request raise", "request decide", "request list",
     "onboarding start", "onboarding list", "onboarding done", "onboarding plan", "standup",
     "report", "serves list", "serves set", "uploads remove",
 }  # fmt: skip

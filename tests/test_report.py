@@ -115,7 +115,7 @@ def test_the_text_report_and_csv_are_readable(demo_ws: Workspace) -> None:
 def test_each_platform_note_says_what_it_is_about(demo_ws: Workspace) -> None:
     analysis = analyse(demo_ws.snapshot(), TODAY)
     notes = {
-        name: [(n.kind, n.text) for n in platform_notes(s, analysis.horizons.get(name))]
+        name: [(n.kind, n.text) for n in platform_notes(analysis, name)]
         for name, s in analysis.statuses.items()
     }
     (tiktok,) = notes["tiktok"]

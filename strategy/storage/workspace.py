@@ -33,6 +33,7 @@ from strategy.access import (
     require_decide,
     require_edit,
 )
+from strategy.baselines import Baseline, baselines_from_dict, baselines_to_dict, check_baseline
 from strategy.company import DEFAULT_CURRENCY, CompanyProfile, check_company
 from strategy.costs import DEFAULT_RATES, Rates, hourly_rate, rates_from_dict, rates_to_dict
 from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError, shortened
@@ -623,6 +624,29 @@ class Workspace:
             conn.execute(text("DELETE FROM overrides WHERE id = :id"), {"id": known})
         return removed[0]
 
+    def set_baseline(
+        self, actor: Actor, platform: Any, metric: Any, value: Any, on: Any, *, today: dt.date
+    ) -> Baseline:
+        """Give a platform's followers on one day, from which its daily gains build the
+        weekly followers (``strategy.baselines``); replaces the platform's baseline."""
+        baseline = check_baseline(platform, metric, value, on, today=today)
+        with self._write(actor, "baseline.set", baseline.text) as conn:
+            stored = {**_baselines(conn), baseline.platform: baseline}
+            _save_setting(conn, "baselines", json.dumps(baselines_to_dict(stored)))
+        return baseline
+
+    def remove_baseline(self, actor: Actor, platform: Any) -> Baseline:
+        """Forget a platform's baseline: its followers are not measured again."""
+        name = platform_name(platform)
+        removed: list[Baseline] = []
+        with self._write(actor, "baseline.remove", lambda: removed[0].text) as conn:
+            stored = _baselines(conn)
+            if name not in stored:
+                raise NotFound(f"platform {name!r} has no baseline")
+            removed.append(stored.pop(name))
+            _save_setting(conn, "baselines", json.dumps(baselines_to_dict(stored)))
+        return removed[0]
+
     # --- tests -----------------------------------------------------------------------
 
     def log_test(self, actor: Actor, fields: Mapping[str, Any]) -> StrategyTest:
@@ -1045,11 +1069,16 @@ def _snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
         requests=_requests(conn),
         onboarding=_onboarding(conn),
         plans=_plans(conn),
+        baselines=_baselines(conn),
         test_dates={
             int(i): TestDates(_date_or_none(lo), _date_or_none(co))
             for i, lo, co in conn.execute(text("SELECT id, logged_on, concluded_on FROM tests"))
         },
     )
+
+
+def _baselines(conn: Connection) -> dict[str, Baseline]:
+    return _setting(conn, "baselines", baselines_from_dict, {})
 
 
 def _checklist(conn: Connection) -> tuple[ChecklistItem, ...]:
