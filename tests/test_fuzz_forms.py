@@ -529,6 +529,10 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
         a, ws.snapshot().onboarding[0].id, TODAY, today=TODAY
     ),
     "set_plan": lambda ws, a, _: ws.set_plan(a, "it", [{"day": 30, "title": "Learn the stack"}]),
+    "set_baseline": lambda ws, a, _: ws.set_baseline(
+        a, "tiktok", "followers", 900, "2026-01-04", today=TODAY
+    ),
+    "remove_baseline": lambda ws, a, _: ws.remove_baseline(a, "tiktok"),
 }
 """Every write an editor makes, by the store method that makes it."""
 
@@ -555,6 +559,9 @@ def _approved(ws: Workspace) -> None:
 
 
 PRECONDITIONS: dict[str, Callable[[Workspace], object]] = {
+    "remove_baseline": lambda ws: ws.set_baseline(
+        ADMIN, "tiktok", "followers", 900, "2026-01-04", today=TODAY
+    ),
     "remove_override": lambda ws: ws.add_override(
         ADMIN, "tiktok", "2026-01-05", "active", "why not"
     ),
