@@ -61,7 +61,10 @@ else:
                 f"{preview.weeks} weeks, {preview.first_week:%d %b %Y} – "
                 f"{preview.last_week:%d %b %Y}"
             )
-            st.caption("Metrics: " + md(", ".join(preview.metrics)))
+            st.caption(
+                "Metrics (weekly): "
+                + ", ".join(md(uploads.with_aggregation(m)) for m in preview.metrics)
+            )
             duplicate = uploads.already_imported(preview, snap.uploads)
             if duplicate is not None:
                 st.warning(

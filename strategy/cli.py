@@ -23,6 +23,7 @@ from strategy.demo import DEMO_DIR, seed_demo
 from strategy.errors import RolloutError
 from strategy.experiments import TestKind, TestStatus
 from strategy.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
+from strategy.metrics import aggregation_for
 from strategy.onboarding import item_dict, item_text, plan_for
 from strategy.report import analyse, report_json, report_text, test_json, weekly_csv
 from strategy.requests import Decision, request_dict, request_text
@@ -296,6 +297,7 @@ def _upload_dict(u: Upload) -> dict[str, object]:
         "first_week": u.first_week.isoformat(),
         "last_week": u.last_week.isoformat(),
         "metrics": list(u.metrics),
+        "aggregations": {m: aggregation_for(m).value for m in u.metrics},
         "uploaded_at": u.uploaded_at,
         "by": u.by,
         "data_through": {p: d.isoformat() for p, d in sorted(u.data_through.items())},

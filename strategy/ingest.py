@@ -592,7 +592,8 @@ def _data_through(rows: pd.DataFrame) -> dict[str, dt.date]:
 
 
 def _weekly(rows: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate validated (ts, platform, metric, value) rows to the long weekly table."""
+    """Aggregate validated (ts, platform, metric, value) rows to the long weekly table, each
+    metric by its weekly aggregation (``strategy.metrics.aggregation_for``)."""
     rows = rows.assign(week=week_start(rows["ts"]))
     aggs = rows["metric"].map({m: aggregation_for(m) for m in rows["metric"].unique()})
     keys = ["week", "platform", "metric"]
@@ -605,6 +606,8 @@ def _weekly(rows: pd.DataFrame) -> pd.DataFrame:
             weekly = grouped.max()
         elif agg == Agg.MEDIAN:
             weekly = grouped.median()
+        elif agg == Agg.MEAN:
+            weekly = grouped.mean()  # a rate's days are averaged, never summed
         else:
             weekly = grouped.sum()
         parts.append(weekly.reset_index())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ class Agg(StrEnum):
     SUM = "sum"
     MAX = "max"
     MEDIAN = "median"
+    MEAN = "mean"
 
 
 AGGREGATION: Final[dict[str, Agg]] = {
@@ -45,7 +46,8 @@ AGGREGATION: Final[dict[str, Agg]] = {
     "response_minutes_median": Agg.MEDIAN,
     "community_members": Agg.LAST,
 }
-"""Canonical metrics. Unknown metrics are kept and summed per week (counts are the norm).
+"""Canonical metrics and their weekly aggregation. Unknown metrics are kept, aggregated by
+the rule of ``aggregation_rule`` (their name says a rate, a change or a total, else a count).
 
 ``community_members`` is the number of distinct members seen on the platform up to and
 including the week: forums, Q&A sites and chat communities count members, not followers.
@@ -144,9 +146,81 @@ def valid_platform_name(raw: str) -> str:
     return name
 
 
+class Aggregation(NamedTuple):
+    """A metric's weekly aggregation and, for a metric not canonical, why the rule chose it."""
+
+    agg: Agg
+    reason: str
+    """Empty for a canonical metric; else "a rate", "a change", "a total" or "a count"."""
+
+
+RATE_WORDS: Final[frozenset[str]] = frozenset(
+    {"rate", "rates", "percent", "percentage", "pct", "share", "ratio", "ratios", "per"}
+)
+"""Words of a name that say a rate: its days are averaged, never summed (``shares``, a
+count of shared posts, is not among them)."""
+CHANGE_WORDS: Final[frozenset[str]] = frozenset(
+    {"new", "gained", "gains", "lost", "net", "change", "difference", "diff", "delta"}
+)
+"""Words of a name that say a day's change (``new_followers``, ``followers_gained``): summed."""
+TOTAL_WORDS: Final[frozenset[str]] = frozenset({"total", "followers", "members", "subscribers"})
+"""Words of a name that say a running total (``total_membership``): the week's last day."""
+
+RATE: Final[str] = "a rate"
+CHANGE: Final[str] = "a change"
+TOTAL: Final[str] = "a total"
+COUNT: Final[str] = "a count"
+
+_WORD: Final[re.Pattern[str]] = re.compile(r"[^\W_]+")
+"""A word of a name: a run of letters and digits (``_``, spaces, punctuation separate words)."""
+_BRACKETED: Final[re.Pattern[str]] = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+"""A qualifier in brackets: ``(total)``, ``(organic)``, ``[%]``."""
+
+
+def name_words(metric: str) -> frozenset[str]:
+    """The words of a (normalised) metric name: ``pct_communicated`` -> pct, communicated.
+
+    Whole words only, so ``operator`` and ``superfans`` hold no ``per``. A qualifier in
+    brackets says which part of a breakdown a column holds, not what its number is
+    (LinkedIn's ``impressions_(total)`` is a day's impressions, organic and sponsored), so
+    its words are left out: ``impressions_(total)`` -> impressions.
+    """
+    return frozenset(_WORD.findall(_BRACKETED.sub(" ", metric.lower())))
+
+
+def aggregation_rule(metric: str) -> Aggregation:
+    """The weekly aggregation of a metric and, when the metric is not canonical, the reason.
+
+    A canonical metric keeps its own (``AGGREGATION``, reason empty). Any other metric is
+    aggregated by what its name says, the first of these that holds, on whole words of the
+    name outside brackets (``name_words``):
+
+    1. **a rate** -> the week's *mean* of its days: a word rate, percent, percentage, pct,
+       share, ratio or per, or a ``%`` sign anywhere (``pct_communicated``, ``ctr_(%)``,
+       ``click_through_rate``, ``messages_per_communicator``). A rate is never summed.
+    2. **a change** -> the week's *sum*: a word new, gained, gains, lost, net, change,
+       difference, diff or delta (``new_followers``, ``followers_gained``), a day's change
+       even when the name also says followers.
+    3. **a total** -> the week's *last* day: a word total, followers, members or subscribers
+       (``total_membership``, ``total_followers``), a level that summing would multiply.
+    4. otherwise **a count** -> the week's *sum* (``likes``, ``story_views``).
+    """
+    known = AGGREGATION.get(metric)
+    if known is not None:
+        return Aggregation(known, "")
+    words = name_words(metric)
+    if words & RATE_WORDS or "%" in metric:
+        return Aggregation(Agg.MEAN, RATE)
+    if words & CHANGE_WORDS:
+        return Aggregation(Agg.SUM, CHANGE)
+    if words & TOTAL_WORDS:
+        return Aggregation(Agg.LAST, TOTAL)
+    return Aggregation(Agg.SUM, COUNT)
+
+
 def aggregation_for(metric: str) -> Agg:
-    """The weekly aggregation of a metric; unknown metrics are summed."""
-    return AGGREGATION.get(metric, Agg.SUM)
+    """The weekly aggregation of a metric: its own when canonical, else by ``aggregation_rule``."""
+    return aggregation_rule(metric).agg
 
 
 def week_start(values: pd.Series) -> pd.Series:

@@ -87,6 +87,46 @@ def test_uploads_are_listed_as_text_and_json(ws: str, capsys: pytest.CaptureFixt
     assert listed[1]["data_through"] == {"forum": "2026-11-15"}
 
 
+@pytest.mark.parametrize(
+    ("upload", "aggregations"),
+    [
+        (
+            0,
+            {"followers": "last", "brand_posts": "sum", "active_members": "max"},
+        ),
+        (
+            3,
+            {
+                "followers": "last",
+                "pct_communicated": "mean",
+                "likes": "sum",
+                "total_membership": "last",
+                "new_followers": "sum",
+            },
+        ),
+    ],
+    ids=["canonical", "unknown"],
+)
+def test_each_listed_upload_names_the_weekly_aggregation_of_each_of_its_metrics(
+    ws: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    upload: int,
+    aggregations: dict[str, str],
+) -> None:
+    days = [f"2026-11-{day:02d}" for day in range(9, 16)]
+    header = "date,platform,followers,pct_communicated,likes,total_membership,new_followers"
+    lines = [f"{day},discord,{500 + n},0.03,10,{900 + n},1" for n, day in enumerate(days)]
+    discord = tmp_path / "discord.csv"
+    discord.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    assert cli(capsys, "import", ws, str(discord))[0] == 0
+
+    listed = json.loads(cli(capsys, "uploads", "list", ws, "--format", "json")[1])
+    shown = listed[upload]["aggregations"]
+    assert set(shown) == set(listed[upload]["metrics"])
+    assert {metric: shown[metric] for metric in aggregations} == aggregations
+
+
 def test_tests_are_listed_updated_and_removed(
     ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -229,6 +229,8 @@ def long_oracle(rows: list[tuple[Any, Any, Any, Any]]) -> pd.DataFrame | None:
             total = max(values)
         elif agg == Agg.MEDIAN:
             total = statistics.median(values)
+        elif agg == Agg.MEAN:
+            total = math.fsum(values) / len(values)
         else:
             total = math.fsum(values)
         records.append((week, platform, metric, total))
@@ -312,7 +314,7 @@ all but the 100 p's are refused."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A name starting with one of these, once normalised, is refused: a spreadsheet would run
 it as a formula."""
-CANONICAL_AND_CUSTOM = (*CANONICAL, "Story Views", "custom_clicks")
+CANONICAL_AND_CUSTOM = (*CANONICAL, "Story Views", "custom_clicks", "Click Rate", "total_members")
 METRIC_BASES = [*CANONICAL_AND_CUSTOM, *DERIVED_NAMES, *RESERVED]
 ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati", "Pacific/Pago_Pago"]
 

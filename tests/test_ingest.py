@@ -4,6 +4,7 @@ CSV and xlsx files alike; `tests/test_spreadsheets.py` has what only spreadsheet
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 from strategy.errors import ImportRejected
 from strategy.ingest import ImportedFile, detect_layout, read_metrics
 from strategy.storage import Workspace
-from tests.conftest import EDITOR, workspace_state
+from tests.conftest import EDITOR, cli, workspace_state
 from tests.conftest import TODAY as STORE_TODAY
 from tests.spreadsheet_files import FORMATS, SUFFIX, as_format, parquet_bytes
 
@@ -393,6 +394,83 @@ def test_unknown_metrics_are_kept_and_summed(tmp_path: Path) -> None:
     imported = read(path)
     assert imported.metrics == ("story_views",)
     assert value(imported, "x", "2024-01-01", "story_views") == 7
+
+
+WEEK_DAYS = [D(2024, 1, 1) + dt.timedelta(days=n) for n in range(7)]
+"""The seven days of the ISO week of Monday 2024-01-01."""
+
+
+@pytest.mark.parametrize(
+    ("metric", "daily", "weekly"),
+    [
+        ("pct_communicated", [0.03] * 7, 0.03),
+        ("pct_opened_channels", [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07], 0.04),
+        ("Click Through Rate", [0.1, 0.3, 0.2, 0.2, 0.2, 0.2, 0.2], 0.2),
+        ("messages_per_communicator", [2, 4, 3, 3, 3, 3, 3], 3),
+        ("total_membership", [100, 101, 103, 103, 104, 110, 112], 112),
+        ("subscribers", [50, 51, 52, 53, 54, 55, 56], 56),
+        ("new_followers", [1, 2, 3, 4, 5, 6, 7], 28),
+        ("likes", [10, 10, 10, 10, 10, 10, 10], 70),
+    ],
+)
+def test_an_unknown_metric_takes_its_weekly_value_by_what_its_name_says(
+    tmp_path: Path, metric: str, daily: list[float], weekly: float
+) -> None:
+    rows = [(day, "discord", metric, float(v)) for day, v in zip(WEEK_DAYS, daily, strict=True)]
+    imported = read(long_file(tmp_path, rows[::-1]))  # listed newest first
+    name = imported.metrics[0]
+    assert value(imported, "discord", "2024-01-01", name) == pytest.approx(weekly)
+
+
+def daily_rate_file(layout: str, fmt: str) -> bytes:
+    """Discord's two charts for the week of Monday 2026-11-09: a daily rate of 0.03 and a
+    count of messages, in the long or the wide layout."""
+    days = [D(2026, 11, 9) + dt.timedelta(days=n) for n in range(7)]
+    if layout == "long":
+        table = pa.table(
+            {
+                "date": days * 2,
+                "platform": ["Discord"] * 14,
+                "metric": ["pct_communicated"] * 7 + ["messages"] * 7,
+                "value": [0.03] * 7 + [40.0] * 7,
+            }
+        )
+    else:
+        table = pa.table(
+            {
+                "date": days,
+                "platform": ["Discord"] * 7,
+                "pct_communicated": [0.03] * 7,
+                "messages": [40.0] * 7,
+            }
+        )
+    return as_format(table, fmt)
+
+
+@pytest.mark.parametrize(("layout", "fmt"), [("long", "parquet"), ("wide", "csv")])
+def test_a_daily_rate_is_never_summed_in_the_stored_weekly_table_or_the_csv_report(
+    empty_ws: Workspace,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    layout: str,
+    fmt: str,
+) -> None:
+    monkeypatch.setenv("ROLLOUT_TODAY", STORE_TODAY.isoformat())
+    path = tmp_path / f"discord{SUFFIX[fmt]}"
+    path.write_bytes(daily_rate_file(layout, fmt))
+    ws = empty_ws.location.key
+    assert cli(capsys, "import", ws, str(path))[0] == 0
+
+    stored = empty_ws.snapshot().weekly.set_index("metric")["value"]
+    assert stored["pct_communicated"] == pytest.approx(0.03)  # not 0.21, seven days summed
+    assert stored["messages"] == 280
+
+    code, out, _ = cli(capsys, "report", ws, "--format", "csv")
+    assert code == 0
+    report = pd.read_csv(io.StringIO(out)).set_index(["platform", "week"])
+    week = report.loc[("discord", "2026-11-09")]
+    assert (week["pct_communicated"], week["messages"]) == (0.03, 280)
 
 
 def test_platform_names_are_normalised_and_merged(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from strategy.metrics import (
     CANONICAL,
     Agg,
     aggregation_for,
+    aggregation_rule,
     normalise_name,
     to_wide,
     valid_platform_name,
@@ -68,11 +69,82 @@ def test_weeks_start_on_monday_in_utc() -> None:
     assert week_start(berlin).dt.strftime("%Y-%m-%d").tolist() == ["2025-12-29"]
 
 
-def test_each_canonical_metric_has_its_weekly_rule_and_unknown_ones_are_summed() -> None:
+def test_each_canonical_metric_has_its_weekly_rule_and_an_unknown_count_is_summed() -> None:
     assert aggregation_for("followers") is Agg.LAST
     assert aggregation_for("active_members") is Agg.MAX
     assert aggregation_for("response_minutes_median") is Agg.MEDIAN
     assert aggregation_for("story_views") is Agg.SUM
+
+
+@pytest.mark.parametrize(
+    ("metric", "agg", "reason"),
+    [
+        ("followers", Agg.LAST, ""),
+        ("new_members", Agg.SUM, ""),
+        ("community_members", Agg.LAST, ""),
+        ("active_members", Agg.MAX, ""),
+        ("response_minutes_median", Agg.MEDIAN, ""),
+    ],
+)
+def test_a_canonical_metric_keeps_its_own_aggregation_without_a_reason(
+    metric: str, agg: Agg, reason: str
+) -> None:
+    assert aggregation_rule(metric) == (agg, reason)
+
+
+@pytest.mark.parametrize(
+    ("raw", "agg", "reason"),
+    [
+        # a rate, percentage, share, ratio or "per": the mean of its days, never their sum
+        ("pct_communicated", Agg.MEAN, "a rate"),
+        ("pct_opened_channels", Agg.MEAN, "a rate"),
+        ("messages_per_communicator", Agg.MEAN, "a rate"),
+        ("engagement rate", Agg.MEAN, "a rate"),
+        ("Click-Through Rate", Agg.MEAN, "a rate"),
+        ("Engagement rate (organic)", Agg.MEAN, "a rate"),
+        ("percent_returning", Agg.MEAN, "a rate"),
+        ("completion percentage", Agg.MEAN, "a rate"),
+        ("audience_share", Agg.MEAN, "a rate"),
+        ("like_ratio", Agg.MEAN, "a rate"),
+        ("CTR (%)", Agg.MEAN, "a rate"),
+        ("follower_growth_rate", Agg.MEAN, "a rate"),
+        # a day's change, even of followers: summed
+        ("new_followers", Agg.SUM, "a change"),
+        ("followers_gained", Agg.SUM, "a change"),
+        ("followers_lost", Agg.SUM, "a change"),
+        ("Difference in followers from previous day", Agg.SUM, "a change"),
+        ("net_subscribers", Agg.SUM, "a change"),
+        # a total, followers, members or subscribers: the week's last day
+        ("total_membership", Agg.LAST, "a total"),
+        ("Total followers", Agg.LAST, "a total"),
+        ("subscribers", Agg.LAST, "a total"),
+        ("discord_members", Agg.LAST, "a total"),
+        # anything else is a count: summed
+        ("likes", Agg.SUM, "a count"),
+        ("shares", Agg.SUM, "a count"),
+        ("Story Views", Agg.SUM, "a count"),
+        ("messages", Agg.SUM, "a count"),
+        ("visitors", Agg.SUM, "a count"),
+        ("operator_tickets", Agg.SUM, "a count"),
+        ("superfans", Agg.SUM, "a count"),
+        ("percentile_views", Agg.SUM, "a count"),
+        ("ratings", Agg.SUM, "a count"),
+        ("totals_clicked", Agg.SUM, "a count"),
+        ("follower_posts", Agg.SUM, "a count"),
+        ("unfollowers", Agg.SUM, "a count"),
+        ("newsletter_signups", Agg.SUM, "a count"),
+        # a qualifier in brackets names a part of a breakdown, not what the number is
+        ("Impressions (total)", Agg.SUM, "a count"),
+        ("Engagement rate (total)", Agg.MEAN, "a rate"),
+        ("Followers (organic)", Agg.LAST, "a total"),
+    ],
+)
+def test_an_unknown_metric_is_aggregated_by_what_its_name_says_on_whole_words(
+    raw: str, agg: Agg, reason: str
+) -> None:
+    metric = normalise_name(raw)
+    assert aggregation_rule(metric) == (agg, reason)
+    assert aggregation_for(metric) is agg
 
 
 def test_the_wide_table_has_every_metric_and_the_derived_ratios() -> None:

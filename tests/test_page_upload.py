@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -203,6 +204,54 @@ def test_a_csv_or_xlsx_file_is_previewed_with_weeks_as_dates_then_imported(
     assert (upload.name, upload.layout, upload.rows) == (name, "long", 12)
     assert ws.stored_bytes(upload) == SPREADSHEETS[fmt]()  # the original, as uploaded
     assert "youtube" in dashboard_platforms()
+
+
+def discord_csv() -> bytes:
+    """A week of a Discord server's daily numbers in the wide layout: a member count, a
+    daily rate, a count and a daily change."""
+    days = [dt.date(2026, 11, 9) + dt.timedelta(days=n) for n in range(7)]
+    header = ["date", "platform", "followers", "pct_communicated", "likes", "total_membership"]
+    header.append("new_followers")
+    rows = [[day, "Discord", 500 + n, 0.03, 10, 900 + n, 1] for n, day in enumerate(days)]
+    return csv_bytes([header, *rows])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "caption", "weekly"),
+    [
+        (
+            "youtube.parquet",
+            youtube_file,
+            "Metrics (weekly): brand_posts (sum), followers (last)",
+            {"followers": 220.0, "brand_posts": 2.0},
+        ),
+        (
+            "discord.csv",
+            discord_csv,
+            "Metrics (weekly): followers (last), likes (sum: a count), new_followers (sum: a "
+            "change), pct_communicated (mean: a rate), total_membership (last: a total)",
+            {
+                "followers": 506.0,
+                "likes": 70.0,
+                "new_followers": 7.0,
+                "pct_communicated": 0.03,
+                "total_membership": 906.0,
+            },
+        ),
+    ],
+    ids=["canonical", "unknown"],
+)
+def test_the_preview_names_each_metrics_weekly_aggregation_and_why_for_an_unknown_one(
+    root: str, name: str, content: Callable[[], bytes], caption: str, weekly: dict[str, float]
+) -> None:
+    at = run(PAGE)
+    at.file_uploader[0].set_value((name, content(), PARQUET)).run()
+
+    assert not at.exception and not at.error
+    assert caption in [c.value for c in at.caption]
+    table = next(d.value for d in at.dataframe if "followers" in d.value.columns)
+    last_week = table.iloc[-1]
+    assert {metric: last_week[metric] for metric in weekly} == pytest.approx(weekly)
 
 
 def test_a_refused_csv_file_names_its_row_as_a_spreadsheet_counts_it(root: str) -> None:

@@ -22,7 +22,7 @@ import streamlit as st
 from strategy.access import Actor
 from strategy.errors import RolloutError
 from strategy.ingest import LAYOUTS, read_metrics
-from strategy.metrics import to_wide
+from strategy.metrics import aggregation_rule, to_wide
 from strategy.snapshot import Upload
 from strategy.spreadsheets import SHEET_NAME, SUFFIXES
 from strategy.storage import Workspace
@@ -88,6 +88,16 @@ def _temporary_file(data: bytes, name: str) -> Iterator[Path]:
         path = Path(folder) / ("upload" + (suffix if suffix in SUFFIXES else ""))
         path.write_bytes(data)
         yield path
+
+
+def with_aggregation(metric: str) -> str:
+    """A metric with its weekly aggregation, and why for a metric not canonical:
+    ``followers (last)``, ``pct_communicated (mean: a rate)``, ``likes (sum: a count)``.
+
+    The rule and its words are ``strategy.metrics.aggregation_rule``'s; this only formats.
+    """
+    agg, reason = aggregation_rule(metric)
+    return f"{metric} ({agg.value}: {reason})" if reason else f"{metric} ({agg.value})"
 
 
 def weekly_preview(weekly: pd.DataFrame) -> pd.DataFrame:
