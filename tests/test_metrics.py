@@ -110,7 +110,7 @@ def test_a_canonical_metric_keeps_its_own_aggregation_without_a_reason(
         ("follower_growth_rate", Agg.MEAN, "a rate"),
         # a day's change, even of followers: summed
         ("new_followers", Agg.SUM, "a change"),
-        ("followers_gained", Agg.SUM, "a change"),
+        ("subscribers_gained", Agg.SUM, "a change"),
         ("followers_lost", Agg.SUM, "a change"),
         ("Difference in followers from previous day", Agg.SUM, "a change"),
         ("net_subscribers", Agg.SUM, "a change"),
