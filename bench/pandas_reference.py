@@ -2,7 +2,8 @@
 
 It reads the five event columns into one DataFrame and derives the same long weekly table as
 ``strategy.events.derive_weekly_events`` the way one would write it in pandas: normalise,
-group, ``drop_duplicates`` for distinct members, a merge with the week before for returning
+group (a ``post``, ``question`` or ``thread`` starts a thread),
+``drop_duplicates`` for distinct members, a merge with the week before for returning
 members, a running count of members by the week they were first seen for community members.
 It validates nothing; ``tests/test_bench_reference.py`` proves both tables agree.
 """
@@ -39,7 +40,7 @@ def weekly_events_pandas(path: Path) -> pd.DataFrame:
             "week": week,
             "member": events["member_id"],
             "brand": by_brand.astype(bool),
-            "post": kind == "post",
+            "post": kind.isin(["post", "question", "thread"]),  # starts a thread
             "inbound": kind.isin(["message", "mention"]),
         }
     )
@@ -54,6 +55,8 @@ def weekly_events_pandas(path: Path) -> pd.DataFrame:
             "brand_replies": (~brand["post"]).groupby([brand["platform"], brand["week"]]).sum(),
             "member_interactions": members.groupby(keys).size(),
             "inbound_messages": members.groupby(keys)["inbound"].sum(),
+            "member_initiated_threads": members.groupby(keys)["post"].sum(),
+            "threads": frame.groupby(keys)["post"].sum(),
         }
     )
 

@@ -50,7 +50,7 @@ else:
     ready = []
     for file in chosen or []:
         data = file.getvalue()
-        preview = uploads.preview(data, file.name)
+        preview = uploads.preview(data, file.name, snap.returning_weeks)
         with st.container(border=True):
             if not preview.ok:
                 st.error(md(preview.error), icon="🚫")
@@ -65,6 +65,8 @@ else:
                 "Metrics (weekly): "
                 + ", ".join(md(uploads.with_aggregation(m)) for m in preview.metrics)
             )
+            if preview.layout == "events":
+                st.caption(uploads.returning_note(snap.returning_weeks))
             duplicate = uploads.already_imported(preview, snap.uploads)
             if duplicate is not None:
                 st.warning(

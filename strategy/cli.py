@@ -14,13 +14,13 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Final, NoReturn
 
 from strategy import clock
 from strategy.access import LOCAL_USER, AccessRole, Actor, executives, parse_access_role
 from strategy.company import CompanyProfile
 from strategy.demo import DEMO_DIR, seed_demo
-from strategy.errors import RolloutError
+from strategy.errors import RolloutError, ValidationError
 from strategy.experiments import TestKind, TestStatus
 from strategy.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
 from strategy.metrics import aggregation_for
@@ -273,14 +273,29 @@ def _cmd_company_set(args: argparse.Namespace) -> str:
     return _company_lines(ws.snapshot().company)
 
 
+RETURNING_WEEKS: Final[str] = "returning_weeks"
+"""The one setting ``settings`` lists and sets beside the resource signal's: the returning
+window events files are imported with (``Workspace.set_returning_weeks``)."""
+
+
 def _cmd_settings_list(args: argparse.Namespace) -> str:
-    demand = settings_to_dict(Workspace.open(args.workspace).snapshot().demand)
-    return "\n".join(f"{key}: {value:g}" for key, value in demand.items())
+    snap = Workspace.open(args.workspace).snapshot()
+    listed = {**settings_to_dict(snap.demand), RETURNING_WEEKS: snap.returning_weeks}
+    return "\n".join(f"{key}: {value:g}" for key, value in listed.items())
 
 
 def _cmd_settings_set(args: argparse.Namespace) -> str:
     ws, actor = _open(args)
-    current = ws.snapshot().demand
+    snap = ws.snapshot()
+    if args.key == RETURNING_WEEKS:
+        weeks = ws.set_returning_weeks(actor, args.value, expected=snap.returning_weeks).value
+        return f"{RETURNING_WEEKS}: {weeks} (for events files imported from now on)"
+    if args.key not in SETTING_NAMES:
+        raise ValidationError(
+            f"settings: unknown setting {args.key!r}; expected one of: "
+            f"{', '.join((*SETTING_NAMES, RETURNING_WEEKS))}"
+        )
+    current = snap.demand
     stored = ws.set_demand_settings(
         actor, {**settings_to_dict(current), args.key: args.value}, expected=current
     ).value
@@ -671,15 +686,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--currency", help="three-letter code, e.g. EUR")
     p.set_defaults(run=_cmd_company_set)
 
-    settings = sub.add_parser("settings", help="the resource signal's settings").add_subparsers(
-        dest="settings_command", required=True
-    )
+    settings = sub.add_parser(
+        "settings", help="the resource signal's settings and the returning window"
+    ).add_subparsers(dest="settings_command", required=True)
     p = settings.add_parser("list", help="every setting and its value")
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.set_defaults(run=_cmd_settings_list)
     p = settings.add_parser("set", help="change one setting")
     p.add_argument("workspace", help=WORKSPACE_HELP)
-    p.add_argument("key", help=", ".join(SETTING_NAMES))
+    p.add_argument(
+        "key",
+        help=f"{', '.join(SETTING_NAMES)}, or {RETURNING_WEEKS} (1 to 52: a member is returning "
+        "when also active in any of the previous N weeks; applies to events files imported "
+        "from then on)",
+    )
     p.add_argument("value")
     p.set_defaults(run=_cmd_settings_set)
 

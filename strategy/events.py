@@ -28,7 +28,8 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from strategy.clock import EARLIEST_DATE
-from strategy.errors import ImportRejected
+from strategy.errors import ImportRejected, ValidationError, given
+from strategy.limits import finite_number
 from strategy.metrics import (
     WEEKLY_COLUMNS,
     empty_weekly,
@@ -39,17 +40,40 @@ from strategy.metrics import (
 
 EVENT_COLUMNS: Final[tuple[str, ...]] = ("ts", "platform", "member_id", "kind", "by_brand")
 
+KIND_GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "thread": ("post", "question", "thread"),
+    "inbound": ("message", "mention"),
+}
+"""The ``kind`` values (lower-cased, trimmed of spaces) that count for something particular:
+a row of a ``thread`` kind starts a thread (the brand's is a brand post, a member's a
+member-initiated thread), a member's row of an ``inbound`` kind is a message to the brand.
+Any other kind (like, comment, reply, answer, ...) is an interaction of no particular group."""
+
+EVENT_COUNTS: Final[dict[str, tuple[str, str]]] = {
+    "brand_posts": ("brand", "thread"),
+    "brand_replies": ("brand", "other than thread"),
+    "member_interactions": ("member", "any"),
+    "inbound_messages": ("member", "inbound"),
+    "member_initiated_threads": ("member", "thread"),
+    "threads": ("anyone", "thread"),
+}
+"""Each weekly count of rows: metric -> (whose rows: ``brand``, ``member`` or ``anyone``;
+which kinds: ``any``, a group of ``KIND_GROUPS``, or ``other than`` one). The one place
+kinds map to metrics: the derivation's SQL is built from it."""
+
 EVENT_METRICS: Final[tuple[str, ...]] = (
-    "brand_posts",
-    "brand_replies",
-    "member_interactions",
-    "inbound_messages",
+    *EVENT_COUNTS,
     "active_members",
     "returning_members",
     "new_members",
     "community_members",
 )
 """The weekly metrics an events file yields, in output order."""
+
+DEFAULT_RETURNING_WEEKS: Final[int] = 1
+MAX_RETURNING_WEEKS: Final[int] = 52
+"""A member is returning in a week when active that week and in any of the previous N weeks
+(``returning_weeks``, a workspace setting): 1 for a lively community, more for a slow one."""
 
 MAX_PLATFORMS: Final[int] = 10_000
 """More distinct platforms than this in one file is refused as not a real export."""
@@ -76,6 +100,17 @@ _RAW_PLATFORM_CAP: Final[int] = 10 * MAX_PLATFORMS
 _TALLY: Final[str] = "rollout_tally"
 _CODES: Final[str] = "rollout_platform_codes"
 _BAD_PLATFORMS: Final[str] = "rollout_bad_platforms"
+
+
+def returning_weeks(raw: Any) -> int:
+    """The returning window from a form, the CLI or storage: a whole number of weeks, 1 to 52."""
+    value = finite_number(raw)
+    if value is None or value != int(value) or not 1 <= value <= MAX_RETURNING_WEEKS:
+        raise ValidationError(
+            f"returning_weeks: expected a whole number of weeks from 1 to "
+            f"{MAX_RETURNING_WEEKS}, got {given(raw)}"
+        )
+    return int(value)
 
 
 def value_type(t: pa.DataType) -> pa.DataType:
@@ -262,7 +297,7 @@ def _first_row(con: Any, sql: _Sql, condition: str, shown: str) -> tuple[int, An
 
 
 def read_events(
-    path: Path, *, name: str, today: dt.date
+    path: Path, *, name: str, today: dt.date, returning: int = DEFAULT_RETURNING_WEEKS
 ) -> tuple[pd.DataFrame, dict[str, dt.date]]:
     """Validate an events file and derive its long weekly table, in two scans of the file.
 
@@ -277,13 +312,16 @@ def read_events(
     than ``MAX_PLATFORMS`` platforms, ``by_brand`` that is not boolean-like and a missing
     (NULL, blank or NaN) member_id.
 
+    ``returning`` is the returning window in weeks (``derive_weekly_events``).
+
     Also returns, per platform, the UTC day of its latest event: how far its data reaches,
     which decides whether its last week is complete (``strategy.horizons``).
     """
+    window = returning_weeks(returning)
     sql = _Sql(path, pq.read_schema(path))
     with _connect() as con:
         platform_names = _validate(con, sql, name, today)
-        weekly = _derive(con, sql, name, platform_names)
+        weekly = _derive(con, sql, name, platform_names, window)
         return weekly, _data_through(con, platform_names)
 
 
@@ -416,16 +454,23 @@ def _epoch_us(day: dt.date) -> int:
 
 
 def derive_weekly_events(
-    path: Path, *, platform_names: Mapping[str, str] | None = None
+    path: Path,
+    *,
+    platform_names: Mapping[str, str] | None = None,
+    returning: int = DEFAULT_RETURNING_WEEKS,
 ) -> pd.DataFrame:
     """Derive the long weekly table (``strategy.metrics`` contract) from a validated events file.
 
-    Per (platform, ISO week): by_brand rows of kind ``post`` are brand_posts, other by_brand
-    rows brand_replies; member rows are member_interactions, and those of kind ``message`` or
-    ``mention`` inbound_messages; active_members counts distinct members, returning_members
-    those also active the week before on the platform, new_members those whose first member
-    row on the platform falls in the week, and community_members the distinct members seen on
-    the platform in the file up to and including the week (the running sum of new_members).
+    Per (platform, ISO week), rows are counted as ``EVENT_COUNTS`` declares: by_brand rows of
+    a thread-starting kind (``post``, ``question``, ``thread``) are brand_posts, other
+    by_brand rows brand_replies; member rows are member_interactions, those of kind
+    ``message`` or ``mention`` inbound_messages, those of a thread-starting kind
+    member_initiated_threads; threads counts the thread-starting rows of brand and members.
+    active_members counts distinct members, returning_members those also active on the
+    platform in any of the ``returning`` weeks before (default 1: the week before),
+    new_members those whose first member row on the platform falls in the week, and
+    community_members the distinct members seen on the platform in the file up to and
+    including the week (the running sum of new_members).
     Weeks without events between a platform's first
     and last week are present with zero counts (community_members carries its
     total): an events export records every interaction.
@@ -433,16 +478,46 @@ def derive_weekly_events(
     normalised) defaults to normalising every raw name found. Validation is
     ``read_events``'s job: call this on a file ``read_events`` accepted.
     """
+    window = returning_weeks(returning)
     sql = _Sql(path, pq.read_schema(path))
     with _connect() as con:
         _tally(con, sql, path.name)
         if platform_names is None:
             raws = con.execute(f"SELECT DISTINCT platform FROM {_TALLY}").fetchall()
             platform_names = {r: normalise_name(r) for (r,) in raws if r is not None}
-        return _derive(con, sql, path.name, platform_names)
+        return _derive(con, sql, path.name, platform_names, window)
 
 
-def _derive(con: Any, sql: _Sql, name: str, platform_names: Mapping[str, str]) -> pd.DataFrame:
+def _count_filter(whose: str, kinds: str) -> str:
+    """The SQL condition on the tally's ``by_brand`` and ``grp`` of one ``EVENT_COUNTS`` entry."""
+    by = {"brand": "by_brand", "member": "NOT by_brand", "anyone": "true"}[whose]
+    if kinds == "any":
+        return by
+    group = kinds.removeprefix("other than ")
+    if group not in KIND_GROUPS:
+        raise ValueError(f"EVENT_COUNTS: unknown kind group {kinds!r}")
+    test = f"grp = {_literal(group)}"
+    return f"{by} AND {'NOT ' if kinds != group else ''}{test}"
+
+
+def _counts_sql() -> tuple[str, str]:
+    """The weekly counts' SELECT list and the kind -> group CASE, from the declarations."""
+    cases = " ".join(
+        f"WHEN {_literal(kind)} THEN {_literal(group)}"
+        for group, kinds in KIND_GROUPS.items()
+        for kind in kinds
+    )
+    grp = f"CASE lower(trim(CAST(kind AS VARCHAR))) {cases} ELSE '' END AS grp"
+    sums = ", ".join(
+        f"sum(n) FILTER (WHERE {_count_filter(whose, kinds)})::BIGINT AS {metric}"
+        for metric, (whose, kinds) in EVENT_COUNTS.items()
+    )
+    return sums, grp
+
+
+def _derive(
+    con: Any, sql: _Sql, name: str, platform_names: Mapping[str, str], returning: int
+) -> pd.DataFrame:
     """The weekly table from the tally (counts) and a second scan (distinct members)."""
     platforms = sorted(set(platform_names.values()))
     code = {p: i for i, p in enumerate(platforms)}
@@ -455,27 +530,21 @@ def _derive(con: Any, sql: _Sql, name: str, platform_names: Mapping[str, str]) -
             }
         ),
     )
+    sums, grp = _counts_sql()
     counts = con.execute(
         f"""
-        SELECT c.code, t.wk,
-               sum(n) FILTER (WHERE by_brand AND k = 1)::BIGINT AS brand_posts,
-               sum(n) FILTER (WHERE by_brand AND k <> 1)::BIGINT AS brand_replies,
-               sum(n) FILTER (WHERE NOT by_brand)::BIGINT AS member_interactions,
-               sum(n) FILTER (WHERE NOT by_brand AND k = 2)::BIGINT AS inbound_messages
+        SELECT c.code, t.wk, {sums}
         FROM (
-            SELECT platform, wk, by_brand, n,
-                   CASE lower(trim(CAST(kind AS VARCHAR)))
-                       WHEN 'post' THEN 1 WHEN 'message' THEN 2 WHEN 'mention' THEN 2 ELSE 0
-                   END AS k
+            SELECT platform, wk, by_brand, n, {grp}
             FROM {_TALLY} WHERE wk IS NOT NULL
         ) t JOIN {_CODES} c ON c.raw = t.platform
-        GROUP BY ALL ORDER BY ALL
+        GROUP BY c.code, t.wk ORDER BY c.code, t.wk
         """
     ).df()
     if counts.empty:
         return empty_weekly()
     first, last = int(counts["wk"].min()), int(counts["wk"].max())
-    active, returning, new = _member_weeks(con, sql, name, first, last, len(platforms))
+    active, back, new = _member_weeks(con, sql, name, (first, last), len(platforms), returning)
     at = (counts["code"].to_numpy(np.int64), counts["wk"].to_numpy(np.int64) - first)
     per_week = (
         counts.drop(columns="code")
@@ -483,7 +552,7 @@ def _derive(con: Any, sql: _Sql, name: str, platform_names: Mapping[str, str]) -
         .assign(
             platform=np.asarray(platforms, dtype=object)[at[0]],
             active_members=active[at],
-            returning_members=returning[at],
+            returning_members=back[at],
             new_members=new[at],
         )
     )
@@ -491,16 +560,18 @@ def _derive(con: Any, sql: _Sql, name: str, platform_names: Mapping[str, str]) -
 
 
 def _member_weeks(
-    con: Any, sql: _Sql, name: str, first: int, last: int, n_platforms: int
+    con: Any, sql: _Sql, name: str, span: tuple[int, int], n_platforms: int, returning: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Active, returning and new members per (platform code, week - ``first``).
+    """Active, returning and new members per (platform code, week - first week of ``span``).
 
     One GROUP BY (platform, by_brand, member) turns the events into a bitset of the weeks
     each member was active (64 weeks per UBIGINT word); counting set bits per week gives
-    active members, bits whose previous bit is also set returning ones, the lowest set bit
-    new ones. Exact, and far cheaper than distinct (platform, week, member) rows and a window.
+    active members, bits also set in any of the ``returning`` bits before them returning
+    ones (``_any_of_previous``), the lowest set bit new ones. Exact, and far cheaper than
+    distinct (platform, week, member) rows and a window.
     Brand accounts are grouped apart (and dropped) so a missing id on any row is found here.
     """
+    first, last = span
     n_words = (last - first) // 64 + 1
     member = sql.col["member_id"]
     week = f"(({sql.ts_us} + {_EPOCH_TO_MONDAY_US}) // {_US_PER_WEEK} - {first})::UINTEGER"
@@ -535,15 +606,33 @@ def _member_weeks(
     n_weeks = last - first + 1
     shape = (n_platforms, 64 * n_words)
     active = _bit_counts(codes, words, n_platforms)
-    returning = words & (words << np.uint64(1))
-    returning[:, 1:] |= words[:, 1:] & (words[:, :-1] >> np.uint64(63)) & np.uint64(1)
-    returning = _bit_counts(codes, returning, n_platforms)
+    back = _bit_counts(codes, words & _any_of_previous(words, returning), n_platforms)
     new = np.bincount(codes * shape[1] + _lowest_bit(words), minlength=shape[0] * shape[1])
     return (
         active[:, :n_weeks],
-        returning[:, :n_weeks],
+        back[:, :n_weeks],
         new.reshape(shape)[:, :n_weeks],
     )
+
+
+def _later(words: np.ndarray, k: int) -> np.ndarray:
+    """Each row's bitset moved ``k`` weeks later (0 < k < 64), carrying across words."""
+    out = words << np.uint64(k)
+    out[:, 1:] |= words[:, :-1] >> np.uint64(64 - k)
+    return out
+
+
+def _any_of_previous(words: np.ndarray, n: int) -> np.ndarray:
+    """Bit w set when any of bits w-1 .. w-n is set in the row: the OR of n shifted copies,
+    built by doubling (log2(n) + 1 shifts rather than n)."""
+    covered = _later(words, 1)  # bits w-1 .. w-span
+    span = 1
+    while 2 * span <= n:
+        covered |= _later(covered, span)
+        span *= 2
+    if n > span:
+        covered |= _later(covered, n - span)  # w-1 .. w-span and w-(n-span)-1 .. w-n
+    return covered
 
 
 _BYTE_BITS: Final[np.ndarray] = np.unpackbits(

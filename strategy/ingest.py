@@ -34,6 +34,7 @@ from strategy.metrics import (
     WEEKLY_COLUMNS,
     Agg,
     aggregation_for,
+    derivation_text,
     normalise_name,
     platform_name_problem,
     show_name,
@@ -127,20 +128,26 @@ def detect_layout(columns: Sequence[str]) -> str:
 
 
 def read_metrics(
-    path: Path, *, name: str | None = None, today: dt.date | None = None
+    path: Path,
+    *,
+    name: str | None = None,
+    today: dt.date | None = None,
+    returning: int = events.DEFAULT_RETURNING_WEEKS,
 ) -> ImportedFile:
     """Validate a metric file (parquet, CSV or xlsx) and normalise it to the long weekly table.
 
     ``name`` (default ``path.name``) starts every message; a date after ``today`` (default:
     today in UTC) is refused. The kind of file comes from the path's ending (else the name's,
-    else the content: ``strategy.spreadsheets.file_kind``). Writes nothing.
+    else the content: ``strategy.spreadsheets.file_kind``). ``returning`` is the returning
+    window in weeks of an events file (``strategy.events.derive_weekly_events``). Writes
+    nothing.
     """
     label = path.name if name is None else name
     day = clock.today() if today is None else today
     _check_file(path, label)
     kind = spreadsheets.file_kind(path, label)
     if kind != "parquet":
-        return _read_spreadsheet(path, label, kind, day)
+        return _read_spreadsheet(path, label, kind, day, returning)
     meta = _open(path, label)
     schema = meta.schema.to_arrow_schema()
     columns = [c for c in schema.names if not _PANDAS_INDEX.fullmatch(c)]
@@ -148,7 +155,7 @@ def read_metrics(
     if meta.num_rows == 0:
         raise ImportRejected(f"{label}: the file has no rows")
     if layout == "events":
-        weekly, through = events.read_events(path, name=label, today=day)
+        weekly, through = events.read_events(path, name=label, today=day, returning=returning)
     else:
         size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
         _check_table_size(size, layout, label)
@@ -158,7 +165,9 @@ def read_metrics(
     return _imported(label, layout, meta.num_rows, weekly, through)
 
 
-def _read_spreadsheet(path: Path, label: str, kind: str, day: dt.date) -> ImportedFile:
+def _read_spreadsheet(
+    path: Path, label: str, kind: str, day: dt.date, returning: int
+) -> ImportedFile:
     """A CSV file or an xlsx sheet, validated as a parquet file of the same columns is.
 
     Long and wide files are loaded whole. An events file is converted, a batch at a time,
@@ -176,7 +185,9 @@ def _read_spreadsheet(path: Path, label: str, kind: str, day: dt.date) -> Import
                 if rows == 0:
                     raise ImportRejected(f"{label}: the file has no rows")
                 try:
-                    weekly, through = events.read_events(converted, name=label, today=day)
+                    weekly, through = events.read_events(
+                        converted, name=label, today=day, returning=returning
+                    )
                 except ImportRejected as exc:
                     shift = sheet.first_row - 1
                     raise ImportRejected(
@@ -491,9 +502,8 @@ def _refuse_derived(label: str, metric: str) -> None:
             "upload those instead"
         )
     if metric in DERIVED:
-        numerator, terms = DERIVED[metric]
         raise ImportRejected(
-            f"{label}: {metric} is computed from {numerator} and {' + '.join(terms)}; "
+            f"{label}: {metric} is computed as {derivation_text(metric)}; "
             "upload those instead of the ratio"
         )
 

@@ -59,8 +59,12 @@ SIGNED_METRICS: Final[frozenset[str]] = frozenset({"followers_gained"})
 
 CANONICAL: Final[tuple[str, ...]] = tuple(AGGREGATION)
 
+AUDIENCE: Final[str] = "audience"
+AUDIENCE_SOURCES: Final[tuple[str, ...]] = ("followers", "community_members")
+"""``audience`` is the first of these measured in a week: followers, else community members."""
+
 DERIVED: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
-    "engagement_rate": ("member_interactions", ("followers",)),
+    "engagement_rate": ("member_interactions", (AUDIENCE,)),
     "returning_share": ("returning_members", ("active_members",)),
     "member_initiated_share": ("member_initiated_threads", ("threads",)),
     "member_activity_share": (
@@ -68,11 +72,10 @@ DERIVED: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
         ("member_interactions", "brand_posts", "brand_replies"),
     ),
 }
-"""Derived ratio -> (numerator, denominator terms summed). Undefined (NaN) on a zero sum."""
+"""Derived ratio -> (numerator, denominator terms summed). Undefined (NaN) on a zero sum.
 
-AUDIENCE: Final[str] = "audience"
-AUDIENCE_SOURCES: Final[tuple[str, ...]] = ("followers", "community_members")
-"""``audience`` is the first of these measured in a week: followers, else community members."""
+A term may be ``audience``, itself derived first: so ``engagement_rate`` is measured for
+forums, Q&A sites and chat servers, which have community members but no followers."""
 
 DERIVED_NAMES: Final[tuple[str, ...]] = (*DERIVED, AUDIENCE)
 """Every metric the weekly table computes rather than stores; none may be uploaded."""
@@ -244,8 +247,13 @@ def empty_weekly() -> pd.DataFrame:
 
 
 def add_derived(wide: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of a wide weekly table with the derived ratios added (NaN when undefined)."""
+    """Return a copy of a wide weekly table with ``audience`` and the derived ratios added
+    (NaN when undefined). Audience comes first: ``engagement_rate`` divides by it."""
     out = wide.copy()
+    first, *rest = (_values(out, m) for m in AUDIENCE_SOURCES)
+    for other in rest:
+        first = first.fillna(other)
+    out[AUDIENCE] = first.astype("float64")
     for name, (numerator, terms) in DERIVED.items():
         if numerator not in out.columns or not all(t in out.columns for t in terms):
             out[name] = np.nan
@@ -253,11 +261,17 @@ def add_derived(wide: pd.DataFrame) -> pd.DataFrame:
         denominator = sum((out[t].fillna(0.0) for t in terms), start=pd.Series(0.0, out.index))
         num = out[numerator]
         out[name] = (num / denominator.where(denominator > 0)).astype("float64")
-    first, *rest = (_values(out, m) for m in AUDIENCE_SOURCES)
-    for other in rest:
-        first = first.fillna(other)
-    out[AUDIENCE] = first.astype("float64")
     return out
+
+
+def derivation_text(metric: str) -> str:
+    """How a derived ratio is computed, for a message: for ``engagement_rate``,
+    ``member_interactions / audience (followers, else community_members)``."""
+    numerator, terms = DERIVED[metric]
+    audience = f"{AUDIENCE} ({', else '.join(AUDIENCE_SOURCES)})"
+    shown = [audience if t == AUDIENCE else t for t in terms]
+    denominator = shown[0] if len(shown) == 1 else f"({' + '.join(shown)})"
+    return f"{numerator} / {denominator}"
 
 
 def _values(wide: pd.DataFrame, metric: str) -> pd.Series:

@@ -14,6 +14,7 @@ import pandas as pd
 from strategy.baselines import Baseline
 from strategy.company import CompanyProfile
 from strategy.costs import DEFAULT_RATES, Rates
+from strategy.events import DEFAULT_RETURNING_WEEKS
 from strategy.experiments import StrategyTest
 from strategy.gates import DEFAULT_GATES, ChecklistItem, GateSet
 from strategy.horizons import empty_coverage
@@ -82,6 +83,8 @@ class Snapshot:
     coverage: pd.DataFrame = field(repr=False, default_factory=empty_coverage)
     gates: GateSet = DEFAULT_GATES
     demand: DemandSettings = DEFAULT_SETTINGS
+    returning_weeks: int = DEFAULT_RETURNING_WEEKS
+    """The returning window events imports from now on are derived with (weeks)."""
     company: CompanyProfile = field(default_factory=CompanyProfile)
     role_serves: RoleServes = field(default_factory=lambda: DEFAULT_SERVES)
     rates: Rates = DEFAULT_RATES

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from strategy.storage import Workspace
@@ -72,11 +73,43 @@ def test_settings_are_listed_and_set_one_at_a_time(
     ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
     listed = cli(capsys, "settings", "list", ws)[1].splitlines()
-    assert "fte_hours: 40" in listed and len(listed) == 8
+    assert "fte_hours: 40" in listed and len(listed) == 9
+    assert listed[-1] == "returning_weeks: 1"
     assert cli(capsys, "settings", "set", ws, "fte_hours", "38") == (0, "fte_hours: 38", "")
     assert demo_ws.snapshot().demand.fte_hours == 38
     code, _, err = cli(capsys, "settings", "set", ws, "colour", "3")
-    assert code == 1 and err.startswith("error: resource settings: unknown setting 'colour'")
+    assert code == 1 and err.startswith("error: settings: unknown setting 'colour'")
+    assert err.rstrip().endswith("window_weeks, returning_weeks")
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "said"),
+    [
+        ("4", 0, "returning_weeks: 4 (for events files imported from now on)"),
+        ("52", 0, "returning_weeks: 52 (for events files imported from now on)"),
+        ("0", 1, "error: returning_weeks: expected a whole number of weeks from 1 to 52, got '0'"),
+        (
+            "53",
+            1,
+            "error: returning_weeks: expected a whole number of weeks from 1 to 52, got '53'",
+        ),
+        ("1.5", 1, "error: returning_weeks: expected a whole number of weeks"),
+    ],
+)
+def test_the_returning_window_is_set_like_any_other_setting(
+    ws: str,
+    demo_ws: Workspace,
+    capsys: pytest.CaptureFixture[str],
+    value: str,
+    code: int,
+    said: str,
+) -> None:
+    before = demo_ws.snapshot().weekly
+    got, out, err = cli(capsys, "settings", "set", ws, "returning_weeks", value)
+    assert got == code and (out if code == 0 else err).startswith(said)
+    shown = 1 if code else int(value)
+    assert f"returning_weeks: {shown}" in cli(capsys, "settings", "list", ws)[1].splitlines()
+    pd.testing.assert_frame_equal(demo_ws.snapshot().weekly, before)  # imported data stays
 
 
 def test_uploads_are_listed_as_text_and_json(ws: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,9 +16,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from strategy.errors import ImportRejected
+from strategy.errors import ImportRejected, ValidationError
 from strategy.events import EVENT_METRICS, derive_weekly_events
+from strategy.gates import DEFAULT_GATES, Stage, gates_to_dict
 from strategy.ingest import read_metrics
+from strategy.metrics import to_wide
+from strategy.report import analyse
+from strategy.storage import Workspace
+from tests.conftest import EDITOR
+from tests.conftest import TODAY as STORE_TODAY
 
 TODAY = dt.date(2024, 6, 30)
 W1, W2, W3, W4 = (dt.datetime(2024, 1, 1) + dt.timedelta(weeks=i, hours=12) for i in range(4))
@@ -167,6 +173,120 @@ def test_new_members_are_counted_in_their_first_week_only(tmp_path: Path) -> Non
         )
     )
     assert [metric(table, "ig", w, "new_members") for w in (W1, W2, W3)] == [1, 1, 1]
+
+
+COUNTS = ("brand_posts", "brand_replies", "member_interactions", "inbound_messages")
+THREADS = ("member_initiated_threads", "threads")
+
+
+@pytest.mark.parametrize(
+    ("kind", "by_brand", "counted_in"),
+    [
+        ("question", False, {"member_interactions", *THREADS}),
+        ("thread", False, {"member_interactions", *THREADS}),
+        (" Post ", False, {"member_interactions", *THREADS}),
+        ("answer", False, {"member_interactions"}),
+        ("comment", False, {"member_interactions"}),
+        ("like", False, {"member_interactions"}),
+        ("message", False, {"member_interactions", "inbound_messages"}),
+        ("mention", False, {"member_interactions", "inbound_messages"}),
+        ("post", True, {"brand_posts", "threads"}),
+        ("QUESTION", True, {"brand_posts", "threads"}),
+        ("thread", True, {"brand_posts", "threads"}),
+        ("answer", True, {"brand_replies"}),
+        ("message", True, {"brand_replies"}),
+        (None, True, {"brand_replies"}),
+    ],
+)
+def test_each_kind_counts_in_the_metrics_it_stands_for(
+    tmp_path: Path, kind: str | None, by_brand: bool, counted_in: set[str]
+) -> None:
+    table = weekly(events_file(tmp_path, [(W1, "qa", "m1", kind, by_brand)]))
+    counted = {m for m in (*COUNTS, *THREADS) if metric(table, "qa", W1, m) == 1}
+    assert counted == counted_in
+
+
+def test_member_initiated_share_is_measured_from_questions_among_all_threads(
+    tmp_path: Path,
+) -> None:
+    rows: list[Event] = [
+        (W1, "qa", "m1", "question", False),
+        (W1, "qa", "m2", "question", False),
+        (W1, "qa", "m3", "thread", False),
+        (W1, "qa", "m1", "answer", False),
+        (W1, "qa", "team", "post", True),
+    ]
+    imported = read_metrics(events_file(tmp_path, rows), today=TODAY)
+    week = to_wide(imported.weekly).iloc[0]
+    assert (week["member_initiated_threads"], week["threads"]) == (3, 4)
+    assert week["member_initiated_share"] == 0.75
+    assert "member_initiated_threads" in imported.metrics
+
+
+@pytest.mark.parametrize(
+    ("window", "returning_in_week_4"),
+    [(1, 0), (2, 0), (3, 1), (4, 1), (52, 1)],
+)
+def test_a_member_is_returning_when_active_in_any_of_the_previous_n_weeks(
+    tmp_path: Path, window: int, returning_in_week_4: int
+) -> None:
+    path = events_file(
+        tmp_path, [(W1, "ig", "slow", "like", False), (W4, "ig", "slow", "answer", False)]
+    )
+    table = read_metrics(path, today=TODAY, returning=window).weekly
+    assert metric(table, "ig", W4, "returning_members") == returning_in_week_4
+    assert metric(table, "ig", W4, "active_members") == 1
+    assert metric(table, "ig", W1, "returning_members") == 0
+
+
+def returning_by_sets(rows: list[Event], window: int) -> dict[tuple[str, dt.date], int]:
+    """(platform, Monday) -> members active that week and in one of the ``window`` before."""
+    weeks: dict[tuple[str, Any], set[dt.date]] = {}
+    for when, platform, member, _kind, by_brand in rows:
+        if not by_brand:
+            monday = when.date() - dt.timedelta(days=when.weekday())
+            weeks.setdefault((platform, member), set()).add(monday)
+    out: dict[tuple[str, dt.date], int] = {}
+    for (platform, _member), active in weeks.items():
+        for day in active:
+            before = {day - dt.timedelta(weeks=k) for k in range(1, window + 1)}
+            out[(platform, day)] = out.get((platform, day), 0) + bool(before & active)
+    return out
+
+
+@pytest.mark.parametrize("window", [1, 2, 3, 5, 8, 33, 52])
+def test_the_returning_window_holds_across_three_years_of_weeks(
+    tmp_path: Path, window: int
+) -> None:
+    """150 weeks: the members' week bitsets take three 64-week words; the window crosses them."""
+    rng = np.random.default_rng(window)
+    start = dt.datetime(2021, 6, 7, 12)  # a Monday
+    rows: list[Event] = [
+        (
+            start + dt.timedelta(weeks=int(w), hours=int(h)),
+            str(rng.choice(["forum", "discord"])),
+            f"m{int(m)}",
+            "answer",
+            bool(b),
+        )
+        for w, h, m, b in zip(
+            rng.integers(0, 150, 1500),
+            rng.integers(0, 160, 1500),
+            rng.integers(0, 60, 1500),
+            rng.random(1500) < 0.05,
+            strict=True,
+        )
+    ]
+    rows += [(start + dt.timedelta(weeks=w), "forum", "edge", "like", False) for w in (61, 65)]
+    table = read_metrics(events_file(tmp_path, rows), today=TODAY, returning=window).weekly
+    found = table[table.metric == "returning_members"]
+    got = {
+        (p, w.date()): int(v)
+        for p, w, v in zip(found.platform, found.week, found.value, strict=True)
+    }
+    expected = returning_by_sets(rows, window)
+    assert {k: v for k, v in got.items() if v} == {k: v for k, v in expected.items() if v}
+    assert sum(got.values()) > 0
 
 
 def generated_events(rng: np.random.Generator, text_ids: bool) -> list[Event]:
@@ -501,6 +621,150 @@ def test_a_damaged_events_file_is_refused(tmp_path: Path) -> None:
     data[middle : middle + 200] = b"\xff" * 200
     path.write_bytes(bytes(data))
     rejected(path, "damaged")
+
+
+# --- a Q&A community measured from its events passes gates on its own terms -------------------
+
+QA_START = dt.date(2024, 11, 18)
+"""A Monday; 104 weeks from it end on Sunday 2026-11-15, the week before the tests' today."""
+QA_WEEKS = 104
+
+
+def beer_stack_exchange(seed: int = 2011) -> pd.DataFrame:
+    """A Beer Stack Exchange-like site: 300 members joining through the first year, each
+    dropping by in a week with a chance of 5-20% (a slow cadence: most come back after a few
+    weeks, few the very next week), asking questions, answering and commenting; the site's
+    community team posts a thread most weeks and comments now and then."""
+    rng = np.random.default_rng(seed)
+    members = 300
+    joined = rng.integers(0, 52, members)
+    visits = rng.uniform(0.05, 0.20, members)
+    rows: list[tuple[pd.Timestamp, str, str, str, bool]] = []
+    monday0 = pd.Timestamp(QA_START, tz="UTC")
+    for week in range(QA_WEEKS):
+        monday = monday0 + pd.Timedelta(weeks=week)
+        here = np.flatnonzero((joined <= week) & (rng.random(members) < visits))
+        for member in here:
+            for kind in rng.choice(
+                ["question", "answer", "comment"], int(rng.integers(1, 4)), p=[0.2, 0.4, 0.4]
+            ):
+                at = monday + pd.Timedelta(minutes=int(rng.integers(0, 7 * 24 * 60)))
+                rows.append((at, "Beer SE", f"user{member}", str(kind), False))
+        if rng.random() < 0.8:
+            rows.append((monday + pd.Timedelta(hours=10), "Beer SE", "community", "post", True))
+        if rng.random() < 0.3:
+            rows.append((monday + pd.Timedelta(hours=30), "Beer SE", "community", "comment", True))
+    return pd.DataFrame(rows, columns=["ts", "platform", "member_id", "kind", "by_brand"])
+
+
+def expected_qa_weeks(events: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Threads, member-initiated threads and returning members per week, in plain pandas."""
+    ts = events["ts"].dt.tz_convert("UTC").dt.tz_localize(None)
+    week = (ts.dt.normalize() - pd.to_timedelta(ts.dt.day_of_week, unit="D")).astype(
+        "datetime64[ns]"
+    )
+    starts = events["kind"].isin(["question", "thread", "post"])
+    frame = events.assign(week=week, starts=starts)
+    members = frame[~frame["by_brand"]]
+    active = members[["member_id", "week"]].drop_duplicates()
+    earlier = pd.concat(
+        [active.assign(week=active["week"] + pd.Timedelta(weeks=k)) for k in range(1, window + 1)]
+    ).drop_duplicates()
+    returning = active.merge(earlier, on=["member_id", "week"])
+    every_week = pd.date_range(week.min(), week.max(), freq="7D")
+    return (
+        pd.DataFrame(
+            {
+                "threads": frame.groupby("week")["starts"].sum(),
+                "member_initiated_threads": members.groupby("week")["starts"].sum(),
+                "returning_members": returning.groupby("week").size(),
+            }
+        )
+        .reindex(every_week)
+        .fillna(0)
+        .astype("float64")
+    )
+
+
+def qa_gates() -> dict[str, Any]:
+    """The default gates' criteria with thresholds scaled to a community of 300 members."""
+    scaled = gates_to_dict(DEFAULT_GATES)
+    scaled["to_retention"]["criteria"] = [
+        {"metric": "audience", "op": ">=", "threshold": 30},
+        {"metric": "brand_posts", "op": ">=", "threshold": 1},
+    ]
+    scaled["to_active"]["criteria"] = [
+        {"metric": "active_members", "op": ">=", "threshold": 20},
+        {"metric": "returning_share", "op": ">=", "threshold": 0.25},
+        {"metric": "member_activity_share", "op": ">=", "threshold": 0.5},
+        {"metric": "engagement_rate", "op": ">=", "threshold": 0.05},
+    ]
+    return scaled
+
+
+@pytest.mark.parametrize(
+    ("window", "stage"),
+    [(1, Stage.RETENTION), (4, Stage.ACTIVE)],
+    ids=["returning-the-next-week", "returning-within-4-weeks"],
+)
+def test_a_qa_community_measured_from_its_events_reaches_active_under_gates_scaled_to_it(
+    empty_ws: Workspace, tmp_path: Path, window: int, stage: Stage
+) -> None:
+    events = beer_stack_exchange()
+    path = tmp_path / "beer.stackexchange.parquet"
+    events.to_parquet(path, index=False)
+    empty_ws.set_gates(EDITOR, qa_gates())
+    empty_ws.set_returning_weeks(EDITOR, window)
+    empty_ws.set_checklist(EDITOR, "beer_se", "all", QA_START.isoformat())
+    upload = empty_ws.import_file(EDITOR, path, today=STORE_TODAY)
+
+    result = analyse(empty_ws.snapshot(), STORE_TODAY)
+    status = result.statuses["beer_se"]
+    assert status.stage is stage
+    assert status.not_measured == ()  # engagement_rate too: members are its audience
+    wide = result.wide.set_index("week")
+    assert wide["followers"].isna().all()
+    assert wide["engagement_rate"].notna().all()
+    assert (wide["audience"] == wide["community_members"]).all()
+    has_threads = wide["threads"] > 0
+    assert (wide["member_initiated_share"].notna() == has_threads).all() and has_threads.any()
+
+    expected = expected_qa_weeks(events, window)
+    assert len(expected) == QA_WEEKS and upload.metrics == tuple(sorted(upload.metrics))
+    got = wide[list(expected.columns)].rename_axis(None)
+    pd.testing.assert_frame_equal(got, expected, check_freq=False)
+    share = wide["returning_share"].iloc[52:].mean()  # once every member has joined
+    assert share < 0.25 if window == 1 else share > 0.25
+
+
+def test_a_changed_returning_window_applies_to_events_files_imported_from_then_on(
+    empty_ws: Workspace, tmp_path: Path
+) -> None:
+    rows: list[Event] = [(W1, "qa", "slow", "answer", False), (W4, "qa", "slow", "answer", False)]
+    first = events_file(tmp_path, rows, name="before.parquet")
+    later = events_file(tmp_path, [(r[0], "qa2", *r[2:]) for r in rows], name="after.parquet")
+    assert empty_ws.snapshot().returning_weeks == 1
+    empty_ws.import_file(EDITOR, first, today=TODAY)
+    saved = empty_ws.set_returning_weeks(EDITOR, "4")
+    assert (saved.value, saved.changed) == (4, True)
+    assert not empty_ws.set_returning_weeks(EDITOR, 4).changed  # as stored: nothing written
+    empty_ws.import_file(EDITOR, later, today=TODAY)
+    table = empty_ws.snapshot().weekly
+    assert metric(table, "qa", W4, "returning_members") == 0  # kept as it was derived
+    assert metric(table, "qa2", W4, "returning_members") == 1
+    assert empty_ws.snapshot().returning_weeks == 4
+
+
+@pytest.mark.parametrize("raw", [0, 53, 2.5, "four", None, True, -1])
+def test_a_returning_window_outside_one_to_52_weeks_is_refused_and_nothing_changes(
+    empty_ws: Workspace, raw: Any
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        empty_ws.set_returning_weeks(EDITOR, raw)
+    assert str(info.value).startswith(
+        "returning_weeks: expected a whole number of weeks from 1 to 52, got "
+    )
+    assert empty_ws.snapshot().returning_weeks == 1
 
 
 # --- temporary folders ---------------------------------------------------------------------

@@ -243,9 +243,11 @@ EVENT_METRICS = (
     "brand_replies",
     "community_members",
     "inbound_messages",
+    "member_initiated_threads",
     "member_interactions",
     "new_members",
     "returning_members",
+    "threads",
 )
 
 
@@ -264,10 +266,13 @@ def events_oracle(rows: list[tuple[Any, Any, Any, Any, Any]]) -> pd.DataFrame | 
         week = monday(instant)
         kind_key = kind.strip(" ").lower() if isinstance(kind, str) else str(kind)
         cell = counts[(platform, week)]
+        starts_thread = kind_key in ("post", "question", "thread")
+        cell["threads"] += starts_thread
         if by_brand:
-            cell["brand_posts" if kind_key == "post" else "brand_replies"] += 1
+            cell["brand_posts" if starts_thread else "brand_replies"] += 1
         else:
             cell["member_interactions"] += 1
+            cell["member_initiated_threads"] += starts_thread
             cell["inbound_messages"] += kind_key in ("message", "mention")
             member_weeks[(platform, member)].add(week)
     if not counts or len({p for p, _ in counts}) > MAX_PLATFORMS:
@@ -571,7 +576,10 @@ EVENT_INSTANTS = st.one_of(
     st.none(),
 )
 KINDS = st.sampled_from(
-    ["post", " Post ", "POST", "reply", "comment", "message", "Mention ", "like"]
+    [
+        *("post", " Post ", "POST", "reply", "comment", "message", "Mention ", "like"),
+        *("question", " Thread", "answer"),
+    ]
 )
 
 

@@ -10,9 +10,11 @@ import pytest
 from strategy.errors import ValidationError
 from strategy.metrics import (
     CANONICAL,
+    DERIVED,
     Agg,
     aggregation_for,
     aggregation_rule,
+    derivation_text,
     normalise_name,
     to_wide,
     valid_platform_name,
@@ -182,3 +184,47 @@ def test_a_ratio_over_zero_is_undefined_not_infinite() -> None:
         }
     )
     assert math.isnan(to_wide(long).iloc[0]["engagement_rate"])
+
+
+def one_week(**values: float) -> pd.DataFrame:
+    """A long weekly table of one forum week holding ``values``."""
+    return pd.DataFrame(
+        {
+            "week": pd.to_datetime(["2026-01-05"] * len(values)).astype("datetime64[ns]"),
+            "platform": ["forum"] * len(values),
+            "metric": list(values),
+            "value": [float(v) for v in values.values()],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("measured", "audience", "engagement_rate"),
+    [
+        ({"followers": 200, "community_members": 400}, 200, 30 / 200),  # followers first
+        ({"community_members": 400}, 400, 30 / 400),  # a forum, a Q&A site, a chat server
+        ({"followers": 200}, 200, 30 / 200),
+        ({}, math.nan, math.nan),  # nobody to engage: not measured
+        ({"community_members": 0}, 0, math.nan),  # zero members: undefined, not infinite
+    ],
+    ids=["followers", "members-only", "followers-only", "neither", "zero-members"],
+)
+def test_engagement_rate_is_interactions_per_member_of_the_audience(
+    measured: dict[str, float], audience: float, engagement_rate: float
+) -> None:
+    row = to_wide(one_week(member_interactions=30, **measured)).iloc[0]
+    assert row["audience"] == pytest.approx(audience, nan_ok=True)
+    assert row["engagement_rate"] == pytest.approx(engagement_rate, nan_ok=True)
+
+
+def test_every_derived_ratio_says_how_it_is_computed() -> None:
+    assert derivation_text("engagement_rate") == (
+        "member_interactions / audience (followers, else community_members)"
+    )
+    assert derivation_text("returning_share") == "returning_members / active_members"
+    assert derivation_text("member_activity_share") == (
+        "member_interactions / (member_interactions + brand_posts + brand_replies)"
+    )
+    assert set(DERIVED) == {
+        "engagement_rate", "returning_share", "member_initiated_share", "member_activity_share"
+    }  # fmt: skip

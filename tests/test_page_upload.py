@@ -92,6 +92,41 @@ def test_the_page_states_the_size_limit_layouts_and_history(root: str) -> None:
     assert [b.label for b in at.button if b.key == "import_files"] == []
 
 
+def slow_members_file() -> bytes:
+    """Events of a slow Q&A site: one member asks in one week and answers three weeks later."""
+    monday = pd.Timestamp("2026-10-05 12:00", tz="UTC")
+    frame = pd.DataFrame(
+        {
+            "ts": [monday, monday + pd.Timedelta(weeks=3)],
+            "platform": ["Q&A", "Q&A"],
+            "member_id": ["u1", "u1"],
+            "kind": ["question", "answer"],
+            "by_brand": [False, False],
+        }
+    )
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("window", "returning", "said"),
+    [(1, 0, "the week before"), (4, 1, "any of the 4 weeks before")],
+)
+def test_an_events_preview_counts_returning_members_with_the_workspaces_window(
+    root: str, window: int, returning: int, said: str
+) -> None:
+    Workspace(root).set_returning_weeks(EDITOR, window)
+    at = run(PAGE)
+    at.file_uploader[0].set_value(("qa.parquet", slow_members_file(), PARQUET)).run()
+
+    assert not at.exception and not at.error
+    assert any(f"active in the week and in {said}" in c.value for c in at.caption)
+    preview = next(d.value for d in at.dataframe if "returning_members" in d.value.columns)
+    assert preview["returning_members"].tolist()[-1] == returning
+    assert preview["threads"].tolist()[0] == 1
+
+
 def test_a_valid_file_is_previewed_then_imported_and_reaches_the_dashboard(root: str) -> None:
     at = run(PAGE)
     at.file_uploader[0].set_value(("youtube.parquet", youtube_file(), PARQUET)).run()

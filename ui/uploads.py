@@ -21,6 +21,7 @@ import streamlit as st
 
 from strategy.access import Actor
 from strategy.errors import RolloutError
+from strategy.events import DEFAULT_RETURNING_WEEKS
 from strategy.ingest import LAYOUTS, read_metrics
 from strategy.metrics import aggregation_rule, to_wide
 from strategy.snapshot import Upload
@@ -112,11 +113,12 @@ def weekly_preview(weekly: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner="Checking the file…")
-def _preview(sha256: str, name: str, _data: bytes) -> Preview:
-    # Keyed on the bytes' hash and the name (messages start with it); the bytes are not hashed.
+def _preview(sha256: str, name: str, returning: int, _data: bytes) -> Preview:
+    # Keyed on the bytes' hash, the name (messages start with it) and the returning window;
+    # the bytes are not hashed.
     try:
         with _temporary_file(_data, name) as path:
-            imported = read_metrics(path, name=name)
+            imported = read_metrics(path, name=name, returning=returning)
     except RolloutError as exc:
         return Preview(name=name, sha256=sha256, error=str(exc))
     return Preview(
@@ -133,9 +135,22 @@ def _preview(sha256: str, name: str, _data: bytes) -> Preview:
     )
 
 
-def preview(data: bytes, name: str) -> Preview:
-    """Validate an uploaded file without storing anything (cached per content and name)."""
-    return _preview(digest(data), name, data)
+def preview(data: bytes, name: str, returning: int = DEFAULT_RETURNING_WEEKS) -> Preview:
+    """Validate an uploaded file without storing anything (cached per content and name).
+
+    ``returning`` is the workspace's returning window, which an events import derives with:
+    the preview shows what would be stored."""
+    return _preview(digest(data), name, returning, data)
+
+
+def returning_note(weeks: int) -> str:
+    """How an events file's returning members are counted in this workspace, in words."""
+    previous = "the week before" if weeks == 1 else f"any of the {weeks} weeks before"
+    return (
+        f"Returning members: active in the week and in {previous} (`returning_weeks`, set "
+        "with `python -m strategy settings set WS returning_weeks N`; it applies to events "
+        "files imported from then on)."
+    )
 
 
 def already_imported(preview: Preview, uploads: Sequence[Upload]) -> Upload | None:

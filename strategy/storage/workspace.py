@@ -37,6 +37,7 @@ from strategy.baselines import Baseline, baselines_from_dict, baselines_to_dict,
 from strategy.company import DEFAULT_CURRENCY, CompanyProfile, check_company
 from strategy.costs import DEFAULT_RATES, Rates, hourly_rate, rates_from_dict, rates_to_dict
 from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError, shortened
+from strategy.events import DEFAULT_RETURNING_WEEKS, returning_weeks
 from strategy.experiments import (
     StrategyTest,
     TestKind,
@@ -448,6 +449,28 @@ class Workspace:
             if current != settings_to_dict(checked):
                 change = payload
                 _save_setting(conn, "demand", payload)
+        return Saved(checked, change is not None)
+
+    def set_returning_weeks(
+        self, actor: Actor, weeks: Any, *, expected: int | None = None
+    ) -> Saved[int]:
+        """Validate and store the returning window: a member is returning in a week when also
+        active in any of the previous ``weeks`` weeks (1 to 52).
+
+        It applies to the events files imported from then on; the weekly metrics of those
+        already imported stay as they were derived (remove and import a file again to derive
+        it anew). ``expected`` is the value the form started from: if it changed since,
+        Conflict. The value as stored writes nothing.
+        """
+        checked = returning_weeks(weeks)
+        change: str | None = None
+        with self._write(actor, "returning_weeks.set", lambda: change) as conn:
+            current = _returning_weeks(conn)
+            if expected is not None and current != returning_weeks(expected):
+                raise _conflict("returning weeks")
+            if current != checked:
+                change = f"{current} -> {checked} weeks"
+                _save_setting(conn, "returning_weeks", json.dumps(checked))
         return Saved(checked, change is not None)
 
     def set_role_serves(
@@ -948,7 +971,9 @@ class Workspace:
         display = name or source.name
         if not source.is_file():
             raise ImportRejected(f"{display}: no such file")
-        imported = read_metrics(source, name=display, today=today)
+        with database.read(self.location) as conn:
+            window = _returning_weeks(conn)
+        imported = read_metrics(source, name=display, today=today, returning=window)
         digest = hash_file(source)
         self.files.stage(source, digest)
         return self._register(actor, imported, source, digest)
@@ -1063,6 +1088,7 @@ def _snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
         coverage=coverage,
         gates=_gates(conn),
         demand=_demand(conn),
+        returning_weeks=_returning_weeks(conn),
         company=_company(conn),
         role_serves=_role_serves(conn),
         rates=_rates(conn),
@@ -1221,6 +1247,10 @@ def _gates(conn: Connection) -> GateSet:
 
 def _demand(conn: Connection) -> DemandSettings:
     return _setting(conn, "demand", settings_from_dict, DEFAULT_SETTINGS)
+
+
+def _returning_weeks(conn: Connection) -> int:
+    return _setting(conn, "returning_weeks", returning_weeks, DEFAULT_RETURNING_WEEKS)
 
 
 def _company(conn: Connection) -> CompanyProfile:
