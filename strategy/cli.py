@@ -82,7 +82,7 @@ def _cmd_import(args: argparse.Namespace) -> str:
     ws, actor = _open(args)
     for n, file in enumerate(args.files):
         try:
-            up = ws.import_file(actor, Path(file))
+            up = ws.import_file(actor, Path(file), platform=args.platform, year=args.year)
         except RolloutError as exc:
             if n == 0:
                 raise
@@ -93,7 +93,8 @@ def _cmd_import(args: argparse.Namespace) -> str:
             ) from exc
         print(
             f"imported {up.name} as upload #{up.id}: {up.layout}, {up.rows} rows, "
-            f"{', '.join(up.platforms)}, weeks {up.first_week} to {up.last_week}",
+            f"{', '.join(up.platforms)}, weeks {up.first_week} to {up.last_week}"
+            + "".join(f"\n  {note}" for note in up.notes),
             flush=True,
         )
     return ""
@@ -636,6 +637,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("files", nargs="+")
+    p.add_argument(
+        "--platform",
+        help="the platform of a platform's export that does not name it (always wins)",
+    )
+    p.add_argument(
+        "--year", type=int, help="the year of an export's dates written without one (TikTok)"
+    )
     p.set_defaults(run=_cmd_import)
 
     p = sub.add_parser("remove-upload", help="the same as `uploads remove` (older spelling)")

@@ -8,6 +8,7 @@ the result is the store's job.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -22,7 +23,7 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from strategy import clock, events, spreadsheets
+from strategy import clock, events, exports, spreadsheets
 from strategy.errors import ImportRejected, ValidationError
 from strategy.formulas import formula_prefix_problem
 from strategy.metrics import (
@@ -78,6 +79,8 @@ class ImportedFile:
     metrics: tuple[str, ...]
     data_through: dict[str, dt.date]
     """Per platform, the last day its data covers: how complete its last week is."""
+    notes: tuple[str, ...] = ()
+    """What a user must know of how a platform's export was read (``strategy.exports``)."""
 
 
 def detect_layout(columns: Sequence[str]) -> str:
@@ -133,13 +136,18 @@ def read_metrics(
     name: str | None = None,
     today: dt.date | None = None,
     returning: int = events.DEFAULT_RETURNING_WEEKS,
+    platform: str | None = None,
+    year: int | None = None,
 ) -> ImportedFile:
     """Validate a metric file (parquet, CSV or xlsx) and normalise it to the long weekly table.
 
     ``name`` (default ``path.name``) starts every message; a date after ``today`` (default:
     today in UTC) is refused. The kind of file comes from the path's ending (else the name's,
     else the content: ``strategy.spreadsheets.file_kind``). ``returning`` is the returning
-    window in weeks of an events file (``strategy.events.derive_weekly_events``). Writes
+    window in weeks of an events file (``strategy.events.derive_weekly_events``). A
+    platform's own export (``strategy.exports``) is read as it was downloaded: ``platform``
+    names its platform when the file cannot (and always wins), ``year`` gives the year of
+    dates written without one. Writes
     nothing.
     """
     label = path.name if name is None else name
@@ -147,6 +155,9 @@ def read_metrics(
     _check_file(path, label)
     kind = spreadsheets.file_kind(path, label)
     if kind != "parquet":
+        export = exports.read_export(path, label, kind, platform=platform, year=year)
+        if export is not None:
+            return _read_export(export, label, day)
         return _read_spreadsheet(path, label, kind, day, returning)
     meta = _open(path, label)
     schema = meta.schema.to_arrow_schema()
@@ -163,6 +174,16 @@ def read_metrics(
         table = _read_table(path, label, list(cols.values()))
         weekly, through = _long_weekly(table, cols, layout, label, day, 1)
     return _imported(label, layout, meta.num_rows, weekly, through)
+
+
+def _read_export(export: exports.ExportRows, label: str, day: dt.date) -> ImportedFile:
+    """A recognised export's long rows, checked and aggregated as any long file's are."""
+    table = pa.Table.from_pandas(export.frame, preserve_index=False)
+    cols = {c: c for c in LAYOUTS["long"]}
+    weekly, through = _long_weekly(table, cols, "long", label, day, 1)
+    found = _imported(label, export.title, len(export.frame), weekly, through)
+    ignored = (f"ignored: {'; '.join(export.ignored)}",) if export.ignored else ()
+    return dataclasses.replace(found, notes=(*export.notes, *ignored))
 
 
 def _read_spreadsheet(

@@ -41,6 +41,8 @@ class Upload:
     uploaded_at: str
     by: str
     data_through: dict[str, dt.date] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    """What the import said of how a platform's export was read; not stored."""
 
     @property
     def uploaded_on(self) -> dt.date:

@@ -962,8 +962,14 @@ class Workspace:
         *,
         name: str | None = None,
         today: dt.date | None = None,
+        platform: str | None = None,
+        year: int | None = None,
     ) -> Upload:
-        """Validate, derive and store one metrics file; a refused file changes nothing."""
+        """Validate, derive and store one metrics file; a refused file changes nothing.
+
+        ``platform`` and ``year`` serve a platform's own export that cannot name them
+        (``strategy.exports``); the returned upload's ``notes`` say how it was read.
+        """
         require_edit(actor, "upload.import")
         if not isinstance(path, str | os.PathLike):
             raise ImportRejected(f"import: expected the path of a metrics file, got {path!r}")
@@ -973,7 +979,9 @@ class Workspace:
             raise ImportRejected(f"{display}: no such file")
         with database.read(self.location) as conn:
             window = _returning_weeks(conn)
-        imported = read_metrics(source, name=display, today=today, returning=window)
+        imported = read_metrics(
+            source, name=display, today=today, returning=window, platform=platform, year=year
+        )
         digest = hash_file(source)
         self.files.stage(source, digest)
         return self._register(actor, imported, source, digest)
@@ -1040,6 +1048,7 @@ class Workspace:
             uploaded_at=uploaded_at,
             by=actor.name,
             data_through=dict(through),
+            notes=imported.notes,
         )
 
     def remove_upload(self, actor: Actor, upload_id: int) -> None:
