@@ -47,16 +47,40 @@ else:
         accept_multiple_files=True,
         key=f"metric_files_{round_no}",
     )
+    asked = st.columns(2)
+    given = uploads.Given(
+        platform=asked[0]
+        .text_input(
+            "Platform (only for an export that does not name it)",
+            key="upload_platform",
+            help="Given, it wins over what the file says.",
+        )
+        .strip()
+        or None,
+        year=asked[1].number_input(
+            "Year (only for an export whose dates have none, like TikTok's)",
+            min_value=2000,
+            max_value=2100,
+            value=None,
+            step=1,
+            key="upload_year",
+        ),
+    )
     ready = []
     for file in chosen or []:
         data = file.getvalue()
-        preview = uploads.preview(data, file.name, snap.returning_weeks)
+        preview = uploads.preview(data, file.name, snap.returning_weeks, given)
         with st.container(border=True):
             if not preview.ok:
                 st.error(md(preview.error), icon="🚫")
                 continue
+            kind = (
+                f"recognised as {md(preview.layout)}"
+                if preview.export
+                else (f"{preview.layout} layout")
+            )
             st.markdown(
-                f"**{md(preview.name)}** · {preview.layout} layout · {preview.rows:,} rows · "
+                f"**{md(preview.name)}** · {kind} · {preview.rows:,} rows · "
                 f"{len(preview.platforms)} platform(s): {md(', '.join(preview.platforms))} · "
                 f"{preview.weeks} weeks, {preview.first_week:%d %b %Y} – "
                 f"{preview.last_week:%d %b %Y}"
@@ -67,6 +91,8 @@ else:
             )
             if preview.layout == "events":
                 st.caption(uploads.returning_note(snap.returning_weeks))
+            for note in preview.notes:
+                st.caption(md(note))
             duplicate = uploads.already_imported(preview, snap.uploads)
             if duplicate is not None:
                 st.warning(
@@ -87,7 +113,7 @@ else:
             with st.spinner("Importing and recomputing the weekly table…"):
                 for n, (name, data) in enumerate(ready, start=1):
                     try:
-                        upload = uploads.import_upload(ws, session.actor(), data, name)
+                        upload = uploads.import_upload(ws, session.actor(), data, name, given)
                     except RolloutError as exc:
                         outcomes.append((False, str(exc)))
                     else:

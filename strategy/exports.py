@@ -452,6 +452,8 @@ class ExportRows:
 
     title: str
     frame: pd.DataFrame
+    rows: int
+    """The file's rows of data read (its days, or its posts)."""
     notes: tuple[str, ...]
     ignored: tuple[str, ...]
     """Each ignored column with the reason, ``Tweet id (an identifier, ...)``."""
@@ -483,7 +485,8 @@ def read_export(
         if (rule := spec.columns.get(name)) is not None and rule.metric is None
     )
     sheet = f", sheet {found.sheet!r}" if found.sheet else ""
-    return ExportRows(f"{spec.title}{sheet}", frame, spec.notes, ignored_columns)
+    rows = sum(day is not None for day in days)
+    return ExportRows(f"{spec.title}{sheet}", frame, rows, spec.notes, ignored_columns)
 
 
 def recognise(path: Path, label: str, kind: str) -> Recognised | None:

@@ -181,7 +181,7 @@ def _read_export(export: exports.ExportRows, label: str, day: dt.date) -> Import
     table = pa.Table.from_pandas(export.frame, preserve_index=False)
     cols = {c: c for c in LAYOUTS["long"]}
     weekly, through = _long_weekly(table, cols, "long", label, day, 1)
-    found = _imported(label, export.title, len(export.frame), weekly, through)
+    found = _imported(label, export.title, export.rows, weekly, through)
     ignored = (f"ignored: {'; '.join(export.ignored)}",) if export.ignored else ()
     return dataclasses.replace(found, notes=(*export.notes, *ignored))
 

@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from strategy.storage import Workspace
+from tests import export_files
 from tests.conftest import EDITOR, VIEWER, open_page, workspace_state
 from tests.spreadsheet_files import csv_bytes, xlsx_bytes
 from ui import session
@@ -299,3 +300,31 @@ def test_a_refused_csv_file_names_its_row_as_a_spreadsheet_counts_it(root: str) 
     assert at.error[0].value == ("youtube.csv: text 'lots' in numeric column value at row 4")
     assert at.button(key="import_files").disabled
     assert workspace_state(root) == before
+
+
+def tiktok_overview_without_a_year(folder: Path) -> bytes:
+    truth = export_files.counts(export_files.TIKTOK_COLUMNS, top=900)
+    return export_files.write_tiktok_overview(truth, folder, "Overview.csv").read_bytes()
+
+
+def test_an_export_without_a_year_asks_for_it_then_is_recognised_and_imported(
+    root: str, tmp_path: Path
+) -> None:
+    at = run(PAGE)
+    data = tiktok_overview_without_a_year(tmp_path)
+    at.file_uploader[0].set_value(("Overview.csv", data, "text/csv")).run()
+    assert "have no year" in at.error[0].value and "Year field" in at.error[0].value
+    assert not at.button(key="import_files").value and at.button(key="import_files").disabled
+
+    at.number_input(key="upload_year").set_value(2025).run()
+
+    assert not at.error
+    summary = next(m.value for m in at.markdown if m.value.startswith("**Overview.csv**"))
+    assert "recognised as TikTok Studio Overview.csv · 35 rows · 1 platform(s): tiktok" in summary
+    at.button(key="import_files").click().run()
+    assert "Imported Overview.csv as upload #4" in at.success[0].value
+    stored = Workspace(root).snapshot().uploads[-1]
+    assert (stored.layout, stored.first_week.isoformat()) == (
+        "TikTok Studio Overview.csv",
+        "2025-08-04",
+    )

@@ -68,6 +68,14 @@ class Preview:
     metrics: tuple[str, ...] = ()
     table: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     weeks: int = 0
+    notes: tuple[str, ...] = ()
+    """How a platform's export was read (``strategy.exports``): approximations, ignored
+    columns."""
+
+    @property
+    def export(self) -> bool:
+        """Whether the file is a platform's own export (its layout names the export)."""
+        return self.layout not in LAYOUTS
 
     @property
     def ok(self) -> bool:
@@ -113,12 +121,14 @@ def weekly_preview(weekly: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner="Checking the file…")
-def _preview(sha256: str, name: str, returning: int, _data: bytes) -> Preview:
-    # Keyed on the bytes' hash, the name (messages start with it) and the returning window;
-    # the bytes are not hashed.
+def _preview(sha256: str, name: str, returning: int, given: Given, _data: bytes) -> Preview:
+    # Keyed on the bytes' hash, the name (messages start with it), the returning window and
+    # what the user gave; the bytes are not hashed.
     try:
         with _temporary_file(_data, name) as path:
-            imported = read_metrics(path, name=name, returning=returning)
+            imported = read_metrics(
+                path, name=name, returning=returning, platform=given.platform, year=given.year
+            )
     except RolloutError as exc:
         return Preview(name=name, sha256=sha256, error=str(exc))
     return Preview(
@@ -132,15 +142,27 @@ def _preview(sha256: str, name: str, returning: int, _data: bytes) -> Preview:
         metrics=imported.metrics,
         table=weekly_preview(imported.weekly),
         weeks=int(imported.weekly["week"].nunique()),
+        notes=imported.notes,
     )
 
 
-def preview(data: bytes, name: str, returning: int = DEFAULT_RETURNING_WEEKS) -> Preview:
+@dataclass(frozen=True)
+class Given:
+    """What the user gave for exports that cannot tell: the platform (it always wins) and
+    the year of dates written without one."""
+
+    platform: str | None = None
+    year: int | None = None
+
+
+def preview(
+    data: bytes, name: str, returning: int = DEFAULT_RETURNING_WEEKS, given: Given = Given()
+) -> Preview:
     """Validate an uploaded file without storing anything (cached per content and name).
 
     ``returning`` is the workspace's returning window, which an events import derives with:
     the preview shows what would be stored."""
-    return _preview(digest(data), name, returning, data)
+    return _preview(digest(data), name, returning, given, data)
 
 
 def returning_note(weeks: int) -> str:
@@ -158,10 +180,12 @@ def already_imported(preview: Preview, uploads: Sequence[Upload]) -> Upload | No
     return next((u for u in uploads if u.sha256 == preview.sha256), None)
 
 
-def import_upload(ws: Workspace, actor: Actor, data: bytes, name: str) -> Upload:
+def import_upload(
+    ws: Workspace, actor: Actor, data: bytes, name: str, given: Given = Given()
+) -> Upload:
     """Import an uploaded file under its original name; a refused file changes nothing."""
     with _temporary_file(data, name) as path:
-        return ws.import_file(actor, path, name=name)
+        return ws.import_file(actor, path, name=name, platform=given.platform, year=given.year)
 
 
 def history_frame(uploads: Sequence[Upload]) -> pd.DataFrame:
