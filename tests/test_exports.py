@@ -9,11 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from strategy.access import LOCAL_USER
 from strategy.exports import EXPORTS, number
+from strategy.gates import Stage
 from strategy.metrics import Agg, aggregation_for
+from strategy.report import analyse
 from strategy.storage import Workspace
 from tests import export_files as ex
-from tests.conftest import cli
+from tests.conftest import TODAY, cli
 from tests.engines import workspace_state
 
 Expected = dict[str, pd.Series]
@@ -301,3 +304,22 @@ def test_a_number_with_thousands_separators_is_read_and_an_ambiguous_one_is_not(
     cell: object, value: float | None
 ) -> None:
     assert number(cell) == value
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_a_workspace_of_exports_alone_leaves_setup_once_a_baseline_gives_its_followers(
+    empty_ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    truth, _ = x_overview()
+    where = empty_ws.location.key
+    assert cli(capsys, "import", where, str(ex.write_x_overview(truth, tmp_path)))[0] == 0
+    empty_ws.set_checklist(LOCAL_USER, "x", "all", ex.FIRST)
+    before = analyse(empty_ws.snapshot(), TODAY).statuses["x"]
+    assert before.stage is Stage.SETUP
+    assert "audience" in before.not_measured  # no followers yet: the gains need a baseline
+
+    cli(capsys, "baseline", "set", where, "x", "followers", "4000", "--on", str(ex.FIRST))
+
+    after = analyse(empty_ws.snapshot(), TODAY).statuses["x"]
+    assert after.stage is Stage.RETENTION, after
+    assert not after.not_measured or "audience" not in after.not_measured
