@@ -1,0 +1,55 @@
+"""The social expert uploads the platforms' own exports as downloaded, in a real browser:
+a TikTok Studio Overview.csv whose dates have no year, then a LinkedIn followers workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests import export_files
+from tests.e2e.conftest import open_page, wait_for_run
+
+pytestmark = pytest.mark.e2e
+
+
+def go_to_upload(page: Page) -> None:
+    open_page(page, "/")
+    page.get_by_test_id("stSidebar").get_by_role("link").filter(has_text="Upload metrics").click()
+    expect(page.get_by_role("heading", name="Upload metrics")).to_be_visible()
+
+
+def test_a_tiktok_overview_without_a_year_asks_for_it_and_a_linkedin_workbook_is_recognised(
+    page: Page, tmp_path: Path
+) -> None:
+    truth = export_files.counts(export_files.TIKTOK_COLUMNS, top=900)
+    tiktok = export_files.write_tiktok_overview(truth, tmp_path, "Overview.csv")
+    go_to_upload(page)
+
+    page.locator('input[type="file"]').set_input_files(tiktok)
+    card = page.get_by_test_id("stVerticalBlock").filter(has_text="Overview.csv").last
+    expect(card).to_contain_text("have no year")
+    year = page.get_by_label("Year (only for an export whose dates have none, like TikTok's)")
+    year.fill("2025")
+    year.press("Enter")
+    wait_for_run(page)
+    card = page.get_by_test_id("stVerticalBlock").filter(has_text="Overview.csv").last
+    expect(card).to_contain_text("recognised as TikTok Studio Overview.csv")
+    expect(card).to_contain_text("04 Aug 2025")
+    page.get_by_role("button", name="Import 1 file").click()
+    expect(page.get_by_test_id("stAlert").filter(has_text="Imported")).to_contain_text(
+        "Imported Overview.csv as upload #"
+    )
+
+    linkedin = export_files.write_linkedin_followers(
+        export_files.counts(["sponsored", "organic", "invited"], top=40), tmp_path
+    )
+    page.locator('input[type="file"]').set_input_files(linkedin)
+    card = page.get_by_test_id("stVerticalBlock").filter(has_text=linkedin.name).last
+    expect(card).to_contain_text("recognised as LinkedIn Page followers, sheet 'New followers'")
+    expect(card).to_contain_text("followers_gained")
+    page.screenshot(path=tmp_path / "upload-linkedin.png")
+    page.get_by_role("button", name="Import 1 file").click()
+    history = page.get_by_test_id("stDataFrame").locator("tr").filter(has_text=linkedin.name)
+    expect(history).to_contain_text("LinkedIn Page followers")
