@@ -1,4 +1,4 @@
-"""Read a metric file (parquet, CSV or xlsx; long, wide or events layout) into the long
+"""Read a metric file (parquet, CSV, xlsx or xls; long, wide or events layout) into the long
 weekly table.
 
 Ingestion only reads: it returns an ``ImportedFile`` or raises ``ImportRejected`` with a
@@ -76,6 +76,8 @@ class ImportedFile:
     metrics: tuple[str, ...]
     data_through: dict[str, dt.date]
     """Per platform, the last day its data covers: how complete its last week is."""
+    notes: tuple[str, ...] = ()
+    """What the import says about how the file was read (rows skipped above the header)."""
 
 
 def detect_layout(columns: Sequence[str]) -> str:
@@ -126,20 +128,26 @@ def detect_layout(columns: Sequence[str]) -> str:
 
 
 def read_metrics(
-    path: Path, *, name: str | None = None, today: dt.date | None = None
+    path: Path,
+    *,
+    name: str | None = None,
+    today: dt.date | None = None,
+    year: int | None = None,
 ) -> ImportedFile:
-    """Validate a metric file (parquet, CSV or xlsx) and normalise it to the long weekly table.
+    """Validate a metric file (parquet, CSV, xlsx or xls) and normalise it to the long weekly
+    table.
 
     ``name`` (default ``path.name``) starts every message; a date after ``today`` (default:
     today in UTC) is refused. The kind of file comes from the path's ending (else the name's,
-    else the content: ``strategy.spreadsheets.file_kind``). Writes nothing.
+    else the content: ``strategy.spreadsheets.file_kind``). ``year`` is the year of dates
+    whose header states a format without one (``date (MMMM D)``). Writes nothing.
     """
     label = path.name if name is None else name
     day = clock.today() if today is None else today
     _check_file(path, label)
     kind = spreadsheets.file_kind(path, label)
     if kind != "parquet":
-        return _read_spreadsheet(path, label, kind, day)
+        return _read_spreadsheet(path, label, kind, day, year)
     meta = _open(path, label)
     schema = meta.schema.to_arrow_schema()
     columns = [c for c in schema.names if not _PANDAS_INDEX.fullmatch(c)]
@@ -157,15 +165,23 @@ def read_metrics(
     return _imported(label, layout, meta.num_rows, weekly, through)
 
 
-def _read_spreadsheet(path: Path, label: str, kind: str, day: dt.date) -> ImportedFile:
-    """A CSV file or an xlsx sheet, validated as a parquet file of the same columns is.
+def _read_spreadsheet(
+    path: Path, label: str, kind: str, day: dt.date, year: int | None = None
+) -> ImportedFile:
+    """A CSV file or a workbook's sheet, validated as a parquet file of the same columns is.
 
     Long and wide files are loaded whole. An events file is converted, a batch at a time,
     to a temporary parquet file for DuckDB, whose refusals name the converted file's rows:
-    they are renamed to the spreadsheet's.
+    they are renamed to the spreadsheet's. Rows skipped above the header are said in the
+    result's notes, and in a refusal of the header.
     """
-    with spreadsheets.open_spreadsheet(path, label, kind) as sheet:
-        layout = _layout(sheet.columns, label)
+    with spreadsheets.open_spreadsheet(path, label, kind, year=year) as sheet:
+        try:
+            layout = _layout(sheet.columns, label)
+        except ImportRejected as exc:
+            if not sheet.notes:
+                raise
+            raise ImportRejected(f"{exc} ({'; '.join(sheet.notes)})") from None
         if layout == "events":
             cols = {normalise_name(c): c for c in sheet.columns}
             picked = [cols[c] for c in events.EVENT_COLUMNS]
@@ -181,14 +197,14 @@ def _read_spreadsheet(path: Path, label: str, kind: str, day: dt.date) -> Import
                     raise ImportRejected(
                         spreadsheets.renumber_rows(str(exc), label, shift)
                     ) from None
-            return _imported(label, layout, rows, weekly, through)
+            return _imported(label, layout, rows, weekly, through, sheet.notes)
         _check_table_size(sheet.data_bytes, layout, label)
         cols = _table_columns(sheet.columns, layout)
         table = sheet.read(list(cols.values()))
         if table.num_rows == 0:
             raise ImportRejected(f"{label}: the file has no rows")
         weekly, through = _long_weekly(table, cols, layout, label, day, sheet.first_row)
-        return _imported(label, layout, table.num_rows, weekly, through)
+        return _imported(label, layout, table.num_rows, weekly, through, sheet.notes)
 
 
 def _layout(columns: Sequence[str], label: str) -> str:
@@ -223,7 +239,12 @@ def _long_weekly(
 
 
 def _imported(
-    label: str, layout: str, rows: int, weekly: pd.DataFrame, through: dict[str, dt.date]
+    label: str,
+    layout: str,
+    rows: int,
+    weekly: pd.DataFrame,
+    through: dict[str, dt.date],
+    notes: tuple[str, ...] = (),
 ) -> ImportedFile:
     return ImportedFile(
         name=label,
@@ -235,6 +256,7 @@ def _imported(
         last_week=weekly["week"].max().date(),
         metrics=tuple(sorted(weekly["metric"].unique())),
         data_through=through,
+        notes=notes,
     )
 
 
@@ -368,10 +390,16 @@ def _parse_times(text: pd.Series, label: str, column: str, first_row: int) -> pd
     bad = parsed.isna() & ~blank
     if bad.any():
         row = _first(bad)
+        value = text.iloc[row - 1]
+        # a spreadsheet's first data row is row 2 or later; a parquet file's is row 1
+        advice = (
+            spreadsheets.format_advice(column, value)
+            if first_row > 1
+            else "write dates as ISO text (2026-03-02), or as a date or timestamp column"
+        )
         raise ImportRejected(
             f"{label}: column {column} at row {_row(row, first_row)} holds "
-            f"{text.iloc[row - 1][:60]!r}, "
-            "which is not a date"
+            f"{value[:60]!r}, which is not a date; {advice}"
         )
     return parsed.dt.tz_localize(None).astype("datetime64[us]")
 

@@ -39,6 +39,9 @@ class Upload:
     uploaded_at: str
     by: str
     data_through: dict[str, dt.date] = field(default_factory=dict)
+    notes: tuple[str, ...] = field(default=(), compare=False)
+    """What the import said about reading the file (rows skipped above the header); given
+    by the import that stores it, not stored itself."""
 
     @property
     def uploaded_on(self) -> dt.date:

@@ -85,7 +85,7 @@ def test_the_page_states_the_size_limit_layouts_and_history(root: str) -> None:
     assert "ts, platform, member_id, kind, by_brand" in intro
     uploader = at.file_uploader[0]
     assert uploader.accept_multiple_files
-    assert uploader.allowed_type == [".parquet", ".csv", ".xlsx"]
+    assert uploader.allowed_type == [".parquet", ".csv", ".xlsx", ".xls"]
     assert "date (DD/MM/YYYY)" in intro and "**metrics**" in intro
     assert history(at)["layout"].tolist() == ["wide", "events", "long"]
     assert [b.label for b in at.button if b.key == "import_files"] == []

@@ -991,6 +991,7 @@ class Workspace:
             uploaded_at=uploaded_at,
             by=actor.name,
             data_through=dict(through),
+            notes=imported.notes,
         )
 
     def remove_upload(self, actor: Actor, upload_id: int) -> None:
