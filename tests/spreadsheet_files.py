@@ -174,7 +174,7 @@ def xlsx_bytes(
 
 
 FORMATS = ("parquet", "csv", "xlsx")
-SUFFIX = {"parquet": ".parquet", "csv": ".csv", "xlsx": ".xlsx"}
+SUFFIX = {"parquet": ".parquet", "csv": ".csv", "xlsx": ".xlsx", "xls": ".xls"}
 
 
 def table_rows(table: pa.Table) -> list[list[Any]]:

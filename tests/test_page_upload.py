@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, VIEWER, open_page, workspace_state
 from tests.spreadsheet_files import csv_bytes, xlsx_bytes
+from tests.xls_files import xls_bytes
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,3 +216,30 @@ def test_a_refused_csv_file_names_its_row_as_a_spreadsheet_counts_it(root: str) 
     assert at.error[0].value == ("youtube.csv: text 'lots' in numeric column value at row 4")
     assert at.button(key="import_files").disabled
     assert workspace_state(root) == before
+
+
+def test_an_xls_file_with_a_description_row_is_previewed_saying_the_row_skipped_then_imported(
+    root: str,
+) -> None:
+    rows = youtube_rows()
+    rows = [["Aggregated metrics, by day"], *[[str(c) for c in row] for row in rows]]
+    content = xls_bytes({"Metrics": rows, "All posts": [["Update title"], ["Hello"]]})
+    at = run(PAGE)
+    at.file_uploader[0].set_value(("youtube.xls", content, PARQUET)).run()
+
+    assert not at.exception and not at.error
+    summary = next(m.value for m in at.markdown if m.value.startswith("**youtube.xls**"))
+    assert "long layout · 12 rows · 1 platform(s): youtube · 6 weeks" in summary
+    assert any(
+        c.value == "Read: the header is row 2; row 1 ('Aggregated metrics, by day') above it "
+        "was skipped"
+        for c in at.caption
+    )
+    assert len(Workspace(root).snapshot().uploads) == 3
+
+    at.button(key="import_files").click().run()
+    assert not at.exception and not at.error
+    assert "Imported youtube.xls as upload #4 (the header is row 2;" in at.success[0].value
+    upload = Workspace(root).snapshot().uploads[-1]
+    assert (upload.name, upload.rows) == ("youtube.xls", 12)
+    assert Workspace(root).stored_bytes(upload) == content

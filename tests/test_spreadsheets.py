@@ -30,7 +30,7 @@ from tests.spreadsheet_files import (
     xlsx_bytes,
     xlsx_cell,
 )
-from tests.xls_files import xls_bytes
+from tests.xls_files import XlsFormula, xls_bytes
 
 D = dt.date
 UTC = dt.UTC
@@ -742,6 +742,12 @@ def test_the_same_table_as_xls_gives_the_parquet_files_weekly_table(tmp_path: Pa
     )
 
 
+def test_a_small_xls_file_whose_workbook_is_in_the_mini_stream_is_read(tmp_path: Path) -> None:
+    rows = [HEADER, good(5), good(6)]
+    imported = read(tmp_path, xls_bytes({"Metrics": rows}, mini=True), "small.xls")
+    assert imported.rows == 2 and imported.metrics == ("followers",)
+
+
 def test_an_xls_file_without_an_ending_is_read_by_its_content(tmp_path: Path) -> None:
     rows = [[str(c) if i == 0 else c for i, c in enumerate(r)] for r in LONG_ROWS]
     imported = read_metrics(written(tmp_path, xls_bytes(rows), "upload"), today=TODAY)
@@ -777,6 +783,54 @@ def test_a_damaged_or_misnamed_xls_file_is_refused_by_name_and_nothing_is_stored
         empty_ws.import_file(EDITOR, path, today=TODAY)
     assert str(info.value).startswith("export.xls: ") and problem in str(info.value)
     assert workspace_state(empty_ws) == before
+
+
+def test_an_xls_file_that_makes_the_reader_panic_or_abort_is_refused_and_the_app_lives_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """calamine's .xls reader panics on some damaged files (this cut ends inside the
+    directory) and aborts its process on others (an allocation of hundreds of GB): it
+    reads in a process of its own, whose end is a refusal of the file."""
+    content = xls_bytes([["date", "platform", "metric", "value"]])[:518]
+    refused(tmp_path, content, "cut.xls", "the xls file is damaged or truncated")
+    monkeypatch.setattr(spreadsheets, "_XLS_CHILD", "import os; os.abort()")
+    refused(tmp_path, linkedin_updates(platform=True), "abort.xls", "the xls file is damaged")
+
+
+@pytest.mark.parametrize("mini", [False, True], ids=["in sectors", "in the mini stream"])
+def test_a_formula_cell_of_an_xls_sheet_is_refused_naming_its_cell_and_nothing_is_stored(
+    empty_ws: Workspace, tmp_path: Path, mini: bool
+) -> None:
+    rows = [HEADER, good(5), [*good(6)[:3], XlsFormula(121.0)]]
+    content = xls_bytes({"Notes": [["x"]], "Metrics": rows}, mini=mini)
+    assert read_calamine_values(tmp_path, content)[-1][-1] == 121.0  # calamine: the result only
+    path = written(tmp_path, content, "export.xls")
+    before = workspace_state(empty_ws)
+    with pytest.raises(ImportRejected) as info:
+        empty_ws.import_file(EDITOR, path, today=TODAY)
+    assert str(info.value) == (
+        "export.xls: sheet 'Metrics' cell D3 holds a formula, and formulas are not imported; "
+        "replace the formulas with their values (e.g. Copy, then Paste Special > Values) and "
+        "upload again"
+    )
+    assert workspace_state(empty_ws) == before
+
+
+def test_a_formula_on_an_xls_sheet_that_is_not_read_does_not_matter(tmp_path: Path) -> None:
+    rows = [[str(c) if i == 0 else c for i, c in enumerate(r)] for r in LONG_ROWS]
+    content = xls_bytes({"Read me": [["total"], [XlsFormula(5400.0)]], "Metrics": rows})
+    same_weekly(
+        read(tmp_path, content, "export.xls"), read(tmp_path, parquet_bytes(LONG), "p.parquet")
+    )
+
+
+def read_calamine_values(tmp_path: Path, content: bytes) -> list[list[Any]]:
+    import python_calamine
+
+    path = written(tmp_path, content, "values.xls")
+    return list(
+        python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_name("Metrics").iter_rows()
+    )
 
 
 # --- numbers with thousands separators ------------------------------------------------------
