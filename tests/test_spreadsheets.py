@@ -4,6 +4,7 @@ ambiguous (encoding, delimiter, sheet) with what to fix, storing nothing."""
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime as dt
 import time
@@ -15,10 +16,11 @@ import pyarrow as pa
 import pytest
 
 from strategy import spreadsheets
+from strategy.cli import main
 from strategy.errors import ImportRejected
 from strategy.ingest import MAX_IMPORT_ENV, ImportedFile, read_metrics
 from strategy.storage import Workspace
-from tests.conftest import EDITOR, TODAY, workspace_state
+from tests.conftest import EDITOR, TODAY, cli, workspace_state
 from tests.spreadsheet_files import (
     FORMATS,
     SUFFIX,
@@ -138,7 +140,7 @@ def test_a_csv_and_an_xlsx_file_give_the_workspace_the_same_parquet_file_gives(
     states = {fmt: stored_state(empty_ws, fmt, table, tmp_path) for fmt in FORMATS}
     parquet = states["parquet"]
     assert parquet["observations"] and parquet["upload"][0] == layout
-    for fmt in ("csv", "xlsx"):
+    for fmt in ("csv", "xlsx", "xls"):
         assert states[fmt]["observations"] == parquet["observations"], fmt
         assert states[fmt]["upload"] == parquet["upload"], fmt
         assert states[fmt]["weeks"] == parquet["weeks"], fmt
@@ -159,6 +161,14 @@ AMBIGUOUS = {
         csv_bytes(ROWS, encoding="utf-16-le"),
         "the file holds NUL bytes, so it is not UTF-8 text (UTF-16 without a byte-order "
         "mark, or not text at all); save it as CSV UTF-8",
+    ),
+    "CSV in UTF-16 with a broken character on line 2": (
+        "export.csv",
+        codecs.BOM_UTF16_LE
+        + "date,platform,metric,value\n2026-01-05,".encode("utf-16-le")
+        + b"\x00\xd8"  # half of a character outside the BMP, then none
+        + "x,followers,1\n".encode("utf-16-le"),
+        "the file is not UTF-16 text (byte 0x00 on line 2 is not UTF-16); save it as CSV UTF-8",
     ),
     "CSV whose header holds commas and semicolons": (
         "export.csv",
@@ -207,6 +217,11 @@ CSV_VARIANTS = {
     "tabs": csv_bytes(LONG_ROWS, delimiter="\t"),
     "bars": csv_bytes(LONG_ROWS, delimiter="|"),
     "a byte-order mark, as Excel's CSV UTF-8 starts": b"\xef\xbb\xbf" + csv_bytes(LONG_ROWS),
+    "UTF-16 little-endian with its byte-order mark": codecs.BOM_UTF16_LE
+    + csv_bytes(LONG_ROWS, encoding="utf-16-le"),
+    "UTF-16 big-endian with its byte-order mark": codecs.BOM_UTF16_BE
+    + csv_bytes(LONG_ROWS, encoding="utf-16-be"),
+    "a sep= line, as Excel's delimiter hint": b"sep=;\r\n" + csv_bytes(LONG_ROWS, delimiter=";"),
     "Windows line ends": csv_bytes(LONG_ROWS).replace(b"\n", b"\r\n"),
     "every value quoted": b"\n".join(
         b",".join(b'"' + cell + b'"' for cell in line.split(b","))
@@ -973,3 +988,17 @@ def test_a_five_year_daily_export_is_read_well_under_a_second(tmp_path: Path) ->
 def meta_preamble_utf16(content: bytes) -> bytes:
     """The worst case: UTF-16 with sep= and a title line above the header."""
     return ('sep=,\n"Account overview"\n' + content.decode()).encode("utf-16")
+
+
+def test_import_on_the_command_line_says_the_rows_skipped_above_the_header(
+    new_location: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = written(tmp_path, meta_series(platform=True), "Facebook follows.csv")
+    main(["init", new_location])
+    capsys.readouterr()
+    code, out, _ = cli(capsys, "import", new_location, str(path))
+    assert code == 0, out
+    assert out.startswith("imported Facebook follows.csv as upload #1: wide, 14 rows, facebook")
+    assert out.endswith(
+        "; the header is row 3; rows 1 ('sep=,'), 2 ('Facebook follows') above it were skipped"
+    )
