@@ -1,28 +1,33 @@
-"""CSV and xlsx metric files, read into the arrow columns the parquet path reads.
+"""CSV, xlsx and xls metric files, read into the arrow columns the parquet path reads.
 
 ``strategy.ingest`` validates every layout the same way whatever the file; this module only
 turns a spreadsheet into columns, refusing what makes a spreadsheet ambiguous: text that is
-not UTF-8, a delimiter that is not clear from the header, a workbook whose sheet to read is
-not clear. Rows are named as a spreadsheet user counts them: the header is a row too, so
-the first data row of a CSV file is row 2 (``Spreadsheet.first_row``).
+not UTF-8 or UTF-16 with its byte-order mark, a delimiter that is not clear from the header
+(or a ``sep=`` first line), a workbook whose sheet to read is not clear. The header is found
+below title and description rows (``_pick_header``), and the rows skipped are said
+(``Spreadsheet.notes``). Rows are named as a spreadsheet user counts them: the header is a
+row too, so below a header on row 1 the first data row is row 2 (``Spreadsheet.first_row``).
 
 Cells become arrow columns like this:
 
 - CSV: every cell is read as text (``pyarrow.csv``, one block at a time, so no guess from
   the first rows can fail on a later row). A column that must hold numbers is cast to
   float64 when every non-blank cell is a number (``nan`` and ``inf`` included, for the
-  checks to name them), else left as text for ``strategy.ingest`` to name the first bad
-  cell. Dates stay ISO text, as in a parquet text column.
-- xlsx (``python-calamine``): a column of number cells is float64, of date cells a
-  timestamp, of TRUE/FALSE cells boolean, of text cells text; a column mixing kinds is text
-  (numbers, dates and booleans written out), which the checks then read or refuse by row.
-  Empty and error cells are missing values. A formula cell of the sheet read is refused,
-  named (``B7``): calamine would give its cached result, or nothing, not the formula.
+  checks to name them; in a comma-separated file ``15,000`` too, ``THOUSANDS``), else left
+  as text for ``strategy.ingest`` to name the first bad cell. Dates stay ISO text, as in a
+  parquet text column.
+- xlsx and xls (``python-calamine``; an .xls file in a child process, ``_read_xls``): a
+  column of number cells is float64, of date cells a timestamp, of TRUE/FALSE cells
+  boolean, of text cells text; a column mixing kinds is text (numbers, dates and booleans
+  written out), which the checks then read or refuse by row. Empty and error cells are
+  missing values. A formula cell of the sheet read is refused, named (``B7``): calamine
+  would give its cached result, or nothing, not the formula.
 
-A ``date`` or ``ts`` column may state its format in its header, ``date (DD/MM/YYYY)`` or
-``ts (DD.MM.YYYY HH:MM)``: its text cells are then read in that format (and refused, by row,
-when one is not). The file alone says how to read it, so the stored original always means
-the same weekly table. Trailing rows and unnamed columns that hold nothing are ignored.
+A ``date`` or ``ts`` column may state its format in its header, ``date (DD/MM/YYYY)``,
+``ts (DD.MM.YYYY HH:MM)``, ``Date (DDD, MMM D, YYYY)`` (``date_format``): its text cells are
+then read in that format (and refused, by row, when one is not). The file alone says how to
+read it, so the stored original always means the same weekly table. Trailing rows and
+unnamed columns that hold nothing are ignored.
 """
 
 from __future__ import annotations
@@ -284,7 +289,7 @@ class Spreadsheet:
 
         shift = self.first_row - 2  # the rows above the header
         names = _csv_names(path, delimiter, self.encoding, self.offset)
-        with path.open("rb") as fh:
+        with pa.OSFile(str(path)) as fh:  # pyarrow's own file: no Python in the reads
             fh.seek(self.offset)
             try:  # opening reads the first block
                 reader = pcsv.open_csv(
@@ -458,7 +463,6 @@ def _leading_rows(path: Path, encoding: str, start: int) -> list[tuple[int, str]
         fh.seek(start)
         data = fh.read(_HEADER_PROBE)
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(data)
-    width = 1 if encoding == "utf-8" else 2
     rows: list[tuple[int, str]] = []
     filled = 0
     begin, quoted, at = 0, False, 0
@@ -475,9 +479,7 @@ def _leading_rows(path: Path, encoding: str, start: int) -> list[tuple[int, str]
         at += 1
     if begin < len(text) and filled <= HEADER_SEARCH_ROWS:
         rows.append((begin, text[begin:]))
-    if width == 1:  # character offsets to byte offsets
-        return [(len(text[:b].encode("utf-8")), row) for b, row in rows]
-    return [(len(text[:b].encode(encoding)), row) for b, row in rows]
+    return [(len(text[:b].encode(encoding)), row) for b, row in rows]  # characters to bytes
 
 
 def _cells(row: str, delimiter: str | None) -> list[str]:
@@ -637,7 +639,7 @@ def _csv_parsing(delimiter: str, on_invalid: Any = None) -> pcsv.ParseOptions:
 
 def _csv_names(path: Path, delimiter: str, encoding: str = "utf-8", offset: int = 0) -> list[str]:
     """The header row's names (the row starting at byte ``offset``), as pyarrow reads them."""
-    with path.open("rb") as fh:
+    with pa.OSFile(str(path)) as fh:
         fh.seek(offset)
         reader = pcsv.open_csv(
             fh,
