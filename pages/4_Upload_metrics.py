@@ -1,4 +1,4 @@
-"""Upload metrics: parquet, CSV and xlsx files previewed and validated before anything is
+"""Upload metrics: parquet, CSV, xlsx and xls files previewed and validated before anything is
 stored, then imported; the upload history, and removal of an upload."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ for imported, message in st.session_state.pop("upload_flash", []):
 
 limit_mb = st.get_option("server.maxUploadSize")
 st.markdown(
-    f"Parquet, CSV or Excel (.xlsx) files, several at once, up to **{limit_mb} MB** each "
+    f"Parquet, CSV or Excel (.xlsx, .xls) files, several at once, up to **{limit_mb} MB** each "
     "(`server.maxUploadSize` in `.streamlit/config.toml`). The layout is recognised from "
     "the column names; three are accepted:\n"
     + "\n".join(f"- **{layout}**: {note}" for layout, note in uploads.LAYOUT_NOTES.items())
@@ -42,7 +42,7 @@ if not editable:
 else:
     round_no = st.session_state.setdefault("upload_round", 0)
     chosen = st.file_uploader(
-        "Metric files (parquet, CSV or xlsx)",
+        "Metric files (parquet, CSV, xlsx or xls)",
         type=uploads.FILE_TYPES,
         accept_multiple_files=True,
         key=f"metric_files_{round_no}",
@@ -92,7 +92,7 @@ else:
             if preview.layout == "events":
                 st.caption(uploads.returning_note(snap.returning_weeks))
             for note in preview.notes:
-                st.caption(md(note))
+                st.caption("Read: " + md(note))
             duplicate = uploads.already_imported(preview, snap.uploads)
             if duplicate is not None:
                 st.warning(
@@ -117,7 +117,10 @@ else:
                     except RolloutError as exc:
                         outcomes.append((False, str(exc)))
                     else:
-                        outcomes.append((True, f"Imported {upload.name} as upload #{upload.id}."))
+                        said = "".join(f" ({note})" for note in upload.notes)
+                        outcomes.append(
+                            (True, f"Imported {upload.name} as upload #{upload.id}{said}.")
+                        )
                     progress.progress(n / count, text=f"Imported {n} of {count}")
             st.session_state["upload_flash"] = outcomes
             st.session_state["upload_round"] = round_no + 1

@@ -94,7 +94,7 @@ def _cmd_import(args: argparse.Namespace) -> str:
         print(
             f"imported {up.name} as upload #{up.id}: {up.layout}, {up.rows} rows, "
             f"{', '.join(up.platforms)}, weeks {up.first_week} to {up.last_week}"
-            + "".join(f"\n  {note}" for note in up.notes),
+            + "".join(f"; {note}" for note in up.notes),
             flush=True,
         )
     return ""
@@ -633,7 +633,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_init)
 
     p = sub.add_parser(
-        "import", help="import metric files: parquet, CSV or xlsx (long, wide or events)"
+        "import", help="import metric files: parquet, CSV, xlsx or xls (long, wide or events)"
     )
     p.add_argument("workspace", help=WORKSPACE_HELP)
     p.add_argument("files", nargs="+")

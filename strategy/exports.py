@@ -28,6 +28,7 @@ from typing import Any, Final
 import pandas as pd
 import python_calamine as calamine
 
+from strategy import spreadsheets
 from strategy.errors import ImportRejected
 from strategy.metrics import normalise_name, valid_platform_name
 
@@ -520,29 +521,25 @@ def _title_above(rows: Sequence[Sequence[Any]], index: int) -> str:
 def _sheets(path: Path, label: str, kind: str) -> Iterator[tuple[str, list[list[Any]]]]:
     """Every sheet's rows: one unnamed sheet for a text file, each sheet of a workbook."""
     if kind == "csv":
-        yield "", _text_rows(path, label)
+        yield "", _text_rows(path)
         return
     try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
-        for name in workbook.sheet_names:
-            yield name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except calamine.CalamineError:
-        return  # not a workbook calamine reads: the layout path names what is wrong
+        yield from spreadsheets.workbook_sheets(path, label, kind)
+    except (ImportRejected, calamine.CalamineError):
+        return  # not a workbook that reads: the layout path names what is wrong
 
 
-def _text_rows(path: Path, label: str) -> list[list[Any]]:
-    """A text export's records: UTF-16 with a BOM (Meta), UTF-8 with or without one."""
+def _text_rows(path: Path) -> list[list[Any]]:
+    """A text export's records: UTF-16 with a BOM (Meta), UTF-8 with or without one, read
+    by the same encoding rule as every CSV file (``strategy.spreadsheets``)."""
     raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = raw.decode("utf-16")
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return []  # not UTF-8: the layout path refuses it, naming the encoding
-    first = text.split("\n", 1)[0].strip().strip('"').lower()
-    delimiter = first[4:5] if first.startswith("sep=") and len(first) > 4 else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    encoding, start = spreadsheets.text_encoding(raw[:4])
+    try:
+        text = raw[start:].decode(encoding)
+    except UnicodeDecodeError:
+        return []  # not text in its encoding: the layout path refuses it, naming the line
+    delimiter = spreadsheets.sep_line(text.split("\n", 1)[0]) or ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def platform_of(found: Recognised, label: str, given: str | None) -> str:

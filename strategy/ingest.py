@@ -1,4 +1,4 @@
-"""Read a metric file (parquet, CSV or xlsx; long, wide or events layout) into the long
+"""Read a metric file (parquet, CSV, xlsx or xls; long, wide or events layout) into the long
 weekly table.
 
 Ingestion only reads: it returns an ``ImportedFile`` or raises ``ImportRejected`` with a
@@ -80,7 +80,8 @@ class ImportedFile:
     data_through: dict[str, dt.date]
     """Per platform, the last day its data covers: how complete its last week is."""
     notes: tuple[str, ...] = ()
-    """What a user must know of how a platform's export was read (``strategy.exports``)."""
+    """What the import says about how the file was read: rows skipped above the header, how
+    a platform's export was read (``strategy.exports``)."""
 
 
 def detect_layout(columns: Sequence[str]) -> str:
@@ -139,16 +140,17 @@ def read_metrics(
     platform: str | None = None,
     year: int | None = None,
 ) -> ImportedFile:
-    """Validate a metric file (parquet, CSV or xlsx) and normalise it to the long weekly table.
+    """Validate a metric file (parquet, CSV, xlsx or xls) and normalise it to the long weekly
+    table.
 
     ``name`` (default ``path.name``) starts every message; a date after ``today`` (default:
     today in UTC) is refused. The kind of file comes from the path's ending (else the name's,
     else the content: ``strategy.spreadsheets.file_kind``). ``returning`` is the returning
     window in weeks of an events file (``strategy.events.derive_weekly_events``). A
     platform's own export (``strategy.exports``) is read as it was downloaded: ``platform``
-    names its platform when the file cannot (and always wins), ``year`` gives the year of
-    dates written without one. Writes
-    nothing.
+    names its platform when the file cannot (and always wins). ``year`` is the year of dates
+    written without one, in an export (TikTok's ``August 31``) or under a header stating a
+    format without one (``date (MMMM D)``). Writes nothing.
     """
     label = path.name if name is None else name
     day = clock.today() if today is None else today
@@ -158,7 +160,7 @@ def read_metrics(
         export = exports.read_export(path, label, kind, platform=platform, year=year)
         if export is not None:
             return _read_export(export, label, day)
-        return _read_spreadsheet(path, label, kind, day, returning)
+        return _read_spreadsheet(path, label, kind, day, returning, year)
     meta = _open(path, label)
     schema = meta.schema.to_arrow_schema()
     columns = [c for c in schema.names if not _PANDAS_INDEX.fullmatch(c)]
@@ -187,16 +189,22 @@ def _read_export(export: exports.ExportRows, label: str, day: dt.date) -> Import
 
 
 def _read_spreadsheet(
-    path: Path, label: str, kind: str, day: dt.date, returning: int
+    path: Path, label: str, kind: str, day: dt.date, returning: int, year: int | None = None
 ) -> ImportedFile:
-    """A CSV file or an xlsx sheet, validated as a parquet file of the same columns is.
+    """A CSV file or a workbook's sheet, validated as a parquet file of the same columns is.
 
     Long and wide files are loaded whole. An events file is converted, a batch at a time,
     to a temporary parquet file for DuckDB, whose refusals name the converted file's rows:
-    they are renamed to the spreadsheet's.
+    they are renamed to the spreadsheet's. Rows skipped above the header are said in the
+    result's notes, and in a refusal of the header.
     """
-    with spreadsheets.open_spreadsheet(path, label, kind) as sheet:
-        layout = _layout(sheet.columns, label)
+    with spreadsheets.open_spreadsheet(path, label, kind, year=year) as sheet:
+        try:
+            layout = _layout(sheet.columns, label)
+        except ImportRejected as exc:
+            if not sheet.notes:
+                raise
+            raise ImportRejected(f"{exc} ({'; '.join(sheet.notes)})") from None
         if layout == "events":
             cols = {normalise_name(c): c for c in sheet.columns}
             picked = [cols[c] for c in events.EVENT_COLUMNS]
@@ -214,14 +222,14 @@ def _read_spreadsheet(
                     raise ImportRejected(
                         spreadsheets.renumber_rows(str(exc), label, shift)
                     ) from None
-            return _imported(label, layout, rows, weekly, through)
+            return _imported(label, layout, rows, weekly, through, sheet.notes)
         _check_table_size(sheet.data_bytes, layout, label)
         cols = _table_columns(sheet.columns, layout)
         table = sheet.read(list(cols.values()))
         if table.num_rows == 0:
             raise ImportRejected(f"{label}: the file has no rows")
         weekly, through = _long_weekly(table, cols, layout, label, day, sheet.first_row)
-        return _imported(label, layout, table.num_rows, weekly, through)
+        return _imported(label, layout, table.num_rows, weekly, through, sheet.notes)
 
 
 def _layout(columns: Sequence[str], label: str) -> str:
@@ -256,7 +264,12 @@ def _long_weekly(
 
 
 def _imported(
-    label: str, layout: str, rows: int, weekly: pd.DataFrame, through: dict[str, dt.date]
+    label: str,
+    layout: str,
+    rows: int,
+    weekly: pd.DataFrame,
+    through: dict[str, dt.date],
+    notes: tuple[str, ...] = (),
 ) -> ImportedFile:
     return ImportedFile(
         name=label,
@@ -268,6 +281,7 @@ def _imported(
         last_week=weekly["week"].max().date(),
         metrics=tuple(sorted(weekly["metric"].unique())),
         data_through=through,
+        notes=notes,
     )
 
 
@@ -401,10 +415,16 @@ def _parse_times(text: pd.Series, label: str, column: str, first_row: int) -> pd
     bad = parsed.isna() & ~blank
     if bad.any():
         row = _first(bad)
+        value = text.iloc[row - 1]
+        # a spreadsheet's first data row is row 2 or later; a parquet file's is row 1
+        advice = (
+            spreadsheets.format_advice(column, value)
+            if first_row > 1
+            else "write dates as ISO text (2026-03-02), or as a date or timestamp column"
+        )
         raise ImportRejected(
             f"{label}: column {column} at row {_row(row, first_row)} holds "
-            f"{text.iloc[row - 1][:60]!r}, "
-            "which is not a date"
+            f"{value[:60]!r}, which is not a date; {advice}"
         )
     return parsed.dt.tz_localize(None).astype("datetime64[us]")
 

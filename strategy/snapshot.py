@@ -41,8 +41,9 @@ class Upload:
     uploaded_at: str
     by: str
     data_through: dict[str, dt.date] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
-    """What the import said of how a platform's export was read; not stored."""
+    notes: tuple[str, ...] = field(default=(), compare=False)
+    """What the import said about reading the file (rows skipped above the header, how a
+    platform's export was read); given by the import that stores it, not stored itself."""
 
     @property
     def uploaded_on(self) -> dt.date:

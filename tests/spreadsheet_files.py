@@ -1,4 +1,4 @@
-"""CSV and xlsx files for the tests, from rows or from the arrow table a parquet file holds.
+"""CSV, xlsx and xls files for the tests, from rows or from the arrow table a parquet file holds.
 
 The app only reads workbooks, so no writer library is installed: ``xlsx_bytes`` writes what
 Excel writes for plain data (a row of cells per list, text inline, dates as serial numbers
@@ -25,6 +25,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from tests.xls_files import xls_bytes
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -173,8 +175,8 @@ def xlsx_bytes(
 # --- one table in each format -------------------------------------------------------------
 
 
-FORMATS = ("parquet", "csv", "xlsx")
-SUFFIX = {"parquet": ".parquet", "csv": ".csv", "xlsx": ".xlsx"}
+FORMATS = ("parquet", "csv", "xlsx", "xls")
+SUFFIX = {"parquet": ".parquet", "csv": ".csv", "xlsx": ".xlsx", "xls": ".xls"}
 
 
 def table_rows(table: pa.Table) -> list[list[Any]]:
@@ -231,11 +233,21 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return bytes(sink.getvalue().to_pybytes())
 
 
+def xls_cell(value: Any) -> Any:
+    """A value as the tests' .xls writer holds it: numbers, else text (ISO dates)."""
+    value = xlsx_cell(value)
+    if isinstance(value, bool | dt.date):
+        return csv_text(value)
+    return value
+
+
 def as_format(table: pa.Table, fmt: str) -> bytes:
-    """The table as a parquet, CSV or xlsx file's bytes."""
+    """The table as a parquet, CSV, xlsx or xls file's bytes."""
     if fmt == "parquet":
         return parquet_bytes(table)
     rows = table_rows(table)
     if fmt == "csv":
         return csv_bytes(rows)
+    if fmt == "xls":
+        return xls_bytes([[xls_cell(v) for v in row] for row in rows])
     return xlsx_bytes([[xlsx_cell(v) for v in row] for row in rows])

@@ -50,6 +50,7 @@ from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 from tests.spreadsheet_files import SUFFIX, as_format, csv_bytes, table_rows, xlsx_bytes
 from tests.workspace_child import scratch_dir
+from tests.xls_files import xls_bytes
 
 FUZZ = settings(
     max_examples=100,
@@ -822,16 +823,23 @@ VALID_ROWS = table_rows(
         }
     )
 )
-VALID_CSV = csv_bytes(VALID_ROWS)
-VALID_XLSX = xlsx_bytes(VALID_ROWS)
+VALID_SPREADSHEETS = {
+    "csv": csv_bytes(VALID_ROWS),
+    "csv in UTF-16, below sep= and a title": (
+        'sep=,\n"Facebook follows"\n' + csv_bytes(VALID_ROWS).decode()
+    ).encode("utf-16"),
+    "xlsx": xlsx_bytes(VALID_ROWS),
+    "xls": xls_bytes(VALID_ROWS),
+}
 
 
 @st.composite
 def damaged_spreadsheets(draw: st.DrawFn) -> tuple[bytes, str]:
-    """Random bytes and text, and a real CSV file or workbook cut, padded or with a byte
-    changed; with the ending it is uploaded under."""
-    fmt = draw(st.sampled_from(["csv", "xlsx"]))
-    valid = VALID_CSV if fmt == "csv" else VALID_XLSX
+    """Random bytes and text, and a real CSV file or workbook (.xlsx, .xls) cut, padded or
+    with a byte changed; with the ending it is uploaded under."""
+    kind = draw(st.sampled_from(sorted(VALID_SPREADSHEETS)))
+    fmt = kind.split()[0]
+    valid = VALID_SPREADSHEETS[kind]
     how = draw(st.sampled_from(["random", "text", "truncated", "flipped", "padded"]))
     if how == "random":
         return draw(st.binary(max_size=300)), fmt

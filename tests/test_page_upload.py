@@ -17,6 +17,7 @@ from strategy.storage import Workspace
 from tests import export_files
 from tests.conftest import EDITOR, VIEWER, open_page, workspace_state
 from tests.spreadsheet_files import csv_bytes, xlsx_bytes
+from tests.xls_files import xls_bytes
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,7 +88,7 @@ def test_the_page_states_the_size_limit_layouts_and_history(root: str) -> None:
     assert "ts, platform, member_id, kind, by_brand" in intro
     uploader = at.file_uploader[0]
     assert uploader.accept_multiple_files
-    assert uploader.allowed_type == [".parquet", ".csv", ".xlsx"]
+    assert uploader.allowed_type == [".parquet", ".csv", ".xlsx", ".xls"]
     assert "date (DD/MM/YYYY)" in intro and "**metrics**" in intro
     assert history(at)["layout"].tolist() == ["wide", "events", "long"]
     assert [b.label for b in at.button if b.key == "import_files"] == []
@@ -328,3 +329,30 @@ def test_an_export_without_a_year_asks_for_it_then_is_recognised_and_imported(
         "TikTok Studio Overview.csv",
         "2025-08-04",
     )
+
+
+def test_an_xls_file_with_a_description_row_is_previewed_saying_the_row_skipped_then_imported(
+    root: str,
+) -> None:
+    rows = youtube_rows()
+    rows = [["Aggregated metrics, by day"], *[[str(c) for c in row] for row in rows]]
+    content = xls_bytes({"Metrics": rows, "All posts": [["Update title"], ["Hello"]]})
+    at = run(PAGE)
+    at.file_uploader[0].set_value(("youtube.xls", content, PARQUET)).run()
+
+    assert not at.exception and not at.error
+    summary = next(m.value for m in at.markdown if m.value.startswith("**youtube.xls**"))
+    assert "long layout · 12 rows · 1 platform(s): youtube · 6 weeks" in summary
+    assert any(
+        c.value == "Read: the header is row 2; row 1 ('Aggregated metrics, by day') above it "
+        "was skipped"
+        for c in at.caption
+    )
+    assert len(Workspace(root).snapshot().uploads) == 3
+
+    at.button(key="import_files").click().run()
+    assert not at.exception and not at.error
+    assert "Imported youtube.xls as upload #4 (the header is row 2;" in at.success[0].value
+    upload = Workspace(root).snapshot().uploads[-1]
+    assert (upload.name, upload.rows) == ("youtube.xls", 12)
+    assert Workspace(root).stored_bytes(upload) == content

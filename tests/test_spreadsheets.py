@@ -4,7 +4,10 @@ ambiguous (encoding, delimiter, sheet) with what to fix, storing nothing."""
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +16,11 @@ import pyarrow as pa
 import pytest
 
 from strategy import spreadsheets
+from strategy.cli import main
 from strategy.errors import ImportRejected
 from strategy.ingest import MAX_IMPORT_ENV, ImportedFile, read_metrics
 from strategy.storage import Workspace
-from tests.conftest import EDITOR, TODAY, workspace_state
+from tests.conftest import EDITOR, TODAY, cli, workspace_state
 from tests.spreadsheet_files import (
     FORMATS,
     SUFFIX,
@@ -28,6 +32,7 @@ from tests.spreadsheet_files import (
     xlsx_bytes,
     xlsx_cell,
 )
+from tests.xls_files import XlsFormula, xls_bytes
 
 D = dt.date
 UTC = dt.UTC
@@ -135,7 +140,7 @@ def test_a_csv_and_an_xlsx_file_give_the_workspace_the_same_parquet_file_gives(
     states = {fmt: stored_state(empty_ws, fmt, table, tmp_path) for fmt in FORMATS}
     parquet = states["parquet"]
     assert parquet["observations"] and parquet["upload"][0] == layout
-    for fmt in ("csv", "xlsx"):
+    for fmt in ("csv", "xlsx", "xls"):
         assert states[fmt]["observations"] == parquet["observations"], fmt
         assert states[fmt]["upload"] == parquet["upload"], fmt
         assert states[fmt]["weeks"] == parquet["weeks"], fmt
@@ -151,10 +156,19 @@ AMBIGUOUS = {
         csv_bytes(ROWS, encoding="latin-1"),
         "the file is not UTF-8 text (byte 0xEB on line 2 is not UTF-8); save it as CSV UTF-8",
     ),
-    "CSV in UTF-16": (
+    "CSV in UTF-16 without a byte-order mark": (
         "export.csv",
-        csv_bytes(ROWS, encoding="utf-16"),
-        "the file is UTF-16 text; save it as CSV UTF-8",
+        csv_bytes(ROWS, encoding="utf-16-le"),
+        "the file holds NUL bytes, so it is not UTF-8 text (UTF-16 without a byte-order "
+        "mark, or not text at all); save it as CSV UTF-8",
+    ),
+    "CSV in UTF-16 with a broken character on line 2": (
+        "export.csv",
+        codecs.BOM_UTF16_LE
+        + "date,platform,metric,value\n2026-01-05,".encode("utf-16-le")
+        + b"\x00\xd8"  # half of a character outside the BMP, then none
+        + "x,followers,1\n".encode("utf-16-le"),
+        "the file is not UTF-16 text (byte 0x00 on line 2 is not UTF-16); save it as CSV UTF-8",
     ),
     "CSV whose header holds commas and semicolons": (
         "export.csv",
@@ -203,6 +217,11 @@ CSV_VARIANTS = {
     "tabs": csv_bytes(LONG_ROWS, delimiter="\t"),
     "bars": csv_bytes(LONG_ROWS, delimiter="|"),
     "a byte-order mark, as Excel's CSV UTF-8 starts": b"\xef\xbb\xbf" + csv_bytes(LONG_ROWS),
+    "UTF-16 little-endian with its byte-order mark": codecs.BOM_UTF16_LE
+    + csv_bytes(LONG_ROWS, encoding="utf-16-le"),
+    "UTF-16 big-endian with its byte-order mark": codecs.BOM_UTF16_BE
+    + csv_bytes(LONG_ROWS, encoding="utf-16-be"),
+    "a sep= line, as Excel's delimiter hint": b"sep=;\r\n" + csv_bytes(LONG_ROWS, delimiter=";"),
     "Windows line ends": csv_bytes(LONG_ROWS).replace(b"\n", b"\r\n"),
     "every value quoted": b"\n".join(
         b",".join(b'"' + cell + b'"' for cell in line.split(b","))
@@ -490,8 +509,8 @@ KINDS = {
     "Excel 97-2003 workbook": (
         "export.xlsx",
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
-        "an Excel 97-2003 (.xls) or password-protected workbook; save it as an Excel "
-        "workbook (.xlsx)",
+        "an Excel 97-2003 (.xls) or password-protected workbook; name an Excel 97-2003 "
+        "workbook .xls, or save it as an Excel workbook (.xlsx) without a password",
     ),
     "a zip that is not a workbook": (
         "export.xlsx",
@@ -542,4 +561,443 @@ def test_a_refusal_of_the_events_reader_is_renumbered_outside_quoted_text() -> N
     quoted = "o'brien.csv: platform \"it's at row 1\" at row 2 contains the invisible character"
     assert spreadsheets.renumber_rows(quoted, "o'brien.csv", 1) == quoted.replace(
         "at row 2", "at row 3"
+    )
+
+
+# --- the files platforms export: xls, rows above the header, UTF-16, 15,000, named dates -----
+# Shapes from published exports (issue 17): LinkedIn Page .xls files, Meta Business Suite
+# page series, TikTok Studio Overview, X account overview, YouTube Studio Totals, a Reddit
+# traffic table. None names its platform, so the importable variants add a platform column;
+# the files as downloaded are refused for that alone, with the rows skipped named.
+
+
+def weekly_sums(days_: list[dt.date], values: list[float], platform: str, metric: str) -> Any:
+    """The weekly table pandas makes of one summed daily metric (the test's own oracle)."""
+    frame = pd.DataFrame({"day": pd.to_datetime(days_), "value": values})
+    frame["week"] = frame["day"] - pd.to_timedelta(frame["day"].dt.day_of_week, unit="D")
+    weekly = frame.groupby("week", as_index=False)["value"].sum()
+    return weekly.assign(platform=platform, metric=metric)[["week", "platform", "metric", "value"]]
+
+
+def assert_weekly(imported: ImportedFile, expected: pd.DataFrame) -> None:
+    got = imported.weekly[["week", "platform", "metric", "value"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        got, expected.reset_index(drop=True), check_dtype=False, check_exact=True
+    )
+
+
+AUGUST = days(D(2025, 8, 1), 14)
+FOLLOWS = [3.0, 0, 5, 2, 1, 0, 4, 7, 2, 0, 1, 3, 2, 6]
+
+
+def meta_series(*, platform: bool, sep: bool = True, encoding: str = "utf-16") -> bytes:
+    """A Meta Business Suite page series: sep=, then the title, then "Date","Primary"."""
+    header = '"Date","Primary"' + (',"platform"' if platform else "")
+    lines = (["sep=,"] if sep else []) + ['"Facebook follows"', header]
+    for day, value in zip(AUGUST, FOLLOWS, strict=True):
+        cells = [f'"{day.isoformat()}T00:00:00"', f'"{value:g}"']
+        lines.append(",".join(cells + (['"facebook"'] if platform else [])))
+    text = "\r\n".join(lines) + "\r\n"
+    if encoding == "utf-8-sig":
+        return text.encode("utf-8-sig")
+    return text.encode(encoding)  # "utf-16" writes a byte-order mark (little-endian here)
+
+
+META_VARIANTS = {
+    "UTF-16 LE with a byte-order mark, sep=, and the title": meta_series(platform=True),
+    "UTF-16 BE with a byte-order mark": b"\xfe\xff"
+    + meta_series(platform=True).decode("utf-16").encode("utf-16-be"),
+    "re-saved in Excel: UTF-8 with a byte-order mark, the sep= line lost": meta_series(
+        platform=True, sep=False, encoding="utf-8-sig"
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", list(META_VARIANTS))
+def test_a_meta_business_suite_series_is_read_below_its_title_and_says_which_rows_it_skipped(
+    tmp_path: Path, variant: str
+) -> None:
+    imported = read(tmp_path, META_VARIANTS[variant], "Facebook follows.csv")
+    assert_weekly(imported, weekly_sums(AUGUST, FOLLOWS, "facebook", "primary"))
+    sep = "sep=" not in variant or "lost" not in variant
+    if "lost" in variant:
+        assert imported.notes == (
+            "the header is row 2; row 1 ('Facebook follows') above it was skipped",
+        )
+    else:
+        assert sep and imported.notes == (
+            "the header is row 3; rows 1 ('sep=,'), 2 ('Facebook follows') above it were skipped",
+        )
+
+
+def test_a_meta_series_as_downloaded_is_recognised_its_title_naming_platform_and_metric(
+    empty_ws: Workspace, tmp_path: Path
+) -> None:
+    path = written(tmp_path, meta_series(platform=False), "Facebook follows.csv")
+    upload = empty_ws.import_file(EDITOR, path, today=TODAY)
+    assert (upload.layout, upload.platforms) == (
+        "Meta Business Suite chart (one metric)",
+        ("facebook",),
+    )
+    stored = empty_ws.snapshot().weekly
+    assert set(stored["metric"]) == {"followers_gained"}
+    assert stored["value"].sum() == sum(FOLLOWS)
+
+
+def with_preamble(rows: list[list[Any]]) -> list[list[Any]]:
+    return [["Report period:", "2025-08-01 - 2025-08-14"], [], *rows]
+
+
+ROWS_BELOW = [["Date", "platform", "Likes"], *[[d.isoformat(), "x", 2] for d in AUGUST]]
+PREAMBLES = {
+    "a description row above the header": [
+        ["Aggregated metrics for your Page, including organic and sponsored, by day."],
+        *ROWS_BELOW,
+    ],
+    "a row of two cells and a blank row above the header": with_preamble(ROWS_BELOW),
+    "sep=; then semicolons": [["sep=;"], *ROWS_BELOW],
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "xls"])
+@pytest.mark.parametrize("case", list(PREAMBLES))
+def test_rows_above_the_header_are_skipped_and_named_as_a_spreadsheet_counts_them(
+    tmp_path: Path, case: str, fmt: str
+) -> None:
+    rows = PREAMBLES[case]
+    if fmt == "csv" and case.startswith("sep=;"):
+        content = b"sep=;\n" + csv_bytes(rows[1:], delimiter=";")
+    elif fmt == "csv":
+        content = csv_bytes(rows)
+    else:
+        content = xlsx_bytes({"Metrics": rows}) if fmt == "xlsx" else xls_bytes({"Metrics": rows})
+    imported = read(tmp_path, content, f"page.{fmt}")
+    assert_weekly(imported, weekly_sums(AUGUST, [2.0] * 14, "x", "likes"))
+    header = len(rows) - len(ROWS_BELOW) + 1
+    assert imported.notes[0].startswith(f"the header is row {header}; row")
+    assert "row 1 (" in imported.notes[0] or "rows 1 (" in imported.notes[0]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "xls"])
+def test_a_refusal_below_skipped_rows_names_the_row_as_a_spreadsheet_counts_it(
+    tmp_path: Path, fmt: str
+) -> None:
+    rows = with_preamble([list(r) for r in ROWS_BELOW])
+    rows[5][2] = "lots"  # the third data row: the header is row 3, so row 6
+    content = {"csv": csv_bytes, "xlsx": xlsx_bytes, "xls": xls_bytes}[fmt](rows)
+    refused(tmp_path, content, f"page.{fmt}", "text 'lots' in numeric column Likes at row 6")
+
+
+def test_a_csv_row_with_too_many_values_below_skipped_rows_is_named_by_its_row(
+    tmp_path: Path,
+) -> None:
+    rows = with_preamble([list(r) for r in ROWS_BELOW])
+    rows[4].append("extra")
+    refused(tmp_path, csv_bytes(rows), "page.csv", "row 5 has 4 value(s) but the header has 3")
+
+
+# --- .xls: Excel 97-2003 workbooks ----------------------------------------------------------
+
+LINKEDIN_METRICS = [
+    ["Aggregated metrics for the updates posted by your Page, by day (UTC)."],
+    [
+        "Date",
+        "Impressions (organic)",
+        "Impressions (sponsored)",
+        "Impressions (total)",
+        "Clicks (total)",
+        "Reactions (total)",
+    ],
+    *[[f"{d:%m/%d/%Y}", 100 + n, 0, 100 + n, n % 4, 3] for n, d in enumerate(AUGUST)],
+]
+ALL_POSTS = [
+    ["Update title", "Update link", "Posted by", "Created date"],
+    ["Hello", "https://x", "a", "08/01/2025"],
+]
+
+
+def linkedin_updates(*, platform: bool) -> bytes:
+    """A LinkedIn Page updates export (.xls): a Metrics sheet with a description row above
+    the header, dates MM/DD/YYYY as text, and an All posts sheet."""
+    rows = [list(r) for r in LINKEDIN_METRICS]
+    if platform:
+        rows[1][0] = "Date (MM/DD/YYYY)"
+        for row in rows[1:]:
+            row.append("platform" if row is rows[1] else "linkedin")
+    return xls_bytes({"Metrics": rows, "All posts": ALL_POSTS})
+
+
+def test_a_linkedin_xls_export_is_read_from_its_metrics_sheet_below_the_description(
+    empty_ws: Workspace, tmp_path: Path
+) -> None:
+    content = linkedin_updates(platform=True)
+    path = written(tmp_path, content, "linkedin_updates.xls")
+    upload = empty_ws.import_file(EDITOR, path, today=TODAY)
+    assert empty_ws.stored_bytes(upload) == content
+    assert upload.notes == (
+        "the header is row 2; row 1 ('Aggregated metrics for the updates poste…') above it "
+        "was skipped",
+    )
+    imported = read(tmp_path, content, "linkedin_updates.xls")
+    clicks = imported.weekly[imported.weekly["metric"] == "clicks_(total)"]
+    expected = weekly_sums(AUGUST, [float(n % 4) for n in range(14)], "linkedin", "clicks_(total)")
+    assert_weekly(replace_weekly(imported, clicks), expected)
+
+
+def replace_weekly(imported: ImportedFile, weekly: pd.DataFrame) -> ImportedFile:
+    return dataclasses.replace(imported, weekly=weekly)
+
+
+def test_the_same_table_as_xls_gives_the_parquet_files_weekly_table(tmp_path: Path) -> None:
+    rows = [[str(c) if i == 0 else c for i, c in enumerate(r)] for r in LONG_ROWS]
+    same_weekly(
+        read(tmp_path, xls_bytes({"metrics": rows, "notes": [["x"]]}), "long.xls"),
+        read(tmp_path, parquet_bytes(LONG), "long.parquet"),
+    )
+
+
+def test_a_small_xls_file_whose_workbook_is_in_the_mini_stream_is_read(tmp_path: Path) -> None:
+    rows = [HEADER, good(5), good(6)]
+    imported = read(tmp_path, xls_bytes({"Metrics": rows}, mini=True), "small.xls")
+    assert imported.rows == 2 and imported.metrics == ("followers",)
+
+
+def test_an_xls_file_without_an_ending_is_read_by_its_content(tmp_path: Path) -> None:
+    rows = [[str(c) if i == 0 else c for i, c in enumerate(r)] for r in LONG_ROWS]
+    imported = read_metrics(written(tmp_path, xls_bytes(rows), "upload"), today=TODAY)
+    assert imported.layout == "long" and imported.rows == 51
+
+
+XLS_REFUSED = {
+    "a truncated xls file": (
+        linkedin_updates(platform=True)[:700],
+        "the xls file is damaged or truncated and cannot be read; open it in Excel and save "
+        "it again",
+    ),
+    "an xlsx workbook named .xls": (
+        as_format(LONG, "xlsx"),
+        "this is an Excel workbook (.xlsx), not .xls; name it .xlsx",
+    ),
+    "CSV text named .xls": (as_format(LONG, "csv"), "not an xls file (an Excel 97-2003 workbook)"),
+    "a LinkedIn export as downloaded: MM/DD/YYYY dates and no platform": (
+        linkedin_updates(platform=False),
+        "no 'platform' column (the header is row 2; row 1",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(XLS_REFUSED))
+def test_a_damaged_or_misnamed_xls_file_is_refused_by_name_and_nothing_is_stored(
+    empty_ws: Workspace, tmp_path: Path, case: str
+) -> None:
+    content, problem = XLS_REFUSED[case]
+    path = written(tmp_path, content, "export.xls")
+    before = workspace_state(empty_ws)
+    with pytest.raises(ImportRejected) as info:
+        empty_ws.import_file(EDITOR, path, today=TODAY)
+    assert str(info.value).startswith("export.xls: ") and problem in str(info.value)
+    assert workspace_state(empty_ws) == before
+
+
+def test_an_xls_file_that_makes_the_reader_panic_or_abort_is_refused_and_the_app_lives_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """calamine's .xls reader panics on some damaged files (this cut ends inside the
+    directory) and aborts its process on others (an allocation of hundreds of GB): it
+    reads in a process of its own, whose end is a refusal of the file."""
+    content = xls_bytes([["date", "platform", "metric", "value"]])[:518]
+    refused(tmp_path, content, "cut.xls", "the xls file is damaged or truncated")
+    monkeypatch.setattr(spreadsheets, "_XLS_CHILD", "import os; os.abort()")
+    refused(tmp_path, linkedin_updates(platform=True), "abort.xls", "the xls file is damaged")
+
+
+@pytest.mark.parametrize("mini", [False, True], ids=["in sectors", "in the mini stream"])
+def test_a_formula_cell_of_an_xls_sheet_is_refused_naming_its_cell_and_nothing_is_stored(
+    empty_ws: Workspace, tmp_path: Path, mini: bool
+) -> None:
+    rows = [HEADER, good(5), [*good(6)[:3], XlsFormula(121.0)]]
+    content = xls_bytes({"Notes": [["x"]], "Metrics": rows}, mini=mini)
+    assert read_calamine_values(tmp_path, content)[-1][-1] == 121.0  # calamine: the result only
+    path = written(tmp_path, content, "export.xls")
+    before = workspace_state(empty_ws)
+    with pytest.raises(ImportRejected) as info:
+        empty_ws.import_file(EDITOR, path, today=TODAY)
+    assert str(info.value) == (
+        "export.xls: sheet 'Metrics' cell D3 holds a formula, and formulas are not imported; "
+        "replace the formulas with their values (e.g. Copy, then Paste Special > Values) and "
+        "upload again"
+    )
+    assert workspace_state(empty_ws) == before
+
+
+def test_a_formula_on_an_xls_sheet_that_is_not_read_does_not_matter(tmp_path: Path) -> None:
+    rows = [[str(c) if i == 0 else c for i, c in enumerate(r)] for r in LONG_ROWS]
+    content = xls_bytes({"Read me": [["total"], [XlsFormula(5400.0)]], "Metrics": rows})
+    same_weekly(
+        read(tmp_path, content, "export.xls"), read(tmp_path, parquet_bytes(LONG), "p.parquet")
+    )
+
+
+def read_calamine_values(tmp_path: Path, content: bytes) -> list[list[Any]]:
+    import python_calamine
+
+    path = written(tmp_path, content, "values.xls")
+    return list(
+        python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_name("Metrics").iter_rows()
+    )
+
+
+# --- numbers with thousands separators ------------------------------------------------------
+
+THOUSANDS_CASES = {
+    'quoted "15,000" and "1,573" in a comma-separated file': (
+        b'Date,platform,Views\n2025-08-04,reddit,"15,000"\n2025-08-05,reddit,"1,573"\n'
+        b"2025-08-06,reddit,12.5\n",
+        [15000.0 + 1573 + 12.5],
+    ),
+    "a negative and a decimal part": (
+        b'Date,platform,Views\n2025-08-04,reddit,"1,234.5"\n2025-08-05,reddit,"2,000,000"\n',
+        [2_001_234.5],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(THOUSANDS_CASES))
+def test_thousands_separators_in_a_comma_separated_file_are_read_as_numbers(
+    tmp_path: Path, case: str
+) -> None:
+    content, weekly = THOUSANDS_CASES[case]
+    imported = read(tmp_path, content, "traffic.csv")
+    assert imported.weekly["value"].tolist() == weekly
+
+
+AMBIGUOUS_NUMBERS = {
+    "1,5 may be a decimal comma": (
+        b'Date,platform,Views\n2025-08-04,reddit,"15,000"\n2025-08-05,reddit,"1,5"\n',
+        "text '15,000' in numeric column Views at row 2",
+    ),
+    "a comma in a semicolon-separated file may be a decimal comma": (
+        b"Date;platform;Views\n2025-08-04;reddit;1,573\n",
+        "text '1,573' in numeric column Views at row 2",
+    ),
+    "groups that are not of three digits": (
+        b'Date,platform,Views\n2025-08-04,reddit,"15,00"\n',
+        "text '15,00' in numeric column Views at row 2",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(AMBIGUOUS_NUMBERS))
+def test_a_number_whose_comma_is_ambiguous_is_not_guessed_but_refused_by_column_and_row(
+    tmp_path: Path, case: str
+) -> None:
+    content, problem = AMBIGUOUS_NUMBERS[case]
+    refused(tmp_path, content, "traffic.csv", problem)
+
+
+# --- dates with names, without a year, and refusals that say how to state a format ----------
+
+NAMED_DATES = {
+    "X: Thu, Sep 11, 2025": ("DDD, MMM D, YYYY", "{d:%a}, {d:%b} {d.day}, {d.year}", None),
+    "Reddit: 6/30/17": ("M/D/YY", "{d.month}/{d.day}/{d:%y}", None),
+    "YouTube: 1/14/2022": ("M/D/YYYY", "{d.month}/{d.day}/{d.year}", None),
+    "TikTok: August 31, with the year given": ("MMMM D", "{d:%B} {d.day}", 2025),
+    "a weekday's and a month's full names": (
+        "dddd D MMMM YYYY",
+        "{d:%A} {d.day} {d:%B} {d.year}",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NAMED_DATES))
+def test_dates_with_weekday_and_month_names_read_in_the_format_the_header_states(
+    tmp_path: Path, case: str
+) -> None:
+    stated, shape, year = NAMED_DATES[case]
+    rows = [[f"Date ({stated})", "platform", "Views"]]
+    rows += [[shape.format(d=d), "x", n] for n, d in enumerate(AUGUST)]
+    imported = read(tmp_path, csv_bytes(rows), "overview.csv", year=year)
+    assert_weekly(imported, weekly_sums(AUGUST, [float(n) for n in range(14)], "x", "views"))
+
+
+def test_meta_iso_times_need_no_stated_format(tmp_path: Path) -> None:
+    rows = [["Date", "platform", "Views"], *[[f"{d}T00:00:00", "x", 1] for d in AUGUST]]
+    assert_weekly(
+        read(tmp_path, csv_bytes(rows), "m.csv"), weekly_sums(AUGUST, [1.0] * 14, "x", "views")
+    )
+
+
+DATE_ADVICE = {
+    "6/30/17": "column date at row 2 holds '6/30/17', which is not a date; write ISO dates "
+    "(2026-03-02), or state the format in the header, e.g. 'date (M/D/YY)'",
+    "1/2/2022": "holds '1/2/2022', which is not a date; state its format in the header, "
+    "'date (M/D/YYYY)' or 'date (D/M/YYYY)', whichever the file uses",
+    "Thu, Sep 11, 2025": "e.g. 'date (DDD, MMM D, YYYY)'",
+    "August 31": "holds 'August 31', which is not a date; the date has no year; put the year "
+    "in the dates and state the format in the header, e.g. 'date (MMMM D, YYYY)'",
+    "someday": "e.g. 'date (DD/MM/YYYY)' (DD or D the day, MM or M the month",
+}
+
+
+@pytest.mark.parametrize("value", list(DATE_ADVICE))
+def test_a_date_refusal_says_how_to_state_the_format_in_the_header(
+    tmp_path: Path, value: str
+) -> None:
+    content = csv_bytes([["Date", "platform", "Views"], [value, "x", 1]])
+    refused(tmp_path, content, "dates.csv", DATE_ADVICE[value])
+
+
+def test_a_format_without_a_year_is_refused_when_no_year_is_given(
+    empty_ws: Workspace, tmp_path: Path
+) -> None:
+    rows = [["Date (MMMM D)", "platform", "Views"], ["August 31", "tiktok", 5]]
+    path = written(tmp_path, csv_bytes(rows), "Overview.csv")
+    before = workspace_state(empty_ws)
+    with pytest.raises(ImportRejected) as info:
+        empty_ws.import_file(EDITOR, path, today=TODAY)
+    assert str(info.value) == (
+        "Overview.csv: column 'Date (MMMM D)' states the date format 'MMMM D', which has no "
+        "year, so the dates cannot be placed in time; put the year in the dates and in the "
+        "format (e.g. 'MMMM D, YYYY')"
+    )
+    assert workspace_state(empty_ws) == before
+
+
+# --- speed ----------------------------------------------------------------------------------
+
+
+def test_a_five_year_daily_export_is_read_well_under_a_second(tmp_path: Path) -> None:
+    five_years = days(D(2021, 1, 1), 1826)
+    rows = [["Date (DDD, MMM D, YYYY)", "platform", "Impressions", "Likes", "New follows"]]
+    rows += [
+        [f"{d:%a}, {d:%b} {d.day}, {d.year}", "x", f"{10_000 + n:,}", n % 50, n % 7]
+        for n, d in enumerate(five_years)
+    ]
+    content = meta_preamble_utf16(csv_bytes(rows))
+    path = written(tmp_path, content, "account_overview.csv")
+    read_metrics(path, today=TODAY)  # warm: imports, the first strptime
+    started = time.perf_counter()
+    imported = read_metrics(path, today=TODAY)
+    elapsed = time.perf_counter() - started
+    assert imported.rows == 1826 and imported.notes
+    assert elapsed < 1.0, elapsed
+
+
+def meta_preamble_utf16(content: bytes) -> bytes:
+    """The worst case: UTF-16 with sep= and a title line above the header."""
+    return ('sep=,\n"Account overview"\n' + content.decode()).encode("utf-16")
+
+
+def test_import_on_the_command_line_says_the_rows_skipped_above_the_header(
+    new_location: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = written(tmp_path, meta_series(platform=True), "Facebook follows.csv")
+    main(["init", new_location])
+    capsys.readouterr()
+    code, out, _ = cli(capsys, "import", new_location, str(path))
+    assert code == 0, out
+    assert out.startswith("imported Facebook follows.csv as upload #1: wide, 14 rows, facebook")
+    assert out.endswith(
+        "; the header is row 3; rows 1 ('sep=,'), 2 ('Facebook follows') above it were skipped"
     )

@@ -2,7 +2,7 @@
 
 Streamlit hands the page the file's bytes; ``strategy.ingest`` and the store read paths. So
 each file is written to a temporary file first (named with the upload's ending, which says
-whether it is parquet, CSV or xlsx), read there, and the temporary file removed.
+whether it is parquet, CSV, xlsx or xls), read there, and the temporary file removed.
 """
 
 from __future__ import annotations
@@ -38,14 +38,17 @@ LAYOUT_NOTES: Final[dict[str, str]] = {
 """The three accepted layouts, as the page states them."""
 
 FILE_TYPES: Final[list[str]] = [suffix.removeprefix(".") for suffix in SUFFIXES]
-"""The file endings the uploader accepts: parquet, csv, xlsx."""
+"""The file endings the uploader accepts: parquet, csv, xlsx, xls."""
 FILE_NOTES: Final[str] = (
-    "CSV files are read as UTF-8 text with a header row, columns separated by commas (or "
-    "by semicolons, tabs or bars when the header uses only that one); dates as ISO text "
-    "(2026-03-02), or in a format the date column's header states, e.g. `date (DD/MM/YYYY)`. "
-    f"In an Excel workbook (.xlsx) the sheet named **{SHEET_NAME}** is read, or the only "
-    "sheet there is; dates may be date cells. Rows are named as a spreadsheet counts them: "
-    "the header is row 1."
+    "CSV files are read as UTF-8 or UTF-16 text with a header row, columns separated by "
+    "commas (or by semicolons, tabs or bars when the header uses only that one, or as a "
+    "`sep=` first line says); numbers may carry thousands separators (`15,000`) in a "
+    "comma-separated file; dates as ISO text (2026-03-02), or in a format the date column's "
+    "header states, e.g. `date (DD/MM/YYYY)` or `Date (DDD, MMM D, YYYY)`. In an Excel "
+    f"workbook (.xlsx, or Excel 97-2003 .xls) the sheet named **{SHEET_NAME}** is read, or "
+    "the only sheet there is; dates may be date cells. Rows above the header (a title, a "
+    "description) are skipped and named in the preview. Rows are named as a spreadsheet "
+    "counts them: the header's row, then the rows below it."
 )
 """How spreadsheets are read, as the page states it."""
 
@@ -69,8 +72,8 @@ class Preview:
     table: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     weeks: int = 0
     notes: tuple[str, ...] = ()
-    """How a platform's export was read (``strategy.exports``): approximations, ignored
-    columns."""
+    """How the file was read, when it says something: rows skipped above the header, how a
+    platform's export was read (``strategy.exports``: approximations, ignored columns)."""
 
     @property
     def export(self) -> bool:
