@@ -623,17 +623,14 @@ def _day(raw: Any, spec: Export, label: str, row: int, year: int | None) -> dt.d
             parsed = parsed.astimezone(dt.UTC)
         return parsed.date()
     try:
-        return (
-            pd.Timestamp(text).tz_convert("UTC").date()
-            if "+" in text[10:]
-            else (dt.date.fromisoformat(text[:10]))
-        )
+        stamp = dt.datetime.fromisoformat(text)
     except ValueError:
         shown = spec.date_format or "YYYY-MM-DD"
         raise ImportRejected(
             f"{label}: row {row}, column {spec.date!r}: {text[:40]!r} is not a date as "
             f"{spec.title} writes them ({shown})"
         ) from None
+    return (stamp.astimezone(dt.UTC) if stamp.tzinfo is not None else stamp).date()
 
 
 _THOUSANDS: Final[re.Pattern[str]] = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from tests.spreadsheet_files import xlsx_bytes
+from tests.xls_files import xls_bytes
 
 FIRST = dt.date(2025, 8, 4)
 """A Monday: the truth covers whole weeks from here."""
@@ -182,21 +183,22 @@ def instagram_truth() -> pd.DataFrame:
     return frame
 
 
-def write_linkedin_followers(truth: pd.DataFrame, folder: Path) -> Path:
-    """A workbook: demographic sheets first, then ``New followers`` with MM/DD/YYYY dates."""
+def write_linkedin_followers(truth: pd.DataFrame, folder: Path, *, xls: bool = False) -> Path:
+    """A workbook (.xls as downloaded, or re-saved as .xlsx): demographic sheets first, then
+    ``New followers`` with MM/DD/YYYY dates."""
     head = ["Date", "Sponsored followers", "Organic followers", "Auto-invited followers",
             "Total followers"]  # fmt: skip
     rows: list[list[Any]] = [head]
     for r in truth.itertuples(index=False):
-        total = r.sponsored + r.organic + r.invited
-        rows.append([f"{r.day:%m/%d/%Y}", r.sponsored, r.organic, r.invited, total])
+        counted = [int(r.sponsored), int(r.organic), int(r.invited)]
+        rows.append([f"{r.day:%m/%d/%Y}", *counted, sum(counted)])
     sheets = {
         "Location": [["Location", "Total followers"], ["Berlin", 120], ["Munich", 80]],
         "Job function": [["Job function", "Total followers"], ["Sales", 40]],
         "New followers": rows,
     }
-    path = folder / "acme_followers_1756000000000.xlsx"
-    path.write_bytes(xlsx_bytes(sheets))
+    path = folder / f"acme_followers_1756000000000.{'xls' if xls else 'xlsx'}"
+    path.write_bytes(xls_bytes(sheets) if xls else xlsx_bytes(sheets))
     return path
 
 

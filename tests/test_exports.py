@@ -125,6 +125,12 @@ CASES: list[tuple[str, Callable[[], tuple[pd.DataFrame, Expected]], Callable[...
     ),
     ("Instagram post export", instagram, ex.write_instagram_posts, "instagram"),
     ("LinkedIn Page followers", linkedin_followers, ex.write_linkedin_followers, "linkedin"),
+    (
+        "LinkedIn Page followers",
+        linkedin_followers,
+        lambda t, f: ex.write_linkedin_followers(t, f, xls=True),
+        "linkedin",
+    ),
     ("LinkedIn Page updates", linkedin_updates, ex.write_linkedin_updates, "linkedin"),
     (
         "Discord Server Insights: visitors",
@@ -142,7 +148,8 @@ CASES: list[tuple[str, Callable[[], tuple[pd.DataFrame, Expected]], Callable[...
     CASES,
     ids=[
         "x-overview", "x-tweets", "youtube-totals", "tiktok-overview", "meta-series",
-        "meta-series-resaved", "instagram-posts", "linkedin-followers", "linkedin-updates",
+        "meta-series-resaved", "instagram-posts", "linkedin-followers",
+        "linkedin-followers-xls", "linkedin-updates",
         "discord-visitors", "reddit-traffic",
     ],
 )  # fmt: skip

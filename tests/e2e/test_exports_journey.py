@@ -1,5 +1,5 @@
 """The social expert uploads the platforms' own exports as downloaded, in a real browser:
-a TikTok Studio Overview.csv whose dates have no year, then a LinkedIn followers workbook."""
+a TikTok Studio Overview.csv whose dates have no year, then a LinkedIn followers .xls."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_a_tiktok_overview_without_a_year_asks_for_it_and_a_linkedin_workbook_is
     )
 
     linkedin = export_files.write_linkedin_followers(
-        export_files.counts(["sponsored", "organic", "invited"], top=40), tmp_path
+        export_files.counts(["sponsored", "organic", "invited"], top=40), tmp_path, xls=True
     )
     page.locator('input[type="file"]').set_input_files(linkedin)
     card = page.get_by_test_id("stVerticalBlock").filter(has_text=linkedin.name).last
