@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from strategy.errors import RolloutError
+from strategy.mappings import AGGREGATION_CHOICES, check_mapping
 from ui import saving, session, uploads
 from ui.markup import md
 
@@ -28,7 +29,10 @@ st.markdown(
     "(`server.maxUploadSize` in `.streamlit/config.toml`). The layout is recognised from "
     "the column names; three are accepted:\n"
     + "\n".join(f"- **{layout}**: {note}" for layout, note in uploads.LAYOUT_NOTES.items())
-    + "\n\n"
+    + "\n- **a platform's own export, as downloaded**: X, YouTube Studio, TikTok Studio, "
+    "Meta Business Suite, Instagram and Facebook posts, LinkedIn Page, Discord Server "
+    "Insights, Reddit traffic (recognised by their columns)\n"
+    + "- **any other file**: mapped once below, then recognised by its columns\n\n"
     + uploads.FILE_NOTES
 )
 st.caption(
@@ -37,6 +41,56 @@ st.caption(
 )
 
 # --- choose, preview, import -------------------------------------------------------------
+
+
+def map_the_file(preview: uploads.Preview) -> None:
+    """The form that maps a file neither a layout nor a known export, once: saved under its
+    header, it reads this file and every later one with the same columns."""
+    prefix = f"map_{preview.sha256[:12]}_"
+    st.markdown(
+        "**Map this file once.** Say what its columns are; the mapping is saved under its "
+        "header, and the next file with the same columns is read by it."
+    )
+    top = st.columns(4)
+    name = top[0].text_input(
+        "Mapping name", value=preview.name.rsplit(".", 1)[0], key=f"{prefix}name"
+    )
+    platform = top[1].text_input("Platform", key=f"{prefix}platform")
+    date = top[2].selectbox("Date column", preview.header, key=f"{prefix}date")
+    date_format = top[3].text_input(
+        "Date format",
+        key=f"{prefix}format",
+        help="As the header would state it: DD/MM/YYYY, MM/DD/YYYY, MMM D, YYYY; empty for "
+        "ISO dates (2026-03-02).",
+    )
+    table = st.data_editor(
+        uploads.mapping_rows(preview.header, str(date)),
+        hide_index=True,
+        disabled=["column"],
+        column_config={
+            "metric": st.column_config.TextColumn(
+                "metric", help="A canonical metric, a new name, or empty to ignore the column"
+            ),
+            "aggregation": st.column_config.SelectboxColumn(
+                "weekly aggregation", options=list(AGGREGATION_CHOICES), required=True
+            ),
+        },
+        key=f"{prefix}columns",
+    )
+    if st.button("Save the mapping", key=f"{prefix}save", type="primary"):
+        with saving.save(prefix) as saved:
+            mapping = check_mapping(
+                name,
+                preview.header,
+                platform,
+                date,
+                date_format,
+                {str(r.column): (r.metric, r.aggregation) for r in table.itertuples(index=False)},
+            )
+            ws.save_mapping(session.actor(), mapping)
+            saved(f"Mapping {mapping.name!r} saved: files with these columns are read by it.")
+
+
 if not editable:
     st.info("You can view the upload history; uploading needs an editor.")
 else:
@@ -69,10 +123,14 @@ else:
     ready = []
     for file in chosen or []:
         data = file.getvalue()
-        preview = uploads.preview(data, file.name, snap.returning_weeks, given)
+        preview = uploads.preview(
+            data, file.name, snap.returning_weeks, given, tuple(snap.mappings.values())
+        )
         with st.container(border=True):
             if not preview.ok:
                 st.error(md(preview.error), icon="🚫")
+                if preview.header:
+                    map_the_file(preview)
                 continue
             kind = (
                 f"recognised as {md(preview.layout)}"

@@ -20,9 +20,10 @@ from strategy import clock
 from strategy.access import LOCAL_USER, AccessRole, Actor, executives, parse_access_role
 from strategy.company import CompanyProfile
 from strategy.demo import DEMO_DIR, seed_demo
-from strategy.errors import RolloutError, ValidationError
+from strategy.errors import NotFound, RolloutError, ValidationError
 from strategy.experiments import TestKind, TestStatus
 from strategy.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
+from strategy.mappings import mappings_to_dict
 from strategy.metrics import aggregation_for
 from strategy.onboarding import item_dict, item_text, plan_for
 from strategy.report import analyse, report_json, report_text, test_json, weekly_csv
@@ -82,7 +83,9 @@ def _cmd_import(args: argparse.Namespace) -> str:
     ws, actor = _open(args)
     for n, file in enumerate(args.files):
         try:
-            up = ws.import_file(actor, Path(file), platform=args.platform, year=args.year)
+            up = ws.import_file(
+                actor, Path(file), platform=args.platform, year=args.year, mapping=args.mapping
+            )
         except RolloutError as exc:
             if n == 0:
                 raise
@@ -98,6 +101,24 @@ def _cmd_import(args: argparse.Namespace) -> str:
             flush=True,
         )
     return ""
+
+
+def _cmd_mappings_list(args: argparse.Namespace) -> str:
+    found = Workspace.open(args.workspace).snapshot().mappings
+    lines = [f"{m.name}: {m.platform}, {', '.join(m.header)}" for _, m in sorted(found.items())]
+    return "\n".join(lines) or "(no mappings)"
+
+
+def _cmd_mappings_show(args: argparse.Namespace) -> str:
+    found = Workspace.open(args.workspace).snapshot().mappings
+    if args.name not in found:
+        raise NotFound(f"no mapping is named {args.name!r}")
+    return json.dumps(mappings_to_dict({args.name: found[args.name]})[args.name], indent=2)
+
+
+def _cmd_mappings_remove(args: argparse.Namespace) -> str:
+    ws, actor = _open(args)
+    return f"removed mapping {ws.remove_mapping(actor, args.name).name!r}"
 
 
 def _cmd_remove_upload(args: argparse.Namespace) -> str:
@@ -644,7 +665,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--year", type=int, help="the year of an export's dates written without one (TikTok)"
     )
+    p.add_argument("--mapping", help="read the files with this saved mapping (`mappings list`)")
     p.set_defaults(run=_cmd_import)
+
+    mappings = sub.add_parser(
+        "mappings", help="saved mappings of files that are neither exports nor layouts"
+    ).add_subparsers(dest="mappings_command", required=True)
+    p = mappings.add_parser("list", help="each mapping: its name, platform and columns")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.set_defaults(run=_cmd_mappings_list)
+    p = mappings.add_parser("show", help="one mapping, as JSON")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("name")
+    p.set_defaults(run=_cmd_mappings_show)
+    p = mappings.add_parser("remove", help="forget a mapping")
+    p.add_argument("workspace", help=WORKSPACE_HELP)
+    p.add_argument("name")
+    p.set_defaults(run=_cmd_mappings_remove)
 
     p = sub.add_parser("remove-upload", help="the same as `uploads remove` (older spelling)")
     p.add_argument("workspace", help=WORKSPACE_HELP)

@@ -30,7 +30,7 @@ import python_calamine as calamine
 
 from strategy import spreadsheets
 from strategy.errors import ImportRejected
-from strategy.metrics import normalise_name, valid_platform_name
+from strategy.metrics import Agg, normalise_name, valid_platform_name
 
 LAYOUT_MARK: Final[str] = "platform"
 """A header with a ``platform`` column is a layout file (long, wide, events), never an export."""
@@ -89,6 +89,11 @@ class Export:
     """What a user must know of how the file was read (approximations)."""
     alternatives: tuple[str, ...] = ()
     """Further ``strptime`` formats the date column may use."""
+    aggregations: Mapping[str, Agg] = field(default_factory=dict)
+    """Metrics whose weekly aggregation is declared here, not by their name's rule (a
+    mapping's choice)."""
+    exact: bool = False
+    """Recognised only by a header of exactly the signature's columns (a mapping)."""
 
     @property
     def year_less(self) -> bool:
@@ -453,6 +458,7 @@ class ExportRows:
 
     title: str
     frame: pd.DataFrame
+    aggregations: Mapping[str, Agg]
     rows: int
     """The file's rows of data read (its days, or its posts)."""
     notes: tuple[str, ...]
@@ -466,12 +472,32 @@ def header_name(cell: Any) -> str:
 
 
 def read_export(
-    path: Path, label: str, kind: str, *, platform: str | None = None, year: int | None = None
+    path: Path,
+    label: str,
+    kind: str,
+    *,
+    platform: str | None = None,
+    year: int | None = None,
+    mappings: Sequence[Export] = (),
+    mapping: str | None = None,
 ) -> ExportRows | None:
-    """The long rows of ``path`` when it is a known export, else None (a layout file, or
-    one to map). A recognised file that cannot be read as its export is refused, naming the
-    file, row or column and the fix."""
-    found = recognise(path, label, kind)
+    """The long rows of ``path`` when it is a known export or a saved mapping's file, else
+    None (a layout file, or one to map). ``mapping`` names the saved mapping to read it with
+    (``mappings`` are the workspace's, as declarations). A recognised file that cannot be
+    read as its export is refused, naming the file, row or column and the fix."""
+    if mapping is not None:
+        chosen = [m for m in mappings if m.key == f"mapping:{mapping}"]
+        if not chosen:
+            raise ImportRejected(f"{label}: no mapping is named {mapping!r} in this workspace")
+        found = recognise(path, label, kind, chosen)
+        if found is None:
+            expected = ", ".join(chosen[0].signature)
+            raise ImportRejected(
+                f"{label}: mapping {mapping!r} was made for a file with the columns "
+                f"{expected}; this file's header differs"
+            )
+    else:
+        found = recognise(path, label, kind, (*EXPORTS, *mappings))
     if found is None:
         return None
     spec = found.export
@@ -487,11 +513,15 @@ def read_export(
     )
     sheet = f", sheet {found.sheet!r}" if found.sheet else ""
     rows = sum(day is not None for day in days)
-    return ExportRows(f"{spec.title}{sheet}", frame, rows, spec.notes, ignored_columns)
+    title = f"{spec.title}{sheet}"
+    return ExportRows(title, frame, spec.aggregations, rows, spec.notes, ignored_columns)
 
 
-def recognise(path: Path, label: str, kind: str) -> Recognised | None:
-    """The known export ``path`` is, looking at every sheet's first rows; None if none."""
+def recognise(
+    path: Path, label: str, kind: str, specs: Sequence[Export] = EXPORTS
+) -> Recognised | None:
+    """The export of ``specs`` that ``path`` is, looking at every sheet's first rows; None
+    if none."""
     best: Recognised | None = None
     for sheet, rows in _sheets(path, label, kind):
         for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -499,14 +529,30 @@ def recognise(path: Path, label: str, kind: str) -> Recognised | None:
             present = set(names)
             if LAYOUT_MARK in present:
                 return None  # a file in one of the layouts names its platform per row
-            for spec in EXPORTS:
+            for spec in specs:
                 fits = set(spec.signature) <= present and not present & set(spec.excludes)
+                fits = fits and (not spec.exact or set(spec.signature) == present - {""})
                 if fits and (best is None or len(spec.signature) > len(best.export.signature)):
                     title = _title_above(rows, index)
                     best = Recognised(spec, sheet, index, names, rows, title)
         if best is not None:
             return best
     return None
+
+
+def mappable_header(path: Path, label: str, kind: str) -> tuple[str, ...]:
+    """The header a mapping would be made for: of the first sheet, the first row of two or
+    more named cells (past a ``sep=`` line or a title); empty for a file in a layout (it
+    has a ``platform`` column) or without such a row."""
+    for _, rows in _sheets(path, label, kind):
+        for row in rows[:HEADER_SEARCH_ROWS]:
+            names = tuple(header_name(c) for c in row)
+            while names and not names[-1]:
+                names = names[:-1]
+            if len([n for n in names if n]) >= 2 and not str(names[0]).startswith("sep="):
+                return () if LAYOUT_MARK in names else names
+        return ()
+    return ()
 
 
 def _title_above(rows: Sequence[Sequence[Any]], index: int) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -139,6 +139,8 @@ def read_metrics(
     returning: int = events.DEFAULT_RETURNING_WEEKS,
     platform: str | None = None,
     year: int | None = None,
+    mappings: Sequence[exports.Export] = (),
+    mapping: str | None = None,
 ) -> ImportedFile:
     """Validate a metric file (parquet, CSV, xlsx or xls) and normalise it to the long weekly
     table.
@@ -150,14 +152,18 @@ def read_metrics(
     platform's own export (``strategy.exports``) is read as it was downloaded: ``platform``
     names its platform when the file cannot (and always wins). ``year`` is the year of dates
     written without one, in an export (TikTok's ``August 31``) or under a header stating a
-    format without one (``date (MMMM D)``). Writes nothing.
+    format without one (``date (MMMM D)``). ``mappings`` are the workspace's saved mappings
+    (``strategy.mappings``), tried after the known exports; ``mapping`` names the one to read
+    the file with. Writes nothing.
     """
     label = path.name if name is None else name
     day = clock.today() if today is None else today
     _check_file(path, label)
     kind = spreadsheets.file_kind(path, label)
     if kind != "parquet":
-        export = exports.read_export(path, label, kind, platform=platform, year=year)
+        export = exports.read_export(
+            path, label, kind, platform=platform, year=year, mappings=mappings, mapping=mapping
+        )
         if export is not None:
             return _read_export(export, label, day)
         return _read_spreadsheet(path, label, kind, day, returning, year)
@@ -182,7 +188,8 @@ def _read_export(export: exports.ExportRows, label: str, day: dt.date) -> Import
     """A recognised export's long rows, checked and aggregated as any long file's are."""
     table = pa.Table.from_pandas(export.frame, preserve_index=False)
     cols = {c: c for c in LAYOUTS["long"]}
-    weekly, through = _long_weekly(table, cols, "long", label, day, 1)
+    rows = _long_rows(table, cols, label, day, 1)
+    weekly, through = _weekly(rows, export.aggregations), _data_through(rows)
     found = _imported(label, export.title, export.rows, weekly, through)
     ignored = (f"ignored: {'; '.join(export.ignored)}",) if export.ignored else ()
     return dataclasses.replace(found, notes=(*export.notes, *ignored))
@@ -642,11 +649,15 @@ def _data_through(rows: pd.DataFrame) -> dict[str, dt.date]:
     return {str(platform): day.date() for platform, day in through.items()}
 
 
-def _weekly(rows: pd.DataFrame) -> pd.DataFrame:
+def _weekly(rows: pd.DataFrame, chosen: Mapping[str, Agg] | None = None) -> pd.DataFrame:
     """Aggregate validated (ts, platform, metric, value) rows to the long weekly table, each
-    metric by its weekly aggregation (``strategy.metrics.aggregation_for``)."""
+    metric by its weekly aggregation (``strategy.metrics.aggregation_for``), or the one a
+    saved mapping ``chosen`` for it."""
     rows = rows.assign(week=week_start(rows["ts"]))
-    aggs = rows["metric"].map({m: aggregation_for(m) for m in rows["metric"].unique()})
+    picked = chosen or {}
+    aggs = rows["metric"].map(
+        {m: picked.get(m) or aggregation_for(m) for m in rows["metric"].unique()}
+    )
     keys = ["week", "platform", "metric"]
     parts = []
     for agg, part in rows.groupby(aggs, sort=False):

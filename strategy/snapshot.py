@@ -18,6 +18,7 @@ from strategy.events import DEFAULT_RETURNING_WEEKS
 from strategy.experiments import StrategyTest
 from strategy.gates import DEFAULT_GATES, ChecklistItem, GateSet
 from strategy.horizons import empty_coverage
+from strategy.mappings import FileMapping
 from strategy.onboarding import OnboardingItem, PlanItem
 from strategy.requests import ResourceRequest
 from strategy.resources import DEFAULT_SETTINGS, DemandSettings
@@ -95,6 +96,8 @@ class Snapshot:
     onboarding: tuple[OnboardingItem, ...] = ()
     plans: dict[Role, tuple[PlanItem, ...]] = field(default_factory=dict)
     baselines: dict[str, Baseline] = field(default_factory=dict)
+    mappings: dict[str, FileMapping] = field(default_factory=dict)
+    """How files that are neither exports nor layouts are read, by mapping name."""
     """Each platform's followers on one day, from which its daily gains build followers."""
     """Each role's own onboarding plan (the others follow the default)."""
     test_dates: dict[int, TestDates] = field(default_factory=dict)

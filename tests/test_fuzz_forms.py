@@ -27,6 +27,7 @@ from strategy.company import CompanyProfile
 from strategy.errors import PermissionDenied, RolloutError
 from strategy.experiments import StrategyTest
 from strategy.gates import CHECKLIST_ITEMS, DEFAULT_GATES, GateSet, gates_to_dict
+from strategy.mappings import check_mapping
 from strategy.metrics import normalise_name
 from strategy.resources import DEFAULT_SETTINGS, SETTING_NAMES, DemandSettings, settings_to_dict
 from strategy.stages import Override
@@ -492,6 +493,10 @@ def fewer_weeks_to_advance() -> dict[str, Any]:
     return gates
 
 
+A_MAPPING = check_mapping(
+    "stats", ["Day", "Boosts"], "mastodon", "Day", "", {"Boosts": ("boosts", "sum")}
+)
+
 WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
     "add_assignment": lambda ws, a, _: ws.add_assignment(a, name="Ana", role="it", hours=2),
     "replace_team": lambda ws, a, _: ws.replace_team(a, []),
@@ -534,6 +539,8 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
         a, "tiktok", "followers", 900, "2026-01-04", today=TODAY
     ),
     "remove_baseline": lambda ws, a, _: ws.remove_baseline(a, "tiktok"),
+    "save_mapping": lambda ws, a, _: ws.save_mapping(a, A_MAPPING),
+    "remove_mapping": lambda ws, a, _: ws.remove_mapping(a, "stats"),
 }
 """Every write an editor makes, by the store method that makes it."""
 
@@ -560,6 +567,7 @@ def _approved(ws: Workspace) -> None:
 
 
 PRECONDITIONS: dict[str, Callable[[Workspace], object]] = {
+    "remove_mapping": lambda ws: ws.save_mapping(ADMIN, A_MAPPING),
     "remove_baseline": lambda ws: ws.set_baseline(
         ADMIN, "tiktok", "followers", 900, "2026-01-04", today=TODAY
     ),

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from strategy.storage import Workspace
-from tests import export_files
+from tests import export_files, test_mappings
 from tests.conftest import EDITOR, VIEWER, open_page, workspace_state
 from tests.spreadsheet_files import csv_bytes, xlsx_bytes
 from tests.xls_files import xls_bytes
@@ -356,3 +356,24 @@ def test_an_xls_file_with_a_description_row_is_previewed_saying_the_row_skipped_
     upload = Workspace(root).snapshot().uploads[-1]
     assert (upload.name, upload.rows) == ("youtube.xls", 12)
     assert Workspace(root).stored_bytes(upload) == content
+
+
+def test_a_file_neither_layout_nor_export_is_mapped_once_then_recognised(
+    root: str, tmp_path: Path
+) -> None:
+    path, _ = test_mappings.mastodon_file(tmp_path, "stats-september.csv")
+    at = run(PAGE)
+    at.file_uploader[0].set_value(("stats-september.csv", path.read_bytes(), "text/csv")).run()
+    assert at.error and at.button(key="import_files").disabled
+    key = next(str(t.key) for t in at.text_input if str(t.key).startswith("map_"))
+    prefix = key[: key.index("_", 4) + 1]  # map_<the file's hash>_
+
+    at.text_input(key=f"{prefix}platform").input("mastodon")
+    at.text_input(key=f"{prefix}format").input("DD/MM/YYYY")
+    at.button(key=f"{prefix}save").click().run()
+
+    assert not at.exception
+    assert any("Mapping 'stats-september' saved" in s.value for s in at.success)
+    summary = next(m.value for m in at.markdown if m.value.startswith("**stats-september.csv**"))
+    assert "recognised as mapping 'stats-september' · 28 rows · 1 platform(s): mastodon" in summary
+    assert Workspace(root).snapshot().mappings["stats-september"].platform == "mastodon"

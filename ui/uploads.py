@@ -22,10 +22,12 @@ import streamlit as st
 from strategy.access import Actor
 from strategy.errors import RolloutError
 from strategy.events import DEFAULT_RETURNING_WEEKS
+from strategy.exports import mappable_header
 from strategy.ingest import LAYOUTS, read_metrics
-from strategy.metrics import aggregation_rule, to_wide
+from strategy.mappings import BY_NAME, FileMapping
+from strategy.metrics import aggregation_rule, normalise_name, to_wide
 from strategy.snapshot import Upload
-from strategy.spreadsheets import SHEET_NAME, SUFFIXES
+from strategy.spreadsheets import SHEET_NAME, SUFFIXES, file_kind
 from strategy.storage import Workspace
 
 LAYOUT_NOTES: Final[dict[str, str]] = {
@@ -71,6 +73,9 @@ class Preview:
     metrics: tuple[str, ...] = ()
     table: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     weeks: int = 0
+    header: tuple[str, ...] = ()
+    """A refused file's header when a mapping could read it (neither a layout nor a known
+    export): the columns the Upload page offers to map."""
     notes: tuple[str, ...] = ()
     """How the file was read, when it says something: rows skipped above the header, how a
     platform's export was read (``strategy.exports``: approximations, ignored columns)."""
@@ -124,16 +129,30 @@ def weekly_preview(weekly: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner="Checking the file…")
-def _preview(sha256: str, name: str, returning: int, given: Given, _data: bytes) -> Preview:
-    # Keyed on the bytes' hash, the name (messages start with it), the returning window and
-    # what the user gave; the bytes are not hashed.
+def _preview(
+    sha256: str,
+    name: str,
+    returning: int,
+    given: Given,
+    mappings: tuple[FileMapping, ...],
+    _data: bytes,
+) -> Preview:
+    # Keyed on the bytes' hash, the name (messages start with it), the returning window,
+    # what the user gave and the saved mappings; the bytes are not hashed.
     try:
         with _temporary_file(_data, name) as path:
             imported = read_metrics(
-                path, name=name, returning=returning, platform=given.platform, year=given.year
+                path,
+                name=name,
+                returning=returning,
+                platform=given.platform,
+                year=given.year,
+                mappings=[m.as_export() for m in mappings],
             )
     except RolloutError as exc:
-        return Preview(name=name, sha256=sha256, error=str(exc))
+        with _temporary_file(_data, name) as path:
+            header = _mappable(path, name)
+        return Preview(name=name, sha256=sha256, error=str(exc), header=header)
     return Preview(
         name=name,
         sha256=sha256,
@@ -159,13 +178,17 @@ class Given:
 
 
 def preview(
-    data: bytes, name: str, returning: int = DEFAULT_RETURNING_WEEKS, given: Given = Given()
+    data: bytes,
+    name: str,
+    returning: int = DEFAULT_RETURNING_WEEKS,
+    given: Given = Given(),
+    mappings: Sequence[FileMapping] = (),
 ) -> Preview:
     """Validate an uploaded file without storing anything (cached per content and name).
 
     ``returning`` is the workspace's returning window, which an events import derives with:
     the preview shows what would be stored."""
-    return _preview(digest(data), name, returning, given, data)
+    return _preview(digest(data), name, returning, given, tuple(mappings), data)
 
 
 def returning_note(weeks: int) -> str:
@@ -209,3 +232,25 @@ def history_frame(uploads: Sequence[Upload]) -> pd.DataFrame:
     ]
     columns = ["id", "name", "layout", "rows", "platforms", "weeks", "metrics", "uploaded at"]
     return pd.DataFrame(rows, columns=[*columns, "by"])
+
+
+def _mappable(path: Path, name: str) -> tuple[str, ...]:
+    """The header a mapping could be made for, or empty (parquet, a layout file, no header)."""
+    try:
+        kind = file_kind(path, name)
+        return () if kind == "parquet" else mappable_header(path, name, kind)
+    except RolloutError:
+        return ()
+
+
+def mapping_rows(header: Sequence[str], date: str) -> pd.DataFrame:
+    """The mapping form's table: every column but the date, its metric (its own name, as
+    a metric is named) and its aggregation (by the name's rule until chosen)."""
+    columns = [c for c in header if c != date]
+    return pd.DataFrame(
+        {
+            "column": columns,
+            "metric": [normalise_name(c) for c in columns],
+            "aggregation": [BY_NAME] * len(columns),
+        }
+    )

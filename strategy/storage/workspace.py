@@ -59,6 +59,7 @@ from strategy.gates import (
 )
 from strategy.horizons import empty_coverage
 from strategy.ingest import ImportedFile, read_metrics
+from strategy.mappings import FileMapping, mappings_from_dict, mappings_to_dict
 from strategy.metrics import empty_weekly, platform_name
 from strategy.onboarding import (
     DEFAULT_PLAN,
@@ -658,6 +659,28 @@ class Workspace:
             _save_setting(conn, "baselines", json.dumps(baselines_to_dict(stored)))
         return baseline
 
+    def save_mapping(self, actor: Actor, mapping: FileMapping) -> FileMapping:
+        """Remember how a file that is neither an export nor a layout is read, under its
+        header; replaces a mapping of the same name or the same header."""
+        with self._write(
+            actor, "mapping.save", f"{mapping.name}: {', '.join(mapping.header)}"
+        ) as conn:
+            kept = {n: m for n, m in _mappings(conn).items() if m.header != mapping.header}
+            stored = {**kept, mapping.name: mapping}
+            _save_setting(conn, "mappings", json.dumps(mappings_to_dict(stored)))
+        return mapping
+
+    def remove_mapping(self, actor: Actor, name: str) -> FileMapping:
+        """Forget a saved mapping: files with its header are unrecognised again."""
+        removed: list[FileMapping] = []
+        with self._write(actor, "mapping.remove", lambda: removed[0].name) as conn:
+            stored = _mappings(conn)
+            if name not in stored:
+                raise NotFound(f"no mapping is named {name!r}")
+            removed.append(stored.pop(name))
+            _save_setting(conn, "mappings", json.dumps(mappings_to_dict(stored)))
+        return removed[0]
+
     def remove_baseline(self, actor: Actor, platform: Any) -> Baseline:
         """Forget a platform's baseline: its followers are not measured again."""
         name = platform_name(platform)
@@ -964,11 +987,14 @@ class Workspace:
         today: dt.date | None = None,
         platform: str | None = None,
         year: int | None = None,
+        mapping: str | None = None,
     ) -> Upload:
         """Validate, derive and store one metrics file; a refused file changes nothing.
 
         ``platform`` and ``year`` serve a platform's own export that cannot name them
-        (``strategy.exports``); the returned upload's ``notes`` say how it was read.
+        (``strategy.exports``); a file the workspace saved a mapping for is read by it
+        (``mapping`` names the one to use); the returned upload's ``notes`` say how it was
+        read.
         """
         require_edit(actor, "upload.import")
         if not isinstance(path, str | os.PathLike):
@@ -979,8 +1005,16 @@ class Workspace:
             raise ImportRejected(f"{display}: no such file")
         with database.read(self.location) as conn:
             window = _returning_weeks(conn)
+            saved = [m.as_export() for m in _mappings(conn).values()]
         imported = read_metrics(
-            source, name=display, today=today, returning=window, platform=platform, year=year
+            source,
+            name=display,
+            today=today,
+            returning=window,
+            platform=platform,
+            year=year,
+            mappings=saved,
+            mapping=mapping,
         )
         digest = hash_file(source)
         self.files.stage(source, digest)
@@ -1105,11 +1139,16 @@ def _snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
         onboarding=_onboarding(conn),
         plans=_plans(conn),
         baselines=_baselines(conn),
+        mappings=_mappings(conn),
         test_dates={
             int(i): TestDates(_date_or_none(lo), _date_or_none(co))
             for i, lo, co in conn.execute(text("SELECT id, logged_on, concluded_on FROM tests"))
         },
     )
+
+
+def _mappings(conn: Connection) -> dict[str, FileMapping]:
+    return _setting(conn, "mappings", mappings_from_dict, {})
 
 
 def _baselines(conn: Connection) -> dict[str, Baseline]:

@@ -1,0 +1,177 @@
+"""A mapping for a file that is neither a known export nor a layout: made once, remembered.
+
+The social expert says once what such a file's columns are: its platform, its date column
+and the date's format, and for every other column the metric it holds (a canonical one or
+a new name) with its weekly aggregation, or that it is ignored. The mapping is saved in the
+workspace under the file's header, its signature, and read as one more ``Export``
+declaration (``strategy.exports``): the next file with the same header is recognised and
+imported as the first was, and says which mapping read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping as MappingOf
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from strategy import spreadsheets
+from strategy.errors import ValidationError
+from strategy.exports import Column, Export, header_name
+from strategy.formulas import formula_prefix_problem
+from strategy.metrics import (
+    DERIVED_NAMES,
+    RESERVED_NAMES,
+    Agg,
+    normalise_name,
+    platform_name,
+    show_name,
+)
+
+IGNORE: Final[str] = "ignore"
+"""A column's choice that leaves it out."""
+BY_NAME: Final[str] = "by its name"
+"""A column's aggregation left to the rule of ``strategy.metrics.aggregation_rule``."""
+AGGREGATION_CHOICES: Final[tuple[str, ...]] = (BY_NAME, *(a.value for a in Agg))
+
+MAX_NAME: Final[int] = 60
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """What one column of a mapped file holds: a metric and its weekly aggregation (None:
+    by the metric's name), or nothing (``metric`` None)."""
+
+    column: str
+    metric: str | None
+    aggregation: Agg | None = None
+
+
+@dataclass(frozen=True)
+class FileMapping:
+    """A file's header and what each of its columns is; ``name`` is how it is referred to."""
+
+    name: str
+    header: tuple[str, ...]
+    platform: str
+    date: str
+    date_format: str
+    """As a header states a format (``DD/MM/YYYY``, ``MMM D, YYYY``); empty for ISO dates."""
+    columns: tuple[ColumnChoice, ...]
+
+    @property
+    def aggregations(self) -> dict[str, Agg]:
+        """The metrics whose weekly aggregation the mapping chose over their name's rule."""
+        return {c.metric: c.aggregation for c in self.columns if c.metric and c.aggregation}
+
+    def as_export(self) -> Export:
+        """The mapping as one more export declaration: recognised by its whole header."""
+        stated = spreadsheets.date_format(self.date_format) if self.date_format else None
+        return Export(
+            key=f"mapping:{self.name}",
+            title=f"mapping {self.name!r}",
+            signature=self.header,
+            date=self.date,
+            date_format=stated.code if stated else None,
+            columns={
+                c.column: Column(c.metric) if c.metric else Column(None, "ignored by the mapping")
+                for c in self.columns
+            },
+            platform=self.platform,
+            aggregations=self.aggregations,
+            exact=True,
+        )
+
+
+def check_mapping(
+    name: Any,
+    header: Sequence[Any],
+    platform: Any,
+    date: Any,
+    date_format: Any,
+    columns: MappingOf[str, tuple[Any, Any]],
+) -> FileMapping:
+    """A mapping from the Upload page's form, or ValidationError naming the field.
+
+    ``columns``: each column's (metric or ``IGNORE``, aggregation or ``BY_NAME``).
+    """
+    label = " ".join(str(name or "").split())
+    if not label or len(label) > MAX_NAME or not label.isprintable():
+        raise ValidationError(
+            f"mapping name: expected a name of 1 to {MAX_NAME} characters, got {name!r}"
+        )
+    names = tuple(header_name(h) for h in header)
+    if len(set(names)) != len(names) or "" in names:
+        raise ValidationError("header: every column needs a name of its own to be mapped")
+    day = header_name(date)
+    if day not in names:
+        raise ValidationError(f"date column: expected one of the file's columns, got {date!r}")
+    stated = str(date_format or "").strip()
+    if stated and spreadsheets.date_format(stated) is None:
+        raise ValidationError(
+            f"date format: {stated!r} is not one this reads; write it as DD/MM/YYYY, "
+            "MM/DD/YYYY, MMM D, YYYY or ddd, MMM D, YYYY (empty: ISO dates, 2026-03-02)"
+        )
+    chosen = tuple(_column(header_name(c), m, a) for c, (m, a) in columns.items())
+    unknown = [c.column for c in chosen if c.column not in names]
+    if unknown:
+        raise ValidationError(f"column {unknown[0]!r}: not a column of the file")
+    metrics = [c.metric for c in chosen if c.metric]
+    if not metrics:
+        raise ValidationError("columns: map at least one column to a metric")
+    twice = {m for m in metrics if metrics.count(m) > 1}
+    if twice:
+        raise ValidationError(f"metric {sorted(twice)[0]!r}: two columns map to it; keep one")
+    return FileMapping(label, names, platform_name(platform), day, stated, chosen)
+
+
+def _column(column: str, metric: Any, aggregation: Any) -> ColumnChoice:
+    """One column's choice, checked by the rules metric names follow everywhere."""
+    raw = str(metric or "").strip()
+    if not raw or raw.lower() == IGNORE:
+        return ColumnChoice(column, None)
+    name = normalise_name(raw)
+    where = f"column {column!r}: metric {show_name(name)}"
+    if name in RESERVED_NAMES or name in DERIVED_NAMES:
+        raise ValidationError(f"{where} is a name the weekly table computes or uses itself")
+    if (problem := formula_prefix_problem(name)) is not None:
+        raise ValidationError(f"{where} {problem}")
+    choice = str(aggregation or BY_NAME).strip().lower()
+    if choice not in AGGREGATION_CHOICES:
+        raise ValidationError(
+            f"column {column!r}: aggregation: expected one of {', '.join(AGGREGATION_CHOICES)}, "
+            f"got {aggregation!r}"
+        )
+    return ColumnChoice(column, name, None if choice == BY_NAME else Agg(choice))
+
+
+def mappings_to_dict(mappings: MappingOf[str, FileMapping]) -> dict[str, dict[str, Any]]:
+    """Mappings as stored: name -> header, platform, date, format and columns."""
+    return {
+        m.name: {
+            "header": list(m.header),
+            "platform": m.platform,
+            "date": m.date,
+            "date_format": m.date_format,
+            "columns": [
+                [c.column, c.metric, c.aggregation.value if c.aggregation else None]
+                for c in m.columns
+            ],
+        }
+        for _, m in sorted(mappings.items())
+    }
+
+
+def mappings_from_dict(raw: MappingOf[str, Any]) -> dict[str, FileMapping]:
+    """Stored mappings, read back."""
+    return {
+        str(name): FileMapping(
+            str(name),
+            tuple(m["header"]),
+            str(m["platform"]),
+            str(m["date"]),
+            str(m["date_format"]),
+            tuple(ColumnChoice(c, metric, Agg(a) if a else None) for c, metric, a in m["columns"]),
+        )
+        for name, m in raw.items()
+    }
