@@ -348,7 +348,7 @@ EXPORTS: Final[tuple[Export, ...]] = (
         date="date",
         date_format="%m/%d/%Y",
         columns={
-            "overview page views (total)": metric("page_views"),
+            "overview page views (total)": metric("overview_page_views"),
             "total page views (total)": metric("page_views"),
             "total unique visitors (total)": metric("unique_visitors"),
         },

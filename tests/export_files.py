@@ -250,3 +250,66 @@ def write_reddit(truth: pd.DataFrame, folder: Path) -> Path:
     path = folder / "traffic.csv"
     path.write_text(csv_text(rows), encoding="utf-8")
     return path
+
+
+def write_tiktok_follower_history(truth: pd.DataFrame, folder: Path) -> Path:
+    """``"Date","Followers","Difference in followers from previous day"``, every field
+    quoted, UTF-8 with a BOM, dates like ``August 31`` (the year from the file's name)."""
+    head = ["Date", "Followers", "Difference in followers from previous day"]
+    rows = [head] + [
+        [f"{r.day:%B} {r.day.day}", r.followers, r.difference]
+        for r in truth.itertuples(index=False)
+    ]
+    path = folder / "FollowerHistory_2025.csv"
+    path.write_bytes(csv_text(rows, quote_all=True).encode("utf-8-sig"))
+    return path
+
+
+def tiktok_followers_truth() -> pd.DataFrame:
+    frame = counts(["difference"], top=40)
+    frame["followers"] = 5000 + frame["difference"].cumsum()
+    return frame
+
+
+def write_facebook_posts(truth: pd.DataFrame, folder: Path) -> Path:
+    """Facebook's post export: ``Page ID``, ``Title``, "Reactions, Comments and Shares"."""
+    head = ["Post ID", "Page ID", "Page name", "Title", "Description", "Duration (sec)",
+            "Publish time", "Permalink", "Post type", "Data comment", "Date", "Views", "Reach",
+            "Reactions, Comments and Shares", "Reactions", "Comments", "Shares",
+            "Total clicks"]  # fmt: skip
+    rows: list[list[Any]] = [head]
+    for n, r in enumerate(truth.itertuples(index=False)):
+        if not r.posts:
+            continue
+        rows.append([
+            f"1022{n:06d}", "1022", "Acme Outdoor", f"Trail day {n}", "See you there", "",
+            f"{r.day:%m/%d/%Y} 09:30", f"https://www.facebook.com/1022/posts/{n}", "Photos", "",
+            "Lifetime", thousands(r.views), thousands(r.reach),
+            thousands(r.reactions + r.comments + r.shares), r.reactions, r.comments, r.shares,
+            r.clicks,
+        ])  # fmt: skip
+    path = folder / "Sep-01-2025_Oct-05-2025_1022.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    return path
+
+
+def facebook_truth() -> pd.DataFrame:
+    frame = counts(["views", "reach", "reactions", "comments", "shares", "clicks"], top=9000)
+    frame.insert(1, "posts", (np.arange(len(frame)) % 2 == 0).astype(int))
+    return frame
+
+
+def write_linkedin_visitors(truth: pd.DataFrame, folder: Path) -> Path:
+    """``Date`` then the page views and unique visitors by device, as .xls."""
+    head = ["Date", "Overview page views (desktop)", "Overview page views (mobile)",
+            "Overview page views (total)", "Total page views (total)",
+            "Total unique visitors (total)"]  # fmt: skip
+    rows: list[list[Any]] = [head]
+    for r in truth.itertuples(index=False):
+        desktop, mobile, unique = int(r.desktop), int(r.mobile), int(r.unique)
+        rows.append(
+            [f"{r.day:%m/%d/%Y}", desktop, mobile, desktop + mobile, desktop + mobile, unique]
+        )
+    path = folder / "acme_visitors_1756000000000.xls"
+    path.write_bytes(xls_bytes({"Visitor metrics": rows, "Location": [["Location", "Total"]]}))
+    return path

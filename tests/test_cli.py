@@ -53,6 +53,7 @@ EXPECTED_COMMANDS = {
     "rates set", "rates list", "checklist", "test log", "test list", "test update",
     "test remove", "users set", "users list", "gates list", "gates set", "override add",
     "override remove", "override list", "baseline set", "baseline remove", "baseline list",
+    "mappings list", "mappings show", "mappings remove",
     "request raise", "request decide", "request list",
     "onboarding start", "onboarding list", "onboarding done", "onboarding plan", "standup",
     "report", "serves list", "serves set", "uploads remove",

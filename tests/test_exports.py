@@ -96,6 +96,26 @@ def discord() -> tuple[pd.DataFrame, Expected]:
     }
 
 
+def tiktok_followers() -> tuple[pd.DataFrame, Expected]:
+    t = ex.tiktok_followers_truth()
+    return t, {"followers": t["followers"], "followers_gained": t["difference"]}
+
+
+def facebook() -> tuple[pd.DataFrame, Expected]:
+    t = ex.facebook_truth()
+    on = t["posts"]
+    return t, {
+        "brand_posts": on,
+        "member_interactions": (t["reactions"] + t["comments"] + t["shares"]) * on,
+        "clicks": t["clicks"] * on,
+    }
+
+
+def linkedin_visitors() -> tuple[pd.DataFrame, Expected]:
+    t = ex.counts(["desktop", "mobile", "unique"], top=200)
+    return t, {"page_views": t["desktop"] + t["mobile"], "unique_visitors": t["unique"]}
+
+
 def reddit() -> tuple[pd.DataFrame, Expected]:
     t = ex.counts(["unique_visitors", "page_views", "subscriptions"], top=4000)
     return t, {"followers_gained": t["subscriptions"], "page_views": t["page_views"]}
@@ -124,6 +144,14 @@ CASES: list[tuple[str, Callable[[], tuple[pd.DataFrame, Expected]], Callable[...
         "facebook",
     ),
     ("Instagram post export", instagram, ex.write_instagram_posts, "instagram"),
+    ("Facebook post export", facebook, ex.write_facebook_posts, "facebook"),
+    (
+        "TikTok Studio FollowerHistory.csv",
+        tiktok_followers,
+        ex.write_tiktok_follower_history,
+        "tiktok",
+    ),
+    ("LinkedIn Page visitors", linkedin_visitors, ex.write_linkedin_visitors, "linkedin"),
     ("LinkedIn Page followers", linkedin_followers, ex.write_linkedin_followers, "linkedin"),
     (
         "LinkedIn Page followers",
@@ -148,7 +176,8 @@ CASES: list[tuple[str, Callable[[], tuple[pd.DataFrame, Expected]], Callable[...
     CASES,
     ids=[
         "x-overview", "x-tweets", "youtube-totals", "tiktok-overview", "meta-series",
-        "meta-series-resaved", "instagram-posts", "linkedin-followers",
+        "meta-series-resaved", "instagram-posts", "facebook-posts", "tiktok-follower-history",
+        "linkedin-visitors-xls", "linkedin-followers",
         "linkedin-followers-xls", "linkedin-updates",
         "discord-visitors", "reddit-traffic",
     ],
@@ -301,6 +330,13 @@ def test_every_rate_an_export_declares_is_averaged_and_every_per_post_number_sum
                 assert aggregation_for(column.metric) is Agg.MEAN, (spec.key, name)
             if spec.per_post and column.metric:
                 assert aggregation_for(column.metric) is Agg.SUM, (spec.key, name)
+
+
+def test_no_export_maps_two_columns_or_a_column_and_a_built_metric_to_one_metric() -> None:
+    for spec in EXPORTS:
+        named = [c.metric for c in spec.columns.values() if c.metric]
+        built = [*spec.sums, *spec.differences, *spec.products]
+        assert len(named + built) == len(set(named + built)), spec.key
 
 
 @pytest.mark.parametrize(

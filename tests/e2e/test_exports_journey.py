@@ -41,6 +41,7 @@ def test_a_tiktok_overview_without_a_year_asks_for_it_and_a_linkedin_workbook_is
     expect(page.get_by_test_id("stAlert").filter(has_text="Imported")).to_contain_text(
         "Imported Overview.csv as upload #"
     )
+    wait_for_run(page)
 
     linkedin = export_files.write_linkedin_followers(
         export_files.counts(["sponsored", "organic", "invited"], top=40), tmp_path, xls=True
@@ -77,6 +78,7 @@ def test_an_unknown_file_is_mapped_once_and_its_next_upload_is_recognised(
     expect(page.get_by_test_id("stAlert").filter(has_text="Imported")).to_contain_text(
         f"Imported {first.name} as upload #"
     )
+    wait_for_run(page)  # the rerun after the import has drawn the one, cleared, uploader
 
     second, _ = test_mappings.mastodon_file(tmp_path, "instance-stats-oct.csv", seed=11)
     page.locator('input[type="file"]').set_input_files(second)
