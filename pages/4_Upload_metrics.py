@@ -145,7 +145,9 @@ else:
             )
             st.caption(
                 "Metrics (weekly): "
-                + ", ".join(md(uploads.with_aggregation(m)) for m in preview.metrics)
+                + ", ".join(
+                    md(uploads.with_aggregation(m, preview.chosen)) for m in preview.metrics
+                )
             )
             if preview.layout == "events":
                 st.caption(uploads.returning_note(snap.returning_weeks))

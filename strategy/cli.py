@@ -12,7 +12,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final, NoReturn
 
@@ -23,8 +23,8 @@ from strategy.demo import DEMO_DIR, seed_demo
 from strategy.errors import NotFound, RolloutError, ValidationError
 from strategy.experiments import TestKind, TestStatus
 from strategy.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
-from strategy.mappings import mappings_to_dict
-from strategy.metrics import aggregation_for
+from strategy.mappings import chosen_aggregations, mappings_to_dict
+from strategy.metrics import Agg, aggregation_for
 from strategy.onboarding import item_dict, item_text, plan_for
 from strategy.report import analyse, report_json, report_text, test_json, weekly_csv
 from strategy.requests import Decision, request_dict, request_text
@@ -324,7 +324,7 @@ def _cmd_settings_set(args: argparse.Namespace) -> str:
     return f"{args.key}: {settings_to_dict(stored)[args.key]:g}"
 
 
-def _upload_dict(u: Upload) -> dict[str, object]:
+def _upload_dict(u: Upload, chosen: Mapping[str, Agg]) -> dict[str, object]:
     return {
         "id": u.id,
         "name": u.name,
@@ -334,7 +334,7 @@ def _upload_dict(u: Upload) -> dict[str, object]:
         "first_week": u.first_week.isoformat(),
         "last_week": u.last_week.isoformat(),
         "metrics": list(u.metrics),
-        "aggregations": {m: aggregation_for(m).value for m in u.metrics},
+        "aggregations": {m: (chosen.get(m) or aggregation_for(m)).value for m in u.metrics},
         "uploaded_at": u.uploaded_at,
         "by": u.by,
         "data_through": {p: d.isoformat() for p, d in sorted(u.data_through.items())},
@@ -343,9 +343,11 @@ def _upload_dict(u: Upload) -> dict[str, object]:
 
 
 def _cmd_uploads_list(args: argparse.Namespace) -> str:
-    uploads = Workspace.open(args.workspace).snapshot().uploads
+    snap = Workspace.open(args.workspace).snapshot()
+    uploads = snap.uploads
     if args.format == "json":
-        return json.dumps([_upload_dict(u) for u in uploads], indent=2, ensure_ascii=False)
+        listed = [_upload_dict(u, chosen_aggregations(u.layout, snap.mappings)) for u in uploads]
+        return json.dumps(listed, indent=2, ensure_ascii=False)
     lines = [
         f"#{u.id} {u.name}: {u.layout}, {u.rows:,} rows, {', '.join(u.platforms)}, weeks "
         f"{u.first_week} to {u.last_week}; uploaded {u.uploaded_at} by {u.by}"

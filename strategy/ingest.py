@@ -79,6 +79,8 @@ class ImportedFile:
     metrics: tuple[str, ...]
     data_through: dict[str, dt.date]
     """Per platform, the last day its data covers: how complete its last week is."""
+    chosen: Mapping[str, Agg] = dataclasses.field(default_factory=dict)
+    """Weekly aggregations a saved mapping chose over the metric names' rule."""
     notes: tuple[str, ...] = ()
     """What the import says about how the file was read: rows skipped above the header, how
     a platform's export was read (``strategy.exports``)."""
@@ -192,7 +194,9 @@ def _read_export(export: exports.ExportRows, label: str, day: dt.date) -> Import
     weekly, through = _weekly(rows, export.aggregations), _data_through(rows)
     found = _imported(label, export.title, export.rows, weekly, through)
     ignored = (f"ignored: {'; '.join(export.ignored)}",) if export.ignored else ()
-    return dataclasses.replace(found, notes=(*export.notes, *ignored))
+    return dataclasses.replace(
+        found, notes=(*export.notes, *ignored), chosen=dict(export.aggregations)
+    )
 
 
 def _read_spreadsheet(

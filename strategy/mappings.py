@@ -83,6 +83,13 @@ class FileMapping:
         )
 
 
+def chosen_aggregations(layout: str, mappings: MappingOf[str, FileMapping]) -> dict[str, Agg]:
+    """The aggregations a saved mapping chose, for an upload it read (its layout names the
+    mapping, ``mapping 'stats'``); empty for any other upload."""
+    found = next((m for m in mappings.values() if m.as_export().title == layout), None)
+    return found.aggregations if found else {}
+
+
 def check_mapping(
     name: Any,
     header: Sequence[Any],

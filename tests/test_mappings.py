@@ -99,6 +99,11 @@ def test_a_file_mapped_once_is_read_by_its_mapping_and_the_next_one_too(
     code, out, _ = cli(capsys, "import", empty_ws.location.key, str(second))
     assert code == 0 and "as upload #2: mapping 'mastodon'" in out
     assert stored(empty_ws, "favourites") == weekly(later, "favourites", "sum")  # later wins
+    listed = json.loads(
+        cli(capsys, "uploads", "list", empty_ws.location.key, "--format", "json")[1]
+    )
+    assert listed[-1]["aggregations"]["boosts"] == "max"  # the mapping's choice, not the rule's
+    assert listed[-1]["aggregations"]["reply_rate_(%)"] == "mean"
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)

@@ -377,3 +377,5 @@ def test_a_file_neither_layout_nor_export_is_mapped_once_then_recognised(
     summary = next(m.value for m in at.markdown if m.value.startswith("**stats-september.csv**"))
     assert "recognised as mapping 'stats-september' · 28 rows · 1 platform(s): mastodon" in summary
     assert Workspace(root).snapshot().mappings["stats-september"].platform == "mastodon"
+    metrics = next(c.value for c in at.caption if c.value.startswith("Metrics (weekly)"))
+    assert "reply_rate\\_(%) (mean: a rate)" in metrics and "server" not in metrics

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -25,7 +25,7 @@ from strategy.events import DEFAULT_RETURNING_WEEKS
 from strategy.exports import mappable_header
 from strategy.ingest import LAYOUTS, read_metrics
 from strategy.mappings import BY_NAME, FileMapping
-from strategy.metrics import aggregation_rule, normalise_name, to_wide
+from strategy.metrics import Agg, aggregation_rule, normalise_name, to_wide
 from strategy.snapshot import Upload
 from strategy.spreadsheets import SHEET_NAME, SUFFIXES, file_kind
 from strategy.storage import Workspace
@@ -73,6 +73,8 @@ class Preview:
     metrics: tuple[str, ...] = ()
     table: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     weeks: int = 0
+    chosen: dict[str, Agg] = field(default_factory=dict)
+    """Aggregations a saved mapping chose over the names' rule."""
     header: tuple[str, ...] = ()
     """A refused file's header when a mapping could read it (neither a layout nor a known
     export): the columns the Upload page offers to map."""
@@ -107,12 +109,15 @@ def _temporary_file(data: bytes, name: str) -> Iterator[Path]:
         yield path
 
 
-def with_aggregation(metric: str) -> str:
+def with_aggregation(metric: str, chosen: Mapping[str, Agg] | None = None) -> str:
     """A metric with its weekly aggregation, and why for a metric not canonical:
-    ``followers (last)``, ``pct_communicated (mean: a rate)``, ``likes (sum: a count)``.
+    ``followers (last)``, ``pct_communicated (mean: a rate)``, ``likes (sum: a count)``,
+    ``boosts (max: chosen in the mapping)``.
 
     The rule and its words are ``strategy.metrics.aggregation_rule``'s; this only formats.
     """
+    if chosen and metric in chosen:
+        return f"{metric} ({chosen[metric].value}: chosen in the mapping)"
     agg, reason = aggregation_rule(metric)
     return f"{metric} ({agg.value}: {reason})" if reason else f"{metric} ({agg.value})"
 
@@ -165,6 +170,7 @@ def _preview(
         table=weekly_preview(imported.weekly),
         weeks=int(imported.weekly["week"].nunique()),
         notes=imported.notes,
+        chosen=dict(imported.chosen),
     )
 
 
