@@ -279,8 +279,7 @@ if snap.overrides:
 st.header("Follower baselines")
 st.caption(
     "Some exports give the day's change in followers, not the total. Give a platform's "
-    "followers on one day: its followers are then built from the daily gains, week by week "
-    "(the count is read as the end of that day's week, so a Sunday's count is exact)."
+    "followers on one day: its followers are then built from the daily gains, week by week."
 )
 if result.missing_baselines:
     waiting = ", ".join(sorted(result.missing_baselines))

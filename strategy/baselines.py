@@ -8,9 +8,10 @@ built week by week (``with_baselines``), so the gates that read followers, and t
 engagement rate, are measured. Until a platform has one, its followers stay "not measured",
 and the note names the baseline as what is missing (``missing_baselines``).
 
-The weekly table holds weekly sums of the gains, so the baseline is read as the count at
-the end of the week holding its day: a Sunday's count is exact; any other day's is off by
-the gains of the rest of that week.
+The weekly table holds weekly sums of the gains; the gains of each day are kept too
+(``Snapshot.daily_changes``), so a baseline given on any day of a week is exact: the gains
+of the days after it in its week are added. Gains imported before daily values were kept
+have none: for those, the count is read as the one at the end of its day's week.
 """
 
 from __future__ import annotations
@@ -86,12 +87,16 @@ def baselines_from_dict(raw: Mapping[str, Any]) -> dict[str, Baseline]:
     }
 
 
-def with_baselines(weekly: pd.DataFrame, baselines: Mapping[str, Baseline]) -> pd.DataFrame:
+def with_baselines(
+    weekly: pd.DataFrame, baselines: Mapping[str, Baseline], daily: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The long weekly table with ``followers`` built from gains where a baseline is given.
 
-    For each platform with a baseline that measures no followers itself: in a week at or
-    after the baseline's week, followers = baseline + the gains of the weeks after it up to
-    that week; in a week before it, the baseline less the gains of the weeks between. Only
+    For each platform with a baseline that measures no followers itself, a week's
+    followers are those at its end (Sunday): the baseline plus the gains of the days after
+    the baseline's day up to that Sunday, or, for a week ending before it, the baseline
+    less the gains of the days between. Weekly sums give whole weeks; ``daily`` (day,
+    platform, metric, value) gives the days after the baseline's day in its own week. Only
     weeks with gains get a value. A platform that measures followers keeps its own.
     """
     if not baselines or weekly.empty:
@@ -111,11 +116,26 @@ def with_baselines(weekly: pd.DataFrame, baselines: Mapping[str, Baseline]) -> p
         down = gains["value"].where(~after, 0.0)[::-1].cumsum()[::-1] - gains["value"].where(
             ~after, 0.0
         )
-        value = baseline.value + up - down.where(~after, 0.0)
+        rest_of_week = _gains_after(daily, baseline)
+        value = baseline.value + up - down.where(~after, 0.0) + rest_of_week
         built.append(gains.assign(metric=baseline.metric, value=value.astype("float64")))
     if not built:
         return weekly
     return pd.concat([weekly, *built], ignore_index=True)
+
+
+def _gains_after(daily: pd.DataFrame | None, baseline: Baseline) -> float:
+    """The gains of the days after the baseline's day, up to the end of its week."""
+    if daily is None or daily.empty:
+        return 0.0
+    sunday = pd.Timestamp(monday(baseline.on) + dt.timedelta(days=6))
+    picked = daily[
+        (daily["platform"] == baseline.platform)
+        & (daily["metric"] == GAINS[baseline.metric])
+        & (daily["day"] > pd.Timestamp(baseline.on))
+        & (daily["day"] <= sunday)
+    ]
+    return float(picked["value"].sum())
 
 
 def missing_baselines(weekly: pd.DataFrame, baselines: Mapping[str, Baseline]) -> frozenset[str]:

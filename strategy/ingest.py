@@ -36,6 +36,7 @@ from strategy.metrics import (
     Agg,
     aggregation_for,
     derivation_text,
+    empty_daily,
     normalise_name,
     platform_name_problem,
     show_name,
@@ -79,6 +80,8 @@ class ImportedFile:
     metrics: tuple[str, ...]
     data_through: dict[str, dt.date]
     """Per platform, the last day its data covers: how complete its last week is."""
+    daily: pd.DataFrame = dataclasses.field(default_factory=lambda: empty_daily(), repr=False)
+    """The changes' values per day (``empty_daily``'s columns), for exact baselines."""
     chosen: Mapping[str, Agg] = dataclasses.field(default_factory=dict)
     """Weekly aggregations a saved mapping chose over the metric names' rule."""
     notes: tuple[str, ...] = ()
@@ -182,7 +185,8 @@ def read_metrics(
         _check_table_size(size, layout, label)
         cols = _table_columns(columns, layout)
         table = _read_table(path, label, list(cols.values()))
-        weekly, through = _long_weekly(table, cols, layout, label, day, 1)
+        weekly, through, daily = _long_weekly(table, cols, layout, label, day, 1)
+        return _imported(label, layout, meta.num_rows, weekly, through, daily=daily)
     return _imported(label, layout, meta.num_rows, weekly, through)
 
 
@@ -192,7 +196,7 @@ def _read_export(export: exports.ExportRows, label: str, day: dt.date) -> Import
     cols = {c: c for c in LAYOUTS["long"]}
     rows = _long_rows(table, cols, label, day, 1)
     weekly, through = _weekly(rows, export.aggregations), _data_through(rows)
-    found = _imported(label, export.title, export.rows, weekly, through)
+    found = _imported(label, export.title, export.rows, weekly, through, daily=_changes(rows))
     ignored = (f"ignored: {'; '.join(export.ignored)}",) if export.ignored else ()
     return dataclasses.replace(
         found, notes=(*export.notes, *ignored), chosen=dict(export.aggregations)
@@ -239,8 +243,8 @@ def _read_spreadsheet(
         table = sheet.read(list(cols.values()))
         if table.num_rows == 0:
             raise ImportRejected(f"{label}: the file has no rows")
-        weekly, through = _long_weekly(table, cols, layout, label, day, sheet.first_row)
-        return _imported(label, layout, table.num_rows, weekly, through, sheet.notes)
+        weekly, through, daily = _long_weekly(table, cols, layout, label, day, sheet.first_row)
+        return _imported(label, layout, table.num_rows, weekly, through, sheet.notes, daily)
 
 
 def _layout(columns: Sequence[str], label: str) -> str:
@@ -268,10 +272,25 @@ def _table_columns(columns: Sequence[str], layout: str) -> dict[str, str]:
 
 def _long_weekly(
     table: pa.Table, cols: dict[str, str], layout: str, label: str, day: dt.date, first_row: int
-) -> tuple[pd.DataFrame, dict[str, dt.date]]:
+) -> tuple[pd.DataFrame, dict[str, dt.date], pd.DataFrame]:
+    """The weekly table of a long or wide table, how far it reaches, and its daily changes."""
     reader = _long_rows if layout == "long" else _wide_rows
     rows = reader(table, cols, label, day, first_row)
-    return _weekly(rows), _data_through(rows)
+    return _weekly(rows), _data_through(rows), _changes(rows)
+
+
+def _changes(rows: pd.DataFrame) -> pd.DataFrame:
+    """The day-by-day values of the changes (``SIGNED_METRICS``), summed per day: kept
+    beside the weekly sums so a baseline given on any day is exact
+    (``strategy.baselines.with_baselines``)."""
+    signed = rows[rows["metric"].isin(SIGNED_METRICS)]
+    if signed.empty:
+        return empty_daily()
+    days = pd.to_datetime(signed["ts"], utc=True).dt.tz_localize(None).dt.normalize()
+    by_day = signed.assign(day=days.astype("datetime64[ns]")).groupby(
+        ["day", "platform", "metric"], as_index=False
+    )
+    return by_day.agg(value=("value", "sum"))
 
 
 def _imported(
@@ -281,6 +300,7 @@ def _imported(
     weekly: pd.DataFrame,
     through: dict[str, dt.date],
     notes: tuple[str, ...] = (),
+    daily: pd.DataFrame | None = None,
 ) -> ImportedFile:
     return ImportedFile(
         name=label,
@@ -293,6 +313,7 @@ def _imported(
         metrics=tuple(sorted(weekly["metric"].unique())),
         data_through=through,
         notes=notes,
+        daily=empty_daily() if daily is None else daily,
     )
 
 

@@ -234,6 +234,18 @@ def week_start(values: pd.Series) -> pd.Series:
     )
 
 
+def empty_daily() -> pd.DataFrame:
+    """An empty table of daily changes (day, platform, metric, value)."""
+    return pd.DataFrame(
+        {
+            "day": pd.Series([], dtype="datetime64[ns]"),
+            "platform": pd.Series([], dtype="str"),
+            "metric": pd.Series([], dtype="str"),
+            "value": pd.Series([], dtype="float64"),
+        }
+    )
+
+
 def empty_weekly() -> pd.DataFrame:
     """An empty long weekly table with the right dtypes."""
     return pd.DataFrame(

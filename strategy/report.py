@@ -115,7 +115,8 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     report as it stood then.
     """
     weeks = complete_weeks(snapshot.coverage, today)
-    wide = with_completeness(to_wide(with_baselines(snapshot.weekly, snapshot.baselines)), weeks)
+    built = with_baselines(snapshot.weekly, snapshot.baselines, snapshot.daily_changes)
+    wide = with_completeness(to_wide(built), weeks)
     counted = wide[wide["complete"]].drop(columns="complete").reset_index(drop=True)
     found = horizons(weeks)
     overrides = [o for o in snapshot.overrides if o.week <= today]

@@ -19,6 +19,7 @@ from strategy.experiments import StrategyTest
 from strategy.gates import DEFAULT_GATES, ChecklistItem, GateSet
 from strategy.horizons import empty_coverage
 from strategy.mappings import FileMapping
+from strategy.metrics import empty_daily
 from strategy.onboarding import OnboardingItem, PlanItem
 from strategy.requests import ResourceRequest
 from strategy.resources import DEFAULT_SETTINGS, DemandSettings
@@ -97,6 +98,8 @@ class Snapshot:
     plans: dict[Role, tuple[PlanItem, ...]] = field(default_factory=dict)
     baselines: dict[str, Baseline] = field(default_factory=dict)
     mappings: dict[str, FileMapping] = field(default_factory=dict)
+    daily_changes: pd.DataFrame = field(repr=False, default_factory=empty_daily)
+    """The changes' values per day (day, platform, metric, value): exact baselines."""
     """How files that are neither exports nor layouts are read, by mapping name."""
     """Each platform's followers on one day, from which its daily gains build followers."""
     """Each role's own onboarding plan (the others follow the default)."""

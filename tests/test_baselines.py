@@ -1,8 +1,8 @@
 """Followers from daily gains: a baseline given once per platform (``strategy.baselines``).
 
 The expected followers are computed independently, day by day: the followers on a Sunday
-are the baseline plus the running sum of the daily gains, less that sum at the end of the
-baseline's week.
+are the baseline plus the running sum of the daily gains, less that sum on the baseline's
+day, whichever day of the week it is.
 """
 
 from __future__ import annotations
@@ -37,9 +37,8 @@ def daily_gains(seed: int = 7) -> pd.Series:
 def expected_followers(gains: pd.Series, count: float, on: dt.date) -> pd.Series:
     """Followers at the end of each week (its Sunday), from the daily gains."""
     running = gains.cumsum()
-    anchor_sunday = pd.Timestamp(on + dt.timedelta(days=6 - on.weekday()))
     sundays = running.index[running.index.day_of_week == 6]
-    at_anchor = running[running.index <= anchor_sunday].iloc[-1]
+    at_anchor = running[running.index <= pd.Timestamp(on)].iloc[-1]
     out = count + running[sundays] - at_anchor
     out.index = out.index - pd.Timedelta(days=6)  # keyed by the week's Monday
     return out
@@ -75,6 +74,9 @@ def test_followers_are_the_baseline_plus_the_gains_before_and_after_its_day(
     expected = expected[expected.index.isin(shown.index)]
     assert len(shown) == DAYS // 7
     np.testing.assert_allclose(shown.to_numpy(), expected.to_numpy())
+    snap = empty_ws.snapshot()  # the gains' daily values stay out of every metric list
+    assert set(snap.weekly["metric"]) == {"followers_gained"} == set(snap.uploads[0].metrics)
+    assert len(snap.daily_changes) == DAYS
 
 
 def test_until_a_baseline_is_given_followers_are_not_measured_and_the_note_says_why(

@@ -60,7 +60,7 @@ from strategy.gates import (
 from strategy.horizons import empty_coverage
 from strategy.ingest import ImportedFile, read_metrics
 from strategy.mappings import FileMapping, mappings_from_dict, mappings_to_dict
-from strategy.metrics import empty_weekly, platform_name
+from strategy.metrics import SIGNED_METRICS, empty_daily, empty_weekly, platform_name
 from strategy.onboarding import (
     DEFAULT_PLAN,
     OnboardingItem,
@@ -116,6 +116,10 @@ from strategy.team import (
 )
 
 T = TypeVar("T")
+
+DAILY_MARK: Final = "@day"
+"""Ends the metric of a change's daily value among the observations (``followers_gained@day``
+on 2026-03-04): kept so a baseline given on any day is exact, and never shown as a metric."""
 
 MAX_ROW_ID: Final = 2**63 - 1
 """The largest integer id either engine stores: no row has a larger one."""
@@ -1021,7 +1025,7 @@ class Workspace:
         return self._register(actor, imported, source, digest)
 
     def _register(self, actor: Actor, imported: ImportedFile, source: Path, digest: str) -> Upload:
-        weekly = imported.weekly
+        weekly, daily = imported.weekly, imported.daily
         rows = list(  # tolist(): iterating the string columns item by item is 10x slower
             zip(
                 weekly["platform"].astype(str).tolist(),
@@ -1030,6 +1034,13 @@ class Workspace:
                 weekly["value"].astype(float).tolist(),
                 strict=True,
             )
+        )
+        rows += zip(
+            daily["platform"].astype(str).tolist(),
+            (daily["metric"].astype(str) + DAILY_MARK).tolist(),
+            daily["day"].dt.strftime("%Y-%m-%d").tolist(),
+            daily["value"].astype(float).tolist(),
+            strict=True,
         )
         uploaded_at = clock.now_text()
         through = imported.data_through
@@ -1119,7 +1130,7 @@ def _snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
         conn.execute(text("SELECT value FROM meta WHERE key = 'data_version'")).scalar_one()
     )
     uploads = tuple(u for u in _uploads(conn) if as_of is None or u.uploaded_on <= as_of)
-    weekly, coverage = _weekly(conn, uploads, all_uploads=as_of is None)
+    weekly, coverage, daily = _weekly(conn, uploads, all_uploads=as_of is None)
     return Snapshot(
         data_version=version,
         members=_members(conn),
@@ -1139,6 +1150,7 @@ def _snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
         onboarding=_onboarding(conn),
         plans=_plans(conn),
         baselines=_baselines(conn),
+        daily_changes=daily,
         mappings=_mappings(conn),
         test_dates={
             int(i): TestDates(_date_or_none(lo), _date_or_none(co))
@@ -1414,10 +1426,12 @@ def _uploads(conn: Connection) -> tuple[Upload, ...]:
 
 def _weekly(
     conn: Connection, uploads: Sequence[Upload], *, all_uploads: bool = True
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The merged weekly table of ``uploads`` (per week, platform and metric the latest
-    upload wins), and its coverage: per (platform, week), how far the latest upload
-    holding it reaches. ``all_uploads`` says ``uploads`` are all of them (no filter).
+    upload wins), its coverage (per (platform, week), how far the latest upload holding it
+    reaches) and the changes' daily values (stored as observations of ``metric@day`` on
+    the day, the latest upload winning per day). ``all_uploads`` says ``uploads`` are all
+    of them (no filter).
     """
     only = "" if all_uploads else "WHERE upload_id IN :ids"
     query = text(
@@ -1429,16 +1443,22 @@ def _weekly(
     )
     if not all_uploads:
         if not uploads:
-            return empty_weekly(), empty_coverage()
+            return empty_weekly(), empty_coverage(), empty_daily()
         query = query.bindparams(bindparam("ids", expanding=True))
     rows = conn.execute(query, {} if all_uploads else {"ids": [u.id for u in uploads]}).all()
     if not rows:
-        return empty_weekly(), empty_coverage()
+        return empty_weekly(), empty_coverage(), empty_daily()
     frame = pd.DataFrame(
         [tuple(r) for r in rows], columns=["week", "platform", "metric", "value", "upload_id"]
     )
     frame["week"] = pd.to_datetime(frame["week"]).astype("datetime64[ns]")
     frame["value"] = frame["value"].astype("float64")
+    by_day = frame["metric"].isin([f"{m}{DAILY_MARK}" for m in SIGNED_METRICS])
+    daily = frame[by_day].rename(columns={"week": "day"}).drop(columns="upload_id")
+    daily["metric"] = daily["metric"].str.removesuffix(DAILY_MARK)
+    frame = frame[~by_day].reset_index(drop=True)
+    if frame.empty:
+        return empty_weekly(), empty_coverage(), daily.reset_index(drop=True)
     through = {(u.id, p): d for u in uploads for p, d in u.data_through.items()}
     latest = frame.groupby(["platform", "week"], as_index=False)["upload_id"].max()
     coverage = pd.DataFrame(
@@ -1454,7 +1474,7 @@ def _weekly(
             ),
         }
     )
-    return frame.drop(columns="upload_id"), coverage
+    return frame.drop(columns="upload_id"), coverage, daily.reset_index(drop=True)
 
 
 def _insert_observations(
