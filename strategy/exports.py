@@ -17,8 +17,10 @@ format, thousands separators in numbers.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
+import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -503,6 +505,7 @@ def read_export(
     spec = found.export
     if spec.refusal:
         raise ImportRejected(f"{label}: this is {spec.title}, which {spec.refusal}")
+    found = dataclasses.replace(found, rows=_rows(path, label, kind, found.sheet))
     where = platform_of(found, label, platform)
     days = _dates(found, label, year)
     frame = _long_rows(found, where, days, label)
@@ -523,8 +526,8 @@ def recognise(
     """The export of ``specs`` that ``path`` is, looking at every sheet's first rows; None
     if none."""
     best: Recognised | None = None
-    for sheet, rows in _sheets(path, label, kind):
-        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for sheet, rows in _heads(path, label, kind):
+        for index, row in enumerate(rows):
             names = tuple(header_name(c) for c in row)
             present = set(names)
             if LAYOUT_MARK in present:
@@ -544,12 +547,12 @@ def mappable_header(path: Path, label: str, kind: str) -> tuple[str, ...]:
     """The header a mapping would be made for: of the first sheet, the first row of two or
     more named cells (past a ``sep=`` line or a title); empty for a file in a layout (it
     has a ``platform`` column) or without such a row."""
-    for _, rows in _sheets(path, label, kind):
-        for row in rows[:HEADER_SEARCH_ROWS]:
+    for _, rows in _heads(path, label, kind):
+        for row in rows:
             names = tuple(header_name(c) for c in row)
             while names and not names[-1]:
                 names = names[:-1]
-            if len([n for n in names if n]) >= 2 and not str(names[0]).startswith("sep="):
+            if len([n for n in names if n]) >= 2 and spreadsheets.sep_line(names[0]) is None:
                 return () if LAYOUT_MARK in names else names
         return ()
     return ()
@@ -559,33 +562,46 @@ def _title_above(rows: Sequence[Sequence[Any]], index: int) -> str:
     """The one-cell line just above the header, which is not a ``sep=`` line."""
     for row in reversed(rows[:index]):
         cells = [str(c).strip() for c in row if str(c if c is not None else "").strip()]
-        if len(cells) == 1 and not cells[0].lower().startswith("sep="):
+        if len(cells) == 1 and spreadsheets.sep_line(cells[0]) is None:
             return cells[0]
     return ""
 
 
-def _sheets(path: Path, label: str, kind: str) -> Iterator[tuple[str, list[list[Any]]]]:
-    """Every sheet's rows: one unnamed sheet for a text file, each sheet of a workbook."""
+def _heads(path: Path, label: str, kind: str) -> Iterator[tuple[str, list[list[Any]]]]:
+    """Each sheet's first rows, where a header is looked for: one unnamed sheet for a text
+    file, each sheet of a workbook. Only these are read to recognise a file, so a large
+    file in a layout costs no more than before."""
     if kind == "csv":
-        yield "", _text_rows(path)
+        yield "", _text_rows(path, HEADER_SEARCH_ROWS)
         return
     try:
-        yield from spreadsheets.workbook_sheets(path, label, kind)
+        yield from spreadsheets.workbook_sheets(path, label, kind, limit=HEADER_SEARCH_ROWS)
     except (ImportRejected, calamine.CalamineError):
         return  # not a workbook that reads: the layout path names what is wrong
 
 
-def _text_rows(path: Path) -> list[list[Any]]:
-    """A text export's records: UTF-16 with a BOM (Meta), UTF-8 with or without one, read
-    by the same encoding rule as every CSV file (``strategy.spreadsheets``)."""
-    raw = path.read_bytes()
-    encoding, start = spreadsheets.text_encoding(raw[:4])
-    try:
-        text = raw[start:].decode(encoding)
-    except UnicodeDecodeError:
-        return []  # not text in its encoding: the layout path refuses it, naming the line
-    delimiter = spreadsheets.sep_line(text.split("\n", 1)[0]) or ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+def _rows(path: Path, label: str, kind: str, sheet: str) -> list[list[Any]]:
+    """Every row of the sheet a recognised export is on."""
+    if kind == "csv":
+        return _text_rows(path)
+    return next(rows for _, rows in spreadsheets.workbook_sheets(path, label, kind, only=sheet))
+
+
+def _text_rows(path: Path, limit: int | None = None) -> list[list[Any]]:
+    """A text export's first ``limit`` records (all: None): UTF-16 with a BOM (Meta), UTF-8
+    with or without one, read by the same encoding rule as every CSV file
+    (``strategy.spreadsheets``)."""
+    with path.open("rb") as raw:
+        encoding, start = spreadsheets.text_encoding(raw.read(4))
+        raw.seek(start)
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        try:
+            first = text.readline()
+            delimiter = spreadsheets.sep_line(first.split("\n", 1)[0]) or ","
+            records = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+            return list(itertools.islice(records, limit))
+        except UnicodeDecodeError:
+            return []  # not text in its encoding: the layout path refuses it, naming the line
 
 
 def platform_of(found: Recognised, label: str, given: str | None) -> str:
@@ -628,7 +644,7 @@ def _dates(found: Recognised, label: str, year: int | None) -> list[dt.date | No
         if raw is None or str(raw).strip() == "":
             out.append(None)
             continue
-        day = _day(raw, spec, label, number, year)
+        day = _day(raw, spec, label, number)
         if spec.year_less and year is not None:
             if previous_month is not None and day.month < previous_month - 6:
                 year += 1  # December, then January: the file runs into the next year
@@ -650,7 +666,7 @@ def _data_rows(found: Recognised) -> Iterator[tuple[int, list[Any]]]:
         yield index + 1, found.rows[index]
 
 
-def _day(raw: Any, spec: Export, label: str, row: int, year: int | None) -> dt.date:
+def _day(raw: Any, spec: Export, label: str, row: int) -> dt.date:
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
@@ -679,7 +695,8 @@ def _day(raw: Any, spec: Export, label: str, row: int, year: int | None) -> dt.d
     return (stamp.astimezone(dt.UTC) if stamp.tzinfo is not None else stamp).date()
 
 
-_THOUSANDS: Final[re.Pattern[str]] = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS: Final[re.Pattern[str]] = re.compile(spreadsheets.THOUSANDS)
+"""The one rule for thousands separators, as CSV columns are read (``15,000``)."""
 
 
 def number(raw: Any) -> float | None:

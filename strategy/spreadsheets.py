@@ -36,6 +36,7 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
+import itertools
 import json
 import posixpath
 import re
@@ -447,16 +448,18 @@ def _open_csv(path: Path, label: str, year: int | None = None) -> Spreadsheet:
     )
 
 
-def workbook_sheets(path: Path, label: str, kind: str) -> Iterator[tuple[str, list[list[Any]]]]:
-    """Every sheet of a workbook, by name, with its rows as cells: what recognising a
-    platform's export reads (an .xls through the child process, as every .xls is read)."""
+def workbook_sheets(
+    path: Path, label: str, kind: str, *, limit: int | None = None, only: str | None = None
+) -> Iterator[tuple[str, list[list[Any]]]]:
+    """Each sheet of a workbook (or the one named ``only``), by name, with its first
+    ``limit`` rows (all: None) as cells: what recognising a platform's export reads (an
+    .xls through the child process, as every .xls is read)."""
     workbook = _open_workbook(path, label, kind)
     try:
         for meta in workbook.sheets_metadata:
-            yield (
-                meta.name,
-                [list(row) for row in workbook.get_sheet_by_name(meta.name).iter_rows()],
-            )
+            if only is None or meta.name == only:
+                rows = workbook.get_sheet_by_name(meta.name).iter_rows()
+                yield meta.name, [list(row) for row in itertools.islice(rows, limit)]
     finally:
         workbook.close()
 
