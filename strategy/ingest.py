@@ -194,9 +194,8 @@ def _read_export(export: exports.ExportRows, label: str, day: dt.date) -> Import
     """A recognised export's long rows, checked and aggregated as any long file's are."""
     table = pa.Table.from_pandas(export.frame, preserve_index=False)
     cols = {c: c for c in LAYOUTS["long"]}
-    rows = _long_rows(table, cols, label, day, 1)
-    weekly, through = _weekly(rows, export.aggregations), _data_through(rows)
-    found = _imported(label, export.title, export.rows, weekly, through, daily=_changes(rows))
+    weekly, through, daily = _long_weekly(table, cols, "long", label, day, 1, export.aggregations)
+    found = _imported(label, export.title, export.rows, weekly, through, daily=daily)
     ignored = (f"ignored: {'; '.join(export.ignored)}",) if export.ignored else ()
     return dataclasses.replace(
         found, notes=(*export.notes, *ignored), chosen=dict(export.aggregations)
@@ -271,12 +270,19 @@ def _table_columns(columns: Sequence[str], layout: str) -> dict[str, str]:
 
 
 def _long_weekly(
-    table: pa.Table, cols: dict[str, str], layout: str, label: str, day: dt.date, first_row: int
+    table: pa.Table,
+    cols: dict[str, str],
+    layout: str,
+    label: str,
+    day: dt.date,
+    first_row: int,
+    chosen: Mapping[str, Agg] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, dt.date], pd.DataFrame]:
-    """The weekly table of a long or wide table, how far it reaches, and its daily changes."""
+    """The weekly table of a long or wide table (each metric aggregated by its rule, or as
+    a saved mapping ``chosen``), how far it reaches, and its daily changes."""
     reader = _long_rows if layout == "long" else _wide_rows
     rows = reader(table, cols, label, day, first_row)
-    return _weekly(rows), _data_through(rows), _changes(rows)
+    return _weekly(rows, chosen), _data_through(rows), _changes(rows)
 
 
 def _changes(rows: pd.DataFrame) -> pd.DataFrame:

@@ -660,7 +660,7 @@ class Workspace:
         baseline = check_baseline(platform, metric, value, on, today=today)
         with self._write(actor, "baseline.set", baseline.text) as conn:
             stored = {**_baselines(conn), baseline.platform: baseline}
-            _save_setting(conn, "baselines", json.dumps(baselines_to_dict(stored)))
+            _save_baselines(conn, stored)
         return baseline
 
     def save_mapping(self, actor: Actor, mapping: FileMapping) -> FileMapping:
@@ -671,7 +671,7 @@ class Workspace:
         ) as conn:
             kept = {n: m for n, m in _mappings(conn).items() if m.header != mapping.header}
             stored = {**kept, mapping.name: mapping}
-            _save_setting(conn, "mappings", json.dumps(mappings_to_dict(stored)))
+            _save_mappings(conn, stored)
         return mapping
 
     def remove_mapping(self, actor: Actor, name: str) -> FileMapping:
@@ -682,7 +682,7 @@ class Workspace:
             if name not in stored:
                 raise NotFound(f"no mapping is named {name!r}")
             removed.append(stored.pop(name))
-            _save_setting(conn, "mappings", json.dumps(mappings_to_dict(stored)))
+            _save_mappings(conn, stored)
         return removed[0]
 
     def remove_baseline(self, actor: Actor, platform: Any) -> Baseline:
@@ -694,7 +694,7 @@ class Workspace:
             if name not in stored:
                 raise NotFound(f"platform {name!r} has no baseline")
             removed.append(stored.pop(name))
-            _save_setting(conn, "baselines", json.dumps(baselines_to_dict(stored)))
+            _save_baselines(conn, stored)
         return removed[0]
 
     # --- tests -----------------------------------------------------------------------
@@ -1163,8 +1163,16 @@ def _mappings(conn: Connection) -> dict[str, FileMapping]:
     return _setting(conn, "mappings", mappings_from_dict, {})
 
 
+def _save_mappings(conn: Connection, mappings: dict[str, FileMapping]) -> None:
+    _save_setting(conn, "mappings", json.dumps(mappings_to_dict(mappings)))
+
+
 def _baselines(conn: Connection) -> dict[str, Baseline]:
     return _setting(conn, "baselines", baselines_from_dict, {})
+
+
+def _save_baselines(conn: Connection, baselines: dict[str, Baseline]) -> None:
+    _save_setting(conn, "baselines", json.dumps(baselines_to_dict(baselines)))
 
 
 def _checklist(conn: Connection) -> tuple[ChecklistItem, ...]:
