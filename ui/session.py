@@ -86,6 +86,11 @@ def _chart_specs(root: str, version: int, day: dt.date) -> dict[str, dict[str, A
     return charts.dashboard_specs(_analysis(root, version, day), _snapshot(root, version).gates)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _user_roles(key: str, version: int) -> dict[str, str]:
+    return Workspace(key).user_roles()
+
+
 @st.cache_data(max_entries=8, show_spinner="Writing the stand-up agenda…")
 def _agenda(key: str, version: int, day: dt.date) -> Agenda:
     ws = Workspace(key)
@@ -146,8 +151,9 @@ def audit_log() -> tuple[AuditEntry, ...]:
 
 
 def user_roles() -> dict[str, str]:
-    """Who is mapped to which role (``users set``)."""
-    return _read(lambda key, _version: Workspace(key).user_roles())
+    """Who is mapped to which role (``users set``), read once per data version: every
+    ``actor()`` call of a page run asks for it."""
+    return _read(_user_roles)
 
 
 def standup_agenda(day: dt.date) -> Agenda:
