@@ -300,7 +300,10 @@ if editable:
         left, middle, right = st.columns(3)
         bl_platform = left.selectbox(
             "Platform",
-            sorted({*checklists, *result.missing_baselines}),
+            [  # those waiting for a baseline first
+                *sorted(result.missing_baselines),
+                *sorted(set(checklists) - result.missing_baselines),
+            ],
             key="baseline_platform",
             accept_new_options=True,
         )
