@@ -26,8 +26,8 @@ for imported, message in st.session_state.pop("upload_flash", []):
 limit_mb = st.get_option("server.maxUploadSize")
 st.markdown(
     f"Parquet, CSV or Excel (.xlsx, .xls) files, several at once, up to **{limit_mb} MB** each "
-    "(`server.maxUploadSize` in `.streamlit/config.toml`). The layout is recognised from "
-    "the column names; three are accepted:\n"
+    "(`server.maxUploadSize` in `.streamlit/config.toml`), each recognised by its column "
+    "names as one of these:\n"
     + "\n".join(f"- **{layout}**: {note}" for layout, note in uploads.LAYOUT_NOTES.items())
     + "\n- **a platform's own export, as downloaded**: X, YouTube Studio, TikTok Studio, "
     "Meta Business Suite, Instagram and Facebook posts, LinkedIn Page, Discord Server "
