@@ -15,6 +15,9 @@ from ui import charts, saving, session
 from ui.markup import md
 
 FORM = "test_form_"
+# The columns of `results_table` the list of conversion tests shows, with their headings;
+# MEAN_HEADINGS the same for mean tests (means and their difference in the metric's units).
+# Comments, not docstrings: Streamlit would draw a bare string at the top of the page.
 HEADINGS = {
     "id": "#",
     "title": "title",
@@ -31,7 +34,6 @@ HEADINGS = {
     "significant": "significant",
     "warning": "warning",
 }
-"""The columns of ``results_table`` the list of conversion tests shows, with their headings."""
 MEAN_HEADINGS = {
     **{k: v for k, v in HEADINGS.items() if k not in ("control_rate", "variant_rate")},
     "control_rate": "control mean",
@@ -40,7 +42,6 @@ MEAN_HEADINGS = {
     "ci_low": "95% CI low",
     "ci_high": "95% CI high",
 }
-"""The same for mean tests: means and their difference in the metric's own units."""
 KINDS = {
     TestKind.CONVERSION: "Conversion (exposures and successes)",
     TestKind.MEAN: "Mean (per-unit values)",

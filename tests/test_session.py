@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import NoReturn
 
 import pytest
@@ -154,3 +155,17 @@ def test_a_storage_failure_while_reading_stops_every_page_with_one_sentence(
             assert [e.value for e in at.error] == [f"Cannot read the {sentence}"], page
         at.run()
         assert not at.error and not at.exception, page  # back by itself
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_draws_a_stray_string_of_its_source(page: str) -> None:
+    """Streamlit's magic draws every bare string of a page's script (but its docstring)."""
+    body = ast.parse((ROOT / page).read_text(encoding="utf-8")).body
+    stray = [
+        node.lineno
+        for node in body[1:]
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    ]
+    assert stray == [], f"{page}: bare strings at lines {stray}"
