@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from strategy import frames
-from strategy.clock import weeks_between
-from strategy.costs import money
+from strategy.domain.clock import weeks_between
+from strategy.domain.costs import money
+from strategy.domain.requests import Decision, Evidence, RequestStatus, RequestView
+from strategy.domain.resources import SignalStatus
+from strategy.domain.team import ROLE_LABELS
 from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
-from strategy.requests import Decision, Evidence, RequestStatus, RequestView
-from strategy.resources import SignalStatus
 from strategy.storage import Workspace
-from strategy.team import ROLE_LABELS
+from strategy.views import frames
 from ui import saving, session
 from ui.markup import md
 

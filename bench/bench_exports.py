@@ -27,8 +27,8 @@ CHILD = """
 import sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from strategy.access import LOCAL_USER
-from strategy.ingest import read_metrics
+from strategy.domain.access import LOCAL_USER
+from strategy.ingest.read import read_metrics
 from strategy.storage import Workspace
 path, case, folder = Path({path!r}), {case!r}, Path({folder!r})
 started = time.perf_counter()

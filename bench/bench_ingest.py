@@ -6,9 +6,9 @@ Generates (once, fixed seed) an events parquet file in ``bench/data/`` and repor
 wall time and peak RSS, each as a ratio to the floor:
 
 - floor: ``pyarrow.parquet.read_table`` of the five needed columns;
-- import: ``strategy.ingest.read_metrics`` (validation and weekly derivation);
+- import: ``strategy.ingest.read.read_metrics`` (validation and weekly derivation);
 - pandas: the straightforward pandas derivation (``bench/pandas_reference.py``);
-- report: ``strategy.report.analyse`` on the snapshot of a workspace holding the demo
+- report: ``strategy.domain.analysis.analyse`` on the snapshot of a workspace holding the demo
   company plus the imported weekly table (8 platforms, two years);
 - dashboard: a rerun of ``app.py`` on cached data in Streamlit's ``AppTest``;
 - store: ``Workspace.import_file`` of the events file into a new workspace, on a SQLite
@@ -196,7 +196,7 @@ def case_floor(path: str) -> dict[str, Any]:
 
 
 def case_import(path: str) -> dict[str, Any]:
-    from strategy.ingest import read_metrics
+    from strategy.ingest.read import read_metrics
 
     baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # libraries loaded
     start = time.perf_counter()
@@ -253,7 +253,7 @@ def case_store(path: str, base: str) -> float:
 
 
 def case_report(root: str, runs: str) -> list[float]:
-    from strategy.report import analyse
+    from strategy.domain.analysis import analyse
     from strategy.storage import Workspace
 
     snapshot = Workspace(root).snapshot()

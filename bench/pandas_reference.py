@@ -1,7 +1,7 @@
 """The straightforward pandas derivation of the weekly events metrics: the benchmark's yardstick.
 
 It reads the five event columns into one DataFrame and derives the same long weekly table as
-``strategy.events.derive_weekly_events`` the way one would write it in pandas: normalise,
+``strategy.ingest.events.derive_weekly_events`` the way one would write it in pandas: normalise,
 group (a ``post``, ``question`` or ``thread`` starts a thread),
 ``drop_duplicates`` for distinct members, a merge with the week before for returning
 members, a running count of members by the week they were first seen for community members.
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from strategy.events import EVENT_COLUMNS, EVENT_METRICS, column_map
-from strategy.metrics import WEEKLY_COLUMNS, normalise_name
+from strategy.domain.metrics import WEEKLY_COLUMNS, normalise_name
+from strategy.ingest.events import EVENT_COLUMNS, EVENT_METRICS, column_map
 
 _TRUE_WORDS = {"true", "t", "yes", "y", "1"}
 

@@ -9,13 +9,14 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from strategy.clock import EARLIEST_DATE
-from strategy.costs import MAX_RATE
-from strategy.limits import MAX_WEEK_HOURS
-from strategy.onboarding import PLAN_DAYS, OnboardingItem, plan_for, progress
-from strategy.requests import RequestStatus
-from strategy.resources import settings_to_dict
-from strategy.roster import (
+from strategy.domain.clock import EARLIEST_DATE
+from strategy.domain.costs import MAX_RATE
+from strategy.domain.limits import MAX_WEEK_HOURS
+from strategy.domain.onboarding import PLAN_DAYS, OnboardingItem, plan_for, progress
+from strategy.domain.requests import RequestStatus
+from strategy.domain.resources import settings_to_dict
+from strategy.domain.team import ROLE_LABELS, DemandKind, Role, team_warnings
+from strategy.views.roster import (
     REVENUE_CHANNELS,
     ROSTER_COLUMNS,
     company_from_form,
@@ -24,7 +25,6 @@ from strategy.roster import (
     rates_from_rows,
     rates_rows,
 )
-from strategy.team import ROLE_LABELS, DemandKind, Role, team_warnings
 from ui import saving, session
 from ui.markup import md
 

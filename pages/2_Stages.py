@@ -6,18 +6,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from strategy import frames
-from strategy.checklist_edits import checklist_changes, new_platform, platform_checklists
-from strategy.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
-from strategy.gates import (
+from strategy.domain.gates import (
     CHECKLIST_LABELS,
     DEFAULT_GATES,
     OPERATORS,
     Stage,
 )
-from strategy.limits import MAX_WEEKS
+from strategy.domain.limits import MAX_WEEKS
+from strategy.domain.stages import TransitionKind
 from strategy.report import NoteKind, platform_notes
-from strategy.stages import TransitionKind
+from strategy.views import frames
+from strategy.views.checklist_edits import checklist_changes, new_platform, platform_checklists
+from strategy.views.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
 from ui import saving, session
 from ui.markup import md
 

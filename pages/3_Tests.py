@@ -7,10 +7,10 @@ import datetime as dt
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from strategy import frames
-from strategy.experiment_rows import results_table
-from strategy.experiments import TestKind, TestStatus
-from strategy.unit_values import read_arm
+from strategy.domain.experiments import TestKind, TestStatus
+from strategy.domain.unit_values import read_arm
+from strategy.views import frames
+from strategy.views.experiment_rows import results_table
 from ui import charts, saving, session
 from ui.markup import md
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from strategy.errors import RolloutError
-from strategy.mappings import AGGREGATION_CHOICES, check_mapping
+from strategy.domain.errors import RolloutError
+from strategy.ingest.mappings import AGGREGATION_CHOICES, check_mapping
 from ui import saving, session, uploads
 from ui.markup import md
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import streamlit as st
 
-from strategy.clock import EARLIEST_DATE
-from strategy.standup import agenda_markdown
+from strategy.domain.clock import EARLIEST_DATE
+from strategy.views.standup import agenda_markdown
 from ui import session
 from ui.markup import md
 

@@ -16,25 +16,26 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final, NoReturn
 
-from strategy import clock
-from strategy.access import LOCAL_USER, AccessRole, Actor, executives, parse_access_role
-from strategy.company import CompanyProfile
 from strategy.demo import DEMO_DIR, seed_demo
-from strategy.errors import NotFound, RolloutError, ValidationError
-from strategy.experiments import TestKind, TestStatus
-from strategy.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
-from strategy.mappings import chosen_aggregations, mappings_to_dict
-from strategy.metrics import Agg, aggregation_for
-from strategy.onboarding import item_dict, item_text, plan_for
-from strategy.report import analyse, report_json, report_text, test_json, weekly_csv
-from strategy.requests import Decision, request_dict, request_text
-from strategy.resources import SETTING_NAMES, settings_to_dict
-from strategy.snapshot import Upload
-from strategy.stages import Override
-from strategy.standup import agenda, agenda_json, agenda_markdown, agenda_text
+from strategy.domain import clock
+from strategy.domain.access import LOCAL_USER, AccessRole, Actor, executives, parse_access_role
+from strategy.domain.analysis import analyse
+from strategy.domain.company import CompanyProfile
+from strategy.domain.errors import NotFound, RolloutError, ValidationError
+from strategy.domain.experiments import TestKind, TestStatus
+from strategy.domain.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
+from strategy.domain.metrics import Agg, aggregation_for
+from strategy.domain.onboarding import item_dict, item_text, plan_for
+from strategy.domain.requests import Decision, request_dict, request_text
+from strategy.domain.resources import SETTING_NAMES, settings_to_dict
+from strategy.domain.snapshot import Upload
+from strategy.domain.stages import Override
+from strategy.domain.team import DemandKind, Role, parse_role, serves_to_dict
+from strategy.domain.unit_values import read_arm
+from strategy.ingest.mappings import chosen_aggregations, mappings_to_dict
+from strategy.report import report_json, report_text, test_json, weekly_csv
 from strategy.storage import DB_NAME, Workspace, parse_location
-from strategy.team import DemandKind, Role, parse_role, serves_to_dict
-from strategy.unit_values import read_arm
+from strategy.views.standup import agenda, agenda_json, agenda_markdown, agenda_text
 
 WORKSPACE_HELP = "a workspace folder, or a postgresql://user:password@host:port/database URL"
 

@@ -20,10 +20,10 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from strategy.access import AccessRole, Actor
-from strategy.company import CompanyProfile
+from strategy.domain.access import AccessRole, Actor
+from strategy.domain.company import CompanyProfile
+from strategy.domain.team import Assignment, make_member, parse_role
 from strategy.storage import DB_NAME, Location, Workspace, parse_location
-from strategy.team import Assignment, make_member, parse_role
 
 DEMO_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEMO_ACTOR: Final = Actor("demo", AccessRole.ADMIN)

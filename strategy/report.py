@@ -1,8 +1,4 @@
-"""The rollout analysis of a workspace snapshot, and its JSON and text reports.
-
-``analyse`` is the one place where stages, tests, team and the resource signal are put
-together; the CLI's report and every page read from its result.
-"""
+"""The rollout analysis (``strategy.domain.analysis``) as JSON, CSV and text reports."""
 
 from __future__ import annotations
 
@@ -10,170 +6,30 @@ import dataclasses
 import datetime as dt
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
 
 import pandas as pd
 
-from strategy.baselines import missing_baseline_text, missing_baselines, with_baselines
-from strategy.costs import Cost, gap_cost, money, team_cost
-from strategy.experiment_rows import TestResult, stats_fields
-from strategy.experiments import (
+from strategy.domain.analysis import Analysis, TestResult
+from strategy.domain.baselines import missing_baseline_text
+from strategy.domain.costs import money
+from strategy.domain.experiments import (
     StrategyTest,
     TestKind,
-    TestStatus,
-    conclusion_text,
-    test_stats,
 )
-from strategy.formulas import csv_cell
-from strategy.gates import Stage
-from strategy.horizons import (
+from strategy.domain.formulas import csv_cell
+from strategy.domain.gates import Stage
+from strategy.domain.horizons import (
     Horizon,
-    common_window,
-    complete_weeks,
-    horizons,
-    with_completeness,
 )
-from strategy.metrics import to_wide
-from strategy.requests import RequestView, request_dict, request_text, views
-from strategy.resources import (
-    ResourceSignal,
-    TestOutcome,
-    WeekDemand,
-    resource_signal,
-    weekly_demand,
-)
-from strategy.snapshot import Snapshot
-from strategy.stages import (
+from strategy.domain.requests import request_dict, request_text
+from strategy.domain.stages import (
     PlatformStatus,
-    evaluate_all,
     not_measured_text,
-    overall_stage,
-    stage_counts,
 )
-from strategy.team import (
-    Seat,
-    TeamBenchmark,
-    coverage_gaps,
-    recommended_core_team,
-    serving_hours,
-    team_capacity,
-    team_size_benchmark,
-    team_warnings,
-)
-
-
-@dataclass(frozen=True)
-class TeamView:
-    """The team against the recommended core team and the size benchmark."""
-
-    capacity_hours: float
-    """Every role's hours, capped at what each person has: the team's social hours."""
-    serving_hours: float
-    """The hours of the roles that serve demand: what the resource signal compares with."""
-    seats: tuple[Seat, ...]
-    empty_seats: tuple[Seat, ...]
-    benchmark: TeamBenchmark
-    warnings: tuple[str, ...]
-    cost: Cost
-    """What the team's social hours cost a week (and who has no rate)."""
-
-
-@dataclass(frozen=True, eq=False)
-class Analysis:
-    """Everything the dashboard and the report show, computed from one snapshot."""
-
-    data_version: int
-    today: dt.date
-    latest_week: dt.date | None
-    """The newest horizon of any platform: the latest complete week with data."""
-    wide: pd.DataFrame = field(repr=False)
-    """Every week with data up to ``today``, complete or in progress (``complete`` column)."""
-    horizons: dict[str, Horizon]
-    statuses: dict[str, PlatformStatus]
-    stage_counts: dict[Stage, int]
-    overall_stage: Stage
-    tests: tuple[TestResult, ...]
-    team: TeamView
-    demand: tuple[WeekDemand, ...]
-    signal: ResourceSignal
-    gap_cost: Cost
-    """What the gap's hours cost a week at the recommended roles' rates."""
-    requests: tuple[RequestView, ...] = ()
-    """Every resource request, newest first, flagged stale when today's signal is not
-    justified."""
-    missing_baselines: frozenset[str] = frozenset()
-    """Platforms whose followers wait for a baseline (``strategy.baselines``)."""
-
-
-def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
-    """Evaluate stages, tests, team and the resource signal as they stand on ``today``.
-
-    Only complete weeks count (``strategy.horizons``); data of weeks starting after
-    ``today`` and overrides starting after it are ignored, so an earlier ``today`` shows the
-    report as it stood then.
-    """
-    weeks = complete_weeks(snapshot.coverage, today)
-    built = with_baselines(snapshot.weekly, snapshot.baselines, snapshot.daily_changes)
-    wide = with_completeness(to_wide(built), weeks)
-    counted = wide[wide["complete"]].drop(columns="complete").reset_index(drop=True)
-    found = horizons(weeks)
-    overrides = [o for o in snapshot.overrides if o.week <= today]
-    statuses = evaluate_all(counted, snapshot.gates, snapshot.checklist, overrides)
-    results = tuple(
-        TestResult(t, stats := test_stats(t), conclusion_text(t, stats)) for t in snapshot.tests
-    )
-    seats = recommended_core_team(snapshot.company.channels, snapshot.company.integrated)
-    serving = serving_hours(snapshot.members, snapshot.role_serves)
-    team = TeamView(
-        capacity_hours=team_capacity(snapshot.members),
-        serving_hours=serving,
-        seats=seats,
-        empty_seats=coverage_gaps(snapshot.members, seats),
-        benchmark=team_size_benchmark(
-            snapshot.company.employees, snapshot.members, snapshot.demand.fte_hours
-        ),
-        warnings=team_warnings(snapshot.members, seats),
-        cost=team_cost(snapshot.members, snapshot.rates, snapshot.company.currency),
-    )
-    outcomes = [
-        TestOutcome(
-            title=r.test.title,
-            concluded=r.test.status is TestStatus.CONCLUDED,
-            significant=bool(r.stats and r.stats.significant),
-            abs_lift=r.stats.abs_lift if r.stats else None,
-            trustworthy=not (r.stats and r.stats.sample_ratio_mismatch),
-        )
-        for r in results
-    ]
-    roles = {a.role for m in snapshot.members for a in m.assignments}
-    window = common_window(found, snapshot.demand.window_weeks)
-    demand = weekly_demand(counted, statuses, serving, snapshot.demand, window)
-    signal = resource_signal(demand, statuses, outcomes, serving, roles, window, snapshot.demand)
-    gap = gap_cost(
-        signal.gap_hours_per_week,
-        signal.recommended_roles,
-        snapshot.rates,
-        snapshot.company.currency,
-    )
-    return Analysis(
-        data_version=snapshot.data_version,
-        today=today,
-        latest_week=max((h.data_through for h in found.values() if h.data_through), default=None),
-        wide=wide,
-        horizons=found,
-        statuses=statuses,
-        stage_counts=stage_counts(statuses),
-        overall_stage=overall_stage(statuses),
-        tests=results,
-        team=team,
-        demand=demand,
-        signal=signal,
-        gap_cost=gap,
-        requests=views(snapshot.requests, signal, today),
-        missing_baselines=missing_baselines(snapshot.weekly, snapshot.baselines),
-    )
+from strategy.views.experiment_rows import stats_fields
 
 
 def stage_counts_text(counts: dict[Stage, int]) -> str:

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy.access import AccessRole, Actor
 from strategy.cli import main
+from strategy.domain.access import AccessRole, Actor
 from strategy.storage import Workspace, parse_location
 from strategy.storage import database as storage_database
 from tests.engines import ENGINES, Postgres, workspace_state

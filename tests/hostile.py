@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from strategy.access import LOCAL_USER
+from strategy.domain.access import LOCAL_USER
 from strategy.storage import Workspace
 from tests.conftest import TODAY
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from strategy.access import (
+from strategy.domain.access import (
     LOCAL_USER,
     AccessRole,
     actor_for_login,
@@ -14,7 +14,7 @@ from strategy.access import (
     parse_access_role,
     why_viewer,
 )
-from strategy.errors import PermissionDenied, ValidationError
+from strategy.domain.errors import PermissionDenied, ValidationError
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, VIEWER
 

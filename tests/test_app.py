@@ -10,8 +10,8 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy.report import analyse
-from strategy.resources import TESTED_STRATEGY
+from strategy.domain.analysis import analyse
+from strategy.domain.resources import TESTED_STRATEGY
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, open_page
 

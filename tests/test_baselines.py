@@ -1,4 +1,4 @@
-"""Followers from daily gains: a baseline given once per platform (``strategy.baselines``).
+"""Followers from daily gains: a baseline given once per platform (``strategy.domain.baselines``).
 
 The expected followers are computed independently, day by day: the followers on a Sunday
 are the baseline plus the running sum of the daily gains, less that sum on the baseline's
@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from strategy.access import LOCAL_USER
-from strategy.errors import ImportRejected, ValidationError
-from strategy.report import analyse, platform_notes
+from strategy.domain.access import LOCAL_USER
+from strategy.domain.analysis import analyse
+from strategy.domain.errors import ImportRejected, ValidationError
+from strategy.report import platform_notes
 from strategy.storage import Workspace
 from tests.conftest import TODAY, cli, open_page
 from tests.engines import workspace_state

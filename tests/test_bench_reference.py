@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 
 from bench.bench_ingest import generate
 from bench.pandas_reference import weekly_events_pandas
-from strategy.events import EVENT_METRICS, derive_weekly_events
-from strategy.ingest import read_metrics
+from strategy.ingest.events import EVENT_METRICS, derive_weekly_events
+from strategy.ingest.read import read_metrics
 
 
 def test_the_reference_matches_the_derivation_on_the_benchmark_generator(tmp_path: Path) -> None:

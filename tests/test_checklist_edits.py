@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from strategy.checklist_edits import checklist_changes, new_platform, platform_checklists
-from strategy.errors import ValidationError
-from strategy.gates import CHECKLIST_ITEMS, ChecklistItem
+from strategy.domain.errors import ValidationError
+from strategy.domain.gates import CHECKLIST_ITEMS, ChecklistItem
+from strategy.views.checklist_edits import checklist_changes, new_platform, platform_checklists
 
 TODAY = dt.date(2026, 11, 23)
 DONE = dt.date(2026, 9, 14)

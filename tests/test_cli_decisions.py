@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from strategy.access import LOCAL_USER
+from strategy.domain.access import LOCAL_USER
 from strategy.storage import Workspace
 from tests.conftest import TODAY, cli, workspace_state
 

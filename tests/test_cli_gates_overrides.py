@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from strategy.gates import gates_to_dict
+from strategy.domain.gates import gates_to_dict
 from strategy.storage import Workspace
 from tests.conftest import TODAY
 from tests.test_cli import cli

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from strategy.domain.team import Role
 from strategy.storage import Workspace
-from strategy.team import Role
 from tests.conftest import TODAY, cli, workspace_state
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from strategy.company import CompanyProfile, check_company
-from strategy.errors import ValidationError
+from strategy.domain.company import CompanyProfile, check_company
+from strategy.domain.errors import ValidationError
 
 
 def test_a_profile_is_normalised_channels_once_each_in_the_order_given() -> None:

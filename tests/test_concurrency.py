@@ -23,10 +23,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from strategy.errors import Conflict
-from strategy.snapshot import Snapshot
+from strategy.domain.errors import Conflict
+from strategy.domain.snapshot import Snapshot
+from strategy.domain.team import Assignment, Member, Role
 from strategy.storage import Workspace
-from strategy.team import Assignment, Member, Role
 from tests import workspace_child
 from tests.conftest import EDITOR, workspace_state
 

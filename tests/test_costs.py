@@ -7,8 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from strategy.company import CompanyProfile, check_company
-from strategy.costs import (
+from strategy.domain.analysis import analyse
+from strategy.domain.company import CompanyProfile, check_company
+from strategy.domain.costs import (
     DEFAULT_ROLE_RATES,
     Rates,
     gap_cost,
@@ -17,10 +18,10 @@ from strategy.costs import (
     rates_to_dict,
     team_cost,
 )
-from strategy.errors import Conflict, ValidationError
-from strategy.report import analyse, report_dict, report_text
+from strategy.domain.errors import Conflict, ValidationError
+from strategy.domain.team import Assignment, Member, Role
+from strategy.report import report_dict, report_text
 from strategy.storage import Workspace
-from strategy.team import Assignment, Member, Role
 from tests.conftest import EDITOR, TODAY, workspace_state
 
 ANA = Member("Ana", 10.0, (Assignment(Role.SOCIAL_EXPERT, 10.0),))

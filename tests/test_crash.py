@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import text
 
-from strategy.snapshot import Snapshot
+from strategy.domain.snapshot import Snapshot
 from strategy.storage import Workspace, parse_location
 from strategy.storage import database as storage_database
 from tests import workspace_child

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from strategy.access import LOCAL_USER
 from strategy.demo import DEMO_DIR, ensure_workspace, write_demo_source
+from strategy.domain.access import LOCAL_USER
 from strategy.storage import Workspace
 
 

@@ -16,12 +16,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from strategy.errors import ImportRejected, ValidationError
-from strategy.events import EVENT_METRICS, derive_weekly_events
-from strategy.gates import DEFAULT_GATES, Stage, gates_to_dict
-from strategy.ingest import read_metrics
-from strategy.metrics import to_wide
-from strategy.report import analyse
+from strategy.domain.analysis import analyse
+from strategy.domain.errors import ImportRejected, ValidationError
+from strategy.domain.gates import DEFAULT_GATES, Stage, gates_to_dict
+from strategy.domain.metrics import to_wide
+from strategy.ingest.events import EVENT_METRICS, derive_weekly_events
+from strategy.ingest.read import read_metrics
 from strategy.storage import Workspace
 from tests.conftest import EDITOR
 from tests.conftest import TODAY as STORE_TODAY

@@ -7,16 +7,17 @@ import math
 
 import pytest
 
-from strategy import frames
-from strategy.experiment_rows import (
+from strategy.domain.analysis import analyse
+from strategy.report import report_dict
+from strategy.storage import Workspace
+from strategy.views import frames
+from strategy.views.experiment_rows import (
     NO_DATA_WARNING,
     STAT_FIELDS,
     TABLE_COLUMNS,
     results_table,
     stats_fields,
 )
-from strategy.report import analyse, report_dict
-from strategy.storage import Workspace
 from tests.conftest import TODAY
 
 

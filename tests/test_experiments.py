@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from strategy import experiments as ex
-from strategy.errors import ValidationError
+from strategy.domain import experiments as ex
+from strategy.domain.errors import ValidationError
 
 TODAY = dt.date(2024, 6, 1)
 

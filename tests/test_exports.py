@@ -1,4 +1,4 @@
-"""Platform exports import as downloaded (``strategy.exports``), and their weekly numbers
+"""Platform exports import as downloaded (``strategy.ingest.exports``), and their weekly numbers
 equal an independent pandas computation from the day-by-day truth they were written from."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from strategy.access import LOCAL_USER
-from strategy.exports import EXPORTS, number
-from strategy.gates import Stage
-from strategy.metrics import Agg, aggregation_for
-from strategy.report import analyse
+from strategy.domain.access import LOCAL_USER
+from strategy.domain.analysis import analyse
+from strategy.domain.gates import Stage
+from strategy.domain.metrics import Agg, aggregation_for
+from strategy.ingest.exports import EXPORTS, number
 from strategy.storage import Workspace
 from tests import export_files as ex
 from tests.conftest import TODAY, cli

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from strategy.errors import ImportRejected
-from strategy.formulas import csv_cell, formula_prefix_problem
+from strategy.domain.errors import ImportRejected
+from strategy.domain.formulas import csv_cell, formula_prefix_problem
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, cli, workspace_state
 from tests.spreadsheet_files import FORMATS, SUFFIX, as_format

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from strategy import frames
-from strategy.gates import CHECKLIST_CRITERION, DEFAULT_GATES, Stage
-from strategy.report import analyse
-from strategy.stages import Override
+from strategy.domain.analysis import analyse
+from strategy.domain.gates import CHECKLIST_CRITERION, DEFAULT_GATES, Stage
+from strategy.domain.stages import Override
 from strategy.storage import Workspace
+from strategy.views import frames
 from tests.conftest import TODAY
 
 

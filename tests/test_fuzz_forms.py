@@ -22,17 +22,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strategy.access import AccessRole, Actor
-from strategy.company import CompanyProfile
-from strategy.errors import PermissionDenied, RolloutError
-from strategy.experiments import StrategyTest
-from strategy.gates import CHECKLIST_ITEMS, DEFAULT_GATES, GateSet, gates_to_dict
-from strategy.mappings import check_mapping
-from strategy.metrics import normalise_name
-from strategy.resources import DEFAULT_SETTINGS, SETTING_NAMES, DemandSettings, settings_to_dict
-from strategy.stages import Override
+from strategy.domain.access import AccessRole, Actor
+from strategy.domain.company import CompanyProfile
+from strategy.domain.errors import PermissionDenied, RolloutError
+from strategy.domain.experiments import StrategyTest
+from strategy.domain.gates import CHECKLIST_ITEMS, DEFAULT_GATES, GateSet, gates_to_dict
+from strategy.domain.metrics import normalise_name
+from strategy.domain.resources import (
+    DEFAULT_SETTINGS,
+    SETTING_NAMES,
+    DemandSettings,
+    settings_to_dict,
+)
+from strategy.domain.stages import Override
+from strategy.domain.team import Assignment, Member, Role, normalise_channel, parse_role
+from strategy.ingest.mappings import check_mapping
 from strategy.storage import Saved, Workspace
-from strategy.team import Assignment, Member, Role, normalise_channel, parse_role
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 from tests.engines import execute
 from tests.workspace_child import scratch_dir

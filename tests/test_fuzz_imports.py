@@ -31,13 +31,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from strategy import ingest
-from strategy.clock import EARLIEST_DATE
-from strategy.errors import ImportRejected, RolloutError
-from strategy.events import MAX_PLATFORMS
-from strategy.frames import kpi_long
-from strategy.ingest import MAX_IMPORT_ENV, MAX_VALUE
-from strategy.metrics import (
+from strategy.domain.clock import EARLIEST_DATE
+from strategy.domain.errors import ImportRejected, RolloutError
+from strategy.domain.metrics import (
     CANONICAL,
     DERIVED_NAMES,
     Agg,
@@ -45,8 +41,12 @@ from strategy.metrics import (
     normalise_name,
     to_wide,
 )
-from strategy.snapshot import Upload
+from strategy.domain.snapshot import Upload
+from strategy.ingest import read as ingest
+from strategy.ingest.events import MAX_PLATFORMS
+from strategy.ingest.read import MAX_IMPORT_ENV, MAX_VALUE
 from strategy.storage import Workspace
+from strategy.views.frames import kpi_long
 from tests.conftest import EDITOR, TODAY, workspace_state
 from tests.spreadsheet_files import SUFFIX, as_format, csv_bytes, table_rows, xlsx_bytes
 from tests.workspace_child import scratch_dir

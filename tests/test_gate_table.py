@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from strategy.errors import ValidationError
-from strategy.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
-from strategy.gates import DEFAULT_GATES, Stage, gate_from_dict, gates_from_dict
+from strategy.domain.errors import ValidationError
+from strategy.domain.gates import DEFAULT_GATES, Stage, gate_from_dict, gates_from_dict
+from strategy.views.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
 
 
 def edited(gate_key: str) -> list[dict[str, object]]:

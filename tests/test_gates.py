@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from strategy.errors import RolloutError, ValidationError
-from strategy.gates import (
+from strategy.domain.errors import RolloutError, ValidationError
+from strategy.domain.gates import (
     CHECKLIST_ITEMS,
     CHECKLIST_LABELS,
     DEFAULT_GATES,

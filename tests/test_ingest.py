@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from strategy.errors import ImportRejected
-from strategy.ingest import ImportedFile, detect_layout, read_metrics
+from strategy.domain.errors import ImportRejected
+from strategy.ingest.read import ImportedFile, detect_layout, read_metrics
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, cli, workspace_state
 from tests.conftest import TODAY as STORE_TODAY

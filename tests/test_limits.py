@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from strategy.errors import ValidationError
-from strategy.limits import MAX_WEEK_HOURS, MAX_WEEKS, week_count, week_hours
+from strategy.domain.errors import ValidationError
+from strategy.domain.limits import MAX_WEEK_HOURS, MAX_WEEKS, week_count, week_hours
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """A file that is neither a known export nor a layout: mapped once, then recognised by its
-header (``strategy.mappings``), its weekly numbers checked against pandas on the truth."""
+header (``strategy.ingest.mappings``), its weekly numbers checked against pandas on the truth."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from strategy.access import LOCAL_USER
-from strategy.errors import ImportRejected, ValidationError
-from strategy.mappings import BY_NAME, FileMapping, check_mapping
+from strategy.domain.access import LOCAL_USER
+from strategy.domain.errors import ImportRejected, ValidationError
+from strategy.ingest.mappings import BY_NAME, FileMapping, check_mapping
 from strategy.storage import Workspace
 from tests.conftest import cli
 from tests.engines import workspace_state

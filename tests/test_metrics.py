@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from strategy.errors import ValidationError
-from strategy.metrics import (
+from strategy.domain.errors import ValidationError
+from strategy.domain.metrics import (
     CANONICAL,
     DERIVED,
     Agg,

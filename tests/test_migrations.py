@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from strategy.stages import Stage
+from strategy.domain.stages import Stage
 from strategy.storage import Workspace
 from strategy.storage.schema import SCHEMA_VERSION
 from tests.conftest import EDITOR

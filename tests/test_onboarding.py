@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from strategy.access import AccessRole, Actor
-from strategy.errors import Conflict, NotFound, ValidationError
-from strategy.onboarding import (
+from strategy.domain.access import AccessRole, Actor
+from strategy.domain.errors import Conflict, NotFound, ValidationError
+from strategy.domain.onboarding import (
     DEFAULT_PLAN,
     OnboardingItem,
     PlanItem,
@@ -20,9 +20,9 @@ from strategy.onboarding import (
     progress,
     schedule,
 )
-from strategy.requests import ResourceRequest
+from strategy.domain.requests import ResourceRequest
+from strategy.domain.team import Role
 from strategy.storage import Workspace
-from strategy.team import Role
 from tests.conftest import EDITOR, TODAY, workspace_state
 
 CFO = Actor("cfo@example.com", AccessRole.EXECUTIVE)

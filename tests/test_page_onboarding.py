@@ -9,11 +9,11 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy.access import AccessRole, Actor
-from strategy.onboarding import DEFAULT_PLAN, PlanItem
-from strategy.requests import ResourceRequest
+from strategy.domain.access import AccessRole, Actor
+from strategy.domain.onboarding import DEFAULT_PLAN, PlanItem
+from strategy.domain.requests import ResourceRequest
+from strategy.domain.team import Role
 from strategy.storage import Workspace
-from strategy.team import Role
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
 from ui import session
 

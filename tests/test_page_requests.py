@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy.access import AccessRole, Actor
-from strategy.report import analyse
-from strategy.requests import RequestStatus
+from strategy.domain.access import AccessRole, Actor
+from strategy.domain.analysis import analyse
+from strategy.domain.requests import RequestStatus
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
 from ui import session

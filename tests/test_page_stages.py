@@ -12,9 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Tab
 
-from strategy.access import AccessRole, Actor
-from strategy.gates import DEFAULT_GATES, gates_to_dict
-from strategy.report import analyse
+from strategy.domain.access import AccessRole, Actor
+from strategy.domain.analysis import analyse
+from strategy.domain.gates import DEFAULT_GATES, gates_to_dict
 from strategy.storage import Workspace
 from strategy.storage import database as storage_database
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page, workspace_state

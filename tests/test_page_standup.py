@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy.access import LOCAL_USER, AccessRole, Actor
+from strategy.domain.access import LOCAL_USER, AccessRole, Actor
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, open_page
 

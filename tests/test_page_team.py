@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy.access import AccessRole, Actor
-from strategy.company import CompanyProfile
-from strategy.report import analyse
-from strategy.resources import DEMAND_EXCEEDS_CAPACITY
+from strategy.domain.access import AccessRole, Actor
+from strategy.domain.analysis import analyse
+from strategy.domain.company import CompanyProfile
+from strategy.domain.resources import DEMAND_EXCEEDS_CAPACITY
+from strategy.domain.team import DEFAULT_SERVES, DemandKind, Role, serves_to_dict
 from strategy.storage import Workspace
-from strategy.team import DEFAULT_SERVES, DemandKind, Role, serves_to_dict
 from tests.conftest import TODAY, VIEWER, open_page
 from ui import session
 

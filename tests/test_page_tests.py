@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy.experiments import TestStatus
+from strategy.domain.experiments import TestStatus
 from strategy.storage import Workspace
 from tests.conftest import VIEWER, open_page
 from ui import session

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from strategy.cli import main
-from strategy.errors import ValidationError
+from strategy.domain.errors import ValidationError
 from strategy.storage import Workspace, parse_location
 from tests.conftest import ROOT
 from tests.engines import Postgres, workspace_state

@@ -15,11 +15,12 @@ import pytest
 
 from strategy.cli import main
 from strategy.demo import DEMO_DIR, seed_demo
-from strategy.errors import NotFound, ValidationError
-from strategy.gates import DEFAULT_GATES, Criterion, GateSet, Stage, gates_to_dict
-from strategy.horizons import MAX_LAG_WEEKS, common_window, complete_weeks, horizons
-from strategy.report import analyse, report_dict
-from strategy.stages import Override
+from strategy.domain.analysis import analyse
+from strategy.domain.errors import NotFound, ValidationError
+from strategy.domain.gates import DEFAULT_GATES, Criterion, GateSet, Stage, gates_to_dict
+from strategy.domain.horizons import MAX_LAG_WEEKS, common_window, complete_weeks, horizons
+from strategy.domain.stages import Override
+from strategy.report import report_dict
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 

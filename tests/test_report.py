@@ -7,18 +7,18 @@ import json
 
 import pytest
 
-from strategy.experiments import StrategyTest, TestStatus
-from strategy.gates import Stage
+from strategy.domain.analysis import analyse
+from strategy.domain.experiments import StrategyTest, TestStatus
+from strategy.domain.gates import Stage
+from strategy.domain.resources import SignalStatus
 from strategy.report import (
     NoteKind,
-    analyse,
     platform_notes,
     report_dict,
     report_json,
     report_text,
     weekly_csv,
 )
-from strategy.resources import SignalStatus
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY
 

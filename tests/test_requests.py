@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from strategy.access import AccessRole, Actor
-from strategy.errors import NotFound, PermissionDenied, ValidationError
-from strategy.report import analyse, report_dict, report_text
-from strategy.requests import (
+from strategy.domain.access import AccessRole, Actor
+from strategy.domain.analysis import analyse
+from strategy.domain.errors import NotFound, PermissionDenied, ValidationError
+from strategy.domain.requests import (
     Decision,
     RequestStatus,
     evidence_from_dict,
@@ -21,7 +21,8 @@ from strategy.requests import (
     freeze_evidence,
     view,
 )
-from strategy.resources import SignalStatus
+from strategy.domain.resources import SignalStatus
+from strategy.report import report_dict, report_text
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 

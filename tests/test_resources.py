@@ -9,11 +9,11 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import pytest
 
-from strategy.errors import ValidationError
-from strategy.gates import Stage
-from strategy.horizons import SignalWindow, common_window, horizons
-from strategy.metrics import to_wide
-from strategy.resources import (
+from strategy.domain.errors import ValidationError
+from strategy.domain.gates import Stage
+from strategy.domain.horizons import SignalWindow, common_window, horizons
+from strategy.domain.metrics import to_wide
+from strategy.domain.resources import (
     NO_COMPLETE_WEEK,
     NO_DATA,
     ConditionKey,
@@ -27,8 +27,8 @@ from strategy.resources import (
     settings_to_dict,
     weekly_demand,
 )
-from strategy.stages import PlatformStatus, WeekState
-from strategy.team import Role
+from strategy.domain.stages import PlatformStatus, WeekState
+from strategy.domain.team import Role
 
 FIRST_MONDAY = dt.date(2024, 1, 1)
 SETTINGS = DemandSettings()

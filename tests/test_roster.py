@@ -8,16 +8,16 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from strategy.company import CompanyProfile
-from strategy.errors import ValidationError
-from strategy.roster import (
+from strategy.domain.company import CompanyProfile
+from strategy.domain.errors import ValidationError
+from strategy.domain.team import Assignment, Role, make_member, recommended_core_team
+from strategy.views.roster import (
     ROSTER_COLUMNS,
     company_from_form,
     members_from_rows,
     members_to_rows,
     split_channels,
 )
-from strategy.team import Assignment, Role, make_member, recommended_core_team
 
 
 def row(

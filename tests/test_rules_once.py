@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from strategy.cli import main
-from strategy.company import CompanyProfile
-from strategy.errors import ValidationError
-from strategy.gate_table import criteria_rows, gate_dict
-from strategy.gates import DEFAULT_GATES, gates_to_dict
-from strategy.limits import MAX_WEEKS, week_count, week_hours
-from strategy.roster import company_from_form, members_from_rows
+from strategy.domain.company import CompanyProfile
+from strategy.domain.errors import ValidationError
+from strategy.domain.gates import DEFAULT_GATES, gates_to_dict
+from strategy.domain.limits import MAX_WEEKS, week_count, week_hours
+from strategy.domain.team import Role, role_channel
 from strategy.storage import Workspace
-from strategy.team import Role, role_channel
+from strategy.views.gate_table import criteria_rows, gate_dict
+from strategy.views.roster import company_from_form, members_from_rows
 from tests.conftest import EDITOR, open_page
 
 

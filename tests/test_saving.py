@@ -11,7 +11,7 @@ def page(outcome: str) -> None:
     write does: ``ok``, ``conflict`` or ``refused``."""
     import streamlit as st
 
-    from strategy.errors import Conflict, ValidationError
+    from strategy.domain.errors import Conflict, ValidationError
     from ui import saving, session
 
     session.show_flash()

@@ -15,9 +15,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench.bench_ingest import generate
-from strategy import events, ingest
-from strategy.errors import ImportRejected
-from strategy.report import analyse, report_json, weekly_csv
+from strategy.domain.analysis import analyse
+from strategy.domain.errors import ImportRejected
+from strategy.ingest import events
+from strategy.ingest import read as ingest
+from strategy.report import report_json, weekly_csv
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 from tests.engines import delete_stored_files

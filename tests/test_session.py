@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from strategy.access import LOCAL_USER as ADMIN
+from strategy.domain.access import LOCAL_USER as ADMIN
 from strategy.storage import Unreachable, Workspace
 from tests.conftest import ROOT
 from tests.engines import execute

@@ -15,10 +15,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from strategy import spreadsheets
 from strategy.cli import main
-from strategy.errors import ImportRejected
-from strategy.ingest import MAX_IMPORT_ENV, ImportedFile, read_metrics
+from strategy.domain.errors import ImportRejected
+from strategy.ingest.read import MAX_IMPORT_ENV, ImportedFile, read_metrics, spreadsheets
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, cli, workspace_state
 from tests.spreadsheet_files import (

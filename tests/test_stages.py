@@ -14,15 +14,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from strategy.gates import (
+from strategy.domain.gates import (
     CHECKLIST_CRITERION,
     CHECKLIST_ITEMS,
     DEFAULT_GATES,
     ChecklistItem,
     Stage,
 )
-from strategy.metrics import to_wide
-from strategy.stages import (
+from strategy.domain.metrics import to_wide
+from strategy.domain.stages import (
     Evidence,
     Override,
     PlatformStatus,

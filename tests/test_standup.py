@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from strategy.experiments import TestStatus
-from strategy.horizons import empty_coverage
-from strategy.metrics import empty_weekly
-from strategy.onboarding import OnboardingItem
-from strategy.requests import Evidence, RequestStatus, ResourceRequest
-from strategy.snapshot import Snapshot, TestDates
-from strategy.standup import (
+from strategy.domain.experiments import TestStatus
+from strategy.domain.horizons import empty_coverage
+from strategy.domain.metrics import empty_weekly
+from strategy.domain.onboarding import OnboardingItem
+from strategy.domain.requests import Evidence, RequestStatus, ResourceRequest
+from strategy.domain.snapshot import Snapshot, TestDates
+from strategy.domain.team import Assignment, Member, Role
+from strategy.storage import Workspace
+from strategy.views.standup import (
     Agenda,
     SectionKey,
     agenda,
@@ -26,8 +28,6 @@ from strategy.standup import (
     agenda_text,
     previous_working_day,
 )
-from strategy.storage import Workspace
-from strategy.team import Assignment, Member, Role
 
 DAY = dt.date(2026, 11, 24)
 """A Tuesday: its agenda covers Monday 23 November (and nothing of today)."""

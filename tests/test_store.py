@@ -14,9 +14,10 @@ import psycopg
 import pytest
 from sqlalchemy import event
 
-from strategy.access import AccessRole, Actor
-from strategy.company import CompanyProfile
-from strategy.errors import (
+from strategy.domain.access import AccessRole, Actor
+from strategy.domain.analysis import analyse
+from strategy.domain.company import CompanyProfile
+from strategy.domain.errors import (
     Conflict,
     ImportRejected,
     NotFound,
@@ -24,11 +25,12 @@ from strategy.errors import (
     RolloutError,
     ValidationError,
 )
-from strategy.gates import DEFAULT_GATES, Stage, gates_to_dict
-from strategy.onboarding import plan_for
-from strategy.report import analyse, report_dict, report_text
-from strategy.resources import settings_to_dict
-from strategy.snapshot import Snapshot
+from strategy.domain.gates import DEFAULT_GATES, Stage, gates_to_dict
+from strategy.domain.onboarding import plan_for
+from strategy.domain.resources import settings_to_dict
+from strategy.domain.snapshot import Snapshot
+from strategy.domain.team import Assignment, Member, Role, serves_to_dict
+from strategy.report import report_dict, report_text
 from strategy.storage import (
     NotAWorkspace,
     Saved,
@@ -39,7 +41,6 @@ from strategy.storage import (
 )
 from strategy.storage import database as storage_database
 from strategy.storage.schema import SCHEMA_VERSION
-from strategy.team import Assignment, Member, Role, serves_to_dict
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 from tests.engines import execute, scalar
 from tests.engines import write_lock_held as hold_write_lock

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from strategy.errors import ValidationError
-from strategy.team import (
+from strategy.domain.errors import ValidationError
+from strategy.domain.team import (
     CORE_ROLES,
     DEFAULT_SERVES,
     ROLE_LABELS,

@@ -1,4 +1,4 @@
-"""Altair charts over the aggregated frames of strategy.frames (never raw events)."""
+"""Altair charts over the aggregated frames of strategy.views.frames (never raw events)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from strategy import frames
-from strategy.experiments import TestKind
-from strategy.frames import STAGE_ORDER
-from strategy.gates import GateSet
-from strategy.report import Analysis
-from strategy.stages import TransitionKind
+from strategy.domain.analysis import Analysis
+from strategy.domain.experiments import TestKind
+from strategy.domain.gates import GateSet
+from strategy.domain.stages import TransitionKind
+from strategy.views import frames
+from strategy.views.frames import STAGE_ORDER
 
 STAGE_COLOURS = ["#b0b7c3", "#f2a541", "#2a9d8f"]
 DECIDED_BY = [kind.value for kind in TransitionKind]

@@ -15,7 +15,7 @@ from typing import Final, Protocol
 
 import streamlit as st
 
-from strategy.errors import Conflict, RolloutError
+from strategy.domain.errors import Conflict, RolloutError
 from ui import session
 
 NO_CHANGES: Final = "No changes to save."

@@ -10,8 +10,9 @@ from typing import Any, NoReturn, TypeVar, cast
 
 import streamlit as st
 
-from strategy import clock
-from strategy.access import (
+from strategy.demo import ensure_workspace
+from strategy.domain import clock
+from strategy.domain.access import (
     LOCAL_USER,
     Actor,
     Login,
@@ -20,12 +21,11 @@ from strategy.access import (
     login_from_claims,
     why_viewer,
 )
-from strategy.demo import ensure_workspace
-from strategy.errors import Conflict, RolloutError
-from strategy.report import Analysis, analyse
-from strategy.snapshot import AuditEntry, Snapshot
-from strategy.standup import Agenda, agenda
+from strategy.domain.analysis import Analysis, analyse
+from strategy.domain.errors import Conflict, RolloutError
+from strategy.domain.snapshot import AuditEntry, Snapshot
 from strategy.storage import Location, StorageError, Workspace, parse_location
+from strategy.views.standup import Agenda, agenda
 from ui import charts
 from ui.markup import md
 
@@ -98,7 +98,7 @@ def _agenda(key: str, version: int, day: dt.date) -> Agenda:
 
 
 def today() -> dt.date:
-    """The one UTC "today" every page passes to the rules (``strategy.clock``)."""
+    """The one UTC "today" every page passes to the rules (``strategy.domain.clock``)."""
     return clock.today()
 
 
@@ -157,7 +157,7 @@ def user_roles() -> dict[str, str]:
 
 
 def standup_agenda(day: dt.date) -> Agenda:
-    """The stand-up of ``day`` (``strategy.standup.agenda``), recomputed when the data changes.
+    """The stand-up of ``day`` (``views.standup.agenda``), recomputed when the data changes.
 
     It reads the workspace as it stood on the evenings it compares (``snapshot(as_of=...)``),
     and the first address mapped to the executive role picks up open requests.
@@ -179,7 +179,7 @@ def logged_in() -> bool:
 
 
 def login() -> Login | None:
-    """The signed-in account's trusted claims (``strategy.access.login_from_claims``)."""
+    """The signed-in account's trusted claims (``strategy.domain.access.login_from_claims``)."""
     if not logged_in():
         return None
     return login_from_claims(st.user.to_dict())

@@ -1,6 +1,6 @@
 """Upload glue: preview an uploaded metrics file before storing it, import it, list uploads.
 
-Streamlit hands the page the file's bytes; ``strategy.ingest`` and the store read paths. So
+Streamlit hands the page the file's bytes; ``strategy.ingest.read`` and the store read paths. So
 each file is written to a temporary file first (named with the upload's ending, which says
 whether it is parquet, CSV, xlsx or xls), read there, and the temporary file removed.
 """
@@ -19,15 +19,15 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from strategy.access import Actor
-from strategy.errors import RolloutError
-from strategy.events import DEFAULT_RETURNING_WEEKS
-from strategy.exports import mappable_header
-from strategy.ingest import LAYOUTS, read_metrics
-from strategy.mappings import BY_NAME, FileMapping
-from strategy.metrics import Agg, aggregation_rule, normalise_name, to_wide
-from strategy.snapshot import Upload
-from strategy.spreadsheets import SHEET_NAME, SUFFIXES, file_kind
+from strategy.domain.access import Actor
+from strategy.domain.errors import RolloutError
+from strategy.domain.metrics import Agg, aggregation_rule, normalise_name, to_wide
+from strategy.domain.snapshot import Upload
+from strategy.ingest.events import DEFAULT_RETURNING_WEEKS
+from strategy.ingest.exports import mappable_header
+from strategy.ingest.mappings import BY_NAME, FileMapping
+from strategy.ingest.read import LAYOUTS, read_metrics
+from strategy.ingest.spreadsheets import SHEET_NAME, SUFFIXES, file_kind
 from strategy.storage import Workspace
 
 LAYOUT_NOTES: Final[dict[str, str]] = {
@@ -80,7 +80,7 @@ class Preview:
     export): the columns the Upload page offers to map."""
     notes: tuple[str, ...] = ()
     """How the file was read, when it says something: rows skipped above the header, how a
-    platform's export was read (``strategy.exports``: approximations, ignored columns)."""
+    platform's export was read (``strategy.ingest.exports``: approximations, ignored columns)."""
 
     @property
     def export(self) -> bool:
@@ -114,7 +114,7 @@ def with_aggregation(metric: str, chosen: Mapping[str, Agg] | None = None) -> st
     ``followers (last)``, ``pct_communicated (mean: a rate)``, ``likes (sum: a count)``,
     ``boosts (max: chosen in the mapping)``.
 
-    The rule and its words are ``strategy.metrics.aggregation_rule``'s; this only formats.
+    The rule and its words are ``strategy.domain.metrics.aggregation_rule``'s; this only formats.
     """
     if chosen and metric in chosen:
         return f"{metric} ({chosen[metric].value}: chosen in the mapping)"

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from strategy import clock
-from strategy.errors import shortened
-from strategy.gates import GateSet, gates_to_dict
-from strategy.snapshot import AuditEntry
-from strategy.team import Member
+from strategy.domain import clock
+from strategy.domain.errors import shortened
+from strategy.domain.gates import GateSet, gates_to_dict
+from strategy.domain.snapshot import AuditEntry
+from strategy.domain.team import Member
 
 
 def record(conn: Connection, actor: str, action: str, detail: str) -> None:

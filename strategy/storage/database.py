@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.pool import NullPool
 
-from strategy.errors import RolloutError
+from strategy.domain.errors import RolloutError
 from strategy.storage.location import DB_NAME, Location
 
 BUSY_TIMEOUT_S: float = 60.0

@@ -23,7 +23,7 @@ from typing import Final, Protocol
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from strategy.errors import NotFound
+from strategy.domain.errors import NotFound
 
 FILES_DIR: Final = "files"
 PART_BYTES: Final = 8 << 20

@@ -10,7 +10,7 @@ from typing import Final
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from strategy.errors import ValidationError
+from strategy.domain.errors import ValidationError
 
 DB_NAME: Final = "workspace.sqlite"
 """The database file inside a folder workspace."""

@@ -13,7 +13,7 @@ from typing import Final
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from strategy.errors import ValidationError
+from strategy.domain.errors import ValidationError
 
 SCHEMA_VERSION: Final = 5
 

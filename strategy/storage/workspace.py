@@ -24,8 +24,8 @@ import pandas as pd
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
-from strategy import clock
-from strategy.access import (
+from strategy.domain import clock
+from strategy.domain.access import (
     Actor,
     check_identity,
     parse_access_role,
@@ -33,12 +33,17 @@ from strategy.access import (
     require_decide,
     require_edit,
 )
-from strategy.baselines import Baseline, baselines_from_dict, baselines_to_dict, check_baseline
-from strategy.company import DEFAULT_CURRENCY, CompanyProfile, check_company
-from strategy.costs import DEFAULT_RATES, Rates, hourly_rate, rates_from_dict, rates_to_dict
-from strategy.errors import Conflict, ImportRejected, NotFound, ValidationError, shortened
-from strategy.events import DEFAULT_RETURNING_WEEKS, returning_weeks
-from strategy.experiments import (
+from strategy.domain.analysis import analyse
+from strategy.domain.baselines import (
+    Baseline,
+    baselines_from_dict,
+    baselines_to_dict,
+    check_baseline,
+)
+from strategy.domain.company import DEFAULT_CURRENCY, CompanyProfile, check_company
+from strategy.domain.costs import DEFAULT_RATES, Rates, hourly_rate, rates_from_dict, rates_to_dict
+from strategy.domain.errors import Conflict, ImportRejected, NotFound, ValidationError, shortened
+from strategy.domain.experiments import (
     StrategyTest,
     TestKind,
     TestStatus,
@@ -47,7 +52,7 @@ from strategy.experiments import (
     test_fields,
     updated_test,
 )
-from strategy.gates import (
+from strategy.domain.gates import (
     CHECKLIST_ITEMS,
     DEFAULT_GATES,
     ChecklistItem,
@@ -57,11 +62,9 @@ from strategy.gates import (
     gates_from_dict,
     gates_to_dict,
 )
-from strategy.horizons import empty_coverage
-from strategy.ingest import ImportedFile, read_metrics
-from strategy.mappings import FileMapping, mappings_from_dict, mappings_to_dict
-from strategy.metrics import SIGNED_METRICS, empty_daily, empty_weekly, platform_name
-from strategy.onboarding import (
+from strategy.domain.horizons import empty_coverage
+from strategy.domain.metrics import SIGNED_METRICS, empty_daily, empty_weekly, platform_name
+from strategy.domain.onboarding import (
     DEFAULT_PLAN,
     OnboardingItem,
     PlanItem,
@@ -72,8 +75,7 @@ from strategy.onboarding import (
     plans_to_dict,
     schedule,
 )
-from strategy.report import analyse
-from strategy.requests import (
+from strategy.domain.requests import (
     RequestStatus,
     ResourceRequest,
     check_open,
@@ -84,24 +86,15 @@ from strategy.requests import (
     freeze_evidence,
     request_note,
 )
-from strategy.resources import (
+from strategy.domain.resources import (
     DEFAULT_SETTINGS,
     DemandSettings,
     settings_from_dict,
     settings_to_dict,
 )
-from strategy.snapshot import AuditEntry, Snapshot, TestDates, Upload
-from strategy.stages import Override, make_override
-from strategy.storage import audit, database, schema
-from strategy.storage.files import (
-    ORPHAN_MIN_AGE_S,
-    DatabaseFiles,
-    FileStore,
-    FolderFiles,
-    hash_file,
-)
-from strategy.storage.location import DB_NAME, Location, parse_location
-from strategy.team import (
+from strategy.domain.snapshot import AuditEntry, Snapshot, TestDates, Upload
+from strategy.domain.stages import Override, make_override
+from strategy.domain.team import (
     DEFAULT_SERVES,
     Assignment,
     Member,
@@ -114,6 +107,18 @@ from strategy.team import (
     serves_from_dict,
     serves_to_dict,
 )
+from strategy.ingest.events import DEFAULT_RETURNING_WEEKS, returning_weeks
+from strategy.ingest.mappings import FileMapping, mappings_from_dict, mappings_to_dict
+from strategy.ingest.read import ImportedFile, read_metrics
+from strategy.storage import audit, database, schema
+from strategy.storage.files import (
+    ORPHAN_MIN_AGE_S,
+    DatabaseFiles,
+    FileStore,
+    FolderFiles,
+    hash_file,
+)
+from strategy.storage.location import DB_NAME, Location, parse_location
 
 T = TypeVar("T")
 
@@ -656,7 +661,7 @@ class Workspace:
         self, actor: Actor, platform: Any, metric: Any, value: Any, on: Any, *, today: dt.date
     ) -> Baseline:
         """Give a platform's followers on one day, from which its daily gains build the
-        weekly followers (``strategy.baselines``); replaces the platform's baseline."""
+        weekly followers (``strategy.domain.baselines``); replaces the platform's baseline."""
         baseline = check_baseline(platform, metric, value, on, today=today)
         with self._write(actor, "baseline.set", baseline.text) as conn:
             stored = {**_baselines(conn), baseline.platform: baseline}
@@ -996,7 +1001,7 @@ class Workspace:
         """Validate, derive and store one metrics file; a refused file changes nothing.
 
         ``platform`` and ``year`` serve a platform's own export that cannot name them
-        (``strategy.exports``); a file the workspace saved a mapping for is read by it
+        (``strategy.ingest.exports``); a file the workspace saved a mapping for is read by it
         (``mapping`` names the one to use); the returned upload's ``notes`` say how it was
         read.
         """

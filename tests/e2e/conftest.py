@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
-from strategy.access import LOCAL_USER
 from strategy.demo import seed_demo
+from strategy.domain.access import LOCAL_USER
 from strategy.storage import Workspace
 from tests.engines import Postgres
 

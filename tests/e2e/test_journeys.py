@@ -18,8 +18,8 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from strategy import clock
 from strategy.demo import DEMO_DIR
+from strategy.domain import clock
 from tests.e2e.conftest import REPO_ROOT, VIEWPORT, open_page, wait_for_run
 
 pytestmark = pytest.mark.e2e

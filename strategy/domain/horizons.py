@@ -23,7 +23,7 @@ from typing import Final
 
 import pandas as pd
 
-from strategy.clock import ONE_WEEK, SUNDAY, mondays, weeks_between
+from strategy.domain.clock import ONE_WEEK, SUNDAY, mondays, weeks_between
 
 MAX_LAG_WEEKS: Final[int] = 4
 """A platform more than this many weeks behind the newest horizon is left out of demand."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any, Final
 
-from strategy.errors import ValidationError, given, shortened
+from strategy.domain.errors import ValidationError, given, shortened
 
 MAX_WEEK_HOURS: Final[float] = 168.0
 """The hours in a week: the most a role can take or a person can have."""

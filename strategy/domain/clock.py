@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from typing import Final
 
-from strategy.errors import ValidationError
+from strategy.domain.errors import ValidationError
 
 TODAY_ENV: Final[str] = "ROLLOUT_TODAY"
 EARLIEST_DATE: Final[dt.date] = dt.date(1990, 1, 1)

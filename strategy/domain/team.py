@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from strategy.errors import ValidationError, given
-from strategy.limits import finite_number, week_hours
-from strategy.metrics import normalise_name, platform_name_problem, show_name
+from strategy.domain.errors import ValidationError, given
+from strategy.domain.limits import finite_number, week_hours
+from strategy.domain.metrics import normalise_name, platform_name_problem, show_name
 
 
 class Role(StrEnum):

@@ -2,7 +2,7 @@
 
 The Stages page edits each gate's criteria as a table. This module turns a gate into those
 rows and the edited rows plus week counts into the JSON form that
-``strategy.gates.gates_from_dict`` validates; every check is left to that one validator.
+``strategy.domain.gates.gates_from_dict`` validates; every check is left to that one validator.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from strategy.gates import Gate, GateSet
+from strategy.domain.gates import Gate, GateSet
 
 COLUMNS: Final[tuple[str, ...]] = ("metric", "comparison", "threshold")
 """The editor's columns; ``comparison`` is the gate's ``op``."""

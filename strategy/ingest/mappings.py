@@ -4,7 +4,7 @@ The social expert says once what such a file's columns are: its platform, its da
 and the date's format, and for every other column the metric it holds (a canonical one or
 a new name) with its weekly aggregation, or that it is ignored. The mapping is saved in the
 workspace under the file's header, its signature, and read as one more ``Export``
-declaration (``strategy.exports``): the next file with the same header is recognised and
+declaration (``strategy.ingest.exports``): the next file with the same header is recognised and
 imported as the first was, and says which mapping read it.
 """
 
@@ -15,11 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from strategy import spreadsheets
-from strategy.errors import ValidationError
-from strategy.exports import Column, Export, header_name
-from strategy.formulas import formula_prefix_problem
-from strategy.metrics import (
+from strategy.domain.errors import ValidationError
+from strategy.domain.formulas import formula_prefix_problem
+from strategy.domain.metrics import (
     DERIVED_NAMES,
     RESERVED_NAMES,
     Agg,
@@ -27,11 +25,13 @@ from strategy.metrics import (
     platform_name,
     show_name,
 )
+from strategy.ingest import spreadsheets
+from strategy.ingest.exports import Column, Export, header_name
 
 IGNORE: Final[str] = "ignore"
 """A column's choice that leaves it out."""
 BY_NAME: Final[str] = "by its name"
-"""A column's aggregation left to the rule of ``strategy.metrics.aggregation_rule``."""
+"""A column's aggregation left to the rule of ``strategy.domain.metrics.aggregation_rule``."""
 AGGREGATION_CHOICES: Final[tuple[str, ...]] = (BY_NAME, *(a.value for a in Agg))
 
 MAX_NAME: Final[int] = 60

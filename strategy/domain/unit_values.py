@@ -16,8 +16,8 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from strategy.errors import ValidationError
-from strategy.limits import finite_number
+from strategy.domain.errors import ValidationError
+from strategy.domain.limits import finite_number
 
 VALUE_COLUMN = "value"
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from strategy.errors import ValidationError, given
-from strategy.limits import finite_number
-from strategy.team import Member, Role, parse_role
+from strategy.domain.errors import ValidationError, given
+from strategy.domain.limits import finite_number
+from strategy.domain.team import Member, Role, parse_role
 
 WEEKS_PER_MONTH: Final = 52 / 12
 """A month's cost is a week's times 52/12."""

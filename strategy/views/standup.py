@@ -21,11 +21,11 @@ from typing import Any
 
 import pandas as pd
 
-from strategy.onboarding import OnboardingItem
-from strategy.report import Analysis, analyse
-from strategy.requests import RequestStatus, RequestView
-from strategy.snapshot import Snapshot
-from strategy.team import ROLE_LABELS, Member, Role
+from strategy.domain.analysis import Analysis, analyse
+from strategy.domain.onboarding import OnboardingItem
+from strategy.domain.requests import RequestStatus, RequestView
+from strategy.domain.snapshot import Snapshot
+from strategy.domain.team import ROLE_LABELS, Member, Role
 
 
 class SectionKey(StrEnum):

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from strategy.errors import ValidationError
-from strategy.gates import CHECKLIST_ITEMS, ChecklistItem
-from strategy.metrics import normalise_name, valid_platform_name
+from strategy.domain.errors import ValidationError
+from strategy.domain.gates import CHECKLIST_ITEMS, ChecklistItem
+from strategy.domain.metrics import normalise_name, valid_platform_name
 
 
 def platform_checklists(

@@ -11,12 +11,13 @@ from typing import Final
 
 import pandas as pd
 
-from strategy.experiment_rows import TestResult, results_table
-from strategy.experiments import TestKind, TestStatus
-from strategy.gates import CHECKLIST_CRITERION, Gate, GateSet, Stage
-from strategy.resources import WeekDemand
-from strategy.stages import Override, PlatformStatus, Transition, TransitionKind
-from strategy.team import DemandKind
+from strategy.domain.analysis import TestResult
+from strategy.domain.experiments import TestKind, TestStatus
+from strategy.domain.gates import CHECKLIST_CRITERION, Gate, GateSet, Stage
+from strategy.domain.resources import WeekDemand
+from strategy.domain.stages import Override, PlatformStatus, Transition, TransitionKind
+from strategy.domain.team import DemandKind
+from strategy.views.experiment_rows import results_table
 
 KPI_METRICS: Final[tuple[str, ...]] = (
     "audience",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from strategy.errors import PermissionDenied, ValidationError
+from strategy.domain.errors import PermissionDenied, ValidationError
 
 
 class AccessRole(StrEnum):

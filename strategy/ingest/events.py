@@ -27,10 +27,10 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from strategy.clock import EARLIEST_DATE
-from strategy.errors import ImportRejected, ValidationError, given
-from strategy.limits import finite_number
-from strategy.metrics import (
+from strategy.domain.clock import EARLIEST_DATE
+from strategy.domain.errors import ImportRejected, ValidationError, given
+from strategy.domain.limits import finite_number
+from strategy.domain.metrics import (
     WEEKLY_COLUMNS,
     empty_weekly,
     normalise_name,
@@ -308,14 +308,14 @@ def read_events(
 
     Refuses (``ImportRejected``, message starting with ``name`` and naming the first bad row)
     a missing or unparseable ``ts``, a ``ts`` after ``today`` (UTC) or before 1990, a missing
-    platform, a platform name that ``strategy.metrics.platform_name_problem`` refuses, more
+    platform, a platform name that ``strategy.domain.metrics.platform_name_problem`` refuses, more
     than ``MAX_PLATFORMS`` platforms, ``by_brand`` that is not boolean-like and a missing
     (NULL, blank or NaN) member_id.
 
     ``returning`` is the returning window in weeks (``derive_weekly_events``).
 
     Also returns, per platform, the UTC day of its latest event: how far its data reaches,
-    which decides whether its last week is complete (``strategy.horizons``).
+    which decides whether its last week is complete (``strategy.domain.horizons``).
     """
     window = returning_weeks(returning)
     sql = _Sql(path, pq.read_schema(path))
@@ -459,7 +459,7 @@ def derive_weekly_events(
     platform_names: Mapping[str, str] | None = None,
     returning: int = DEFAULT_RETURNING_WEEKS,
 ) -> pd.DataFrame:
-    """Derive the long weekly table (``strategy.metrics`` contract) from a validated events file.
+    """Derive the long weekly table (the ``metrics`` contract) from a validated events file.
 
     Per (platform, ISO week), rows are counted as ``EVENT_COUNTS`` declares: by_brand rows of
     a thread-starting kind (``post``, ``question``, ``thread``) are brand_posts, other

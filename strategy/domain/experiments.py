@@ -30,10 +30,10 @@ from statsmodels.stats.proportion import (
     samplesize_proportions_2indep_onetail,
 )
 
-from strategy import clock
-from strategy.errors import ValidationError, given
-from strategy.limits import finite_number, text_field
-from strategy.metrics import normalise_name
+from strategy.domain import clock
+from strategy.domain.errors import ValidationError, given
+from strategy.domain.limits import finite_number, text_field
+from strategy.domain.metrics import normalise_name
 
 
 class TestKind(StrEnum):

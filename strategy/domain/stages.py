@@ -15,9 +15,9 @@ from typing import Final
 
 import pandas as pd
 
-from strategy.clock import SUNDAY, as_date, monday, mondays, parse_day
-from strategy.errors import ValidationError
-from strategy.gates import (
+from strategy.domain.clock import SUNDAY, as_date, monday, mondays, parse_day
+from strategy.domain.errors import ValidationError
+from strategy.domain.gates import (
     CHECKLIST_CRITERION,
     ChecklistItem,
     Gate,
@@ -25,8 +25,8 @@ from strategy.gates import (
     Stage,
     checklist_complete_on,
 )
-from strategy.limits import free_text
-from strategy.metrics import platform_name
+from strategy.domain.limits import free_text
+from strategy.domain.metrics import platform_name
 
 
 @dataclass(frozen=True)
@@ -380,7 +380,7 @@ def evaluate_all(
 ) -> dict[str, PlatformStatus]:
     """Every platform that has data, a checklist or an override, keyed by name, sorted.
 
-    ``wide`` holds the weeks that count: complete weeks only (``strategy.horizons``). Each
+    ``wide`` holds the weeks that count: complete weeks only (``strategy.domain.horizons``). Each
     platform is evaluated from its first data (or override) week up to its own horizon, its
     latest week in ``wide`` (or a later override's start), so a platform whose data lags is
     judged on the weeks it has, never failed for the weeks it has not reported yet. A

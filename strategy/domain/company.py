@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from strategy.errors import ValidationError
-from strategy.limits import text_field
-from strategy.team import employee_count, normalise_channel
+from strategy.domain.errors import ValidationError
+from strategy.domain.limits import text_field
+from strategy.domain.team import employee_count, normalise_channel
 
 DEFAULT_CURRENCY = "EUR"
 MAX_COMPANY_NAME = 100

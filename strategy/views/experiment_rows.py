@@ -8,24 +8,12 @@ shown the same way everywhere.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 import pandas as pd
 
-from strategy.experiments import StrategyTest, TestKind, TestStats
-
-
-@dataclass(frozen=True)
-class TestResult:
-    """A logged test with its statistics and its conclusion in plain words."""
-
-    __test__: ClassVar[bool] = False  # not a pytest test class, despite its name
-
-    test: StrategyTest
-    stats: TestStats | None
-    conclusion: str
-
+from strategy.domain.analysis import TestResult
+from strategy.domain.experiments import TestKind, TestStats
 
 NO_DATA_WARNING: Final[str] = "no data yet"
 """The warning of a test that has no statistics yet (nothing exposed)."""

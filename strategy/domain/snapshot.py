@@ -11,20 +11,20 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from strategy.baselines import Baseline
-from strategy.company import CompanyProfile
-from strategy.costs import DEFAULT_RATES, Rates
-from strategy.events import DEFAULT_RETURNING_WEEKS
-from strategy.experiments import StrategyTest
-from strategy.gates import DEFAULT_GATES, ChecklistItem, GateSet
-from strategy.horizons import empty_coverage
-from strategy.mappings import FileMapping
-from strategy.metrics import empty_daily
-from strategy.onboarding import OnboardingItem, PlanItem
-from strategy.requests import ResourceRequest
-from strategy.resources import DEFAULT_SETTINGS, DemandSettings
-from strategy.stages import Override
-from strategy.team import DEFAULT_SERVES, Member, Role, RoleServes
+from strategy.domain.baselines import Baseline
+from strategy.domain.company import CompanyProfile
+from strategy.domain.costs import DEFAULT_RATES, Rates
+from strategy.domain.experiments import StrategyTest
+from strategy.domain.gates import DEFAULT_GATES, ChecklistItem, GateSet
+from strategy.domain.horizons import empty_coverage
+from strategy.domain.metrics import empty_daily
+from strategy.domain.onboarding import OnboardingItem, PlanItem
+from strategy.domain.requests import ResourceRequest
+from strategy.domain.resources import DEFAULT_SETTINGS, DemandSettings
+from strategy.domain.stages import Override
+from strategy.domain.team import DEFAULT_SERVES, Member, Role, RoleServes
+from strategy.ingest.events import DEFAULT_RETURNING_WEEKS
+from strategy.ingest.mappings import FileMapping
 
 
 @dataclass(frozen=True)

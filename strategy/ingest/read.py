@@ -23,10 +23,10 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from strategy import clock, events, exports, spreadsheets
-from strategy.errors import ImportRejected, ValidationError
-from strategy.formulas import formula_prefix_problem
-from strategy.metrics import (
+from strategy.domain import clock
+from strategy.domain.errors import ImportRejected, ValidationError
+from strategy.domain.formulas import formula_prefix_problem
+from strategy.domain.metrics import (
     AUDIENCE,
     AUDIENCE_SOURCES,
     DERIVED,
@@ -42,6 +42,7 @@ from strategy.metrics import (
     show_name,
     week_start,
 )
+from strategy.ingest import events, exports, spreadsheets
 
 LAYOUTS: Final[dict[str, tuple[str, ...]]] = {
     "long": ("date", "platform", "metric", "value"),
@@ -86,7 +87,7 @@ class ImportedFile:
     """Weekly aggregations a saved mapping chose over the metric names' rule."""
     notes: tuple[str, ...] = ()
     """What the import says about how the file was read: rows skipped above the header, how
-    a platform's export was read (``strategy.exports``)."""
+    a platform's export was read (``strategy.ingest.exports``)."""
 
 
 def detect_layout(columns: Sequence[str]) -> str:
@@ -152,13 +153,13 @@ def read_metrics(
 
     ``name`` (default ``path.name``) starts every message; a date after ``today`` (default:
     today in UTC) is refused. The kind of file comes from the path's ending (else the name's,
-    else the content: ``strategy.spreadsheets.file_kind``). ``returning`` is the returning
-    window in weeks of an events file (``strategy.events.derive_weekly_events``). A
-    platform's own export (``strategy.exports``) is read as it was downloaded: ``platform``
+    else the content: ``strategy.ingest.spreadsheets.file_kind``). ``returning`` is the returning
+    window in weeks of an events file (``strategy.ingest.events.derive_weekly_events``). A
+    platform's own export (``strategy.ingest.exports``) is read as it was downloaded: ``platform``
     names its platform when the file cannot (and always wins). ``year`` is the year of dates
     written without one, in an export (TikTok's ``August 31``) or under a header stating a
     format without one (``date (MMMM D)``). ``mappings`` are the workspace's saved mappings
-    (``strategy.mappings``), tried after the known exports; ``mapping`` names the one to read
+    (``strategy.ingest.mappings``), tried after the known exports; ``mapping`` names the one to read
     the file with. Writes nothing.
     """
     label = path.name if name is None else name
@@ -288,7 +289,7 @@ def _long_weekly(
 def _changes(rows: pd.DataFrame) -> pd.DataFrame:
     """The day-by-day values of the changes (``SIGNED_METRICS``), summed per day: kept
     beside the weekly sums so a baseline given on any day is exact
-    (``strategy.baselines.with_baselines``)."""
+    (``strategy.domain.baselines.with_baselines``)."""
     signed = rows[rows["metric"].isin(SIGNED_METRICS)]
     if signed.empty:
         return empty_daily()
@@ -682,7 +683,7 @@ def _data_through(rows: pd.DataFrame) -> dict[str, dt.date]:
 
 def _weekly(rows: pd.DataFrame, chosen: Mapping[str, Agg] | None = None) -> pd.DataFrame:
     """Aggregate validated (ts, platform, metric, value) rows to the long weekly table, each
-    metric by its weekly aggregation (``strategy.metrics.aggregation_for``), or the one a
+    metric by its weekly aggregation (``strategy.domain.metrics.aggregation_for``), or the one a
     saved mapping ``chosen`` for it."""
     rows = rows.assign(week=week_start(rows["ts"]))
     picked = chosen or {}

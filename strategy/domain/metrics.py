@@ -17,8 +17,8 @@ from typing import Final, NamedTuple
 import numpy as np
 import pandas as pd
 
-from strategy.errors import ValidationError, shortened
-from strategy.formulas import formula_prefix_problem
+from strategy.domain.errors import ValidationError, shortened
+from strategy.domain.formulas import formula_prefix_problem
 
 
 class Agg(StrEnum):
@@ -52,7 +52,7 @@ the rule of ``aggregation_rule`` (their name says a rate, a change or a total, e
 ``community_members`` is the number of distinct members seen on the platform up to and
 including the week: forums, Q&A sites and chat communities count members, not followers.
 ``followers_gained`` is the day's change in followers, which several exports give instead
-of the total (``strategy.baselines`` builds followers from it)."""
+of the total (``strategy.domain.baselines`` builds followers from it)."""
 
 SIGNED_METRICS: Final[frozenset[str]] = frozenset({"followers_gained"})
 """Changes, which may be negative; every other metric counts or times things."""

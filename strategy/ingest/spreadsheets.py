@@ -1,6 +1,6 @@
 """CSV, xlsx and xls metric files, read into the arrow columns the parquet path reads.
 
-``strategy.ingest`` validates every layout the same way whatever the file; this module only
+``strategy.ingest.read`` validates every layout the same way whatever the file; this module only
 turns a spreadsheet into columns, refusing what makes a spreadsheet ambiguous: text that is
 not UTF-8 or UTF-16 with its byte-order mark, a delimiter that is not clear from the header
 (or a ``sep=`` first line), a workbook whose sheet to read is not clear. The header is found
@@ -14,7 +14,7 @@ Cells become arrow columns like this:
   the first rows can fail on a later row). A column that must hold numbers is cast to
   float64 when every non-blank cell is a number (``nan`` and ``inf`` included, for the
   checks to name them; in a comma-separated file ``15,000`` too, ``THOUSANDS``), else left
-  as text for ``strategy.ingest`` to name the first bad cell. Dates stay ISO text, as in a
+  as text for ``strategy.ingest.read`` to name the first bad cell. Dates stay ISO text, as in a
   parquet text column.
 - xlsx and xls (``python-calamine``; an .xls file in a child process, ``_read_xls``): a
   column of number cells is float64, of date cells a timestamp, of TRUE/FALSE cells
@@ -59,8 +59,8 @@ import pyarrow.csv as pcsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import python_calamine as calamine
 
-from strategy.errors import ImportRejected, shortened
-from strategy.metrics import normalise_name
+from strategy.domain.errors import ImportRejected, shortened
+from strategy.domain.metrics import normalise_name
 
 SUFFIXES: Final[dict[str, str]] = {
     ".parquet": "parquet",

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from strategy.errors import ValidationError
-from strategy.limits import week_count
-from strategy.metrics import AUDIENCE, KNOWN_METRICS, normalise_name
+from strategy.domain.errors import ValidationError
+from strategy.domain.limits import week_count
+from strategy.domain.metrics import AUDIENCE, KNOWN_METRICS, normalise_name
 
 
 class Stage(StrEnum):

@@ -3,7 +3,7 @@
 Extra resources are justified only when three things hold together: a community has been
 active for a while, its demand for the team's attention exceeds the hours that serve it, and
 a tested strategy backs the plan. Each condition always says its value and why. Everything
-is read at the end of the common window (``strategy.horizons.common_window``): the last
+is read at the end of the common window (``strategy.domain.horizons.common_window``): the last
 complete weeks that every platform feeding demand has, so ragged uploads move nothing.
 """
 
@@ -21,13 +21,13 @@ from typing import Any, ClassVar, Final
 import numpy as np
 import pandas as pd
 
-from strategy.clock import as_date
-from strategy.errors import ValidationError
-from strategy.gates import Stage
-from strategy.horizons import SignalWindow
-from strategy.limits import MAX_WEEK_HOURS, week_count
-from strategy.stages import PlatformStatus, stage_at
-from strategy.team import ROLE_LABELS, Role
+from strategy.domain.clock import as_date
+from strategy.domain.errors import ValidationError
+from strategy.domain.gates import Stage
+from strategy.domain.horizons import SignalWindow
+from strategy.domain.limits import MAX_WEEK_HOURS, week_count
+from strategy.domain.stages import PlatformStatus, stage_at
+from strategy.domain.team import ROLE_LABELS, Role
 
 
 class SignalStatus(StrEnum):
@@ -600,7 +600,7 @@ def resource_signal(
     """Whether extra resources are justified at the window's end, with every reason.
 
     ``demand`` is ``weekly_demand`` for the same window; ``capacity_hours`` the hours of the
-    roles that serve demand (``strategy.team.serving_hours``).
+    roles that serve demand (``strategy.domain.team.serving_hours``).
     """
     capacity = _check_capacity(capacity_hours)
     in_window = [d for d in demand if d.week in window.weeks]

@@ -2,7 +2,7 @@
 
 A known export is one ``Export``: the header that recognises it, its date format, where its
 platform comes from, and what each column becomes (a metric, with the weekly aggregation
-the metric's name gives it in ``strategy.metrics``, or ignored, with the reason), plus the
+the metric's name gives it in ``strategy.domain.metrics``, or ignored, with the reason), plus the
 metrics built from several columns (``member_interactions`` as the sum of likes, replies,
 reposts...; ``followers_gained`` as new follows less unfollows). ``read_export`` finds the
 export a file is (every sheet's header, looking past a ``sep=,`` line, a title line or a
@@ -30,9 +30,9 @@ from typing import Any, Final
 import pandas as pd
 import python_calamine as calamine
 
-from strategy import spreadsheets
-from strategy.errors import ImportRejected
-from strategy.metrics import Agg, normalise_name, valid_platform_name
+from strategy.domain.errors import ImportRejected
+from strategy.domain.metrics import Agg, normalise_name, valid_platform_name
+from strategy.ingest import spreadsheets
 
 LAYOUT_MARK: Final[str] = "platform"
 """A header with a ``platform`` column is a layout file (long, wide, events), never an export."""
@@ -590,7 +590,7 @@ def _rows(path: Path, label: str, kind: str, sheet: str) -> list[list[Any]]:
 def _text_rows(path: Path, limit: int | None = None) -> list[list[Any]]:
     """A text export's first ``limit`` records (all: None): UTF-16 with a BOM (Meta), UTF-8
     with or without one, read by the same encoding rule as every CSV file
-    (``strategy.spreadsheets``)."""
+    (``strategy.ingest.spreadsheets``)."""
     with path.open("rb") as raw:
         encoding, start = spreadsheets.text_encoding(raw.read(4))
         raw.seek(start)

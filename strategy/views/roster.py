@@ -14,11 +14,11 @@ from typing import Any, Final
 
 import pandas as pd
 
-from strategy.company import DEFAULT_CURRENCY, CompanyProfile, check_company
-from strategy.costs import Rates
-from strategy.errors import ValidationError
-from strategy.limits import week_hours
-from strategy.team import (
+from strategy.domain.company import DEFAULT_CURRENCY, CompanyProfile, check_company
+from strategy.domain.costs import Rates
+from strategy.domain.errors import ValidationError
+from strategy.domain.limits import week_hours
+from strategy.domain.team import (
     ROLE_LABELS,
     Assignment,
     Member,

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from strategy.costs import Cost
-from strategy.errors import ValidationError
-from strategy.limits import free_text
-from strategy.resources import Condition, ConditionKey, ResourceSignal, SignalStatus
-from strategy.team import ROLE_LABELS, Role
+from strategy.domain.costs import Cost
+from strategy.domain.errors import ValidationError
+from strategy.domain.limits import free_text
+from strategy.domain.resources import Condition, ConditionKey, ResourceSignal, SignalStatus
+from strategy.domain.team import ROLE_LABELS, Role
 
 
 class RequestStatus(StrEnum):

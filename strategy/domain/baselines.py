@@ -23,10 +23,10 @@ from typing import Any, Final
 
 import pandas as pd
 
-from strategy.clock import monday, parse_day
-from strategy.errors import ValidationError
-from strategy.limits import finite_number
-from strategy.metrics import platform_name
+from strategy.domain.clock import monday, parse_day
+from strategy.domain.errors import ValidationError
+from strategy.domain.limits import finite_number
+from strategy.domain.metrics import platform_name
 
 GAINS: Final[dict[str, str]] = {"followers": "followers_gained"}
 """A total a baseline can be given for -> the metric of its daily changes."""

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from strategy.clock import monday
-from strategy.errors import ValidationError, given
-from strategy.limits import finite_number, free_text
-from strategy.team import Role, parse_role
+from strategy.domain.clock import monday
+from strategy.domain.errors import ValidationError, given
+from strategy.domain.limits import finite_number, free_text
+from strategy.domain.team import Role, parse_role
 
 PLAN_DAYS: Final[tuple[int, ...]] = (30, 60, 90)
 """The days after the start an item may fall due on."""

@@ -1,0 +1,1 @@
+"""Pure types and rules: no files, no database, no Streamlit."""

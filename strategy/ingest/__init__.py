@@ -1,0 +1,1 @@
+"""Files to weekly tables: readers, layouts, events, the platforms' own exports, mappings."""
