@@ -64,18 +64,16 @@ def weeks_between(earlier: dt.date, later: dt.date) -> int:
 
 
 def parse_day(raw: object, what: str, *, latest: dt.date | None = None) -> dt.date:
-    """A date from a form or command, from ``EARLIEST_DATE`` up to ``latest``, the caller's
-    today for a day that has already happened (default: a year from today); ``what`` names
-    the field in the message."""
+    """A date from a form or command (a date, or ISO text: a day, or an instant whose day
+    counts), from ``EARLIEST_DATE`` up to ``latest``, the caller's today for a day that has
+    already happened (default: a year from today); ``what`` names the field in the message.
+    The one parser of a date a person gives."""
     if isinstance(raw, dt.datetime):
         day = raw.date()
     elif isinstance(raw, dt.date):
         day = raw
     else:
-        try:
-            day = dt.date.fromisoformat(str(raw).strip())
-        except ValueError:
-            raise ValidationError(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}") from None
+        day = _iso_day(raw, what)
     if day < EARLIEST_DATE:
         raise ValidationError(
             f"{what}: {day.isoformat()} is before {EARLIEST_DATE.isoformat()}, too early to be real"
@@ -88,3 +86,16 @@ def parse_day(raw: object, what: str, *, latest: dt.date | None = None) -> dt.da
             f"{what}: {day.isoformat()} is more than a year from today (today is {now})"
         )
     return day
+
+
+def _iso_day(raw: object, what: str) -> dt.date:
+    """The day of ISO text: ``2024-03-18``, or an instant such as ``2024-03-18T10:00``."""
+    text = str(raw).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        raise ValidationError(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}") from None

@@ -1,0 +1,132 @@
+"""A strategy test's result in words a non-statistician understands: its warnings (too small
+a sample, a broken split) and its conclusion."""
+
+from __future__ import annotations
+
+import math
+
+from strategy.domain.experiments.model import StrategyTest, TestKind, TestStats
+
+
+def _number(value: float) -> str:
+    """A mean or a difference of means, to three significant digits (``4.2``, ``1,250``)."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _pct(rate: float) -> str:
+    value = rate * 100
+    return f"{value:.1f}%" if value == 0 or abs(value) >= 1 else f"{value:.2g}%"
+
+
+def _points(diff: float) -> str:
+    value = abs(diff) * 100
+    return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
+
+
+def _about(n: int) -> str:
+    """A sample size rounded up to two significant digits, e.g. 4,763 -> 4,800."""
+    if n < 100:
+        return f"{n:,}"
+    step = 10 ** (len(str(n)) - 2)
+    return f"{math.ceil(n / step) * step:,}"
+
+
+def _arm_sizes(n_c: int, n_v: int) -> str:
+    """What a test has, for its "sample too small" warning: ``30`` or ``30 (control) and 40
+    (variant)``."""
+    return f"{n_c:,}" if n_c == n_v else f"{n_c:,} (control) and {n_v:,} (variant)"
+
+
+def sample_too_small(p_c: float, p_v: float, n_c: int, n_v: int, needed: int | None) -> bool:
+    return p_c != p_v and needed is not None and min(n_c, n_v) < needed
+
+
+def conversion_warning(p_c: float, p_v: float, n_c: int, n_v: int, needed: int | None) -> str:
+    if p_c == p_v:
+        if p_c in (0.0, 1.0):
+            what = "no exposure converted" if p_c == 0 else "every exposure converted"
+            return f"In both arms {what}: the test cannot tell them apart."
+        return f"Both arms converted at {_pct(p_c)}: there is no lift to detect."
+    if needed is None or not sample_too_small(p_c, p_v, n_c, n_v, needed):
+        return ""
+    change = "lift" if p_v > p_c else "drop"
+    has = _arm_sizes(n_c, n_v)
+    return (
+        f"Sample too small to detect a {change} of {_points(p_v - p_c)} points: "
+        f"needs about {_about(needed)} per arm, has {has}."
+    )
+
+
+def mean_warning(test: StrategyTest, diff: float, needed: int | None) -> str:
+    change = "rise" if diff > 0 else "fall"
+    n_c, n_v = test.control_n, test.variant_n
+    has = _arm_sizes(n_c, n_v)
+    return (
+        f"Sample too small to detect a {change} of {_number(abs(diff))}: needs about "
+        f"{_about(needed or 0)} units per arm, has {has}."
+    )
+
+
+def _split_text(split: float) -> str:
+    control = round(split * 100)
+    return f"{control}/{100 - control}"
+
+
+def srm_warning(test: StrategyTest) -> str:
+    """The sample-ratio warning, e.g. ``sample ratio mismatch: exposures 1,000 vs 1,200 for
+    a 50/50 split; the result is not trustworthy``."""
+    return (
+        f"sample ratio mismatch: exposures {test.control_n:,} vs {test.variant_n:,} for a "
+        f"{_split_text(test.planned_split)} split; the result is not trustworthy"
+    )
+
+
+def _likelihood(probability: float) -> str:
+    pct = round(probability * 100)
+    if pct >= 100:
+        return "over 99%"
+    if pct <= 0:
+        return "under 1%"
+    return f"{pct}%"
+
+
+def conclusion_text(test: StrategyTest, stats: TestStats | None) -> str:
+    """The result in words a non-statistician understands."""
+    if stats is None:
+        return "No data yet."
+    metric = test.metric.replace("_", " ")
+    variant = f"Variant {test.variant_label}"
+    mean = test.kind is TestKind.MEAN
+    value = _number if mean else _pct
+    if stats.abs_lift == 0:
+        return (
+            f"{variant} and control {test.control_label} did equally well on {metric} "
+            f"({value(stats.control_rate)}); no difference to act on."
+            + (f" But the {stats.warning}." if stats.sample_ratio_mismatch else "")
+        )
+    won = stats.abs_lift > 0
+    verb = "lifted" if won else "lowered"
+    chance = stats.prob_variant_better if won else 1 - stats.prob_variant_better
+    by = _number(abs(stats.abs_lift)) if mean else f"{_points(stats.abs_lift)} points"
+    likely = ("higher" if won else "lower") if mean else ("better" if won else "worse")
+    headline = (
+        f"{variant} {verb} {metric} by {by} "
+        f"(from {value(stats.control_rate)} to {value(stats.variant_rate)}); "
+        f"{_likelihood(chance)} likely to be {likely}"
+    )
+    if stats.sample_ratio_mismatch:
+        return f"{headline}; but the {stats.warning}."
+    short = stats.sample_too_small
+    units = "units " if mean else ""
+    needs = f"about {_about(stats.required_n_per_arm or 0)} {units}per arm"
+    if stats.significant and not short:
+        tail = "enough data."
+    elif stats.significant:
+        tail = (
+            f"significant, but the sample is small for a lift this size: {needs} would confirm it."
+        )
+    elif short:
+        tail = f"not enough data to be sure yet: needs {needs}."
+    else:
+        tail = "not a clear difference at this sample size."
+    return f"{headline}; {tail}"
