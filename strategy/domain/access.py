@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from strategy.domain.choices import parse_enum
 from strategy.domain.errors import PermissionDenied, ValidationError
 
 
@@ -44,11 +45,7 @@ LOCAL_USER = Actor("local", AccessRole.ADMIN)
 
 def parse_access_role(raw: str) -> AccessRole:
     """Read a role name; ValidationError lists the accepted ones."""
-    try:
-        return AccessRole(str(raw).strip().lower())
-    except ValueError:
-        allowed = ", ".join(r.value for r in AccessRole)
-        raise ValidationError(f"role: expected one of {allowed}, got {raw!r}") from None
+    return parse_enum(AccessRole, raw, "role")
 
 
 SUBJECT_SEPARATOR: Final = "|"

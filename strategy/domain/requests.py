@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from strategy.domain.choices import parse_enum
 from strategy.domain.costs import Cost
 from strategy.domain.errors import ValidationError
 from strategy.domain.limits import free_text
@@ -125,10 +126,7 @@ def request_note(raw: Any) -> str:
 
 def decision_of(raw: Any) -> Decision:
     """``approve`` or ``decline`` from a form or command."""
-    try:
-        return Decision(str(raw).strip().lower())
-    except ValueError:
-        raise ValidationError(f"decision: expected approve or decline, got {raw!r}") from None
+    return parse_enum(Decision, raw, "decision")
 
 
 def decision_reason(raw: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Final
 
 import pandas as pd
 
+from strategy.domain.choices import parse_enum
 from strategy.domain.clock import SUNDAY, as_date, monday, mondays, parse_day
 from strategy.domain.errors import ValidationError
 from strategy.domain.gates import (
@@ -83,11 +84,7 @@ def make_override(
             f"until: {end.isoformat()} is before the override starts (week of "
             f"{start.isoformat()}); expected a date on or after it"
         )
-    try:
-        parsed = Stage(str(stage).strip().lower())
-    except ValueError:
-        allowed = ", ".join(s.value for s in Stage)
-        raise ValidationError(f"stage: expected one of {allowed}, got {stage!r}") from None
+    parsed = parse_enum(Stage, stage, "stage")
     text = free_text(reason if isinstance(reason, str) else None, "reason", needed_by="an override")
     return Override(name, start, parsed, text, by, end)
 

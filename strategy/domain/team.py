@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
+from strategy.domain.choices import parse_enum
 from strategy.domain.errors import ValidationError, given
 from strategy.domain.limits import finite_number, week_hours
 from strategy.domain.metrics import normalise_name, platform_name_problem, show_name
@@ -181,13 +182,7 @@ class TeamBenchmark:
 
 def parse_role(raw: str) -> Role:
     """A role from its identifier or label (any case or spacing); ValidationError otherwise."""
-    if isinstance(raw, Role):
-        return raw
-    role = _ROLE_BY_NAME.get(normalise_name(str(raw))) if isinstance(raw, str) else None
-    if role is None:
-        allowed = ", ".join(r.value for r in Role)
-        raise ValidationError(f"role: expected one of {allowed}, got {given(raw)}")
-    return role
+    return parse_enum(Role, raw, "role", aliases=_ROLE_BY_NAME)
 
 
 def normalise_channel(raw: str) -> str:
