@@ -14,6 +14,7 @@ import pandas as pd
 
 from strategy.domain.baselines import missing_baselines, with_baselines
 from strategy.domain.costs import Cost, gap_cost, team_cost
+from strategy.domain.demand import WeekDemand, weekly_demand
 from strategy.domain.experiments import (
     StrategyTest,
     TestStats,
@@ -31,13 +32,7 @@ from strategy.domain.horizons import (
 )
 from strategy.domain.metrics import to_wide
 from strategy.domain.requests import RequestView, views
-from strategy.domain.resources import (
-    ResourceSignal,
-    TestOutcome,
-    WeekDemand,
-    resource_signal,
-    weekly_demand,
-)
+from strategy.domain.resources import ResourceSignal, TestOutcome, resource_signal
 from strategy.domain.snapshot import Snapshot
 from strategy.domain.stages import (
     PlatformStatus,
@@ -128,31 +123,11 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     results = tuple(
         TestResult(t, stats := test_stats(t), conclusion_text(t, stats)) for t in snapshot.tests
     )
-    seats = recommended_core_team(snapshot.company.channels, snapshot.company.integrated)
-    serving = serving_hours(snapshot.members, snapshot.role_serves)
-    team = TeamView(
-        capacity_hours=team_capacity(snapshot.members),
-        serving_hours=serving,
-        seats=seats,
-        empty_seats=coverage_gaps(snapshot.members, seats),
-        benchmark=team_size_benchmark(
-            snapshot.company.employees, snapshot.members, snapshot.demand.fte_hours
-        ),
-        warnings=team_warnings(snapshot.members, seats),
-        cost=team_cost(snapshot.members, snapshot.rates, snapshot.company.currency),
-    )
-    outcomes = [
-        TestOutcome(
-            title=r.test.title,
-            concluded=r.test.status is TestStatus.CONCLUDED,
-            significant=bool(r.stats and r.stats.significant),
-            abs_lift=r.stats.abs_lift if r.stats else None,
-            trustworthy=not (r.stats and r.stats.sample_ratio_mismatch),
-        )
-        for r in results
-    ]
+    team = _team_view(snapshot)
+    outcomes = [_outcome(r) for r in results]
     roles = {a.role for m in snapshot.members for a in m.assignments}
     window = common_window(found, snapshot.demand.window_weeks)
+    serving = team.serving_hours
     demand = weekly_demand(counted, statuses, serving, snapshot.demand, window)
     signal = resource_signal(demand, statuses, outcomes, serving, roles, window, snapshot.demand)
     gap = gap_cost(
@@ -177,4 +152,32 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         gap_cost=gap,
         requests=views(snapshot.requests, signal, today),
         missing_baselines=missing_baselines(snapshot.weekly, snapshot.baselines),
+    )
+
+
+def _team_view(snapshot: Snapshot) -> TeamView:
+    """The team against the recommended core team: hours, empty seats, benchmark, cost."""
+    seats = recommended_core_team(snapshot.company.channels, snapshot.company.integrated)
+    return TeamView(
+        capacity_hours=team_capacity(snapshot.members),
+        serving_hours=serving_hours(snapshot.members, snapshot.role_serves),
+        seats=seats,
+        empty_seats=coverage_gaps(snapshot.members, seats),
+        benchmark=team_size_benchmark(
+            snapshot.company.employees, snapshot.members, snapshot.demand.fte_hours
+        ),
+        warnings=team_warnings(snapshot.members, seats),
+        cost=team_cost(snapshot.members, snapshot.rates, snapshot.company.currency),
+    )
+
+
+def _outcome(result: TestResult) -> TestOutcome:
+    """What the signal needs of one test: concluded, significant, its lift, trustworthy."""
+    stats = result.stats
+    return TestOutcome(
+        title=result.test.title,
+        concluded=result.test.status is TestStatus.CONCLUDED,
+        significant=bool(stats and stats.significant),
+        abs_lift=stats.abs_lift if stats else None,
+        trustworthy=not (stats and stats.sample_ratio_mismatch),
     )

@@ -12,9 +12,9 @@ from typing import Final
 import pandas as pd
 
 from strategy.domain.analysis import TestResult
+from strategy.domain.demand import WeekDemand
 from strategy.domain.experiments import TestKind, TestStatus
 from strategy.domain.gates import CHECKLIST_CRITERION, Gate, GateSet, Stage
-from strategy.domain.resources import WeekDemand
 from strategy.domain.stages import Override, PlatformStatus, Transition, TransitionKind
 from strategy.domain.team import DemandKind
 from strategy.views.experiment_rows import results_table
