@@ -245,6 +245,147 @@ def _unmet(evidence: Sequence[Evidence], platform: str, never: Sequence[str]) ->
     return text
 
 
+@dataclass(frozen=True)
+class _Platform:
+    """One platform's weeks prepared for the walk: its gate metrics by week, which criteria
+    of each gate hold in each week (computed once), and the gates out of and holding each
+    stage. Evidence is built only for the weeks that move it."""
+
+    name: str
+    weeks: tuple[dt.date, ...]
+    items: tuple[ChecklistItem, ...]
+    rows: Mapping[dt.date, Mapping[str, float]]
+    never: tuple[str, ...]
+    checklist_done: tuple[bool, ...]
+    exit_gate_of: Mapping[Stage, Gate | None]
+    hold_gate_of: Mapping[Stage, Gate | None]
+    exit_checks_of: Mapping[Stage, Sequence[tuple[bool, ...]]]
+    hold_checks_of: Mapping[Stage, Sequence[tuple[bool, ...]]]
+
+    def evidence(self, gate: Gate, week: dt.date) -> tuple[Evidence, ...]:
+        return gate_evidence(gate, self.rows.get(week), self.items, week)
+
+
+def _prepared(
+    platform: str,
+    wide: pd.DataFrame,
+    gates: GateSet,
+    checklist: Sequence[ChecklistItem],
+    weeks: Sequence[dt.date],
+) -> _Platform:
+    items = tuple(i for i in checklist if i.platform == platform)
+    week_list = tuple(as_date(w) for w in weeks)
+    gate_list = (gates.to_retention, gates.to_active)
+    gate_metrics = {c.metric for g in gate_list for c in g.criteria}
+    rows = _rows_by_week(wide, gate_metrics)
+    never = tuple(
+        sorted(m for m in gate_metrics if rows and all(_value(r, m) is None for r in rows.values()))
+    )
+    done = tuple(checklist_complete_on(items, w + SUNDAY) for w in week_list)
+    checks = {
+        gate: [_checks(gate, rows.get(w), d) for w, d in zip(week_list, done, strict=True)]
+        for gate in gate_list
+    }
+    exit_gate_of = {s: gates.exit_gate(s) for s in Stage}
+    hold_gate_of = {s: gates.hold_gate(s) for s in Stage}
+    return _Platform(
+        name=platform,
+        weeks=week_list,
+        items=items,
+        rows=rows,
+        never=never,
+        checklist_done=done,
+        exit_gate_of=exit_gate_of,
+        hold_gate_of=hold_gate_of,
+        exit_checks_of={s: checks[g] for s, g in exit_gate_of.items() if g},
+        hold_checks_of={s: checks[g] for s, g in hold_gate_of.items() if g},
+    )
+
+
+def _measured_move(
+    p: _Platform, stage: Stage, n: int, advance_count: int, fail_count: int
+) -> Transition | None:
+    """The gate's move in week ``n``: up after enough weeks met, back after enough failed."""
+    week = p.weeks[n]
+    exit_gate, hold_gate = p.exit_gate_of[stage], p.hold_gate_of[stage]
+    if exit_gate and advance_count >= exit_gate.weeks_to_advance:
+        target, gate = exit_gate.target, exit_gate
+    elif hold_gate and fail_count >= hold_gate.weeks_to_fall_back:
+        target, gate = hold_gate.source, hold_gate
+    else:
+        return None
+    return Transition(week, stage, target, TransitionKind.MEASURED, p.evidence(gate, week))
+
+
+def _walk(
+    p: _Platform, overrides: Sequence[Override]
+) -> tuple[tuple[Transition, ...], tuple[WeekState, ...]]:
+    """The platform's transitions and stage in each week, from setup: the gates with their
+    hysteresis, or the override that holds a week (the latest recorded wins)."""
+    stage = Stage.SETUP
+    advance_count = fail_count = 0
+    transitions: list[Transition] = []
+    timeline: list[WeekState] = []
+    held_by: Override | None = None
+    for n, week in enumerate(p.weeks):
+        exit_gate, hold_gate = p.exit_gate_of[stage], p.hold_gate_of[stage]
+        exit_checks = p.exit_checks_of[stage][n] if exit_gate else ()
+        override = next((o for o in reversed(overrides) if o.holds_in(week)), None)
+        move: Transition | None = None
+        if override is not None:
+            if override is not held_by:
+                move = Transition(
+                    week, stage, override.stage, TransitionKind.OVERRIDE, (), override.reason
+                )
+        else:
+            advance_count = advance_count + 1 if exit_gate and all(exit_checks) else 0
+            fail_count = fail_count + 1 if hold_gate and not all(p.hold_checks_of[stage][n]) else 0
+            move = _measured_move(p, stage, n, advance_count, fail_count)
+        held_by = override
+        if move is not None:
+            transitions.append(move)
+            stage = move.target
+            advance_count = fail_count = 0
+        timeline.append(
+            WeekState(week, stage, _share(exit_checks) if exit_gate else None, override is not None)
+        )
+    return tuple(transitions), tuple(timeline)
+
+
+def _standing(
+    p: _Platform, transitions: tuple[Transition, ...], timeline: tuple[WeekState, ...]
+) -> PlatformStatus:
+    """Where the walked platform stands: its stage since when, and whether it is stalled."""
+    if not p.weeks:
+        return PlatformStatus(
+            p.name, Stage.SETUP, None, 0, False, "", checklist_complete_on(p.items, dt.date.max),
+            (), (), not_measured=p.never,
+        )  # fmt: skip
+    stage = timeline[-1].stage
+    since = transitions[-1].week if transitions else p.weeks[0]
+    weeks_in_stage = sum(1 for w in p.weeks if w >= since)
+    shares = [_share(c) for c in p.exit_checks_of.get(stage, [])[-STALL_WEEKS:]]
+    stalled, stall_reason = _stall(stage, weeks_in_stage, shares)
+    if timeline[-1].overridden:  # a person decided the stage: not a stall of the community
+        stalled, stall_reason = False, ""
+    exit_gate = p.exit_gate_of[stage]
+    if stalled and exit_gate is not None:
+        unmet = _unmet(p.evidence(exit_gate, p.weeks[-1]), p.name, p.never)
+        stall_reason += f"; {unmet}" if unmet else ""
+    return PlatformStatus(
+        platform=p.name,
+        stage=stage,
+        since=since,
+        weeks_in_stage=weeks_in_stage,
+        stalled=stalled,
+        stall_reason=stall_reason,
+        checklist_complete=p.checklist_done[-1],
+        transitions=transitions,
+        timeline=timeline,
+        not_measured=p.never,
+    )
+
+
 def evaluate_platform(
     platform: str,
     wide: pd.DataFrame,
@@ -262,111 +403,9 @@ def evaluate_platform(
     it ends the gates decide again from that stage. The stall trend is measured against the
     exit gate of the stage the platform is in now, also for the week it arrived there.
     """
-    items = [i for i in checklist if i.platform == platform]
-    own_overrides = [o for o in overrides if o.platform == platform]
-    week_list = [as_date(w) for w in weeks]
-    gate_list = (gates.to_retention, gates.to_active)
-    gate_metrics = {c.metric for g in gate_list for c in g.criteria}
-    rows = _rows_by_week(wide, gate_metrics)
-    never = tuple(
-        sorted(m for m in gate_metrics if rows and all(_value(r, m) is None for r in rows.values()))
-    )
-    # Which criteria hold, per gate and week, computed once; Evidence only for transitions.
-    checklist_done = [checklist_complete_on(items, w + SUNDAY) for w in week_list]
-    checks = {
-        gate: [
-            _checks(gate, rows.get(w), done)
-            for w, done in zip(week_list, checklist_done, strict=True)
-        ]
-        for gate in gate_list
-    }
-    exit_gate_of = {s: gates.exit_gate(s) for s in Stage}
-    hold_gate_of = {s: gates.hold_gate(s) for s in Stage}
-    exit_checks_of = {s: checks[g] for s, g in exit_gate_of.items() if g}
-    hold_checks_of = {s: checks[g] for s, g in hold_gate_of.items() if g}
-
-    def evidence(gate: Gate, week: dt.date) -> tuple[Evidence, ...]:
-        return gate_evidence(gate, rows.get(week), items, week)
-
-    stage = Stage.SETUP
-    advance_count = fail_count = 0
-    transitions: list[Transition] = []
-    timeline: list[WeekState] = []
-    held_by: Override | None = None
-    for n, week in enumerate(week_list):
-        exit_gate, hold_gate = exit_gate_of[stage], hold_gate_of[stage]
-        exit_checks = exit_checks_of[stage][n] if exit_gate else ()
-        override = next((o for o in reversed(own_overrides) if o.holds_in(week)), None)
-        move: Transition | None = None
-        if override is not None:
-            if override is not held_by:
-                move = Transition(
-                    week, stage, override.stage, TransitionKind.OVERRIDE, (), override.reason
-                )
-        else:
-            advance_count = advance_count + 1 if exit_gate and all(exit_checks) else 0
-            fail_count = fail_count + 1 if hold_gate and not all(hold_checks_of[stage][n]) else 0
-            if exit_gate and advance_count >= exit_gate.weeks_to_advance:
-                move = Transition(
-                    week,
-                    stage,
-                    exit_gate.target,
-                    TransitionKind.MEASURED,
-                    evidence(exit_gate, week),
-                )
-            elif hold_gate and fail_count >= hold_gate.weeks_to_fall_back:
-                move = Transition(
-                    week,
-                    stage,
-                    hold_gate.source,
-                    TransitionKind.MEASURED,
-                    evidence(hold_gate, week),
-                )
-        held_by = override
-        if move is not None:
-            transitions.append(move)
-            stage = move.target
-            advance_count = fail_count = 0
-        timeline.append(
-            WeekState(week, stage, _share(exit_checks) if exit_gate else None, override is not None)
-        )
-
-    if not week_list:
-        return PlatformStatus(
-            platform=platform,
-            stage=Stage.SETUP,
-            since=None,
-            weeks_in_stage=0,
-            stalled=False,
-            stall_reason="",
-            checklist_complete=checklist_complete_on(items, dt.date.max),
-            transitions=(),
-            timeline=(),
-            not_measured=never,
-        )
-
-    since = transitions[-1].week if transitions else week_list[0]
-    weeks_in_stage = sum(1 for w in week_list if w >= since)
-    shares = [_share(c) for c in exit_checks_of.get(stage, [])[-STALL_WEEKS:]]
-    stalled, stall_reason = _stall(stage, weeks_in_stage, shares)
-    if timeline[-1].overridden:  # a person decided the stage: not a stall of the community
-        stalled, stall_reason = False, ""
-    exit_gate = exit_gate_of[stage]
-    if stalled and exit_gate is not None:
-        unmet = _unmet(evidence(exit_gate, week_list[-1]), platform, never)
-        stall_reason += f"; {unmet}" if unmet else ""
-    return PlatformStatus(
-        platform=platform,
-        stage=stage,
-        since=since,
-        weeks_in_stage=weeks_in_stage,
-        stalled=stalled,
-        stall_reason=stall_reason,
-        checklist_complete=checklist_done[-1],
-        transitions=tuple(transitions),
-        timeline=tuple(timeline),
-        not_measured=never,
-    )
+    prepared = _prepared(platform, wide, gates, checklist, weeks)
+    transitions, timeline = _walk(prepared, [o for o in overrides if o.platform == platform])
+    return _standing(prepared, transitions, timeline)
 
 
 def evaluate_all(
