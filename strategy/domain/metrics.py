@@ -234,28 +234,26 @@ def week_start(values: pd.Series) -> pd.Series:
     )
 
 
-def empty_daily() -> pd.DataFrame:
-    """An empty table of daily changes (day, platform, metric, value)."""
+def _empty_long(first: str) -> pd.DataFrame:
+    """An empty long table: a date column named ``first``, then platform, metric, value."""
     return pd.DataFrame(
         {
-            "day": pd.Series([], dtype="datetime64[ns]"),
+            first: pd.Series([], dtype="datetime64[ns]"),
             "platform": pd.Series([], dtype="str"),
             "metric": pd.Series([], dtype="str"),
             "value": pd.Series([], dtype="float64"),
         }
     )
+
+
+def empty_daily() -> pd.DataFrame:
+    """An empty table of daily changes (day, platform, metric, value)."""
+    return _empty_long("day")
 
 
 def empty_weekly() -> pd.DataFrame:
     """An empty long weekly table with the right dtypes."""
-    return pd.DataFrame(
-        {
-            "week": pd.Series([], dtype="datetime64[ns]"),
-            "platform": pd.Series([], dtype="str"),
-            "metric": pd.Series([], dtype="str"),
-            "value": pd.Series([], dtype="float64"),
-        }
-    )
+    return _empty_long("week")
 
 
 def add_derived(wide: pd.DataFrame) -> pd.DataFrame:

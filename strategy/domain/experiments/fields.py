@@ -34,13 +34,13 @@ from strategy.domain.metrics import normalise_name
 
 
 class Updatable(StrEnum):
-    """When a logged test's field may change."""
+    """When a logged test's field may change: never; while the test is planned or running
+    (a concluded test's counts and end are final); or always (a concluded test may be
+    reopened, and its decision changed)."""
 
     NEVER = "never"
     WHILE_OPEN = "while_open"
-    """While the test is planned or running: a concluded test's counts and end are final."""
     ALWAYS = "always"
-    """At any time: a concluded test may be reopened, and its decision changed."""
 
 
 @dataclass(frozen=True)
@@ -149,22 +149,29 @@ def _split(raw: Any) -> float:
 _OPEN: Final = Updatable.WHILE_OPEN
 
 
-def _arm_fields(arm: str) -> tuple[TestField, ...]:
-    return (
-        TestField(f"{arm}_n", f"{arm} exposures", WHOLE, None, True, None, _OPEN,
-                  f"{arm} exposures (a mean test: units)"),
-        TestField(f"{arm}_successes", f"{arm} successes", WHOLE, None, False, None, _OPEN,
-                  f"{arm} successes (a conversion test)"),
-    )  # fmt: skip
+_ARM_PARTS: Final[Mapping[str, tuple[str, Codec, str]]] = {
+    # part: (label, how it is stored, command-line help); "{arm}" is control or variant
+    "n": ("exposures", WHOLE, "{arm} exposures (a mean test: units)"),
+    "successes": ("successes", WHOLE, "{arm} successes (a conversion test)"),
+    "mean": ("mean", MAYBE_NUMBER, "{arm} per-unit mean (a mean test)"),
+    "sd": ("sd", MAYBE_NUMBER, "{arm} per-unit standard deviation (a mean test)"),
+}
 
 
-def _mean_fields(arm: str) -> tuple[TestField, ...]:
-    return (
-        TestField(f"{arm}_mean", f"{arm} mean", MAYBE_NUMBER, None, False, None, _OPEN,
-                  f"{arm} per-unit mean (a mean test)"),
-        TestField(f"{arm}_sd", f"{arm} sd", MAYBE_NUMBER, None, False, None, _OPEN,
-                  f"{arm} per-unit standard deviation (a mean test)"),
-    )  # fmt: skip
+def _arm_fields(arm: str, *parts: str) -> tuple[TestField, ...]:
+    """An arm's numbers: checked with their arm (by kind and status), changed while open."""
+    return tuple(
+        TestField(
+            f"{arm}_{part}",
+            f"{arm} {_ARM_PARTS[part][0]}",
+            _ARM_PARTS[part][1],
+            None,
+            required=part == "n",
+            updatable=_OPEN,
+            help=_ARM_PARTS[part][2].format(arm=arm),
+        )
+        for part in parts
+    )
 
 
 TEST_FIELDS: Final[tuple[TestField, ...]] = (
@@ -177,8 +184,8 @@ TEST_FIELDS: Final[tuple[TestField, ...]] = (
               _text("control label", MAX_LABEL, required=True), default="A"),
     TestField("variant_label", "variant label", TEXT,
               _text("variant label", MAX_LABEL, required=True), default="B"),
-    *_arm_fields("control"),
-    *_arm_fields("variant"),
+    *_arm_fields("control", "n", "successes"),
+    *_arm_fields("variant", "n", "successes"),
     TestField("start", "start", DAY, lambda raw: clock.parse_day(raw, "start"), True,
               help="YYYY-MM-DD"),
     TestField("end", "end", DAY, lambda raw: clock.parse_day(raw, "end"), True,
@@ -194,8 +201,8 @@ TEST_FIELDS: Final[tuple[TestField, ...]] = (
               help="conversion: exposures and successes per arm; mean: per-unit values per arm"),
     TestField("planned_split", "planned split", NUMBER, _split, default=0.5, updatable=_OPEN,
               help="the control arm's planned share of exposures (default 0.5, a 50/50 split)"),
-    *_mean_fields("control"),
-    *_mean_fields("variant"),
+    *_arm_fields("control", "mean", "sd"),
+    *_arm_fields("variant", "mean", "sd"),
 )  # fmt: skip
 """Every field of a strategy test, in the order of make_test's keywords and the columns."""
 
