@@ -273,6 +273,7 @@ def _prepared(
     checklist: Sequence[ChecklistItem],
     weeks: Sequence[dt.date],
 ) -> _Platform:
+    """One platform's checklist, gate metrics by week and which checks hold, computed once."""
     items = tuple(i for i in checklist if i.platform == platform)
     week_list = tuple(as_date(w) for w in weeks)
     gate_list = (gates.to_retention, gates.to_active)

@@ -52,10 +52,12 @@ class Codec:
 
 
 def _same(value: Any) -> Any:
+    """A value the table stores as it is (text, a whole number, a number)."""
     return value
 
 
 def _maybe_float(raw: Any) -> float | None:
+    """A stored number that may be absent (a mean test's mean or sd)."""
     return None if raw is None else float(raw)
 
 
@@ -101,14 +103,17 @@ _SQL_KEYWORDS: Final = frozenset({"end"})
 
 
 def _text(label: str, limit: int, *, required: bool, one_line: bool = True) -> Callable[[Any], str]:
+    """The check of a text field (``limits.text_field``) with its label and limit."""
     return lambda raw: text_field(raw, label, required=required, limit=limit, one_line=one_line)
 
 
 def _name(label: str) -> Callable[[Any], str]:
+    """The check of a platform or metric: required text, normalised as a name."""
     return lambda raw: normalise_name(text_field(raw, label, required=True, limit=MAX_TITLE))
 
 
 def _count(raw: Any, field: str) -> int:
+    """A whole number from 0 to MAX_COUNT (also from text such as ``" 30 "`` or ``"30.0"``)."""
     expected = f"{field}: expected a whole number from 0 to {MAX_COUNT:,}"
     if isinstance(raw, bool):
         raise ValidationError(f"{expected}, got {raw!r}")
@@ -128,6 +133,7 @@ def _count(raw: Any, field: str) -> int:
 
 
 def _id(raw: Any) -> int | None:
+    """A logged test's id (a positive whole number), or None for a new test."""
     if raw is None:
         return None
     test_id = _count(raw, "id")
@@ -137,6 +143,7 @@ def _id(raw: Any) -> int | None:
 
 
 def _split(raw: Any) -> float:
+    """The control arm's planned share of the exposures, from 0.01 to 0.99."""
     value = finite_number(raw)
     if value is None or not 0.01 <= value <= 0.99:
         raise ValidationError(
@@ -234,6 +241,7 @@ def test_from_row(row: Mapping[str, Any]) -> StrategyTest:
 
 
 def _value(raw: Any, field: str, *, spread: bool) -> float:
+    """A per-unit mean (from -1e12) or standard deviation (from 0), up to 1e12."""
     value = finite_number(raw)
     low = 0.0 if spread else -MAX_VALUE
     if value is None or not low <= value <= MAX_VALUE:
