@@ -1,5 +1,6 @@
 """What the command groups share: the workspace a command opens and who acts in it, a day
-given as an option, the roles' names, and the ``--format`` option of the listing commands."""
+given as an option, JSON for scripts, and the arguments several commands declare alike (a
+role, a person in a role, a listing's ``--format``)."""
 
 from __future__ import annotations
 

@@ -74,11 +74,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _declared(entry: Entry) -> list[Command]:
-    """The commands under ``entry``, its module imported (which declares them)."""
-    importlib.import_module(f"strategy.cli.{entry.module}")
+    """The commands under ``entry``, its module imported (which declares them); a command the
+    module declares under a first word listed with another module (or none) is refused, as it
+    would be missing whenever that module is not loaded."""
+    module = importlib.import_module(f"strategy.cli.{entry.module}").__name__
+    for cmd in COMMANDS:
+        listed = _FIRST_LEVEL.get(cmd.words[0], ("nowhere",))[0]
+        if cmd.run.__module__ == module and listed != entry.module:
+            raise LookupError(f"{module} declares {' '.join(cmd.words)!r}; ENTRIES lists {listed}")
     found = [c for c in COMMANDS if c.words[0] == entry.name]
     if not found:
-        raise LookupError(f"strategy.cli.{entry.module} declares no {entry.name!r} command")
+        raise LookupError(f"{module} declares no {entry.name!r} command")
     return found
 
 
