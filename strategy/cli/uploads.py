@@ -1,0 +1,153 @@
+"""Metric files: ``import``, the uploads they become, the saved ``mappings`` they may be read
+with, and each platform's followers ``baseline``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from strategy.cli.commands import arg, command, option
+from strategy.cli.common import TEXT_OR_JSON, as_json, open_workspace, snapshot
+from strategy.domain import clock
+from strategy.domain.errors import NotFound, RolloutError
+from strategy.domain.metrics import Agg, aggregation_for
+from strategy.domain.snapshot import Upload
+from strategy.ingest.mappings import chosen_aggregations, mappings_to_dict
+
+
+@command("import")
+@arg("files", nargs="+")
+@option(
+    "--platform",
+    help="the platform of a platform's export that does not name it (always wins)",
+)
+@option("--year", type=int, help="the year of an export's dates written without one (TikTok)")
+@option("--mapping", help="read the files with this saved mapping (`mappings list`)")
+def import_files(args: argparse.Namespace) -> str:
+    """Import the files in order, saying each one as it lands; stop at the first refusal."""
+    ws, actor = open_workspace(args)
+    for n, file in enumerate(args.files):
+        try:
+            up = ws.import_file(
+                actor, Path(file), platform=args.platform, year=args.year, mapping=args.mapping
+            )
+        except RolloutError as exc:
+            if n == 0:
+                raise
+            rest = len(args.files) - n - 1
+            raise RolloutError(
+                f"{exc} ({n} earlier file(s) imported"
+                + (f"; {rest} later file(s) not tried)" if rest else ")")
+            ) from exc
+        print(
+            f"imported {up.name} as upload #{up.id}: {up.layout}, {up.rows} rows, "
+            f"{', '.join(up.platforms)}, weeks {up.first_week} to {up.last_week}"
+            + "".join(f"; {note}" for note in up.notes),
+            flush=True,
+        )
+    return ""
+
+
+@command("mappings list", help="each mapping: its name, platform and columns")
+def mappings_list(args: argparse.Namespace) -> str:
+    """One line per saved mapping."""
+    found = snapshot(args).mappings
+    lines = [f"{m.name}: {m.platform}, {', '.join(m.header)}" for _, m in sorted(found.items())]
+    return "\n".join(lines) or "(no mappings)"
+
+
+@command("mappings show", help="one mapping, as JSON")
+@arg("name")
+def mappings_show(args: argparse.Namespace) -> str:
+    """One saved mapping as it is stored."""
+    found = snapshot(args).mappings
+    if args.name not in found:
+        raise NotFound(f"no mapping is named {args.name!r}")
+    return json.dumps(mappings_to_dict({args.name: found[args.name]})[args.name], indent=2)
+
+
+@command("mappings remove", help="forget a mapping")
+@arg("name")
+def mappings_remove(args: argparse.Namespace) -> str:
+    """Forget a saved mapping: files with its header are unrecognised again (the uploads
+    already read with it stay)."""
+    ws, actor = open_workspace(args)
+    return f"removed mapping {ws.remove_mapping(actor, args.name).name!r}"
+
+
+@command("uploads remove", help="remove an upload; earlier values come back")
+@command("remove-upload")
+@arg("upload_id", type=int, metavar="ID")
+def uploads_remove(args: argparse.Namespace) -> str:
+    """Remove an upload; the values it replaced come back."""
+    ws, actor = open_workspace(args)
+    ws.remove_upload(actor, args.upload_id)
+    return f"removed upload #{args.upload_id}"
+
+
+def _upload_dict(u: Upload, chosen: Mapping[str, Agg]) -> dict[str, object]:
+    """An upload for scripts, with the aggregation each of its metrics is read with."""
+    return {
+        "id": u.id,
+        "name": u.name,
+        "layout": u.layout,
+        "rows": u.rows,
+        "platforms": list(u.platforms),
+        "first_week": u.first_week.isoformat(),
+        "last_week": u.last_week.isoformat(),
+        "metrics": list(u.metrics),
+        "aggregations": {m: (chosen.get(m) or aggregation_for(m)).value for m in u.metrics},
+        "uploaded_at": u.uploaded_at,
+        "by": u.by,
+        "data_through": {p: d.isoformat() for p, d in sorted(u.data_through.items())},
+        "sha256": u.sha256,
+    }
+
+
+@command("uploads list", help="every upload: file, layout, rows, platforms, weeks")
+@TEXT_OR_JSON
+def uploads_list(args: argparse.Namespace) -> str:
+    """Every upload, oldest first."""
+    snap = snapshot(args)
+    uploads = snap.uploads
+    if args.format == "json":
+        return as_json(
+            [_upload_dict(u, chosen_aggregations(u.layout, snap.mappings)) for u in uploads]
+        )
+    lines = [
+        f"#{u.id} {u.name}: {u.layout}, {u.rows:,} rows, {', '.join(u.platforms)}, weeks "
+        f"{u.first_week} to {u.last_week}; uploaded {u.uploaded_at} by {u.by}"
+        for u in uploads
+    ]
+    return "\n".join(lines) or "(no uploads)"
+
+
+@command("baseline set", help="give (or replace) a platform's baseline")
+@arg("platform")
+@arg("metric", help="followers")
+@arg("value", help="how many there were that day")
+@option("--on", required=True, help="YYYY-MM-DD: the day of the count")
+def baseline_set(args: argparse.Namespace) -> str:
+    """Give a platform's followers on one day, from which daily gains build its followers."""
+    ws, actor = open_workspace(args)
+    baseline = ws.set_baseline(
+        actor, args.platform, args.metric, args.value, args.on, today=clock.today()
+    )
+    return f"baseline {baseline.text}"
+
+
+@command("baseline remove", help="forget a platform's baseline")
+@arg("platform")
+def baseline_remove(args: argparse.Namespace) -> str:
+    """Forget a platform's baseline: its followers are no longer built from daily gains."""
+    ws, actor = open_workspace(args)
+    return f"removed baseline {ws.remove_baseline(actor, args.platform).text}"
+
+
+@command("baseline list", help="show the baselines")
+def baseline_list(args: argparse.Namespace) -> str:
+    """One line per platform with a baseline."""
+    baselines = snapshot(args).baselines
+    return "\n".join(b.text for _, b in sorted(baselines.items())) or "(no baselines)"

@@ -1,0 +1,80 @@
+"""The workspace as a whole: ``init`` (empty or the demo company), ``report`` and
+``standup``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from strategy.cli.commands import command, option
+from strategy.cli.common import day
+from strategy.demo import DEMO_DIR, seed_demo
+from strategy.domain import clock
+from strategy.domain.access import executives
+from strategy.domain.analysis import analyse
+from strategy.domain.errors import RolloutError
+from strategy.report import report_json, report_text, weekly_csv
+from strategy.storage import DB_NAME, Location, Workspace, parse_location
+from strategy.views.standup import agenda, agenda_json, agenda_markdown, agenda_text
+
+
+@command("init")
+@option("--demo", action="store_true", help="fill it with the demo company")
+@option("--demo-source", default=str(DEMO_DIR), help=argparse.SUPPRESS)
+def init(args: argparse.Namespace) -> str:
+    """Create the workspace, empty or with the demo company: a folder, or the schema in an
+    empty database."""
+    where = parse_location(args.workspace)
+    _refuse_to_overwrite(where, demo=args.demo)
+    named: Path | Location = where if where.folder is None else where.folder
+    if args.demo:
+        seed_demo(named, Path(args.demo_source))
+        return f"created demo workspace {named}"
+    Workspace.open(named, create=True)
+    return f"created workspace {named}"
+
+
+def _refuse_to_overwrite(where: Location, *, demo: bool) -> None:
+    """Refuse a database or folder that holds a workspace, a file where the folder would
+    be, and a folder not empty for the demo (it would mix with what is there)."""
+    root = where.folder
+    if root is None:
+        if Workspace(where).exists():
+            raise RolloutError(f"{where}: a workspace already exists in this database")
+        return
+    if root.exists() and not root.is_dir():
+        raise RolloutError(f"{root}: this is a file; a workspace is a folder")
+    if (root / DB_NAME).exists():
+        raise RolloutError(f"{root}: a workspace already exists here")
+    if demo and root.exists() and any(root.iterdir()):
+        raise RolloutError(f"{root}: the folder is not empty; the demo needs a new or empty one")
+
+
+@command("standup")
+@option("--on", help="the stand-up's day, YYYY-MM-DD (default: today)")
+@option("--format", choices=["text", "markdown", "json"], default="text")
+def standup(args: argparse.Namespace) -> str:
+    """The agenda of the day's stand-up, read from the workspace as it stood each day."""
+    on = day(args.on, "--on") if args.on else clock.today()
+    ws = Workspace.open(args.workspace)
+    found = agenda(on, lambda d: ws.snapshot(as_of=d), executives(ws.user_roles()))
+    writers = {"text": agenda_text, "markdown": agenda_markdown, "json": agenda_json}
+    return writers[args.format](found).rstrip("\n")
+
+
+@command("report")
+@option("--format", choices=["json", "text", "csv"], default="text")
+@option(
+    "--as-of",
+    help="the report as it stood on this date, YYYY-MM-DD: uploads made later and data "
+    "after it ignored, weeks not ended by then in progress",
+)
+def report(args: argparse.Namespace) -> str:
+    """The report now, or as it stood on ``--as-of`` (not after today)."""
+    today = clock.today()
+    as_of = day(args.as_of, "--as-of") if args.as_of else today
+    if as_of > today:
+        raise RolloutError(f"--as-of: {as_of.isoformat()} is after today ({today.isoformat()})")
+    state = Workspace.open(args.workspace).snapshot(as_of=as_of if args.as_of else None)
+    writers = {"json": report_json, "text": report_text, "csv": weekly_csv}
+    return writers[args.format](analyse(state, as_of)).rstrip("\n")
