@@ -12,22 +12,39 @@ from strategy.cli.common import TEXT_OR_JSON, as_json, open_workspace, snapshot
 from strategy.domain import clock
 from strategy.domain.analysis import analyse
 from strategy.domain.errors import RolloutError
-from strategy.domain.experiments import TestKind, TestStatus
+from strategy.domain.experiments.fields import FIELD, UPDATABLE
 from strategy.domain.unit_values import read_arm
 from strategy.report import test_json
 
 ARMS: Final = ("control", "variant")
 
-ARM_OPTIONS: Final = ("n", "successes", "mean", "sd")
-"""Each arm's options: ``--control-n``, ``--variant-mean`` and so on."""
+ARM_PARTS: Final = ("n", "successes", "mean", "sd")
+"""Each arm's fields given as options: ``--control-n``, ``--variant-mean`` and so on."""
+
+LOGGED: Final = ("title", "hypothesis", "platform", "metric", "kind")
+"""The fields ``test log`` asks for before the arms' counts (the rest follow them)."""
+
+CLOSING: Final = ("start", "end", "status", "decision")
+"""The fields ``test log`` asks for after the arms' counts and the planned split."""
+
+
+def _field_option(name: str, *, new: bool) -> Declaration:
+    """A test's field as an option, from its one declaration (``TEST_FIELDS``): required
+    and defaulted for a new test, neither for a change."""
+    spec = FIELD[name]
+    settings: dict[str, object] = {"help": spec.help or None}
+    if spec.choices:
+        settings["choices"] = [str(c) for c in spec.choices]
+    if new and spec.required:
+        settings["required"] = True
+    elif new and spec.default is not None:
+        settings["default"] = spec.default
+    return option(spec.option, **settings)
 
 
 def _arm_options(arm: str) -> Declaration:
     return together(
-        option(f"--{arm}-n", help=f"{arm} exposures (a mean test: units)"),
-        option(f"--{arm}-successes", help=f"{arm} successes (a conversion test)"),
-        option(f"--{arm}-mean", help=f"{arm} per-unit mean (a mean test)"),
-        option(f"--{arm}-sd", help=f"{arm} per-unit standard deviation (a mean test)"),
+        *(_field_option(f"{arm}_{part}", new=False) for part in ARM_PARTS),
         option(
             f"--{arm}-values",
             metavar="FILE",
@@ -46,7 +63,7 @@ def _arms(args: argparse.Namespace) -> dict[str, object]:
     """The arms' fields a command gives (``None`` for those it leaves out); a file of
     per-unit values gives its arm's n, mean and sd."""
     fields: dict[str, object] = {
-        f"{arm}_{part}": getattr(args, f"{arm}_{part}") for arm in ARMS for part in ARM_OPTIONS
+        f"{arm}_{part}": getattr(args, f"{arm}_{part}") for arm in ARMS for part in ARM_PARTS
     }
     for arm in ARMS:
         file = getattr(args, f"{arm}_values", None)
@@ -57,39 +74,16 @@ def _arms(args: argparse.Namespace) -> dict[str, object]:
 
 
 @command("test log", help="log a strategy test")
-@option("--title", required=True)
-@option("--hypothesis", default="")
-@option("--platform", required=True)
-@option("--metric", required=True)
-@option(
-    "--kind",
-    choices=[k.value for k in TestKind],
-    default=TestKind.CONVERSION.value,
-    help="conversion: exposures and successes per arm; mean: per-unit values per arm",
-)
+@together(*(_field_option(name, new=True) for name in LOGGED))
 @ARM_COUNTS
-@option(
-    "--planned-split",
-    default=0.5,
-    help="the control arm's planned share of exposures (default 0.5, a 50/50 split)",
-)
-@option("--start", required=True)
-@option("--end", required=True)
-@option("--status", required=True, choices=[s.value for s in TestStatus])
-@option("--decision", default="")
+@_field_option("planned_split", new=True)
+@together(*(_field_option(name, new=True) for name in CLOSING))
 def log_test(args: argparse.Namespace) -> str:
     """Log a test with the counts known so far; prints its id."""
     ws, actor = open_workspace(args)
     arms = {k: v for k, v in _arms(args).items() if v is not None}
-    fields = ("title", "hypothesis", "platform", "metric", "kind", "planned_split")
-    test = ws.log_test(
-        actor,
-        {
-            **{k: getattr(args, k) for k in fields},
-            **arms,
-            **{k: getattr(args, k) for k in ("start", "end", "status", "decision")},
-        },
-    )
+    named = (*LOGGED, "planned_split", *CLOSING)
+    test = ws.log_test(actor, {**{k: getattr(args, k) for k in named}, **arms})
     return f"logged test #{test.id}: {test.title}"
 
 
@@ -111,21 +105,22 @@ def list_tests(args: argparse.Namespace) -> str:
     return "\n".join(lines) or "(no tests logged)"
 
 
+UPDATED_ONLY: Final = tuple(
+    name for name in UPDATABLE if not name.startswith(tuple(f"{arm}_" for arm in ARMS))
+)
+"""What ``test update`` may change besides the arms' counts (``UPDATABLE``)."""
+
+
 @command(
     "test update", help="change a test's counts and end (planned or running), status, decision"
 )
 @arg("test_id", type=int, metavar="ID")
 @ARM_COUNTS
-@option("--planned-split", help="the control arm's planned share of exposures")
-@option("--end", help="YYYY-MM-DD")
-@option("--status", choices=[s.value for s in TestStatus])
-@option("--decision")
+@together(*(_field_option(name, new=False) for name in UPDATED_ONLY))
 def update_test(args: argparse.Namespace) -> str:
     """Change the fields given (an empty ``--decision`` clears it); at least one is needed."""
-    given = {**_arms(args), **{k: getattr(args, k) for k in ("planned_split", "end", "status")}}
+    given = {**_arms(args), **{k: getattr(args, k) for k in UPDATED_ONLY}}
     changes = {k: v for k, v in given.items() if v is not None}
-    if args.decision is not None:
-        changes["decision"] = args.decision
     if not changes:
         raise RolloutError(
             "test update: nothing to change; give the arms' --control-/--variant- counts "

@@ -87,6 +87,8 @@ class TestField:
     default: Any = None
     updatable: Updatable = Updatable.NEVER
     help: str = ""
+    choices: tuple[str, ...] = ()
+    """The values a person may give, where the field is one of a few (kind, status)."""
 
     @property
     def column(self) -> str:
@@ -198,16 +200,16 @@ TEST_FIELDS: Final[tuple[TestField, ...]] = (
     TestField("end", "end", DAY, lambda raw: clock.parse_day(raw, "end"), True,
               updatable=_OPEN, help="YYYY-MM-DD"),
     TestField("status", "status", STATUS, lambda raw: parse_enum(TestStatus, raw, "status"),
-              True, updatable=Updatable.ALWAYS),
+              True, updatable=Updatable.ALWAYS, choices=tuple(TestStatus)),
     TestField("decision", "decision", TEXT,
               _text("decision", MAX_NOTES, required=False, one_line=False), default="",
               updatable=Updatable.ALWAYS),
     TestField("id", "id", None, _id),
     TestField("kind", "kind", KIND, lambda raw: parse_enum(TestKind, raw, "kind"),
-              default=TestKind.CONVERSION,
+              default=TestKind.CONVERSION, choices=tuple(TestKind),
               help="conversion: exposures and successes per arm; mean: per-unit values per arm"),
     TestField("planned_split", "planned split", NUMBER, _split, default=0.5, updatable=_OPEN,
-              help="the control arm's planned share of exposures (default 0.5, a 50/50 split)"),
+              help="the control arm's planned share of exposures (0.5 for a 50/50 split)"),
     *_arm_fields("control", "mean", "sd"),
     *_arm_fields("variant", "mean", "sd"),
 )  # fmt: skip
