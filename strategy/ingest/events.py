@@ -24,12 +24,11 @@ from typing import Any, Final
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from strategy.domain.clock import EARLIEST_DATE
-from strategy.domain.errors import ImportRejected, ValidationError, given
-from strategy.domain.limits import finite_number
+from strategy.domain.errors import ImportRejected
 from strategy.domain.metrics import (
     WEEKLY_COLUMNS,
     empty_weekly,
@@ -37,6 +36,9 @@ from strategy.domain.metrics import (
     platform_name_problem,
     show_name,
 )
+from strategy.domain.settings import DEFAULT_RETURNING_WEEKS, MAX_RETURNING_WEEKS, returning_weeks
+
+__all__ = ["DEFAULT_RETURNING_WEEKS", "MAX_RETURNING_WEEKS", "returning_weeks"]
 
 EVENT_COLUMNS: Final[tuple[str, ...]] = ("ts", "platform", "member_id", "kind", "by_brand")
 
@@ -70,15 +72,8 @@ EVENT_METRICS: Final[tuple[str, ...]] = (
 )
 """The weekly metrics an events file yields, in output order."""
 
-DEFAULT_RETURNING_WEEKS: Final[int] = 1
-MAX_RETURNING_WEEKS: Final[int] = 52
-"""A member is returning in a week when active that week and in any of the previous N weeks
-(``returning_weeks``, a workspace setting): 1 for a lively community, more for a slow one."""
-
 MAX_PLATFORMS: Final[int] = 10_000
 """More distinct platforms than this in one file is refused as not a real export."""
-
-"""Dates before this are refused: no social platform data is that old."""
 
 DUCKDB_THREADS: Final[int] = 2
 DUCKDB_MEMORY_LIMIT: Final[str] = "800MB"
@@ -100,17 +95,6 @@ _RAW_PLATFORM_CAP: Final[int] = 10 * MAX_PLATFORMS
 _TALLY: Final[str] = "rollout_tally"
 _CODES: Final[str] = "rollout_platform_codes"
 _BAD_PLATFORMS: Final[str] = "rollout_bad_platforms"
-
-
-def returning_weeks(raw: Any) -> int:
-    """The returning window from a form, the CLI or storage: a whole number of weeks, 1 to 52."""
-    value = finite_number(raw)
-    if value is None or value != int(value) or not 1 <= value <= MAX_RETURNING_WEEKS:
-        raise ValidationError(
-            f"returning_weeks: expected a whole number of weeks from 1 to "
-            f"{MAX_RETURNING_WEEKS}, got {given(raw)}"
-        )
-    return int(value)
 
 
 def value_type(t: pa.DataType) -> pa.DataType:

@@ -20,8 +20,8 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from strategy.domain import clock
 from strategy.domain.errors import ImportRejected, ValidationError
