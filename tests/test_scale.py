@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from bench.bench_ingest import generate
 from strategy.domain.analysis import analyse
 from strategy.domain.errors import ImportRejected
-from strategy.ingest import events
+from strategy.ingest import events, sizes
 from strategy.ingest import read as ingest
 from strategy.report import report_json, weekly_csv
 from strategy.storage import Workspace
@@ -110,7 +110,7 @@ def test_long_or_wide_data_too_large_to_load_is_refused_before_it_is_read(
     path = tmp_path / "wide.parquet"
     days = pd.date_range("2025-01-06", periods=400, freq="D")
     pd.DataFrame({"date": days, "platform": "instagram", "followers": 1.0}).to_parquet(path)
-    monkeypatch.setattr(ingest, "MAX_TABLE_BYTES", 1000)
+    monkeypatch.setattr(sizes, "MAX_TABLE_BYTES", 1000)
     monkeypatch.setattr(pq, "read_table", refuse_to_read)
     before = workspace_state(demo_ws)
 
