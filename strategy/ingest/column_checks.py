@@ -21,10 +21,17 @@ from strategy.domain.metrics import (
     derivation_text,
     normalise_name,
     platform_name_problem,
-    show_name,
 )
-from strategy.ingest import events, spreadsheets
 from strategy.ingest.cells import is_text
+from strategy.ingest.dates import format_advice
+from strategy.ingest.refusals import (
+    MAX_PLATFORMS,
+    bad_platform,
+    in_the_future,
+    missing,
+    too_early,
+    too_many_platforms,
+)
 
 MAX_VALUE: Final[float] = 1e12
 """Metric values above this are refused as too large to be real."""
@@ -68,24 +75,17 @@ def time_column(
         raise ImportRejected(f"{label}: column {column} holds a date out of range") from exc
     ts = pd.Series(ts, copy=False).reset_index(drop=True)
     if ts.isna().any():
-        row = file_row(first_true(ts.isna()), first_row)
-        raise ImportRejected(f"{label}: missing {column} at row {row}")
+        raise missing(label, column, file_row(first_true(ts.isna()), first_row))
     tomorrow = pd.Timestamp(today + dt.timedelta(days=1))
     if (ts >= tomorrow).any():
         row = first_true(ts >= tomorrow)
-        raise ImportRejected(
-            f"{label}: {column} {show_time(ts.iloc[row - 1])} at row {file_row(row, first_row)} "
-            "is in the future "
-            f"(today is {today.isoformat()})"
-        )
+        shown = show_time(ts.iloc[row - 1])
+        raise in_the_future(label, column, shown, file_row(row, first_row), today)
     earliest = pd.Timestamp(clock.EARLIEST_DATE)
     if (ts < earliest).any():
         row = first_true(ts < earliest)
-        raise ImportRejected(
-            f"{label}: {column} {show_time(ts.iloc[row - 1])} at row {file_row(row, first_row)} "
-            "is before "
-            f"{clock.EARLIEST_DATE.isoformat()}, too early to be real"
-        )
+        shown = show_time(ts.iloc[row - 1])
+        raise too_early(label, column, shown, file_row(row, first_row))
     return ts.astype("datetime64[us]")
 
 
@@ -99,7 +99,7 @@ def _parse_times(text: pd.Series, label: str, column: str, first_row: int) -> pd
         value = text.iloc[row - 1]
         # a spreadsheet's first data row is row 2 or later; a parquet file's is row 1
         advice = (
-            spreadsheets.format_advice(column, value)
+            format_advice(column, value)
             if first_row > 1
             else "write dates as ISO text (2026-03-02), or as a date or timestamp column"
         )
@@ -118,17 +118,13 @@ def platform_column(col: pa.ChunkedArray, label: str, first_row: int) -> pd.Seri
     """The normalised platform column; more than ``MAX_PLATFORMS`` distinct names is refused."""
     platform = name_column(col, label, "platform", first_row)
     count = platform.nunique()
-    if count > events.MAX_PLATFORMS:
-        raise ImportRejected(
-            f"{label}: {count} distinct platforms; at most {events.MAX_PLATFORMS} are accepted "
-            "(is the platform column holding something else?)"
-        )
+    if count > MAX_PLATFORMS:
+        raise too_many_platforms(label, str(count))
     problems = {p: why for p in platform.unique() if (why := platform_name_problem(p))}
     if problems:
         row = first_true(platform.isin(list(problems)))
         name = platform.iloc[row - 1]
-        at = file_row(row, first_row)
-        raise ImportRejected(f"{label}: platform {show_name(name)} at row {at} {problems[name]}")
+        raise bad_platform(label, name, file_row(row, first_row), problems[name])
     return platform
 
 
@@ -136,7 +132,7 @@ def name_column(col: pa.ChunkedArray, label: str, column: str, first_row: int) -
     """A text column of names, normalised; a missing or blank name is refused."""
     col = decoded(col)
     if pa.types.is_null(col.type):
-        raise ImportRejected(f"{label}: missing {column} at row {first_row}")
+        raise missing(label, column, first_row)
     if not is_text(col.type):
         raise ImportRejected(
             f"{label}: column {column} must hold {column} names (text); found {col.type}"
@@ -144,10 +140,9 @@ def name_column(col: pa.ChunkedArray, label: str, column: str, first_row: int) -
     raw = pd.Series(col.to_pandas(), copy=False).reset_index(drop=True)
     mapping = {r: normalise_name(r) for r in raw.dropna().unique()}
     names = raw.map(mapping)
-    missing = names.isna() | (names == "")
-    if missing.any():
-        row = file_row(first_true(missing), first_row)
-        raise ImportRejected(f"{label}: missing {column} at row {row}")
+    blank = names.isna() | (names == "")
+    if blank.any():
+        raise missing(label, column, file_row(first_true(blank), first_row))
     return names.astype("str")
 
 

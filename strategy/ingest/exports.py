@@ -33,9 +33,10 @@ import python_calamine as calamine
 
 from strategy.domain.errors import ImportRejected
 from strategy.domain.metrics import Agg, normalise_name, valid_platform_name
-from strategy.ingest import spreadsheets
 from strategy.ingest.cells import number
+from strategy.ingest.csv_files import sep_line, text_encoding
 from strategy.ingest.export_specs import EXPORTS, META_TITLES, Column, Export, ignored, metric
+from strategy.ingest.xlsx import workbook_sheets
 
 __all__ = [
     "EXPORTS",
@@ -176,7 +177,7 @@ def mappable_header(path: Path, label: str, kind: str) -> tuple[str, ...]:
             names = tuple(header_name(c) for c in row)
             while names and not names[-1]:
                 names = names[:-1]
-            if len([n for n in names if n]) >= 2 and spreadsheets.sep_line(names[0]) is None:
+            if len([n for n in names if n]) >= 2 and sep_line(names[0]) is None:
                 return () if LAYOUT_MARK in names else names
         return ()
     return ()
@@ -186,7 +187,7 @@ def _title_above(rows: Sequence[Sequence[Any]], index: int) -> str:
     """The one-cell line just above the header, which is not a ``sep=`` line."""
     for row in reversed(rows[:index]):
         cells = [str(c).strip() for c in row if str(c if c is not None else "").strip()]
-        if len(cells) == 1 and spreadsheets.sep_line(cells[0]) is None:
+        if len(cells) == 1 and sep_line(cells[0]) is None:
             return cells[0]
     return ""
 
@@ -199,7 +200,7 @@ def _heads(path: Path, label: str, kind: str) -> Iterator[tuple[str, list[list[A
         yield "", _text_rows(path, HEADER_SEARCH_ROWS)
         return
     try:
-        yield from spreadsheets.workbook_sheets(path, label, kind, limit=HEADER_SEARCH_ROWS)
+        yield from workbook_sheets(path, label, kind, limit=HEADER_SEARCH_ROWS)
     except (ImportRejected, calamine.CalamineError):
         return  # not a workbook that reads: the layout path names what is wrong
 
@@ -208,20 +209,20 @@ def _rows(path: Path, label: str, kind: str, sheet: str) -> list[list[Any]]:
     """Every row of the sheet a recognised export is on."""
     if kind == "csv":
         return _text_rows(path)
-    return next(rows for _, rows in spreadsheets.workbook_sheets(path, label, kind, only=sheet))
+    return next(rows for _, rows in workbook_sheets(path, label, kind, only=sheet))
 
 
 def _text_rows(path: Path, limit: int | None = None) -> list[list[Any]]:
     """A text export's first ``limit`` records (all: None): UTF-16 with a BOM (Meta), UTF-8
     with or without one, read by the same encoding rule as every CSV file
-    (``strategy.ingest.spreadsheets``)."""
+    (``strategy.ingest.csv_files.text_encoding``)."""
     with path.open("rb") as raw:
-        encoding, start = spreadsheets.text_encoding(raw.read(4))
+        encoding, start = text_encoding(raw.read(4))
         raw.seek(start)
         text = io.TextIOWrapper(raw, encoding=encoding, newline="")
         try:
             first = text.readline()
-            delimiter = spreadsheets.sep_line(first.split("\n", 1)[0]) or ","
+            delimiter = sep_line(first.split("\n", 1)[0]) or ","
             records = csv.reader(itertools.chain([first], text), delimiter=delimiter)
             return list(itertools.islice(records, limit))
         except UnicodeDecodeError:

@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+import pyarrow as pa
+
 from strategy.domain.metrics import normalise_name
 from strategy.ingest.dates import FORMAT_NOTE, DateFormat, stated_format
 
@@ -63,3 +65,11 @@ def column_names(
         else:
             columns.append(raw)
     return columns, formats
+
+
+def column_map(schema: pa.Schema) -> dict[str, str]:
+    """Normalised column name -> the name as spelled in the file (first spelling wins)."""
+    out: dict[str, str] = {}
+    for raw in schema.names:
+        out.setdefault(normalise_name(raw), raw)
+    return out

@@ -10,12 +10,12 @@ from strategy.domain.errors import ImportRejected
 from strategy.domain.metrics import (
     normalise_name,
 )
-from strategy.ingest import events
+from strategy.ingest.event_kinds import EVENT_COLUMNS
 
 LAYOUTS: Final[dict[str, tuple[str, ...]]] = {
     "long": ("date", "platform", "metric", "value"),
     "wide": ("date", "platform"),
-    "events": events.EVENT_COLUMNS,
+    "events": EVENT_COLUMNS,
 }
 
 

@@ -30,7 +30,7 @@ from strategy.domain.metrics import (
     platform_name,
     show_name,
 )
-from strategy.ingest import spreadsheets
+from strategy.ingest.dates import date_format as read_date_format
 from strategy.ingest.exports import Column, Export, header_name
 
 __all__ = [
@@ -57,7 +57,7 @@ MAX_NAME: Final[int] = 60
 
 def as_export(mapping: FileMapping) -> Export:
     """The mapping as one more export declaration: recognised by its whole header."""
-    stated = spreadsheets.date_format(mapping.date_format) if mapping.date_format else None
+    stated = read_date_format(mapping.date_format) if mapping.date_format else None
     return Export(
         key=f"mapping:{mapping.name}",
         title=f"mapping {mapping.name!r}",
@@ -105,7 +105,7 @@ def check_mapping(
     if day not in names:
         raise ValidationError(f"date column: expected one of the file's columns, got {date!r}")
     stated = str(date_format or "").strip()
-    if stated and spreadsheets.date_format(stated) is None:
+    if stated and read_date_format(stated) is None:
         raise ValidationError(
             f"date format: {stated!r} is not one this reads; write it as DD/MM/YYYY, "
             "MM/DD/YYYY, MMM D, YYYY or ddd, MMM D, YYYY (empty: ISO dates, 2026-03-02)"

@@ -21,6 +21,7 @@ import pyarrow as pa
 from strategy.domain import clock
 from strategy.domain.errors import ImportRejected
 from strategy.domain.metrics import Agg, empty_daily, normalise_name
+from strategy.domain.settings import DEFAULT_RETURNING_WEEKS
 from strategy.ingest import events, exports, spreadsheets
 from strategy.ingest.column_checks import MAX_VALUE
 from strategy.ingest.layouts import ACCEPTED, LAYOUTS, detect_layout, layout_of, table_columns
@@ -77,7 +78,7 @@ def read_metrics(
     *,
     name: str | None = None,
     today: dt.date | None = None,
-    returning: int = events.DEFAULT_RETURNING_WEEKS,
+    returning: int = DEFAULT_RETURNING_WEEKS,
     platform: str | None = None,
     year: int | None = None,
     mappings: Sequence[exports.Export] = (),
