@@ -38,6 +38,7 @@ MAX_VALUE: Final[float] = 1e12
 
 
 def decoded(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary-encoded column as its plain values."""
     return col.cast(col.type.value_type) if pa.types.is_dictionary(col.type) else col
 
 
@@ -111,6 +112,7 @@ def _parse_times(text: pd.Series, label: str, column: str, first_row: int) -> pd
 
 
 def show_time(ts: pd.Timestamp) -> str:
+    """A timestamp as a refusal shows it: the date alone at midnight."""
     return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat(sep=" ")
 
 
@@ -221,6 +223,7 @@ def _floats(
 
 
 def refuse_derived(label: str, metric: str) -> None:
+    """Refuse a metric the weekly table computes (``audience``, a ratio), saying from what."""
     if metric == AUDIENCE:
         raise ImportRejected(
             f"{label}: {AUDIENCE} is computed from {' or '.join(AUDIENCE_SOURCES)}; "

@@ -39,6 +39,8 @@ _SEP_LINE: Final[re.Pattern[str]] = re.compile(r'^\s*"?sep=(?P<delimiter>.)"?\s*
 
 
 def open_csv(path: Path, label: str, year: int | None = None) -> Spreadsheet:
+    """A CSV file opened: its encoding and delimiter decided, its header found (past a ``sep=``
+    line and title rows), or a refusal naming why the file cannot be read as CSV."""
     with path.open("rb") as fh:
         head = fh.read(4)
     if head == PARQUET_MAGIC:
@@ -192,9 +194,7 @@ def _cells(row: str, delimiter: str | None) -> list[str]:
 
 
 def _header_at(rows: Sequence[tuple[int, str]], delimiter: str | None) -> int:
-    """Which of ``rows`` (non-blank rows counted up to ``HEADER_SEARCH_ROWS``) is the header:
-    the first with a date column name and another name (a cell with a letter), else the
-    first with two or more cells, else the first that holds anything."""
+    """Which of the leading ``rows`` (byte offset, text) is the header (``pick_header``)."""
     return pick_header([_cells(text, delimiter) for _, text in rows])
 
 
@@ -289,6 +289,7 @@ def _delimiter(header: str, label: str) -> str:
 
 def _csv_reading(encoding: str, block_size: int | None = None) -> pcsv.ReadOptions:
     # pyarrow reads "utf8" as it is, and transcodes any other encoding by Python's codecs
+    """pyarrow's read options for a file in ``encoding``, one thread."""
     options = pcsv.ReadOptions(
         use_threads=False, encoding="utf8" if encoding == "utf-8" else encoding
     )
@@ -298,6 +299,7 @@ def _csv_reading(encoding: str, block_size: int | None = None) -> pcsv.ReadOptio
 
 
 def _csv_parsing(delimiter: str, on_invalid: Any = None) -> pcsv.ParseOptions:
+    """pyarrow's parse options: blank lines kept as rows, so rows keep their numbers."""
     return pcsv.ParseOptions(
         delimiter=delimiter,
         newlines_in_values=True,

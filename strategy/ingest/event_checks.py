@@ -43,6 +43,7 @@ _BAD_PLATFORMS: Final[str] = "rollout_bad_platforms"
 
 
 def check_types(sql: EventSql, name: str) -> None:
+    """Refuse a column whose type cannot hold what the events layout says it holds."""
     ts_type = value_type(sql.types["ts"])
     known = pa.types.is_timestamp(ts_type) or pa.types.is_date(ts_type) or is_text(ts_type)
     if not (known or pa.types.is_null(ts_type)):
@@ -179,6 +180,7 @@ def refuse_missing_member(con: Any, sql: EventSql, name: str) -> None:
 
 
 def _epoch_us(day: dt.date) -> int:
+    """Midnight UTC of ``day`` in microseconds since the epoch."""
     return (day - dt.date(1970, 1, 1)).days * US_PER_DAY
 
 

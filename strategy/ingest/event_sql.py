@@ -48,10 +48,12 @@ CODES: Final[str] = "rollout_platform_codes"
 
 
 def sql_ident(name: str) -> str:
+    """A name quoted as an SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def sql_literal(text: str) -> str:
+    """Text quoted as an SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 

@@ -28,10 +28,12 @@ class Column:
 
 
 def metric(name: str) -> Column:
+    """A column that becomes the named metric."""
     return Column(name)
 
 
 def ignored(why: str) -> Column:
+    """A column left out, with the reason said to the user."""
     return Column(None, why)
 
 

@@ -282,6 +282,7 @@ def _dates(found: Recognised, label: str, year: int | None) -> list[dt.date | No
 
 
 def _first_value(found: Recognised, column: int) -> Any:
+    """The first non-blank cell of a column below the header (to show in a refusal)."""
     return next((r[column] for _, r in _data_rows(found) if column < len(r) and r[column]), "")
 
 
@@ -292,6 +293,7 @@ def _data_rows(found: Recognised) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _day(raw: Any, spec: Export, label: str, row: int) -> dt.date:
+    """A date cell read as the export writes dates (a date cell as it is), else refused."""
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):

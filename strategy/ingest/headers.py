@@ -25,6 +25,10 @@ _DATE_NAME: Final[re.Pattern[str]] = re.compile(r"(?:^|_)(?:date|day|time|timest
 
 
 def pick_header(rows: Sequence[Sequence[str]]) -> int:
+    """Which of ``rows`` (each row's non-blank cells) is the header, among the first
+    ``HEADER_SEARCH_ROWS`` that hold something: the first with a date column name and another
+    name (a cell with a letter), else the first with two or more cells, else the first that
+    holds anything."""
     filled = [n for n, cells in enumerate(rows) if cells][:HEADER_SEARCH_ROWS]
     for n in filled:
         names = [c for c in rows[n] if any(ch.isalpha() for ch in c)]
@@ -37,6 +41,7 @@ def pick_header(rows: Sequence[Sequence[str]]) -> int:
 
 
 def _is_date_name(cell: str) -> bool:
+    """Whether a header cell names a date column (a stated format taken off)."""
     note = FORMAT_NOTE.match(cell)
     name = normalise_name(note.group("name") if note else cell)
     return bool(_DATE_NAME.search(name))

@@ -76,6 +76,7 @@ def detect_layout(columns: Sequence[str]) -> str:
 
 
 def layout_of(columns: Sequence[str], label: str) -> str:
+    """``detect_layout`` with its refusal starting with the file's name."""
     try:
         return detect_layout(columns)
     except ImportRejected as exc:

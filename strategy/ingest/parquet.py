@@ -37,6 +37,8 @@ def parquet_footer(path: Path, label: str) -> pq.FileMetaData:
 
 
 def read_parquet_table(path: Path, label: str, columns: list[str]) -> pa.Table:
+    """The named columns of a parquet file, validated in full (text that is not UTF-8 is
+    refused here, not mid-validation)."""
     try:
         table = pq.read_table(path, columns=columns)
         table.validate(full=True)  # text that is not UTF-8 would fail later, mid-validation

@@ -192,6 +192,7 @@ def _imported(
     notes: tuple[str, ...] = (),
     daily: pd.DataFrame | None = None,
 ) -> ImportedFile:
+    """The ``ImportedFile`` of a weekly table: its platforms, weeks and metrics read from it."""
     return ImportedFile(
         name=label,
         layout=layout,

@@ -38,6 +38,7 @@ def max_import_bytes() -> int:
 
 
 def _size(n: int) -> str:
+    """A size in words: MB from a tenth of one, else bytes."""
     return f"{n / 2**20:,.1f} MB" if n >= 2**20 // 10 else f"{n:,} bytes"
 
 
@@ -57,6 +58,7 @@ def check_file(path: Path, label: str) -> None:
 
 
 def check_table_size(size: int, layout: str, label: str) -> None:
+    """Refuse long or wide data larger than ``MAX_TABLE_BYTES``, before it is loaded."""
     if size > MAX_TABLE_BYTES:
         raise ImportRejected(
             f"{label}: {size / 2**20:.0f} MB of {layout}-layout data is more than the "

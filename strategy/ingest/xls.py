@@ -81,6 +81,7 @@ hundreds of GB ends the process), which must not end the app's."""
 
 
 def _xls_cell(value: Any) -> Any:
+    """A cell as the child process wrote it (JSON), back to the value calamine gave."""
     if not isinstance(value, dict):
         return value
     if "datetime" in value:
@@ -108,7 +109,7 @@ class _XlsSheet:
 
 @dataclass
 class _XlsWorkbook:
-    """An .xls workbook read by the child process: what ``_pick_sheet`` and
+    """An .xls workbook read by the child process: what ``strategy.ingest.xlsx`` and
     ``open_sheet`` ask of a calamine workbook."""
 
     sheets: list[_XlsSheet]
@@ -125,6 +126,8 @@ class _XlsWorkbook:
 
 
 def _read_xls(path: Path, label: str) -> _XlsWorkbook:
+    """The workbook's sheets, read by ``_XLS_CHILD`` in a process of its own under memory
+    and time limits; a damaged, encrypted or too slow file is refused."""
     damaged = ImportRejected(
         f"{label}: the xls file is damaged or truncated and cannot be read; open it in "
         "Excel and save it again (as .xlsx, Excel Workbook)"

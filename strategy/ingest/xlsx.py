@@ -232,12 +232,14 @@ def _sheet_bytes(path: Path) -> int:
 
 
 def _header_text(cell: Any) -> str:
+    """A header cell as text: a whole number without ``.0``, a date in ISO form."""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return cell.isoformat() if isinstance(cell, dt.date) else str(cell)
 
 
 def _cell_kind(value: Any) -> str:
+    """What a cell holds: ``bool``, ``number``, ``date``, ``text`` or ``other``."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int | float):
@@ -248,6 +250,7 @@ def _cell_kind(value: Any) -> str:
 
 
 def _column_type(kinds: set[str]) -> pa.DataType:
+    """A column's arrow type from the kinds of cell it holds: mixed kinds are text."""
     if not kinds:
         return pa.null()
     if len(kinds) > 1:
@@ -283,6 +286,7 @@ def _cell_value(value: Any, to: pa.DataType, stated: DateFormat | None) -> Any:
 def _xlsx_batch(
     chunk: list[list[Any]], types: list[pa.DataType], names: list[str]
 ) -> pa.RecordBatch:
+    """One record batch of the chunk's columns, each of its decided type."""
     return pa.record_batch(
         [pa.array(values, to) for values, to in zip(chunk, types, strict=True)], names=names
     )
