@@ -16,6 +16,7 @@ from strategy.domain.metrics import (
     normalise_name,
     platform_name_problem,
 )
+from strategy.ingest import refusals
 from strategy.ingest.cells import is_text, value_type
 from strategy.ingest.event_sql import (
     EPOCH_TO_MONDAY_US,
@@ -27,16 +28,8 @@ from strategy.ingest.event_sql import (
     run,
     sql_literal,
 )
-from strategy.ingest.refusals import (
-    MAX_PLATFORMS,
-    bad_platform,
-    in_the_future,
-    missing,
-    too_early,
-    too_many_platforms,
-)
 
-_RAW_PLATFORM_CAP: Final[int] = 10 * MAX_PLATFORMS
+_RAW_PLATFORM_CAP: Final[int] = 10 * refusals.MAX_PLATFORMS
 
 
 _BAD_PLATFORMS: Final[str] = "rollout_bad_platforms"
@@ -107,7 +100,7 @@ def validate(con: Any, sql: EventSql, name: str, today: dt.date) -> dict[str, st
     if not groups:
         raise ImportRejected(f"{name}: the file has no rows")
     if len(groups) > _RAW_PLATFORM_CAP:
-        raise too_many_platforms(name, f"more than {_RAW_PLATFORM_CAP}")
+        raise refusals.too_many_platforms(name, f"more than {_RAW_PLATFORM_CAP}")
     names = {raw: normalise_name(raw) for raw, *_ in groups if raw is not None}
     _check_cells(con, sql, name, groups, names)
     _check_dates(con, sql, name, groups, today)
@@ -125,7 +118,7 @@ def _check_cells(
         shown_ts = f"CAST({sql.col['ts']} AS VARCHAR)"
         row, raw = first_row_where(con, sql, f"{sql.ts_us} IS NULL", shown_ts)
         if raw is None or not str(raw).strip():
-            raise missing(name, "ts (date and time)", row)
+            raise refusals.missing(name, "ts (date and time)", row)
         raise ImportRejected(
             f"{name}: column ts at row {row} holds {str(raw)[:60]!r}, which is not a date and time"
         )
@@ -133,7 +126,7 @@ def _check_cells(
         blank = ", ".join(sql_literal(raw) for raw, norm in names.items() if not norm)
         condition = f"{platform} IS NULL" + (f" OR {platform} IN ({blank})" if blank else "")
         row, _ = first_row_where(con, sql, condition, platform)
-        raise missing(name, "platform", row)
+        raise refusals.missing(name, "platform", row)
     if sum(g[4] for g in groups):
         row, raw = first_row_where(
             con, sql, f"{sql.by_brand} IS NULL", f"CAST({sql.col['by_brand']} AS VARCHAR)"
@@ -150,18 +143,18 @@ def _check_dates(con: Any, sql: EventSql, name: str, groups: list[Any], today: d
     shown_ts = f"CAST({sql.col['ts']} AS VARCHAR)"  # a TIMESTAMPTZ value would need pytz
     if max(g[3] for g in groups) >= tomorrow:
         row, raw = first_row_where(con, sql, f"{sql.ts_us} >= {tomorrow}", shown_ts)
-        raise in_the_future(name, "ts", f"{raw}", row, today)
+        raise refusals.in_the_future(name, "ts", f"{raw}", row, today)
     earliest = _epoch_us(EARLIEST_DATE)
     if min(g[2] for g in groups) < earliest:
         row, raw = first_row_where(con, sql, f"{sql.ts_us} < {earliest}", shown_ts)
-        raise too_early(name, "ts", f"{raw}", row)
+        raise refusals.too_early(name, "ts", f"{raw}", row)
 
 
 def _check_platforms(con: Any, sql: EventSql, name: str, names: Mapping[Any, str]) -> None:
-    """Refuse more than ``MAX_PLATFORMS`` platforms, or the first platform name refused."""
+    """Refuse more than ``refusals.MAX_PLATFORMS`` platforms, or the first platform name refused."""
     distinct = len(set(names.values()))
-    if distinct > MAX_PLATFORMS:
-        raise too_many_platforms(name, str(distinct))
+    if distinct > refusals.MAX_PLATFORMS:
+        raise refusals.too_many_platforms(name, str(distinct))
     problems = {n: why for n in set(names.values()) if (why := platform_name_problem(n))}
     if problems:
         platform = sql.col["platform"]
@@ -170,13 +163,13 @@ def _check_platforms(con: Any, sql: EventSql, name: str, names: Mapping[Any, str
         condition = f"{platform} IN (SELECT raw FROM {_BAD_PLATFORMS})"
         row, raw = first_row_where(con, sql, condition, platform)
         norm = names[raw]
-        raise bad_platform(name, norm, row, problems[norm])
+        raise refusals.bad_platform(name, norm, row, problems[norm])
 
 
 def refuse_missing_member(con: Any, sql: EventSql, name: str) -> None:
     """Refuse the first row whose member_id is missing (NULL, blank or NaN)."""
     row, _ = first_row_where(con, sql, sql.member_missing, "NULL")
-    raise missing(name, "member_id", row)
+    raise refusals.missing(name, "member_id", row)
 
 
 def _epoch_us(day: dt.date) -> int:

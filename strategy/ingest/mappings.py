@@ -16,12 +16,12 @@ from typing import Any, Final
 
 from strategy.domain.errors import ValidationError
 from strategy.domain.formulas import formula_prefix_problem
-from strategy.domain.mappings import (
-    ColumnChoice,
-    FileMapping,
-    mappings_from_dict,
-    mappings_to_dict,
-)
+
+# the mapping values are the domain's; re-exported for the callers that import them from here
+from strategy.domain.mappings import ColumnChoice as ColumnChoice
+from strategy.domain.mappings import FileMapping as FileMapping
+from strategy.domain.mappings import mappings_from_dict as mappings_from_dict
+from strategy.domain.mappings import mappings_to_dict as mappings_to_dict
 from strategy.domain.metrics import (
     DERIVED_NAMES,
     RESERVED_NAMES,
@@ -32,19 +32,6 @@ from strategy.domain.metrics import (
 )
 from strategy.ingest.dates import date_format as read_date_format
 from strategy.ingest.exports import Column, Export, header_name
-
-__all__ = [
-    "AGGREGATION_CHOICES",
-    "BY_NAME",
-    "IGNORE",
-    "ColumnChoice",
-    "FileMapping",
-    "as_export",
-    "check_mapping",
-    "chosen_aggregations",
-    "mappings_from_dict",
-    "mappings_to_dict",
-]
 
 IGNORE: Final[str] = "ignore"
 """A column's choice that leaves it out."""
