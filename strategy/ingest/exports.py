@@ -36,6 +36,7 @@ from strategy.domain.metrics import Agg, normalise_name, valid_platform_name
 from strategy.ingest.cells import number
 from strategy.ingest.csv_files import sep_line, text_encoding
 from strategy.ingest.export_specs import EXPORTS, META_TITLES, Column, Export, ignored, metric
+from strategy.ingest.file_kinds import FileKind
 from strategy.ingest.xlsx import workbook_sheets
 
 __all__ = [
@@ -196,7 +197,7 @@ def _heads(path: Path, label: str, kind: str) -> Iterator[tuple[str, list[list[A
     """Each sheet's first rows, where a header is looked for: one unnamed sheet for a text
     file, each sheet of a workbook. Only these are read to recognise a file, so a large
     file in a layout costs no more than before."""
-    if kind == "csv":
+    if kind == FileKind.CSV:
         yield "", _text_rows(path, HEADER_SEARCH_ROWS)
         return
     try:
@@ -207,7 +208,7 @@ def _heads(path: Path, label: str, kind: str) -> Iterator[tuple[str, list[list[A
 
 def _rows(path: Path, label: str, kind: str, sheet: str) -> list[list[Any]]:
     """Every row of the sheet a recognised export is on."""
-    if kind == "csv":
+    if kind == FileKind.CSV:
         return _text_rows(path)
     return next(rows for _, rows in workbook_sheets(path, label, kind, only=sheet))
 

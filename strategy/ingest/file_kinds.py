@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
 from strategy.domain.errors import ImportRejected
 
-SUFFIXES: Final[dict[str, str]] = {
-    ".parquet": "parquet",
-    ".csv": "csv",
-    ".xlsx": "xlsx",
-    ".xls": "xls",
+
+class FileKind(StrEnum):
+    """The kinds of metrics file read: the name ending each has, or its first bytes."""
+
+    PARQUET = "parquet"
+    CSV = "csv"
+    XLSX = "xlsx"
+    XLS = "xls"
+
+
+SUFFIXES: Final[dict[str, FileKind]] = {
+    ".parquet": FileKind.PARQUET,
+    ".csv": FileKind.CSV,
+    ".xlsx": FileKind.XLSX,
+    ".xls": FileKind.XLS,
 }
 """File name endings and the kind of file each names."""
 
@@ -25,7 +36,7 @@ ZIP_MAGIC: Final[bytes] = b"PK\x03\x04"
 OLE_MAGIC: Final[bytes] = b"\xd0\xcf\x11\xe0"
 
 
-def file_kind(path: Path, label: str) -> str:
+def file_kind(path: Path, label: str) -> FileKind:
     """ "parquet", "csv", "xlsx" or "xls": by the path's ending, else the name's, else the
     content.
 
@@ -39,11 +50,11 @@ def file_kind(path: Path, label: str) -> str:
     with path.open("rb") as fh:
         head = fh.read(4)
     if head == PARQUET_MAGIC:
-        return "parquet"
+        return FileKind.PARQUET
     if head == ZIP_MAGIC:
-        return "xlsx"
+        return FileKind.XLSX
     if head == OLE_MAGIC:
-        return "xls"
+        return FileKind.XLS
     raise ImportRejected(
         f"{label}: not a parquet file, and the name does not end in .csv, .xlsx or .xls; "
         "name a CSV file .csv and an Excel workbook .xlsx (or .xls for Excel 97-2003)"

@@ -4,6 +4,7 @@ column names."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Final
 
 from strategy.domain.errors import ImportRejected
@@ -12,11 +13,24 @@ from strategy.domain.metrics import (
 )
 from strategy.ingest.event_kinds import EVENT_COLUMNS
 
+
+class Layout(StrEnum):
+    """The layouts a metrics file may have."""
+
+    LONG = "long"
+    """One row per measurement: date, platform, metric, value."""
+    WIDE = "wide"
+    """Date, platform, then one numeric column per metric."""
+    EVENTS = "events"
+    """One row per interaction (``strategy.ingest.events``)."""
+
+
 LAYOUTS: Final[dict[str, tuple[str, ...]]] = {
-    "long": ("date", "platform", "metric", "value"),
-    "wide": ("date", "platform"),
-    "events": EVENT_COLUMNS,
+    Layout.LONG: ("date", "platform", "metric", "value"),
+    Layout.WIDE: ("date", "platform"),
+    Layout.EVENTS: EVENT_COLUMNS,
 }
+"""Each layout's columns (the wide layout's, before its metric columns)."""
 
 
 ACCEPTED: Final[str] = (
@@ -28,7 +42,7 @@ ACCEPTED: Final[str] = (
 _EVENT_MARKERS: Final[frozenset[str]] = frozenset({"ts", "member_id", "by_brand"})
 
 
-def detect_layout(columns: Sequence[str]) -> str:
+def detect_layout(columns: Sequence[str]) -> Layout:
     """Name the layout ("long", "wide" or "events") that the column names describe.
 
     Names match case-insensitively after trimming (``normalise_name``); extra columns are
@@ -47,25 +61,25 @@ def detect_layout(columns: Sequence[str]) -> str:
         seen[norm] = raw
     found = set(names)
     if found & _EVENT_MARKERS:
-        layout = "events"
+        layout = Layout.EVENTS
     elif found & {"metric", "value"}:
-        layout = "long"
+        layout = Layout.LONG
     elif {"date", "platform"} <= found:
         if len(found) == 2:
             raise ImportRejected(
                 "looks like the wide layout (date, platform, then one numeric column per "
                 "metric) but has no metric column"
             )
-        return "wide"
+        return Layout.WIDE
     elif found & {"date", "platform"}:
-        layout = "wide"
+        layout = Layout.WIDE
     else:
         shown = ", ".join(repr(c) for c in columns) or "none"
         raise ImportRejected(f"unrecognised layout: found columns {shown}; expected {ACCEPTED}")
     missing = [c for c in LAYOUTS[layout] if c not in found]
     if missing:
         expected = ", ".join(LAYOUTS[layout]) + (
-            ", then one numeric column per metric" if layout == "wide" else ""
+            ", then one numeric column per metric" if layout == Layout.WIDE else ""
         )
         raise ImportRejected(
             f"looks like the {layout} layout ({expected}) but has no "
@@ -75,7 +89,7 @@ def detect_layout(columns: Sequence[str]) -> str:
     return layout
 
 
-def layout_of(columns: Sequence[str], label: str) -> str:
+def layout_of(columns: Sequence[str], label: str) -> Layout:
     """``detect_layout`` with its refusal starting with the file's name."""
     try:
         return detect_layout(columns)
@@ -86,6 +100,6 @@ def layout_of(columns: Sequence[str], label: str) -> str:
 def table_columns(columns: Sequence[str], layout: str) -> dict[str, str]:
     """Normalised name -> the name as spelled in the file, of the columns a layout reads."""
     cols = {normalise_name(c): c for c in columns}
-    if layout == "long":
-        cols = {key: cols[key] for key in LAYOUTS["long"]}
+    if layout == Layout.LONG:
+        cols = {key: cols[key] for key in LAYOUTS[Layout.LONG]}
     return cols

@@ -24,7 +24,15 @@ from strategy.domain.metrics import Agg, empty_daily, normalise_name
 from strategy.domain.settings import DEFAULT_RETURNING_WEEKS
 from strategy.ingest import events, exports, spreadsheets
 from strategy.ingest.column_checks import MAX_VALUE
-from strategy.ingest.layouts import ACCEPTED, LAYOUTS, detect_layout, layout_of, table_columns
+from strategy.ingest.file_kinds import FileKind
+from strategy.ingest.layouts import (
+    ACCEPTED,
+    LAYOUTS,
+    Layout,
+    detect_layout,
+    layout_of,
+    table_columns,
+)
 from strategy.ingest.parquet import PANDAS_INDEX, parquet_footer, read_parquet_table
 from strategy.ingest.sizes import (
     MAX_IMPORT_BYTES,
@@ -44,6 +52,7 @@ __all__ = [
     "MAX_TABLE_BYTES",
     "MAX_VALUE",
     "ImportedFile",
+    "Layout",
     "detect_layout",
     "max_import_bytes",
     "read_metrics",
@@ -102,7 +111,7 @@ def read_metrics(
     day = clock.today() if today is None else today
     check_file(path, label)
     kind = spreadsheets.file_kind(path, label)
-    if kind != "parquet":
+    if kind != FileKind.PARQUET:
         export = exports.read_export(
             path, label, kind, platform=platform, year=year, mappings=mappings, mapping=mapping
         )
@@ -115,7 +124,7 @@ def read_metrics(
     layout = layout_of(columns, label)
     if meta.num_rows == 0:
         raise ImportRejected(f"{label}: the file has no rows")
-    if layout == "events":
+    if layout == Layout.EVENTS:
         weekly, through = events.read_events(path, name=label, today=day, returning=returning)
     else:
         size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
@@ -130,8 +139,9 @@ def read_metrics(
 def _read_export(export: exports.ExportRows, label: str, day: dt.date) -> ImportedFile:
     """A recognised export's long rows, checked and aggregated as any long file's are."""
     table = pa.Table.from_pandas(export.frame, preserve_index=False)
-    cols = {c: c for c in LAYOUTS["long"]}
-    weekly, through, daily = long_weekly(table, cols, "long", label, day, 1, export.aggregations)
+    cols = {c: c for c in LAYOUTS[Layout.LONG]}
+    chosen = export.aggregations
+    weekly, through, daily = long_weekly(table, cols, Layout.LONG, label, day, 1, chosen)
     found = _imported(label, export.title, export.rows, weekly, through, daily=daily)
     ignored = (f"ignored: {'; '.join(export.ignored)}",) if export.ignored else ()
     return dataclasses.replace(
@@ -156,7 +166,7 @@ def _read_spreadsheet(
             if not sheet.notes:
                 raise
             raise ImportRejected(f"{exc} ({'; '.join(sheet.notes)})") from None
-        if layout == "events":
+        if layout == Layout.EVENTS:
             cols = {normalise_name(c): c for c in sheet.columns}
             picked = [cols[c] for c in events.EVENT_COLUMNS]
             with tempfile.TemporaryDirectory(prefix=events.temp_prefix("events")) as folder:
@@ -195,7 +205,7 @@ def _imported(
     """The ``ImportedFile`` of a weekly table: its platforms, weeks and metrics read from it."""
     return ImportedFile(
         name=label,
-        layout=layout,
+        layout=str(layout),  # a layout, or the title of the export read
         rows=rows,
         weekly=weekly,
         platforms=tuple(sorted(weekly["platform"].unique())),

@@ -50,7 +50,7 @@ from strategy.ingest.dates import (
     format_advice,
     suggested_formats,
 )
-from strategy.ingest.file_kinds import SUFFIXES, file_kind
+from strategy.ingest.file_kinds import SUFFIXES, FileKind, file_kind
 from strategy.ingest.headers import DATE_COLUMNS, HEADER_SEARCH_ROWS
 from strategy.ingest.sheet import Spreadsheet, renumber_rows
 from strategy.ingest.xls import XLS_MEMORY_BYTES, XLS_SECONDS
@@ -67,6 +67,7 @@ __all__ = [
     "XLS_MEMORY_BYTES",
     "XLS_SECONDS",
     "DateFormat",
+    "FileKind",
     "Spreadsheet",
     "date_format",
     "file_kind",
@@ -89,7 +90,7 @@ def open_spreadsheet(
     ``year`` is the year of dates whose header states a format without one (``MMMM D``);
     without it such a format is refused, saying the year is missing.
     """
-    if kind == "csv":
+    if kind == FileKind.CSV:
         yield open_csv(path, label, year)
         return
     workbook = open_workbook(path, label, kind)

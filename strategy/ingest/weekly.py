@@ -33,7 +33,7 @@ from strategy.ingest.column_checks import (
     show_time,
     time_column,
 )
-from strategy.ingest.layouts import LAYOUTS
+from strategy.ingest.layouts import LAYOUTS, Layout
 
 
 def long_weekly(
@@ -47,7 +47,7 @@ def long_weekly(
 ) -> tuple[pd.DataFrame, dict[str, dt.date], pd.DataFrame]:
     """The weekly table of a long or wide table (each metric aggregated by its rule, or as
     a saved mapping ``chosen``), how far it reaches, and its daily changes."""
-    reader = _long_rows if layout == "long" else _wide_rows
+    reader = _long_rows if layout == Layout.LONG else _wide_rows
     rows = reader(table, cols, label, day, first_row)
     return _weekly(rows, chosen), _data_through(rows), _changes(rows)
 
@@ -94,7 +94,7 @@ def _wide_rows(
     """Rows (ts, platform, metric, value) of a wide-layout table, validated and de-duplicated."""
     ts = time_column(table.column(cols["date"]), label, "date", today, first_row)
     platform = platform_column(table.column(cols["platform"]), label, first_row)
-    metrics = [c for c in cols if c not in LAYOUTS["wide"]]
+    metrics = [c for c in cols if c not in LAYOUTS[Layout.WIDE]]
     frame = pd.DataFrame({"ts": ts, "platform": platform})
     for metric in metrics:
         where = f"{label}: metric column {show_name(cols[metric])}"

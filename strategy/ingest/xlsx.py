@@ -17,7 +17,7 @@ import python_calamine as calamine
 from strategy.domain.errors import ImportRejected, shortened
 from strategy.domain.metrics import normalise_name
 from strategy.ingest.dates import DateFormat
-from strategy.ingest.file_kinds import OLE_MAGIC, PARQUET_MAGIC, ZIP_MAGIC
+from strategy.ingest.file_kinds import OLE_MAGIC, PARQUET_MAGIC, ZIP_MAGIC, FileKind
 from strategy.ingest.headers import HEADER_SEARCH_ROWS, column_names, named_columns, pick_header
 from strategy.ingest.sheet import Spreadsheet
 from strategy.ingest.xls import open_xls, xls_formula
@@ -35,7 +35,7 @@ def open_workbook(path: Path, label: str, kind: str = "xlsx") -> Any:
     """The calamine workbook of an .xlsx file; for .xls, the sheets read in a child process."""
     with path.open("rb") as fh:
         head = fh.read(4)
-    if kind == "xls":
+    if kind == FileKind.XLS:
         return open_xls(path, label, head)
     if head == OLE_MAGIC:
         raise ImportRejected(
@@ -111,7 +111,7 @@ def open_sheet(
         label=label,
         columns=columns,
         first_row=origin + header_at + 2,
-        data_bytes=_sheet_bytes(path) if kind == "xlsx" else path.stat().st_size,
+        data_bytes=_sheet_bytes(path) if kind == FileKind.XLSX else path.stat().st_size,
         source=SheetSource(sheet, header_at, types, stated),
         formats=formats,
         width=len(names),
@@ -121,7 +121,7 @@ def open_sheet(
 
 def _formula_free_sheet(workbook: Any, path: Path, label: str, kind: str, name: str) -> Any:
     """The named calamine sheet, once its file says it holds no formula cell."""
-    if kind == "xlsx":
+    if kind == FileKind.XLSX:
         refuse_formulas(path, name, label)
     elif (cell := xls_formula(path, name)) is not None:
         raise formula_refusal(label, name, cell)
