@@ -26,7 +26,7 @@ class BatchSource(Protocol):
         ...
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class Spreadsheet:
     """A CSV file or a workbook's sheet: its header and a way to read its columns."""
 

@@ -93,7 +93,7 @@ def _xls_cell(value: Any) -> Any:
     return dt.time.fromisoformat(value["time"])
 
 
-@dataclass
+@dataclass(frozen=True)
 class _XlsSheet:
     """An .xls sheet's cells, as a calamine sheet gives them (``iter_rows``, ``end``)."""
 
@@ -107,7 +107,7 @@ class _XlsSheet:
         return iter(self.rows)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _XlsWorkbook:
     """An .xls workbook read by the child process: what ``strategy.ingest.xlsx`` and
     ``open_sheet`` ask of a calamine workbook."""
