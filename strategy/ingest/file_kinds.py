@@ -18,21 +18,12 @@ class FileKind(StrEnum):
     XLS = "xls"
 
 
-SUFFIXES: Final[dict[str, FileKind]] = {
-    ".parquet": FileKind.PARQUET,
-    ".csv": FileKind.CSV,
-    ".xlsx": FileKind.XLSX,
-    ".xls": FileKind.XLS,
-}
-"""File name endings and the kind of file each names."""
+SUFFIXES: Final[dict[str, FileKind]] = {f".{kind}": kind for kind in FileKind}
+"""File name endings (``.parquet``, ``.csv``, ``.xlsx``, ``.xls``) and the kind each names."""
 
 
 PARQUET_MAGIC: Final[bytes] = b"PAR1"
-
-
 ZIP_MAGIC: Final[bytes] = b"PK\x03\x04"
-
-
 OLE_MAGIC: Final[bytes] = b"\xd0\xcf\x11\xe0"
 
 
