@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from bench.bench_ingest import generate
 from strategy.domain.analysis import analyse
 from strategy.domain.errors import ImportRejected
-from strategy.ingest import events
+from strategy.ingest import event_sql, sizes
 from strategy.ingest import read as ingest
 from strategy.report import report_json, weekly_csv
 from strategy.storage import Workspace
@@ -110,7 +110,7 @@ def test_long_or_wide_data_too_large_to_load_is_refused_before_it_is_read(
     path = tmp_path / "wide.parquet"
     days = pd.date_range("2025-01-06", periods=400, freq="D")
     pd.DataFrame({"date": days, "platform": "instagram", "followers": 1.0}).to_parquet(path)
-    monkeypatch.setattr(ingest, "MAX_TABLE_BYTES", 1000)
+    monkeypatch.setattr(sizes, "MAX_TABLE_BYTES", 1000)
     monkeypatch.setattr(pq, "read_table", refuse_to_read)
     before = workspace_state(demo_ws)
 
@@ -123,7 +123,7 @@ def test_long_or_wide_data_too_large_to_load_is_refused_before_it_is_read(
 def test_events_beyond_the_memory_budget_are_refused_in_words(
     demo_ws: Workspace, events_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(events, "DUCKDB_MEMORY_LIMIT", "1MB")
+    monkeypatch.setattr(event_sql, "DUCKDB_MEMORY_LIMIT", "1MB")
     before = workspace_state(demo_ws)
 
     with pytest.raises(ImportRejected) as refused:

@@ -17,7 +17,8 @@ import pytest
 
 from strategy.cli import main
 from strategy.domain.errors import ImportRejected
-from strategy.ingest.read import MAX_IMPORT_ENV, ImportedFile, read_metrics, spreadsheets
+from strategy.ingest import sheet, xls, xlsx
+from strategy.ingest.read import MAX_IMPORT_ENV, ImportedFile, read_metrics
 from strategy.storage import Workspace
 from tests.conftest import EDITOR, TODAY, cli, workspace_state
 from tests.spreadsheet_files import (
@@ -273,7 +274,7 @@ def test_a_workbook_read_in_small_batches_gives_the_same_weekly_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
 ) -> None:
     whole = read(tmp_path, as_format(CONTENT[layout], "xlsx"), "whole.xlsx")
-    monkeypatch.setattr(spreadsheets, "BATCH_ROWS", 2)
+    monkeypatch.setattr(xlsx, "BATCH_ROWS", 2)
     rows = table_rows(CONTENT[layout])
     blank = [None] * len(rows[0])
     cells = [[xlsx_cell(v) for v in row] for row in rows]
@@ -554,13 +555,11 @@ def test_the_size_limit_holds_for_spreadsheets_and_nothing_is_stored(
 
 def test_a_refusal_of_the_events_reader_is_renumbered_outside_quoted_text() -> None:
     message = "e.csv: column by_brand at row 3 holds 'at row 9'; expected true or false"
-    assert spreadsheets.renumber_rows(message, "e.csv", 1) == (
+    assert sheet.renumber_rows(message, "e.csv", 1) == (
         "e.csv: column by_brand at row 4 holds 'at row 9'; expected true or false"
     )
     quoted = "o'brien.csv: platform \"it's at row 1\" at row 2 contains the invisible character"
-    assert spreadsheets.renumber_rows(quoted, "o'brien.csv", 1) == quoted.replace(
-        "at row 2", "at row 3"
-    )
+    assert sheet.renumber_rows(quoted, "o'brien.csv", 1) == quoted.replace("at row 2", "at row 3")
 
 
 # --- the files platforms export: xls, rows above the header, UTF-16, 15,000, named dates -----
@@ -806,7 +805,7 @@ def test_an_xls_file_that_makes_the_reader_panic_or_abort_is_refused_and_the_app
     reads in a process of its own, whose end is a refusal of the file."""
     content = xls_bytes([["date", "platform", "metric", "value"]])[:518]
     refused(tmp_path, content, "cut.xls", "the xls file is damaged or truncated")
-    monkeypatch.setattr(spreadsheets, "_XLS_CHILD", "import os; os.abort()")
+    monkeypatch.setattr(xls, "_XLS_CHILD", "import os; os.abort()")
     refused(tmp_path, linkedin_updates(platform=True), "abort.xls", "the xls file is damaged")
 
 

@@ -25,7 +25,7 @@ from strategy.domain.metrics import Agg, aggregation_rule, normalise_name, to_wi
 from strategy.domain.snapshot import Upload
 from strategy.ingest.events import DEFAULT_RETURNING_WEEKS
 from strategy.ingest.exports import mappable_header
-from strategy.ingest.mappings import BY_NAME, FileMapping
+from strategy.ingest.mappings import BY_NAME, FileMapping, as_export
 from strategy.ingest.read import LAYOUTS, read_metrics
 from strategy.ingest.spreadsheets import SHEET_NAME, SUFFIXES, file_kind
 from strategy.storage import Workspace
@@ -152,7 +152,7 @@ def _preview(
                 returning=returning,
                 platform=given.platform,
                 year=given.year,
-                mappings=[m.as_export() for m in mappings],
+                mappings=[as_export(m) for m in mappings],
             )
     except RolloutError as exc:
         with _temporary_file(_data, name) as path:

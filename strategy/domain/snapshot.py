@@ -17,14 +17,14 @@ from strategy.domain.costs import DEFAULT_RATES, Rates
 from strategy.domain.experiments import StrategyTest
 from strategy.domain.gates import DEFAULT_GATES, ChecklistItem, GateSet
 from strategy.domain.horizons import empty_coverage
+from strategy.domain.mappings import FileMapping
 from strategy.domain.metrics import empty_daily
 from strategy.domain.onboarding import OnboardingItem, PlanItem
 from strategy.domain.requests import ResourceRequest
 from strategy.domain.resources import DEFAULT_SETTINGS, DemandSettings
+from strategy.domain.settings import DEFAULT_RETURNING_WEEKS
 from strategy.domain.stages import Override
 from strategy.domain.team import DEFAULT_SERVES, Member, Role, RoleServes
-from strategy.ingest.events import DEFAULT_RETURNING_WEEKS
-from strategy.ingest.mappings import FileMapping
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping as MappingOf
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Final
 
 from strategy.domain.errors import ValidationError
 from strategy.domain.formulas import formula_prefix_problem
+
+# the mapping values are the domain's; re-exported for the callers that import them from here
+from strategy.domain.mappings import ColumnChoice as ColumnChoice
+from strategy.domain.mappings import FileMapping as FileMapping
+from strategy.domain.mappings import mappings_from_dict as mappings_from_dict
+from strategy.domain.mappings import mappings_to_dict as mappings_to_dict
 from strategy.domain.metrics import (
     DERIVED_NAMES,
     RESERVED_NAMES,
@@ -25,7 +30,7 @@ from strategy.domain.metrics import (
     platform_name,
     show_name,
 )
-from strategy.ingest import spreadsheets
+from strategy.ingest.dates import date_format as read_date_format
 from strategy.ingest.exports import Column, Export, header_name
 
 IGNORE: Final[str] = "ignore"
@@ -37,56 +42,29 @@ AGGREGATION_CHOICES: Final[tuple[str, ...]] = (BY_NAME, *(a.value for a in Agg))
 MAX_NAME: Final[int] = 60
 
 
-@dataclass(frozen=True)
-class ColumnChoice:
-    """What one column of a mapped file holds: a metric and its weekly aggregation (None:
-    by the metric's name), or nothing (``metric`` None)."""
-
-    column: str
-    metric: str | None
-    aggregation: Agg | None = None
-
-
-@dataclass(frozen=True)
-class FileMapping:
-    """A file's header and what each of its columns is; ``name`` is how it is referred to."""
-
-    name: str
-    header: tuple[str, ...]
-    platform: str
-    date: str
-    date_format: str
-    """As a header states a format (``DD/MM/YYYY``, ``MMM D, YYYY``); empty for ISO dates."""
-    columns: tuple[ColumnChoice, ...]
-
-    @property
-    def aggregations(self) -> dict[str, Agg]:
-        """The metrics whose weekly aggregation the mapping chose over their name's rule."""
-        return {c.metric: c.aggregation for c in self.columns if c.metric and c.aggregation}
-
-    def as_export(self) -> Export:
-        """The mapping as one more export declaration: recognised by its whole header."""
-        stated = spreadsheets.date_format(self.date_format) if self.date_format else None
-        return Export(
-            key=f"mapping:{self.name}",
-            title=f"mapping {self.name!r}",
-            signature=self.header,
-            date=self.date,
-            date_format=stated.code if stated else None,
-            columns={
-                c.column: Column(c.metric) if c.metric else Column(None, "ignored by the mapping")
-                for c in self.columns
-            },
-            platform=self.platform,
-            aggregations=self.aggregations,
-            exact=True,
-        )
+def as_export(mapping: FileMapping) -> Export:
+    """The mapping as one more export declaration: recognised by its whole header."""
+    stated = read_date_format(mapping.date_format) if mapping.date_format else None
+    return Export(
+        key=f"mapping:{mapping.name}",
+        title=f"mapping {mapping.name!r}",
+        signature=mapping.header,
+        date=mapping.date,
+        date_format=stated.code if stated else None,
+        columns={
+            c.column: Column(c.metric) if c.metric else Column(None, "ignored by the mapping")
+            for c in mapping.columns
+        },
+        platform=mapping.platform,
+        aggregations=mapping.aggregations,
+        exact=True,
+    )
 
 
 def chosen_aggregations(layout: str, mappings: MappingOf[str, FileMapping]) -> dict[str, Agg]:
     """The aggregations a saved mapping chose, for an upload it read (its layout names the
     mapping, ``mapping 'stats'``); empty for any other upload."""
-    found = next((m for m in mappings.values() if m.as_export().title == layout), None)
+    found = next((m for m in mappings.values() if as_export(m).title == layout), None)
     return found.aggregations if found else {}
 
 
@@ -114,7 +92,7 @@ def check_mapping(
     if day not in names:
         raise ValidationError(f"date column: expected one of the file's columns, got {date!r}")
     stated = str(date_format or "").strip()
-    if stated and spreadsheets.date_format(stated) is None:
+    if stated and read_date_format(stated) is None:
         raise ValidationError(
             f"date format: {stated!r} is not one this reads; write it as DD/MM/YYYY, "
             "MM/DD/YYYY, MMM D, YYYY or ddd, MMM D, YYYY (empty: ISO dates, 2026-03-02)"
@@ -150,35 +128,3 @@ def _column(column: str, metric: Any, aggregation: Any) -> ColumnChoice:
             f"got {aggregation!r}"
         )
     return ColumnChoice(column, name, None if choice == BY_NAME else Agg(choice))
-
-
-def mappings_to_dict(mappings: MappingOf[str, FileMapping]) -> dict[str, dict[str, Any]]:
-    """Mappings as stored: name -> header, platform, date, format and columns."""
-    return {
-        m.name: {
-            "header": list(m.header),
-            "platform": m.platform,
-            "date": m.date,
-            "date_format": m.date_format,
-            "columns": [
-                [c.column, c.metric, c.aggregation.value if c.aggregation else None]
-                for c in m.columns
-            ],
-        }
-        for _, m in sorted(mappings.items())
-    }
-
-
-def mappings_from_dict(raw: MappingOf[str, Any]) -> dict[str, FileMapping]:
-    """Stored mappings, read back."""
-    return {
-        str(name): FileMapping(
-            str(name),
-            tuple(m["header"]),
-            str(m["platform"]),
-            str(m["date"]),
-            str(m["date_format"]),
-            tuple(ColumnChoice(c, metric, Agg(a) if a else None) for c, metric, a in m["columns"]),
-        )
-        for name, m in raw.items()
-    }

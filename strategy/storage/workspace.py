@@ -63,6 +63,7 @@ from strategy.domain.gates import (
     gates_to_dict,
 )
 from strategy.domain.horizons import empty_coverage
+from strategy.domain.mappings import FileMapping, mappings_from_dict, mappings_to_dict
 from strategy.domain.metrics import SIGNED_METRICS, empty_daily, empty_weekly, platform_name
 from strategy.domain.onboarding import (
     DEFAULT_PLAN,
@@ -92,6 +93,7 @@ from strategy.domain.resources import (
     settings_from_dict,
     settings_to_dict,
 )
+from strategy.domain.settings import DEFAULT_RETURNING_WEEKS, returning_weeks
 from strategy.domain.snapshot import AuditEntry, Snapshot, TestDates, Upload
 from strategy.domain.stages import Override, make_override
 from strategy.domain.team import (
@@ -107,8 +109,7 @@ from strategy.domain.team import (
     serves_from_dict,
     serves_to_dict,
 )
-from strategy.ingest.events import DEFAULT_RETURNING_WEEKS, returning_weeks
-from strategy.ingest.mappings import FileMapping, mappings_from_dict, mappings_to_dict
+from strategy.ingest.mappings import as_export
 from strategy.ingest.read import ImportedFile, read_metrics
 from strategy.storage import audit, database, schema
 from strategy.storage.files import (
@@ -1014,7 +1015,7 @@ class Workspace:
             raise ImportRejected(f"{display}: no such file")
         with database.read(self.location) as conn:
             window = _returning_weeks(conn)
-            saved = [m.as_export() for m in _mappings(conn).values()]
+            saved = [as_export(m) for m in _mappings(conn).values()]
         imported = read_metrics(
             source,
             name=display,
