@@ -28,7 +28,7 @@ from strategy.ingest.exports import mappable_header
 from strategy.ingest.mappings import BY_NAME, FileMapping
 from strategy.ingest.read import LAYOUTS, read_metrics
 from strategy.ingest.spreadsheets import SHEET_NAME, SUFFIXES, file_kind
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 
 LAYOUT_NOTES: Final[dict[str, str]] = {
     "long": "one row per measurement: " + ", ".join(LAYOUTS["long"]),
