@@ -115,7 +115,7 @@ class Store:
 
     @contextlib.contextmanager
     def write(
-        self, actor: str, action: str, detail: str | Callable[[], str | None]
+        self, actor_name: str, action: str, detail: str | Callable[[], str | None]
     ) -> Iterator[Connection]:
         """One write transaction: the write lock, the change, version bump and audit row.
 
@@ -127,7 +127,7 @@ class Store:
             yield conn
             said = detail if isinstance(detail, str) else detail()
             if said is not None:
-                audit.record(conn, actor, action, said)
+                audit.record(conn, actor_name, action, said)
 
     # --- reading ---------------------------------------------------------------------
 
