@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Self
 
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection as Connection  # the use cases' transaction type
 
 from strategy.domain.errors import NotFound, ValidationError
 from strategy.domain.snapshot import AuditEntry, Snapshot, Upload

@@ -10,12 +10,10 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Generic, TypeVar
 
-from sqlalchemy.engine import Connection
-
 from strategy.domain.access import Actor, require_edit
 from strategy.domain.errors import ValidationError
 from strategy.storage.rows import conflict, stored_id
-from strategy.storage.store import Store
+from strategy.storage.store import Connection, Store
 
 T = TypeVar("T")
 

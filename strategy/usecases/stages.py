@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy.engine import Connection
-
 from strategy.domain import clock
 from strategy.domain.access import Actor, require_edit
 from strategy.domain.gates import (
@@ -23,7 +21,7 @@ from strategy.domain.metrics import platform_name
 from strategy.domain.resources import DemandSettings, settings_from_dict, settings_to_dict
 from strategy.domain.stages import Override, make_override
 from strategy.storage import audit, settings_rows, stage_rows, upload_rows
-from strategy.storage.store import Store
+from strategy.storage.store import Connection, Store
 from strategy.usecases.common import Saved, Whole, known_id, save_whole, writing
 
 DEMAND: Whole[DemandSettings] = Whole(
