@@ -62,7 +62,10 @@ def save_checklist(
     change: str | None = None
     with writing(store, actor, "checklist.set", lambda: change) as conn:
         stored = {(c.platform, c.item): c.done_on for c in stage_rows.checklist(conn)}
-        if any(stored.get((c.platform, c.item), ...) != c.done_on for c in asked):
+        if any(
+            (c.platform, c.item) not in stored or stored[c.platform, c.item] != c.done_on
+            for c in asked
+        ):
             change = "; ".join(sorted(said))
             stage_rows.save_checklist(conn, asked)
     return Saved(asked, change is not None)
