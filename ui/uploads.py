@@ -66,29 +66,19 @@ PREVIEW_ROWS: Final = 20
 
 @dataclass(frozen=True, eq=False)
 class Preview:
-    """What an uploaded file would bring, or why it is refused (``error``)."""
+    """What an uploaded file would bring (``imported``, as read), or why it is refused
+    (``error``)."""
 
     name: str
     sha256: str
     error: str = ""
-    layout: str = ""
-    rows: int = 0
-    platforms: tuple[str, ...] = ()
-    first_week: dt.date | None = None
-    last_week: dt.date | None = None
-    metrics: tuple[str, ...] = ()
+    imported: ImportedFile | None = field(default=None, repr=False)
+    """What was read, and what the import stores as it is (None when refused)."""
     table: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     weeks: int = 0
-    chosen: dict[str, Agg] = field(default_factory=dict)
-    """Aggregations a saved mapping chose over the names' rule."""
     header: tuple[str, ...] = ()
     """A refused file's header when a mapping could read it (neither a layout nor a known
     export): the columns the Upload page offers to map."""
-    notes: tuple[str, ...] = ()
-    """How the file was read, when it says something: rows skipped above the header, how a
-    platform's export was read (``strategy.ingest.exports``: approximations, ignored columns)."""
-    imported: ImportedFile | None = field(default=None, repr=False)
-    """What was read, for the import to store as it is (None when refused)."""
 
     @property
     def export(self) -> bool:
@@ -99,6 +89,42 @@ class Preview:
     def ok(self) -> bool:
         """True when the file passed validation."""
         return not self.error
+
+    @property
+    def layout(self) -> str:
+        return self.imported.layout if self.imported else ""
+
+    @property
+    def rows(self) -> int:
+        return self.imported.rows if self.imported else 0
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return self.imported.platforms if self.imported else ()
+
+    @property
+    def first_week(self) -> dt.date | None:
+        return self.imported.first_week if self.imported else None
+
+    @property
+    def last_week(self) -> dt.date | None:
+        return self.imported.last_week if self.imported else None
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        return self.imported.metrics if self.imported else ()
+
+    @property
+    def chosen(self) -> Mapping[str, Agg]:
+        """Aggregations a saved mapping chose over the names' rule."""
+        return self.imported.chosen if self.imported else {}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """How the file was read, when it says something: rows skipped above the header, how
+        a platform's export was read (``strategy.ingest.exports``: approximations, ignored
+        columns)."""
+        return self.imported.notes if self.imported else ()
 
 
 def digest(data: bytes) -> str:
@@ -178,17 +204,9 @@ def _preview(
     return Preview(
         name=name,
         sha256=sha256,
-        layout=imported.layout,
-        rows=imported.rows,
-        platforms=imported.platforms,
-        first_week=imported.first_week,
-        last_week=imported.last_week,
-        metrics=imported.metrics,
+        imported=imported,
         table=weekly_preview(imported.weekly),
         weeks=int(imported.weekly["week"].nunique()),
-        notes=imported.notes,
-        chosen=dict(imported.chosen),
-        imported=imported,
     )
 
 
