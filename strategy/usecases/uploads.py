@@ -32,7 +32,7 @@ class ReadFile:
     imported: ImportedFile
     sha256: str
     source: Path
-    """The file's bytes, stored as they are."""
+    """The file itself: its bytes are stored as they are."""
 
 
 def import_file(
