@@ -10,7 +10,7 @@ from strategy.domain.requests import Decision, Evidence, RequestStatus, RequestV
 from strategy.domain.resources import SignalStatus
 from strategy.domain.team import ROLE_LABELS
 from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from strategy.views import frames
 from ui import saving, session
 from ui.markup import md

@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, {root!r})
 from strategy.domain.access import LOCAL_USER
 from strategy.ingest.read import read_metrics
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 path, case, folder = Path({path!r}), {case!r}, Path({folder!r})
 started = time.perf_counter()
 if case == "read":

@@ -232,7 +232,7 @@ def case_store(path: str, base: str) -> float:
     import uuid
 
     from strategy.demo import DEMO_ACTOR
-    from strategy.storage import Workspace
+    from strategy.usecases import Workspace
 
     name = f"bench_{uuid.uuid4().hex[:12]}"
     if "://" in base:
@@ -254,7 +254,7 @@ def case_store(path: str, base: str) -> float:
 
 def case_report(root: str, runs: str) -> list[float]:
     from strategy.domain.analysis import analyse
-    from strategy.storage import Workspace
+    from strategy.usecases import Workspace
 
     snapshot = Workspace(root).snapshot()
     times = []

@@ -121,10 +121,16 @@ else:
         ),
     )
     ready = []
+    hashes = uploads.content_hashes(chosen or [])
     for file in chosen or []:
         data = file.getvalue()
         preview = uploads.preview(
-            data, file.name, snap.returning_weeks, given, tuple(snap.mappings.values())
+            data,
+            file.name,
+            snap.returning_weeks,
+            given,
+            tuple(snap.mappings.values()),
+            hashes[file.file_id],
         )
         with st.container(border=True):
             if not preview.ok:
@@ -162,7 +168,7 @@ else:
                 )
                 continue
             st.dataframe(preview.table, hide_index=True, height="content")
-            ready.append((file.name, data))
+            ready.append((preview, data))
 
     if chosen:
         count = len(ready)
@@ -171,9 +177,9 @@ else:
             outcomes = []
             progress = st.progress(0.0, text="Importing…")
             with st.spinner("Importing and recomputing the weekly table…"):
-                for n, (name, data) in enumerate(ready, start=1):
+                for n, (ready_preview, data) in enumerate(ready, start=1):
                     try:
-                        upload = uploads.import_upload(ws, session.actor(), data, name, given)
+                        upload = uploads.import_upload(ws, session.actor(), data, ready_preview)
                     except RolloutError as exc:
                         outcomes.append((False, str(exc)))
                     else:

@@ -23,7 +23,8 @@ import pandas as pd
 from strategy.domain.access import AccessRole, Actor
 from strategy.domain.company import CompanyProfile
 from strategy.domain.team import Assignment, make_member, parse_role
-from strategy.storage import DB_NAME, Location, Workspace, parse_location
+from strategy.storage import DB_NAME, Location, parse_location
+from strategy.usecases import Workspace
 
 DEMO_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEMO_ACTOR: Final = Actor("demo", AccessRole.ADMIN)

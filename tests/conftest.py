@@ -16,8 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from strategy.cli import main
 from strategy.domain.access import AccessRole, Actor
-from strategy.storage import Workspace, parse_location
 from strategy.storage import database as storage_database
+from strategy.storage import parse_location
+from strategy.usecases import Workspace
 from tests.engines import ENGINES, Postgres, workspace_state
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,8 +22,9 @@ from psycopg import sql
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from strategy.storage import DB_NAME, Location, Workspace, parse_location
+from strategy.storage import DB_NAME, Location, parse_location
 from strategy.storage import database as storage_database
+from strategy.usecases import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV: Final = "ROLLOUT_TEST_PG"

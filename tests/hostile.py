@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from strategy.domain.access import LOCAL_USER
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import TODAY
 
 IFRAME = '<iframe srcdoc="<script>parent.window.__pwned=1</script>"></iframe>'

@@ -15,7 +15,7 @@ from strategy.domain.access import (
     why_viewer,
 )
 from strategy.domain.errors import PermissionDenied, ValidationError
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, VIEWER
 
 ISSUER = "https://accounts.example.com"

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from strategy.domain.analysis import analyse
 from strategy.domain.resources import TESTED_STRATEGY
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, open_page
 
 

@@ -20,7 +20,7 @@ from strategy.domain.access import LOCAL_USER
 from strategy.domain.analysis import analyse
 from strategy.domain.errors import ImportRejected, ValidationError
 from strategy.report import platform_notes
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import TODAY, cli, open_page
 from tests.engines import workspace_state
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from strategy.cli import build_parser, main
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 

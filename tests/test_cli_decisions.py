@@ -8,7 +8,7 @@ import json
 import pytest
 
 from strategy.domain.access import LOCAL_USER
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import TODAY, cli, workspace_state
 
 CEO = "ceo@example.com"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from strategy.domain.gates import gates_to_dict
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import TODAY
 from tests.test_cli import cli
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import cli
 
 

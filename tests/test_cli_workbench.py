@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from strategy.domain.team import Role
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import TODAY, cli, workspace_state
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,7 +26,7 @@ import pytest
 from strategy.domain.errors import Conflict
 from strategy.domain.snapshot import Snapshot
 from strategy.domain.team import Assignment, Member, Role
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests import workspace_child
 from tests.conftest import EDITOR, workspace_state
 

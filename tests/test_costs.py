@@ -21,7 +21,7 @@ from strategy.domain.costs import (
 from strategy.domain.errors import Conflict, ValidationError
 from strategy.domain.team import Assignment, Member, Role
 from strategy.report import report_dict, report_text
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 
 ANA = Member("Ana", 10.0, (Assignment(Role.SOCIAL_EXPERT, 10.0),))

@@ -31,8 +31,9 @@ import pytest
 from sqlalchemy import text
 
 from strategy.domain.snapshot import Snapshot
-from strategy.storage import Workspace, parse_location
 from strategy.storage import database as storage_database
+from strategy.storage import parse_location
+from strategy.usecases import Workspace
 from tests import workspace_child
 from tests.conftest import EDITOR, TODAY
 from tests.engines import ENGINES, Postgres

@@ -10,7 +10,7 @@ import pandas as pd
 
 from strategy.demo import DEMO_DIR, ensure_workspace, write_demo_source
 from strategy.domain.access import LOCAL_USER
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 
 
 def test_the_committed_demo_is_what_the_script_generates(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from strategy.domain.gates import DEFAULT_GATES, Stage, gates_to_dict
 from strategy.domain.metrics import to_wide
 from strategy.ingest.events import EVENT_METRICS, derive_weekly_events
 from strategy.ingest.read import read_metrics
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR
 from tests.conftest import TODAY as STORE_TODAY
 

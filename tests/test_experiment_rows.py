@@ -9,7 +9,7 @@ import pytest
 
 from strategy.domain.analysis import analyse
 from strategy.report import report_dict
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from strategy.views import frames
 from strategy.views.experiment_rows import (
     NO_DATA_WARNING,

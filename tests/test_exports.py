@@ -14,7 +14,7 @@ from strategy.domain.analysis import analyse
 from strategy.domain.gates import Stage
 from strategy.domain.metrics import Agg, aggregation_for
 from strategy.ingest.exports import EXPORTS, number
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests import export_files as ex
 from tests.conftest import TODAY, cli
 from tests.engines import workspace_state

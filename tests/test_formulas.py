@@ -16,7 +16,7 @@ import pytest
 
 from strategy.domain.errors import ImportRejected
 from strategy.domain.formulas import csv_cell, formula_prefix_problem
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, cli, workspace_state
 from tests.spreadsheet_files import FORMATS, SUFFIX, as_format
 

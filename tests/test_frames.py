@@ -9,7 +9,7 @@ import pytest
 from strategy.domain.analysis import analyse
 from strategy.domain.gates import CHECKLIST_CRITERION, DEFAULT_GATES, Stage
 from strategy.domain.stages import Override
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from strategy.views import frames
 from tests.conftest import TODAY
 

@@ -37,7 +37,10 @@ from strategy.domain.resources import (
 from strategy.domain.stages import Override
 from strategy.domain.team import Assignment, Member, Role, normalise_channel, parse_role
 from strategy.ingest.mappings import check_mapping
-from strategy.storage import Saved, Workspace
+from strategy.ingest.read import read_metrics
+from strategy.storage.files import hash_file
+from strategy.usecases import Saved, Workspace
+from strategy.usecases.uploads import ReadFile
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 from tests.engines import execute
 from tests.workspace_child import scratch_dir
@@ -526,6 +529,9 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
         a, ws.snapshot().tests[0].id or 0, {"decision": "Roll it out"}
     ),
     "import_file": lambda ws, a, path: ws.import_file(a, path, today=TODAY),
+    "import_read": lambda ws, a, path: ws.import_read(
+        a, ReadFile(read_metrics(path, today=TODAY), hash_file(path), path)
+    ),
     "remove_upload": lambda ws, a, _: ws.remove_upload(a, ws.snapshot().uploads[0].id),
     "raise_request": lambda ws, a, _: ws.raise_request(a, note="", today=TODAY),
     "start_onboarding": lambda ws, a, _: ws.start_onboarding(

@@ -45,7 +45,7 @@ from strategy.domain.snapshot import Upload
 from strategy.ingest import read as ingest
 from strategy.ingest.events import MAX_PLATFORMS
 from strategy.ingest.read import MAX_IMPORT_ENV, MAX_VALUE
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from strategy.views.frames import kpi_long
 from tests.conftest import EDITOR, TODAY, workspace_state
 from tests.spreadsheet_files import SUFFIX, as_format, csv_bytes, table_rows, xlsx_bytes

@@ -19,7 +19,7 @@ import pytest
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import open_page
 from tests.hostile import IFRAME, IMAGE, LINK, PLATFORM, hostile_workspace
 from tests.test_session import PAGES

@@ -16,7 +16,7 @@ import pytest
 
 from strategy.domain.errors import ImportRejected
 from strategy.ingest.read import ImportedFile, detect_layout, read_metrics
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, cli, workspace_state
 from tests.conftest import TODAY as STORE_TODAY
 from tests.spreadsheet_files import FORMATS, SUFFIX, as_format, parquet_bytes

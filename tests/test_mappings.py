@@ -15,7 +15,7 @@ import pytest
 from strategy.domain.access import LOCAL_USER
 from strategy.domain.errors import ImportRejected, ValidationError
 from strategy.ingest.mappings import BY_NAME, FileMapping, check_mapping
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import cli
 from tests.engines import workspace_state
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from strategy.domain.stages import Stage
-from strategy.storage import Workspace
 from strategy.storage.schema import SCHEMA_VERSION
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR
 from tests.engines import scalar
 

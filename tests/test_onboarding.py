@@ -22,7 +22,7 @@ from strategy.domain.onboarding import (
 )
 from strategy.domain.requests import ResourceRequest
 from strategy.domain.team import Role
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 
 CFO = Actor("cfo@example.com", AccessRole.EXECUTIVE)

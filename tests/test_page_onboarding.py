@@ -13,7 +13,7 @@ from strategy.domain.access import AccessRole, Actor
 from strategy.domain.onboarding import DEFAULT_PLAN, PlanItem
 from strategy.domain.requests import ResourceRequest
 from strategy.domain.team import Role
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
 from ui import session
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from strategy.domain.access import AccessRole, Actor
 from strategy.domain.analysis import analyse
 from strategy.domain.requests import RequestStatus
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
 from ui import session
 

@@ -15,8 +15,8 @@ from streamlit.testing.v1.element_tree import Tab
 from strategy.domain.access import AccessRole, Actor
 from strategy.domain.analysis import analyse
 from strategy.domain.gates import DEFAULT_GATES, gates_to_dict
-from strategy.storage import Workspace
 from strategy.storage import database as storage_database
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page, workspace_state
 from tests.engines import write_lock_held
 from ui import session

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strategy.domain.access import LOCAL_USER, AccessRole, Actor
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, open_page
 
 PAGE = "pages/5_Stand_up.py"

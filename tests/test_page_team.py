@@ -14,7 +14,7 @@ from strategy.domain.analysis import analyse
 from strategy.domain.company import CompanyProfile
 from strategy.domain.resources import DEMAND_EXCEEDS_CAPACITY
 from strategy.domain.team import DEFAULT_SERVES, DemandKind, Role, serves_to_dict
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import TODAY, VIEWER, open_page
 from ui import session
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strategy.domain.experiments import TestStatus
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import VIEWER, open_page
 from ui import session
 

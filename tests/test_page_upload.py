@@ -4,21 +4,24 @@ import, refusal that changes nothing, and removal that restores the dashboard.""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
+from strategy.usecases import uploads as upload_cases
 from tests import export_files, test_mappings
 from tests.conftest import EDITOR, VIEWER, open_page, workspace_state
 from tests.spreadsheet_files import csv_bytes, xlsx_bytes
 from tests.xls_files import xls_bytes
-from ui import session
+from ui import session, uploads
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "4_Upload_metrics.py")
@@ -151,6 +154,41 @@ def test_a_valid_file_is_previewed_then_imported_and_reaches_the_dashboard(root:
     ]
     assert not at.file_uploader[0].value  # cleared for the next files
     assert "youtube" in dashboard_platforms()
+
+
+def test_a_file_is_read_once_and_hashed_once_from_its_preview_to_its_import(
+    root: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = {"read": 0, "hash": 0}
+
+    def counted(kind: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls[kind] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    for module, name, kind in [
+        (uploads, "read_metrics", "read"),
+        (upload_cases, "read_metrics", "read"),
+        (uploads, "digest", "hash"),
+        (upload_cases, "hash_file", "hash"),
+    ]:
+        monkeypatch.setattr(module, name, counted(kind, getattr(module, name)))
+    uploads._preview.clear()  # a preview cached by an earlier test would hide its read
+    data = youtube_file()
+    at = run(PAGE)
+    at.file_uploader[0].set_value(("youtube.parquet", data, PARQUET)).run()
+    assert calls == {"read": 1, "hash": 1}
+
+    at.button(key="import_files").click().run()
+    assert not at.exception and not at.error
+    assert "Imported youtube.parquet as upload #4" in at.success[0].value
+    assert calls == {"read": 1, "hash": 1}  # the import stored what the preview read
+    ws = Workspace(root)
+    upload = ws.snapshot().uploads[-1]
+    assert upload.sha256 == hashlib.sha256(data).hexdigest()
+    assert ws.stored_bytes(upload) == data
 
 
 def test_an_invalid_file_shows_its_error_and_stores_nothing(root: str) -> None:

@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from strategy.cli import main
 from strategy.domain.errors import ValidationError
-from strategy.storage import Workspace, parse_location
+from strategy.storage import parse_location
+from strategy.usecases import Workspace
 from tests.conftest import ROOT
 from tests.engines import Postgres, workspace_state
 

@@ -21,7 +21,7 @@ from strategy.domain.gates import DEFAULT_GATES, Criterion, GateSet, Stage, gate
 from strategy.domain.horizons import MAX_LAG_WEEKS, common_window, complete_weeks, horizons
 from strategy.domain.stages import Override
 from strategy.report import report_dict
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 
 LAST_DEMO_MONDAY = dt.date(2026, 11, 9)

@@ -19,7 +19,7 @@ from strategy.report import (
     report_text,
     weekly_csv,
 )
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY
 
 

@@ -23,7 +23,7 @@ from strategy.domain.requests import (
 )
 from strategy.domain.resources import SignalStatus
 from strategy.report import report_dict, report_text
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 
 CFO = Actor("cfo@example.com", AccessRole.EXECUTIVE)

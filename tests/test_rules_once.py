@@ -15,7 +15,7 @@ from strategy.domain.errors import ValidationError
 from strategy.domain.gates import DEFAULT_GATES, gates_to_dict
 from strategy.domain.limits import MAX_WEEKS, week_count, week_hours
 from strategy.domain.team import Role, role_channel
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from strategy.views.gate_table import criteria_rows, gate_dict
 from strategy.views.roster import company_from_form, members_from_rows
 from tests.conftest import EDITOR, open_page

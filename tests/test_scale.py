@@ -20,7 +20,7 @@ from strategy.domain.errors import ImportRejected
 from strategy.ingest import event_sql, sizes
 from strategy.ingest import read as ingest
 from strategy.report import report_json, weekly_csv
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 from tests.engines import delete_stored_files
 

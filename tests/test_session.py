@@ -10,7 +10,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from strategy.domain.access import LOCAL_USER as ADMIN
-from strategy.storage import Unreachable, Workspace
+from strategy.storage import Unreachable
+from strategy.usecases import Workspace
 from tests.conftest import ROOT
 from tests.engines import execute
 

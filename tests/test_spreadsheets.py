@@ -19,7 +19,7 @@ from strategy.cli import main
 from strategy.domain.errors import ImportRejected
 from strategy.ingest import sheet, xls, xlsx
 from strategy.ingest.read import MAX_IMPORT_ENV, ImportedFile, read_metrics
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, cli, workspace_state
 from tests.spreadsheet_files import (
     FORMATS,

@@ -17,7 +17,7 @@ from strategy.domain.onboarding import OnboardingItem
 from strategy.domain.requests import Evidence, RequestStatus, ResourceRequest
 from strategy.domain.snapshot import Snapshot, TestDates
 from strategy.domain.team import Assignment, Member, Role
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from strategy.views.standup import (
     Agenda,
     SectionKey,

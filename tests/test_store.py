@@ -31,16 +31,10 @@ from strategy.domain.resources import settings_to_dict
 from strategy.domain.snapshot import Snapshot
 from strategy.domain.team import Assignment, Member, Role, serves_to_dict
 from strategy.report import report_dict, report_text
-from strategy.storage import (
-    NotAWorkspace,
-    Saved,
-    StorageError,
-    Workspace,
-    WorkspaceBusy,
-    parse_location,
-)
+from strategy.storage import NotAWorkspace, StorageError, WorkspaceBusy, parse_location
 from strategy.storage import database as storage_database
 from strategy.storage.schema import SCHEMA_VERSION
+from strategy.usecases import Saved, Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
 from tests.engines import execute, scalar
 from tests.engines import write_lock_held as hold_write_lock

@@ -24,7 +24,8 @@ from strategy.domain.access import (
 from strategy.domain.analysis import Analysis, analyse
 from strategy.domain.errors import Conflict, RolloutError
 from strategy.domain.snapshot import AuditEntry, Snapshot
-from strategy.storage import Location, StorageError, Workspace, parse_location
+from strategy.storage import Location, StorageError, parse_location
+from strategy.usecases import Workspace
 from strategy.views.standup import Agenda, agenda
 from ui import charts
 from ui.markup import md

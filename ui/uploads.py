@@ -3,6 +3,10 @@
 Streamlit hands the page the file's bytes; ``strategy.ingest.read`` and the store read paths. So
 each file is written to a temporary file first (named with the upload's ending, which says
 whether it is parquet, CSV, xlsx or xls), read there, and the temporary file removed.
+
+A file is read once and hashed once: its hash is kept per uploaded file for the session's
+reruns, the preview (cached per hash) keeps what it read, and the import stores exactly
+that (``strategy.usecases.uploads.import_read``).
 """
 
 from __future__ import annotations
@@ -18,17 +22,19 @@ from typing import Final
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from strategy.domain.access import Actor
 from strategy.domain.errors import RolloutError
 from strategy.domain.metrics import Agg, aggregation_rule, normalise_name, to_wide
-from strategy.domain.snapshot import Upload
-from strategy.ingest.events import DEFAULT_RETURNING_WEEKS
+from strategy.domain.settings import DEFAULT_RETURNING_WEEKS
+from strategy.domain.snapshot import Upload, imported_as
 from strategy.ingest.exports import mappable_header
 from strategy.ingest.mappings import BY_NAME, FileMapping, as_export
-from strategy.ingest.read import LAYOUTS, read_metrics
+from strategy.ingest.read import LAYOUTS, ImportedFile, read_metrics
 from strategy.ingest.spreadsheets import SHEET_NAME, SUFFIXES, file_kind
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
+from strategy.usecases.uploads import ReadFile
 
 LAYOUT_NOTES: Final[dict[str, str]] = {
     "long": "one row per measurement: " + ", ".join(LAYOUTS["long"]),
@@ -60,27 +66,19 @@ PREVIEW_ROWS: Final = 20
 
 @dataclass(frozen=True, eq=False)
 class Preview:
-    """What an uploaded file would bring, or why it is refused (``error``)."""
+    """What an uploaded file would bring (``imported``, as read), or why it is refused
+    (``error``)."""
 
     name: str
     sha256: str
     error: str = ""
-    layout: str = ""
-    rows: int = 0
-    platforms: tuple[str, ...] = ()
-    first_week: dt.date | None = None
-    last_week: dt.date | None = None
-    metrics: tuple[str, ...] = ()
+    imported: ImportedFile | None = field(default=None, repr=False)
+    """What was read, and what the import stores as it is (None when refused)."""
     table: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     weeks: int = 0
-    chosen: dict[str, Agg] = field(default_factory=dict)
-    """Aggregations a saved mapping chose over the names' rule."""
     header: tuple[str, ...] = ()
     """A refused file's header when a mapping could read it (neither a layout nor a known
     export): the columns the Upload page offers to map."""
-    notes: tuple[str, ...] = ()
-    """How the file was read, when it says something: rows skipped above the header, how a
-    platform's export was read (``strategy.ingest.exports``: approximations, ignored columns)."""
 
     @property
     def export(self) -> bool:
@@ -92,10 +90,55 @@ class Preview:
         """True when the file passed validation."""
         return not self.error
 
+    @property
+    def layout(self) -> str:
+        return self.imported.layout if self.imported else ""
+
+    @property
+    def rows(self) -> int:
+        return self.imported.rows if self.imported else 0
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return self.imported.platforms if self.imported else ()
+
+    @property
+    def first_week(self) -> dt.date | None:
+        return self.imported.first_week if self.imported else None
+
+    @property
+    def last_week(self) -> dt.date | None:
+        return self.imported.last_week if self.imported else None
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        return self.imported.metrics if self.imported else ()
+
+    @property
+    def chosen(self) -> Mapping[str, Agg]:
+        """Aggregations a saved mapping chose over the names' rule."""
+        return self.imported.chosen if self.imported else {}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """How the file was read, when it says something: rows skipped above the header, how
+        a platform's export was read (``strategy.ingest.exports``: approximations, ignored
+        columns)."""
+        return self.imported.notes if self.imported else ()
+
 
 def digest(data: bytes) -> str:
     """The SHA-256 of a file's bytes: the key of its cached preview and of the stored file."""
     return hashlib.sha256(data).hexdigest()
+
+
+def content_hashes(files: Sequence[UploadedFile]) -> dict[str, str]:
+    """Each chosen file's SHA-256 by its upload id, hashed when it arrives and kept for the
+    session's reruns (the preview and the import), not hashed again on each."""
+    known: dict[str, str] = st.session_state.get("upload_hashes", {})
+    hashes = {f.file_id: known.get(f.file_id) or digest(f.getvalue()) for f in files}
+    st.session_state["upload_hashes"] = hashes
+    return hashes
 
 
 @contextlib.contextmanager
@@ -161,16 +204,9 @@ def _preview(
     return Preview(
         name=name,
         sha256=sha256,
-        layout=imported.layout,
-        rows=imported.rows,
-        platforms=imported.platforms,
-        first_week=imported.first_week,
-        last_week=imported.last_week,
-        metrics=imported.metrics,
+        imported=imported,
         table=weekly_preview(imported.weekly),
         weeks=int(imported.weekly["week"].nunique()),
-        notes=imported.notes,
-        chosen=dict(imported.chosen),
     )
 
 
@@ -189,12 +225,15 @@ def preview(
     returning: int = DEFAULT_RETURNING_WEEKS,
     given: Given = Given(),
     mappings: Sequence[FileMapping] = (),
+    sha256: str | None = None,
 ) -> Preview:
     """Validate an uploaded file without storing anything (cached per content and name).
 
     ``returning`` is the workspace's returning window, which an events import derives with:
-    the preview shows what would be stored."""
-    return _preview(digest(data), name, returning, given, tuple(mappings), data)
+    the preview shows what would be stored. ``sha256`` is the bytes' hash when known
+    (``content_hashes``)."""
+    key = sha256 or digest(data)
+    return _preview(key, name, returning, given, tuple(mappings), data)
 
 
 def returning_note(weeks: int) -> str:
@@ -209,15 +248,15 @@ def returning_note(weeks: int) -> str:
 
 def already_imported(preview: Preview, uploads: Sequence[Upload]) -> Upload | None:
     """The upload that already holds this exact file, if any (the store refuses a repeat)."""
-    return next((u for u in uploads if u.sha256 == preview.sha256), None)
+    return imported_as(preview.sha256, uploads)
 
 
-def import_upload(
-    ws: Workspace, actor: Actor, data: bytes, name: str, given: Given = Given()
-) -> Upload:
-    """Import an uploaded file under its original name; a refused file changes nothing."""
-    with _temporary_file(data, name) as path:
-        return ws.import_file(actor, path, name=name, platform=given.platform, year=given.year)
+def import_upload(ws: Workspace, actor: Actor, data: bytes, preview: Preview) -> Upload:
+    """Import a previewed file under its original name, as the preview read it (not read
+    or hashed again); a refused file changes nothing."""
+    assert preview.imported is not None, "a refused file is never imported"
+    with _temporary_file(data, preview.name) as path:
+        return ws.import_read(actor, ReadFile(preview.imported, preview.sha256, path))
 
 
 def history_frame(uploads: Sequence[Upload]) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from strategy.domain import clock
 from strategy.domain.access import LOCAL_USER, AccessRole, Actor, parse_access_role
 from strategy.domain.snapshot import Snapshot
 from strategy.domain.team import Role
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 
 ROLE_NAMES: Final = ", ".join(r.value for r in Role)
 """The help of an argument naming a role."""

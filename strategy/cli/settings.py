@@ -13,7 +13,7 @@ from strategy.domain.company import CompanyProfile
 from strategy.domain.errors import ValidationError
 from strategy.domain.resources import SETTING_NAMES, settings_to_dict
 from strategy.domain.team import Role, parse_role
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 
 
 def _company_lines(profile: CompanyProfile) -> str:

@@ -14,7 +14,8 @@ from strategy.domain.access import executives
 from strategy.domain.analysis import analyse
 from strategy.domain.errors import RolloutError
 from strategy.report import report_json, report_text, weekly_csv
-from strategy.storage import DB_NAME, Location, Workspace, parse_location
+from strategy.storage import DB_NAME, Location, parse_location
+from strategy.usecases import Workspace
 from strategy.views.standup import agenda, agenda_json, agenda_markdown, agenda_text
 
 

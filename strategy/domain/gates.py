@@ -140,6 +140,15 @@ class ChecklistItem:
     done_on: dt.date | None
 
 
+def check_checklist_item(item: str) -> str:
+    """One of the setup checklist's items (``CHECKLIST_ITEMS``), as named."""
+    if item not in CHECKLIST_ITEMS:
+        raise ValidationError(
+            f"checklist item: expected one of {', '.join(CHECKLIST_ITEMS)} or all, got {item!r}"
+        )
+    return item
+
+
 def checklist_complete_on(items: Sequence[ChecklistItem], day: dt.date) -> bool:
     """True when every checklist item is done on or before ``day``."""
     done = {i.item: i.done_on for i in items}

@@ -17,7 +17,8 @@ from typing import Any, Final
 from strategy.domain.clock import monday
 from strategy.domain.errors import ValidationError, given
 from strategy.domain.limits import finite_number, free_text
-from strategy.domain.team import Role, parse_role
+from strategy.domain.requests import RequestStatus, ResourceRequest
+from strategy.domain.team import Member, Role, parse_role
 
 PLAN_DAYS: Final[tuple[int, ...]] = (30, 60, 90)
 """The days after the start an item may fall due on."""
@@ -206,3 +207,26 @@ def check_done_on(item: OnboardingItem, day: dt.date, today: dt.date) -> dt.date
     if day > today:
         raise ValidationError(f"on: {day.isoformat()} is after today ({today.isoformat()})")
     return day
+
+
+def check_start(
+    request: ResourceRequest, start: dt.date, newcomer: Member, roster: Iterable[Member]
+) -> None:
+    """Onboarding starts from an approved request, on or after the day it was approved, for
+    someone not yet on the team."""
+    if request.status is not RequestStatus.APPROVED:
+        raise ValidationError(
+            f"request #{request.id} is {request.status.value}; onboarding starts from an "
+            "approved request"
+        )
+    assert request.decided_on is not None
+    if start < request.decided_on:
+        raise ValidationError(
+            f"start: {start.isoformat()} is before request #{request.id} was approved "
+            f"({request.decided_on.isoformat()})"
+        )
+    same = [m for m in roster if m.name.casefold() == newcomer.name.casefold()]
+    if same:
+        raise ValidationError(
+            f"name: {same[0].name} is already on the team; onboarding is for a new person"
+        )

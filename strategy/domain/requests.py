@@ -143,6 +143,21 @@ def check_open(request: ResourceRequest) -> None:
         )
 
 
+def decided(
+    request: ResourceRequest, decision: Decision, reason: str, day: dt.date, by: str
+) -> ResourceRequest:
+    """The request as decided: only while open, never before the day it was raised."""
+    check_open(request)
+    if day < request.raised_on:
+        raise ValidationError(
+            f"request #{request.id}: decided on {day.isoformat()}, before it was raised "
+            f"({request.raised_on.isoformat()})"
+        )
+    return dataclasses.replace(
+        request, status=decision.status, decided_on=day, decided_by=by, reason=reason
+    )
+
+
 def view(request: ResourceRequest, signal: ResourceSignal) -> RequestView:
     """Flag a request whose frozen signal no longer holds: today's signal is not justified."""
     if signal.status is SignalStatus.JUSTIFIED:

@@ -7,6 +7,7 @@ A ``Snapshot`` is read in one transaction (``strategy.storage``) and handed to t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -14,6 +15,7 @@ import pandas as pd
 from strategy.domain.baselines import Baseline
 from strategy.domain.company import CompanyProfile
 from strategy.domain.costs import DEFAULT_RATES, Rates
+from strategy.domain.errors import ImportRejected
 from strategy.domain.experiments import StrategyTest
 from strategy.domain.gates import DEFAULT_GATES, ChecklistItem, GateSet
 from strategy.domain.horizons import empty_coverage
@@ -51,6 +53,21 @@ class Upload:
     def uploaded_on(self) -> dt.date:
         """The UTC day of the upload."""
         return dt.date.fromisoformat(self.uploaded_at[:10])
+
+
+def imported_as(sha256: str, uploads: Iterable[Upload]) -> Upload | None:
+    """The upload that already holds the file with this content hash, if any."""
+    return next((u for u in uploads if u.sha256 == sha256), None)
+
+
+def check_not_imported(name: str, sha256: str, uploads: Iterable[Upload]) -> None:
+    """A file is imported once: a repeat is refused, naming the upload that holds it."""
+    dup = imported_as(sha256, uploads)
+    if dup is not None:
+        raise ImportRejected(
+            f"{name}: this exact file is already imported as upload "
+            f"#{dup.id} ({dup.name}); remove that upload first to import it again"
+        )
 
 
 @dataclass(frozen=True)

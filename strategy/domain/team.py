@@ -265,8 +265,8 @@ def _assignment(raw: Assignment | Mapping[str, Any], where: str) -> Assignment:
 
 
 def make_member(
-    name: str,
-    available_hours: float | str,
+    name: object,
+    available_hours: object,
     assignments: Iterable[Assignment | Mapping[str, Any]],
 ) -> Member:
     """Validate a member from user input (form or CLI); ValidationError names the field.

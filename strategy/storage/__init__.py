@@ -1,22 +1,23 @@
-"""Storage: where a workspace lives and how it is read and written.
+"""Storage: where a workspace lives and how its rows are read and written.
 
 ``location`` parses a folder or a PostgreSQL URL, ``database`` holds engines, transactions
 and failures in words, ``schema`` the numbered migrations, ``files`` the imported files,
-``audit`` the audit log, and ``workspace`` the reads and writes the app and CLI make.
+``audit`` the audit log, ``store`` opening a workspace, its one write transaction and its
+whole state read at once, and the ``*_rows`` modules the rows of each table (``rows``: what
+they share). What may be written is ``strategy.usecases``'.
 """
+
+from __future__ import annotations
 
 from strategy.storage.database import NotAWorkspace, StorageError, Unreachable, WorkspaceBusy
 from strategy.storage.location import DB_NAME, Location, parse_location
-from strategy.storage.workspace import Saved, Workspace
 
 __all__ = [
     "DB_NAME",
     "Location",
     "NotAWorkspace",
-    "Saved",
     "StorageError",
     "Unreachable",
-    "Workspace",
     "WorkspaceBusy",
     "parse_location",
 ]

@@ -158,57 +158,73 @@ def storage_error(location: Location, exc: DBAPIError) -> StorageError:
             f"{where}: another write is taking long, so nothing was changed; try again in a moment"
         )
     if isinstance(orig, sqlite3.DatabaseError):
-        if type(orig) is sqlite3.DatabaseError or "malformed" in lowered:
-            return NotAWorkspace(
-                f"{where}: {DB_NAME} is not a workspace database (damaged, or another kind "
-                f"of file: {detail}); open another workspace folder or restore it from a backup"
-            )
-        if "full" in lowered:
-            return StorageError(
-                f"{where}: the disk is full, so nothing was changed; free some space and try again"
-            )
-        return StorageError(
-            f"{where}: the database could not be read or written ({detail}), so nothing was "
-            "changed; check that the folder is reachable and writable, then try again"
-        )
+        return _sqlite_error(where, type(orig) is sqlite3.DatabaseError, lowered, detail)
     if isinstance(orig, psycopg.OperationalError) or isinstance(exc, InterfaceError):
-        url = location.url
-        server = f"{url.host or 'localhost'}:{url.port or 5432}"
-        if "authentication failed" in lowered or (
-            "role " in lowered and "does not exist" in lowered
-        ):
-            return Unreachable(
-                f"{where}: the server refused the login of user {url.username!r}; "
-                "check the user name and password in the URL"
-            )
-        if "does not exist" in lowered and "database" in lowered:
-            return Unreachable(
-                f"{where}: the server at {server} has no database {url.database!r}; "
-                f"create it first (createdb {url.database})"
-            )
-        if (
-            "connection refused" in lowered
-            or "could not connect" in lowered
-            or ("connection failed" in lowered)
-            or "timeout expired" in lowered
-            or "name or service not known" in lowered
-        ):
-            return Unreachable(
-                f"{where}: cannot reach the PostgreSQL server at {server} ({detail}); "
-                "check that it is running and the host and port are right"
-            )
-        if isinstance(orig, psycopg.errors.DiskFull):
-            return StorageError(
-                f"{where}: the database server's disk is full, so nothing was changed; "
-                "free some space and try again"
-            )
-        return StorageError(
-            f"{where}: the database could not be read or written ({detail}), so nothing was "
-            "changed; try again"
-        )
+        disk_full = isinstance(orig, psycopg.errors.DiskFull)
+        return _server_error(location, where, disk_full, lowered, detail)
     if isinstance(orig, psycopg.errors.InsufficientPrivilege):
         return StorageError(
             f"{where}: the database user {location.url.username!r} may not do this "
             f"({detail}); grant it the rights on the workspace's tables"
         )
     return StorageError(f"{where}: the database failed ({detail}); nothing was changed")
+
+
+def _sqlite_error(where: str, bare: bool, lowered: str, detail: str) -> StorageError:
+    """SQLite's failure: not a workspace database (``bare``: sqlite3's own DatabaseError, or
+    malformed), a full disk, or a folder that cannot be read or written."""
+    if bare or "malformed" in lowered:
+        return NotAWorkspace(
+            f"{where}: {DB_NAME} is not a workspace database (damaged, or another kind "
+            f"of file: {detail}); open another workspace folder or restore it from a backup"
+        )
+    if "full" in lowered:
+        return StorageError(
+            f"{where}: the disk is full, so nothing was changed; free some space and try again"
+        )
+    return StorageError(
+        f"{where}: the database could not be read or written ({detail}), so nothing was "
+        "changed; check that the folder is reachable and writable, then try again"
+    )
+
+
+_UNREACHABLE: Final = (
+    "connection refused",
+    "could not connect",
+    "connection failed",
+    "timeout expired",
+    "name or service not known",
+)
+"""What the driver says when the server cannot be reached at all."""
+
+
+def _server_error(
+    location: Location, where: str, disk_full: bool, lowered: str, detail: str
+) -> StorageError:
+    """PostgreSQL's failure: a refused login, no such database, no server, a full disk."""
+    url = location.url
+    server = f"{url.host or 'localhost'}:{url.port or 5432}"
+    if "authentication failed" in lowered or ("role " in lowered and "does not exist" in lowered):
+        return Unreachable(
+            f"{where}: the server refused the login of user {url.username!r}; "
+            "check the user name and password in the URL"
+        )
+    if "does not exist" in lowered and "database" in lowered:
+        return Unreachable(
+            f"{where}: the server at {server} has no database {url.database!r}; "
+            f"create it first (createdb {url.database})"
+        )
+    if any(said in lowered for said in _UNREACHABLE):
+        return Unreachable(
+            f"{where}: cannot reach the PostgreSQL server at {server} ({detail}); "
+            "check that it is running and the host and port are right"
+        )
+    if disk_full:
+        return StorageError(
+            f"{where}: the database server's disk is full, so nothing was changed; "
+            "free some space and try again"
+        )
+    return StorageError(
+        f"{where}: the database could not be read or written ({detail}), so nothing was "
+        "changed; try again"
+    )

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwr
 
 from strategy.demo import seed_demo
 from strategy.domain.access import LOCAL_USER
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.engines import Postgres
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.e2e.conftest import (
     APP,
     FAILED,

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from strategy.demo import seed_demo
-from strategy.storage import Workspace
+from strategy.usecases import Workspace
 from tests.conftest import TODAY
 from tests.e2e.conftest import (
     REPO_ROOT,

@@ -1,0 +1,143 @@
+"""Resource requests (``requests``: raised with frozen evidence, decided once) and the
+onboarding items (``onboarding``) of the people they brought."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from strategy.domain.onboarding import OnboardingItem
+from strategy.domain.requests import (
+    Evidence,
+    RequestStatus,
+    ResourceRequest,
+    evidence_from_dict,
+    evidence_to_dict,
+)
+from strategy.domain.team import Role, parse_role
+from strategy.storage.rows import date_or_none, find, iso_or_none
+
+
+def requests(conn: Connection) -> tuple[ResourceRequest, ...]:
+    return tuple(
+        ResourceRequest(
+            id=int(r.id),
+            raised_on=dt.date.fromisoformat(r.raised_on),
+            raised_by=r.raised_by,
+            note=r.note,
+            evidence=evidence_from_dict(json.loads(r.evidence)),
+            status=RequestStatus(r.status),
+            decided_on=date_or_none(r.decided_on),
+            decided_by=r.decided_by,
+            reason=r.reason,
+        )
+        for r in conn.execute(
+            text(
+                "SELECT id, raised_on, raised_by, note, evidence, status, decided_on, "
+                "decided_by, reason FROM requests ORDER BY id"
+            )
+        )
+    )
+
+
+def request(conn: Connection, known: int) -> ResourceRequest:
+    """The request with this id; NotFound if there is none."""
+    return find(requests(conn), known, "request")
+
+
+def insert_request(
+    conn: Connection, day: dt.date, by: str, note: str, evidence: Evidence
+) -> ResourceRequest:
+    """Store a new open request; returns it with its id."""
+    new_id = conn.execute(
+        text(
+            "INSERT INTO requests(raised_on, raised_by, note, evidence, status) "
+            "VALUES (:on, :by, :note, :evidence, :status) RETURNING id"
+        ),
+        {
+            "on": day.isoformat(),
+            "by": by,
+            "note": note,
+            "evidence": json.dumps(evidence_to_dict(evidence), sort_keys=True),
+            "status": RequestStatus.OPEN.value,
+        },
+    ).scalar_one()
+    return ResourceRequest(int(new_id), day, by, note, evidence)
+
+
+def decide_request(conn: Connection, decided: ResourceRequest) -> None:
+    """Store a request's decision: its status, day, who and why."""
+    conn.execute(
+        text(
+            "UPDATE requests SET status = :s, decided_on = :on, decided_by = :by, "
+            "reason = :why WHERE id = :id"
+        ),
+        {
+            "s": decided.status.value,
+            "on": iso_or_none(decided.decided_on),
+            "by": decided.decided_by,
+            "why": decided.reason,
+            "id": decided.id,
+        },
+    )
+
+
+def onboarding(conn: Connection) -> tuple[OnboardingItem, ...]:
+    return tuple(
+        OnboardingItem(
+            id=int(r.id),
+            request_id=int(r.request_id),
+            person=r.person,
+            role=parse_role(r.role),
+            start=dt.date.fromisoformat(r.start),
+            day=int(r.day),
+            title=r.title,
+            done_on=date_or_none(r.done_on),
+        )
+        for r in conn.execute(
+            text(
+                "SELECT id, request_id, person, role, start, day, title, done_on "
+                "FROM onboarding ORDER BY id"
+            )
+        )
+    )
+
+
+def insert_onboarding(
+    conn: Connection,
+    request_id: int,
+    person: str,
+    role: Role,
+    start: dt.date,
+    items: Sequence[tuple[int, str, dt.date]],
+) -> tuple[OnboardingItem, ...]:
+    """Store a new person's plan items, (day, title, due) each; returns all of theirs."""
+    conn.execute(
+        text(
+            "INSERT INTO onboarding(request_id, person, role, start, day, title) "
+            "VALUES (:r, :p, :role, :start, :day, :title)"
+        ),
+        [
+            {
+                "r": request_id,
+                "p": person,
+                "role": role.value,
+                "start": start.isoformat(),
+                "day": day,
+                "title": title,
+            }
+            for day, title, _ in items
+        ],
+    )
+    return tuple(i for i in onboarding(conn) if i.person == person)
+
+
+def set_onboarding_done(conn: Connection, item_id: int, on: dt.date | None) -> None:
+    conn.execute(
+        text("UPDATE onboarding SET done_on = :on WHERE id = :id"),
+        {"on": iso_or_none(on), "id": item_id},
+    )

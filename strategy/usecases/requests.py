@@ -1,0 +1,179 @@
+"""Resource requests and onboarding: a request raised while the signal is justified (its
+evidence frozen), decided once by an executive; a newcomer from an approved request joins
+with their role's 30-60-90-day plan; each role's plan."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from strategy.domain import clock
+from strategy.domain.access import Actor, require_decide
+from strategy.domain.analysis import analyse
+from strategy.domain.onboarding import (
+    DEFAULT_PLAN,
+    OnboardingItem,
+    PlanItem,
+    check_done_on,
+    check_start,
+    make_plan,
+    plan_for,
+    plans_to_dict,
+    schedule,
+)
+from strategy.domain.requests import (
+    ResourceRequest,
+    decided,
+    decision_of,
+    decision_reason,
+    freeze_evidence,
+    request_note,
+)
+from strategy.domain.team import make_member, parse_role, role_channel
+from strategy.storage import request_rows, settings_rows, team_rows
+from strategy.storage.rows import conflict, find
+from strategy.storage.store import Store, snapshot
+from strategy.usecases.common import Saved, known_id, writing
+
+
+def raise_request(
+    store: Store, actor: Actor, *, note: object = "", today: dt.date | None = None
+) -> ResourceRequest:
+    """Raise a resource request while the signal is justified, freezing its evidence.
+
+    The evidence is read under the write lock, so it is the signal of the stored data at
+    that moment; otherwise refused with the signal's reason, and nothing is stored.
+    """
+    day = today or clock.today()
+    text_note = request_note(note)
+    raised: list[ResourceRequest] = []
+
+    def detail() -> str:
+        r = raised[0]
+        e = r.evidence
+        return (
+            f"#{r.id}: {e.gap_hours_per_week:.1f} h/week, {e.gap_people:.1f} FTE, "
+            f"{e.currency} {e.gap_cost_per_week:,.0f}/week; {e.roles_text}"
+        )
+
+    with writing(store, actor, "request.raise", detail) as conn:
+        analysis = analyse(snapshot(conn, None), day)
+        evidence = freeze_evidence(analysis.signal, analysis.gap_cost, day)
+        raised.append(request_rows.insert_request(conn, day, actor.name, text_note, evidence))
+    return raised[0]
+
+
+def decide_request(
+    store: Store,
+    actor: Actor,
+    request_id: int,
+    decision: object,
+    reason: object,
+    *,
+    today: dt.date | None = None,
+) -> ResourceRequest:
+    """An executive approves or declines an open request, with a reason; final."""
+    require_decide(actor, "request.decide")
+    choice = decision_of(decision)
+    why = decision_reason(reason)
+    day = today or clock.today()
+    known = known_id(request_id, "request")
+    said = f"#{known} {choice.status.value}: {why}"
+    with writing(store, actor, "request.decide", said, allowed=require_decide) as conn:
+        request = decided(request_rows.request(conn, known), choice, why, day, actor.name)
+        request_rows.decide_request(conn, request)
+    return request
+
+
+def start_onboarding(
+    store: Store,
+    actor: Actor,
+    *,
+    request_id: int,
+    name: str,
+    role: str,
+    hours: object,
+    start: dt.date | str,
+    channel: str | None = None,
+    available_hours: object = None,
+) -> tuple[OnboardingItem, ...]:
+    """A new person from an approved request joins the roster with their role's plan.
+
+    The items fall due 30, 60 and 90 days after ``start``, which is on or after the
+    day the request was approved.
+    """
+    parsed_role = parse_role(role)
+    newcomer = make_member(
+        name,
+        hours if available_hours is None else available_hours,
+        ({"role": parsed_role, "hours": hours, "channel": role_channel(parsed_role, channel)},),
+    )
+    first = clock.parse_day(start, "start")
+    known = known_id(request_id, "request")
+    said = f"{newcomer.name} ({parsed_role.value}) from {first.isoformat()}, request #{known}"
+    with writing(store, actor, "onboarding.start", said) as conn:
+        request = request_rows.request(conn, known)
+        check_start(request, first, newcomer, team_rows.members(conn))
+        team_rows.save_member(conn, newcomer)
+        plan = schedule(first, plan_for(settings_rows.plans(conn), parsed_role))
+        return request_rows.insert_onboarding(conn, known, newcomer.name, parsed_role, first, plan)
+
+
+def set_onboarding_done(
+    store: Store,
+    actor: Actor,
+    item_id: int,
+    done_on: dt.date | str | None,
+    *,
+    today: dt.date | None = None,
+) -> OnboardingItem:
+    """Tick an onboarding item with the day it was done, or clear it (``None``)."""
+    day = today or clock.today()
+    on = None if done_on is None else clock.parse_day(done_on, "on")
+    known = known_id(item_id, "onboarding item")
+    found: list[OnboardingItem] = []
+
+    def detail() -> str:
+        i = found[0]
+        return f"#{known} {i.person}: {i.title} = {on}"
+
+    with writing(store, actor, "onboarding.done", detail) as conn:
+        found.append(find(request_rows.onboarding(conn), known, "onboarding item"))
+        if on is not None:
+            check_done_on(found[0], on, day)
+        request_rows.set_onboarding_done(conn, known, on)
+    return dataclasses.replace(found[0], done_on=on)
+
+
+def set_plan(
+    store: Store,
+    actor: Actor,
+    role: str,
+    items: Sequence[PlanItem | Mapping[str, object]] | None,
+    *,
+    expected: Sequence[PlanItem] | None = None,
+) -> Saved[tuple[PlanItem, ...]]:
+    """Give a role its own onboarding plan, or (``None``) return it to the default one.
+
+    People already onboarding keep the items they were given. ``expected`` is the plan
+    the form started from: if it changed since, Conflict. The plans as stored (the same
+    items, and the role's own plan or the default as before) write nothing.
+    """
+    parsed = parse_role(role)
+    plan = DEFAULT_PLAN if items is None else make_plan(items, parsed)
+    said = "default" if items is None else f"{len(plan)} items"
+    change: str | None = None
+    with writing(store, actor, "onboarding.plan", lambda: change) as conn:
+        before = settings_rows.plans(conn)
+        plans = dict(before)
+        if expected is not None and plan_for(plans, parsed) != tuple(expected):
+            raise conflict(f"onboarding plan of {parsed.value}")
+        if items is None:
+            plans.pop(parsed, None)
+        else:
+            plans[parsed] = plan
+        if plans_to_dict(plans) != plans_to_dict(before):
+            change = f"{parsed.value}: {said}"
+            settings_rows.save_plans(conn, plans)
+    return Saved(plan, change is not None)

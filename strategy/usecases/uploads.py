@@ -1,0 +1,155 @@
+"""Uploads: a metrics file read once, hashed once and stored with its weekly values; an
+upload removed; the stored files no upload points to collected; and what reads the files
+(each platform's follower baseline, the mappings of files neither a layout nor an export).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from strategy.domain import clock
+from strategy.domain.access import Actor, require_edit
+from strategy.domain.baselines import Baseline, check_baseline
+from strategy.domain.errors import ImportRejected, NotFound
+from strategy.domain.mappings import FileMapping
+from strategy.domain.metrics import platform_name
+from strategy.domain.snapshot import Upload, check_not_imported
+from strategy.ingest.mappings import as_export
+from strategy.ingest.read import ImportedFile, read_metrics
+from strategy.storage import database, settings_rows, upload_rows
+from strategy.storage.files import hash_file
+from strategy.storage.store import Store
+from strategy.usecases.common import known_id, writing
+
+
+@dataclass(frozen=True, eq=False)
+class ReadFile:
+    """A metrics file as read (``read_metrics``) and its content hash, ready to store: what
+    a preview read is what the import stores, so the file is read and hashed once."""
+
+    imported: ImportedFile
+    sha256: str
+    source: Path
+    """The file itself: its bytes are stored as they are."""
+
+
+def import_file(
+    store: Store,
+    actor: Actor,
+    path: Path | str,
+    *,
+    name: str | None = None,
+    today: dt.date | None = None,
+    platform: str | None = None,
+    year: int | None = None,
+    mapping: str | None = None,
+) -> Upload:
+    """Validate, derive and store one metrics file; a refused file changes nothing.
+
+    ``platform`` and ``year`` serve a platform's own export that cannot name them
+    (``strategy.ingest.exports``); a file the workspace saved a mapping for is read by it
+    (``mapping`` names the one to use); the returned upload's ``notes`` say how it was
+    read.
+    """
+    require_edit(actor, "upload.import")
+    if not isinstance(path, str | os.PathLike):
+        raise ImportRejected(f"import: expected the path of a metrics file, got {path!r}")
+    source = Path(path)
+    display = name or source.name
+    if not source.is_file():
+        raise ImportRejected(f"{display}: no such file")
+    with database.read(store.location) as conn:
+        window = settings_rows.returning(conn)
+        saved = [as_export(m) for m in settings_rows.mappings(conn).values()]
+    imported = read_metrics(
+        source,
+        name=display,
+        today=today,
+        returning=window,
+        platform=platform,
+        year=year,
+        mappings=saved,
+        mapping=mapping,
+    )
+    return import_read(store, actor, ReadFile(imported, hash_file(source), source))
+
+
+def import_read(store: Store, actor: Actor, read: ReadFile) -> Upload:
+    """Store a file already read and hashed (a preview's): its file, its upload row and its
+    weekly values, in one transaction; a file imported before is refused."""
+    require_edit(actor, "upload.import")
+    imported, digest = read.imported, read.sha256
+    rows = upload_rows.observations(imported)
+    stamp = (clock.now_text(), actor.name)
+    store.files.stage(read.source, digest)
+    with writing(store, actor, "upload.import", f"{imported.name} ({digest[:12]})") as conn:
+        check_not_imported(imported.name, digest, upload_rows.uploads(conn))
+        upload = upload_rows.insert(conn, imported, digest, stamp, rows)
+        store.files.keep(conn, read.source, digest)
+    return upload
+
+
+def remove_upload(store: Store, actor: Actor, upload_id: int) -> None:
+    """Remove an upload: what it covered falls back to the earlier uploads' values."""
+    require_edit(actor, "upload.remove")
+    known = known_id(upload_id, "upload")
+    with writing(store, actor, "upload.remove", f"#{known}") as conn:
+        store.files.release(conn, upload_rows.delete(conn, known))
+    store.collect_orphans()
+
+
+def set_baseline(
+    store: Store,
+    actor: Actor,
+    platform: object,
+    metric: object,
+    value: object,
+    on: object,
+    *,
+    today: dt.date,
+) -> Baseline:
+    """Give a platform's followers on one day, from which its daily gains build the
+    weekly followers (``strategy.domain.baselines``); replaces the platform's baseline."""
+    baseline = check_baseline(platform, metric, value, on, today=today)
+    with writing(store, actor, "baseline.set", baseline.text) as conn:
+        stored = {**settings_rows.baselines(conn), baseline.platform: baseline}
+        settings_rows.save_baselines(conn, stored)
+    return baseline
+
+
+def remove_baseline(store: Store, actor: Actor, platform: object) -> Baseline:
+    """Forget a platform's baseline: its followers are not measured again."""
+    name = platform_name(platform)
+    removed: list[Baseline] = []
+    with writing(store, actor, "baseline.remove", lambda: removed[0].text) as conn:
+        stored = settings_rows.baselines(conn)
+        if name not in stored:
+            raise NotFound(f"platform {name!r} has no baseline")
+        removed.append(stored.pop(name))
+        settings_rows.save_baselines(conn, stored)
+    return removed[0]
+
+
+def save_mapping(store: Store, actor: Actor, mapping: FileMapping) -> FileMapping:
+    """Remember how a file that is neither an export nor a layout is read, under its
+    header; replaces a mapping of the same name or the same header."""
+    said = f"{mapping.name}: {', '.join(mapping.header)}"
+    with writing(store, actor, "mapping.save", said) as conn:
+        kept = {n: m for n, m in settings_rows.mappings(conn).items() if m.header != mapping.header}
+        settings_rows.save_mappings(conn, {**kept, mapping.name: mapping})
+    return mapping
+
+
+def remove_mapping(store: Store, actor: Actor, name: str) -> FileMapping:
+    """Forget a saved mapping: files with its header are unrecognised again."""
+    removed: list[FileMapping] = []
+    with writing(store, actor, "mapping.remove", lambda: removed[0].name) as conn:
+        stored = settings_rows.mappings(conn)
+        if name not in stored:
+            raise NotFound(f"no mapping is named {name!r}")
+        removed.append(stored.pop(name))
+        settings_rows.save_mappings(conn, stored)
+    return removed[0]
