@@ -164,21 +164,14 @@ else:
                 column_config=column_config,
             )
             left, middle, right = st.columns(3)
-            advance = left.number_input(
-                "Weeks to advance",
-                min_value=1,
-                max_value=MAX_WEEKS,
-                step=1,
-                value=gate.weeks_to_advance,
-                key=f"gate_{key}_advance",
-            )
-            back = middle.number_input(
-                "Weeks to fall back",
-                min_value=1,
-                max_value=MAX_WEEKS,
-                step=1,
-                value=gate.weeks_to_fall_back,
-                key=f"gate_{key}_back",
+            advance, back = (
+                column.number_input(
+                    label, min_value=1, max_value=MAX_WEEKS, step=1, value=value, key=widget
+                )
+                for column, label, value, widget in (
+                    (left, "Weeks to advance", gate.weeks_to_advance, f"gate_{key}_advance"),
+                    (middle, "Weeks to fall back", gate.weeks_to_fall_back, f"gate_{key}_back"),
+                )
             )
             needs_checklist = gate.requires_checklist
             if key == "to_retention":

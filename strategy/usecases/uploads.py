@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from strategy.domain import clock
 from strategy.domain.access import Actor, require_edit
@@ -21,8 +23,10 @@ from strategy.ingest.mappings import as_export
 from strategy.ingest.read import ImportedFile, read_metrics
 from strategy.storage import database, settings_rows, upload_rows
 from strategy.storage.files import hash_file
-from strategy.storage.store import Store
+from strategy.storage.store import Connection, Store
 from strategy.usecases.common import known_id, writing
+
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,14 +127,15 @@ def set_baseline(
 def remove_baseline(store: Store, actor: Actor, platform: object) -> Baseline:
     """Forget a platform's baseline: its followers are not measured again."""
     name = platform_name(platform)
-    removed: list[Baseline] = []
-    with writing(store, actor, "baseline.remove", lambda: removed[0].text) as conn:
-        stored = settings_rows.baselines(conn)
-        if name not in stored:
-            raise NotFound(f"platform {name!r} has no baseline")
-        removed.append(stored.pop(name))
-        settings_rows.save_baselines(conn, stored)
-    return removed[0]
+    return _remove_setting(
+        store,
+        actor,
+        "baseline.remove",
+        (settings_rows.baselines, settings_rows.save_baselines),
+        name,
+        f"platform {name!r} has no baseline",
+        lambda b: b.text,
+    )
 
 
 def save_mapping(store: Store, actor: Actor, mapping: FileMapping) -> FileMapping:
@@ -145,11 +150,34 @@ def save_mapping(store: Store, actor: Actor, mapping: FileMapping) -> FileMappin
 
 def remove_mapping(store: Store, actor: Actor, name: str) -> FileMapping:
     """Forget a saved mapping: files with its header are unrecognised again."""
-    removed: list[FileMapping] = []
-    with writing(store, actor, "mapping.remove", lambda: removed[0].name) as conn:
-        stored = settings_rows.mappings(conn)
+    return _remove_setting(
+        store,
+        actor,
+        "mapping.remove",
+        (settings_rows.mappings, settings_rows.save_mappings),
+        name,
+        f"no mapping is named {name!r}",
+        lambda m: m.name,
+    )
+
+
+def _remove_setting(
+    store: Store,
+    actor: Actor,
+    action: str,
+    rows: tuple[Callable[[Connection], dict[str, V]], Callable[[Connection, dict[str, V]], None]],
+    name: str,
+    missing: str,
+    said: Callable[[V], str],
+) -> V:
+    """Remove one entry of a setting stored as a mapping by name (``rows``: its read and its
+    save); NotFound with ``missing`` when there is none."""
+    read, save = rows
+    removed: list[V] = []
+    with writing(store, actor, action, lambda: said(removed[0])) as conn:
+        stored = read(conn)
         if name not in stored:
-            raise NotFound(f"no mapping is named {name!r}")
+            raise NotFound(missing)
         removed.append(stored.pop(name))
-        settings_rows.save_mappings(conn, stored)
+        save(conn, stored)
     return removed[0]
