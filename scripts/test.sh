@@ -2,9 +2,19 @@
 # Install everything the tests need (Python packages, Debian's chromium for the browser
 # journeys), start a throwaway PostgreSQL server, and run every test on both engines: unit,
 # page (AppTest) and end-to-end (real headless Chromium). The server is stopped at the end.
+#
+# --quick: the check between edits. Unit and page tests on SQLite only: no browsers (tests/e2e),
+# no killed processes (marker crash), no PostgreSQL (nothing installed or started for either).
+# Any other arguments pass through to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
+if [ "${1:-}" = "--quick" ]; then
+  shift
+  export ROLLOUT_TEST_ENGINES=sqlite
+  exec .venv/bin/python -m pytest -q -p no:cacheprovider -n "${TEST_WORKERS:-2}" --dist loadgroup \
+    --ignore=tests/e2e -m "not e2e and not crash" "$@"
+fi
 # Debian's chromium for the browser journeys, and an emoji font so the screenshot has no boxes.
 if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto color emoji"; then
   sudo=""

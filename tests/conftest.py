@@ -28,6 +28,18 @@ __all__ = ["EDITOR", "TODAY", "VIEWER", "cli", "open_page", "workspace_state"]
 """The tests' today: a week after the demo data ends (2026-11-15)."""
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PostgreSQL among the engines (``scripts/test.sh --quick``), leave out the tests
+    that need its server by name; the engine-parametrised ones already run on SQLite only."""
+    if "postgresql" in ENGINES:
+        return
+    needs_server = {"postgres", "pg_demo_template"}
+    kept = [i for i in items if not needs_server & set(getattr(i, "fixturenames", ()))]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
     """The PostgreSQL server of this test session (ROLLOUT_TEST_PG, or one started here)."""

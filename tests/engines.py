@@ -27,7 +27,13 @@ from strategy.storage import database as storage_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV: Final = "ROLLOUT_TEST_PG"
-ENGINES: Final = ("sqlite", "postgresql")
+ENGINES_ENV: Final = "ROLLOUT_TEST_ENGINES"
+ALL_ENGINES: Final = ("sqlite", "postgresql")
+ENGINES: Final = tuple(
+    e for e in ALL_ENGINES if e in os.environ.get(ENGINES_ENV, ",".join(ALL_ENGINES)).split(",")
+)
+"""The engines this session runs on: both, or those ROLLOUT_TEST_ENGINES names
+(``scripts/test.sh --quick`` names ``sqlite`` alone)."""
 
 
 class Postgres:

@@ -39,6 +39,7 @@ from tests.engines import ENGINES, Postgres
 
 PLATFORMS, WEEKS, METRICS = 1000, 50, ("followers", "brand_posts", "active_members", "threads")
 ROWS = PLATFORMS * WEEKS * len(METRICS)
+pytestmark = pytest.mark.crash
 
 
 @dataclass(frozen=True)
