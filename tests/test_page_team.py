@@ -16,6 +16,7 @@ from strategy.domain.resources import DEMAND_EXCEEDS_CAPACITY
 from strategy.domain.team import DEFAULT_SERVES, DemandKind, Role, serves_to_dict
 from strategy.storage import Workspace
 from tests.conftest import TODAY, VIEWER, open_page
+from tests.pages import click
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,13 +39,6 @@ def run(page: str = PAGE) -> AppTest:
 
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    buttons = [*at.button, *at.form_submit_button]
-    next(b for b in buttons if b.label == label).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def edit_roster(at: AppTest, **state: Any) -> AppTest:

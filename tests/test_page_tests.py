@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from strategy.domain.experiments import TestStatus
 from strategy.storage import Workspace
 from tests.conftest import VIEWER, open_page
+from tests.pages import click
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,13 +42,6 @@ def ws(app_ws: Workspace) -> Workspace:
 
 def run(page: str = PAGE) -> AppTest:
     return open_page(page)
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    buttons = [*at.button, *at.form_submit_button]
-    next(b for b in buttons if b.label == label).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def fill_form(at: AppTest, fields: dict[str, Any]) -> AppTest:
