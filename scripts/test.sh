@@ -4,14 +4,14 @@
 # page (AppTest) and end-to-end (real headless Chromium). The server is stopped at the end.
 #
 # --quick: the check between edits. Unit and page tests on SQLite only: no browsers (tests/e2e),
-# no killed processes (marker crash), no PostgreSQL (nothing installed or started for either).
-# Any other arguments pass through to pytest.
+# no killed processes (marker crash), no PostgreSQL (nothing installed or started for either),
+# and each property test on a quarter of its generated examples. Other arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
 if [ "${1:-}" = "--quick" ]; then
   shift
-  export ROLLOUT_TEST_ENGINES=sqlite
+  export ROLLOUT_TEST_ENGINES=sqlite ROLLOUT_TEST_FUZZ_SHARE=${ROLLOUT_TEST_FUZZ_SHARE:-0.25}
   exec .venv/bin/python -m pytest -q -p no:cacheprovider -n "${TEST_WORKERS:-2}" --dist loadgroup \
     --ignore=tests/e2e -m "not e2e and not crash" "$@"
 fi

@@ -39,11 +39,11 @@ from strategy.domain.team import Assignment, Member, Role, normalise_channel, pa
 from strategy.ingest.mappings import check_mapping
 from strategy.storage import Saved, Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
-from tests.engines import execute
+from tests.engines import execute, fuzz_examples
 from tests.workspace_child import scratch_dir
 
 FUZZ = settings(
-    max_examples=100,
+    max_examples=fuzz_examples(100),
     deadline=None,
     derandomize=True,
     database=None,
