@@ -29,6 +29,7 @@ if [ -z "${ROLLOUT_TEST_PG:-}" ]; then
   ROLLOUT_TEST_PG=$(bash scripts/postgres.sh start "$pgdir/pg" --fast)
   export ROLLOUT_TEST_PG
 fi
-# Two workers (pytest-xdist), each taking whole files: the suite waits on servers, browsers
-# and killed processes as much as it computes. TEST_WORKERS=1 runs it in one process.
-.venv/bin/python -m pytest -q -p no:cacheprovider -n "${TEST_WORKERS:-2}" --dist loadfile "$@"
+# Two workers (pytest-xdist), handed tests one by one as they free up, so no slow file holds
+# one while the other idles; the browser journeys stay together on one worker (xdist_group
+# "browser": one server, one browser). TEST_WORKERS=1 runs it in one process.
+.venv/bin/python -m pytest -q -p no:cacheprovider -n "${TEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -204,10 +204,10 @@ def test_a_person_is_removed_from_the_team(
     ids=["first line", "closed before the first write"],
 )
 def test_a_reader_that_stops_early_ends_the_command_quietly(
-    demo_ws: Workspace, reader: str, shown: str
+    demo_read: Workspace, reader: str, shown: str
 ) -> None:
     done = subprocess.run(
-        f"{sys.executable} -m strategy report '{demo_ws.location.key}' --format json | {reader}; "
+        f"{sys.executable} -m strategy report '{demo_read.location.key}' --format json | {reader}; "
         'echo "exit ${PIPESTATUS[0]}" >&2',
         shell=True,
         executable="/bin/bash",

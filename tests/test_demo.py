@@ -27,8 +27,8 @@ def test_the_committed_demo_is_what_the_script_generates(tmp_path: Path) -> None
             )
 
 
-def test_the_demo_holds_a_seven_person_team_and_a_year_of_metrics(demo_ws: Workspace) -> None:
-    snap = demo_ws.snapshot()
+def test_the_demo_holds_a_seven_person_team_and_a_year_of_metrics(demo_read: Workspace) -> None:
+    snap = demo_read.snapshot()
     assert len(snap.members) == 7
     assert {u.layout for u in snap.uploads} == {"long", "wide", "events"}
     weeks = snap.weekly["week"]
