@@ -57,7 +57,13 @@ def save_active_members_threshold(at: AppTest, threshold: float) -> None:
     click(at, key="gates_save")
 
 
-def test_the_page_shows_stages_checklists_history_and_audit_log(root: str) -> None:
+@pytest.fixture
+def root_read(app_read: Workspace) -> str:
+    """The shared demo copy, opened by the app, for a test that only reads."""
+    return app_read.location.key
+
+
+def test_the_page_shows_stages_checklists_history_and_audit_log(root_read: str) -> None:
     at = run(PAGE)
     assert [t.label for t in at.tabs] == ["forum", "instagram", "linkedin", "tiktok"]
     cards = [(m.label, m.value) for m in at.metric]
@@ -228,7 +234,7 @@ def write_widgets(at: AppTest) -> dict[str, int]:
 
 
 def test_a_viewer_sees_stages_checklists_and_gates_as_text_with_no_write_widget(
-    root: str, monkeypatch: pytest.MonkeyPatch
+    root_read: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     editor = write_widgets(run(PAGE))  # the same page for an editor: the query finds them
     assert {"button", "checkbox", "date_input", "data_editor"} <= set(editor)
@@ -308,7 +314,7 @@ def notes(at: AppTest, platform: str, kind: str) -> list[str]:
     return [e.value for e in shown]
 
 
-def test_tiktoks_tab_names_the_gate_metrics_tiktok_never_reports(root: str) -> None:
+def test_tiktoks_tab_names_the_gate_metrics_tiktok_never_reports(root_read: str) -> None:
     at = run(PAGE)
     unmeasured = [w for w in notes(at, "tiktok", "warning") if "not measured on" in w]
     assert unmeasured == [

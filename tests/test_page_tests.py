@@ -71,7 +71,13 @@ def concluded_on_dashboard() -> list[str]:
     return [m.value for m in app.markdown if m.value.startswith("- **")]
 
 
-def test_the_page_lists_the_demo_tests_with_statistics_and_conclusions(ws: Workspace) -> None:
+@pytest.fixture
+def ws_read(app_read: Workspace) -> Workspace:
+    """The app opened on the shared demo copy, for a test that only reads."""
+    return app_read
+
+
+def test_the_page_lists_the_demo_tests_with_statistics_and_conclusions(ws_read: Workspace) -> None:
     at = run()
     table = listed_tests(at)
     assert [r["status"] for r in table] == ["concluded", "concluded", "running", "planned"]
@@ -168,7 +174,7 @@ def test_removing_a_test_needs_a_confirmation(ws: Workspace) -> None:
 
 
 def test_viewers_read_the_tests_but_see_no_write_controls(
-    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+    ws_read: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(session, "actor", lambda: VIEWER)
     at = run()

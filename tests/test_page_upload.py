@@ -80,7 +80,13 @@ def history(at: AppTest) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if "uploaded at" in d.value.columns)
 
 
-def test_the_page_states_the_size_limit_layouts_and_history(root: str) -> None:
+@pytest.fixture
+def root_read(app_read: Workspace) -> str:
+    """The shared demo copy, opened by the app, for a test that only reads."""
+    return app_read.location.key
+
+
+def test_the_page_states_the_size_limit_layouts_and_history(root_read: str) -> None:
     at = run(PAGE)
     intro = at.markdown[0].value
     assert f"**{st.get_option('server.maxUploadSize')} MB**" in intro
@@ -180,8 +186,8 @@ def test_of_several_files_only_the_valid_ones_are_imported(root: str) -> None:
     assert len(Workspace(root).snapshot().uploads) == 4
 
 
-def test_a_file_already_imported_is_flagged_and_not_imported_again(root: str) -> None:
-    demo = Workspace(root)
+def test_a_file_already_imported_is_flagged_and_not_imported_again(root_read: str) -> None:
+    demo = Workspace(root_read)
     stored = demo.stored_bytes(demo.snapshot().uploads[0])
     at = run(PAGE)
     at.file_uploader[0].set_value(("again.parquet", stored, PARQUET)).run()
@@ -211,7 +217,7 @@ def test_removing_an_upload_restores_the_dashboard(root: str, tmp_path: Path) ->
 
 
 def test_a_viewer_sees_the_history_but_cannot_upload_or_remove(
-    root: str, monkeypatch: pytest.MonkeyPatch
+    root_read: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(session, "actor", lambda: VIEWER)
     at = run(PAGE)
@@ -280,7 +286,7 @@ def discord_csv() -> bytes:
     ids=["canonical", "unknown"],
 )
 def test_the_preview_names_each_metrics_weekly_aggregation_and_why_for_an_unknown_one(
-    root: str, name: str, content: Callable[[], bytes], caption: str, weekly: dict[str, float]
+    root_read: str, name: str, content: Callable[[], bytes], caption: str, weekly: dict[str, float]
 ) -> None:
     at = run(PAGE)
     at.file_uploader[0].set_value((name, content(), PARQUET)).run()
