@@ -29,6 +29,18 @@ __all__ = ["EDITOR", "TODAY", "VIEWER", "cli", "open_page", "workspace_state"]
 """The tests' today: a week after the demo data ends (2026-11-15)."""
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PostgreSQL among the engines (``scripts/test.sh --quick``), leave out the tests
+    that need its server by name; the engine-parametrised ones already run on SQLite only."""
+    if "postgresql" in ENGINES:
+        return
+    needs_server = {"postgres", "pg_demo_template", "pg_empty_template", "demo_read_postgresql"}
+    kept = [i for i in items if not needs_server & set(getattr(i, "fixturenames", ()))]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
     """The PostgreSQL server of this test session (ROLLOUT_TEST_PG, or one started here)."""
@@ -94,24 +106,101 @@ def demo_ws(
     server.drop(url)
 
 
+def _shared(ws: Workspace, engine: str) -> Iterator[Workspace]:
+    """Yield a shared demo copy; afterwards it must hold what it held at first."""
+    pristine = workspace_state(ws)
+    yield ws
+    assert workspace_state(ws) == pristine, (
+        f"a test given demo_read wrote to the shared demo on {engine}: give it demo_ws"
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_read_sqlite(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Workspace]:
+    """The session's one shared copy of the demo in a folder (see ``demo_read``)."""
+    target = tmp_path_factory.mktemp("demo-read") / "ws"
+    shutil.copytree(demo_template, target)
+    yield from _shared(Workspace.open(target), "sqlite")
+
+
+@pytest.fixture(scope="session")
+def demo_read_postgresql(postgres: Postgres, pg_demo_template: str) -> Iterator[Workspace]:
+    """The session's one shared copy of the demo in a database (see ``demo_read``)."""
+    url = postgres.create(template=pg_demo_template)
+    yield from _shared(Workspace.open(url), "postgresql")
+    postgres.drop(url)
+
+
 @pytest.fixture
-def app_ws(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
-    """The app opened (ROLLOUT_WORKSPACE) on a private demo copy, with fresh Streamlit caches."""
+def demo_read(engine: str, request: pytest.FixtureRequest) -> Workspace:
+    """The demo workspace, on each engine, for a test that only reads it: one copy shared by
+    every such test of the session, checked unchanged at its end (``demo_ws`` gives a
+    private copy, to write to)."""
+    ws: Workspace = request.getfixturevalue(f"demo_read_{engine}")
+    return ws
+
+
+def _app_on(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    """The app opened (ROLLOUT_WORKSPACE) on ``ws``, with fresh Streamlit caches."""
     import streamlit as st
 
-    monkeypatch.setenv("ROLLOUT_WORKSPACE", demo_ws.location.key)
+    monkeypatch.setenv("ROLLOUT_WORKSPACE", ws.location.key)
     monkeypatch.setenv("ROLLOUT_TODAY", TODAY.isoformat())  # the pages' clock, as the tests'
     st.cache_data.clear()
     st.cache_resource.clear()
-    yield demo_ws
+    yield ws
     st.cache_data.clear()
     st.cache_resource.clear()
 
 
 @pytest.fixture
-def empty_ws(new_location: str) -> Workspace:
-    """A new, empty workspace, on each engine."""
-    return Workspace.open(new_location, create=True)
+def app_ws(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    """The app opened (ROLLOUT_WORKSPACE) on a private demo copy, with fresh Streamlit caches."""
+    yield from _app_on(demo_ws, monkeypatch)
+
+
+@pytest.fixture
+def app_read(demo_read: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    """The app opened on the shared demo copy (``demo_read``), for a test that only reads."""
+    yield from _app_on(demo_read, monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new, empty workspace created once per test session in a folder; copy it, never
+    write to it."""
+    root = tmp_path_factory.mktemp("empty-template") / "ws"
+    Workspace.open(root, create=True)
+    storage_database.dispose(parse_location(str(root)))
+    return root
+
+
+@pytest.fixture(scope="session")
+def pg_empty_template(postgres: Postgres) -> Iterator[str]:
+    """A new, empty workspace created once per test session in a PostgreSQL database: the
+    template each test's empty database is copied from (by name)."""
+    url = postgres.create()
+    Workspace.open(url, create=True)
+    storage_database.dispose(parse_location(url))  # a template must have no connections
+    yield str(parse_location(url).url.database)
+    postgres.drop(url)
+
+
+@pytest.fixture
+def empty_ws(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Workspace]:
+    """A new, empty workspace, on each engine: a private copy of one created once per session
+    (what creating one stores is the same every time; ``new_location`` tests creating it)."""
+    if engine == "sqlite":
+        target = tmp_path / "empty-ws"
+        shutil.copytree(request.getfixturevalue("empty_template"), target)
+        yield Workspace.open(target)
+        return
+    server: Postgres = request.getfixturevalue("postgres")
+    url = server.create(template=request.getfixturevalue("pg_empty_template"))
+    yield Workspace.open(url)
+    server.drop(url)
 
 
 @pytest.fixture

@@ -28,7 +28,21 @@ from strategy.usecases import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV: Final = "ROLLOUT_TEST_PG"
-ENGINES: Final = ("sqlite", "postgresql")
+ENGINES_ENV: Final = "ROLLOUT_TEST_ENGINES"
+ALL_ENGINES: Final = ("sqlite", "postgresql")
+ENGINES: Final = tuple(
+    e for e in ALL_ENGINES if e in os.environ.get(ENGINES_ENV, ",".join(ALL_ENGINES)).split(",")
+)
+"""The engines this session runs on: both, or those ROLLOUT_TEST_ENGINES names
+(``scripts/test.sh --quick`` names ``sqlite`` alone)."""
+FUZZ_SHARE: Final = float(os.environ.get("ROLLOUT_TEST_FUZZ_SHARE", "1"))
+"""The share of each property test's examples this session runs: all of them, or a quarter in
+``scripts/test.sh --quick`` (the same properties, on fewer generated inputs)."""
+
+
+def fuzz_examples(full: int) -> int:
+    """How many examples a property test that checks ``full`` in the full run checks now."""
+    return max(5, round(full * FUZZ_SHARE))
 
 
 class Postgres:

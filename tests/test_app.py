@@ -50,7 +50,7 @@ def charts(at: AppTest) -> list[tuple[dict[str, Any], list[pd.DataFrame]]]:
     return out
 
 
-def test_each_platform_shows_its_stage_weeks_in_stage_and_the_stall(app_ws: Workspace) -> None:
+def test_each_platform_shows_its_stage_weeks_in_stage_and_the_stall(app_read: Workspace) -> None:
     at = run()
 
     shown = cards(at)
@@ -59,12 +59,12 @@ def test_each_platform_shows_its_stage_weeks_in_stage_and_the_stall(app_ws: Work
         m.value == "### Where the rollout stands: 1 of 4 active, 2 in retention, 1 in setup"
         for m in at.markdown
     )
-    statuses = analyse(app_ws.snapshot(), TODAY).statuses
+    statuses = analyse(app_read.snapshot(), TODAY).statuses
     for name, status in statuses.items():
         value, note = shown[name]
         assert value == status.stage.value.title()
         assert note.startswith(f"{status.weeks_in_stage} weeks in stage")
-    latest = analyse(app_ws.snapshot(), TODAY).latest_week
+    latest = analyse(app_read.snapshot(), TODAY).latest_week
     assert latest is not None
     age = (TODAY - latest).days // 7
     assert any(f"{age} weeks ago: newer metrics" in c.value for c in at.caption)
@@ -76,9 +76,9 @@ def test_each_platform_shows_its_stage_weeks_in_stage_and_the_stall(app_ws: Work
 
 
 def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_people_roles_and_cost(
-    app_ws: Workspace,
+    app_read: Workspace,
 ) -> None:
-    signal = analyse(app_ws.snapshot(), TODAY).signal
+    signal = analyse(app_read.snapshot(), TODAY).signal
     at = run()
 
     kind, text = banner(at)
@@ -86,7 +86,7 @@ def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_people_roles
     shown = cards(at)
     assert shown["Gap"][0] == f"{signal.gap_hours_per_week:.1f} h/week"
     assert shown["In people"][0] == f"{signal.gap_people:.1f} FTE"
-    gap_cost = analyse(app_ws.snapshot(), TODAY).gap_cost
+    gap_cost = analyse(app_read.snapshot(), TODAY).gap_cost
     assert gap_cost.per_week > 0
     assert shown["Gap cost per week"][0] == f"EUR {gap_cost.per_week:,.0f}"
     assert shown["Team cost per week"][0].startswith("EUR ")
@@ -118,7 +118,7 @@ def test_without_a_tested_win_the_signal_is_not_yet_and_says_which_condition_fai
     assert not next(c for c in signal.conditions if c.key == TESTED_STRATEGY).met
 
 
-def test_the_charts_carry_weekly_frames_and_the_gate_thresholds(app_ws: Workspace) -> None:
+def test_the_charts_carry_weekly_frames_and_the_gate_thresholds(app_read: Workspace) -> None:
     at = run()
 
     drawn = charts(at)
@@ -136,7 +136,7 @@ def test_the_charts_carry_weekly_frames_and_the_gate_thresholds(app_ws: Workspac
     }
     assert thresholds["active_members"] == 50.0
     assert thresholds["returning_share"] == 0.25
-    weekly_rows = len(app_ws.snapshot().weekly)
+    weekly_rows = len(app_read.snapshot().weekly)
     assert all(len(frame) <= weekly_rows for _, frames in drawn for frame in frames)
     demand = next(frames for _, frames in drawn if "series" in frames[0].columns)
     assert {"messages", "content", "monitoring", "capacity"} == {
@@ -147,12 +147,12 @@ def test_the_charts_carry_weekly_frames_and_the_gate_thresholds(app_ws: Workspac
 
 
 def test_concluded_tests_are_listed_with_their_lift_and_open_ones_are_not(
-    app_ws: Workspace,
+    app_read: Workspace,
 ) -> None:
     at = run()
 
     listed = [m.value for m in at.markdown if m.value.startswith("- **")]
-    results = analyse(app_ws.snapshot(), TODAY).tests
+    results = analyse(app_read.snapshot(), TODAY).tests
     concluded = [r for r in results if r.test.status.value == "concluded"]
     assert listed == [
         f"- **{r.test.title}** ({r.test.platform}): {r.conclusion}" for r in concluded

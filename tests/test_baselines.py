@@ -23,6 +23,7 @@ from strategy.report import platform_notes
 from strategy.usecases import Workspace
 from tests.conftest import TODAY, cli, open_page
 from tests.engines import workspace_state
+from tests.pages import click
 
 FIRST_DAY = dt.date(2026, 6, 1)
 DAYS = 140
@@ -168,7 +169,7 @@ def test_the_stages_page_names_the_missing_baseline_and_saves_one(
     at.selectbox(key="baseline_platform").set_value("youtube")
     at.number_input(key="baseline_value").set_value(12000)
     at.date_input(key="baseline_on").set_value(dt.date(2026, 7, 19))
-    next(b for b in at.button if b.label == "Save the baseline").click().run()
+    click(at, "Save the baseline")
 
     assert not at.exception
     assert [s.value for s in at.success] == [

@@ -24,6 +24,13 @@ def ws(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> str:
     return demo_ws.location.key
 
 
+@pytest.fixture
+def ws_read(demo_read: Workspace, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The shared demo copy, for a command that only reads."""
+    monkeypatch.setenv("ROLLOUT_TODAY", TODAY.isoformat())
+    return demo_read.location.key
+
+
 def test_the_company_profile_is_shown_and_changed_field_by_field(
     ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -112,10 +119,12 @@ def test_the_returning_window_is_set_like_any_other_setting(
     pd.testing.assert_frame_equal(demo_ws.snapshot().weekly, before)  # imported data stays
 
 
-def test_uploads_are_listed_as_text_and_json(ws: str, capsys: pytest.CaptureFixture[str]) -> None:
-    text = cli(capsys, "uploads", "list", ws)[1].splitlines()
+def test_uploads_are_listed_as_text_and_json(
+    ws_read: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = cli(capsys, "uploads", "list", ws_read)[1].splitlines()
     assert text[0].startswith("#1 instagram_linkedin_daily.parquet: long, 7,280 rows")
-    listed = json.loads(cli(capsys, "uploads", "list", ws, "--format", "json")[1])
+    listed = json.loads(cli(capsys, "uploads", "list", ws_read, "--format", "json")[1])
     assert [u["layout"] for u in listed] == ["long", "events", "wide"]
     assert listed[1]["data_through"] == {"forum": "2026-11-15"}
 
@@ -181,10 +190,10 @@ def test_tests_are_listed_updated_and_removed(
 
 
 def test_a_test_still_running_after_its_end_is_flagged_in_the_list(
-    ws: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ws_read: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ROLLOUT_TODAY", "2026-12-03")
-    lines = cli(capsys, "test", "list", ws)[1].splitlines()
+    lines = cli(capsys, "test", "list", ws_read)[1].splitlines()
     assert [line.split(" STILL")[0] for line in lines if "STILL RUNNING PAST ITS END" in line] == [
         "#3 [running] Carousel vs single image (linkedin, 2026-10-05 to 2026-11-29)"
     ]
@@ -204,10 +213,10 @@ def test_a_person_is_removed_from_the_team(
     ids=["first line", "closed before the first write"],
 )
 def test_a_reader_that_stops_early_ends_the_command_quietly(
-    demo_ws: Workspace, reader: str, shown: str
+    demo_read: Workspace, reader: str, shown: str
 ) -> None:
     done = subprocess.run(
-        f"{sys.executable} -m strategy report '{demo_ws.location.key}' --format json | {reader}; "
+        f"{sys.executable} -m strategy report '{demo_read.location.key}' --format json | {reader}; "
         'echo "exit ${PIPESTATUS[0]}" >&2',
         shell=True,
         executable="/bin/bash",

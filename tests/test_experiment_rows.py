@@ -42,9 +42,9 @@ def test_the_table_has_every_test_and_its_columns_even_with_none() -> None:
     ],
 )
 def test_the_table_shows_the_reports_statistics_in_percent_and_points(
-    demo_ws: Workspace, column: str, in_report: str
+    demo_read: Workspace, column: str, in_report: str
 ) -> None:
-    analysis = analyse(demo_ws.snapshot(), TODAY)
+    analysis = analyse(demo_read.snapshot(), TODAY)
     table = results_table(analysis.tests)
     reported = [t[in_report] for t in report_dict(analysis)["tests"]]
     for shown, value in zip(table[column], reported, strict=True):
@@ -54,8 +54,8 @@ def test_the_table_shows_the_reports_statistics_in_percent_and_points(
             assert shown == pytest.approx(value * 100, abs=1e-4)
 
 
-def test_the_report_table_and_chart_say_the_same_of_every_test(demo_ws: Workspace) -> None:
-    analysis = analyse(demo_ws.snapshot(), TODAY)
+def test_the_report_table_and_chart_say_the_same_of_every_test(demo_read: Workspace) -> None:
+    analysis = analyse(demo_read.snapshot(), TODAY)
     table = results_table(analysis.tests).set_index("title")
     for test in report_dict(analysis)["tests"]:
         row = table.loc[test["title"]]

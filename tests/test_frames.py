@@ -14,8 +14,8 @@ from strategy.views import frames
 from tests.conftest import TODAY
 
 
-def test_the_stage_timeline_covers_every_week_once(demo_ws: Workspace) -> None:
-    result = analyse(demo_ws.snapshot(), TODAY)
+def test_the_stage_timeline_covers_every_week_once(demo_read: Workspace) -> None:
+    result = analyse(demo_read.snapshot(), TODAY)
     stretches = frames.stage_timeline(result.statuses)
     for platform, status in result.statuses.items():
         mine = stretches[stretches["platform"] == platform].sort_values("start")
@@ -35,8 +35,8 @@ def test_transitions_show_evidence_or_the_override_reason(demo_ws: Workspace) ->
     assert "active_members" in measured["why"] and ">= 50" in measured["why"]
 
 
-def test_kpis_are_weekly_and_thresholds_come_from_the_gates(demo_ws: Workspace) -> None:
-    result = analyse(demo_ws.snapshot(), TODAY)
+def test_kpis_are_weekly_and_thresholds_come_from_the_gates(demo_read: Workspace) -> None:
+    result = analyse(demo_read.snapshot(), TODAY)
     kpis = frames.kpi_long(result.wide)
     assert set(kpis["metric"]) <= set(frames.KPI_METRICS)
     assert not kpis.duplicated(["platform", "week", "metric"]).any()
@@ -45,8 +45,8 @@ def test_kpis_are_weekly_and_thresholds_come_from_the_gates(demo_ws: Workspace) 
     assert rules.loc[rules["metric"] == "active_members", "threshold"].tolist() == [50.0]
 
 
-def test_demand_frame_has_capacity_beside_each_kind_of_work(demo_ws: Workspace) -> None:
-    result = analyse(demo_ws.snapshot(), TODAY)
+def test_demand_frame_has_capacity_beside_each_kind_of_work(demo_read: Workspace) -> None:
+    result = analyse(demo_read.snapshot(), TODAY)
     demand = frames.demand_vs_capacity(result.demand)
     assert set(demand["series"]) == {"messages", "content", "monitoring", "capacity"}
     latest = demand[demand["week"] == demand["week"].max()].set_index("series")["hours"]
@@ -55,9 +55,9 @@ def test_demand_frame_has_capacity_beside_each_kind_of_work(demo_ws: Workspace) 
 
 
 def test_only_concluded_tests_with_data_are_listed_with_lift_in_points(
-    demo_ws: Workspace,
+    demo_read: Workspace,
 ) -> None:
-    result = analyse(demo_ws.snapshot(), TODAY)
+    result = analyse(demo_read.snapshot(), TODAY)
     concluded = frames.concluded_tests(result.tests)
     assert set(concluded["title"]) == {
         "Questions instead of product shots",
@@ -84,8 +84,8 @@ def test_the_overrides_table_says_until_removed_for_an_open_ended_override() -> 
     ]
 
 
-def test_evidence_names_the_setup_checklist_in_words(demo_ws: Workspace) -> None:
-    result = analyse(demo_ws.snapshot(), TODAY)
+def test_evidence_names_the_setup_checklist_in_words(demo_read: Workspace) -> None:
+    result = analyse(demo_read.snapshot(), TODAY)
     moves = [t for s in result.statuses.values() for t in s.transitions if t.evidence]
     table = frames.evidence(moves[0])
     assert list(table.columns) == ["metric", "comparison", "value", "threshold", "met"]

@@ -42,11 +42,11 @@ from strategy.storage.files import hash_file
 from strategy.usecases import Saved, Workspace
 from strategy.usecases.uploads import ReadFile
 from tests.conftest import EDITOR, TODAY, VIEWER, workspace_state
-from tests.engines import execute
+from tests.engines import execute, fuzz_examples
 from tests.workspace_child import scratch_dir
 
 FUZZ = settings(
-    max_examples=100,
+    max_examples=fuzz_examples(100),
     deadline=None,
     derandomize=True,
     database=None,

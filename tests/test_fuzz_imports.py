@@ -48,12 +48,13 @@ from strategy.ingest.read import MAX_IMPORT_ENV, MAX_VALUE
 from strategy.usecases import Workspace
 from strategy.views.frames import kpi_long
 from tests.conftest import EDITOR, TODAY, workspace_state
+from tests.engines import fuzz_examples
 from tests.spreadsheet_files import SUFFIX, as_format, csv_bytes, table_rows, xlsx_bytes
 from tests.workspace_child import scratch_dir
 from tests.xls_files import xls_bytes
 
 FUZZ = settings(
-    max_examples=100,
+    max_examples=fuzz_examples(100),
     deadline=None,
     derandomize=True,
     database=None,
@@ -777,7 +778,7 @@ def test_random_and_damaged_bytes_are_refused_by_name(scratch: Path) -> None:
 
 # --- the same files as CSV and xlsx -------------------------------------------------------
 
-SPREADSHEET_FUZZ = settings(FUZZ, max_examples=40)
+SPREADSHEET_FUZZ = settings(FUZZ, max_examples=fuzz_examples(40))
 GENERATORS = {"long": long_files, "wide": wide_files, "events": events_files}
 
 

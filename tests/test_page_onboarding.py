@@ -15,6 +15,7 @@ from strategy.domain.requests import ResourceRequest
 from strategy.domain.team import Role
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
+from tests.pages import button_labels, click
 from ui import session
 
 PAGE = "pages/1_Team.py"
@@ -29,16 +30,6 @@ WAITING = (
 
 def run() -> AppTest:
     return open_page(PAGE, timeout=60)
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    next(b for b in [*at.button, *at.form_submit_button] if b.label == label).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def labels(at: AppTest) -> list[str]:
-    return [b.label for b in [*at.button, *at.form_submit_button]]
 
 
 def items_shown(at: AppTest) -> list[str]:
@@ -79,7 +70,7 @@ def test_without_an_approved_request_onboarding_waits_for_one(
     at = run()
 
     assert WAITING in [c.value for c in at.caption]
-    assert START not in labels(at)
+    assert START not in button_labels(at)
 
 
 def test_starting_onboarding_from_an_approved_request_puts_the_person_on_the_roster_with_their_plan(

@@ -12,6 +12,7 @@ from strategy.domain.analysis import analyse
 from strategy.domain.requests import RequestStatus
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
+from tests.pages import button_labels, click
 from ui import session
 
 EXECUTIVE = Actor("cfo@example.com", AccessRole.EXECUTIVE)
@@ -25,16 +26,6 @@ def run() -> AppTest:
 
 def acting(monkeypatch: pytest.MonkeyPatch, who: Actor) -> None:
     monkeypatch.setattr(session, "actor", lambda: who)
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    next(b for b in [*at.button, *at.form_submit_button] if b.label == label).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def labels(at: AppTest) -> list[str]:
-    return [b.label for b in [*at.button, *at.form_submit_button]]
 
 
 def shown(at: AppTest) -> str:
@@ -91,8 +82,8 @@ def test_an_executive_decides_with_a_reason_and_the_request_shows_the_decision(
     raised = app_ws.raise_request(EDITOR, note="", today=TODAY)
     acting(monkeypatch, EXECUTIVE)
     at = run()
-    assert RAISE not in labels(at)  # an executive decides; raising is the expert's
-    assert [b for b in DECISIONS if b in labels(at)] == list(DECISIONS)
+    assert RAISE not in button_labels(at)  # an executive decides; raising is the expert's
+    assert [b for b in DECISIONS if b in button_labels(at)] == list(DECISIONS)
 
     at.text_input(key=f"decide_{raised.id}_reason").input("Budget agreed in the Q4 review")
     click(at, button)
@@ -104,7 +95,7 @@ def test_an_executive_decides_with_a_reason_and_the_request_shows_the_decision(
         f"{icon} **{status.value.title()}** by cfo@example.com on 23 Nov 2026: "
         "Budget agreed in the Q4 review"
     ) in text
-    assert not [b for b in DECISIONS if b in labels(at)]  # a decision is final
+    assert not [b for b in DECISIONS if b in button_labels(at)]  # a decision is final
     (stored,) = app_ws.snapshot().requests
     assert (stored.status, stored.decided_by, stored.decided_on, stored.reason) == (
         status,
@@ -133,7 +124,7 @@ def test_declining_without_a_reason_shows_the_error_and_changes_nothing(
     (stored,) = app_ws.snapshot().requests
     assert stored.status is RequestStatus.OPEN
     assert f"**Request #{raised.id}: open**" in shown(at)
-    assert [b for b in DECISIONS if b in labels(at)] == list(DECISIONS)
+    assert [b for b in DECISIONS if b in button_labels(at)] == list(DECISIONS)
 
 
 @pytest.mark.parametrize(("who", "may_raise"), [(VIEWER, False), (EDITOR, True)])
@@ -146,9 +137,9 @@ def test_viewers_and_editors_see_the_request_but_no_decision_control(
 
     assert f"**Request #{raised.id}: open**" in shown(at)
     assert "**Note:** For the spring campaign" in shown(at)
-    assert not [b for b in DECISIONS if b in labels(at)]
+    assert not [b for b in DECISIONS if b in button_labels(at)]
     assert not [t for t in at.text_input if str(t.key).startswith("decide_")]
-    assert (RAISE in labels(at)) is may_raise
+    assert (RAISE in button_labels(at)) is may_raise
     if not may_raise:
         assert not at.form_submit_button and not at.text_area
 
@@ -173,7 +164,7 @@ def test_a_request_whose_signal_no_longer_holds_is_flagged_stale(
     text = shown(at)
     assert f"**Request #{raised.id}: open**" in text
     assert "gap 50.0 h/week, 1.2 FTE" in text  # the evidence stays as it was raised
-    assert RAISE not in labels(at)
+    assert RAISE not in button_labels(at)
     assert "A resource request can be raised once extra resources are justified." in [
         c.value for c in at.caption
     ]

@@ -19,6 +19,7 @@ from strategy.storage import database as storage_database
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page, workspace_state
 from tests.engines import write_lock_held
+from tests.pages import click
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,10 +54,16 @@ def save_active_members_threshold(at: AppTest, threshold: float) -> None:
         "added_rows": [],
         "deleted_rows": [],
     }
-    at.button(key="gates_save").click().run()
+    click(at, key="gates_save")
 
 
-def test_the_page_shows_stages_checklists_history_and_audit_log(root: str) -> None:
+@pytest.fixture
+def root_read(app_read: Workspace) -> str:
+    """The shared demo copy, opened by the app, for a test that only reads."""
+    return app_read.location.key
+
+
+def test_the_page_shows_stages_checklists_history_and_audit_log(root_read: str) -> None:
     at = run(PAGE)
     assert [t.label for t in at.tabs] == ["forum", "instagram", "linkedin", "tiktok"]
     cards = [(m.label, m.value) for m in at.metric]
@@ -81,7 +88,7 @@ def test_ticking_tiktoks_remaining_items_completes_its_checklist(root: str) -> N
     at.date_input(key="cl_tiktok_key_metrics_defined_on").set_value(dt.date(2026, 10, 5))
     at.checkbox(key="cl_tiktok_launch_content_created_done").check()
     at.date_input(key="cl_tiktok_launch_content_created_on").set_value(dt.date(2026, 10, 12))
-    at.button(key="cl_tiktok_save").click().run()
+    click(at, key="cl_tiktok_save")
 
     assert not at.exception and not at.error
     assert "tiktok: checklist saved (2 change(s))" in at.success[0].value
@@ -99,7 +106,7 @@ def test_clearing_an_item_keeps_instagram_in_setup_on_the_dashboard(root: str) -
 
     at = run(PAGE)
     at.checkbox(key="cl_instagram_tools_chosen_done").uncheck()
-    at.button(key="cl_instagram_save").click().run()
+    click(at, key="cl_instagram_save")
 
     assert not at.exception and not at.error
     stages = dashboard_stages()
@@ -137,7 +144,7 @@ def test_an_invalid_gate_edit_shows_the_error_and_stores_nothing(
         "added_rows": [],
         "deleted_rows": [],
     }
-    at.button(key="gates_save").click().run()
+    click(at, key="gates_save")
 
     assert not at.exception
     assert message in at.error[0].value
@@ -152,7 +159,7 @@ def test_restoring_the_default_gates_undoes_an_edit(root: str) -> None:
 
     at = run(PAGE)
     assert at.number_input(key="gate_to_active_advance").value == 9
-    at.button(key="gates_restore").click().run()
+    click(at, key="gates_restore")
 
     assert not at.exception and "Default gates restored" in at.success[0].value
     assert Workspace(root).snapshot().gates == DEFAULT_GATES
@@ -167,7 +174,7 @@ def test_an_override_shows_on_the_dashboard_and_in_the_history_as_override(root:
     at.date_input(key="override_week").set_value(latest)
     at.selectbox(key="override_stage").set_value("active")
     at.text_area(key="override_reason").input("Launch campaign: members answer each other now")
-    at.button(key="override_add").click().run()
+    click(at, key="override_add")
 
     assert not at.exception and not at.error
     history = table_with(at, "kind")
@@ -182,7 +189,7 @@ def test_an_override_without_a_reason_is_refused_and_stores_nothing(root: str) -
     before = workspace_state(root)
     at.selectbox(key="override_platform").set_value("linkedin")
     at.selectbox(key="override_stage").set_value("active")
-    at.button(key="override_add").click().run()
+    click(at, key="override_add")
 
     assert "reason" in at.error[0].value
     assert workspace_state(root) == before
@@ -191,7 +198,7 @@ def test_an_override_without_a_reason_is_refused_and_stores_nothing(root: str) -
 def test_a_new_platform_gets_an_open_checklist_tab(root: str) -> None:
     at = run(PAGE)
     at.text_input(key="new_platform_name").input("  YouTube ")
-    at.button(key="new_platform_add").click().run()
+    click(at, key="new_platform_add")
 
     assert not at.exception and not at.error
     assert "youtube" in [t.label for t in at.tabs]
@@ -199,7 +206,7 @@ def test_a_new_platform_gets_an_open_checklist_tab(root: str) -> None:
     assert len(youtube) == 4 and all(i.done_on is None for i in youtube)
 
     at.text_input(key="new_platform_name").input("Instagram")
-    at.button(key="new_platform_add").click().run()
+    click(at, key="new_platform_add")
     assert "instagram is already listed" in at.error[0].value
 
 
@@ -227,7 +234,7 @@ def write_widgets(at: AppTest) -> dict[str, int]:
 
 
 def test_a_viewer_sees_stages_checklists_and_gates_as_text_with_no_write_widget(
-    root: str, monkeypatch: pytest.MonkeyPatch
+    root_read: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     editor = write_widgets(run(PAGE))  # the same page for an editor: the query finds them
     assert {"button", "checkbox", "date_input", "data_editor"} <= set(editor)
@@ -269,7 +276,7 @@ def test_restoring_defaults_over_someone_elses_change_is_refused(root: str) -> N
     theirs = gates_to_dict(DEFAULT_GATES)
     theirs["to_retention"]["weeks_to_fall_back"] = 9
     Workspace(root).set_gates(OTHER_EDITOR, theirs)
-    at.button(key="gates_restore").click().run()
+    click(at, key="gates_restore")
 
     assert "someone else changed the gates" in at.error[0].value
     assert Workspace(root).snapshot().gates.to_retention.weeks_to_fall_back == 9
@@ -287,7 +294,7 @@ def test_a_long_write_elsewhere_shows_try_again_not_a_traceback(
         at = run(PAGE)
         at.selectbox(key="override_platform").set_value("linkedin")
         at.text_area(key="override_reason").input("Launch campaign went well")
-        at.button(key="override_add").click().run()
+        click(at, key="override_add")
         assert not at.exception and not at.success
         assert "another write is taking long" in at.error[0].value
     assert workspace_state(root) == before
@@ -307,7 +314,7 @@ def notes(at: AppTest, platform: str, kind: str) -> list[str]:
     return [e.value for e in shown]
 
 
-def test_tiktoks_tab_names_the_gate_metrics_tiktok_never_reports(root: str) -> None:
+def test_tiktoks_tab_names_the_gate_metrics_tiktok_never_reports(root_read: str) -> None:
     at = run(PAGE)
     unmeasured = [w for w in notes(at, "tiktok", "warning") if "not measured on" in w]
     assert unmeasured == [
@@ -347,7 +354,7 @@ def record_override(at: AppTest, platform: str, week: dt.date, until: dt.date | 
         at.date_input(key="override_until").set_value(until)
     at.selectbox(key="override_stage").set_value("active")
     at.text_area(key="override_reason").input("Launch campaign: members answer each other now")
-    at.button(key="override_add").click().run()
+    click(at, key="override_add")
 
 
 def test_an_override_with_an_until_date_is_listed_with_it(root: str) -> None:
@@ -401,7 +408,7 @@ def test_removing_an_override_through_the_page_removes_it_and_audits_it(root: st
     assert set(table_with(at, "until")["id"]) == {keep.id, gone.id}
     assert table_with(at, "kind").query("platform == 'linkedin'").iloc[0]["kind"] == "✋ override"
     at.selectbox(key="override_remove_pick").set_value(gone.id)
-    at.button(key="override_remove").click().run()
+    click(at, key="override_remove")
 
     assert not at.exception and not at.error
     assert f"Override #{gone.id} removed" in at.success[0].value
@@ -424,7 +431,7 @@ def test_removing_an_override_someone_else_removed_meanwhile_shows_it_gone(root:
     at = run(PAGE)
     at.selectbox(key="override_remove_pick").set_value(override.id)
     Workspace(root).remove_override(EDITOR, override.id or 0)  # another session removes it
-    at.button(key="override_remove").click().run()
+    click(at, key="override_remove")
 
     assert not at.exception and not at.error and not at.success
     assert not Workspace(root).snapshot().overrides

@@ -16,6 +16,7 @@ from strategy.domain.resources import DEMAND_EXCEEDS_CAPACITY
 from strategy.domain.team import DEFAULT_SERVES, DemandKind, Role, serves_to_dict
 from strategy.usecases import Workspace
 from tests.conftest import TODAY, VIEWER, open_page
+from tests.pages import click
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,13 +39,6 @@ def run(page: str = PAGE) -> AppTest:
 
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    buttons = [*at.button, *at.form_submit_button]
-    next(b for b in buttons if b.label == label).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def edit_roster(at: AppTest, **state: Any) -> AppTest:
@@ -83,7 +77,13 @@ def seats(at: AppTest) -> list[str]:
     return list(table["seat"])
 
 
-def test_the_page_shows_the_demo_team_its_capacity_seats_and_benchmark(ws: Workspace) -> None:
+@pytest.fixture
+def ws_read(app_read: Workspace) -> Workspace:
+    """The app opened on the shared demo copy, for a test that only reads."""
+    return app_read
+
+
+def test_the_page_shows_the_demo_team_its_capacity_seats_and_benchmark(ws_read: Workspace) -> None:
     at = run()
     assert metric(at, "Social hours") == "37.0 h/week"
     assert metric(at, "People") == "7"
@@ -262,7 +262,7 @@ def test_bad_resource_settings_are_refused_and_nothing_is_stored(ws: Workspace) 
 
 
 def test_viewers_see_the_team_but_no_write_controls(
-    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+    ws_read: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(session, "actor", lambda: VIEWER)
     at = run()
@@ -345,7 +345,7 @@ def serves_rows(at: AppTest) -> dict[str, list[str]]:
     }
 
 
-def test_the_demo_team_has_more_social_hours_than_hours_serving_demand(ws: Workspace) -> None:
+def test_the_demo_team_has_more_social_hours_than_hours_serving_demand(ws_read: Workspace) -> None:
     at = run()
     assert metric(at, "Social hours") == "37.0 h/week"
     # channel reps (13 h) and IT (4 h) serve no demand: Maya's 12 h and Jonas's 8 h do
@@ -393,7 +393,7 @@ def test_ticking_content_for_channel_reps_adds_their_hours_to_serving_demand(
 
 
 def test_a_viewer_sees_what_each_role_serves_but_no_widget_to_change_it(
-    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+    ws_read: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     editor = run()  # the same page for an editor: the query finds the table and its button
     assert editor.data_editor(key=SERVES_KEY) is not None
@@ -476,7 +476,7 @@ def test_the_currency_set_in_the_company_profile_names_every_cost(ws: Workspace)
 
 
 def test_a_viewer_sees_the_rates_but_no_widget_to_change_them(
-    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+    ws_read: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(session, "actor", lambda: VIEWER)
     at = run()

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from strategy.domain.experiments import TestStatus
 from strategy.usecases import Workspace
 from tests.conftest import VIEWER, open_page
+from tests.pages import click
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,13 +44,6 @@ def run(page: str = PAGE) -> AppTest:
     return open_page(page)
 
 
-def click(at: AppTest, label: str) -> AppTest:
-    buttons = [*at.button, *at.form_submit_button]
-    next(b for b in buttons if b.label == label).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def fill_form(at: AppTest, fields: dict[str, Any]) -> AppTest:
     """Type a test into the form; numbers, dates and choices into their own widgets."""
     for name, value in fields.items():
@@ -77,7 +71,13 @@ def concluded_on_dashboard() -> list[str]:
     return [m.value for m in app.markdown if m.value.startswith("- **")]
 
 
-def test_the_page_lists_the_demo_tests_with_statistics_and_conclusions(ws: Workspace) -> None:
+@pytest.fixture
+def ws_read(app_read: Workspace) -> Workspace:
+    """The app opened on the shared demo copy, for a test that only reads."""
+    return app_read
+
+
+def test_the_page_lists_the_demo_tests_with_statistics_and_conclusions(ws_read: Workspace) -> None:
     at = run()
     table = listed_tests(at)
     assert [r["status"] for r in table] == ["concluded", "concluded", "running", "planned"]
@@ -174,7 +174,7 @@ def test_removing_a_test_needs_a_confirmation(ws: Workspace) -> None:
 
 
 def test_viewers_read_the_tests_but_see_no_write_controls(
-    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+    ws_read: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(session, "actor", lambda: VIEWER)
     at = run()

@@ -19,6 +19,7 @@ from strategy.usecases import Workspace
 from strategy.usecases import uploads as upload_cases
 from tests import export_files, test_mappings
 from tests.conftest import EDITOR, VIEWER, open_page, workspace_state
+from tests.pages import click
 from tests.spreadsheet_files import csv_bytes, xlsx_bytes
 from tests.xls_files import xls_bytes
 from ui import session, uploads
@@ -82,7 +83,13 @@ def history(at: AppTest) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if "uploaded at" in d.value.columns)
 
 
-def test_the_page_states_the_size_limit_layouts_and_history(root: str) -> None:
+@pytest.fixture
+def root_read(app_read: Workspace) -> str:
+    """The shared demo copy, opened by the app, for a test that only reads."""
+    return app_read.location.key
+
+
+def test_the_page_states_the_size_limit_layouts_and_history(root_read: str) -> None:
     at = run(PAGE)
     intro = at.markdown[0].value
     assert f"**{st.get_option('server.maxUploadSize')} MB**" in intro
@@ -144,7 +151,7 @@ def test_a_valid_file_is_previewed_then_imported_and_reaches_the_dashboard(root:
     assert preview_weeks(at) == ["2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02"]
     assert len(Workspace(root).snapshot().uploads) == 3  # nothing stored by the preview
 
-    at.button(key="import_files").click().run()
+    click(at, key="import_files")
     assert not at.exception and not at.error
     assert "Imported youtube.parquet as upload #4" in at.success[0].value
     assert history(at).iloc[0][["name", "platforms", "by"]].tolist() == [
@@ -209,7 +216,7 @@ def test_of_several_files_only_the_valid_ones_are_imported(root: str) -> None:
         [("cut.parquet", truncated, PARQUET), ("youtube.parquet", youtube_file(), PARQUET)]
     ).run()
     assert "cut.parquet: the parquet file is truncated" in at.error[0].value
-    at.button(key="import_files").click().run()
+    click(at, key="import_files")
 
     assert not at.exception
     assert [s.value for s in at.success] == ["Imported youtube.parquet as upload #4."]
@@ -217,8 +224,8 @@ def test_of_several_files_only_the_valid_ones_are_imported(root: str) -> None:
     assert len(Workspace(root).snapshot().uploads) == 4
 
 
-def test_a_file_already_imported_is_flagged_and_not_imported_again(root: str) -> None:
-    demo = Workspace(root)
+def test_a_file_already_imported_is_flagged_and_not_imported_again(root_read: str) -> None:
+    demo = Workspace(root_read)
     stored = demo.stored_bytes(demo.snapshot().uploads[0])
     at = run(PAGE)
     at.file_uploader[0].set_value(("again.parquet", stored, PARQUET)).run()
@@ -235,12 +242,12 @@ def test_removing_an_upload_restores_the_dashboard(root: str, tmp_path: Path) ->
 
     at = run(PAGE)
     at.selectbox(key="remove_upload_id").set_value(upload.id)
-    at.button(key="remove_upload_submit").click().run()
+    click(at, key="remove_upload_submit")
     assert "Tick the confirmation" in at.error[0].value
     assert len(Workspace(root).snapshot().uploads) == 4
 
     at.checkbox(key="remove_upload_confirm").check()
-    at.button(key="remove_upload_submit").click().run()
+    click(at, key="remove_upload_submit")
     assert not at.exception and not at.error
     assert f"Removed upload #{upload.id} (youtube.parquet)" in at.success[0].value
     assert upload.id not in history(at)["id"].tolist()
@@ -248,7 +255,7 @@ def test_removing_an_upload_restores_the_dashboard(root: str, tmp_path: Path) ->
 
 
 def test_a_viewer_sees_the_history_but_cannot_upload_or_remove(
-    root: str, monkeypatch: pytest.MonkeyPatch
+    root_read: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(session, "actor", lambda: VIEWER)
     at = run(PAGE)
@@ -271,7 +278,7 @@ def test_a_csv_or_xlsx_file_is_previewed_with_weeks_as_dates_then_imported(
     assert preview_weeks(at) == ["2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02"]
     assert len(Workspace(root).snapshot().uploads) == 3  # nothing stored by the preview
 
-    at.button(key="import_files").click().run()
+    click(at, key="import_files")
     assert not at.exception and not at.error
     assert f"Imported {name} as upload #4" in at.success[0].value
     ws = Workspace(root)
@@ -317,7 +324,7 @@ def discord_csv() -> bytes:
     ids=["canonical", "unknown"],
 )
 def test_the_preview_names_each_metrics_weekly_aggregation_and_why_for_an_unknown_one(
-    root: str, name: str, content: Callable[[], bytes], caption: str, weekly: dict[str, float]
+    root_read: str, name: str, content: Callable[[], bytes], caption: str, weekly: dict[str, float]
 ) -> None:
     at = run(PAGE)
     at.file_uploader[0].set_value((name, content(), PARQUET)).run()
@@ -360,7 +367,7 @@ def test_an_export_without_a_year_asks_for_it_then_is_recognised_and_imported(
     assert not at.error
     summary = next(m.value for m in at.markdown if m.value.startswith("**Overview.csv**"))
     assert "recognised as TikTok Studio Overview.csv · 35 rows · 1 platform(s): tiktok" in summary
-    at.button(key="import_files").click().run()
+    click(at, key="import_files")
     assert "Imported Overview.csv as upload #4" in at.success[0].value
     stored = Workspace(root).snapshot().uploads[-1]
     assert (stored.layout, stored.first_week.isoformat()) == (
@@ -388,7 +395,7 @@ def test_an_xls_file_with_a_description_row_is_previewed_saying_the_row_skipped_
     )
     assert len(Workspace(root).snapshot().uploads) == 3
 
-    at.button(key="import_files").click().run()
+    click(at, key="import_files")
     assert not at.exception and not at.error
     assert "Imported youtube.xls as upload #4 (the header is row 2;" in at.success[0].value
     upload = Workspace(root).snapshot().uploads[-1]
@@ -408,7 +415,7 @@ def test_a_file_neither_layout_nor_export_is_mapped_once_then_recognised(
 
     at.text_input(key=f"{prefix}platform").input("mastodon")
     at.text_input(key=f"{prefix}format").input("DD/MM/YYYY")
-    at.button(key=f"{prefix}save").click().run()
+    click(at, key=f"{prefix}save")
 
     assert not at.exception
     assert any("Mapping 'stats-september' saved" in s.value for s in at.success)

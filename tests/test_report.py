@@ -24,12 +24,12 @@ from tests.conftest import EDITOR, TODAY
 
 
 @pytest.fixture
-def demo_report(demo_ws: Workspace) -> dict:
-    return report_dict(analyse(demo_ws.snapshot(), TODAY))
+def demo_report(demo_read: Workspace) -> dict:
+    return report_dict(analyse(demo_read.snapshot(), TODAY))
 
 
-def test_the_demo_company_has_four_platforms_in_different_stages(demo_ws: Workspace) -> None:
-    result = analyse(demo_ws.snapshot(), TODAY)
+def test_the_demo_company_has_four_platforms_in_different_stages(demo_read: Workspace) -> None:
+    result = analyse(demo_read.snapshot(), TODAY)
     stages = {name: s.stage for name, s in result.statuses.items()}
     assert stages == {
         "instagram": Stage.ACTIVE,
@@ -101,8 +101,8 @@ def test_without_an_active_platform_resources_are_not_justified(empty_ws: Worksp
     assert "Overall stage: setup" in report_text(result)
 
 
-def test_the_text_report_and_csv_are_readable(demo_ws: Workspace) -> None:
-    result = analyse(demo_ws.snapshot(), TODAY)
+def test_the_text_report_and_csv_are_readable(demo_read: Workspace) -> None:
+    result = analyse(demo_read.snapshot(), TODAY)
     text = report_text(result)
     assert "forum: retention" in text and "STALLED" in text
     assert "Resource signal: justified" in text
@@ -112,8 +112,8 @@ def test_the_text_report_and_csv_are_readable(demo_ws: Workspace) -> None:
     assert csv.splitlines()[1].split(",")[1].count("-") == 2
 
 
-def test_each_platform_note_says_what_it_is_about(demo_ws: Workspace) -> None:
-    analysis = analyse(demo_ws.snapshot(), TODAY)
+def test_each_platform_note_says_what_it_is_about(demo_read: Workspace) -> None:
+    analysis = analyse(demo_read.snapshot(), TODAY)
     notes = {
         name: [(n.kind, n.text) for n in platform_notes(analysis, name)]
         for name, s in analysis.statuses.items()

@@ -109,8 +109,8 @@ def test_a_request_is_not_stale_while_the_signal_still_holds(demo_ws: Workspace)
     assert (shown.stale, shown.stale_reason) == (False, "")
 
 
-def test_evidence_round_trips_through_its_stored_form(demo_ws: Workspace) -> None:
-    analysis = analyse(demo_ws.snapshot(), TODAY)
+def test_evidence_round_trips_through_its_stored_form(demo_read: Workspace) -> None:
+    analysis = analyse(demo_read.snapshot(), TODAY)
     evidence = freeze_evidence(analysis.signal, analysis.gap_cost, TODAY)
     assert evidence_from_dict(evidence_to_dict(evidence)) == evidence
 

@@ -115,7 +115,7 @@ def test_the_signals_weeks_follow_the_same_rule_as_the_gates(ws: str, weeks: str
     assert refusal(lambda: workspace.set_demand_settings(EDITOR, {"window_weeks": weeks})) == rule
 
 
-def test_the_stages_page_offers_the_weeks_the_rule_accepts(app_ws: Workspace) -> None:
+def test_the_stages_page_offers_the_weeks_the_rule_accepts(app_read: Workspace) -> None:
     at = open_page("pages/2_Stages.py")
     for key in ("gate_to_retention_advance", "gate_to_active_back"):
         widget = at.number_input(key=key).proto

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from tests.pages import click
+
 
 def page(outcome: str) -> None:
     """A form with one text input saved through ``ui.saving.save``; ``outcome`` is what the
@@ -30,9 +32,7 @@ def run(outcome: str) -> AppTest:
     at = AppTest.from_function(page, args=(outcome,), default_timeout=30).run()
     at.text_input(key="form_name").set_value("Ana")
     at.text_input(key="other_name").set_value("kept")
-    at.button[0].click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return click(at, "Save")
 
 
 def test_a_save_flashes_its_message_and_forgets_the_forms_widgets() -> None:

@@ -61,7 +61,7 @@ def fresh_caches(monkeypatch: pytest.MonkeyPatch, location: str) -> None:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_with_login_configured_a_visitor_sees_only_the_sign_in(
-    app_ws: Workspace, page: str
+    app_read: Workspace, page: str
 ) -> None:
     at = page_with_login(page, None)
 
@@ -108,7 +108,7 @@ def test_an_account_mapped_by_issuer_and_subject_gets_its_role_without_an_addres
     assert at.data_editor
 
 
-def test_a_signed_in_stranger_reads_the_dashboard_as_a_viewer(app_ws: Workspace) -> None:
+def test_a_signed_in_stranger_reads_the_dashboard_as_a_viewer(app_read: Workspace) -> None:
     at = page_with_login("pages/1_Team.py", signed_in(email="pat@example.com"))
 
     assert any("pat@example.com" in c.value and "viewer" in c.value for c in at.sidebar.caption)
@@ -135,7 +135,7 @@ def test_a_workspace_from_a_newer_app_stops_every_page_with_the_reason(
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("failing", ["data_version", "snapshot"])
 def test_a_storage_failure_while_reading_stops_every_page_with_one_sentence(
-    app_ws: Workspace, monkeypatch: pytest.MonkeyPatch, failing: str
+    app_read: Workspace, monkeypatch: pytest.MonkeyPatch, failing: str
 ) -> None:
     """An outage after the workspace was opened (the server stopped under a running app)."""
     sentence = "workspace db:5432: cannot reach the PostgreSQL server at db:5432 (refused)"

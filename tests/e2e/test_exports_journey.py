@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from tests import export_files, test_mappings
 from tests.e2e.conftest import open_page, wait_for_run
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one server, one browser
 
 
 def go_to_upload(page: Page) -> None:

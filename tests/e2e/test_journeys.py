@@ -22,7 +22,7 @@ from strategy.demo import DEMO_DIR
 from strategy.domain import clock
 from tests.e2e.conftest import REPO_ROOT, VIEWPORT, open_page, wait_for_run
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one server, one browser
 
 SCREENSHOT = REPO_ROOT / "docs" / "dashboard.png"
 

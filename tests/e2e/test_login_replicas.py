@@ -39,7 +39,7 @@ from tests.e2e.conftest import (
     streamlit_command,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one server, one browser
 
 TODAY = "2026-11-23"
 CLIENT_ID = "social-rollout-tracker"

@@ -34,7 +34,7 @@ from tests.e2e.conftest import (
 )
 from tests.hostile import IFRAME, IMAGE, LINK, PLATFORM, hostile_workspace
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one server, one browser
 
 
 @contextlib.contextmanager

@@ -1,0 +1,38 @@
+"""Driving a page under AppTest: find a button (a plain one or a form's submit) and click it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+
+def buttons(at: AppTest) -> list[Any]:
+    """Every button on the page: plain buttons, then forms' submit buttons."""
+    return [*at.button, *at.form_submit_button]
+
+
+def button_labels(at: AppTest) -> list[str]:
+    """The labels of every button on the page, in order."""
+    return [b.label for b in buttons(at)]
+
+
+def click(
+    at: AppTest, label: str | None = None, *, key: str | None = None, check: bool = True
+) -> AppTest:
+    """Click the button with this label (or, given ``key``, this key) and run the page again.
+
+    With ``check`` (the default) the run must raise nothing. A missing button fails the test
+    with the buttons there are.
+    """
+    assert (label is None) != (key is None), "name the button by its label or by its key"
+    if key is None:
+        found = [b for b in buttons(at) if b.label == label]
+    else:
+        found = [b for b in buttons(at) if getattr(b, "key", None) == key]
+    wanted = f"label {label!r}" if key is None else f"key {key!r}"
+    assert found, f"no button with {wanted}; the page has {button_labels(at)}"
+    found[0].click().run()
+    if check:
+        assert not at.exception, [e.value for e in at.exception]
+    return at
