@@ -280,7 +280,7 @@ def test_what_a_roles_hours_serve_is_listed_and_set(
     serves = demo_ws.snapshot().role_serves
     assert {k.value for k in serves[Role.IT]} == {"monitoring"} and not serves[Role.SUPPORT]
     code, _, err = cli(capsys, "serves", "set", ws, "it", "coffee")
-    assert code == 1 and "expected some of messages, content, monitoring" in err
+    assert code == 1 and "expected one of messages, content, monitoring, got 'coffee'" in err
 
 
 def test_a_checklist_item_can_be_ticked_and_undone(

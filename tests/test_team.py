@@ -350,7 +350,10 @@ def test_serves_round_trip_through_json_with_every_role() -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"it": ["inbox"]}, r"roles' demand: it: expected some of messages, content, monitoring"),
+        (
+            {"it": ["inbox"]},
+            r"roles' demand: it: expected one of messages, content, monitoring, got 'inbox'",
+        ),
         ({"it": "messages"}, r"roles' demand: it: expected a list"),
         ({"wizard": []}, r"role: expected one of"),
         ([], r"roles' demand: expected each role mapped"),

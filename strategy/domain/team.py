@@ -413,13 +413,8 @@ def serves_from_dict(raw: Any) -> dict[Role, frozenset[DemandKind]]:
                 f"roles' demand: {role.value}: expected a list of "
                 f"{', '.join(k.value for k in DemandKind)}, got {kinds!r}"
             )
-        try:
-            out[role] = frozenset(DemandKind(normalise_name(str(k))) for k in kinds)
-        except ValueError:
-            raise ValidationError(
-                f"roles' demand: {role.value}: expected some of "
-                f"{', '.join(k.value for k in DemandKind)}, got {list(kinds)!r}"
-            ) from None
+        what = f"roles' demand: {role.value}"
+        out[role] = frozenset(parse_enum(DemandKind, kind, what) for kind in kinds)
     return out
 
 
