@@ -9,7 +9,7 @@ from strategy.domain.access import Actor, require_edit
 from strategy.domain.errors import shortened
 from strategy.domain.experiments import StrategyTest, make_test, test_fields, updated_test
 from strategy.domain.experiments.fields import test_to_row
-from strategy.domain.test_rules import check_new, check_not_logged
+from strategy.domain.experiments.life import check_new, check_not_logged
 from strategy.storage import experiment_rows
 from strategy.storage.store import Store
 from strategy.usecases.common import Saved, known_id, writing

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from strategy.domain.errors import ValidationError
-from strategy.domain.experiments import StrategyTest, duplicate_of
+from strategy.domain.experiments.fields import duplicate_of
+from strategy.domain.experiments.model import StrategyTest
 
 
 def check_new(test: StrategyTest) -> StrategyTest:
