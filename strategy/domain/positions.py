@@ -20,7 +20,7 @@ The seeds' rules, as read here:
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
@@ -46,8 +46,8 @@ class Position:
     """One position a person could hold: its roles, their hours, and its seniority."""
 
     roles: tuple[Role, ...]
-    hours: tuple[float, ...]
-    """Hours per week of each role, in the order of ``roles``."""
+    hours: tuple[float, ...] = field(compare=False)
+    """Hours per week of each role, in the order of ``roles`` (as stored: shared equally)."""
     fte: float
     """The position's share of a full-time week, to one decimal."""
     seniority: Seniority
@@ -162,10 +162,11 @@ def positions_text(found: Sequence[Position]) -> str:
 
 
 def positions_sentence(found: Sequence[Position]) -> str:
-    """The positions as one sentence, e.g. ``The gap makes 1 full-time social media
-    manager/community manager + 0.3 FTE content creator (part-time hybrid).``"""
+    """The positions as one sentence, FTE and roles together, e.g. ``To close the gap: 1
+    full-time social media manager/community manager + 0.3 FTE content creator (part-time
+    hybrid).``"""
     if not found:
-        return "The gap makes no position."
+        return "No position is needed to close the gap."
     juniors = sum(1 for p in found if p.seniority is Seniority.JUNIOR)
     extra = (
         f"; {'the junior adds' if juniors == 1 else 'the juniors add'} bandwidth to roles "
@@ -173,7 +174,7 @@ def positions_sentence(found: Sequence[Position]) -> str:
         if juniors
         else ""
     )
-    return f"The gap makes {positions_text(found)}{extra}."
+    return f"To close the gap: {positions_text(found)}{extra}."
 
 
 def position_to_dict(p: Position) -> dict[str, Any]:
