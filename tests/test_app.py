@@ -101,6 +101,17 @@ def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_positions_an
     assert any("Demand exceeds part-time capacity" in line and "h/week" in line for line in why)
 
 
+def test_a_requests_evidence_on_the_dashboard_names_the_positions_it_was_raised_for(
+    app_ws: Workspace,
+) -> None:
+    app_ws.raise_request(EDITOR, today=TODAY)
+    text = "\n".join(m.value for m in run().markdown)
+    assert (
+        "**Positions:** 0.8 FTE social media manager/community manager + 0.4 FTE content "
+        "creator (part-time hybrid)" in text
+    )
+
+
 def test_without_a_tested_win_the_signal_is_not_yet_and_says_which_condition_failed(
     app_ws: Workspace,
 ) -> None:
