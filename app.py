@@ -6,9 +6,9 @@ import streamlit as st
 
 from strategy.domain.clock import weeks_between
 from strategy.domain.costs import money
+from strategy.domain.positions import positions_sentence, positions_text
 from strategy.domain.requests import Decision, Evidence, RequestStatus, RequestView
 from strategy.domain.resources import SignalStatus
-from strategy.domain.team import ROLE_LABELS
 from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
 from strategy.usecases import Workspace
 from strategy.views import frames
@@ -32,6 +32,7 @@ def evidence_lines(e: Evidence) -> str:
         f"**Evidence as of {e.as_of:%d %b %Y}:** gap {e.gap_hours_per_week:.1f} h/week, "
         f"{e.gap_people:.1f} FTE, {cost}",
         f"**Roles:** {md(e.roles_text or 'none')}",
+        *([f"**Positions:** {md(positions_text(e.positions))}"] if e.positions else []),
         f"**Window:** {window}",
         md(e.summary),
         *(f"{'✅' if c.met else '❌'} {md(c.label)} — {md(c.value)}" for c in e.conditions),
@@ -139,13 +140,8 @@ st.caption(f"The signal reads the {md(signal.window.describe())}.")
 if signal.status is SignalStatus.JUSTIFIED:
     gap_cols = st.columns(4)
     gap_cols[0].metric("Gap", f"{signal.gap_hours_per_week:.1f} h/week")
-    gap_cols[1].metric("In people", f"{signal.gap_people:.1f} FTE")
-    gap_cols[2].metric("Roles to add", len(signal.recommended_roles))
-    gap_cols[3].metric("Gap cost per week", money(result.gap_cost))
-    st.write(
-        "Roles that would close the gap: "
-        + ", ".join(ROLE_LABELS[r].lower() for r in signal.recommended_roles)
-    )
+    gap_cols[1].metric("Gap cost per week", money(result.gap_cost))
+    st.markdown(positions_sentence(signal.positions))  # FTE and roles in one sentence
     if result.gap_cost.no_rate_for:
         st.warning(f"The gap's cost leaves out roles with {md(result.gap_cost.missing_text)}.")
 with st.expander("Why: each condition and its evidence", expanded=True):

@@ -437,7 +437,8 @@ st.subheader("Hourly rates")
 st.caption(
     f"What an hour costs, in {snap.company.currency}: a person's own rate when set, else "
     "their role's. Leave a cell blank for no rate; people and roles without one are named "
-    "on the dashboard, never counted as free."
+    "on the dashboard, never counted as free. A junior position in the gap costs the role's "
+    "junior rate: blank, 60% of the role's rate."
 )
 rates_base = session.drawn(RATES_BASE, snap.rates, keep=can_edit and table_edited(RATES_KEY))
 rates_table = rates_rows(rates_base, snap.members)
@@ -446,6 +447,13 @@ rates_config = {
     "kind": st.column_config.TextColumn("Kind", disabled=True),
     "rate": st.column_config.NumberColumn(
         f"Rate per hour ({snap.company.currency})", min_value=0.0, max_value=MAX_RATE, step=0.5
+    ),
+    "junior": st.column_config.NumberColumn(
+        f"Junior rate ({snap.company.currency})",
+        help="Roles only: a junior's rate in the role; blank, 60% of the role's rate.",
+        min_value=0.0,
+        max_value=MAX_RATE,
+        step=0.5,
     ),
 }
 if can_edit:

@@ -24,6 +24,7 @@ from strategy.domain.gates import Stage
 from strategy.domain.horizons import (
     Horizon,
 )
+from strategy.domain.positions import position_to_dict, positions_sentence
 from strategy.domain.requests import request_dict, request_text
 from strategy.domain.stages import (
     PlatformStatus,
@@ -144,6 +145,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             "recommended_roles": [r.value for r in signal.recommended_roles],
             "gap_cost_per_week": _plain(analysis.gap_cost.per_week),
             "gap_no_rate_for": list(analysis.gap_cost.no_rate_for),
+            "positions": [position_to_dict(p) for p in signal.positions],
         },
         "tests": [test_json(r, analysis.today) for r in analysis.tests],
         "requests": [_plain(request_dict(v)) for v in analysis.requests],
@@ -195,6 +197,8 @@ def report_text(analysis: Analysis) -> str:
             f"costs {money(analysis.gap_cost)}/week"
             + (f" ({analysis.gap_cost.missing_text})" if analysis.gap_cost.no_rate_for else "")
         )
+    if signal.positions:
+        lines.append(f"  Positions: {positions_sentence(signal.positions)}")
     if analysis.requests:
         lines += ["", "Resource requests:"]
         lines += [f"  {request_text(v)}" for v in analysis.requests]

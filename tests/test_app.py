@@ -75,7 +75,7 @@ def test_each_platform_shows_its_stage_weeks_in_stage_and_the_stall(app_read: Wo
     assert "no upward trend" in stalls[0]
 
 
-def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_people_roles_and_cost(
+def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_positions_and_cost(
     app_read: Workspace,
 ) -> None:
     signal = analyse(app_read.snapshot(), TODAY).signal
@@ -85,19 +85,31 @@ def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_people_roles
     assert kind == "success" and text.startswith("**Extra resources: justified.**")
     shown = cards(at)
     assert shown["Gap"][0] == f"{signal.gap_hours_per_week:.1f} h/week"
-    assert shown["In people"][0] == f"{signal.gap_people:.1f} FTE"
+    assert "In people" not in shown and "Roles to add" not in shown
     gap_cost = analyse(app_read.snapshot(), TODAY).gap_cost
     assert gap_cost.per_week > 0
     assert shown["Gap cost per week"][0] == f"EUR {gap_cost.per_week:,.0f}"
     assert shown["Team cost per week"][0].startswith("EUR ")
+    # FTE and roles together, in one sentence
     assert any(
-        m.value == "Roles that would close the gap: social media manager, community manager, "
-        "content creator"
+        m.value == "To close the gap: 0.8 FTE social media manager/community manager + 0.4 FTE "
+        "content creator (part-time hybrid)."
         for m in at.markdown
     )
     why = conditions(at)
     assert len(why) == 3 and all(line.startswith("✅") for line in why)
     assert any("Demand exceeds part-time capacity" in line and "h/week" in line for line in why)
+
+
+def test_a_requests_evidence_on_the_dashboard_names_the_positions_it_was_raised_for(
+    app_ws: Workspace,
+) -> None:
+    app_ws.raise_request(EDITOR, today=TODAY)
+    text = "\n".join(m.value for m in run().markdown)
+    assert (
+        "**Positions:** 0.8 FTE social media manager/community manager + 0.4 FTE content "
+        "creator (part-time hybrid)" in text
+    )
 
 
 def test_without_a_tested_win_the_signal_is_not_yet_and_says_which_condition_failed(

@@ -42,11 +42,41 @@ def test_a_role_set_to_no_rate_names_its_people_in_the_report(
     assert f"no rate for: {', '.join(it_people)}" in text
 
 
+def test_a_junior_rate_is_set_listed_and_prices_a_junior_position_in_the_report(
+    demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = demo_ws.location.key
+    listed = cli(capsys, "rates", "list", ws)[1]
+    assert "  content_creator: 38 (junior: 22.8)" in listed  # 60% of the role's rate
+    assert cli(capsys, "rates", "set", ws, "community_manager", "20", "--junior") == (
+        0,
+        "community_manager (junior): 20",
+        "",
+    )
+    assert "  community_manager: 38 (junior: 20)" in cli(capsys, "rates", "list", ws)[1]
+    # Someone now holds every recommended role but content: a community manager's extra
+    # hours are a junior's, priced at the junior rate.
+    for role in ("social_media_manager", "community_manager"):
+        cli(capsys, "team", "add", ws, "--name", "Kim", "--role", role, "--hours", "1")
+    report = json.loads(cli(capsys, "report", ws, "--format", "json")[1])["resource_signal"]
+    juniors = [p for p in report["positions"] if p["seniority"] == "junior"]
+    assert juniors and all("community_manager" in p["roles"] for p in juniors)
+    assert cli(capsys, "rates", "set", ws, "community_manager", "none", "--junior") == (
+        0,
+        "community_manager (junior): 22.8",
+        "",
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["rates", "set", "{ws}", "support", "-1"], "rate of support: expected an hourly rate"),
         (["rates", "set", "{ws}", "astronaut", "20"], "role: expected one of"),
+        (
+            ["rates", "set", "{ws}", "it", "abc", "--junior"],
+            "junior rate of it: expected an hourly rate from 0 to 10,000, got 'abc'",
+        ),
         (
             ["team", "add", "{ws}", "--name", "Bo", "--role", "it", "--hours", "2", "--rate", "x"],
             "rate: expected an hourly rate from 0 to 10,000, got 'x'",

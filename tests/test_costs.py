@@ -11,14 +11,17 @@ from strategy.domain.analysis import analyse
 from strategy.domain.company import CompanyProfile, check_company
 from strategy.domain.costs import (
     DEFAULT_ROLE_RATES,
+    JUNIOR_SHARE,
     Rates,
     gap_cost,
     money,
+    positions_cost,
     rates_from_dict,
     rates_to_dict,
     team_cost,
 )
 from strategy.domain.errors import Conflict, ValidationError
+from strategy.domain.positions import Position, Seniority
 from strategy.domain.team import Assignment, Member, Role
 from strategy.report import report_dict, report_text
 from strategy.usecases import Workspace
@@ -53,15 +56,64 @@ def test_the_gap_costs_its_hours_shared_by_the_recommended_roles_at_their_rates(
     assert gap_cost(0.0, roles, rates, "USD").per_week == 0.0
 
 
+SMM, CM, CC = Role.SOCIAL_MEDIA_MANAGER, Role.COMMUNITY_MANAGER, Role.CONTENT_CREATOR
+
+
+@pytest.mark.parametrize(
+    ("rates", "junior"),
+    [
+        (Rates({CM: 40.0}), 24.0),  # 60% of the role's rate
+        (Rates({CM: 40.0}, juniors={CM: 30.0}), 30.0),  # the workspace's own
+        (Rates({CM: None}), None),  # a role with no rate has no junior rate either
+        (Rates({CM: None}, juniors={CM: 20.0}), 20.0),
+    ],
+)
+def test_a_juniors_rate_is_sixty_percent_of_the_roles_rate_unless_the_workspace_sets_one(
+    rates: Rates, junior: float | None
+) -> None:
+    assert JUNIOR_SHARE == 0.6
+    assert rates.for_junior(CM) == junior
+
+
+LEAN = Position((SMM, CM), (20.0, 10.0), 0.8, Seniority.SENIOR)
+EXTRA_CM = Position((CM,), (10.0,), 0.2, Seniority.JUNIOR)
+
+
+@pytest.mark.parametrize(
+    ("found", "rates", "per_week", "no_rate_for"),
+    [
+        ((LEAN,), Rates({SMM: 50.0, CM: 40.0}), 20 * 50 + 10 * 40, ()),
+        ((LEAN, EXTRA_CM), Rates({SMM: 50.0, CM: 40.0}), 20 * 50 + 10 * 40 + 10 * 24, ()),
+        ((EXTRA_CM,), Rates({CM: 40.0}, juniors={CM: 35.0}), 10 * 35, ()),
+        (
+            (LEAN, EXTRA_CM),
+            Rates({SMM: 50.0, CM: None}),
+            20 * 50,
+            ("community_manager", "community_manager (junior)"),
+        ),
+        ((EXTRA_CM,), Rates({CM: None}), 0.0, ("community_manager (junior)",)),
+        ((), Rates(), 0.0, ()),
+    ],
+)
+def test_the_gaps_cost_prices_each_position_at_its_seniority_and_names_a_role_with_no_rate(
+    found: tuple[Position, ...], rates: Rates, per_week: float, no_rate_for: tuple[str, ...]
+) -> None:
+    cost = positions_cost(found, rates, "EUR")
+    assert (cost.per_week, cost.no_rate_for) == (pytest.approx(per_week), no_rate_for)
+
+
 def test_every_role_has_a_default_rate() -> None:
     assert set(DEFAULT_ROLE_RATES) == set(Role)
     assert team_cost([ANA], Rates(), "EUR").no_rate_for == ()
 
 
 def test_rates_round_trip_through_their_stored_form() -> None:
-    rates = rates_from_dict({"roles": {"support": 31.5, "it": None}, "people": {" Ana ": 70}})
+    rates = rates_from_dict(
+        {"roles": {"support": 31.5, "it": None}, "people": {" Ana ": 70}, "juniors": {"it": 22}}
+    )
     again = rates_from_dict(json.loads(json.dumps(rates_to_dict(rates))))
     assert again == rates
+    assert (again.for_junior(Role.IT), again.for_junior(Role.SUPPORT)) == (22.0, 18.9)
     assert (again.for_role(Role.SUPPORT), again.for_role(Role.IT)) == (31.5, None)
     assert again.for_person("ANA") == 70.0
 
@@ -77,6 +129,9 @@ def test_rates_round_trip_through_their_stored_form() -> None:
         ({"roles": {"astronaut": 20}}, "role: expected one of"),
         ({"people": {"": 20}}, "rate: expected a person's name, got nothing"),
         ({"roles": ["support", 20]}, "rates: roles: expected names and rates"),
+        ({"juniors": {"support": -2}}, "junior rate of support: expected an hourly rate"),
+        ({"juniors": {"astronaut": 20}}, "role: expected one of"),
+        ({"juniors": [1]}, "rates: juniors: expected names and rates"),
     ],
 )
 def test_a_bad_rate_is_refused_naming_what_it_is_the_rate_of(raw: dict, message: str) -> None:
@@ -112,6 +167,26 @@ def test_rates_and_a_persons_own_rate_are_stored_and_audited(empty_ws: Workspace
     assert rates.for_role(Role.IT) is None
     assert rates.for_role(Role.SUPPORT) == DEFAULT_ROLE_RATES[Role.SUPPORT]
     assert empty_ws.audit_log(1)[0].action == "rates.role"
+
+
+def test_a_junior_rate_is_stored_audited_kept_when_a_persons_rate_is_set_and_cleared_back(
+    empty_ws: Workspace,
+) -> None:
+    empty_ws.set_junior_rate(EDITOR, "content creator", "25")
+    assert empty_ws.audit_log(1)[0].action == "rates.junior"
+    empty_ws.add_assignment(EDITOR, name="Jonas Weber", role="support", hours=6, rate="31")
+    empty_ws.set_role_rate(EDITOR, "it", 70)
+    assert empty_ws.snapshot().rates.for_junior(Role.CONTENT_CREATOR) == 25.0
+    empty_ws.set_junior_rate(EDITOR, "content_creator", None)
+    default = DEFAULT_ROLE_RATES[Role.CONTENT_CREATOR] * JUNIOR_SHARE
+    assert empty_ws.snapshot().rates.for_junior(Role.CONTENT_CREATOR) == pytest.approx(default)
+
+
+def test_a_bad_junior_rate_is_refused_and_changes_nothing(empty_ws: Workspace) -> None:
+    before = workspace_state(empty_ws)
+    with pytest.raises(ValidationError, match="junior rate of it: expected an hourly rate"):
+        empty_ws.set_junior_rate(EDITOR, "it", "-5")
+    assert workspace_state(empty_ws) == before
 
 
 def test_a_bad_rate_on_a_new_person_stores_neither_the_person_nor_the_rate(

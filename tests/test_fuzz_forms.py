@@ -523,6 +523,7 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
     "set_role_serves": lambda ws, a, _: ws.set_role_serves(a, {"it": ["monitoring"]}),
     "set_rates": lambda ws, a, _: ws.set_rates(a, {"roles": {"it": 55}}),
     "set_role_rate": lambda ws, a, _: ws.set_role_rate(a, "support", 30),
+    "set_junior_rate": lambda ws, a, _: ws.set_junior_rate(a, "support", 20),
     "log_test": lambda ws, a, _: ws.log_test(a, {k: v[0] for k, v in TEST_FIELDS.items()}),
     "remove_test": lambda ws, a, _: ws.remove_test(a, ws.snapshot().tests[0].id or 0),
     "update_test": lambda ws, a, _: ws.update_test(

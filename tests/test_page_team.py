@@ -462,6 +462,25 @@ def test_clearing_a_roles_rate_names_its_people_on_the_dashboard_and_a_persons_r
     assert not [w for w in app.warning if "no rate for" in w.value]
 
 
+def test_a_junior_rate_set_in_the_rates_table_is_stored_and_a_persons_junior_rate_refused(
+    ws: Workspace,
+) -> None:
+    cm = ROLES.index(Role.COMMUNITY_MANAGER)
+    at = edit_rates(run(), {cm: {"junior": 21.0}})
+    assert [s.value for s in at.success] == ["Hourly rates saved; the team's cost recomputed."]
+    rates = ws.snapshot().rates
+    assert (rates.for_junior(Role.COMMUNITY_MANAGER), rates.juniors) == (
+        21.0,
+        {Role.COMMUNITY_MANAGER: 21.0},
+    )
+    assert rates.for_junior(Role.CONTENT_CREATOR) == pytest.approx(38 * 0.6)  # left blank
+
+    version = ws.data_version()
+    at = edit_rates(run(), {len(ROLES): {"junior": 15.0}})
+    assert "only a role has a junior rate" in at.error[0].value
+    assert ws.data_version() == version
+
+
 def test_the_currency_set_in_the_company_profile_names_every_cost(ws: Workspace) -> None:
     at = run()
     at.text_input(key="company_currency").input("usd")

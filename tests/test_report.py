@@ -52,6 +52,17 @@ def test_the_demo_justifies_extra_resources_with_a_sized_gap(demo_report: dict) 
     assert signal["recommended_roles"][0] == "social_media_manager"
 
 
+def test_the_json_report_gives_the_gap_as_positions_with_roles_fte_and_seniority(
+    demo_report: dict,
+) -> None:
+    # 50 h for three roles: the lean pair (strategy plus community) in one position,
+    # content (under half a week) in the other; no one holds these roles yet, so both senior.
+    assert demo_report["resource_signal"]["positions"] == [
+        {"roles": ["social_media_manager", "community_manager"], "fte": 0.8, "seniority": "senior"},
+        {"roles": ["content_creator"], "fte": 0.4, "seniority": "senior"},
+    ]
+
+
 def test_the_json_report_holds_what_the_issue_promises(demo_report: dict) -> None:
     assert set(demo_report) >= {"overall_stage", "platforms", "resource_signal", "tests", "team"}
     for platform in demo_report["platforms"].values():
@@ -106,6 +117,10 @@ def test_the_text_report_and_csv_are_readable(demo_read: Workspace) -> None:
     text = report_text(result)
     assert "forum: retention" in text and "STALLED" in text
     assert "Resource signal: justified" in text
+    assert (
+        "  Positions: To close the gap: 0.8 FTE social media manager/community manager "
+        "+ 0.4 FTE content creator (part-time hybrid)." in text
+    )
     csv = weekly_csv(result)
     header = csv.splitlines()[0].split(",")
     assert header[:2] == ["platform", "week"] and "member_activity_share" in header

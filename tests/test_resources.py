@@ -207,6 +207,26 @@ def test_justified_gap_by_hand() -> None:
     )
     assert "18.8 hours a week" in result.summary
     assert "social media manager" in result.summary
+    # 18.8 h fit one person: a single hire, the social media manager, doing content too.
+    assert [(p.roles, p.fte, p.seniority.value) for p in result.positions] == [
+        ((Role.SOCIAL_MEDIA_MANAGER, Role.CONTENT_CREATOR), 0.5, "senior")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("wide", "status"),
+    [
+        (metrics(12, instagram=BUSY), SignalStatus.JUSTIFIED),
+        (metrics(12, instagram={"inbound_messages": 1}), SignalStatus.NOT_YET),
+    ],
+)
+def test_the_gap_is_positions_only_while_extra_resources_are_justified(
+    wide: pd.DataFrame, status: SignalStatus
+) -> None:
+    result = signal(wide, history("instagram", retention=3, active=9), team=["support"])
+    assert result.status is status
+    assert bool(result.positions) is (status is SignalStatus.JUSTIFIED)
+    assert sum(p.hours_total for p in result.positions) == pytest.approx(result.gap_hours_per_week)
 
 
 def test_demand_exactly_at_the_threshold_counts() -> None:

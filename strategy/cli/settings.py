@@ -110,15 +110,23 @@ def _rate_text(value: float | None) -> str:
     return "no rate" if value is None else f"{value:g}"
 
 
-@command("rates set", help="set a role's default hourly rate (none: no rate)")
+@command(
+    "rates set",
+    help="set a role's default hourly rate (none: no rate), or with --junior a junior's "
+    "rate in the role (none: 60%% of the role's rate)",
+)
 @ROLE
 @arg("rate", help="per hour, in the company's currency; or none")
+@option("--junior", action="store_true", help="set the rate of a junior in the role")
 def rates_set(args: argparse.Namespace) -> str:
-    """Set (or, with ``none``, clear) a role's default hourly rate."""
+    """Set (or, with ``none``, clear) a role's default hourly rate, or a junior's."""
     rate = None if args.rate.strip().lower() == "none" else args.rate
     ws, actor = open_workspace(args)
-    rates = ws.set_role_rate(actor, args.role, rate)
     role = parse_role(args.role)
+    if args.junior:
+        juniors = ws.set_junior_rate(actor, args.role, rate)
+        return f"{role.value} (junior): {_rate_text(juniors.for_junior(role))}"
+    rates = ws.set_role_rate(actor, args.role, rate)
     return f"{role.value}: {_rate_text(rates.for_role(role))}"
 
 
@@ -127,7 +135,11 @@ def rates_list(args: argparse.Namespace) -> str:
     """Each role's rate, then the people with a rate of their own."""
     snap = snapshot(args)
     lines = [f"Hourly rates ({snap.company.currency}), by role:"]
-    lines += [f"  {role.value}: {_rate_text(snap.rates.for_role(role))}" for role in Role]
+    lines += [
+        f"  {role.value}: {_rate_text(snap.rates.for_role(role))} "
+        f"(junior: {_rate_text(snap.rates.for_junior(role))})"
+        for role in Role
+    ]
     people = {m.name: snap.rates.for_person(m.name) for m in snap.members}
     own = {name: rate for name, rate in people.items() if rate is not None}
     if own:

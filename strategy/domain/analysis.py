@@ -13,7 +13,7 @@ from typing import ClassVar
 import pandas as pd
 
 from strategy.domain.baselines import missing_baselines, with_baselines
-from strategy.domain.costs import Cost, gap_cost, team_cost
+from strategy.domain.costs import Cost, positions_cost, team_cost
 from strategy.domain.demand import WeekDemand, weekly_demand
 from strategy.domain.experiments import (
     StrategyTest,
@@ -98,7 +98,8 @@ class Analysis:
     demand: tuple[WeekDemand, ...]
     signal: ResourceSignal
     gap_cost: Cost
-    """What the gap's hours cost a week at the recommended roles' rates."""
+    """What the gap's positions cost a week: each role's hours at its rate, a junior
+    position's at the role's junior rate."""
     requests: tuple[RequestView, ...] = ()
     """Every resource request, newest first, flagged stale when today's signal is not
     justified."""
@@ -130,12 +131,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     serving = team.serving_hours
     demand = weekly_demand(counted, statuses, serving, snapshot.demand, window)
     signal = resource_signal(demand, statuses, outcomes, serving, roles, window, snapshot.demand)
-    gap = gap_cost(
-        signal.gap_hours_per_week,
-        signal.recommended_roles,
-        snapshot.rates,
-        snapshot.company.currency,
-    )
+    gap = positions_cost(signal.positions, snapshot.rates, snapshot.company.currency)
     return Analysis(
         data_version=snapshot.data_version,
         today=today,

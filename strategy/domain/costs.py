@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from strategy.domain.errors import ValidationError, given
 from strategy.domain.limits import finite_number
+from strategy.domain.positions import Position, Seniority
 from strategy.domain.team import Member, Role, parse_role
 
 WEEKS_PER_MONTH: Final = 52 / 12
@@ -31,6 +32,8 @@ DEFAULT_ROLE_RATES: Final[Mapping[Role, float]] = {
     Role.PAID_MEDIA: 45.0,
 }
 """Starting rates per hour, in the company's currency, until the workspace sets its own."""
+JUNIOR_SHARE: Final = 0.6
+"""A junior's rate, unless the workspace sets one: 60% of the role's rate."""
 
 
 def hourly_rate(raw: Any, what: str) -> float:
@@ -45,11 +48,13 @@ def hourly_rate(raw: Any, what: str) -> float:
 
 @dataclass(frozen=True)
 class Rates:
-    """The workspace's hourly rates: per role (a rate of None: that role has none) and per
-    person (keyed by the name folded to lower case)."""
+    """The workspace's hourly rates: per role (a rate of None: that role has none), per
+    person (keyed by the name folded to lower case), and a junior's rate per role where the
+    workspace set one (else ``JUNIOR_SHARE`` of the role's rate, none when the role has none)."""
 
     roles: Mapping[Role, float | None] = field(default_factory=lambda: dict(DEFAULT_ROLE_RATES))
     people: Mapping[str, float] = field(default_factory=dict)
+    juniors: Mapping[Role, float] = field(default_factory=dict)
 
     def for_person(self, name: str) -> float | None:
         return self.people.get(name.casefold())
@@ -57,15 +62,24 @@ class Rates:
     def for_role(self, role: Role) -> float | None:
         return self.roles.get(role)
 
+    def for_junior(self, role: Role) -> float | None:
+        """A junior's rate in the role: its own when set, else 60% of the role's rate."""
+        if role in self.juniors:
+            return self.juniors[role]
+        rate = self.for_role(role)
+        return None if rate is None else round(rate * JUNIOR_SHARE, 2)
+
 
 DEFAULT_RATES: Final = Rates()
 
 
 def rates_to_dict(rates: Rates) -> dict[str, Any]:
-    """The stored form: role rates by role name (null for none), people's rates by name."""
+    """The stored form: role rates by role name (null for none), people's rates by name,
+    and the junior rates the workspace set."""
     return {
         "roles": {r.value: rates.roles.get(r) for r in Role},
         "people": dict(sorted(rates.people.items())),
+        "juniors": {r.value: rates.juniors[r] for r in Role if r in rates.juniors},
     }
 
 
@@ -73,7 +87,7 @@ def rates_from_dict(raw: Mapping[str, Any]) -> Rates:
     """Rates from the stored form or a form's values; each bad value is named."""
     if not isinstance(raw, Mapping):
         raise ValidationError(f"rates: expected role and person rates, got {given(raw)}")
-    for part in ("roles", "people"):
+    for part in ("roles", "people", "juniors"):
         if not isinstance(raw.get(part) or {}, Mapping):
             raise ValidationError(
                 f"rates: {part}: expected names and rates, got {given(raw[part])}"
@@ -87,7 +101,12 @@ def rates_from_dict(raw: Mapping[str, Any]) -> Rates:
         if not isinstance(name, str) or not name.strip():
             raise ValidationError(f"rate: expected a person's name, got {given(name)}")
         people[" ".join(name.split()).casefold()] = hourly_rate(value, f"rate of {name}")
-    return Rates(roles=roles, people=people)
+    juniors: dict[Role, float] = {}
+    for key, value in dict(raw.get("juniors") or {}).items():
+        role = parse_role(key)
+        if value is not None:  # none set: 60% of the role's rate
+            juniors[role] = hourly_rate(value, f"junior rate of {role.value}")
+    return Rates(roles=roles, people=people, juniors=juniors)
 
 
 @dataclass(frozen=True)
@@ -135,6 +154,23 @@ def gap_cost(gap_hours: float, roles: Sequence[Role], rates: Rates, currency: st
     missing = tuple(r.value for r, rate in zip(roles, priced, strict=True) if rate is None)
     total = sum(each * rate for rate in priced if rate is not None)
     return Cost(round(total, 2), currency, missing)
+
+
+def positions_cost(positions: Sequence[Position], rates: Rates, currency: str) -> Cost:
+    """The gap's weekly cost by position: each role's hours at the senior (role's) rate, or
+    at the junior rate in a junior position; a role without one is named (``content_creator
+    (junior)``)."""
+    total = 0.0
+    missing: list[str] = []
+    for p in positions:
+        junior = p.seniority is Seniority.JUNIOR
+        for role, hours in zip(p.roles, p.hours, strict=True):
+            rate = rates.for_junior(role) if junior else rates.for_role(role)
+            if rate is None:
+                missing.append(f"{role.value} (junior)" if junior else role.value)
+                continue
+            total += hours * rate
+    return Cost(round(total, 2), currency, tuple(dict.fromkeys(missing)))
 
 
 def money(cost: Cost, *, monthly: bool = False) -> str:

@@ -20,6 +20,7 @@ from strategy.domain.choices import parse_enum
 from strategy.domain.costs import Cost
 from strategy.domain.errors import ValidationError
 from strategy.domain.limits import free_text
+from strategy.domain.positions import Position, position_from_dict, position_to_dict
 from strategy.domain.resources import Condition, ConditionKey, ResourceSignal, SignalStatus
 from strategy.domain.team import ROLE_LABELS, Role
 
@@ -58,6 +59,7 @@ class Evidence:
     roles: tuple[Role, ...]
     window_from: dt.date | None
     window_to: dt.date | None
+    positions: tuple[Position, ...] = ()
 
     @property
     def roles_text(self) -> str:
@@ -116,6 +118,7 @@ def freeze_evidence(signal: ResourceSignal, gap_cost: Cost, today: dt.date) -> E
         roles=signal.recommended_roles,
         window_from=signal.window.first,
         window_to=signal.window.last,
+        positions=signal.positions,
     )
 
 
@@ -247,6 +250,7 @@ def evidence_to_dict(e: Evidence) -> dict[str, Any]:
             "from": e.window_from.isoformat() if e.window_from else None,
             "to": e.window_to.isoformat() if e.window_to else None,
         },
+        "positions": [position_to_dict(p) for p in e.positions],
     }
 
 
@@ -268,4 +272,5 @@ def evidence_from_dict(d: Mapping[str, Any]) -> Evidence:
         roles=tuple(Role(r) for r in d["recommended_roles"]),
         window_from=dt.date.fromisoformat(window["from"]) if window.get("from") else None,
         window_to=dt.date.fromisoformat(window["to"]) if window.get("to") else None,
+        positions=tuple(position_from_dict(p) for p in d.get("positions", ())),
     )

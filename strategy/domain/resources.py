@@ -27,6 +27,7 @@ from strategy.domain.demand import settings_to_dict as settings_to_dict
 from strategy.domain.demand import weekly_demand as weekly_demand
 from strategy.domain.gates import Stage
 from strategy.domain.horizons import SignalWindow
+from strategy.domain.positions import Position, positions, shared_hours
 from strategy.domain.stages import PlatformStatus, stage_at
 from strategy.domain.team import ROLE_LABELS, Role
 
@@ -114,6 +115,8 @@ class ResourceSignal:
     recommended_roles: tuple[Role, ...]
     summary: str
     window: SignalWindow
+    positions: tuple[Position, ...] = ()
+    """The gap as positions a person could hold (``strategy.domain.positions``)."""
 
 
 # --- the three conditions ------------------------------------------------------------------
@@ -419,4 +422,5 @@ def resource_signal(
         recommended_roles=roles,
         summary=_justified_summary(facts, settings, gap, people, from_response, roles),
         window=window,
+        positions=positions(shared_hours(gap, roles), settings.fte_hours, team_roles),
     )

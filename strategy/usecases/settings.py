@@ -3,6 +3,7 @@ serve, the returning window, and who may do what (users)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from strategy.domain.access import (
@@ -126,7 +127,21 @@ def set_role_rate(store: Store, actor: Actor, role: str, rate: object) -> Rates:
     value = None if rate is None else hourly_rate(rate, f"rate of {parsed.value}")
     with writing(store, actor, "rates.role", f"{parsed.value}: {value}") as conn:
         before = settings_rows.rates(conn)
-        changed = Rates({**before.roles, parsed: value}, before.people)
+        changed = dataclasses.replace(before, roles={**before.roles, parsed: value})
+        settings_rows.save_rates(conn, changed)
+    return changed
+
+
+def set_junior_rate(store: Store, actor: Actor, role: str, rate: object) -> Rates:
+    """Set a junior's hourly rate in one role (``None``: back to 60% of the role's rate)."""
+    parsed = parse_role(role)
+    value = None if rate is None else hourly_rate(rate, f"junior rate of {parsed.value}")
+    with writing(store, actor, "rates.junior", f"{parsed.value}: {value}") as conn:
+        before = settings_rows.rates(conn)
+        juniors = {r: v for r, v in before.juniors.items() if r is not parsed}
+        if value is not None:
+            juniors[parsed] = value
+        changed = dataclasses.replace(before, juniors=juniors)
         settings_rows.save_rates(conn, changed)
     return changed
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from strategy.domain.access import Actor
-from strategy.domain.costs import Rates, hourly_rate
+from strategy.domain.costs import hourly_rate
 from strategy.domain.roster import check_unique_names, typed_name, with_role
 from strategy.domain.team import Member, parse_role
 from strategy.storage import audit, settings_rows, team_rows
@@ -43,7 +44,7 @@ def add_assignment(
         if own_rate is not None:
             before = settings_rows.rates(conn)
             people = {**before.people, member.name.casefold(): own_rate}
-            settings_rows.save_rates(conn, Rates(before.roles, people))
+            settings_rows.save_rates(conn, dataclasses.replace(before, people=people))
     return member
 
 

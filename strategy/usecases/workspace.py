@@ -25,6 +25,7 @@ class Workspace(Store):
     set_role_serves = settings.set_role_serves
     set_rates = settings.set_rates
     set_role_rate = settings.set_role_rate
+    set_junior_rate = settings.set_junior_rate
     set_user_role = settings.set_user_role
 
     set_checklist = stages.set_checklist

@@ -205,31 +205,48 @@ PERSON_KIND: Final = "person"
 
 
 def rates_rows(rates: Rates, members: Sequence[Member]) -> pd.DataFrame:
-    """The rates table: every role's rate, then every person's own rate (blank: none)."""
+    """The rates table: every role's rate and the junior rate set for it (blank: 60% of the
+    role's), then every person's own rate (blank: none)."""
     rows = [
         {
             "key": role.value,
             "who": ROLE_LABELS[role],
             "kind": ROLE_KIND,
             "rate": rates.for_role(role),
+            "junior": rates.juniors.get(role),
         }
         for role in Role
     ] + [
-        {"key": m.name, "who": m.name, "kind": PERSON_KIND, "rate": rates.for_person(m.name)}
+        {
+            "key": m.name,
+            "who": m.name,
+            "kind": PERSON_KIND,
+            "rate": rates.for_person(m.name),
+            "junior": None,
+        }
         for m in members
     ]
-    return pd.DataFrame(rows, columns=["key", "who", "kind", "rate"]).set_index("key")
+    return pd.DataFrame(rows, columns=["key", "who", "kind", "rate", "junior"]).set_index("key")
 
 
 def rates_from_rows(table: pd.DataFrame) -> dict[str, Any]:
     """The rates table back as the store's form; a blank role rate is "no rate", a blank
-    person rate "their roles' rates"."""
+    person rate "their roles' rates", a blank junior rate "60% of the role's rate"."""
     roles: dict[str, Any] = {}
     people: dict[str, Any] = {}
+    juniors: dict[str, Any] = {}
     for key, row in table.iterrows():
         rate = _cell(row["rate"])
+        junior = _cell(row["junior"]) if "junior" in row else None
         if row["kind"] == ROLE_KIND:
             roles[str(key)] = rate
-        elif rate is not None:
+            juniors[str(key)] = junior
+            continue
+        if junior is not None:
+            raise ValidationError(
+                f"junior rate of {key}: only a role has a junior rate; a person's own rate "
+                "is the rate of their hours"
+            )
+        if rate is not None:
             people[str(key)] = rate
-    return {"roles": roles, "people": people}
+    return {"roles": roles, "people": people, "juniors": juniors}
