@@ -189,8 +189,14 @@ if result.latest_week is not None:
         with kpi_cols[i % 2]:
             st.vega_lite_chart(specs[f"kpi:{metric}"], width="stretch")
 
-    st.subheader("Team capacity against demand")
+    st.subheader("Serving hours against demand")
     st.vega_lite_chart(specs["demand"], width="stretch")
+    st.caption(
+        f"The line is the team's serving hours ({result.team.serving_hours:.1f} h/week now): "
+        "the hours of the roles that serve demand, what the resource signal compares demand "
+        f"with. The team's social hours ({result.team.capacity_hours:.1f} h/week) count every "
+        "role's hours, capped at what each person has."
+    )
 
 # --- what the team costs -----------------------------------------------------------------
 cost = result.team.cost
