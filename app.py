@@ -83,7 +83,8 @@ ws = session.workspace()
 result = session.analysis()
 specs = session.chart_specs()  # Altair charts, built once per data version
 
-st.title("Social rollout dashboard")
+company_name = session.snapshot().company.name
+st.title("Social rollout dashboard" + (f": {md(company_name)}" if company_name else ""))
 if result.latest_week is None:
     st.info("No metrics yet. The social expert uploads them on the *Upload metrics* page.")
     st.page_link("pages/4_Upload_metrics.py", label="Upload metrics", icon="📤")
