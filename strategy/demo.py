@@ -276,7 +276,7 @@ def _company() -> dict[str, Any]:
                 "start": "2026-05-04",
                 "end": "2026-06-14",
                 "status": "concluded",
-                "decision": "Keep testing: no clear difference yet.",
+                "decision": "No clear difference: the thread stays a monthly one.",
             },
             {
                 "title": "Carousel vs single image",

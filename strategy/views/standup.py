@@ -150,8 +150,8 @@ def agenda(
         SectionKey.TESTS: _tests(day, snapshot, now, happened, expert),
         SectionKey.OVERLOADED: [
             AgendaItem(
-                f"{m.name} has {m.assigned_hours:g} h of roles a week on "
-                f"{m.available_hours:g} h available",
+                f"{m.name} has {plain_number(m.assigned_hours)} h of roles a week on "
+                f"{plain_number(m.available_hours)} h available",
                 expert,
             )
             for m in members
