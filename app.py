@@ -84,7 +84,8 @@ ws = session.workspace()
 result = session.analysis()
 specs = session.chart_specs()  # Altair charts, built once per data version
 
-st.title("Social rollout dashboard")
+company_name = session.snapshot().company.name
+st.title("Social rollout dashboard" + (f": {md(company_name)}" if company_name else ""))
 if result.latest_week is None:
     st.info("No metrics yet. The social expert uploads them on the *Upload metrics* page.")
     st.page_link("pages/4_Upload_metrics.py", label="Upload metrics", icon="📤")
@@ -185,8 +186,14 @@ if result.latest_week is not None:
         with kpi_cols[i % 2]:
             st.vega_lite_chart(specs[f"kpi:{metric}"], width="stretch")
 
-    st.subheader("Team capacity against demand")
+    st.subheader("Serving hours against demand")
     st.vega_lite_chart(specs["demand"], width="stretch")
+    st.caption(
+        f"The line is the team's serving hours ({result.team.serving_hours:.1f} h/week now): "
+        "the hours of the roles that serve demand, what the resource signal compares demand "
+        f"with. The team's social hours ({result.team.capacity_hours:.1f} h/week) count every "
+        "role's hours, capped at what each person has."
+    )
 
 # --- what the team costs -----------------------------------------------------------------
 cost = result.team.cost

@@ -118,15 +118,16 @@ cols = st.columns(5)
 cols[0].metric(
     "Social hours",
     f"{team.capacity_hours:.1f} h/week",
-    help="Hours a week the team gives social work: role hours, capped at what each has.",
+    help="Hours a week the team gives social work: every role's hours, capped at what each "
+    "person has. The serving hours are the part of them that serves demand.",
     border=True,
 )
 cols[1].metric(
-    "Serving demand",
+    "Serving hours",
     f"{team.serving_hours:.1f} h/week",
     help="The hours of the roles that serve demand (messages, content, monitoring; set "
     "below), capped at what each person has. The resource signal compares demand with "
-    "these hours, not with all social hours.",
+    "these serving hours, not with all social hours.",
     border=True,
 )
 cols[2].metric("People", len(snap.members), border=True)
@@ -390,7 +391,7 @@ if can_edit:
 # --- what each role's hours serve --------------------------------------------------------
 st.subheader("What each role's hours serve")
 st.caption(
-    "Tick the demand each role's hours serve. Only those hours count as *Serving demand*, "
+    "Tick the demand each role's hours serve. Only those hours count as *Serving hours*, "
     "the capacity the resource signal compares demand with; a role that serves none still "
     "counts in the social hours."
 )

@@ -31,6 +31,8 @@ DEMO_ACTOR: Final = Actor("demo", AccessRole.ADMIN)
 FIRST_MONDAY: Final = dt.date(2025, 11, 17)
 WEEKS: Final = 52
 SEED: Final = 20261123
+DEMO_COMPANY_NAME: Final = "Northwind Outdoor"
+"""The demo company's name, as the Team page, `company show` and the dashboard show it."""
 
 
 def seed_demo(location: str | Path | Location, source: Path = DEMO_DIR) -> Workspace:
@@ -71,6 +73,7 @@ def _fill(ws: Workspace, source: Path) -> None:
             channels=tuple(company["channels"]),
             integrated=tuple(tuple(g) for g in company["integrated"]),
             employees=int(company["employees"]),
+            name=company.get("name", ""),
         ),
     )
     ws.replace_team(
@@ -229,6 +232,7 @@ def _company() -> dict[str, Any]:
     ]
     return {
         "company": {
+            "name": DEMO_COMPANY_NAME,
             "channels": ["direct_marketing", "ecommerce", "retail", "social", "sales"],
             "integrated": [],
             "employees": 180,
@@ -272,7 +276,7 @@ def _company() -> dict[str, Any]:
                 "start": "2026-05-04",
                 "end": "2026-06-14",
                 "status": "concluded",
-                "decision": "Keep testing: no clear difference yet.",
+                "decision": "No clear difference: the thread stays a monthly one.",
             },
             {
                 "title": "Carousel vs single image",

@@ -14,6 +14,7 @@ import pandas as pd
 
 from strategy.domain.analysis import Analysis, TestResult
 from strategy.domain.baselines import missing_baseline_text
+from strategy.domain.clock import weeks_between
 from strategy.domain.costs import money
 from strategy.domain.experiments import (
     StrategyTest,
@@ -28,6 +29,7 @@ from strategy.domain.positions import position_to_dict, positions_sentence
 from strategy.domain.requests import request_dict, request_text
 from strategy.domain.stages import (
     PlatformStatus,
+    TransitionKind,
     not_measured_text,
 )
 from strategy.views.experiment_rows import stats_fields
@@ -176,12 +178,16 @@ def report_text(analysis: Analysis) -> str:
         f"({stage_counts_text(analysis.stage_counts)})"
     ]
     if analysis.latest_week:
-        lines.append(f"Latest complete week: {analysis.latest_week.isoformat()}")
+        lines.append(
+            f"Latest complete week: {analysis.latest_week.isoformat()} "
+            f"({data_age_text(analysis.latest_week, analysis.today)})"
+        )
     lines.append("")
     lines.append("Platforms:")
     for name, s in sorted(analysis.statuses.items()):
         since = f" since {s.since.isoformat()}" if s.since else ""
-        notes = [n.text for n in platform_notes(analysis, name)]
+        held = override_text(s)
+        notes = ([held] if held else []) + [n.text for n in platform_notes(analysis, name)]
         stall = f"  STALLED: {s.stall_reason}" if s.stalled else ""
         extra = f" [{'; '.join(notes)}]" if notes else ""
         lines.append(f"  {name}: {s.stage.value}{since} ({s.weeks_in_stage} weeks){extra}{stall}")
@@ -208,14 +214,34 @@ def report_text(analysis: Analysis) -> str:
         lines.append(f"  {r.test.title} [{r.test.status.value}]{late}: {r.conclusion}")
     lines += [
         "",
-        f"Team: {analysis.team.capacity_hours:.1f} social h/week, "
-        f"{analysis.team.serving_hours:.1f} h/week serve demand",
+        f"Team: {analysis.team.capacity_hours:.1f} social hours a week, "
+        f"{analysis.team.serving_hours:.1f} serving hours a week (the hours that serve demand, "
+        "what the resource signal compares it with)",
         f"  Cost: {money(analysis.team.cost)}/week, "
         f"{money(analysis.team.cost, monthly=True)}/month"
         + (f" ({analysis.team.cost.missing_text})" if analysis.team.cost.no_rate_for else ""),
     ]
     lines += [f"  ! {w}" for w in analysis.team.warnings]
     return "\n".join(lines) + "\n"
+
+
+def data_age_text(latest_week: dt.date, today: dt.date) -> str:
+    """How far behind ``today`` the data is, counted as the dashboard counts it (whole weeks
+    from the latest complete week's Monday), e.g. ``data through the week of 09 Nov 2026,
+    3 weeks behind today``; up to date while that week is the last one that has ended."""
+    age = weeks_between(latest_week, today)
+    behind = "up to date" if age <= 1 else f"{age} weeks behind today"
+    return f"data through the week of {latest_week:%d %b %Y}, {behind}"
+
+
+def override_text(status: PlatformStatus) -> str:
+    """``stage set by an override: REASON`` while an override holds the platform's latest
+    week; empty when the gates decided its stage."""
+    if not status.timeline or not status.timeline[-1].overridden:
+        return ""
+    held = [t for t in status.transitions if t.kind is TransitionKind.OVERRIDE]
+    reason = held[-1].reason if held else ""
+    return "stage set by an override" + (f": {reason}" if reason else "")
 
 
 class NoteKind(StrEnum):

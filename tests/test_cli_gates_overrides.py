@@ -75,7 +75,7 @@ def test_gates_list_shows_the_default_gates(
         (
             ["Setup", "RETENTION"],
             ["--criterion", "  audience<=5000 ", "--criterion", "brand_posts < 10"],
-            "setup -> retention: audience <= 5000, brand_posts < 10; 2 weeks to advance, "
+            "setup -> retention: audience <= 5,000, brand_posts < 10; 2 weeks to advance, "
             "4 weeks to fall back; setup checklist required",
         ),
         (

@@ -35,7 +35,7 @@ def test_the_company_profile_is_shown_and_changed_field_by_field(
     ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shown = cli(capsys, "company", "show", ws)[1]
-    assert shown.splitlines()[0] == "name: (none)"
+    assert shown.splitlines()[0] == "name: Northwind Outdoor"
     assert shown.splitlines()[3:] == ["employees: 180", "currency: EUR"]
     code, out, _ = cli(
         capsys, "company", "set", ws, "--integrated", "retail,e-commerce", "--currency", "usd"

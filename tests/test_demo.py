@@ -54,3 +54,24 @@ def test_two_processes_starting_at_once_get_one_whole_workspace(tmp_path: Path) 
         counts = pool.map(_seed, [str(root), str(root)])
     assert counts == [7, 7]
     assert [p.name for p in tmp_path.iterdir()] == ["workspace"]
+
+
+def test_the_demo_company_has_a_name_the_dashboard_shows(app_read: Workspace) -> None:
+    from tests.conftest import open_page
+
+    assert app_read.snapshot().company.name == "Northwind Outdoor"
+    at = open_page("app.py")
+    assert at.title[0].value == "Social rollout dashboard: Northwind Outdoor"
+
+
+def test_a_company_without_a_name_gets_the_plain_dashboard_title(
+    app_ws: Workspace,
+) -> None:
+    import dataclasses
+
+    from tests.conftest import open_page
+
+    company = app_ws.snapshot().company
+    app_ws.set_company(LOCAL_USER, dataclasses.replace(company, name=""))
+    at = open_page("app.py")
+    assert at.title[0].value == "Social rollout dashboard"

@@ -6,6 +6,7 @@ statistics modules) or taken from the literature, never from the module under te
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from statistics import NormalDist
@@ -348,11 +349,34 @@ def test_conclusion_for_a_loss() -> None:
     )
 
 
-def test_conclusion_when_there_is_not_enough_data() -> None:
-    assert conclude((36, 900), (47, 900)) == (
+@pytest.mark.parametrize(
+    ("status", "tail"),
+    [
+        ("running", "not enough data to be sure yet: needs about 4,700 per arm."),
+        ("planned", "not enough data to be sure yet: needs about 4,700 per arm."),
+        ("concluded", "the data was not enough to be sure: it needed about 4,700 per arm."),
+    ],
+)
+def test_conclusion_when_there_is_not_enough_data_says_yet_only_before_the_test_ends(
+    status: str, tail: str
+) -> None:
+    test = dataclasses.replace(logged((36, 900), (47, 900)), status=ex.TestStatus(status))
+    text = ex.conclusion_text(test, ex.conversion_stats(test))
+    assert text == (
         "Variant B lifted engagement by 1.2 points (from 4.0% to 5.2%); "
-        "89% likely to be better; not enough data to be sure yet: needs about 4,700 per arm."
+        f"89% likely to be better; {tail}"
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "words"), [("planned", "No data yet."), ("concluded", "No data was collected.")]
+)
+def test_a_test_without_statistics_says_yet_only_until_it_is_concluded(
+    status: str, words: str
+) -> None:
+    test = logged((0, 0), (0, 0), status="planned", start="2024-07-01", end="2024-07-31")
+    shown = dataclasses.replace(test, status=ex.TestStatus(status))
+    assert ex.conclusion_text(shown, None) == words
 
 
 def test_conclusion_for_a_significant_but_underpowered_win() -> None:

@@ -67,7 +67,7 @@ def dashboard_capacity_text() -> str:
 
 
 def demand_value(ws: Workspace) -> str:
-    """The demand condition's value text, e.g. 'demand 59.5 h/week vs 20.0 h that serve it'."""
+    """The demand condition's value text, e.g. 'demand 59.5 h/week vs 20.0 serving hours'."""
     signal = analyse(ws.snapshot(), TODAY).signal
     return next(c.value for c in signal.conditions if c.key == DEMAND_EXCEEDS_CAPACITY)
 
@@ -115,7 +115,7 @@ def test_the_page_shows_the_demo_team_its_capacity_seats_and_benchmark(ws_read: 
 def test_more_hours_and_a_new_person_raise_the_capacity_on_the_dashboard(ws: Workspace) -> None:
     at = run()
     assert metric(at, "Social hours") == "37.0 h/week"
-    assert metric(at, "Serving demand") == "20.0 h/week"
+    assert metric(at, "Serving hours") == "20.0 h/week"
     maya = list(at.data_editor(key=EDITOR_KEY).value["name"]).index("Maya Okafor")
     edit_roster(
         at,
@@ -125,9 +125,9 @@ def test_more_hours_and_a_new_person_raise_the_capacity_on_the_dashboard(ws: Wor
     assert [s.value for s in at.success] == ["Roster saved: 8 people."]
     assert metric(at, "Social hours") == "44.0 h/week"
     # Maya's 14 h, Jonas's 8 h and Ana's 5 h as content creator serve demand
-    assert metric(at, "Serving demand") == "27.0 h/week"
+    assert metric(at, "Serving hours") == "27.0 h/week"
     assert "Ana Lima" in set(at.data_editor(key=EDITOR_KEY).value["name"])
-    assert "vs 27.0 h that serve it" in dashboard_capacity_text()
+    assert "vs 27.0 serving hours" in dashboard_capacity_text()
 
 
 @pytest.mark.parametrize(
@@ -158,7 +158,7 @@ def test_freeing_an_overloaded_person_clears_the_warning(ws: Workspace) -> None:
     edit_roster(at, edited_rows={i: {"available": 11.0} for i in jonas})
     assert not at.warning
     assert metric(at, "Social hours") == "40.0 h/week"
-    assert metric(at, "Serving demand") == "23.0 h/week"  # all 11 of Jonas's hours now count
+    assert metric(at, "Serving hours") == "23.0 h/week"  # all 11 of Jonas's hours now count
 
 
 def test_removing_the_only_it_person_shows_the_empty_seat(ws: Workspace) -> None:
@@ -349,9 +349,9 @@ def test_the_demo_team_has_more_social_hours_than_hours_serving_demand(ws_read: 
     at = run()
     assert metric(at, "Social hours") == "37.0 h/week"
     # channel reps (13 h) and IT (4 h) serve no demand: Maya's 12 h and Jonas's 8 h do
-    assert metric(at, "Serving demand") == "20.0 h/week"
-    serving = next(m for m in at.metric if m.label == "Serving demand")
-    assert "compares demand with these hours" in serving.proto.help
+    assert metric(at, "Serving hours") == "20.0 h/week"
+    serving = next(m for m in at.metric if m.label == "Serving hours")
+    assert "compares demand with these serving hours" in serving.proto.help
     assert serves_rows(at) == {
         "Channel rep": [],
         "Customer support": ["messages"],
@@ -363,7 +363,7 @@ def test_the_demo_team_has_more_social_hours_than_hours_serving_demand(ws_read: 
         "Community manager": ["messages", "content", "monitoring"],
         "Paid-media specialist": [],
     }
-    assert "vs 20.0 h that serve it" in dashboard_capacity_text()
+    assert "vs 20.0 serving hours" in dashboard_capacity_text()
 
 
 def test_unticking_supports_messages_lowers_the_serving_hours_but_not_the_social_hours(
@@ -376,11 +376,11 @@ def test_unticking_supports_messages_lowers_the_serving_hours_but_not_the_social
         "What each role serves saved; serving hours recomputed."
     ]
     assert metric(at, "Social hours") == "37.0 h/week"
-    assert metric(at, "Serving demand") == "15.0 h/week"  # Jonas's 8 h of support drop out
+    assert metric(at, "Serving hours") == "15.0 h/week"  # Jonas's 8 h of support drop out
     assert serves_rows(at)["Customer support"] == []
     assert ws.snapshot().role_serves[Role.SUPPORT] == frozenset()
     assert ws.audit_log()[0].action == "team.serves"
-    assert "vs 15.0 h that serve it" in dashboard_capacity_text()
+    assert "vs 15.0 serving hours" in dashboard_capacity_text()
 
 
 def test_ticking_content_for_channel_reps_adds_their_hours_to_serving_demand(
@@ -388,7 +388,7 @@ def test_ticking_content_for_channel_reps_adds_their_hours_to_serving_demand(
 ) -> None:
     at = edit_serves(run(), {ROLES.index(Role.CHANNEL_REP): {"content": True}})
 
-    assert metric(at, "Serving demand") == "33.0 h/week"  # 20 h + the reps' 13 h
+    assert metric(at, "Serving hours") == "33.0 h/week"  # 20 h + the reps' 13 h
     assert ws.snapshot().role_serves[Role.CHANNEL_REP] == frozenset({DemandKind.CONTENT})
 
 
@@ -423,7 +423,7 @@ def test_saving_what_roles_serve_over_someone_elses_change_is_refused_and_keeps_
     assert stored[Role.IT] == frozenset({DemandKind.MONITORING})
     assert stored[Role.SUPPORT] == DEFAULT_SERVES[Role.SUPPORT]
     assert serves_rows(at)["IT"] == ["monitoring"]  # now shows their version
-    assert metric(at, "Serving demand") == "24.0 h/week"  # with Chen Li's 4 h of IT
+    assert metric(at, "Serving hours") == "24.0 h/week"  # with Chen Li's 4 h of IT
     edit_serves(at, {ROLES.index(Role.SUPPORT): {"messages": False}})  # made again
     assert serves_to_dict(ws.snapshot().role_serves)["support"] == []
     assert serves_to_dict(ws.snapshot().role_serves)["it"] == ["monitoring"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from strategy.domain.gates import Stage
 from strategy.domain.resources import SignalStatus
 from strategy.report import (
     NoteKind,
+    data_age_text,
     platform_notes,
     report_dict,
     report_json,
@@ -158,3 +160,64 @@ def test_a_concluded_win_whose_split_is_broken_does_not_justify_resources(
     assert "Questions instead of product shots" in [t["title"] for t in flagged]
     assert all(t["srm_p_value"] < 0.001 and t["planned_split"] == 0.5 for t in flagged)
     assert {t["kind"] for t in report["tests"]} == {"conversion"}
+
+
+def test_the_text_report_says_how_far_behind_today_the_data_is(demo_read: Workspace) -> None:
+    text = report_text(analyse(demo_read.snapshot(), dt.date(2026, 12, 2)))
+    assert (
+        "Latest complete week: 2026-11-09 "
+        "(data through the week of 09 Nov 2026, 3 weeks behind today)"
+    ) in text.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("today", "age"),
+    [
+        (dt.date(2026, 11, 16), "up to date"),
+        (dt.date(2026, 11, 22), "up to date"),
+        (dt.date(2026, 11, 23), "2 weeks behind today"),
+        (dt.date(2026, 12, 7), "4 weeks behind today"),
+    ],
+)
+def test_the_datas_age_is_counted_in_whole_weeks(today: dt.date, age: str) -> None:
+    assert data_age_text(dt.date(2026, 11, 9), today) == (
+        f"data through the week of 09 Nov 2026, {age}"
+    )
+
+
+def test_the_text_report_names_a_stage_set_by_an_override_and_its_reason(
+    demo_ws: Workspace,
+) -> None:
+    demo_ws.add_override(EDITOR, "tiktok", "2026-10-05", "active", "Launch campaign runs there")
+    lines = report_text(analyse(demo_ws.snapshot(), TODAY)).splitlines()
+    tiktok = next(line for line in lines if line.startswith("  tiktok:"))
+    assert tiktok.startswith("  tiktok: active since 2026-10-05")
+    assert "[stage set by an override: Launch campaign runs there;" in tiktok
+    others = [line for line in lines if line.startswith("  ") and "since" in line]
+    assert [line for line in others if "override" in line] == [tiktok]
+
+
+def test_an_override_that_has_ended_no_longer_sets_the_stage(demo_ws: Workspace) -> None:
+    demo_ws.add_override(
+        EDITOR, "tiktok", "2026-09-07", "retention", "Trial month", until="2026-10-04"
+    )
+    text = report_text(analyse(demo_ws.snapshot(), TODAY))
+    assert "override" not in text
+
+
+def test_a_concluded_test_never_says_yet_in_the_report(demo_read: Workspace) -> None:
+    report = report_dict(analyse(demo_read.snapshot(), TODAY))
+    concluded = [t for t in report["tests"] if t["status"] == "concluded"]
+    assert concluded and not [t["title"] for t in concluded if "yet" in t["conclusion"]]
+    thread = next(t for t in concluded if t["title"] == "Weekly ask-me-anything thread")
+    assert (
+        "the data was not enough to be sure: it needed about 3,400 per arm."
+        in (thread["conclusion"])
+    )
+    running = [t for t in report["tests"] if t["status"] == "running"]
+    assert any("not enough data to be sure yet" in t["conclusion"] for t in running)
+
+
+def test_the_text_report_names_social_and_serving_hours(demo_read: Workspace) -> None:
+    text = report_text(analyse(demo_read.snapshot(), TODAY))
+    assert "Team: 37.0 social hours a week, 20.0 serving hours a week" in text

@@ -161,7 +161,7 @@ def test_active_but_under_capacity_is_not_yet() -> None:
     assert result.status is SignalStatus.NOT_YET
     met, value, reason = condition(result, "demand_exceeds_capacity")
     assert not met
-    assert value == "demand 22.0 h/week vs 40.0 h that serve it (55%)"
+    assert value == "demand 22.0 h/week vs 40.0 serving hours (55%)"
     assert "55%" in reason and "under the 85% threshold" in reason
     assert "not measured" in reason
     assert condition(result, "active_community")[:2] == (True, "instagram active for 9 weeks")
@@ -203,7 +203,7 @@ def test_justified_gap_by_hand() -> None:
     # manager in the team, so that is the first hire.
     assert result.recommended_roles == ("social_media_manager", "content_creator")
     assert condition(result, "demand_exceeds_capacity")[1] == (
-        "demand 50.0 h/week vs 40.0 h that serve it (125%)"
+        "demand 50.0 h/week vs 40.0 serving hours (125%)"
     )
     assert "18.8 hours a week" in result.summary
     assert "social media manager" in result.summary
@@ -236,7 +236,7 @@ def test_demand_exactly_at_the_threshold_counts() -> None:
 
     met, value, _ = condition(result, "demand_exceeds_capacity")
     assert met
-    assert value == "demand 34.0 h/week vs 40.0 h that serve it (85%)"
+    assert value == "demand 34.0 h/week vs 40.0 serving hours (85%)"
 
 
 def test_demand_exactly_at_the_threshold_says_there_is_no_slack_rather_than_zero_hours() -> None:
@@ -258,7 +258,7 @@ def test_only_the_last_four_weeks_count() -> None:
     result = signal(wide, history("forum", retention=2, active=10))
 
     assert condition(result, "demand_exceeds_capacity")[1].startswith(
-        "demand 2.0 h/week vs 40.0 h that serve it"
+        "demand 2.0 h/week vs 40.0 serving hours"
     )
     assert result.status is SignalStatus.NOT_YET
 
@@ -269,7 +269,7 @@ def test_no_capacity_with_any_demand_counts_as_exceeded() -> None:
 
     met, value, reason = condition(result, "demand_exceeds_capacity")
     assert met
-    assert value == "demand 3.0 h/week vs 0.0 h that serve it"
+    assert value == "demand 3.0 h/week vs 0.0 serving hours"
     assert "no team hours serve demand" in reason
     assert result.gap_hours_per_week == round(3 / 0.85, 1)
 
@@ -286,7 +286,7 @@ def test_slow_responses_every_week_justify_even_under_capacity() -> None:
     met, value, reason = condition(result, "demand_exceeds_capacity")
     assert met
     assert value == (
-        "demand 12.0 h/week vs 40.0 h that serve it (30%); "
+        "demand 12.0 h/week vs 40.0 serving hours (30%); "
         "slowest response over 60 min in 4 of 4 weeks"
     )
     assert "slower than the 60-minute target in each of the 4 weeks of the window" in reason

@@ -82,7 +82,7 @@ def test_the_dashboard_renders_with_the_raw_files_gone(
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
 
     assert not at.exception
-    assert at.title[0].value == "Social rollout dashboard"
+    assert at.title[0].value == "Social rollout dashboard: Northwind Outdoor"
     shown = {m.label for m in at.metric}
     assert {"youtube", "discord", "x"} <= shown  # platforms known only from the events file
 

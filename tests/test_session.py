@@ -170,3 +170,48 @@ def test_no_page_draws_a_stray_string_of_its_source(page: str) -> None:
         and isinstance(node.value.value, str)
     ]
     assert stray == [], f"{page}: bare strings at lines {stray}"
+
+
+def _source_strings(source: str) -> list[str]:
+    """Every docstring-like string of a page's source: its module docstring, its functions'
+    and classes' docstrings and any string standing alone as a statement (an attribute's
+    docstring), each with its whitespace collapsed."""
+    return [
+        " ".join(node.value.value.split())
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        and node.value.value.strip()
+    ]
+
+
+def _drawn_source_strings(at: AppTest, source: str) -> list[str]:
+    """The docstring-like strings of ``source`` that the page ``at`` shows as text."""
+    shown = [" ".join(str(e.value).split()) for e in (*at.markdown, *at.caption, *at.text)]
+    opening = [s[:60] for s in _source_strings(source)]
+    return [s for s in opening if any(s in text for text in shown)]
+
+
+def test_a_page_drawing_a_bare_string_is_caught() -> None:
+    source = (
+        '"""A page."""\n'
+        "import streamlit as st\n"
+        "LIMIT = 3\n"
+        '"""The columns of ``results_table`` the list shows."""\n'
+        'st.write("Hello")\n'
+    )
+    at = AppTest.from_string(source).run()
+    assert _drawn_source_strings(at, source) == ["The columns of ``results_table`` the list shows."]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_rendered_page_shows_a_docstring_of_its_source(page: str, app_read: Workspace) -> None:
+    """Rendered on the demo, no page shows any of its own docstrings as text (Streamlit's
+    magic draws a bare string that is not the module's first statement)."""
+    from tests.conftest import open_page
+
+    at = open_page(page)
+    assert at.markdown, page  # the page did draw its text
+    drawn = _drawn_source_strings(at, (ROOT / page).read_text(encoding="utf-8"))
+    assert drawn == [], f"{page} shows its docstrings: {drawn}"

@@ -118,7 +118,7 @@ def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.
 
 
 def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
-    """Weekly workload stacked by kind, against the team's part-time capacity."""
+    """Weekly workload stacked by kind, against the team's serving hours (the line)."""
     work = frame[frame["series"] != frames.CAPACITY_SERIES]
     capacity = frame[frame["series"] == frames.CAPACITY_SERIES]
     area = (
@@ -134,7 +134,11 @@ def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
     line = (
         alt.Chart(capacity)
         .mark_line(color="#1d3557", strokeWidth=2.5)
-        .encode(x="week:T", y="hours:Q", tooltip=[alt.Tooltip("hours:Q", title="capacity")])
+        .encode(
+            x="week:T",
+            y="hours:Q",
+            tooltip=[alt.Tooltip("hours:Q", title="serving hours", format=".1f")],
+        )
     )
     return alt.LayerChart(layer=[area, line]).properties(height=240)
 

@@ -19,6 +19,7 @@ from typing import Any, Final
 from strategy.domain.errors import ValidationError
 from strategy.domain.limits import week_count
 from strategy.domain.metrics import AUDIENCE, KNOWN_METRICS, normalise_name
+from strategy.domain.numbers import plain_number
 
 
 class Stage(StrEnum):
@@ -76,7 +77,7 @@ class Criterion:
 
     def describe(self) -> str:
         """Human text, e.g. ``followers >= 100``."""
-        return f"{self.metric} {self.op} {self.threshold:g}"
+        return f"{self.metric} {self.op} {plain_number(self.threshold)}"
 
 
 @dataclass(frozen=True)

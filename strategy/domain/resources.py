@@ -27,6 +27,7 @@ from strategy.domain.demand import settings_to_dict as settings_to_dict
 from strategy.domain.demand import weekly_demand as weekly_demand
 from strategy.domain.gates import Stage
 from strategy.domain.horizons import SignalWindow
+from strategy.domain.numbers import plain_number
 from strategy.domain.positions import Position, positions, shared_hours
 from strategy.domain.stages import PlatformStatus, stage_at
 from strategy.domain.team import ROLE_LABELS, Role
@@ -211,7 +212,7 @@ def _window_facts(window: Sequence[WeekDemand], capacity: float, s: DemandSettin
 
 
 def _demand_condition(w: _Window, s: DemandSettings) -> Condition:
-    target = f"{s.response_target_minutes:g}-minute"
+    target = f"{plain_number(s.response_target_minutes)}-minute"
     period = f"the {_weeks_text(w.weeks)} of the window"
     if w.weeks == 0:
         return Condition(
@@ -221,7 +222,7 @@ def _demand_condition(w: _Window, s: DemandSettings) -> Condition:
             NO_DATA,
             NO_COMPLETE_WEEK,
         )
-    value = f"demand {w.mean_total:.1f} h/week vs {w.capacity:.1f} h that serve it"
+    value = f"demand {w.mean_total:,.1f} h/week vs {w.capacity:,.1f} serving hours"
     if w.capacity > 0:
         share = w.mean_total / w.capacity
         value += f" ({share:.0%})"
@@ -230,12 +231,12 @@ def _demand_condition(w: _Window, s: DemandSettings) -> Condition:
             f"{'at least' if w.by_demand else 'under'} the {s.utilisation_threshold:.0%} threshold"
         )
     elif w.by_demand:
-        demand_text = f"no team hours serve demand while it averages {w.mean_total:.1f} h/week"
+        demand_text = f"no team hours serve demand while it averages {w.mean_total:,.1f} h/week"
     else:
         demand_text = "no team hours serve demand, but there is no demand either"
     if w.measured_weeks:
         value += (
-            f"; slowest response over {s.response_target_minutes:g} min "
+            f"; slowest response over {plain_number(s.response_target_minutes)} min "
             f"in {w.slow_weeks} of {w.weeks} weeks"
         )
     if w.by_response:
@@ -350,8 +351,9 @@ def _justified_summary(
         over = (w.mean_response or 0.0) / s.response_target_minutes - 1.0
         return (
             "Extra resources are justified: responses were slower than the "
-            f"{s.response_target_minutes:g}-minute target every week, {over:.0%} over it on "
-            f"average; add about {gap:.1f} hours a week of message handling ({fte}), "
+            f"{plain_number(s.response_target_minutes)}-minute target every week, "
+            f"{over:.0%} over it on "
+            f"average; add about {gap:,.1f} hours a week of message handling ({fte}), "
             f"starting with {hires}."
         )
     if gap == 0:
@@ -361,7 +363,7 @@ def _justified_summary(
             f"any growth needs more hours, starting with {hires}."
         )
     return (
-        f"Extra resources are justified: add about {gap:.1f} hours a week ({fte}), "
+        f"Extra resources are justified: add about {gap:,.1f} hours a week ({fte}), "
         f"starting with {hires}."
     )
 

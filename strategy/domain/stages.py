@@ -28,6 +28,7 @@ from strategy.domain.gates import (
 )
 from strategy.domain.limits import free_text
 from strategy.domain.metrics import platform_name
+from strategy.domain.numbers import plain_number
 
 
 @dataclass(frozen=True)
@@ -235,9 +236,11 @@ def _unmet(evidence: Sequence[Evidence], platform: str, never: Sequence[str]) ->
         if e.metric == CHECKLIST_CRITERION:
             parts.append("the setup checklist is not complete")
         elif e.value is None:
-            parts.append(f"{e.metric} not measured (needs {e.op} {e.threshold:g})")
+            parts.append(f"{e.metric} not measured (needs {e.op} {plain_number(e.threshold)})")
         else:
-            parts.append(f"{e.metric} {e.value:.3g} (needs {e.op} {e.threshold:g})")
+            parts.append(
+                f"{e.metric} {plain_number(e.value)} (needs {e.op} {plain_number(e.threshold)})"
+            )
     unmeasured = [e.metric for e in evidence if not e.met and e.metric in never]
     text = "not met in the latest week: " + ", ".join(parts) if parts else ""
     if unmeasured:

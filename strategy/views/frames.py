@@ -15,6 +15,7 @@ from strategy.domain.analysis import TestResult
 from strategy.domain.demand import WeekDemand
 from strategy.domain.experiments import TestKind, TestStatus
 from strategy.domain.gates import CHECKLIST_CRITERION, Gate, GateSet, Stage
+from strategy.domain.numbers import plain_number
 from strategy.domain.stages import Override, PlatformStatus, Transition, TransitionKind
 from strategy.domain.team import DemandKind
 from strategy.views.experiment_rows import results_table
@@ -81,7 +82,8 @@ def transitions(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
             "why": t.reason
             if t.kind is TransitionKind.OVERRIDE
             else "; ".join(
-                f"{e.metric} {_fmt(e.value)} {e.op} {e.threshold:g}" for e in t.evidence
+                f"{e.metric} {plain_number(e.value)} {e.op} {plain_number(e.threshold)}"
+                for e in t.evidence
             ),
         }
         for platform, status in sorted(statuses.items())
@@ -124,10 +126,6 @@ def overrides(held: Sequence[Override]) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["id", "platform", "from week", "until", "stage", "reason", "by"]
     )
-
-
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3g}"
 
 
 def kpi_long(wide: pd.DataFrame, metrics: Sequence[str] = KPI_METRICS) -> pd.DataFrame:

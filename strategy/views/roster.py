@@ -18,6 +18,7 @@ from strategy.domain.company import DEFAULT_CURRENCY, CompanyProfile, check_comp
 from strategy.domain.costs import Rates
 from strategy.domain.errors import ValidationError
 from strategy.domain.limits import week_hours
+from strategy.domain.numbers import plain_number
 from strategy.domain.team import (
     ROLE_LABELS,
     Assignment,
@@ -96,9 +97,9 @@ class _Person:
             elif self.available[0] != available:
                 hours, where = self.available
                 raise ValidationError(
-                    f"available: {self.name} has {hours:g} h a week on row {where} but "
-                    f"{available:g} h here; a person's available hours must be the same "
-                    "on every row"
+                    f"available: {self.name} has {plain_number(hours)} h a week on row {where} "
+                    f"but {plain_number(available)} h here; a person's available hours must be "
+                    "the same on every row"
                 )
         key = (assignment.role, assignment.channel)
         if key in self.rows_of:

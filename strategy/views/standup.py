@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from strategy.domain.analysis import Analysis, analyse
+from strategy.domain.numbers import plain_number
 from strategy.domain.onboarding import OnboardingItem
 from strategy.domain.requests import RequestStatus, RequestView
 from strategy.domain.snapshot import Snapshot
@@ -149,8 +150,8 @@ def agenda(
         SectionKey.TESTS: _tests(day, snapshot, now, happened, expert),
         SectionKey.OVERLOADED: [
             AgendaItem(
-                f"{m.name} has {m.assigned_hours:g} h of roles a week on "
-                f"{m.available_hours:g} h available",
+                f"{m.name} has {plain_number(m.assigned_hours)} h of roles a week on "
+                f"{plain_number(m.available_hours)} h available",
                 expert,
             )
             for m in members
@@ -244,9 +245,10 @@ def _responses(
         latest = f"median response {minutes:.0f} min in the week of {week:%d %b %Y}"
         items.append(
             AgendaItem(
-                f"{platform}: {latest} (target {target:g} min)"
+                f"{platform}: {latest} (target {plain_number(target)} min)"
                 if len(found) == 1
-                else f"{platform}: slower than the {target:g}-minute target in {len(found)} "
+                else f"{platform}: slower than the {plain_number(target)}-minute target in "
+                f"{len(found)} "
                 f"newly counted weeks, the latest {latest}",
                 who,
             )

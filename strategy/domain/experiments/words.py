@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from strategy.domain.experiments.model import StrategyTest, TestKind, TestStats
+from strategy.domain.experiments.model import StrategyTest, TestKind, TestStats, TestStatus
 
 
 def _number(value: float) -> str:
@@ -91,9 +91,11 @@ def _likelihood(probability: float) -> str:
 
 
 def conclusion_text(test: StrategyTest, stats: TestStats | None) -> str:
-    """The result in words a non-statistician understands."""
+    """The result in words a non-statistician understands; a concluded test's words never
+    say "yet": its data is all there is."""
+    concluded = test.status is TestStatus.CONCLUDED
     if stats is None:
-        return "No data yet."
+        return "No data was collected." if concluded else "No data yet."
     metric = test.metric.replace("_", " ")
     variant = f"Variant {test.variant_label}"
     mean = test.kind is TestKind.MEAN
@@ -125,6 +127,8 @@ def conclusion_text(test: StrategyTest, stats: TestStats | None) -> str:
         tail = (
             f"significant, but the sample is small for a lift this size: {needs} would confirm it."
         )
+    elif short and concluded:
+        tail = f"the data was not enough to be sure: it needed {needs}."
     elif short:
         tail = f"not enough data to be sure yet: needs {needs}."
     else:

@@ -1,0 +1,29 @@
+"""Numbers as people write them: ``1,050``, ``0.25``, ``59.5``; never ``1.05e+03``.
+
+The one number format of every sentence the product writes about a measured value or a
+threshold: gate evidence, stall reasons, stage transitions and the resource signal's evidence.
+Percentages keep their own ``{:.0%}`` form where the code shows a share.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+NOT_A_NUMBER: Final[str] = "n/a"
+"""What stands for a value that is missing or not finite."""
+
+
+def plain_number(value: float | int | None) -> str:
+    """``value`` with thousands separators and no exponent: whole numbers without decimals
+    (``1,050``), others with two decimals at most (``59.5``, ``1,234.57``), and values under 1
+    with two significant digits (``0.25``, ``0.012``); missing or not finite is ``n/a``."""
+    if value is None or not math.isfinite(value):
+        return NOT_A_NUMBER
+    number = float(value)
+    small = 0 < abs(number) < 1
+    decimals = 1 - math.floor(math.log10(abs(number))) if small else 2
+    text = f"{round(number, decimals):,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
