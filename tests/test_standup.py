@@ -6,19 +6,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from strategy.domain.experiments import TestStatus
+from strategy.domain.gates import CHECKLIST_ITEMS, ChecklistItem, Stage
 from strategy.domain.horizons import empty_coverage
 from strategy.domain.metrics import empty_weekly
 from strategy.domain.onboarding import OnboardingItem
 from strategy.domain.requests import Evidence, RequestStatus, ResourceRequest
 from strategy.domain.snapshot import Snapshot, TestDates
+from strategy.domain.stages import Override
 from strategy.domain.team import Assignment, Member, Role
 from strategy.usecases import Workspace
 from strategy.views.standup import (
+    NEWS_WEEKS,
     Agenda,
     SectionKey,
     agenda,
@@ -26,6 +30,7 @@ from strategy.views.standup import (
     agenda_json,
     agenda_markdown,
     agenda_text,
+    news_from,
     previous_working_day,
 )
 
@@ -58,13 +63,26 @@ def no_data(snap: Snapshot) -> Snapshot:
     return dataclasses.replace(snap, uploads=(), weekly=empty_weekly(), coverage=empty_coverage())
 
 
+def set_up(snap: Snapshot) -> Snapshot:
+    """The same workspace with every platform's setup checklist done long ago."""
+    done = dt.date(2025, 1, 6)
+    platforms = {*snap.weekly["platform"].astype(str), *(c.platform for c in snap.checklist)}
+    return dataclasses.replace(
+        snap,
+        checklist=tuple(
+            ChecklistItem(p, i, done) for p in sorted(platforms) for i in CHECKLIST_ITEMS
+        ),
+    )
+
+
 def quiet(snap: Snapshot) -> Snapshot:
-    """The demo with no test, no overloaded person and uploads made long ago."""
+    """The demo with no test, no overloaded person, uploads made long ago and every setup
+    checklist done."""
     team = tuple(m for m in snap.members if not m.overloaded)
     long_ago = tuple(
         dataclasses.replace(u, uploaded_at="2026-01-05T09:00:00+00:00") for u in snap.uploads
     )
-    return dataclasses.replace(snap, tests=(), members=team, uploads=long_ago)
+    return dataclasses.replace(set_up(snap), tests=(), members=team, uploads=long_ago)
 
 
 def stand_up(
@@ -106,15 +124,69 @@ def test_nothing_changed_gives_no_sections_and_says_so() -> None:
     assert agenda_dict(a) == []
 
 
-def test_stage_transitions_the_new_data_shows_are_listed_for_the_social_expert(
+def test_stage_transitions_in_recent_weeks_are_listed_for_the_social_expert(
     demo: Snapshot,
 ) -> None:
-    items = section(stand_up(quiet(demo), no_data(quiet(demo))), SectionKey.STAGES)
-    assert (
-        "instagram moved from retention to active in the week of 05 Jan 2026 (measured)",
-        "Maya Okafor",
-    ) in items
-    assert section(stand_up(quiet(demo)), SectionKey.STAGES) == []
+    held = Override("linkedin", dt.date(2026, 11, 9), Stage.SETUP, "Rebranding the page", "maya")
+    now = dataclasses.replace(quiet(demo), overrides=(*demo.overrides, held))
+    items = section(stand_up(now, quiet(demo)), SectionKey.STAGES)
+    assert [(text.split(" in the week of ")[0], owner) for text, owner in items] == [
+        ("linkedin moved from retention to setup", "Maya Okafor")
+    ]
+    assert items[0][0].endswith("in the week of 09 Nov 2026 (override: Rebranding the page)")
+    assert section(stand_up(now), SectionKey.STAGES) == []
+
+
+def test_an_import_of_past_weeks_is_one_line_per_platform_not_last_years_moves(
+    demo: Snapshot,
+) -> None:
+    a = stand_up(quiet(demo), no_data(quiet(demo)))
+    assert section(a, SectionKey.STAGES) == []  # instagram's move of January is the past
+    past = [text for text, _ in section(a, SectionKey.UPLOADS) if "past weeks" in text]
+    assert past == [
+        "50 past weeks added for forum",
+        "50 past weeks added for instagram",
+        "50 past weeks added for linkedin",
+        "8 past weeks added for tiktok",
+    ]
+    assert recent_weeks_only(agenda_text(a))
+
+
+def recent_weeks_only(text: str) -> bool:
+    """No line counts more newly counted weeks than the recent ones (a year's 52 are not)."""
+    counts = [int(n) for n in re.findall(r"(\d+) newly counted weeks", text)]
+    return all(n <= NEWS_WEEKS + 1 for n in counts)
+
+
+@pytest.mark.parametrize(
+    ("day", "first_news_week"),
+    [
+        (dt.date(2026, 11, 24), dt.date(2026, 11, 2)),
+        (dt.date(2026, 11, 23), dt.date(2026, 10, 26)),
+    ],
+    ids=["tuesday", "monday: since friday"],
+)
+def test_weeks_are_news_from_three_weeks_before_the_previous_working_days_week(
+    day: dt.date, first_news_week: dt.date
+) -> None:
+    assert news_from(day) == first_news_week
+
+
+def test_the_stand_up_the_day_after_a_year_long_import_has_one_line_per_platform_for_it(
+    demo_ws: Workspace,
+) -> None:
+    imported = demo_ws.snapshot().uploads[0].uploaded_on
+    day = imported + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    a = agenda(day, lambda d: demo_ws.snapshot(as_of=d))
+    text = agenda_text(a)
+    weeks = [w for w in demo_ws.snapshot().weekly["week"].dt.date if w < news_from(day)]
+    assert weeks  # the import holds a year of past weeks
+    for platform in ("forum", "instagram", "linkedin", "tiktok"):
+        assert sum(f"past weeks added for {platform}" in line for line in text.splitlines()) <= 1
+    assert recent_weeks_only(text)
+    assert all(f"{w:%d %b %Y}" not in text for w in weeks)
 
 
 def test_a_stall_is_listed_the_day_it_begins_and_not_after(demo: Snapshot) -> None:
@@ -254,7 +326,7 @@ def test_an_item_nobody_holds_the_role_for_names_the_role(demo: Snapshot) -> Non
 def test_the_agenda_reads_as_text_markdown_and_json_with_empty_sections_left_out(
     demo: Snapshot,
 ) -> None:
-    a = stand_up(dataclasses.replace(demo, tests=()))
+    a = stand_up(dataclasses.replace(set_up(demo), tests=()))
     data = json.loads(agenda_json(a))
     assert data == [
         {
