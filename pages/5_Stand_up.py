@@ -1,5 +1,6 @@
 """Stand-up: the daily 15-minute agenda, written from what changed since the previous
-working day, with who picks each item up; to read out, copy or download."""
+working day, with who picks each item up, and the team's own items in four slots (overnight,
+trending, scheduled content, risks and opportunities); to read out, copy or download."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import datetime as dt
 import streamlit as st
 
 from strategy.domain.clock import EARLIEST_DATE
-from strategy.views.standup import agenda_markdown
-from ui import session
+from strategy.domain.standup import SLOT_TITLES, Slot
+from strategy.storage import StorageError
+from strategy.views.standup import agenda_markdown, with_slots
+from ui import saving, session
 from ui.markup import md
 
 st.set_page_config(page_title="Stand-up · Social Rollout Tracker", page_icon="🗣️", layout="wide")
@@ -18,10 +21,12 @@ today = session.today()
 
 st.title("Daily stand-up")
 st.caption(
-    "Fifteen minutes for the part-time team: what changed since the previous working day "
-    "(stage moves, stalls, uploads, tests, onboarding, requests) and what still needs "
-    "someone, each with the person who picks it up."
+    "Fifteen minutes for the part-time team: what happened overnight, what is trending, "
+    "scheduled content, risks and opportunities (the team adds these below), then what "
+    "changed since the previous working day (people starting, stage moves, stalls, uploads, "
+    "tests, onboarding, requests) and what still needs someone, each with who picks it up."
 )
+session.show_flash()
 
 day = st.date_input(
     "Day",
@@ -32,7 +37,12 @@ day = st.date_input(
     help="The stand-up's day: it covers the events from the previous working day up to "
     "this morning.",
 )
-agenda = session.standup_agenda(day)
+ws = session.workspace()
+try:
+    slot_items = ws.standup_items(day)
+except StorageError as exc:
+    session.outage(exc)
+agenda = with_slots(session.standup_agenda(day), slot_items)
 st.caption(f"Since {agenda.since:%A %d %b %Y}, up to the morning of {agenda.day:%A %d %b %Y}.")
 
 if not agenda.sections:
@@ -40,6 +50,24 @@ if not agenda.sections:
 for section in agenda.sections:
     st.subheader(section.title)
     st.markdown("\n".join(f"- {md(item.text)} — **{md(item.owner)}**" for item in section.items))
+
+# --- the team's own items -------------------------------------------------------------------
+FORM = "standup_add_"
+if session.can_edit():
+    st.subheader("Add to the stand-up")
+    with st.form(f"{FORM}form", clear_on_submit=False):
+        cols = st.columns([1, 3, 1])
+        slot = cols[0].selectbox(
+            "Slot", list(Slot), format_func=lambda s: SLOT_TITLES[s], key=f"{FORM}slot"
+        )
+        text = cols[1].text_input("Text", key=f"{FORM}text", placeholder="What to raise")
+        owner = cols[2].text_input("Owner", key=f"{FORM}owner", placeholder="Who picks it up")
+        if st.form_submit_button("Add the item", type="primary"):
+            with saving.save(FORM) as saved:
+                item = ws.add_standup_item(
+                    session.actor(), day=day, slot=slot, text=text, owner=owner
+                )
+                saved(f"Added to {SLOT_TITLES[item.slot]} of {day:%d %b %Y}: {item.text}.")
 
 # --- to paste into a chat or a meeting note ----------------------------------------------
 st.divider()

@@ -553,6 +553,12 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
     "remove_baseline": lambda ws, a, _: ws.remove_baseline(a, "tiktok"),
     "save_mapping": lambda ws, a, _: ws.save_mapping(a, A_MAPPING),
     "remove_mapping": lambda ws, a, _: ws.remove_mapping(a, "stats"),
+    "add_standup_item": lambda ws, a, _: ws.add_standup_item(
+        a, day=TODAY, slot="risks", text="A competitor launches", owner="Maya Okafor"
+    ),
+    "remove_standup_item": lambda ws, a, _: ws.remove_standup_item(
+        a, ws.standup_items(TODAY)[0].id
+    ),
 }
 """Every write an editor makes, by the store method that makes it."""
 
@@ -580,6 +586,9 @@ def _approved(ws: Workspace) -> None:
 
 PRECONDITIONS: dict[str, Callable[[Workspace], object]] = {
     "remove_mapping": lambda ws: ws.save_mapping(ADMIN, A_MAPPING),
+    "remove_standup_item": lambda ws: ws.add_standup_item(
+        ADMIN, day=TODAY, slot="overnight", text="Forum outage", owner="Jonas Weber"
+    ),
     "remove_baseline": lambda ws: ws.set_baseline(
         ADMIN, "tiktok", "followers", 900, "2026-01-04", today=TODAY
     ),

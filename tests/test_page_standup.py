@@ -9,8 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strategy.domain.access import LOCAL_USER, AccessRole, Actor
+from strategy.domain.standup import Slot
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, open_page
+from tests.pages import click
 
 PAGE = "pages/5_Stand_up.py"
 EXECUTIVE = Actor("cfo@example.com", AccessRole.EXECUTIVE)
@@ -55,9 +57,11 @@ def test_the_agenda_lists_each_section_with_who_picks_each_item_up(team_week: Wo
 
     assert at.date_input(key="standup_day").value == TODAY
     assert [h.value for h in at.subheader] == [
+        "Open setup checklist items",
         "People overloaded",
         "Onboarding",
         "Resource requests",
+        "Add to the stand-up",
         "The agenda as Markdown",
     ]
     lines = bullets(at)
@@ -114,11 +118,43 @@ def test_a_day_on_which_nothing_changed_says_so(
     app_ws.add_assignment(
         EDITOR, name="Jonas Weber", role="community_manager", hours=3, available_hours=11
     )
+    app_ws.set_checklist(EDITOR, "tiktok", "all", dt.date(2026, 9, 1))
     at = run()
     at.date_input(key="standup_day").set_value(day).run()
     assert not at.exception
 
     assert [i.value for i in at.info] == [f"Nothing changed since {since}."]
     assert not bullets(at)
-    assert [h.value for h in at.subheader] == ["The agenda as Markdown"]
+    assert [h.value for h in at.subheader] == ["Add to the stand-up", "The agenda as Markdown"]
     assert "Nothing changed since the previous working day." in at.main.code[0].value
+
+
+def test_an_item_added_to_a_slot_is_listed_under_it_and_in_the_markdown(
+    app_ws: Workspace,
+) -> None:
+    at = run()
+    at.selectbox(key="standup_add_slot").set_value(Slot.TRENDING)
+    at.text_input(key="standup_add_text").input("*Duets* with customers are taking off")
+    at.text_input(key="standup_add_owner").input("Maya Okafor")
+    click(at, "Add the item")
+
+    assert [s.value for s in at.success] == [
+        "Added to Trending of 23 Nov 2026: \\*Duets\\* with customers are taking off."
+    ]
+    assert at.subheader[0].value == "Trending"
+    assert "- \\*Duets\\* with customers are taking off — **Maya Okafor**" in bullets(at)
+    assert "## Trending\n\n- *Duets* with customers are taking off — **Maya Okafor**\n" in (
+        at.main.code[0].value
+    )
+    assert [(i.slot, i.owner) for i in app_ws.standup_items(TODAY)] == [
+        (Slot.TRENDING, "Maya Okafor")
+    ]
+
+
+def test_an_empty_text_is_refused_on_the_page_and_nothing_is_added(app_ws: Workspace) -> None:
+    at = run()
+    at.text_input(key="standup_add_owner").input("Maya Okafor")
+    click(at, "Add the item")
+
+    assert [e.value for e in at.error] == ["text: expected some text, got nothing"]
+    assert app_ws.standup_items(TODAY) == ()

@@ -326,6 +326,7 @@ def test_a_workspace_of_schema_1_opens_migrated_and_its_weeks_count_whole(
             conn.execute(f"ALTER TABLE tests DROP COLUMN {column}")
         conn.execute("ALTER TABLE tests DROP COLUMN variant_mean")
         conn.execute("ALTER TABLE tests DROP COLUMN variant_sd")
+        conn.execute("DROP TABLE standup_items")
     conn.close()
     reopened = Workspace.open(root)
     snapshot = reopened.snapshot()

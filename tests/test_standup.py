@@ -6,19 +6,26 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from strategy.domain.errors import NotFound, PermissionDenied, ValidationError
 from strategy.domain.experiments import TestStatus
+from strategy.domain.gates import CHECKLIST_ITEMS, ChecklistItem, Stage
 from strategy.domain.horizons import empty_coverage
+from strategy.domain.limits import MAX_TEXT
 from strategy.domain.metrics import empty_weekly
-from strategy.domain.onboarding import OnboardingItem
+from strategy.domain.onboarding import DEFAULT_PLAN, OnboardingItem
 from strategy.domain.requests import Evidence, RequestStatus, ResourceRequest
 from strategy.domain.snapshot import Snapshot, TestDates
+from strategy.domain.stages import Override
+from strategy.domain.standup import CHECKLIST_OWNERS, Slot, SlotItem
 from strategy.domain.team import Assignment, Member, Role
 from strategy.usecases import Workspace
 from strategy.views.standup import (
+    NEWS_WEEKS,
     Agenda,
     SectionKey,
     agenda,
@@ -26,8 +33,11 @@ from strategy.views.standup import (
     agenda_json,
     agenda_markdown,
     agenda_text,
+    news_from,
     previous_working_day,
+    with_slots,
 )
+from tests.conftest import EDITOR, VIEWER, workspace_state
 
 DAY = dt.date(2026, 11, 24)
 """A Tuesday: its agenda covers Monday 23 November (and nothing of today)."""
@@ -58,13 +68,26 @@ def no_data(snap: Snapshot) -> Snapshot:
     return dataclasses.replace(snap, uploads=(), weekly=empty_weekly(), coverage=empty_coverage())
 
 
+def set_up(snap: Snapshot) -> Snapshot:
+    """The same workspace with every platform's setup checklist done long ago."""
+    done = dt.date(2025, 1, 6)
+    platforms = {*snap.weekly["platform"].astype(str), *(c.platform for c in snap.checklist)}
+    return dataclasses.replace(
+        snap,
+        checklist=tuple(
+            ChecklistItem(p, i, done) for p in sorted(platforms) for i in CHECKLIST_ITEMS
+        ),
+    )
+
+
 def quiet(snap: Snapshot) -> Snapshot:
-    """The demo with no test, no overloaded person and uploads made long ago."""
+    """The demo with no test, no overloaded person, uploads made long ago and every setup
+    checklist done."""
     team = tuple(m for m in snap.members if not m.overloaded)
     long_ago = tuple(
         dataclasses.replace(u, uploaded_at="2026-01-05T09:00:00+00:00") for u in snap.uploads
     )
-    return dataclasses.replace(snap, tests=(), members=team, uploads=long_ago)
+    return dataclasses.replace(set_up(snap), tests=(), members=team, uploads=long_ago)
 
 
 def stand_up(
@@ -106,15 +129,69 @@ def test_nothing_changed_gives_no_sections_and_says_so() -> None:
     assert agenda_dict(a) == []
 
 
-def test_stage_transitions_the_new_data_shows_are_listed_for_the_social_expert(
+def test_stage_transitions_in_recent_weeks_are_listed_for_the_social_expert(
     demo: Snapshot,
 ) -> None:
-    items = section(stand_up(quiet(demo), no_data(quiet(demo))), SectionKey.STAGES)
-    assert (
-        "instagram moved from retention to active in the week of 05 Jan 2026 (measured)",
-        "Maya Okafor",
-    ) in items
-    assert section(stand_up(quiet(demo)), SectionKey.STAGES) == []
+    held = Override("linkedin", dt.date(2026, 11, 9), Stage.SETUP, "Rebranding the page", "maya")
+    now = dataclasses.replace(quiet(demo), overrides=(*demo.overrides, held))
+    items = section(stand_up(now, quiet(demo)), SectionKey.STAGES)
+    assert [(text.split(" in the week of ")[0], owner) for text, owner in items] == [
+        ("linkedin moved from retention to setup", "Maya Okafor")
+    ]
+    assert items[0][0].endswith("in the week of 09 Nov 2026 (override: Rebranding the page)")
+    assert section(stand_up(now), SectionKey.STAGES) == []
+
+
+def test_an_import_of_past_weeks_is_one_line_per_platform_not_last_years_moves(
+    demo: Snapshot,
+) -> None:
+    a = stand_up(quiet(demo), no_data(quiet(demo)))
+    assert section(a, SectionKey.STAGES) == []  # instagram's move of January is the past
+    past = [text for text, _ in section(a, SectionKey.UPLOADS) if "past weeks" in text]
+    assert past == [
+        "50 past weeks added for forum",
+        "50 past weeks added for instagram",
+        "50 past weeks added for linkedin",
+        "8 past weeks added for tiktok",
+    ]
+    assert recent_weeks_only(agenda_text(a))
+
+
+def recent_weeks_only(text: str) -> bool:
+    """No line counts more newly counted weeks than the recent ones (a year's 52 are not)."""
+    counts = [int(n) for n in re.findall(r"(\d+) newly counted weeks", text)]
+    return all(n <= NEWS_WEEKS + 1 for n in counts)
+
+
+@pytest.mark.parametrize(
+    ("day", "first_news_week"),
+    [
+        (dt.date(2026, 11, 24), dt.date(2026, 11, 2)),
+        (dt.date(2026, 11, 23), dt.date(2026, 10, 26)),
+    ],
+    ids=["tuesday", "monday: since friday"],
+)
+def test_weeks_are_news_from_three_weeks_before_the_previous_working_days_week(
+    day: dt.date, first_news_week: dt.date
+) -> None:
+    assert news_from(day) == first_news_week
+
+
+def test_the_stand_up_the_day_after_a_year_long_import_has_one_line_per_platform_for_it(
+    demo_ws: Workspace,
+) -> None:
+    imported = demo_ws.snapshot().uploads[0].uploaded_on
+    day = imported + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    a = agenda(day, lambda d: demo_ws.snapshot(as_of=d))
+    text = agenda_text(a)
+    weeks = [w for w in demo_ws.snapshot().weekly["week"].dt.date if w < news_from(day)]
+    assert weeks  # the import holds a year of past weeks
+    for platform in ("forum", "instagram", "linkedin", "tiktok"):
+        assert sum(f"past weeks added for {platform}" in line for line in text.splitlines()) <= 1
+    assert recent_weeks_only(text)
+    assert all(f"{w:%d %b %Y}" not in text for w in weeks)
 
 
 def test_a_stall_is_listed_the_day_it_begins_and_not_after(demo: Snapshot) -> None:
@@ -254,7 +331,7 @@ def test_an_item_nobody_holds_the_role_for_names_the_role(demo: Snapshot) -> Non
 def test_the_agenda_reads_as_text_markdown_and_json_with_empty_sections_left_out(
     demo: Snapshot,
 ) -> None:
-    a = stand_up(dataclasses.replace(demo, tests=()))
+    a = stand_up(dataclasses.replace(set_up(demo), tests=()))
     data = json.loads(agenda_json(a))
     assert data == [
         {
@@ -276,3 +353,186 @@ def test_the_agenda_reads_as_text_markdown_and_json_with_empty_sections_left_out
     assert "  - Jonas Weber has 11 h of roles a week on 8 h available [Maya Okafor]" in agenda_text(
         a
     )
+
+
+# --- people starting or at a milestone, the setup checklist's owners ------------------------
+
+
+def plan_of(person: str, start: dt.date, done: dt.date | None = None) -> tuple[OnboardingItem, ...]:
+    """A new community manager's default plan, the day-30 items done on ``done``."""
+    return tuple(
+        OnboardingItem(
+            n,
+            1,
+            person,
+            Role.COMMUNITY_MANAGER,
+            start,
+            p.day,
+            p.title,
+            done if p.day == 30 else None,
+        )
+        for n, p in enumerate(DEFAULT_PLAN, start=1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (DAY, ("Sara Lind starts today as Community manager (request #1)", "Maya Okafor")),
+        (
+            DAY - dt.timedelta(days=30),
+            (
+                "Sara Lind (Community manager) reaches day 30 of the 30-60-90 plan today: "
+                "5 of 5 items done",
+                "Sara Lind",
+            ),
+        ),
+        (
+            DAY - dt.timedelta(days=60),
+            (
+                "Sara Lind (Community manager) reaches day 60 of the 30-60-90 plan today: "
+                "5 of 6 items done",
+                "Sara Lind",
+            ),
+        ),
+        (
+            DAY - dt.timedelta(days=90),
+            (
+                "Sara Lind (Community manager) reaches day 90 of the 30-60-90 plan today: "
+                "5 of 8 items done",
+                "Sara Lind",
+            ),
+        ),
+        (DAY - dt.timedelta(days=1), None),
+        (DAY - dt.timedelta(days=31), None),
+    ],
+    ids=["starting", "day 30", "day 60", "day 90", "day 1", "day 31"],
+)
+def test_people_starting_or_reaching_day_30_60_or_90_that_day_are_listed(
+    demo: Snapshot, start: dt.date, expected: tuple[str, str] | None
+) -> None:
+    snap = dataclasses.replace(quiet(demo), onboarding=plan_of("Sara Lind", start, MONDAY))
+    assert section(stand_up(snap), SectionKey.PEOPLE) == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("members", "tools_owner", "metrics_owner"),
+    [
+        ((), "IT", "Social data analyst"),
+        (
+            (
+                Member("Noor Haddad", 10.0, (Assignment(Role.IT, 4.0),)),
+                Member("Maya Okafor", 14.0, (Assignment(Role.SOCIAL_EXPERT, 10.0),)),
+            ),
+            "Noor Haddad",
+            "Maya Okafor",
+        ),
+    ],
+    ids=["nobody holds the roles", "IT and the expert"],
+)
+def test_open_setup_checklist_items_are_listed_once_each_with_their_owner(
+    demo: Snapshot, members: tuple[Member, ...], tools_owner: str, metrics_owner: str
+) -> None:
+    done = dt.date(2026, 1, 5)
+    checklist = tuple(
+        ChecklistItem(p, i, None if (p, i) in OPEN else done)
+        for p in ("forum", "instagram", "linkedin", "tiktok")
+        for i in CHECKLIST_ITEMS
+    )
+    snap = dataclasses.replace(quiet(demo), checklist=checklist, members=members)
+    assert section(stand_up(snap), SectionKey.SETUP) == [
+        ("Tools chosen: open for forum, tiktok", tools_owner),
+        ("Key metrics defined: open for tiktok", metrics_owner),
+    ]
+
+
+OPEN = {("forum", "tools_chosen"), ("tiktok", "tools_chosen"), ("tiktok", "key_metrics_defined")}
+
+
+def test_every_setup_checklist_item_has_an_owner_and_it_owns_the_tools() -> None:
+    assert set(CHECKLIST_OWNERS) == set(CHECKLIST_ITEMS)
+    assert CHECKLIST_OWNERS["tools_chosen"][0] is Role.IT
+
+
+# --- the team's own items in four slots -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "owner", "message"),
+    [
+        (
+            "weather",
+            "Rain",
+            "Jonas",
+            "slot: expected one of overnight, trending, scheduled, risks, got 'weather'",
+        ),
+        ("overnight", "   ", "Jonas", "text: expected some text, got nothing"),
+        (
+            "trending",
+            "x" * (MAX_TEXT + 1),
+            "Jonas",
+            f"text: expected at most {MAX_TEXT:,} characters, got {MAX_TEXT + 1:,}",
+        ),
+        ("risks", "Competitor launch", "", "owner: expected some text, got nothing"),
+    ],
+    ids=["unknown slot", "empty text", "text over the limit", "no owner"],
+)
+def test_a_slot_item_with_a_wrong_field_is_refused_naming_it_and_nothing_is_stored(
+    empty_ws: Workspace, slot: str, text: str, owner: str, message: str
+) -> None:
+    before = workspace_state(empty_ws)
+    with pytest.raises(ValidationError) as refused:
+        empty_ws.add_standup_item(EDITOR, day=DAY, slot=slot, text=text, owner=owner)
+    assert str(refused.value) == message
+    assert workspace_state(empty_ws) == before
+
+
+def test_slot_items_are_kept_per_day_audited_and_removable(empty_ws: Workspace) -> None:
+    first = empty_ws.add_standup_item(
+        EDITOR, day=DAY, slot="overnight", text="  Forum outage at 02:00  ", owner="Jonas Weber"
+    )
+    empty_ws.add_standup_item(
+        EDITOR, day=DAY, slot="scheduled", text="Carousel at 10:00", owner="Maya Okafor"
+    )
+    empty_ws.add_standup_item(
+        EDITOR, day=MONDAY, slot="risks", text="Yesterday's item", owner="Maya Okafor"
+    )
+    items = empty_ws.standup_items(DAY)
+    assert [(i.slot, i.text, i.owner) for i in items] == [
+        (Slot.OVERNIGHT, "Forum outage at 02:00", "Jonas Weber"),
+        (Slot.SCHEDULED, "Carousel at 10:00", "Maya Okafor"),
+    ]
+    assert empty_ws.audit_log(1)[0].action == "standup.add"
+    empty_ws.remove_standup_item(EDITOR, first.id)
+    assert [i.text for i in empty_ws.standup_items(DAY)] == ["Carousel at 10:00"]
+    assert empty_ws.audit_log(1)[0].action == "standup.remove"
+    with pytest.raises(NotFound):
+        empty_ws.remove_standup_item(EDITOR, first.id)
+
+
+def test_a_viewer_cannot_add_a_slot_item(empty_ws: Workspace) -> None:
+    with pytest.raises(PermissionDenied):
+        empty_ws.add_standup_item(VIEWER, day=DAY, slot="trending", text="Memes", owner="Ana")
+    assert empty_ws.standup_items(DAY) == ()
+
+
+def test_slot_items_come_first_in_the_agenda_and_in_its_markdown(demo: Snapshot) -> None:
+    items = (
+        SlotItem(DAY, Slot.RISKS, "Competitor launches on Friday", "Maya Okafor"),
+        SlotItem(DAY, Slot.OVERNIGHT, "Forum outage at 02:00", "Jonas Weber"),
+        SlotItem(MONDAY, Slot.TRENDING, "Not today's", "Ana"),
+    )
+    a = with_slots(stand_up(dataclasses.replace(set_up(demo), tests=())), items)
+    assert [s.key for s in a.sections] == [
+        SectionKey.OVERNIGHT,
+        SectionKey.RISKS,
+        SectionKey.OVERLOADED,
+    ]
+    markdown = agenda_markdown(a)
+    assert "## Overnight\n\n- Forum outage at 02:00 — **Jonas Weber**\n" in markdown
+    assert (
+        "## Risks and opportunities\n\n- Competitor launches on Friday — **Maya Okafor**\n"
+        in markdown
+    )
+    assert "Not today's" not in markdown
+    assert {"key": "overnight", "title": "Overnight"}.items() <= agenda_dict(a)[0].items()

@@ -1,22 +1,31 @@
 """The workspace as a whole: ``init`` (empty or the demo company), ``report`` and
-``standup``."""
+``standup`` (the agenda, or ``standup add`` for an item of the team's own)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
+from typing import Final
 
-from strategy.cli.commands import command, option
-from strategy.cli.common import day
+from strategy.cli.commands import arg, command, option
+from strategy.cli.common import day, open_workspace
 from strategy.demo import DEMO_DIR, seed_demo
 from strategy.domain import clock
 from strategy.domain.access import executives
 from strategy.domain.analysis import analyse
 from strategy.domain.errors import RolloutError
+from strategy.domain.standup import SLOT_TITLES, Slot
 from strategy.report import report_json, report_text, weekly_csv
 from strategy.storage import DB_NAME, Location, parse_location
 from strategy.usecases import Workspace
-from strategy.views.standup import agenda, agenda_json, agenda_markdown, agenda_text
+from strategy.views.standup import (
+    agenda,
+    agenda_json,
+    agenda_markdown,
+    agenda_text,
+    with_slots,
+)
 
 
 @command("init")
@@ -51,16 +60,49 @@ def _refuse_to_overwrite(where: Location, *, demo: bool) -> None:
         raise RolloutError(f"{root}: the folder is not empty; the demo needs a new or empty one")
 
 
+ADD: Final = "add"
+"""``standup add WS ...``: the first word after ``standup`` adds an item rather than naming
+the workspace (the agenda is ``standup WS``)."""
+
+
 @command("standup")
+@arg(
+    "add_to",
+    nargs="?",
+    metavar="WORKSPACE",
+    help="after `add`: the workspace to add the item to (`standup add WS --slot ...`)",
+)
 @option("--on", help="the stand-up's day, YYYY-MM-DD (default: today)")
 @option("--format", choices=["text", "markdown", "json"], default="text")
+@option("--slot", help=f"with add: {' | '.join(s.value for s in Slot)}")
+@option("--text", help="with add: what to raise")
+@option("--owner", help="with add: who picks it up")
 def standup(args: argparse.Namespace) -> str:
-    """The agenda of the day's stand-up, read from the workspace as it stood each day."""
+    """The agenda of the day's stand-up, read from the workspace as it stood each day, with
+    the items the team added; or, as ``standup add WS``, add an item to a slot."""
     on = day(args.on, "--on") if args.on else clock.today()
+    if args.workspace == ADD and args.add_to is not None:
+        return _add_item(args, on)
+    if args.add_to is not None:
+        raise RolloutError(f"{args.add_to}: expected `standup WS` or `standup add WS`")
+    given = [f"--{name}" for name in ("slot", "text", "owner") if getattr(args, name) is not None]
+    if given:
+        raise RolloutError(f"{given[0]}: only with `standup add WS`")
     ws = Workspace.open(args.workspace)
     found = agenda(on, lambda d: ws.snapshot(as_of=d), executives(ws.user_roles()))
+    found = with_slots(found, ws.standup_items(on))
     writers = {"text": agenda_text, "markdown": agenda_markdown, "json": agenda_json}
     return writers[args.format](found).rstrip("\n")
+
+
+def _add_item(args: argparse.Namespace, on: dt.date) -> str:
+    args.workspace = args.add_to
+    ws, acting = open_workspace(args)
+    item = ws.add_standup_item(acting, day=on, slot=args.slot, text=args.text, owner=args.owner)
+    return (
+        f"added item #{item.id} to {SLOT_TITLES[item.slot]} of {on.isoformat()}: "
+        f"{item.text} ({item.owner})"
+    )
 
 
 @command("report")

@@ -10,7 +10,7 @@ modules.
 from __future__ import annotations
 
 from strategy.storage.store import Store
-from strategy.usecases import experiments, requests, settings, stages, team, uploads
+from strategy.usecases import experiments, requests, settings, stages, standup, team, uploads
 
 
 class Workspace(Store):
@@ -52,3 +52,7 @@ class Workspace(Store):
     remove_baseline = uploads.remove_baseline
     save_mapping = uploads.save_mapping
     remove_mapping = uploads.remove_mapping
+
+    add_standup_item = standup.add_standup_item
+    remove_standup_item = standup.remove_standup_item
+    standup_items = standup.standup_items

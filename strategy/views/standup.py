@@ -12,6 +12,7 @@ with nothing in them are left out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
@@ -22,18 +23,28 @@ from typing import Any
 import pandas as pd
 
 from strategy.domain.analysis import Analysis, analyse
+from strategy.domain.clock import monday
+from strategy.domain.gates import CHECKLIST_ITEMS, CHECKLIST_LABELS, ChecklistItem
 from strategy.domain.numbers import plain_number
 from strategy.domain.onboarding import OnboardingItem
 from strategy.domain.requests import RequestStatus, RequestView
 from strategy.domain.snapshot import Snapshot
+from strategy.domain.standup import CHECKLIST_OWNERS, SLOT_TITLES, SlotItem, milestones
 from strategy.domain.team import ROLE_LABELS, Member, Role
 
 
 class SectionKey(StrEnum):
-    """The agenda's sections, in the order they are discussed."""
+    """The agenda's sections, in the order they are discussed: first the team's own slots
+    (``domain.standup.Slot``), then what the workspace shows."""
 
+    OVERNIGHT = "overnight"
+    TRENDING = "trending"
+    SCHEDULED = "scheduled"
+    RISKS = "risks"
+    PEOPLE = "people"
     STAGES = "stages"
     STALLS = "stalls"
+    SETUP = "setup"
     UPLOADS = "uploads"
     TESTS = "tests"
     OVERLOADED = "overloaded"
@@ -43,8 +54,11 @@ class SectionKey(StrEnum):
 
 
 SECTION_TITLES: dict[SectionKey, str] = {
+    **{SectionKey(slot.value): title for slot, title in SLOT_TITLES.items()},
+    SectionKey.PEOPLE: "People starting or at a milestone",
     SectionKey.STAGES: "Stage transitions",
     SectionKey.STALLS: "Stalls begun",
+    SectionKey.SETUP: "Open setup checklist items",
     SectionKey.UPLOADS: "Uploads",
     SectionKey.TESTS: "Strategy tests",
     SectionKey.OVERLOADED: "People overloaded",
@@ -107,17 +121,31 @@ def owner(members: Sequence[Member], *roles: Role) -> str:
     return ROLE_LABELS[roles[0]]
 
 
+NEWS_WEEKS: int = 3
+"""How many weeks before the previous working day's week arriving data is still news: a
+weekly export comes a week or two after the week ends. Older weeks an import adds are the
+past: one line per platform says how many, not each stage move in them."""
+
+
+def news_from(day: dt.date) -> dt.date:
+    """The first week (a Monday) whose stage moves, stalls and slow responses are news on
+    ``day``'s stand-up."""
+    return monday(previous_working_day(day)) - dt.timedelta(weeks=NEWS_WEEKS)
+
+
 def agenda(
     day: dt.date,
     read: Callable[[dt.date], Snapshot],
     executives: Sequence[str] = (),
+    slots: Sequence[SlotItem] = (),
 ) -> Agenda:
     """The stand-up of ``day``.
 
     ``read(d)`` is the workspace with the uploads made by day ``d`` (``Workspace.snapshot``
     with ``as_of``); the agenda compares the data as it stood the evening before the
     previous working day with yesterday evening's (``as_of_dates``). ``executives`` are the
-    addresses mapped to the executive role: the first picks up open requests.
+    addresses mapped to the executive role: the first picks up open requests. ``slots`` are
+    the items the team added to the day's stand-up (``Workspace.standup_items``).
     """
     before_day, now_day = as_of_dates(day)
     snapshot = read(now_day)
@@ -132,21 +160,12 @@ def agenda(
         return when is not None and since <= when < day
 
     sections = {
-        SectionKey.STAGES: _transitions(now, before, expert),
-        SectionKey.STALLS: [
-            AgendaItem(f"{name} has stalled in {s.stage.value}: {s.stall_reason}", expert)
-            for name, s in sorted(now.statuses.items())
-            if s.stalled and not (name in before.statuses and before.statuses[name].stalled)
-        ],
-        SectionKey.UPLOADS: [
-            AgendaItem(
-                f"{u.name} (upload #{u.id}, {u.rows:,} rows: {', '.join(u.platforms)}, "
-                f"weeks {u.first_week} to {u.last_week}) by {u.by}",
-                owner(members, Role.DATA_ANALYST, Role.SOCIAL_EXPERT),
-            )
-            for u in snapshot.uploads
-            if happened(u.uploaded_on)
-        ],
+        **_slots(slots),
+        SectionKey.PEOPLE: _people(day, snapshot.onboarding, expert),
+        SectionKey.STAGES: _transitions(now, before, news_from(day), expert),
+        SectionKey.STALLS: _stalls(now, before, news_from(day), expert),
+        SectionKey.SETUP: _setup(day, snapshot.checklist, now, members),
+        SectionKey.UPLOADS: _uploads(snapshot, now, before, day, happened),
         SectionKey.TESTS: _tests(day, snapshot, now, happened, expert),
         SectionKey.OVERLOADED: [
             AgendaItem(
@@ -157,18 +176,56 @@ def agenda(
             for m in members
             if m.overloaded
         ],
-        SectionKey.RESPONSES: _responses(snapshot, now, before, members),
+        SectionKey.RESPONSES: _responses(snapshot, now, before, news_from(day)),
         SectionKey.ONBOARDING: _onboarding(day, snapshot.onboarding, happened),
         SectionKey.REQUESTS: _requests(current.requests, happened, executives, expert),
     }
-    return Agenda(
-        day,
-        since,
-        tuple(Section(k, SECTION_TITLES[k], tuple(v)) for k, v in sections.items() if v),
+    return Agenda(day, since, _ordered(sections))
+
+
+def _ordered(sections: dict[SectionKey, list[AgendaItem]]) -> tuple[Section, ...]:
+    """The sections with something in them, in the order they are discussed."""
+    return tuple(
+        Section(k, SECTION_TITLES[k], tuple(sections[k])) for k in SectionKey if sections.get(k)
     )
 
 
-def _transitions(now: Analysis, before: Analysis, expert: str) -> list[AgendaItem]:
+def _slots(items: Sequence[SlotItem]) -> dict[SectionKey, list[AgendaItem]]:
+    out: dict[SectionKey, list[AgendaItem]] = {}
+    for i in items:
+        out.setdefault(SectionKey(i.slot.value), []).append(AgendaItem(i.text, i.owner))
+    return out
+
+
+def with_slots(a: Agenda, items: Sequence[SlotItem]) -> Agenda:
+    """The agenda with the team's slot items of its day in their sections (first)."""
+    sections: dict[SectionKey, list[AgendaItem]] = {s.key: list(s.items) for s in a.sections}
+    for key, found in _slots([i for i in items if i.day == a.day]).items():
+        sections[key] = [*sections.get(key, []), *found]
+    return dataclasses.replace(a, sections=_ordered(sections))
+
+
+def _people(day: dt.date, items: Sequence[OnboardingItem], expert: str) -> list[AgendaItem]:
+    """People starting today (the expert welcomes them), or at day 30, 60 or 90 today."""
+    out = []
+    for m in milestones(items, day):
+        label = ROLE_LABELS[m.role]
+        if m.day == 0:
+            out.append(
+                AgendaItem(f"{m.person} starts today as {label} (request #{m.request_id})", expert)
+            )
+        else:
+            out.append(
+                AgendaItem(
+                    f"{m.person} ({label}) reaches day {m.day} of the 30-60-90 plan today: "
+                    f"{m.done} of {m.due} items done",
+                    m.person,
+                )
+            )
+    return out
+
+
+def _transitions(now: Analysis, before: Analysis, news: dt.date, expert: str) -> list[AgendaItem]:
     def seen(a: Analysis) -> set[tuple[str, dt.date, str]]:
         return {
             (name, t.week, t.target.value) for name, s in a.statuses.items() for t in s.transitions
@@ -183,8 +240,74 @@ def _transitions(now: Analysis, before: Analysis, expert: str) -> list[AgendaIte
         )
         for name, s in sorted(now.statuses.items())
         for t in s.transitions
-        if (name, t.week, t.target.value) not in known
+        if (name, t.week, t.target.value) not in known and t.week >= news
     ]
+
+
+def _stalls(now: Analysis, before: Analysis, news: dt.date, expert: str) -> list[AgendaItem]:
+    """Platforms stalled in their latest week, a recent one, that were not before."""
+    return [
+        AgendaItem(f"{name} has stalled in {s.stage.value}: {s.stall_reason}", expert)
+        for name, s in sorted(now.statuses.items())
+        if s.stalled
+        and s.timeline
+        and s.timeline[-1].week >= news
+        and not (name in before.statuses and before.statuses[name].stalled)
+    ]
+
+
+def _setup(
+    day: dt.date, checklist: Sequence[ChecklistItem], now: Analysis, members: Sequence[Member]
+) -> list[AgendaItem]:
+    """Each setup checklist item still open on some platform, once, with its owner."""
+    done = {(c.platform, c.item) for c in checklist if c.done_on is not None and c.done_on <= day}
+    platforms = sorted({*now.statuses, *(c.platform for c in checklist)})
+    out = []
+    for item in CHECKLIST_ITEMS:
+        open_on = [p for p in platforms if (p, item) not in done]
+        if open_on:
+            out.append(
+                AgendaItem(
+                    f"{CHECKLIST_LABELS[item]}: open for {', '.join(open_on)}",
+                    owner(members, *CHECKLIST_OWNERS[item]),
+                )
+            )
+    return out
+
+
+def _uploads(
+    snapshot: Snapshot, now: Analysis, before: Analysis, day: dt.date, happened: Happened
+) -> list[AgendaItem]:
+    """The uploads made since the previous working day, and per platform the past weeks
+    they added (older than ``news_from``), in one line each."""
+    who = owner(snapshot.members, Role.DATA_ANALYST, Role.SOCIAL_EXPERT)
+    items = [
+        AgendaItem(
+            f"{u.name} (upload #{u.id}, {u.rows:,} rows: {', '.join(u.platforms)}, "
+            f"weeks {u.first_week} to {u.last_week}) by {u.by}",
+            who,
+        )
+        for u in snapshot.uploads
+        if happened(u.uploaded_on)
+    ]
+    known = _weeks(before.wide)
+    added: dict[str, int] = {}
+    for platform, week in _weeks(now.wide) - known:
+        if week < news_from(day):
+            added[platform] = added.get(platform, 0) + 1
+    items += [
+        AgendaItem(f"{n} past week{'s' if n != 1 else ''} added for {platform}", who)
+        for platform, n in sorted(added.items())
+    ]
+    return items
+
+
+def _weeks(wide: pd.DataFrame) -> set[tuple[str, dt.date]]:
+    if wide.empty or "platform" not in wide.columns:
+        return set()
+    return set(
+        zip(wide["platform"].astype(str).tolist(), wide["week"].dt.date.tolist(), strict=True)
+    )
 
 
 def _tests(
@@ -214,10 +337,11 @@ RESPONSE_METRIC = "response_minutes_median"
 
 
 def _responses(
-    snapshot: Snapshot, now: Analysis, before: Analysis, members: Sequence[Member]
+    snapshot: Snapshot, now: Analysis, before: Analysis, news: dt.date
 ) -> list[AgendaItem]:
-    """Complete weeks newly counted since the previous stand-up whose median response was
-    slower than the target."""
+    """Complete recent weeks (from ``news``) newly counted since the previous stand-up whose
+    median response was slower than the target."""
+    members = snapshot.members
     if RESPONSE_METRIC not in now.wide.columns:
         return []
     target = snapshot.demand.response_target_minutes
@@ -237,7 +361,7 @@ def _responses(
     who = owner(members, Role.COMMUNITY_MANAGER, Role.SUPPORT)
     slow: dict[str, list[tuple[dt.date, float]]] = {}
     for platform, week, minutes in weeks(now.wide):
-        if minutes > target and (platform, week) not in known:
+        if minutes > target and week >= news and (platform, week) not in known:
             slow.setdefault(platform, []).append((week, float(minutes)))
     items = []
     for platform, found in sorted(slow.items()):

@@ -1,0 +1,81 @@
+"""The stand-up from the command line: `standup add` puts the team's item in a day's slot,
+the agenda of that day (text, Markdown, JSON) carries it, and a wrong field is refused with
+a one-line reason, storing nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from strategy.usecases import Workspace
+from tests.conftest import TODAY, cli, workspace_state
+
+DAY = TODAY.isoformat()
+
+
+@pytest.fixture
+def ws(empty_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("ROLLOUT_TODAY", DAY)
+    return empty_ws.location.key
+
+
+def add(capsys: pytest.CaptureFixture[str], ws: str, *fields: str) -> tuple[int, str, str]:
+    return cli(capsys, "standup", "add", ws, "--on", DAY, *fields)
+
+
+def test_an_added_item_is_on_that_days_agenda_in_every_format(
+    ws: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = add(
+        capsys, ws, "--slot", "risks", "--text", "Competitor launch Friday", "--owner", "Maya"
+    )
+    assert (code, err) == (0, "")
+    assert (
+        out == f"added item #1 to Risks and opportunities of {DAY}: Competitor launch Friday (Maya)"
+    )
+    agenda = json.loads(cli(capsys, "standup", ws, "--on", DAY, "--format", "json")[1])
+    assert agenda[0] == {
+        "key": "risks",
+        "title": "Risks and opportunities",
+        "items": [{"text": "Competitor launch Friday", "owner": "Maya"}],
+    }
+    markdown = cli(capsys, "standup", ws, "--on", DAY, "--format", "markdown")[1]
+    assert "## Risks and opportunities\n\n- Competitor launch Friday — **Maya**" in markdown
+    assert "  - Competitor launch Friday [Maya]" in cli(capsys, "standup", ws, "--on", DAY)[1]
+    next_day = cli(capsys, "standup", ws, "--on", "2026-11-24", "--format", "json")[1]
+    assert "Competitor launch Friday" not in next_day
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        (
+            ("--slot", "weather", "--text", "Rain", "--owner", "Ana"),
+            "error: slot: expected one of overnight, trending, scheduled, risks, got 'weather'",
+        ),
+        (
+            ("--slot", "overnight", "--text", " ", "--owner", "Ana"),
+            "error: text: expected some text, got nothing",
+        ),
+        (
+            ("--slot", "trending", "--text", "x" * 1001, "--owner", "Ana"),
+            "error: text: expected at most 1,000 characters, got 1,001",
+        ),
+    ],
+    ids=["unknown slot", "empty text", "text over the limit"],
+)
+def test_a_wrong_field_exits_1_with_a_one_line_reason_and_stores_nothing(
+    ws: str, capsys: pytest.CaptureFixture[str], fields: tuple[str, ...], reason: str
+) -> None:
+    before = workspace_state(ws)
+    assert add(capsys, ws, *fields) == (1, "", reason)
+    assert workspace_state(ws) == before
+
+
+def test_slot_options_without_add_are_refused(ws: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(capsys, "standup", ws, "--slot", "risks") == (
+        1,
+        "",
+        "error: --slot: only with `standup add WS`",
+    )
