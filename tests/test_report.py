@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from strategy.domain.analysis import analyse
 from strategy.domain.experiments import StrategyTest, TestStatus
 from strategy.domain.gates import Stage
-from strategy.domain.resources import SignalStatus
+from strategy.domain.resources import DEMAND_EXCEEDS_CAPACITY, SignalStatus
 from strategy.report import (
     NoteKind,
     platform_notes,
@@ -143,3 +144,25 @@ def test_a_concluded_win_whose_split_is_broken_does_not_justify_resources(
     assert "Questions instead of product shots" in [t["title"] for t in flagged]
     assert all(t["srm_p_value"] < 0.001 and t["planned_split"] == 0.5 for t in flagged)
     assert {t["kind"] for t in report["tests"]} == {"conversion"}
+
+
+@pytest.mark.parametrize(
+    ("days_after_today", "capacity", "serving"),
+    [(0, 37.0, 20.0), (7, 67.0, 30.0), (37, 67.0, 40.0), (67, 67.0, 50.0)],
+    ids=["before the start", "first day", "day 30", "day 60"],
+)
+def test_the_team_block_counts_both_figures_as_of_the_reports_day(
+    demo_ws: Workspace, days_after_today: int, capacity: float, serving: float
+) -> None:
+    start = TODAY + dt.timedelta(days=7)
+    demo_ws.add_assignment(
+        EDITOR, name="Pia", role="community_manager", hours=30, start=start.isoformat()
+    )
+    day = TODAY + dt.timedelta(days=days_after_today)
+    report = report_dict(analyse(demo_ws.snapshot(), day))
+    assert report["team"]["capacity_hours_per_week"] == capacity  # social hours, in full
+    assert report["team"]["serving_hours_per_week"] == pytest.approx(serving)  # ramped up
+    demand = next(
+        c for c in report["resource_signal"]["conditions"] if c["key"] == DEMAND_EXCEEDS_CAPACITY
+    )
+    assert f"{serving:.1f} h" in demand["value"]  # the signal compares with serving hours
