@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from strategy.domain.analysis import everyone
 from strategy.domain.clock import EARLIEST_DATE
 from strategy.domain.costs import MAX_RATE
 from strategy.domain.limits import MAX_WEEK_HOURS
@@ -130,7 +131,12 @@ cols[1].metric(
     "these serving hours, not with all social hours.",
     border=True,
 )
-cols[2].metric("People", len(snap.members), border=True)
+cols[2].metric(
+    "People",
+    len(snap.members),
+    help="The people on the roster, those starting later included (not those who left).",
+    border=True,
+)
 cols[3].metric(
     "Empty seats",
     len(team.empty_seats),
@@ -152,7 +158,8 @@ cols[4].metric(
 )
 if team.empty_seats:
     st.error("**Empty seats:** " + md(", ".join(s.label for s in team.empty_seats)), icon="🪑")
-for warning in team_warnings(snap.members, ()):  # no seats: only the overloaded people
+# no seats: only the overloaded people
+for warning in team_warnings(everyone(snap, today), ()):
     st.warning(md(warning), icon="🔥")
 if not team.warnings:
     st.success("Every recommended seat is held and nobody is overloaded.", icon="✅")
@@ -177,7 +184,10 @@ st.subheader("Roster")
 st.caption(
     "One row per role a person holds: the hours a week that role takes, and the hours a "
     "week the person has for social work (*available*, the same on each of their rows). "
-    "Only channel reps have a channel. Rows are counted from the top in error messages."
+    "Only channel reps have a channel. Rows are counted from the top in error messages. "
+    "A person deleted from the table leaves today: they no longer count, and stay listed "
+    "below. A new person's serving hours ramp up from their start: 1/3 in the first 30 "
+    "days, 2/3 until day 60, then in full (the shares are the ramp_up setting)."
 )
 roster_base = session.drawn(ROSTER_BASE, snap.members, keep=can_edit and table_edited(EDITOR_KEY))
 roster = pd.DataFrame(members_to_rows(roster_base), columns=list(ROSTER_COLUMNS)).astype(
@@ -215,6 +225,15 @@ if can_edit:
             saved(f"Roster saved: {len(members)} people.", changed=roster_saved.changed)
 else:
     st.dataframe(roster, hide_index=True, column_config=column_config, width="stretch")
+starting = [m for m in snap.members if m.start is not None and m.start > today]
+if starting:
+    st.caption(
+        "Starting later: "
+        + md(", ".join(f"{m.name} on {m.start:%d %b %Y}" for m in starting if m.start))
+    )
+gone = snap.former
+if gone:
+    st.caption("  \n".join(md(f"Left: {m.name} on {m.end:%d %b %Y}") for m in gone if m.end))
 
 # --- onboarding new people ----------------------------------------------------------------
 st.subheader("Onboarding")

@@ -80,13 +80,13 @@ def test_settings_are_listed_and_set_one_at_a_time(
     ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
     listed = cli(capsys, "settings", "list", ws)[1].splitlines()
-    assert "fte_hours: 40" in listed and len(listed) == 9
-    assert listed[-1] == "returning_weeks: 1"
+    assert "fte_hours: 40" in listed and len(listed) == 10
+    assert listed[-2:] == ["returning_weeks: 1", "ramp_up: 0.333,0.667"]
     assert cli(capsys, "settings", "set", ws, "fte_hours", "38") == (0, "fte_hours: 38", "")
     assert demo_ws.snapshot().demand.fte_hours == 38
     code, _, err = cli(capsys, "settings", "set", ws, "colour", "3")
     assert code == 1 and err.startswith("error: settings: unknown setting 'colour'")
-    assert err.rstrip().endswith("window_weeks, returning_weeks")
+    assert err.rstrip().endswith("window_weeks, returning_weeks, ramp_up")
 
 
 @pytest.mark.parametrize(
@@ -199,12 +199,88 @@ def test_a_test_still_running_after_its_end_is_flagged_in_the_list(
     ]
 
 
-def test_a_person_is_removed_from_the_team(
+def test_a_person_removed_from_the_team_leaves_today_and_is_listed_as_having_left(
     ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli(capsys, "team", "remove", ws, "chen li")[0] == 0
-    assert "Chen Li" not in [m.name for m in demo_ws.snapshot().members]
-    assert cli(capsys, "team", "remove", ws, "Chen Li")[2] == "error: team: nobody called 'Chen Li'"
+    assert cli(capsys, "team", "remove", ws, "chen li") == (
+        0,
+        f"Chen Li leaves the team on {TODAY.isoformat()}",
+        "",
+    )
+    listed = cli(capsys, "team", "list", ws)[1].splitlines()
+    assert not any(line.startswith("Chen Li:") for line in listed)
+    assert listed[-1] == f"Left: Chen Li on {TODAY.isoformat()}"
+    before = workspace_state(demo_ws)
+    assert cli(capsys, "team", "remove", ws, "Chen Li")[2] == (
+        f"error: team: Chen Li left on {TODAY.isoformat()} already"
+    )
+    assert cli(capsys, "team", "remove", ws, "Nobody")[2] == "error: team: nobody called 'Nobody'"
+    assert workspace_state(demo_ws) == before
+
+
+def test_a_person_leaves_on_the_day_given_and_the_json_list_keeps_them_with_start_and_end(
+    ws: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(capsys, "team", "remove", ws, "Chen Li", "--on", "2026-11-01")[0] == 0
+    add = ["team", "add", ws, "--name", "Ida", "--role", "content_creator", "--hours", "20"]
+    assert cli(capsys, *add, "--start", "2026-11-16")[0] == 0
+    people = {
+        p["name"]: p for p in json.loads(cli(capsys, "team", "list", ws, "--format", "json")[1])
+    }
+    assert (people["Chen Li"]["start"], people["Chen Li"]["end"]) == (None, "2026-11-01")
+    assert (people["Ida"]["start"], people["Ida"]["end"]) == ("2026-11-16", None)
+    assert (people["Maya Okafor"]["start"], people["Maya Okafor"]["end"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("given", "code", "said"),
+    [
+        ("--on=2026-13-01", 1, "error: --on: expected"),
+        ("--on=soon", 1, "error: --on: expected"),
+    ],
+    ids=["no such month", "not a date"],
+)
+def test_a_leaving_day_that_is_not_a_date_is_refused_and_nothing_changes(
+    ws: str,
+    demo_ws: Workspace,
+    capsys: pytest.CaptureFixture[str],
+    given: str,
+    code: int,
+    said: str,
+) -> None:
+    before = workspace_state(demo_ws)
+    found = cli(capsys, "team", "remove", ws, "Chen Li", given)
+    assert found[0] == code and found[2].startswith(said) and "\n" not in found[2]
+    assert workspace_state(demo_ws) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "said"),
+    [
+        ("0.5,0.75", 0, "ramp_up: 0.5,0.75"),
+        ("1,1", 0, "ramp_up: 1,1"),
+        ("0.7,0.5", 1, "error: ramp_up: expected two shares between 0 and 1"),
+        ("0,0.5", 1, "error: ramp_up: expected two shares between 0 and 1"),
+        ("0.5", 1, "error: ramp_up: expected two shares between 0 and 1"),
+        ("half,whole", 1, "error: ramp_up: expected two shares between 0 and 1"),
+    ],
+    ids=["half then three quarters", "no ramp", "falling", "zero", "one share", "words"],
+)
+def test_the_ramp_up_shares_are_set_as_a_setting_and_bad_ones_are_refused(
+    ws: str,
+    demo_ws: Workspace,
+    capsys: pytest.CaptureFixture[str],
+    value: str,
+    code: int,
+    said: str,
+) -> None:
+    before = workspace_state(demo_ws)
+    found = cli(capsys, "settings", "set", ws, "ramp_up", value)
+    assert found[0] == code and (found[1] or found[2]).startswith(said)
+    if code:
+        assert workspace_state(demo_ws) == before
+    else:
+        assert cli(capsys, "settings", "list", ws)[1].splitlines()[-1] == said
 
 
 @pytest.mark.parametrize(

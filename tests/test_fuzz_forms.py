@@ -513,6 +513,7 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
     "set_gates": lambda ws, a, _: ws.set_gates(a, fewer_weeks_to_advance()),
     "set_demand_settings": lambda ws, a, _: ws.set_demand_settings(a, {"fte_hours": 38}),
     "set_returning_weeks": lambda ws, a, _: ws.set_returning_weeks(a, 4),
+    "set_ramp_up": lambda ws, a, _: ws.set_ramp_up(a, "0.5,0.75"),
     "set_user_role": lambda ws, a, _: ws.set_user_role(a, "bo@example.com", "editor"),
     "set_checklist": lambda ws, a, _: ws.set_checklist(a, "tiktok", "all", None),
     "save_checklist": lambda ws, a, _: ws.save_checklist(a, [("tiktok", "tools_chosen", None)]),

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from strategy.domain.analysis import analyse
 from strategy.domain.stages import Stage
 from strategy.storage.schema import SCHEMA_VERSION
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR
 from tests.engines import scalar
 
+EARLIEST = dt.date(2000, 1, 3)
 WRITTEN_BY_SCHEMA_2 = Path(__file__).parent / "data" / "schema-2-workspace"
 
 
@@ -66,3 +68,14 @@ def test_a_migrated_workspace_takes_new_writes_and_opens_again_unchanged(old_ws:
     again = Workspace.open(old_ws)  # already current: opening only reads
     assert again.data_version() == version
     assert again.snapshot().members == ws.snapshot().members
+
+
+def test_people_of_a_migrated_workspace_count_from_before_any_data_with_their_hours(
+    old_ws: Path,
+) -> None:
+    ws = Workspace.open(old_ws)
+    (ana,) = ws.snapshot().members
+    assert (ana.start, ana.end) == (None, None)
+    early, late = (analyse(ws.snapshot(), day).team for day in (EARLIEST, dt.date(2026, 11, 23)))
+    assert early.capacity_hours == late.capacity_hours == ana.capacity_hours > 0
+    assert early.serving_hours == late.serving_hours > 0

@@ -3,6 +3,7 @@ what each role's hours serve."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from strategy.domain.company import CompanyProfile
 from strategy.domain.resources import DEMAND_EXCEEDS_CAPACITY
 from strategy.domain.team import DEFAULT_SERVES, DemandKind, Role, serves_to_dict
 from strategy.usecases import Workspace
-from tests.conftest import TODAY, VIEWER, open_page
+from tests.conftest import EDITOR, TODAY, VIEWER, open_page
 from tests.pages import click
 from ui import session
 
@@ -167,7 +168,21 @@ def test_removing_the_only_it_person_shows_the_empty_seat(ws: Workspace) -> None
     edit_roster(at, deleted_rows=[chen])
     assert metric(at, "Empty seats") == "1"
     assert [e.value for e in at.error] == ["**Empty seats:** IT"]
-    assert [m.name for m in ws.snapshot().members if m.name == "Chen Li"] == []
+    assert [m.end for m in ws.snapshot().former if m.name == "Chen Li"] == [TODAY]
+
+
+def test_a_person_deleted_from_the_roster_leaves_the_table_and_is_listed_as_having_left(
+    ws: Workspace,
+) -> None:
+    at = run()
+    people = metric(at, "People")
+    chen = list(at.data_editor(key=EDITOR_KEY).value["name"]).index("Chen Li")
+    at = edit_roster(at, deleted_rows=[chen])
+    assert "Chen Li" not in list(at.data_editor(key=EDITOR_KEY).value["name"])
+    assert f"Left: Chen Li on {TODAY:%d %b %Y}" in [c.value for c in at.caption]
+    assert int(metric(at, "People")) == int(people) - 1
+    at = edit_roster(at, edited_rows={0: {"hours": 6.0}})  # a later save keeps the leaver
+    assert [m.end for m in ws.snapshot().former if m.name == "Chen Li"] == [TODAY]
 
 
 @pytest.mark.parametrize(
@@ -503,3 +518,15 @@ def test_a_viewer_sees_the_rates_but_no_widget_to_change_them(
     assert not [b for b in at.button if b.label == "Save the rates"]
     shown = [d.value for d in at.dataframe if "who" in d.value.columns]
     assert len(shown) == 1 and "Jonas Weber" in shown[0]["who"].tolist()
+
+
+def test_a_person_starting_later_is_on_the_roster_but_not_in_todays_capacity(
+    ws: Workspace,
+) -> None:
+    before = metric(run(), "Social hours")
+    start = TODAY + dt.timedelta(days=7)
+    ws.add_assignment(EDITOR, name="Ida", role="content_creator", hours=20, start=start)
+    at = run()
+    assert "Ida" in list(at.data_editor(key=EDITOR_KEY).value["name"])
+    assert f"Starting later: Ida on {start:%d %b %Y}" in [c.value for c in at.caption]
+    assert metric(at, "Social hours") == before

@@ -312,7 +312,7 @@ def test_a_workspace_of_schema_1_opens_migrated_and_its_weeks_count_whole(
     root = tmp_path / "schema-1"
     shutil.copytree(demo_template, root)
     conn = sqlite3.connect(root / "workspace.sqlite")
-    with conn:  # back to schema 1: no data_through, no until, nothing of schemas 3 to 5
+    with conn:  # back to schema 1: no data_through, no until, nothing of schemas 3 to 6
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         conn.execute("ALTER TABLE uploads DROP COLUMN data_through")
         conn.execute("ALTER TABLE overrides DROP COLUMN until")
@@ -327,6 +327,8 @@ def test_a_workspace_of_schema_1_opens_migrated_and_its_weeks_count_whole(
         conn.execute("ALTER TABLE tests DROP COLUMN variant_mean")
         conn.execute("ALTER TABLE tests DROP COLUMN variant_sd")
         conn.execute("DROP TABLE standup_items")
+        conn.execute("ALTER TABLE members DROP COLUMN start")
+        conn.execute('ALTER TABLE members DROP COLUMN "end"')
     conn.close()
     reopened = Workspace.open(root)
     snapshot = reopened.snapshot()

@@ -11,7 +11,7 @@ import pytest
 from strategy.domain.analysis import analyse
 from strategy.domain.experiments import StrategyTest, TestStatus
 from strategy.domain.gates import Stage
-from strategy.domain.resources import SignalStatus
+from strategy.domain.resources import DEMAND_EXCEEDS_CAPACITY, SignalStatus
 from strategy.report import (
     NoteKind,
     data_age_text,
@@ -221,3 +221,25 @@ def test_a_concluded_test_never_says_yet_in_the_report(demo_read: Workspace) -> 
 def test_the_text_report_names_social_and_serving_hours(demo_read: Workspace) -> None:
     text = report_text(analyse(demo_read.snapshot(), TODAY))
     assert "Team: 37.0 social hours a week, 20.0 serving hours a week" in text
+
+
+@pytest.mark.parametrize(
+    ("days_after_today", "capacity", "serving"),
+    [(0, 37.0, 20.0), (7, 67.0, 30.0), (37, 67.0, 40.0), (67, 67.0, 50.0)],
+    ids=["before the start", "first day", "day 30", "day 60"],
+)
+def test_the_team_block_counts_both_figures_as_of_the_reports_day(
+    demo_ws: Workspace, days_after_today: int, capacity: float, serving: float
+) -> None:
+    start = TODAY + dt.timedelta(days=7)
+    demo_ws.add_assignment(
+        EDITOR, name="Pia", role="community_manager", hours=30, start=start.isoformat()
+    )
+    day = TODAY + dt.timedelta(days=days_after_today)
+    report = report_dict(analyse(demo_ws.snapshot(), day))
+    assert report["team"]["capacity_hours_per_week"] == capacity  # social hours, in full
+    assert report["team"]["serving_hours_per_week"] == pytest.approx(serving)  # ramped up
+    demand = next(
+        c for c in report["resource_signal"]["conditions"] if c["key"] == DEMAND_EXCEEDS_CAPACITY
+    )
+    assert f"vs {serving:.1f} serving hours" in demand["value"]  # what the signal compares with

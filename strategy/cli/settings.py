@@ -11,6 +11,7 @@ from strategy.cli.common import ROLE, open_workspace, snapshot
 from strategy.domain.access import AccessRole
 from strategy.domain.company import CompanyProfile
 from strategy.domain.errors import ValidationError
+from strategy.domain.presence import ramp_up_text
 from strategy.domain.resources import SETTING_NAMES, settings_to_dict
 from strategy.domain.team import Role, parse_role
 from strategy.usecases import Workspace
@@ -70,21 +71,27 @@ RETURNING_WEEKS: Final[str] = "returning_weeks"
 """The one setting ``settings`` lists and sets beside the resource signal's: the returning
 window events files are imported with (``Workspace.set_returning_weeks``)."""
 
+RAMP_UP: Final[str] = "ramp_up"
+"""A new person's shares of their serving hours on days 0-29 and 30-59 after their start
+(``Workspace.set_ramp_up``)."""
+
 
 @command("settings list", help="every setting and its value")
 def settings_list(args: argparse.Namespace) -> str:
-    """Every setting, the returning window last."""
+    """Every setting, the returning window and the ramp-up shares last."""
     snap = snapshot(args)
     listed = {**settings_to_dict(snap.demand), RETURNING_WEEKS: snap.returning_weeks}
-    return "\n".join(f"{key}: {value:g}" for key, value in listed.items())
+    lines = [f"{key}: {value:g}" for key, value in listed.items()]
+    return "\n".join([*lines, f"{RAMP_UP}: {ramp_up_text(snap.ramp_up)}"])
 
 
 @command("settings set", help="change one setting")
 @arg(
     "key",
-    help=f"{', '.join(SETTING_NAMES)}, or {RETURNING_WEEKS} (1 to 52: a member is returning "
+    help=f"{', '.join(SETTING_NAMES)}, {RETURNING_WEEKS} (1 to 52: a member is returning "
     "when also active in any of the previous N weeks; applies to events files imported "
-    "from then on)",
+    f"from then on), or {RAMP_UP} (a new person's shares of their hours on days 0-29 and "
+    "30-59 after their start, e.g. 0.333,0.667)",
 )
 @arg("value")
 def settings_set(args: argparse.Namespace) -> str:
@@ -94,10 +101,13 @@ def settings_set(args: argparse.Namespace) -> str:
     if args.key == RETURNING_WEEKS:
         weeks = ws.set_returning_weeks(actor, args.value, expected=snap.returning_weeks).value
         return f"{RETURNING_WEEKS}: {weeks} (for events files imported from now on)"
+    if args.key == RAMP_UP:
+        shares = ws.set_ramp_up(actor, args.value, expected=snap.ramp_up).value
+        return f"{RAMP_UP}: {ramp_up_text(shares)}"
     if args.key not in SETTING_NAMES:
         raise ValidationError(
             f"settings: unknown setting {args.key!r}; expected one of: "
-            f"{', '.join((*SETTING_NAMES, RETURNING_WEEKS))}"
+            f"{', '.join((*SETTING_NAMES, RETURNING_WEEKS, RAMP_UP))}"
         )
     current = snap.demand
     stored = ws.set_demand_settings(

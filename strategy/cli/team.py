@@ -9,44 +9,76 @@ from strategy.cli.commands import arg, command, option
 from strategy.cli.common import (
     PERSON_IN_ROLE,
     ROLE,
+    TEXT_OR_JSON,
+    as_json,
+    day,
     open_workspace,
     person_in_role,
     snapshot,
 )
-from strategy.domain.team import DemandKind, Role, parse_role, serves_to_dict
+from strategy.domain.team import DemandKind, Member, Role, parse_role, serves_to_dict
 
 
 @command("team add", help="give a person a role (adds the person if new)")
 @PERSON_IN_ROLE
 @option("--rate", help="the person's own hourly cost (default: their roles' rates)")
+@option(
+    "--start",
+    help="their first day, YYYY-MM-DD: they count from it, their serving hours ramping up "
+    "(default: a new person counts from before any data)",
+)
 def team_add(args: argparse.Namespace) -> str:
     """Give a person a role, adding the person if new; prints the person's roles."""
     ws, actor = open_workspace(args)
-    member = ws.add_assignment(actor, **person_in_role(args), rate=args.rate)
+    start = day(args.start, "--start") if args.start else None
+    member = ws.add_assignment(actor, **person_in_role(args), rate=args.rate, start=start)
     return f"{member.name}: {', '.join(r.value for r in member.roles)}"
 
 
-@command("team list", help="show the team")
+def _member_json(m: Member) -> dict[str, object]:
+    return {
+        "name": m.name,
+        "available_hours": m.available_hours,
+        "roles": [
+            {"role": a.role.value, "hours": a.hours, "channel": a.channel} for a in m.assignments
+        ],
+        "overloaded": m.overloaded,
+        "start": m.start.isoformat() if m.start else None,
+        "end": m.end.isoformat() if m.end else None,
+    }
+
+
+@command("team list", help="show the team, and who has left")
+@TEXT_OR_JSON
 def team_list(args: argparse.Namespace) -> str:
-    """One line per person: roles with hours, hours available, and whether overloaded."""
+    """One line per person: roles with hours, hours available, and whether overloaded; then
+    one line per person who has left. JSON lists everyone, with ``start`` and ``end``."""
+    snap = snapshot(args)
+    if args.format == "json":
+        return as_json([_member_json(m) for m in (*snap.members, *snap.former)])
     lines = []
-    for m in snapshot(args).members:
+    for m in snap.members:
         roles = ", ".join(
             f"{a.role.value}{f' ({a.channel})' if a.channel else ''} {a.hours:g} h"
             for a in m.assignments
         )
         flag = "  OVERLOADED" if m.overloaded else ""
-        lines.append(f"{m.name}: {roles}; available {m.available_hours:g} h{flag}")
+        since = f"; from {m.start.isoformat()}" if m.start else ""
+        lines.append(f"{m.name}: {roles}; available {m.available_hours:g} h{since}{flag}")
+    lines += [f"Left: {m.name} on {m.end.isoformat()}" for m in snap.former if m.end]
     return "\n".join(lines) if lines else "(no team members yet)"
 
 
-@command("team remove", help="remove a person and their roles (and onboarding plan)")
+@command("team remove", help="record that a person leaves (they stay listed as having left)")
 @arg("name", help="the person's name (any case)")
+@option("--on", help="the day they leave, YYYY-MM-DD: not counted from it (default: today)")
 def team_remove(args: argparse.Namespace) -> str:
-    """Remove a person with their roles and onboarding plan."""
+    """Record that a person leaves: not counted from that day, listed as having left; one
+    who had not started by then is removed with their roles and onboarding plan."""
     ws, actor = open_workspace(args)
-    ws.remove_member(actor, args.name)
-    return f"removed {args.name} from the team"
+    gone = ws.remove_member(actor, args.name, on=day(args.on, "--on") if args.on else None)
+    when = gone.end.isoformat() if gone.end else ""
+    return f"{gone.name} leaves the team on {when}"
 
 
 def _serves_line(role: Role, kinds: frozenset[DemandKind]) -> str:

@@ -31,6 +31,7 @@ from strategy.domain.horizons import (
     with_completeness,
 )
 from strategy.domain.metrics import to_wide
+from strategy.domain.presence import present, ramped_serving_hours
 from strategy.domain.requests import RequestView, views
 from strategy.domain.resources import ResourceSignal, TestOutcome, resource_signal
 from strategy.domain.snapshot import Snapshot
@@ -41,11 +42,11 @@ from strategy.domain.stages import (
     stage_counts,
 )
 from strategy.domain.team import (
+    Member,
     Seat,
     TeamBenchmark,
     coverage_gaps,
     recommended_core_team,
-    serving_hours,
     team_capacity,
     team_size_benchmark,
     team_warnings,
@@ -68,9 +69,10 @@ class TeamView:
     """The team against the recommended core team and the size benchmark."""
 
     capacity_hours: float
-    """Every role's hours, capped at what each person has: the team's social hours."""
+    """Every role's hours of the people present, capped at what each has: social hours."""
     serving_hours: float
-    """The hours of the roles that serve demand: what the resource signal compares with."""
+    """The hours of the roles that serve demand, each new person's at their ramp-up share:
+    what the resource signal compares with."""
     seats: tuple[Seat, ...]
     empty_seats: tuple[Seat, ...]
     benchmark: TeamBenchmark
@@ -124,9 +126,9 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     results = tuple(
         TestResult(t, stats := test_stats(t), conclusion_text(t, stats)) for t in snapshot.tests
     )
-    team = _team_view(snapshot)
+    team = _team_view(snapshot, today)
     outcomes = [_outcome(r) for r in results]
-    roles = {a.role for m in snapshot.members for a in m.assignments}
+    roles = {a.role for m in everyone(snapshot, today) for a in m.assignments}
     window = common_window(found, snapshot.demand.window_weeks)
     serving = team.serving_hours
     demand = weekly_demand(counted, statuses, serving, snapshot.demand, window)
@@ -151,20 +153,27 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     )
 
 
-def _team_view(snapshot: Snapshot) -> TeamView:
-    """The team against the recommended core team: hours, empty seats, benchmark, cost."""
+def _team_view(snapshot: Snapshot, today: dt.date) -> TeamView:
+    """The team present on ``today`` against the recommended core team: hours (new people's
+    serving hours ramped up), empty seats, benchmark, cost."""
     seats = recommended_core_team(snapshot.company.channels, snapshot.company.integrated)
+    members = everyone(snapshot, today)
     return TeamView(
-        capacity_hours=team_capacity(snapshot.members),
-        serving_hours=serving_hours(snapshot.members, snapshot.role_serves),
+        capacity_hours=team_capacity(members),
+        serving_hours=ramped_serving_hours(members, today, snapshot.role_serves, snapshot.ramp_up),
         seats=seats,
-        empty_seats=coverage_gaps(snapshot.members, seats),
+        empty_seats=coverage_gaps(members, seats),
         benchmark=team_size_benchmark(
-            snapshot.company.employees, snapshot.members, snapshot.demand.fte_hours
+            snapshot.company.employees, members, snapshot.demand.fte_hours
         ),
-        warnings=team_warnings(snapshot.members, seats),
-        cost=team_cost(snapshot.members, snapshot.rates, snapshot.company.currency),
+        warnings=team_warnings(members, seats),
+        cost=team_cost(members, snapshot.rates, snapshot.company.currency),
     )
+
+
+def everyone(snapshot: Snapshot, day: dt.date) -> tuple[Member, ...]:
+    """The people on the team on ``day``: on the roster or left since, started by then."""
+    return present((*snapshot.members, *snapshot.former), day)
 
 
 def _outcome(result: TestResult) -> TestOutcome:

@@ -22,6 +22,7 @@ from strategy.domain.horizons import empty_coverage
 from strategy.domain.mappings import FileMapping
 from strategy.domain.metrics import empty_daily
 from strategy.domain.onboarding import OnboardingItem, PlanItem
+from strategy.domain.presence import DEFAULT_RAMP_UP, RampUp
 from strategy.domain.requests import ResourceRequest
 from strategy.domain.resources import DEFAULT_SETTINGS, DemandSettings
 from strategy.domain.settings import DEFAULT_RETURNING_WEEKS
@@ -122,3 +123,8 @@ class Snapshot:
     """Each role's own onboarding plan (the others follow the default)."""
     test_dates: dict[int, TestDates] = field(default_factory=dict)
     """Test id -> when it was logged and concluded."""
+    former: tuple[Member, ...] = ()
+    """The people whose leaving is recorded (``members`` holds those still on the roster,
+    people starting later included); the analysis counts whoever is present on its day."""
+    ramp_up: RampUp = DEFAULT_RAMP_UP
+    """A new person's share of their serving hours on days 0-29 and 30-59 after starting."""

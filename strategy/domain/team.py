@@ -7,6 +7,7 @@ Specialist roles are added as the team grows; one person may hold several (a hyb
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -129,6 +130,8 @@ class Member:
     name: str
     available_hours: float
     assignments: tuple[Assignment, ...]
+    start: dt.date | None = None  # their first day; None: from before any data
+    end: dt.date | None = None  # the day they left (not counted from it); None: still here
 
     @property
     def assigned_hours(self) -> float:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from strategy.domain.errors import ValidationError
 
-SCHEMA_VERSION: Final = 6
+SCHEMA_VERSION: Final = 7
 
 _TYPES: Final[dict[str, dict[str, str]]] = {
     "sqlite": {
@@ -126,6 +126,10 @@ MIGRATIONS: Final[dict[int, str]] = {
     );
     CREATE INDEX standup_items_day ON standup_items(day)
     """,
+    7: """
+    ALTER TABLE members ADD COLUMN start TEXT;
+    ALTER TABLE members ADD COLUMN "end" TEXT
+    """,
 }
 """Schema versions. 2: each upload's last day per platform (week completeness; older
 uploads count their weeks whole), and an optional end date for overrides. 3: member names
@@ -134,7 +138,9 @@ database workspace (a folder workspace keeps them in ``files/``, so there it sta
 4: resource requests with their frozen evidence and decision, each new person's onboarding
 items, and the days a test was logged and concluded (the stand-up's events). 5: a test's
 kind (conversion or mean), its planned split, and a mean test's per-arm mean and sd.
-6: the stand-up's slot items the team adds, each with its day, slot, text and owner."""
+6: the stand-up's slot items the team adds, each with its day, slot, text and owner.
+7: each person's start and end (NULL start: on the team from before any data, so existing
+rosters keep their capacity; NULL end: still on the team)."""
 
 _AFTER: Final[dict[tuple[str, int], str]] = {
     # Imported parquet is compressed already: store its parts as they are.

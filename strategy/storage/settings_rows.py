@@ -17,6 +17,7 @@ from strategy.domain.costs import DEFAULT_RATES, Rates, rates_from_dict, rates_t
 from strategy.domain.gates import DEFAULT_GATES, GateSet, gates_from_dict, gates_to_dict
 from strategy.domain.mappings import FileMapping, mappings_from_dict, mappings_to_dict
 from strategy.domain.onboarding import PlanItem, plans_from_dict, plans_to_dict
+from strategy.domain.presence import DEFAULT_RAMP_UP, RampUp, ramp_up
 from strategy.domain.resources import (
     DEFAULT_SETTINGS,
     DemandSettings,
@@ -55,6 +56,14 @@ def returning(conn: Connection) -> int:
 
 def save_returning(conn: Connection, weeks: int) -> None:
     save_setting(conn, "returning_weeks", json.dumps(weeks))
+
+
+def ramp(conn: Connection) -> RampUp:
+    return setting(conn, "ramp_up", ramp_up, DEFAULT_RAMP_UP)
+
+
+def save_ramp(conn: Connection, shares: RampUp) -> None:
+    save_setting(conn, "ramp_up", json.dumps(list(shares)))
 
 
 def company(conn: Connection) -> CompanyProfile:

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection as Connection  # the use cases' transaction type
 
 from strategy.domain.errors import NotFound, ValidationError
+from strategy.domain.presence import leavers, on_roster
 from strategy.domain.snapshot import AuditEntry, Snapshot, Upload
 from strategy.storage import (
     audit,
@@ -180,9 +181,11 @@ def snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
     version = _data_version(conn)
     uploads = tuple(u for u in upload_rows.uploads(conn) if as_of is None or u.uploaded_on <= as_of)
     weekly, coverage, daily = upload_rows.weekly(conn, uploads, all_uploads=as_of is None)
+    people = team_rows.members(conn)
     return Snapshot(
         data_version=version,
-        members=team_rows.members(conn),
+        members=on_roster(people),
+        former=leavers(people),
         checklist=stage_rows.checklist(conn),
         overrides=stage_rows.overrides(conn),
         tests=experiment_rows.tests(conn),
@@ -202,4 +205,5 @@ def snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
         daily_changes=daily,
         mappings=settings_rows.mappings(conn),
         test_dates=experiment_rows.dates(conn),
+        ramp_up=settings_rows.ramp(conn),
     )

@@ -115,7 +115,7 @@ def start_onboarding(
     with writing(store, actor, "onboarding.start", said) as conn:
         request = request_rows.request(conn, known)
         check_start(request, first, newcomer, team_rows.members(conn))
-        team_rows.save_member(conn, newcomer)
+        team_rows.save_member(conn, dataclasses.replace(newcomer, start=first))
         plan = schedule(first, plan_for(settings_rows.plans(conn), parsed_role))
         return request_rows.insert_onboarding(conn, known, newcomer.name, parsed_role, first, plan)
 

@@ -14,6 +14,7 @@ from strategy.domain.access import (
 )
 from strategy.domain.company import CompanyProfile, check_company
 from strategy.domain.costs import Rates, hourly_rate, rates_from_dict, rates_to_dict
+from strategy.domain.presence import RampUp, ramp_up, ramp_up_text
 from strategy.domain.settings import returning_weeks
 from strategy.domain.team import RoleServes, parse_role, serves_from_dict, serves_to_dict
 from strategy.storage import settings_rows
@@ -37,6 +38,7 @@ COMPANY: Whole[CompanyProfile] = Whole(
 RETURNING: Whole[int] = Whole(
     "returning weeks", settings_rows.returning, lambda weeks: weeks, settings_rows.save_returning
 )
+RAMP_UP: Whole[RampUp] = Whole("ramp-up shares", settings_rows.ramp, tuple, settings_rows.save_ramp)
 SERVES: Whole[RoleServes] = Whole(
     "roles' demand", settings_rows.role_serves, serves_to_dict, settings_rows.save_role_serves
 )
@@ -156,3 +158,23 @@ def set_user_role(store: Store, actor: Actor, identity: str, role: str | None) -
     with writing(store, actor, "users.set", f"{address}: {role}") as conn:
         settings_rows.set_user_role(conn, address, parsed)
     return address
+
+
+def set_ramp_up(
+    store: Store, actor: Actor, shares: object, *, expected: RampUp | None = None
+) -> Saved[RampUp]:
+    """Validate and store the ramp-up shares: a new person's serving hours count at the
+    first share on days 0-29 after their start, the second on days 30-59, in full from 60.
+
+    ``expected`` is the value the form started from: if it changed since, Conflict.
+    """
+    checked = ramp_up(shares)
+    return save_whole(
+        store,
+        actor,
+        "ramp_up.set",
+        RAMP_UP,
+        checked,
+        expected=None if expected is None else ramp_up(expected),
+        said=lambda _before, after: ramp_up_text(after),
+    )

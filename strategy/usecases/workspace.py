@@ -22,6 +22,7 @@ class Workspace(Store):
 
     set_company = settings.set_company
     set_returning_weeks = settings.set_returning_weeks
+    set_ramp_up = settings.set_ramp_up
     set_role_serves = settings.set_role_serves
     set_rates = settings.set_rates
     set_role_rate = settings.set_role_rate
