@@ -142,30 +142,23 @@ def test_an_editor_may_raise_but_not_decide(ws: str, capsys: pytest.CaptureFixtu
     assert "[open]" in cli(capsys, "request", "list", ws)[1]
 
 
-def test_an_actor_mapped_to_nothing_acts_as_an_admin(
+def test_an_actor_mapped_to_nothing_acts_as_an_admin_but_not_on_its_own_request(
     ws: str, capsys: pytest.CaptureFixture[str], demo_ws: Workspace
 ) -> None:
     code, request_id, _ = cli(capsys, "--actor", "ops-bot", "request", "raise", ws)
     assert code == 0
-    assert (
-        cli(
-            capsys,
-            "--actor",
-            "ops-bot",
-            "request",
-            "decide",
-            ws,
-            request_id,
-            "decline",
-            "--reason",
-            "Not this quarter",
-        )[0]
-        == 0
-    )
+    decline = ("request", "decide", ws, request_id, "decline", "--reason", "Not this quarter")
+    before = workspace_state(demo_ws)
+    code, out, err = cli(capsys, "--actor", "ops-bot", *decline)
+    assert (code, out) == (1, "")
+    assert "the person who raises a request does not decide it" in err
+    assert len(err.strip().splitlines()) == 1
+    assert workspace_state(demo_ws) == before
+    assert cli(capsys, "--actor", "ops-lead", *decline)[0] == 0
     (request,) = demo_ws.snapshot().requests
     assert (request.raised_by, request.decided_by, request.status.value) == (
         "ops-bot",
-        "ops-bot",
+        "ops-lead",
         "declined",
     )
 

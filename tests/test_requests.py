@@ -207,28 +207,50 @@ def test_the_report_lists_requests_with_status_stale_dates_reason_and_evidence(
     demo_ws: Workspace,
 ) -> None:
     first = demo_ws.raise_request(EDITOR, today=TODAY)
-    demo_ws.decide_request(CFO, first.id, "approve", "Budget is there", today=TODAY)
+    demo_ws.decide_request(CFO, first.id, "decline", "Not this quarter", today=TODAY)
     second = demo_ws.raise_request(EDITOR, note="One more", today=TODAY)
+    demo_ws.decide_request(CFO, second.id, "approve", "Budget is there", today=TODAY)
     analysis = analyse(demo_ws.snapshot(), TODAY)
     report = report_dict(analysis)
     newest, oldest = report["requests"]
-    assert (newest["id"], newest["status"], newest["decided_on"]) == (second.id, "open", None)
-    assert oldest == {
-        "id": first.id,
+    assert (oldest["id"], oldest["status"], oldest["reason"]) == (
+        first.id,
+        "declined",
+        "Not this quarter",
+    )
+    grant = newest["approved"]
+    assert newest == {
+        "id": second.id,
         "status": "approved",
         "stale": False,
         "stale_reason": "",
         "raised_on": "2026-11-23",
         "raised_by": EDITOR.name,
-        "note": "",
+        "note": "One more",
         "decided_on": "2026-11-23",
         "decided_by": CFO.name,
         "reason": "Budget is there",
-        "evidence": evidence_to_dict(first.evidence),
+        "same_person": False,
+        "evidence": evidence_to_dict(second.evidence),
+        "approved": grant,
+        "amendment": None,
+        "hired_hours": 0.0,
+        "hired_people": [],
+        "hired_roles": {},
+        "hired_cost_per_week": 0.0,
+        "filled": False,
     }
-    assert oldest["evidence"]["gap_cost_per_week"] == report["resource_signal"]["gap_cost_per_week"]
+    e = newest["evidence"]
+    assert grant == {
+        "hours_per_week": e["gap_hours_per_week"],
+        "roles": e["recommended_roles"],
+        "cost_per_week": e["gap_cost_per_week"],
+        "currency": e["currency"],
+    }
+    assert e["gap_cost_per_week"] == report["resource_signal"]["gap_cost_per_week"]
     text = report_text(analysis)
-    assert f"#{first.id} [approved]" in text and "approved by cfo@example.com" in text
+    assert f"#{second.id} [approved]" in text and "approved by cfo@example.com" in text
+    assert "hired 0.0 of " in text
 
 
 def test_the_stale_flag_follows_todays_signal_not_the_frozen_one(demo_ws: Workspace) -> None:
@@ -244,10 +266,10 @@ def test_a_report_as_of_an_earlier_day_shows_requests_as_they_stood_then(
 ) -> None:
     first = demo_ws.raise_request(EDITOR, today=TODAY)
     later = TODAY + dt.timedelta(days=3)
-    demo_ws.decide_request(CFO, first.id, "approve", "Budget is there", today=later)
+    demo_ws.decide_request(CFO, first.id, "decline", "Not this quarter", today=later)
     demo_ws.raise_request(EDITOR, today=later)
     snap = demo_ws.snapshot()
     then = report_dict(analyse(snap, TODAY))["requests"]
     assert [(r["id"], r["status"], r["reason"]) for r in then] == [(first.id, "open", "")]
     now = report_dict(analyse(snap, later))["requests"]
-    assert [r["status"] for r in now] == ["open", "approved"]
+    assert [r["status"] for r in now] == ["open", "declined"]

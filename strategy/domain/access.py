@@ -155,6 +155,17 @@ def require_decide(actor: Actor, action: str) -> None:
         )
 
 
+def require_not_raiser(actor: Actor, raised_by: str, what: str) -> None:
+    """Refuse a decision by the person who raised (or amended) what is decided, admins
+    included: someone else decides. A single-user local workspace has nobody else, so its
+    one user may (the decision is then shown as raised and decided by the same person)."""
+    if actor != LOCAL_USER and actor.name.casefold() == raised_by.casefold():
+        raise PermissionDenied(
+            f"{actor.name} raised {what}; the person who raises a request does not decide "
+            "it, admins included: another executive decides"
+        )
+
+
 def require_admin(actor: Actor, action: str) -> None:
     """Refuse an administrative change by a non-admin."""
     if actor.role is not AccessRole.ADMIN:

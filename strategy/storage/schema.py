@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from strategy.domain.errors import ValidationError
 
-SCHEMA_VERSION: Final = 5
+SCHEMA_VERSION: Final = 6
 
 _TYPES: Final[dict[str, dict[str, str]]] = {
     "sqlite": {
@@ -119,6 +119,10 @@ MIGRATIONS: Final[dict[int, str]] = {
     ALTER TABLE tests ADD COLUMN variant_mean {real};
     ALTER TABLE tests ADD COLUMN variant_sd {real}
     """,
+    6: """
+    ALTER TABLE requests ADD COLUMN granted TEXT;
+    ALTER TABLE requests ADD COLUMN amendment TEXT
+    """,
 }
 """Schema versions. 2: each upload's last day per platform (week completeness; older
 uploads count their weeks whole), and an optional end date for overrides. 3: member names
@@ -126,7 +130,9 @@ unique whatever their case on both engines, and ``stored_files`` for the importe
 database workspace (a folder workspace keeps them in ``files/``, so there it stays empty).
 4: resource requests with their frozen evidence and decision, each new person's onboarding
 items, and the days a test was logged and concluded (the stand-up's events). 5: a test's
-kind (conversion or mean), its planned split, and a mean test's per-arm mean and sd."""
+kind (conversion or mean), its planned split, and a mean test's per-arm mean and sd. 6: what
+an approved request grants once amended (``granted``, JSON; NULL: what its evidence asked) and
+an amendment waiting for a decision (``amendment``, JSON)."""
 
 _AFTER: Final[dict[tuple[str, int], str]] = {
     # Imported parquet is compressed already: store its parts as they are.
