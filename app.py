@@ -69,8 +69,9 @@ def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
     r = v.request
     with st.container(border=True):
         st.markdown(
-            f"**Request #{r.id}: {r.status.value}{', filled' if v.filled else ''}** · raised on {r.raised_on:%d %b %Y} "
-            f"by {md(r.raised_by)}" + (f"  \n**Note:** {md(r.note)}" if r.note else "")
+            f"**Request #{r.id}: {r.status.value}{', filled' if v.filled else ''}** · "
+            f"raised on {r.raised_on:%d %b %Y} by {md(r.raised_by)}"
+            + (f"  \n**Note:** {md(r.note)}" if r.note else "")
         )
         if v.stale:
             st.warning(f"**Stale:** {md(v.stale_reason)}", icon="⚠️")
