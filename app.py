@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from strategy.domain.access import raised_it
 from strategy.domain.clock import weeks_between
 from strategy.domain.costs import money
 from strategy.domain.requests import (
@@ -95,7 +96,13 @@ def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
             st.markdown(hiring_lines(v))
         if r.status is not RequestStatus.OPEN:
             return
-        if may_decide:
+        me = session.actor()
+        if may_decide and (
+            raised_it(me, r.raised_by)
+            or (r.amendment is not None and raised_it(me, r.amendment.by))
+        ):
+            st.caption("Open: you raised it, so another executive decides it.")
+        elif may_decide:
             prefix = f"decide_{r.id}_"
             with st.form(f"decide_{r.id}"):
                 reason = st.text_input(
