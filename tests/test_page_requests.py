@@ -249,3 +249,28 @@ def test_a_local_users_own_decision_is_shown_as_raised_and_decided_by_the_same_p
     assert "⚠️ Raised and decided by the same person." in [c.value for c in at.caption]
     (stored,) = app_ws.snapshot().requests
     assert (stored.raised_by, stored.decided_by, stored.same_person) == ("local", "local", True)
+
+
+def test_an_amended_request_shows_the_amendment_waiting_for_a_decision(
+    app_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raised = app_ws.raise_request(EDITOR, note="", today=TODAY)
+    app_ws.decide_request(EXECUTIVE, raised.id, "approve", "Budget agreed", today=TODAY)
+    app_ws.amend_request(
+        LOCAL_USER,
+        raised.id,
+        hours=40,
+        roles="paid_media",
+        reason="Paid media first",
+        today=TODAY,
+    )
+    acting(monkeypatch, EXECUTIVE)
+    at = run()
+
+    text = shown(at)
+    assert f"**Request #{raised.id}: open**" in text
+    assert (
+        "**Amended** by local on 23 Nov 2026 to 40.0 h/week for Paid-media specialist "
+        "(EUR 1,800/week): Paid media first"
+    ) in text
+    assert [b for b in DECISIONS if b in button_labels(at)] == list(DECISIONS)

@@ -299,6 +299,11 @@ def test_a_new_request_is_refused_while_an_approved_one_is_not_filled_naming_it(
         "fill or amend it first"
     )
     assert workspace_state(demo_ws) == before
+    demo_ws.amend_request(
+        LOCAL_USER, first.id, hours=40, roles="community_manager", reason="Smaller", today=TODAY
+    )
+    with pytest.raises(ValidationError, match=r"\(20\.0 of 50\.0 h/week hired\)"):
+        demo_ws.raise_request(EDITOR, note="One more", today=TODAY)  # the amendment waits
 
 
 # --- who decides ----------------------------------------------------------------------

@@ -75,10 +75,12 @@ def check_within(
 
 
 def check_none_unfilled(requests: Sequence[ResourceRequest], found: Mapping[int, Hired]) -> None:
-    """Refuse a new request while an approved one is not filled yet, naming it."""
+    """Refuse a new request while an approved one is not filled yet (an amendment waiting
+    for its decision included), naming it."""
     for r in requests:
         done = found.get(r.id, Hired())
-        if r.status is RequestStatus.APPROVED and not is_filled(r.grant, done):
+        approved = r.status is RequestStatus.APPROVED or r.amendment is not None
+        if approved and not is_filled(r.grant, done):
             raise ValidationError(
                 f"request #{r.id} is approved and not filled yet ({done.hours:.1f} of "
                 f"{r.grant.hours_per_week:.1f} h/week hired); fill or amend it first"
