@@ -485,7 +485,7 @@ def test_a_declined_amendment_leaves_the_earlier_approval_standing(demo_ws: Work
         ),
         (LOCAL_USER, {"roles": " , "}, ValidationError, "roles: expected at least one role"),
         (LOCAL_USER, {"roles": "astronaut"}, ValidationError, "role:"),
-        (LOCAL_USER, {"reason": ""}, ValidationError, "reason:"),
+        (LOCAL_USER, {"reason": ""}, ValidationError, "reason: an amendment needs a reason"),
     ],
     ids=[
         "editor",
@@ -520,3 +520,23 @@ def test_only_an_approved_request_is_amended(demo_ws: Workspace) -> None:
         demo_ws.amend_request(
             LOCAL_USER, request.id, hours=60, roles="paid_media", reason="Why not", today=TODAY
         )
+
+
+def test_a_report_as_of_before_an_amendment_shows_the_request_approved_without_it(
+    demo_ws: Workspace,
+) -> None:
+    request_id = approved_with_sara(demo_ws)
+    later = TODAY + dt.timedelta(days=7)
+    demo_ws.amend_request(
+        LOCAL_USER,
+        request_id,
+        hours=60,
+        roles="community_manager",
+        reason="More hours",
+        today=later,
+    )
+    snap = demo_ws.snapshot()
+    (then,) = report_dict(analyse(snap, TODAY))["requests"]
+    assert (then["status"], then["amendment"]) == ("approved", None)
+    (now,) = report_dict(analyse(snap, later))["requests"]
+    assert (now["status"], now["amendment"]["hours_per_week"]) == ("open", 60.0)

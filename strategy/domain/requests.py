@@ -211,6 +211,11 @@ def decision_reason(raw: Any) -> str:
     return free_text(raw, "reason", needed_by="a decision")
 
 
+def amendment_reason(raw: Any) -> str:
+    """Why an admin amends an approved request: never without a reason."""
+    return free_text(raw, "reason", needed_by="an amendment")
+
+
 def check_open(request: ResourceRequest) -> None:
     """Refuse deciding a request that was decided already, naming who decided it and when."""
     if request.status is not RequestStatus.OPEN:
@@ -299,6 +304,8 @@ def views(
     for r in sorted(requests, key=lambda r: -r.id):
         if r.raised_on > today:
             continue
+        if r.amendment is not None and r.amendment.on > today:
+            r = dataclasses.replace(r, status=RequestStatus.APPROVED, amendment=None)
         if r.decided_on is not None and r.decided_on > today:
             r = dataclasses.replace(
                 r, status=RequestStatus.OPEN, decided_on=None, decided_by="", reason=""

@@ -36,6 +36,7 @@ from strategy.domain.requests import (
     amended,
     amended_hours,
     amended_roles,
+    amendment_reason,
     decided,
     decision_of,
     decision_reason,
@@ -123,7 +124,7 @@ def amend_request(
     require_admin(actor, "request.amend")
     new_hours = amended_hours(hours)
     new_roles = amended_roles(roles)
-    why = decision_reason(reason)
+    why = amendment_reason(reason)
     day = today or clock.today()
     known = known_id(request_id, "request")
     said = f"#{known}: {new_hours:.1f} h/week for {', '.join(r.value for r in new_roles)}: {why}"
