@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from strategy.domain.access import raised_it
 from strategy.domain.clock import weeks_between
 from strategy.domain.costs import money
 from strategy.domain.positions import positions_sentence, positions_text
-from strategy.domain.requests import Decision, Evidence, RequestStatus, RequestView
+from strategy.domain.requests import (
+    SAME_PERSON,
+    Decision,
+    Evidence,
+    RequestStatus,
+    RequestView,
+)
 from strategy.domain.resources import SignalStatus
+from strategy.domain.team import ROLE_LABELS
 from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
 from strategy.usecases import Workspace
 from strategy.views import frames
@@ -40,22 +48,62 @@ def evidence_lines(e: Evidence) -> str:
     return "  \n".join(lines)
 
 
+def hiring_lines(v: RequestView) -> str:
+    """An approved request against who was hired: hours, roles, people and cost (Markdown)."""
+    g, h = v.request.grant, v.hired
+    hired_roles = dict(h.hours_by_role)
+    roles = ", ".join(
+        f"{ROLE_LABELS[r]} {hired_roles.get(r, 0.0):.1f} h" for r in dict.fromkeys(g.roles)
+    )
+    people = md(", ".join(h.people)) if h.people else "nobody yet"
+    lines = [
+        ("**Filled:** " if v.filled else "**Hired:** ")
+        + f"{h.hours:.1f} of {g.hours_per_week:.1f} h/week approved",
+        f"**Roles:** {roles}",
+        f"**People:** {people}",
+        f"**Cost:** {md(g.currency)} {h.cost_per_week:,.0f} of {md(g.currency)} "
+        f"{g.cost_per_week:,.0f}/week",
+    ]
+    return "  \n".join(lines)
+
+
 def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
     """One request: status, who raised it, its evidence, the decision or the controls."""
     r = v.request
     with st.container(border=True):
         st.markdown(
-            f"**Request #{r.id}: {r.status.value}** · raised on {r.raised_on:%d %b %Y} "
-            f"by {md(r.raised_by)}" + (f"  \n**Note:** {md(r.note)}" if r.note else "")
+            f"**Request #{r.id}: {r.status.value}{', filled' if v.filled else ''}** · "
+            f"raised on {r.raised_on:%d %b %Y} by {md(r.raised_by)}"
+            + (f"  \n**Note:** {md(r.note)}" if r.note else "")
         )
         if v.stale:
             st.warning(f"**Stale:** {md(v.stale_reason)}", icon="⚠️")
         st.markdown(evidence_lines(r.evidence))
+        if r.amendment is not None:
+            a = r.amendment
+            st.markdown(
+                f"**Amended** by {md(a.by)} on {a.on:%d %b %Y} to "
+                f"{a.grant.hours_per_week:.1f} h/week for "
+                f"{md(', '.join(ROLE_LABELS[x] for x in a.grant.roles))} "
+                f"({md(a.grant.currency)} {a.grant.cost_per_week:,.0f}/week): {md(a.reason)}"
+            )
         if r.status is not RequestStatus.OPEN:
             st.markdown(
                 f"{DECIDED_ICONS[r.status]} **{r.status.value.title()}** by {md(r.decided_by)} "
                 f"on {r.decided_on:%d %b %Y}: {md(r.reason)}"
             )
+            if r.same_person:
+                st.caption(f"⚠️ {SAME_PERSON.capitalize()}.")
+        if r.status is RequestStatus.APPROVED:
+            st.markdown(hiring_lines(v))
+        if r.status is not RequestStatus.OPEN:
+            return
+        me = session.actor()
+        if may_decide and (
+            raised_it(me, r.raised_by)
+            or (r.amendment is not None and raised_it(me, r.amendment.by))
+        ):
+            st.caption("Open: you raised it, so another executive decides it.")
         elif may_decide:
             prefix = f"decide_{r.id}_"
             with st.form(f"decide_{r.id}"):

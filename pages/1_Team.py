@@ -14,7 +14,7 @@ from strategy.domain.clock import EARLIEST_DATE
 from strategy.domain.costs import MAX_RATE
 from strategy.domain.limits import MAX_WEEK_HOURS
 from strategy.domain.onboarding import PLAN_DAYS, OnboardingItem, plan_for, progress
-from strategy.domain.requests import RequestStatus
+from strategy.domain.requests import RequestStatus, RequestView
 from strategy.domain.resources import settings_to_dict
 from strategy.domain.team import ROLE_LABELS, DemandKind, Role, team_warnings
 from strategy.views.roster import (
@@ -77,6 +77,16 @@ EDIT_PARTS = ("edited_rows", "added_rows", "deleted_rows")
 START_PREFIX = "onboard_start_"
 DONE_PREFIX = "onboard_done_"
 PLAN_KEY = "onboard_plan_editor"
+
+
+def left_text(v: RequestView) -> str:
+    """An approved request as the form offers it: what it approved and what is left."""
+    r, g = v.request, v.request.grant
+    left = max(g.hours_per_week - v.hired.hours, 0.0)
+    return (
+        f"{r.label}: {left:.1f} of {g.hours_per_week:.1f} h/week left for "
+        f"{', '.join(ROLE_LABELS[x] for x in g.roles)}"
+    )
 
 
 def channel_label(channel: str) -> str:
@@ -241,18 +251,17 @@ st.caption(
     "A new person from an approved resource request joins the roster with their role's "
     "30-60-90-day plan: each item falls due 30, 60 or 90 days after their start."
 )
-approved = [v.request for v in result.requests if v.request.status is RequestStatus.APPROVED]
-if can_edit and approved:
-    requests_by_id = {r.id: r for r in approved}
-    first_roles = approved[0].evidence.roles
+approved = [v for v in result.requests if v.request.status is RequestStatus.APPROVED]
+open_ones = [v for v in approved if not v.filled]
+if can_edit and open_ones:
+    requests_by_id = {v.request.id: v for v in open_ones}
+    first_roles = open_ones[0].request.grant.roles
     with st.form("onboarding_form"):
         st.markdown("**Start onboarding**")
         request_id = st.selectbox(
             "Approved request",
             list(requests_by_id),
-            format_func=lambda i: (
-                f"{requests_by_id[i].label} for {requests_by_id[i].evidence.roles_text}"
-            ),
+            format_func=lambda i: left_text(requests_by_id[i]),
             key=f"{START_PREFIX}request",
         )
         who_cols = st.columns(2)
@@ -300,6 +309,11 @@ if can_edit and approved:
                     f"{started[0].person} joins the team with {len(started)} onboarding "
                     f"items, the last due {started[-1].due:%d %b %Y}."
                 )
+elif can_edit and approved:
+    st.caption(
+        "Every approved resource request is filled: its hours are all taken. An admin can "
+        "amend one (`request amend`), or a new request can be raised on the dashboard."
+    )
 elif can_edit:
     st.caption(
         "Onboarding starts from an approved resource request: raise one on the dashboard, "

@@ -142,30 +142,23 @@ def test_an_editor_may_raise_but_not_decide(ws: str, capsys: pytest.CaptureFixtu
     assert "[open]" in cli(capsys, "request", "list", ws)[1]
 
 
-def test_an_actor_mapped_to_nothing_acts_as_an_admin(
+def test_an_actor_mapped_to_nothing_acts_as_an_admin_but_not_on_its_own_request(
     ws: str, capsys: pytest.CaptureFixture[str], demo_ws: Workspace
 ) -> None:
     code, request_id, _ = cli(capsys, "--actor", "ops-bot", "request", "raise", ws)
     assert code == 0
-    assert (
-        cli(
-            capsys,
-            "--actor",
-            "ops-bot",
-            "request",
-            "decide",
-            ws,
-            request_id,
-            "decline",
-            "--reason",
-            "Not this quarter",
-        )[0]
-        == 0
-    )
+    decline = ("request", "decide", ws, request_id, "decline", "--reason", "Not this quarter")
+    before = workspace_state(demo_ws)
+    code, out, err = cli(capsys, "--actor", "ops-bot", *decline)
+    assert (code, out) == (1, "")
+    assert "the person who raises a request does not decide it" in err
+    assert len(err.strip().splitlines()) == 1
+    assert workspace_state(demo_ws) == before
+    assert cli(capsys, "--actor", "ops-lead", *decline)[0] == 0
     (request,) = demo_ws.snapshot().requests
     assert (request.raised_by, request.decided_by, request.status.value) == (
         "ops-bot",
-        "ops-bot",
+        "ops-lead",
         "declined",
     )
 
@@ -212,3 +205,86 @@ def test_a_roles_plan_is_shown_set_and_reset(ws: str, capsys: pytest.CaptureFixt
     assert cli(capsys, "onboarding", "plan", ws, "it", "--default")[1].startswith(
         "day 30: Learn the brand voice"
     )
+
+
+def test_an_admin_amends_an_approved_request_and_an_executive_decides_it_again(
+    ws: str, capsys: pytest.CaptureFixture[str], demo_ws: Workspace
+) -> None:
+    request_id = cli(capsys, "request", "raise", ws)[1]
+    approve = ("request", "decide", ws, request_id, "approve", "--reason", "Budget is there")
+    assert cli(capsys, "--actor", CEO, *approve)[0] == 0
+    amend = ("request", "amend", ws, request_id, "--hours", "60", "--roles")
+    assert cli(capsys, *amend, "community_manager,paid_media", "--reason", "Paid media too") == (
+        0,
+        f"request #{request_id} amended to 60.0 h/week for community_manager, paid_media "
+        "(EUR 2,490/week); waiting for an executive's decision",
+        "",
+    )
+    (listed,) = json.loads(cli(capsys, "request", "list", ws, "--format", "json")[1])
+    assert (listed["status"], listed["amendment"]["hours_per_week"]) == ("open", 60.0)
+    assert cli(capsys, "--actor", CEO, *approve)[0] == 0
+    (listed,) = json.loads(cli(capsys, "request", "list", ws, "--format", "json")[1])
+    assert listed["approved"]["roles"] == ["community_manager", "paid_media"]
+    assert (listed["status"], listed["hired_hours"], listed["filled"]) == ("approved", 0.0, False)
+
+
+@pytest.mark.parametrize(
+    ("argv", "refusal"),
+    [
+        (("--hours", "-5", "--roles", "paid_media"), "error: hours: expected a number of hours"),
+        (("--hours", "60", "--roles", "astronaut"), "error: role:"),
+    ],
+)
+def test_a_bad_amendment_exits_1_with_one_line_and_changes_nothing(
+    ws: str,
+    capsys: pytest.CaptureFixture[str],
+    demo_ws: Workspace,
+    argv: tuple[str, ...],
+    refusal: str,
+) -> None:
+    request_id = cli(capsys, "request", "raise", ws)[1]
+    cli(
+        capsys,
+        "--actor",
+        CEO,
+        "request",
+        "decide",
+        ws,
+        request_id,
+        "approve",
+        "--reason",
+        "Okay go",
+    )
+    before = workspace_state(demo_ws)
+    code, out, err = cli(
+        capsys, "request", "amend", ws, request_id, *argv, "--reason", "Why not then"
+    )
+    assert (code, out) == (1, "")
+    assert err.startswith(refusal) and len(err.splitlines()) == 1
+    assert workspace_state(demo_ws) == before
+
+
+def test_raising_while_an_approved_request_is_not_filled_exits_1_naming_it(
+    ws: str, capsys: pytest.CaptureFixture[str], demo_ws: Workspace
+) -> None:
+    request_id = cli(capsys, "request", "raise", ws)[1]
+    cli(
+        capsys,
+        "--actor",
+        CEO,
+        "request",
+        "decide",
+        ws,
+        request_id,
+        "approve",
+        "--reason",
+        "Okay go",
+    )
+    before = workspace_state(demo_ws)
+    assert cli(capsys, "request", "raise", ws) == (
+        1,
+        "",
+        f"error: request #{request_id} is approved and not filled yet (0.0 of 50.0 h/week "
+        "hired); fill or amend it first",
+    )
+    assert workspace_state(demo_ws) == before

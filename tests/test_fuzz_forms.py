@@ -536,6 +536,14 @@ WRITES: dict[str, Callable[[Workspace, Actor, Path], object]] = {
     ),
     "remove_upload": lambda ws, a, _: ws.remove_upload(a, ws.snapshot().uploads[0].id),
     "raise_request": lambda ws, a, _: ws.raise_request(a, note="", today=TODAY),
+    "amend_request": lambda ws, a, _: ws.amend_request(
+        a,
+        ws.snapshot().requests[0].id,
+        hours=60,
+        roles="social_media_manager,content_creator",
+        reason="Two roles are enough",
+        today=TODAY,
+    ),
     "start_onboarding": lambda ws, a, _: ws.start_onboarding(
         a,
         request_id=ws.snapshot().requests[0].id,
@@ -582,7 +590,8 @@ def test_the_permission_table_covers_every_write_of_the_store() -> None:
 
 def _approved(ws: Workspace) -> None:
     request = ws.raise_request(ADMIN, today=TODAY)
-    ws.decide_request(ADMIN, request.id, "approve", "Budget is there", today=TODAY)
+    board = Actor("board@example.com", AccessRole.EXECUTIVE)  # not the raiser: four eyes
+    ws.decide_request(board, request.id, "approve", "Budget is there", today=TODAY)
 
 
 PRECONDITIONS: dict[str, Callable[[Workspace], object]] = {
@@ -597,6 +606,7 @@ PRECONDITIONS: dict[str, Callable[[Workspace], object]] = {
         ADMIN, "tiktok", "2026-01-05", "active", "why not"
     ),
     "start_onboarding": _approved,
+    "amend_request": _approved,
     "set_onboarding_done": lambda ws: (
         _approved(ws),
         ws.start_onboarding(

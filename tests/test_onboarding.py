@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from strategy.domain.access import AccessRole, Actor
+from strategy.domain.analysis import analyse
 from strategy.domain.errors import Conflict, NotFound, ValidationError
 from strategy.domain.onboarding import (
     DEFAULT_PLAN,
@@ -22,6 +23,7 @@ from strategy.domain.onboarding import (
 )
 from strategy.domain.requests import ResourceRequest
 from strategy.domain.team import Role
+from strategy.report import report_dict, report_text
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, workspace_state
 
@@ -234,3 +236,65 @@ def test_a_plan_changed_since_the_form_was_drawn_is_not_overwritten(demo_ws: Wor
     with pytest.raises(Conflict, match="onboarding plan of it: someone else changed"):
         demo_ws.set_plan(EDITOR, "it", [{"day": 90, "title": "Own uptime"}], expected=drawn)
     assert workspace_state(demo_ws) == before
+
+
+# --- an approval binds the hiring ------------------------------------------------------
+
+SARA = {"name": "Sara Lind", "role": "community_manager", "hours": 20}
+
+
+@pytest.mark.parametrize(
+    ("newcomer", "refusal"),
+    [
+        (
+            {"name": "Noor Haddad", "role": "content_creator", "hours": 40},
+            "request #1 has 30.0 h/week left for content_creator; Noor Haddad would take 40.0",
+        ),
+        (
+            {"name": "Noor Haddad", "role": "paid_media", "hours": 10},
+            "role: request #1 approved social_media_manager, community_manager, "
+            "content_creator; paid_media is not one of them",
+        ),
+        (
+            {"name": "Noor Haddad", "role": "social_media_manager", "hours": 30},
+            "request #1 has EUR 1,257/week left; Noor Haddad would cost EUR 1,350/week",
+        ),
+    ],
+    ids=["hours", "role", "cost"],
+)
+def test_a_start_beyond_what_the_request_approved_is_refused_naming_what_is_left(
+    demo_ws: Workspace, newcomer: dict[str, object], refusal: str
+) -> None:
+    request = approved(demo_ws)  # 50.0 h/week, EUR 2,017/week, three roles
+    start(demo_ws, request.id, **SARA)  # 20 h community manager, EUR 760/week
+    before = workspace_state(demo_ws)
+    with pytest.raises(ValidationError) as refused:
+        start(demo_ws, request.id, **newcomer)
+    assert str(refused.value) == refusal
+    assert workspace_state(demo_ws) == before
+
+
+def test_two_people_within_the_request_fill_it_and_a_third_is_refused(demo_ws: Workspace) -> None:
+    request = approved(demo_ws)
+    start(demo_ws, request.id, **SARA)
+    start(demo_ws, request.id, name="Noor Haddad", role="content_creator", hours=30)
+    with pytest.raises(ValidationError, match=r"^request #1 has 0\.0 h/week left for content"):
+        start(demo_ws, request.id, name="Ana Costa", role="content_creator", hours=5)
+    analysis = analyse(demo_ws.snapshot(), TODAY)
+    (shown,) = report_dict(analysis)["requests"]
+    assert {k: shown[k] for k in ("hired_hours", "filled", "hired_people", "hired_roles")} == {
+        "hired_hours": 50.0,
+        "filled": True,
+        "hired_people": ["Sara Lind", "Noor Haddad"],
+        "hired_roles": {"community_manager": 20.0, "content_creator": 30.0},
+    }
+    assert shown["hired_cost_per_week"] == 20 * 38 + 30 * 38
+    assert "FILLED: hired 50.0 of 50.0 h/week (2 people, EUR 1,900 of EUR 2,017/week)" in (
+        report_text(analysis)
+    )
+
+
+def test_a_request_with_nobody_hired_yet_is_not_filled(demo_ws: Workspace) -> None:
+    approved(demo_ws)
+    (shown,) = report_dict(analyse(demo_ws.snapshot(), TODAY))["requests"]
+    assert (shown["hired_hours"], shown["filled"], shown["hired_people"]) == (0.0, False, [])

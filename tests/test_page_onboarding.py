@@ -310,3 +310,65 @@ def test_a_viewer_sees_the_onboarding_but_no_onboarding_controls(
     assert not at.checkbox and not at.button and not at.form_submit_button
     assert not at.data_editor and not at.selectbox and not at.date_input and not at.text_input
     assert WAITING not in [c.value for c in at.caption]
+
+
+# --- only within what the request approved ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "hours", "message"),
+    [
+        (
+            "content_creator",
+            40.0,
+            "request #1 has 30.0 h/week left for content_creator; Noor Haddad would take 40.0",
+        ),
+        (
+            "paid_media",
+            10.0,
+            "role: request #1 approved social_media_manager, "
+            "community_manager, content_creator; paid_media is not one of them",
+        ),
+    ],
+    ids=["hours", "role"],
+)
+def test_a_start_beyond_the_approved_request_shows_what_is_left_and_stores_nothing(
+    app_ws: Workspace, approved: ResourceRequest, role: str, hours: float, message: str
+) -> None:
+    start_sara(app_ws, approved)
+    version = app_ws.data_version()
+    at = run()
+    assert at.selectbox(key="onboard_start_request").format_func(approved.id) == (
+        f"{approved.label}: 30.0 of 50.0 h/week left for Social media manager, "
+        "Community manager, Content creator"
+    )
+
+    at.text_input(key="onboard_start_name").input("Noor Haddad")
+    at.selectbox(key="onboard_start_role").set_value(role)
+    at.number_input(key="onboard_start_hours").set_value(hours)
+    click(at, START)
+
+    assert [e.value for e in at.error] == [message]
+    assert app_ws.data_version() == version
+    assert "Noor Haddad" not in {m.name for m in app_ws.snapshot().members}
+
+
+def test_once_every_approved_request_is_filled_the_form_is_gone_and_says_why(
+    app_ws: Workspace, approved: ResourceRequest
+) -> None:
+    start_sara(app_ws, approved)
+    app_ws.start_onboarding(
+        EDITOR,
+        request_id=approved.id,
+        name="Noor Haddad",
+        role="content_creator",
+        hours=30,
+        start=TODAY,
+    )
+    at = run()
+
+    assert START not in button_labels(at)
+    assert (
+        "Every approved resource request is filled: its hours are all taken. An admin can "
+        "amend one (`request amend`), or a new request can be raised on the dashboard."
+    ) in [c.value for c in at.caption]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy.domain.access import AccessRole, Actor
+from strategy.domain.access import LOCAL_USER, AccessRole, Actor
 from strategy.domain.analysis import analyse
 from strategy.domain.requests import RequestStatus
 from strategy.usecases import Workspace
@@ -168,3 +168,109 @@ def test_a_request_whose_signal_no_longer_holds_is_flagged_stale(
     assert "A resource request can be raised once extra resources are justified." in [
         c.value for c in at.caption
     ]
+
+
+# --- approved against hired, who decides ------------------------------------------------
+
+
+def hire(ws: Workspace, request_id: int, name: str, role: str, hours: float) -> None:
+    ws.start_onboarding(
+        EDITOR, request_id=request_id, name=name, role=role, hours=hours, start=TODAY
+    )
+
+
+@pytest.mark.parametrize(
+    ("people", "status_line", "hired_line"),
+    [
+        ([], "**Request #1: approved**", "**Hired:** 0.0 of 50.0 h/week approved"),
+        (
+            [("Sara Lind", "community_manager", 20.0)],
+            "**Request #1: approved**",
+            "**Hired:** 20.0 of 50.0 h/week approved",
+        ),
+        (
+            [("Sara Lind", "community_manager", 20.0), ("Noor Haddad", "content_creator", 30.0)],
+            "**Request #1: approved, filled**",
+            "**Filled:** 50.0 of 50.0 h/week approved",
+        ),
+    ],
+    ids=["nobody", "one", "filled"],
+)
+def test_an_approved_request_shows_approved_against_hired_and_filled_once_all_taken(
+    app_ws: Workspace,
+    monkeypatch: pytest.MonkeyPatch,
+    people: list[tuple[str, str, float]],
+    status_line: str,
+    hired_line: str,
+) -> None:
+    raised = app_ws.raise_request(EDITOR, note="", today=TODAY)
+    app_ws.decide_request(EXECUTIVE, raised.id, "approve", "Budget agreed", today=TODAY)
+    for name, role, hours in people:
+        hire(app_ws, raised.id, name, role, hours)
+    acting(monkeypatch, EDITOR)
+    text = shown(run())
+
+    assert status_line in text
+    assert hired_line in text
+    hired = dict(((role, hours) for _, role, hours in people))
+    assert (
+        "**Roles:** Social media manager 0.0 h, "
+        f"Community manager {hired.get('community_manager', 0.0):.1f} h, "
+        f"Content creator {hired.get('content_creator', 0.0):.1f} h"
+    ) in text
+    names = ", ".join(name for name, _, _ in people) or "nobody yet"
+    assert f"**People:** {names}" in text
+    cost = sum(hours * 38 for _, _, hours in people)
+    assert f"**Cost:** EUR {cost:,.0f} of EUR 2,017/week" in text
+
+
+def test_the_raiser_sees_no_decision_control_on_their_own_request(
+    app_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raiser = Actor("cfo@example.com", AccessRole.ADMIN)
+    app_ws.raise_request(raiser, note="", today=TODAY)
+    acting(monkeypatch, raiser)
+    at = run()
+
+    assert not [b for b in DECISIONS if b in button_labels(at)]
+    assert "Open: you raised it, so another executive decides it." in [c.value for c in at.caption]
+
+
+def test_a_local_users_own_decision_is_shown_as_raised_and_decided_by_the_same_person(
+    app_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    acting(monkeypatch, LOCAL_USER)
+    at = run()
+    click(at, RAISE)
+    at.text_input(key="decide_1_reason").input("Only me to ask")
+    click(at, "Approve")
+
+    assert "Request #1 approved." in [s.value for s in at.success]
+    assert "⚠️ Raised and decided by the same person." in [c.value for c in at.caption]
+    (stored,) = app_ws.snapshot().requests
+    assert (stored.raised_by, stored.decided_by, stored.same_person) == ("local", "local", True)
+
+
+def test_an_amended_request_shows_the_amendment_waiting_for_a_decision(
+    app_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raised = app_ws.raise_request(EDITOR, note="", today=TODAY)
+    app_ws.decide_request(EXECUTIVE, raised.id, "approve", "Budget agreed", today=TODAY)
+    app_ws.amend_request(
+        LOCAL_USER,
+        raised.id,
+        hours=40,
+        roles="paid_media",
+        reason="Paid media first",
+        today=TODAY,
+    )
+    acting(monkeypatch, EXECUTIVE)
+    at = run()
+
+    text = shown(at)
+    assert f"**Request #{raised.id}: open**" in text
+    assert (
+        "**Amended** by local on 23 Nov 2026 to 40.0 h/week for Paid-media specialist "
+        "(EUR 1,800/week): Paid media first"
+    ) in text
+    assert [b for b in DECISIONS if b in button_labels(at)] == list(DECISIONS)

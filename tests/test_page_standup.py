@@ -46,6 +46,18 @@ def team_week(app_ws: Workspace) -> Workspace:
         hours=20,
         start=FRIDAY,
     )
+    # Request #1 amended to Sara's 20 h and re-approved: filled, so request #2 may be raised
+    app_ws.amend_request(
+        LOCAL_USER,
+        first.id,
+        hours=20,
+        roles="community_manager",
+        reason="One hire for now",
+        today=FRIDAY,
+    )
+    app_ws.decide_request(
+        EXECUTIVE, first.id, "approve", "Budget agreed in the review", today=FRIDAY
+    )
     voice = next(i for i in items if i.title == "Learn the brand voice")
     app_ws.set_onboarding_done(EDITOR, voice.id, TODAY - dt.timedelta(days=1), today=TODAY)
     app_ws.raise_request(EDITOR, note="", today=TODAY)

@@ -51,6 +51,29 @@ def request_decide(args: argparse.Namespace) -> str:
     return f"request #{decided.id} {decided.status.value}: {decided.reason}"
 
 
+@command("request amend", help="change an approved request's hours and roles (admins); re-decided")
+@arg("request_id", type=int, metavar="ID")
+@option("--hours", required=True, help="hours a week it approves, e.g. 60")
+@option("--roles", required=True, help="the roles, comma-separated, e.g. content_creator")
+@option("--reason", required=True, help="why, at least 5 characters")
+def request_amend(args: argparse.Namespace) -> str:
+    """Amend an approved request: it waits for an executive's decision again."""
+    ws, actor = open_workspace(args)
+    amended = ws.amend_request(
+        actor,
+        args.request_id,
+        hours=args.hours,
+        roles=args.roles,
+        reason=args.reason,
+        today=clock.today(),
+    )
+    g = amended.asked
+    return (
+        f"request #{amended.id} amended to {g.hours_per_week:.1f} h/week for {g.roles_text} "
+        f"({g.currency} {g.cost_per_week:,.0f}/week); waiting for an executive's decision"
+    )
+
+
 @command("request list", help="every request, its evidence, decision and stale flag")
 @TEXT_OR_JSON
 def request_list(args: argparse.Namespace) -> str:

@@ -155,6 +155,23 @@ def require_decide(actor: Actor, action: str) -> None:
         )
 
 
+def raised_it(actor: Actor, raised_by: str) -> bool:
+    """True when the actor raised (or amended) what is to be decided, and is not the one
+    user of a local workspace, who has nobody else to ask."""
+    return actor != LOCAL_USER and actor.name.casefold() == raised_by.casefold()
+
+
+def require_not_raiser(actor: Actor, raised_by: str, what: str) -> None:
+    """Refuse a decision by the person who raised (or amended) what is decided, admins
+    included: someone else decides. A single-user local workspace has nobody else, so its
+    one user may (the decision is then shown as raised and decided by the same person)."""
+    if raised_it(actor, raised_by):
+        raise PermissionDenied(
+            f"{actor.name} raised {what}; the person who raises a request does not decide "
+            "it, admins included: another executive decides"
+        )
+
+
 def require_admin(actor: Actor, action: str) -> None:
     """Refuse an administrative change by a non-admin."""
     if actor.role is not AccessRole.ADMIN:

@@ -23,6 +23,7 @@ from strategy.domain.experiments import (
     test_stats,
 )
 from strategy.domain.gates import Stage
+from strategy.domain.hiring import hires
 from strategy.domain.horizons import (
     Horizon,
     common_window,
@@ -148,7 +149,18 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         demand=demand,
         signal=signal,
         gap_cost=gap,
-        requests=views(snapshot.requests, signal, today),
+        requests=views(
+            snapshot.requests,
+            signal,
+            today,
+            hires(
+                snapshot.requests,
+                snapshot.onboarding,
+                snapshot.members,
+                snapshot.rates,
+                snapshot.company.currency,
+            ),
+        ),
         missing_baselines=missing_baselines(snapshot.weekly, snapshot.baselines),
     )
 

@@ -14,15 +14,20 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from strategy.domain.choices import parse_enum
 from strategy.domain.costs import Cost
-from strategy.domain.errors import ValidationError
-from strategy.domain.limits import free_text
+from strategy.domain.errors import ValidationError, given
+from strategy.domain.limits import finite_number, free_text
 from strategy.domain.positions import Position, position_from_dict, position_to_dict
 from strategy.domain.resources import Condition, ConditionKey, ResourceSignal, SignalStatus
-from strategy.domain.team import ROLE_LABELS, Role
+from strategy.domain.team import ROLE_LABELS, Role, parse_role
+
+SAME_PERSON: Final = "raised and decided by the same person"
+"""How a local workspace's self-decided request is shown (one user, nobody else to ask)."""
+MAX_REQUEST_HOURS: Final = 1_000.0
+"""The most hours a week one request approves: more is a typo."""
 
 
 class RequestStatus(StrEnum):
@@ -68,6 +73,44 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Grant:
+    """What a request approves (or an amendment asks): hours a week, roles, cost a week."""
+
+    hours_per_week: float
+    roles: tuple[Role, ...]
+    cost_per_week: float
+    currency: str
+
+    @property
+    def roles_text(self) -> str:
+        """The roles as their identifiers, e.g. ``social_media_manager, content_creator``."""
+        return ", ".join(r.value for r in self.roles)
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """An admin's change to an approved request, waiting for an executive's decision."""
+
+    grant: Grant
+    on: dt.date
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Hired:
+    """The people onboarded against a request, their hours per role and their cost a week."""
+
+    people: tuple[str, ...] = ()
+    hours_by_role: tuple[tuple[Role, float], ...] = ()
+    cost_per_week: float = 0.0
+
+    @property
+    def hours(self) -> float:
+        return round(sum(h for _, h in self.hours_by_role), 2)
+
+
+@dataclass(frozen=True)
 class ResourceRequest:
     """One request for extra people, with its frozen evidence and, once made, the decision."""
 
@@ -80,6 +123,28 @@ class ResourceRequest:
     decided_on: dt.date | None = None
     decided_by: str = ""
     reason: str = ""
+    granted: Grant | None = None
+    """What an approved amendment set; None: what the evidence asked."""
+    amendment: Amendment | None = None
+    """An amendment waiting for a decision (the request is open again meanwhile)."""
+
+    @property
+    def grant(self) -> Grant:
+        """What the request approves (or, while open, asks): its hours, roles and cost."""
+        if self.granted is not None:
+            return self.granted
+        e = self.evidence
+        return Grant(e.gap_hours_per_week, e.roles, e.gap_cost_per_week, e.currency)
+
+    @property
+    def asked(self) -> Grant:
+        """What a decision now decides: the pending amendment, else the request's grant."""
+        return self.amendment.grant if self.amendment is not None else self.grant
+
+    @property
+    def same_person(self) -> bool:
+        """True when whoever decided it also raised it (a single-user local workspace)."""
+        return bool(self.decided_by) and self.decided_by.casefold() == self.raised_by.casefold()
 
     @property
     def label(self) -> str:
@@ -97,6 +162,18 @@ class RequestView:
     request: ResourceRequest
     stale: bool
     stale_reason: str
+    hired: Hired = Hired()
+
+    @property
+    def filled(self) -> bool:
+        """An approved request whose hours are all taken by the people hired against it."""
+        r = self.request
+        return r.status is RequestStatus.APPROVED and is_filled(r.grant, self.hired)
+
+
+def is_filled(grant: Grant, hired: Hired) -> bool:
+    """All the granted hours are hired (to a tenth of an hour)."""
+    return hired.hours >= grant.hours_per_week - 0.05
 
 
 def freeze_evidence(signal: ResourceSignal, gap_cost: Cost, today: dt.date) -> Evidence:
@@ -137,6 +214,11 @@ def decision_reason(raw: Any) -> str:
     return free_text(raw, "reason", needed_by="a decision")
 
 
+def amendment_reason(raw: Any) -> str:
+    """Why an admin amends an approved request: never without a reason."""
+    return free_text(raw, "reason", needed_by="an amendment")
+
+
 def check_open(request: ResourceRequest) -> None:
     """Refuse deciding a request that was decided already, naming who decided it and when."""
     if request.status is not RequestStatus.OPEN:
@@ -156,32 +238,82 @@ def decided(
             f"request #{request.id}: decided on {day.isoformat()}, before it was raised "
             f"({request.raised_on.isoformat()})"
         )
+    if request.amendment is not None:
+        approve = decision is Decision.APPROVE
+        return dataclasses.replace(
+            request,
+            status=RequestStatus.APPROVED,
+            granted=request.amendment.grant if approve else request.granted,
+            amendment=None,
+            decided_on=day,
+            decided_by=by,
+            reason=reason if approve else f"amendment declined: {reason}",
+        )
     return dataclasses.replace(
         request, status=decision.status, decided_on=day, decided_by=by, reason=reason
     )
 
 
-def view(request: ResourceRequest, signal: ResourceSignal) -> RequestView:
+def amended_hours(raw: Any) -> float:
+    """The hours a week an amendment approves: more than 0, at most a week's hours."""
+    value = finite_number(raw)
+    if value is None or not 0 < value <= MAX_REQUEST_HOURS:
+        raise ValidationError(
+            f"hours: expected a number of hours a week more than 0, up to "
+            f"{MAX_REQUEST_HOURS:,.0f}, got {given(raw)}"
+        )
+    return value
+
+
+def amended_roles(raw: Any) -> tuple[Role, ...]:
+    """The roles an amendment approves: role identifiers, a list or comma-separated text."""
+    items = raw.split(",") if isinstance(raw, str) else list(raw or ())
+    roles = tuple(dict.fromkeys(parse_role(str(r).strip()) for r in items if str(r).strip()))
+    if not roles:
+        raise ValidationError("roles: expected at least one role, e.g. content_creator")
+    return roles
+
+
+def amended(
+    request: ResourceRequest, grant: Grant, day: dt.date, by: str, reason: str
+) -> ResourceRequest:
+    """An approved request with an amendment: open again until an executive decides it."""
+    if request.status is not RequestStatus.APPROVED:
+        raise ValidationError(
+            f"request #{request.id} is {request.status.value}; only an approved request is amended"
+        )
+    return dataclasses.replace(
+        request, status=RequestStatus.OPEN, amendment=Amendment(grant, day, by, reason)
+    )
+
+
+def view(request: ResourceRequest, signal: ResourceSignal, hired: Hired = Hired()) -> RequestView:
     """Flag a request whose frozen signal no longer holds: today's signal is not justified."""
     if signal.status is SignalStatus.JUSTIFIED:
-        return RequestView(request, False, "")
-    return RequestView(request, True, f"the signal no longer holds: {signal.summary}")
+        return RequestView(request, False, "", hired)
+    return RequestView(request, True, f"the signal no longer holds: {signal.summary}", hired)
 
 
 def views(
-    requests: Sequence[ResourceRequest], signal: ResourceSignal, today: dt.date
+    requests: Sequence[ResourceRequest],
+    signal: ResourceSignal,
+    today: dt.date,
+    hires: Mapping[int, Hired] | None = None,
 ) -> tuple[RequestView, ...]:
-    """Every request as it stood on ``today``, newest first, with its stale flag: requests
-    raised later are left out, decisions made later not made yet (``report --as-of``)."""
+    """Every request as it stood on ``today``, newest first, with its stale flag and who was
+    hired against it: requests raised later are left out, decisions made later not made yet
+    (``report --as-of``)."""
     shown = []
     for r in sorted(requests, key=lambda r: -r.id):
         if r.raised_on > today:
             continue
+        if r.amendment is not None and r.amendment.on > today:
+            r = dataclasses.replace(r, status=RequestStatus.APPROVED, amendment=None)
         if r.decided_on is not None and r.decided_on > today:
             r = dataclasses.replace(
                 r, status=RequestStatus.OPEN, decided_on=None, decided_by="", reason=""
             )
-        shown.append(view(r, signal))
+        shown.append(view(r, signal, (hires or {}).get(r.id, Hired())))
     return tuple(shown)
 
 
@@ -199,8 +331,28 @@ def request_dict(v: RequestView) -> dict[str, Any]:
         "decided_on": r.decided_on.isoformat() if r.decided_on else None,
         "decided_by": r.decided_by,
         "reason": r.reason,
+        "same_person": r.same_person,
         "evidence": evidence_to_dict(r.evidence),
+        "approved": grant_to_dict(r.grant),
+        "amendment": amendment_to_dict(r.amendment) if r.amendment else None,
+        "hired_hours": v.hired.hours,
+        "hired_people": list(v.hired.people),
+        "hired_roles": {role.value: hours for role, hours in v.hired.hours_by_role},
+        "hired_cost_per_week": v.hired.cost_per_week,
+        "filled": v.filled,
     }
+
+
+def hiring_text(v: RequestView) -> str:
+    """Approved against hired, e.g. ``hired 30.0 of 50.0 h/week (2 people, EUR 1,200 of
+    EUR 2,017/week)``, or ``FILLED: ...`` once all the hours are taken."""
+    g, h = v.request.grant, v.hired
+    said = (
+        f"hired {h.hours:.1f} of {g.hours_per_week:.1f} h/week ({len(h.people)} "
+        f"{'person' if len(h.people) == 1 else 'people'}, {g.currency} {h.cost_per_week:,.0f} "
+        f"of {g.currency} {g.cost_per_week:,.0f}/week) for {g.roles_text}"
+    )
+    return f"FILLED: {said}" if v.filled else said
 
 
 def request_text(v: RequestView) -> str:
@@ -212,6 +364,16 @@ def request_text(v: RequestView) -> str:
         if r.status is not RequestStatus.OPEN
         else ""
     )
+    if r.same_person and r.status is not RequestStatus.OPEN:
+        decided += f" ({SAME_PERSON})"
+    if r.status is RequestStatus.APPROVED:
+        decided += f"; {hiring_text(v)}"
+    if r.amendment is not None:
+        a = r.amendment
+        decided += (
+            f"; amended by {a.by} on {a.on} to {a.grant.hours_per_week:.1f} h/week for "
+            f"{a.grant.roles_text}, waiting for a decision: {a.reason}"
+        )
     return (
         f"#{r.id} [{r.status.value}] raised {r.raised_on} by {r.raised_by}: "
         f"{e.gap_hours_per_week:.1f} h/week ({e.gap_people:.1f} FTE, "
@@ -274,3 +436,30 @@ def evidence_from_dict(d: Mapping[str, Any]) -> Evidence:
         window_to=dt.date.fromisoformat(window["to"]) if window.get("to") else None,
         positions=tuple(position_from_dict(p) for p in d.get("positions", ())),
     )
+
+
+def grant_to_dict(g: Grant) -> dict[str, Any]:
+    """What a request approves, as JSON-ready data (stored, and shown in the report)."""
+    return {
+        "hours_per_week": g.hours_per_week,
+        "roles": [r.value for r in g.roles],
+        "cost_per_week": g.cost_per_week,
+        "currency": g.currency,
+    }
+
+
+def grant_from_dict(d: Mapping[str, Any]) -> Grant:
+    return Grant(
+        float(d["hours_per_week"]),
+        tuple(Role(r) for r in d["roles"]),
+        float(d["cost_per_week"]),
+        str(d["currency"]),
+    )
+
+
+def amendment_to_dict(a: Amendment) -> dict[str, Any]:
+    return {**grant_to_dict(a.grant), "on": a.on.isoformat(), "by": a.by, "reason": a.reason}
+
+
+def amendment_from_dict(d: Mapping[str, Any]) -> Amendment:
+    return Amendment(grant_from_dict(d), dt.date.fromisoformat(d["on"]), d["by"], d["reason"])

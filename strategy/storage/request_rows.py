@@ -15,8 +15,12 @@ from strategy.domain.requests import (
     Evidence,
     RequestStatus,
     ResourceRequest,
+    amendment_from_dict,
+    amendment_to_dict,
     evidence_from_dict,
     evidence_to_dict,
+    grant_from_dict,
+    grant_to_dict,
 )
 from strategy.domain.team import Role, parse_role
 from strategy.storage.rows import date_or_none, find, iso_or_none
@@ -34,11 +38,13 @@ def requests(conn: Connection) -> tuple[ResourceRequest, ...]:
             decided_on=date_or_none(r.decided_on),
             decided_by=r.decided_by,
             reason=r.reason,
+            granted=grant_from_dict(json.loads(r.granted)) if r.granted else None,
+            amendment=amendment_from_dict(json.loads(r.amendment)) if r.amendment else None,
         )
         for r in conn.execute(
             text(
                 "SELECT id, raised_on, raised_by, note, evidence, status, decided_on, "
-                "decided_by, reason FROM requests ORDER BY id"
+                "decided_by, reason, granted, amendment FROM requests ORDER BY id"
             )
         )
     )
@@ -70,20 +76,29 @@ def insert_request(
 
 
 def decide_request(conn: Connection, decided: ResourceRequest) -> None:
-    """Store a request's decision: its status, day, who and why."""
+    """Store a request's decision: its status, day, who and why, what it grants once
+    amended and an amendment waiting for a decision."""
     conn.execute(
         text(
             "UPDATE requests SET status = :s, decided_on = :on, decided_by = :by, "
-            "reason = :why WHERE id = :id"
+            "reason = :why, granted = :granted, amendment = :amendment WHERE id = :id"
         ),
         {
             "s": decided.status.value,
             "on": iso_or_none(decided.decided_on),
             "by": decided.decided_by,
             "why": decided.reason,
+            "granted": _json_or_none(grant_to_dict(decided.granted) if decided.granted else None),
+            "amendment": _json_or_none(
+                amendment_to_dict(decided.amendment) if decided.amendment else None
+            ),
             "id": decided.id,
         },
     )
+
+
+def _json_or_none(value: object) -> str | None:
+    return None if value is None else json.dumps(value, sort_keys=True)
 
 
 def onboarding(conn: Connection) -> tuple[OnboardingItem, ...]:

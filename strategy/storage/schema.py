@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from strategy.domain.errors import ValidationError
 
-SCHEMA_VERSION: Final = 7
+SCHEMA_VERSION: Final = 8
 
 _TYPES: Final[dict[str, dict[str, str]]] = {
     "sqlite": {
@@ -130,6 +130,10 @@ MIGRATIONS: Final[dict[int, str]] = {
     ALTER TABLE members ADD COLUMN start TEXT;
     ALTER TABLE members ADD COLUMN "end" TEXT
     """,
+    8: """
+    ALTER TABLE requests ADD COLUMN granted TEXT;
+    ALTER TABLE requests ADD COLUMN amendment TEXT
+    """,
 }
 """Schema versions. 2: each upload's last day per platform (week completeness; older
 uploads count their weeks whole), and an optional end date for overrides. 3: member names
@@ -140,7 +144,9 @@ items, and the days a test was logged and concluded (the stand-up's events). 5: 
 kind (conversion or mean), its planned split, and a mean test's per-arm mean and sd.
 6: the stand-up's slot items the team adds, each with its day, slot, text and owner.
 7: each person's start and end (NULL start: on the team from before any data, so existing
-rosters keep their capacity; NULL end: still on the team)."""
+rosters keep their capacity; NULL end: still on the team).
+8: what an approved request grants once amended (``granted``, JSON; NULL: what its evidence
+asked) and an amendment waiting for a decision (``amendment``, JSON)."""
 
 _AFTER: Final[dict[tuple[str, int], str]] = {
     # Imported parquet is compressed already: store its parts as they are.

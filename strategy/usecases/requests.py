@@ -9,8 +9,16 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from strategy.domain import clock
-from strategy.domain.access import Actor, require_decide
+from strategy.domain.access import Actor, require_admin, require_decide, require_not_raiser
 from strategy.domain.analysis import analyse
+from strategy.domain.costs import gap_cost
+from strategy.domain.hiring import (
+    check_amendment,
+    check_none_unfilled,
+    check_within,
+    hired,
+    hires,
+)
 from strategy.domain.onboarding import (
     DEFAULT_PLAN,
     OnboardingItem,
@@ -23,7 +31,12 @@ from strategy.domain.onboarding import (
     schedule,
 )
 from strategy.domain.requests import (
+    Grant,
     ResourceRequest,
+    amended,
+    amended_hours,
+    amended_roles,
+    amendment_reason,
     decided,
     decision_of,
     decision_reason,
@@ -58,7 +71,11 @@ def raise_request(
         )
 
     with writing(store, actor, "request.raise", detail) as conn:
-        analysis = analyse(snapshot(conn, None), day)
+        snap = snapshot(conn, None)
+        currency = snap.company.currency
+        found = hires(snap.requests, snap.onboarding, snap.members, snap.rates, currency)
+        check_none_unfilled(snap.requests, found)
+        analysis = analyse(snap, day)
         evidence = freeze_evidence(analysis.signal, analysis.gap_cost, day)
         raised.append(request_rows.insert_request(conn, day, actor.name, text_note, evidence))
     return raised[0]
@@ -73,7 +90,9 @@ def decide_request(
     *,
     today: dt.date | None = None,
 ) -> ResourceRequest:
-    """An executive approves or declines an open request, with a reason; final."""
+    """An executive approves or declines an open request (or an amendment), with a reason;
+    final. Whoever raised the request (or amended it) does not decide it, admins included,
+    except the one user of a local workspace."""
     require_decide(actor, "request.decide")
     choice = decision_of(decision)
     why = decision_reason(reason)
@@ -81,9 +100,46 @@ def decide_request(
     known = known_id(request_id, "request")
     said = f"#{known} {choice.status.value}: {why}"
     with writing(store, actor, "request.decide", said, allowed=require_decide) as conn:
-        request = decided(request_rows.request(conn, known), choice, why, day, actor.name)
+        stored = request_rows.request(conn, known)
+        require_not_raiser(actor, stored.raised_by, f"request #{known}")
+        if stored.amendment is not None:
+            require_not_raiser(actor, stored.amendment.by, f"the amendment of request #{known}")
+        request = decided(stored, choice, why, day, actor.name)
         request_rows.decide_request(conn, request)
     return request
+
+
+def amend_request(
+    store: Store,
+    actor: Actor,
+    request_id: int,
+    *,
+    hours: object,
+    roles: object,
+    reason: object,
+    today: dt.date | None = None,
+) -> ResourceRequest:
+    """An admin amends an approved request's hours and roles, with a reason: it waits for
+    an executive's decision again, and never approves less than was hired already."""
+    require_admin(actor, "request.amend")
+    new_hours = amended_hours(hours)
+    new_roles = amended_roles(roles)
+    why = amendment_reason(reason)
+    day = today or clock.today()
+    known = known_id(request_id, "request")
+    said = f"#{known}: {new_hours:.1f} h/week for {', '.join(r.value for r in new_roles)}: {why}"
+    with writing(store, actor, "request.amend", said, allowed=require_admin) as conn:
+        request = request_rows.request(conn, known)
+        rates = settings_rows.rates(conn)
+        currency = settings_rows.company(conn).currency
+        cost = gap_cost(new_hours, new_roles, rates, currency)
+        grant = Grant(new_hours, new_roles, cost.per_week, currency)
+        members = team_rows.members(conn)
+        done = hired(known, request_rows.onboarding(conn), members, rates, currency)
+        check_amendment(request, grant, done)
+        result = amended(request, grant, day, actor.name, why)
+        request_rows.decide_request(conn, result)
+    return result
 
 
 def start_onboarding(
@@ -98,7 +154,8 @@ def start_onboarding(
     channel: str | None = None,
     available_hours: object = None,
 ) -> tuple[OnboardingItem, ...]:
-    """A new person from an approved request joins the roster with their role's plan.
+    """A new person from an approved request joins the roster with their role's plan, only
+    within what the request approved: its roles, its hours and its cost a week.
 
     The items fall due 30, 60 and 90 days after ``start``, which is on or after the
     day the request was approved.
@@ -114,7 +171,12 @@ def start_onboarding(
     said = f"{newcomer.name} ({parsed_role.value}) from {first.isoformat()}, request #{known}"
     with writing(store, actor, "onboarding.start", said) as conn:
         request = request_rows.request(conn, known)
-        check_start(request, first, newcomer, team_rows.members(conn))
+        roster = team_rows.members(conn)
+        check_start(request, first, newcomer, roster)
+        rates = settings_rows.rates(conn)
+        currency = settings_rows.company(conn).currency
+        done = hired(known, request_rows.onboarding(conn), roster, rates, currency)
+        check_within(request, done, newcomer, rates, currency)
         team_rows.save_member(conn, dataclasses.replace(newcomer, start=first))
         plan = schedule(first, plan_for(settings_rows.plans(conn), parsed_role))
         return request_rows.insert_onboarding(conn, known, newcomer.name, parsed_role, first, plan)
