@@ -207,6 +207,27 @@ def test_a_roles_plan_is_shown_set_and_reset(ws: str, capsys: pytest.CaptureFixt
     )
 
 
+def _raised_and_approved(capsys: pytest.CaptureFixture[str], ws: str) -> str:
+    """Raise a request as the editor and have the CEO approve it; its id as printed."""
+    request_id = cli(capsys, "request", "raise", ws)[1]
+    assert (
+        cli(
+            capsys,
+            "--actor",
+            CEO,
+            "request",
+            "decide",
+            ws,
+            request_id,
+            "approve",
+            "--reason",
+            "Okay go",
+        )[0]
+        == 0
+    )
+    return request_id
+
+
 def test_an_admin_amends_an_approved_request_and_an_executive_decides_it_again(
     ws: str, capsys: pytest.CaptureFixture[str], demo_ws: Workspace
 ) -> None:
@@ -242,19 +263,7 @@ def test_a_bad_amendment_exits_1_with_one_line_and_changes_nothing(
     argv: tuple[str, ...],
     refusal: str,
 ) -> None:
-    request_id = cli(capsys, "request", "raise", ws)[1]
-    cli(
-        capsys,
-        "--actor",
-        CEO,
-        "request",
-        "decide",
-        ws,
-        request_id,
-        "approve",
-        "--reason",
-        "Okay go",
-    )
+    request_id = _raised_and_approved(capsys, ws)
     before = workspace_state(demo_ws)
     code, out, err = cli(
         capsys, "request", "amend", ws, request_id, *argv, "--reason", "Why not then"
@@ -267,19 +276,7 @@ def test_a_bad_amendment_exits_1_with_one_line_and_changes_nothing(
 def test_raising_while_an_approved_request_is_not_filled_exits_1_naming_it(
     ws: str, capsys: pytest.CaptureFixture[str], demo_ws: Workspace
 ) -> None:
-    request_id = cli(capsys, "request", "raise", ws)[1]
-    cli(
-        capsys,
-        "--actor",
-        CEO,
-        "request",
-        "decide",
-        ws,
-        request_id,
-        "approve",
-        "--reason",
-        "Okay go",
-    )
+    request_id = _raised_and_approved(capsys, ws)
     before = workspace_state(demo_ws)
     assert cli(capsys, "request", "raise", ws) == (
         1,

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from strategy.domain import clock
 from strategy.domain.access import Actor, require_admin, require_decide, require_not_raiser
 from strategy.domain.analysis import analyse
-from strategy.domain.costs import gap_cost
+from strategy.domain.costs import Rates, gap_cost
 from strategy.domain.hiring import (
     check_amendment,
     check_none_unfilled,
@@ -32,6 +32,7 @@ from strategy.domain.onboarding import (
 )
 from strategy.domain.requests import (
     Grant,
+    Hired,
     ResourceRequest,
     amended,
     amended_hours,
@@ -43,10 +44,10 @@ from strategy.domain.requests import (
     freeze_evidence,
     request_note,
 )
-from strategy.domain.team import make_member, parse_role, role_channel
+from strategy.domain.team import Member, make_member, parse_role, role_channel
 from strategy.storage import request_rows, settings_rows, team_rows
 from strategy.storage.rows import conflict, find
-from strategy.storage.store import Store, snapshot
+from strategy.storage.store import Connection, Store, snapshot
 from strategy.usecases.common import Saved, known_id, writing
 
 
@@ -130,12 +131,9 @@ def amend_request(
     said = f"#{known}: {new_hours:.1f} h/week for {', '.join(r.value for r in new_roles)}: {why}"
     with writing(store, actor, "request.amend", said, allowed=require_admin) as conn:
         request = request_rows.request(conn, known)
-        rates = settings_rows.rates(conn)
-        currency = settings_rows.company(conn).currency
+        done, rates, currency = _hired_so_far(conn, known, team_rows.members(conn))
         cost = gap_cost(new_hours, new_roles, rates, currency)
         grant = Grant(new_hours, new_roles, cost.per_week, currency)
-        members = team_rows.members(conn)
-        done = hired(known, request_rows.onboarding(conn), members, rates, currency)
         check_amendment(request, grant, done)
         result = amended(request, grant, day, actor.name, why)
         request_rows.decide_request(conn, result)
@@ -173,13 +171,25 @@ def start_onboarding(
         request = request_rows.request(conn, known)
         roster = team_rows.members(conn)
         check_start(request, first, newcomer, roster)
-        rates = settings_rows.rates(conn)
-        currency = settings_rows.company(conn).currency
-        done = hired(known, request_rows.onboarding(conn), roster, rates, currency)
+        done, rates, currency = _hired_so_far(conn, known, roster)
         check_within(request, done, newcomer, rates, currency)
         team_rows.save_member(conn, dataclasses.replace(newcomer, start=first))
         plan = schedule(first, plan_for(settings_rows.plans(conn), parsed_role))
         return request_rows.insert_onboarding(conn, known, newcomer.name, parsed_role, first, plan)
+
+
+def _hired_so_far(
+    conn: Connection, request_id: int, roster: Sequence[Member]
+) -> tuple[Hired, Rates, str]:
+    """Who the request has taken so far, with the rates and currency that priced them (what
+    an amendment and a new start are checked against)."""
+    rates = settings_rows.rates(conn)
+    currency = settings_rows.company(conn).currency
+    return (
+        hired(request_id, request_rows.onboarding(conn), roster, rates, currency),
+        rates,
+        currency,
+    )
 
 
 def set_onboarding_done(
