@@ -4,127 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from strategy.domain.access import raised_it
 from strategy.domain.clock import weeks_between
 from strategy.domain.costs import money
-from strategy.domain.positions import positions_sentence, positions_text
-from strategy.domain.requests import (
-    SAME_PERSON,
-    Decision,
-    Evidence,
-    RequestStatus,
-    RequestView,
-)
+from strategy.domain.positions import positions_sentence
 from strategy.domain.resources import SignalStatus
-from strategy.domain.team import ROLE_LABELS
 from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
-from strategy.usecases import Workspace
 from strategy.views import frames
 from ui import saving, session
 from ui.markup import md
-
-DECIDED_ICONS = {RequestStatus.APPROVED: "✅", RequestStatus.DECLINED: "❌"}
-
-
-def evidence_lines(e: Evidence) -> str:
-    """A request's frozen evidence as Markdown: the gap, its roles and window, each condition."""
-    cost = f"{md(e.currency)} {e.gap_cost_per_week:,.0f}/week"
-    if e.gap_no_rate_for:
-        cost += f" (no rate for: {md(', '.join(e.gap_no_rate_for))})"
-    window = (
-        f"weeks of {e.window_from:%d %b %Y} to {e.window_to:%d %b %Y}"
-        if e.window_from and e.window_to
-        else "no complete weeks"
-    )
-    lines = [
-        f"**Evidence as of {e.as_of:%d %b %Y}:** gap {e.gap_hours_per_week:.1f} h/week, "
-        f"{e.gap_people:.1f} FTE, {cost}",
-        f"**Roles:** {md(e.roles_text or 'none')}",
-        *([f"**Positions:** {md(positions_text(e.positions))}"] if e.positions else []),
-        f"**Window:** {window}",
-        md(e.summary),
-        *(f"{'✅' if c.met else '❌'} {md(c.label)} — {md(c.value)}" for c in e.conditions),
-    ]
-    return "  \n".join(lines)
-
-
-def hiring_lines(v: RequestView) -> str:
-    """An approved request against who was hired: hours, roles, people and cost (Markdown)."""
-    g, h = v.request.grant, v.hired
-    hired_roles = dict(h.hours_by_role)
-    roles = ", ".join(
-        f"{ROLE_LABELS[r]} {hired_roles.get(r, 0.0):.1f} h" for r in dict.fromkeys(g.roles)
-    )
-    people = md(", ".join(h.people)) if h.people else "nobody yet"
-    lines = [
-        ("**Filled:** " if v.filled else "**Hired:** ")
-        + f"{h.hours:.1f} of {g.hours_per_week:.1f} h/week approved",
-        f"**Roles:** {roles}",
-        f"**People:** {people}",
-        f"**Cost:** {md(g.currency)} {h.cost_per_week:,.0f} of {md(g.currency)} "
-        f"{g.cost_per_week:,.0f}/week",
-    ]
-    return "  \n".join(lines)
-
-
-def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
-    """One request: status, who raised it, its evidence, the decision or the controls."""
-    r = v.request
-    with st.container(border=True):
-        st.markdown(
-            f"**Request #{r.id}: {r.status.value}{', filled' if v.filled else ''}** · "
-            f"raised on {r.raised_on:%d %b %Y} by {md(r.raised_by)}"
-            + (f"  \n**Note:** {md(r.note)}" if r.note else "")
-        )
-        if v.stale:
-            st.warning(f"**Stale:** {md(v.stale_reason)}", icon="⚠️")
-        st.markdown(evidence_lines(r.evidence))
-        if r.amendment is not None:
-            a = r.amendment
-            st.markdown(
-                f"**Amended** by {md(a.by)} on {a.on:%d %b %Y} to "
-                f"{a.grant.hours_per_week:.1f} h/week for "
-                f"{md(', '.join(ROLE_LABELS[x] for x in a.grant.roles))} "
-                f"({md(a.grant.currency)} {a.grant.cost_per_week:,.0f}/week): {md(a.reason)}"
-            )
-        if r.status is not RequestStatus.OPEN:
-            st.markdown(
-                f"{DECIDED_ICONS[r.status]} **{r.status.value.title()}** by {md(r.decided_by)} "
-                f"on {r.decided_on:%d %b %Y}: {md(r.reason)}"
-            )
-            if r.same_person:
-                st.caption(f"⚠️ {SAME_PERSON.capitalize()}.")
-        if r.status is RequestStatus.APPROVED:
-            st.markdown(hiring_lines(v))
-        if r.status is not RequestStatus.OPEN:
-            return
-        me = session.actor()
-        if may_decide and (
-            raised_it(me, r.raised_by)
-            or (r.amendment is not None and raised_it(me, r.amendment.by))
-        ):
-            st.caption("Open: you raised it, so another executive decides it.")
-        elif may_decide:
-            prefix = f"decide_{r.id}_"
-            with st.form(f"decide_{r.id}"):
-                reason = st.text_input(
-                    "Reason for the decision",
-                    key=f"{prefix}reason",
-                    help="Needed to approve or decline; the decision is final.",
-                )
-                buttons = st.columns(2)
-                approve = buttons[0].form_submit_button("Approve", type="primary")
-                decline = buttons[1].form_submit_button("Decline")
-                if approve or decline:
-                    decision = Decision.APPROVE if approve else Decision.DECLINE
-                    with saving.save(prefix) as saved:
-                        done = ws.decide_request(
-                            session.actor(), r.id, decision, reason, today=session.today()
-                        )
-                        saved(f"Request #{done.id} {done.status.value}.")
-        else:
-            st.caption("Open: waiting for an executive's decision.")
-
+from ui.request_cards import show_request
 
 st.set_page_config(page_title="Social Rollout Tracker", page_icon="📣", layout="wide")
 session.sidebar()
@@ -186,7 +74,21 @@ banner(
     icon="📈" if signal.status is SignalStatus.JUSTIFIED else "⏳",
 )
 st.caption(f"The signal reads the {md(signal.window.describe())}.")
-if signal.status is SignalStatus.JUSTIFIED:
+hiring = signal.hiring
+if hiring.approved_hours > 0:
+    hire_cols = st.columns(4)
+    hire_cols[0].metric("Approved", f"{hiring.approved_hours:.1f} h/week", border=True)
+    hire_cols[1].metric("Started", f"{hiring.started_hours:.1f} h/week", border=True)
+    hire_cols[2].metric(
+        "Effective",
+        f"{hiring.effective_hours:.1f} h/week",
+        help="The started hours at each new person's ramp-up share (30-60-90 days).",
+        border=True,
+    )
+    hire_cols[3].metric(
+        "Hiring", "in progress" if hiring.in_progress else "all serving", border=True
+    )
+if signal.gap_hours_per_week > 0:
     gap_cols = st.columns(4)
     gap_cols[0].metric("Gap", f"{signal.gap_hours_per_week:.1f} h/week")
     gap_cols[1].metric("Gap cost per week", money(result.gap_cost))
@@ -204,7 +106,7 @@ with st.expander("Why: each condition and its evidence", expanded=True):
 st.subheader("Resource requests")
 session.show_flash()
 if session.can_edit():
-    if signal.status is SignalStatus.JUSTIFIED:
+    if signal.asks_for_more:
         with st.form("request_form"):
             st.markdown("**Raise a resource request**")
             st.caption(
@@ -216,6 +118,8 @@ if session.can_edit():
                 with saving.save("request_") as saved:
                     raised = ws.raise_request(session.actor(), note=note, today=session.today())
                     saved(f"Raised request {raised.label}.")
+    elif signal.status is SignalStatus.JUSTIFIED:
+        st.caption("The hours the signal asks for are approved already: no new request yet.")
     else:
         st.caption("A resource request can be raised once extra resources are justified.")
 if not result.requests:

@@ -22,6 +22,7 @@ from strategy.domain.experiments import (
 )
 from strategy.domain.formulas import csv_cell
 from strategy.domain.gates import Stage
+from strategy.domain.hire_check import review_text
 from strategy.domain.horizons import (
     Horizon,
 )
@@ -148,6 +149,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             "gap_cost_per_week": _plain(analysis.gap_cost.per_week),
             "gap_no_rate_for": list(analysis.gap_cost.no_rate_for),
             "positions": [position_to_dict(p) for p in signal.positions],
+            "hiring": signal.hiring.to_dict(),
         },
         "tests": [test_json(r, analysis.today) for r in analysis.tests],
         "requests": [_plain(request_dict(v)) for v in analysis.requests],
@@ -207,7 +209,10 @@ def report_text(analysis: Analysis) -> str:
         lines.append(f"  Positions: {positions_sentence(signal.positions)}")
     if analysis.requests:
         lines += ["", "Resource requests:"]
-        lines += [f"  {request_text(v)}" for v in analysis.requests]
+        for v in analysis.requests:
+            lines.append(f"  {request_text(v)}")
+            if v.review is not None:
+                lines += [f"    {line}" for line in review_text(v.review).splitlines()]
     lines += ["", "Tests:"]
     for r in analysis.tests:
         late = " (still running past its end)" if r.test.overdue(analysis.today) else ""

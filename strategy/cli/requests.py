@@ -1,4 +1,5 @@
-"""Resource requests and what an approved one brings: ``request`` raise, decide and list, and
+"""Resource requests and what an approved one brings: ``request`` raise, decide, amend, list
+and review, and
 the ``onboarding`` of the people who join, with each role's 30-60-90-day plan."""
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from strategy.cli.common import (
 )
 from strategy.domain import clock
 from strategy.domain.analysis import analyse
-from strategy.domain.errors import RolloutError
+from strategy.domain.errors import NotFound, RolloutError
+from strategy.domain.hire_check import review_text, review_to_dict
 from strategy.domain.onboarding import item_dict, item_text, plan_for
-from strategy.domain.requests import Decision, request_dict, request_text
+from strategy.domain.requests import Decision, hiring_text, request_dict, request_text
 from strategy.domain.team import parse_role
 
 
@@ -82,6 +84,37 @@ def request_list(args: argparse.Namespace) -> str:
     if args.format == "json":
         return as_json([request_dict(v) for v in found])
     return "\n".join(request_text(v) for v in found) or "(no resource requests)"
+
+
+@command("request review", help="the hire's review once a request's people serve in full hours")
+@arg("request_id", type=int, metavar="ID")
+@TEXT_OR_JSON
+def request_review(args: argparse.Namespace) -> str:
+    """The review of a filled request whose people all give their full hours: what its
+    evidence claimed against what the signal reads now, and the verdict (JSON: ``null``
+    while there is none)."""
+    found = analyse(snapshot(args), clock.today()).requests
+    v = next((v for v in found if v.request.id == args.request_id), None)
+    if v is None:
+        raise NotFound(f"request #{args.request_id} does not exist")
+    if args.format == "json":
+        return as_json(review_to_dict(v.review) if v.review else None)
+    if v.review is None:
+        return (
+            f"request #{v.request.id} has no review yet: a request is reviewed once it is "
+            f"filled and its people all give their full hours ({hiring_text(v)})"
+        )
+    return review_text(v.review)
+
+
+@command("request close-review", help="close a hire's review with a note (executives)")
+@arg("request_id", type=int, metavar="ID")
+@option("--note", required=True, help="what the executive concludes, at least 5 characters")
+def request_close_review(args: argparse.Namespace) -> str:
+    """Close a hire's review with a note: it is kept as it reads today."""
+    ws, actor = open_workspace(args)
+    closed = ws.close_review(actor, args.request_id, args.note, today=clock.today())
+    return f"review of request #{closed.request_id} closed ({closed.verdict.value}): {args.note}"
 
 
 @command("onboarding start", help="a new person joins from an approved request")

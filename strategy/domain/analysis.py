@@ -7,7 +7,7 @@ evidence and every page read from its result.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 import pandas as pd
@@ -23,7 +23,8 @@ from strategy.domain.experiments import (
     test_stats,
 )
 from strategy.domain.gates import Stage
-from strategy.domain.hiring import hires
+from strategy.domain.hire_check import Reading
+from strategy.domain.hiring import hires, hiring_progress, review, review_due_on, signal_reading
 from strategy.domain.horizons import (
     Horizon,
     common_window,
@@ -33,8 +34,12 @@ from strategy.domain.horizons import (
 )
 from strategy.domain.metrics import to_wide
 from strategy.domain.presence import present, ramped_serving_hours
-from strategy.domain.requests import RequestView, views
-from strategy.domain.resources import ResourceSignal, TestOutcome, resource_signal
+from strategy.domain.requests import RequestView, ResourceRequest, as_of, view
+from strategy.domain.resources import (
+    ResourceSignal,
+    TestOutcome,
+    resource_signal,
+)
 from strategy.domain.snapshot import Snapshot
 from strategy.domain.stages import (
     PlatformStatus,
@@ -105,7 +110,9 @@ class Analysis:
     position's at the role's junior rate."""
     requests: tuple[RequestView, ...] = ()
     """Every resource request, newest first, flagged stale when today's signal is not
-    justified."""
+    justified, with who was hired against it and, once due, its review."""
+    reading: Reading | None = None
+    """What the signal read over its window: a new request's evidence keeps it."""
     missing_baselines: frozenset[str] = frozenset()
     """Platforms whose followers wait for a baseline (``strategy.domain.baselines``)."""
 
@@ -133,7 +140,12 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     window = common_window(found, snapshot.demand.window_weeks)
     serving = team.serving_hours
     demand = weekly_demand(counted, statuses, serving, snapshot.demand, window)
-    signal = resource_signal(demand, statuses, outcomes, serving, roles, window, snapshot.demand)
+    then = as_of(snapshot.requests, today)
+    progress = hiring_progress(then, snapshot.onboarding, snapshot.members, today, snapshot.ramp_up)
+    signal = resource_signal(
+        demand, statuses, outcomes, serving, roles, window, snapshot.demand, progress
+    )
+    reading = signal_reading(signal, snapshot.demand)
     gap = positions_cost(signal.positions, snapshot.rates, snapshot.company.currency)
     return Analysis(
         data_version=snapshot.data_version,
@@ -149,20 +161,34 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         demand=demand,
         signal=signal,
         gap_cost=gap,
-        requests=views(
-            snapshot.requests,
-            signal,
-            today,
-            hires(
-                snapshot.requests,
-                snapshot.onboarding,
-                snapshot.members,
-                snapshot.rates,
-                snapshot.company.currency,
-            ),
-        ),
+        requests=_request_views(snapshot, then, signal, reading, today),
+        reading=reading,
         missing_baselines=missing_baselines(snapshot.weekly, snapshot.baselines),
     )
+
+
+def _request_views(
+    snapshot: Snapshot,
+    then: tuple[ResourceRequest, ...],
+    signal: ResourceSignal,
+    reading: Reading | None,
+    today: dt.date,
+) -> tuple[RequestView, ...]:
+    """The requests as they stood on ``today`` with who was hired against each and, once its
+    people all give their full hours, the hire's review (as closed, or read now)."""
+    found = hires(
+        then, snapshot.onboarding, snapshot.members, snapshot.rates, snapshot.company.currency
+    )
+    shown = []
+    for r in then:
+        v = view(r, signal, found[r.id])
+        due = review_due_on(v, snapshot.onboarding, snapshot.members, snapshot.ramp_up)
+        if r.review is not None:
+            v = replace(v, review=r.review)
+        elif due is not None and due <= today:
+            v = replace(v, review=review(v, due, signal, reading))
+        shown.append(v)
+    return tuple(shown)
 
 
 def _team_view(snapshot: Snapshot, today: dt.date) -> TeamView:

@@ -107,3 +107,14 @@ def leave(member: Member, on: dt.date) -> Member:
             f"({member.start.isoformat()}), got {on.isoformat()}"
         )
     return replace(member, end=on)
+
+
+def full_hours_on(member: Member, shares: RampUp = DEFAULT_RAMP_UP) -> dt.date | None:
+    """The first day ``member`` gives their full hours (their start when there is no ramp-up
+    left); None for someone on the team from before any start was recorded."""
+    if member.start is None:
+        return None
+    if shares[0] >= 1:
+        return member.start
+    days = RAMP_DAYS[0] if shares[1] >= 1 else RAMP_DAYS[1]
+    return member.start + dt.timedelta(days=days)

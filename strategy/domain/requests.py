@@ -19,8 +19,20 @@ from typing import Any, Final
 from strategy.domain.choices import parse_enum
 from strategy.domain.costs import Cost
 from strategy.domain.errors import ValidationError, given
+from strategy.domain.hire_check import (
+    Reading,
+    Review,
+    reading_from_dict,
+    reading_to_dict,
+    review_to_dict,
+)
 from strategy.domain.limits import finite_number, free_text
-from strategy.domain.positions import Position, position_from_dict, position_to_dict
+from strategy.domain.positions import (
+    Position,
+    position_from_dict,
+    position_to_dict,
+    positions_text,
+)
 from strategy.domain.resources import Condition, ConditionKey, ResourceSignal, SignalStatus
 from strategy.domain.team import ROLE_LABELS, Role, parse_role
 
@@ -65,6 +77,9 @@ class Evidence:
     window_from: dt.date | None
     window_to: dt.date | None
     positions: tuple[Position, ...] = ()
+    claimed: Reading | None = None
+    """Demand, serving hours, responses and active platforms as the signal read them (None
+    for a request raised before they were kept): what the hire's review checks."""
 
     @property
     def roles_text(self) -> str:
@@ -127,6 +142,8 @@ class ResourceRequest:
     """What an approved amendment set; None: what the evidence asked."""
     amendment: Amendment | None = None
     """An amendment waiting for a decision (the request is open again meanwhile)."""
+    review: Review | None = None
+    """The hire's review as an executive closed it (kept as it was then)."""
 
     @property
     def grant(self) -> Grant:
@@ -163,6 +180,8 @@ class RequestView:
     stale: bool
     stale_reason: str
     hired: Hired = Hired()
+    review: Review | None = None
+    """The hire's review once its people all serve in full hours (``hiring.review``)."""
 
     @property
     def filled(self) -> bool:
@@ -176,12 +195,20 @@ def is_filled(grant: Grant, hired: Hired) -> bool:
     return hired.hours >= grant.hours_per_week - 0.05
 
 
-def freeze_evidence(signal: ResourceSignal, gap_cost: Cost, today: dt.date) -> Evidence:
-    """The evidence a request keeps; refused with the signal's own reason unless justified."""
+def freeze_evidence(
+    signal: ResourceSignal, gap_cost: Cost, today: dt.date, claimed: Reading | None = None
+) -> Evidence:
+    """The evidence a request keeps; refused with the signal's own reason unless justified,
+    and while the hours it asks for are approved already."""
     if signal.status is not SignalStatus.JUSTIFIED:
         raise ValidationError(
             "request: a resource request can only be raised while extra resources are "
             f"justified; today the signal says: {signal.summary}"
+        )
+    if not signal.asks_for_more:
+        raise ValidationError(
+            f"request: the hours the signal asks for are approved already ({signal.hiring.text}); "
+            "a new request waits until the new people serve in full"
         )
     return Evidence(
         as_of=today,
@@ -196,6 +223,7 @@ def freeze_evidence(signal: ResourceSignal, gap_cost: Cost, today: dt.date) -> E
         window_from=signal.window.first,
         window_to=signal.window.last,
         positions=signal.positions,
+        claimed=claimed,
     )
 
 
@@ -294,15 +322,9 @@ def view(request: ResourceRequest, signal: ResourceSignal, hired: Hired = Hired(
     return RequestView(request, True, f"the signal no longer holds: {signal.summary}", hired)
 
 
-def views(
-    requests: Sequence[ResourceRequest],
-    signal: ResourceSignal,
-    today: dt.date,
-    hires: Mapping[int, Hired] | None = None,
-) -> tuple[RequestView, ...]:
-    """Every request as it stood on ``today``, newest first, with its stale flag and who was
-    hired against it: requests raised later are left out, decisions made later not made yet
-    (``report --as-of``)."""
+def as_of(requests: Sequence[ResourceRequest], today: dt.date) -> tuple[ResourceRequest, ...]:
+    """Every request as it stood on ``today``, newest first: requests raised later are left
+    out, decisions and amendments made later not made yet (``report --as-of``)."""
     shown = []
     for r in sorted(requests, key=lambda r: -r.id):
         if r.raised_on > today:
@@ -313,7 +335,9 @@ def views(
             r = dataclasses.replace(
                 r, status=RequestStatus.OPEN, decided_on=None, decided_by="", reason=""
             )
-        shown.append(view(r, signal, (hires or {}).get(r.id, Hired())))
+        if r.review is not None and r.review.closed is not None and r.review.closed.on > today:
+            r = dataclasses.replace(r, review=None)
+        shown.append(r)
     return tuple(shown)
 
 
@@ -340,6 +364,7 @@ def request_dict(v: RequestView) -> dict[str, Any]:
         "hired_roles": {role.value: hours for role, hours in v.hired.hours_by_role},
         "hired_cost_per_week": v.hired.cost_per_week,
         "filled": v.filled,
+        "review": review_to_dict(v.review) if v.review else None,
     }
 
 
@@ -356,7 +381,8 @@ def hiring_text(v: RequestView) -> str:
 
 
 def request_text(v: RequestView) -> str:
-    """A request in one line: status, gap, roles, decision, stale flag."""
+    """A request in one line: status, gap, roles and positions, decision, hiring, review,
+    stale flag."""
     r = v.request
     e = r.evidence
     decided = (
@@ -378,8 +404,11 @@ def request_text(v: RequestView) -> str:
         f"#{r.id} [{r.status.value}] raised {r.raised_on} by {r.raised_by}: "
         f"{e.gap_hours_per_week:.1f} h/week ({e.gap_people:.1f} FTE, "
         f"{e.currency} {e.gap_cost_per_week:,.0f}/week) for {e.roles_text}"
+        + (f" as {positions_text(e.positions)}" if e.positions else "")
         + (f"; note: {r.note}" if r.note else "")
         + decided
+        + (f"; review: {v.review.verdict.words}" if v.review else "")
+        + (f" (closed by {v.review.closed.by})" if v.review and v.review.closed else "")
         + (f"; STALE: {v.stale_reason}" if v.stale else "")
     )
 
@@ -413,6 +442,7 @@ def evidence_to_dict(e: Evidence) -> dict[str, Any]:
             "to": e.window_to.isoformat() if e.window_to else None,
         },
         "positions": [position_to_dict(p) for p in e.positions],
+        "claimed": reading_to_dict(e.claimed) if e.claimed else None,
     }
 
 
@@ -435,6 +465,7 @@ def evidence_from_dict(d: Mapping[str, Any]) -> Evidence:
         window_from=dt.date.fromisoformat(window["from"]) if window.get("from") else None,
         window_to=dt.date.fromisoformat(window["to"]) if window.get("to") else None,
         positions=tuple(position_from_dict(p) for p in d.get("positions", ())),
+        claimed=reading_from_dict(d["claimed"]) if d.get("claimed") else None,
     )
 
 

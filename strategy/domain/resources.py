@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import ClassVar, Final
 
@@ -26,6 +26,7 @@ from strategy.domain.demand import settings_from_dict as settings_from_dict
 from strategy.domain.demand import settings_to_dict as settings_to_dict
 from strategy.domain.demand import weekly_demand as weekly_demand
 from strategy.domain.gates import Stage
+from strategy.domain.hire_check import HOURS_TOLERANCE, NO_HIRING, HiringProgress
 from strategy.domain.horizons import SignalWindow
 from strategy.domain.numbers import plain_number
 from strategy.domain.positions import Position, positions, shared_hours
@@ -118,6 +119,21 @@ class ResourceSignal:
     window: SignalWindow
     positions: tuple[Position, ...] = ()
     """The gap as positions a person could hold (``strategy.domain.positions``)."""
+    hiring: HiringProgress = NO_HIRING
+    """The approved hires: the gap leaves out the approved hours that do not serve yet."""
+    facts: DemandFacts | None = None
+    """The window's demand facts (None before any complete week)."""
+    need_hours: float = 0.0
+    """The hours a week demand needs beyond the serving hours, before the approved hires
+    are counted: what a hire's review compares with its request's claimed gap."""
+    active: tuple[tuple[str, int], ...] = ()
+    """(platform, weeks active) at the window's last week, longest first."""
+
+    @property
+    def asks_for_more(self) -> bool:
+        """Justified, and not all of it approved already: a request may be raised."""
+        covered = self.hiring.in_progress and self.gap_hours_per_week <= 0
+        return self.status is SignalStatus.JUSTIFIED and not covered
 
 
 # --- the three conditions ------------------------------------------------------------------
@@ -168,8 +184,9 @@ def _active_condition(
 
 
 @dataclass(frozen=True)
-class _Window:
-    """The demand facts of the last weeks that the demand condition and the gap rely on."""
+class DemandFacts:
+    """The demand facts of the window's weeks that the demand condition, the gap and a
+    hire's review rely on."""
 
     weeks: int
     capacity: float
@@ -184,7 +201,7 @@ class _Window:
     by_response: bool
 
 
-def _window_facts(window: Sequence[WeekDemand], capacity: float, s: DemandSettings) -> _Window:
+def _window_facts(window: Sequence[WeekDemand], capacity: float, s: DemandSettings) -> DemandFacts:
     n = len(window)
 
     def mean(values: Sequence[float]) -> float:
@@ -196,7 +213,7 @@ def _window_facts(window: Sequence[WeekDemand], capacity: float, s: DemandSettin
     # With no capacity at all, any demand exceeds it (and no demand does not).
     limit = s.utilisation_threshold * capacity
     by_demand = mean_total >= limit if capacity > 0 else mean_total > 0
-    return _Window(
+    return DemandFacts(
         weeks=n,
         capacity=capacity,
         mean_total=mean_total,
@@ -211,7 +228,7 @@ def _window_facts(window: Sequence[WeekDemand], capacity: float, s: DemandSettin
     )
 
 
-def _demand_condition(w: _Window, s: DemandSettings) -> Condition:
+def _demand_condition(w: DemandFacts, s: DemandSettings) -> Condition:
     target = f"{plain_number(s.response_target_minutes)}-minute"
     period = f"the {_weeks_text(w.weeks)} of the window"
     if w.weeks == 0:
@@ -296,7 +313,7 @@ def _tested_condition(tests: Sequence[TestOutcome]) -> Condition:
 # --- the gap ---------------------------------------------------------------------------------
 
 
-def _gap(w: _Window, s: DemandSettings) -> tuple[float, bool]:
+def _gap(w: DemandFacts, s: DemandSettings) -> tuple[float, bool]:
     """Hours per week to add, and whether they come from the response-time route."""
     gap = max(w.mean_total / s.utilisation_threshold - w.capacity, 0.0) if w.by_demand else 0.0
     if round(gap, 1) > 0 or not w.by_response or w.mean_response is None:
@@ -306,7 +323,7 @@ def _gap(w: _Window, s: DemandSettings) -> tuple[float, bool]:
 
 
 def _roles(
-    w: _Window, gap: float, from_response: bool, team_roles: Collection[Role]
+    w: DemandFacts, gap: float, from_response: bool, team_roles: Collection[Role]
 ) -> tuple[Role, ...]:
     specialists: list[Role]
     if from_response:
@@ -338,7 +355,7 @@ def _role_text(role: Role) -> str:
 
 
 def _justified_summary(
-    w: _Window,
+    w: DemandFacts,
     s: DemandSettings,
     gap: float,
     people: float,
@@ -378,6 +395,26 @@ def _summary(status: SignalStatus, conditions: Sequence[Condition], has_data: bo
     return f"Extra resources are not yet justified: {missing}."
 
 
+def _hiring_summary(summary: str, status: SignalStatus, gap: float, hiring: HiringProgress) -> str:
+    """The verdict's sentence with the hiring in progress said: when justified, the gap is
+    what remains beyond the approved hours that do not serve yet."""
+    if not hiring.in_progress:
+        return summary
+    if status is SignalStatus.JUSTIFIED and gap <= 0:
+        unhired = hiring.approved_hours - hiring.started_hours
+        then = (
+            f"{plain_number(round(unhired, 1))} h approved have not started yet"
+            if unhired > HOURS_TOLERANCE
+            else "the new people ramp up to their full hours"
+        )
+        return (
+            f"Extra resources are justified, and the hours are approved already: {hiring.text}. "
+            f"Nothing more to ask for: {then}."
+        )
+    beyond = "; the gap is counted beyond them" if status is SignalStatus.JUSTIFIED else ""
+    return f"{summary} {hiring.text[0].upper()}{hiring.text[1:]}{beyond}."
+
+
 def resource_signal(
     demand: Sequence[WeekDemand],
     statuses: Mapping[str, PlatformStatus],
@@ -386,16 +423,18 @@ def resource_signal(
     team_roles: Collection[Role],
     window: SignalWindow,
     settings: DemandSettings = DEFAULT_SETTINGS,
+    hiring: HiringProgress = NO_HIRING,
 ) -> ResourceSignal:
     """Whether extra resources are justified at the window's end, with every reason.
 
     ``demand`` is ``weekly_demand`` for the same window; ``capacity_hours`` the hours of the
-    roles that serve demand (``strategy.domain.team.serving_hours``).
+    roles that serve demand (``strategy.domain.team.serving_hours``); ``hiring`` the approved
+    hires, whose hours that do not serve yet are never asked for again.
     """
     capacity = check_capacity(capacity_hours)
     in_window = [d for d in demand if d.week in window.weeks]
     facts = _window_facts(in_window, capacity, settings)
-    active = _active_at(statuses, window)
+    active = tuple(_active_at(statuses, window))
     has_data = bool(in_window)
     conditions = (
         _active_condition(active, has_data, settings),
@@ -408,21 +447,49 @@ def resource_signal(
         status = SignalStatus.JUSTIFIED
     else:
         status = SignalStatus.NOT_YET
-
-    if status is not SignalStatus.JUSTIFIED:
-        summary = _summary(status, conditions, has_data)
-        return ResourceSignal(status, conditions, 0.0, 0.0, (), summary, window)
-    raw_gap, from_response = _gap(facts, settings)
-    gap = round(raw_gap, 1)
-    people = round(raw_gap / settings.fte_hours, 1)
-    roles = _roles(facts, raw_gap, from_response, team_roles)
-    return ResourceSignal(
+    need, from_response = _gap(facts, settings) if has_data else (0.0, False)
+    found = ResourceSignal(
         status=status,
         conditions=conditions,
+        gap_hours_per_week=0.0,
+        gap_people=0.0,
+        recommended_roles=(),
+        summary="",
+        window=window,
+        hiring=hiring,
+        facts=facts if has_data else None,
+        need_hours=round(need, 1),
+        active=active,
+    )
+    if status is not SignalStatus.JUSTIFIED:
+        summary = _summary(status, conditions, has_data)
+        return replace(found, summary=_hiring_summary(summary, status, 0.0, hiring))
+    return _justified(found, settings, need, from_response, team_roles)
+
+
+def _justified(
+    found: ResourceSignal,
+    settings: DemandSettings,
+    need: float,
+    from_response: bool,
+    team_roles: Collection[Role],
+) -> ResourceSignal:
+    """The justified signal with its gap: the hours demand needs beyond the serving hours,
+    less the approved hours that do not serve yet, as roles and positions."""
+    facts, hiring = found.facts, found.hiring
+    assert facts is not None  # justified: there are complete weeks
+    raw_gap = max(need - hiring.pending_hours, 0.0)
+    gap = round(raw_gap, 1)
+    if hiring.in_progress and gap <= 0:
+        return replace(found, summary=_hiring_summary("", found.status, 0.0, hiring))
+    people = round(raw_gap / settings.fte_hours, 1)
+    roles = _roles(facts, raw_gap, from_response, team_roles)
+    summary = _justified_summary(facts, settings, gap, people, from_response, roles)
+    return replace(
+        found,
         gap_hours_per_week=gap,
         gap_people=people,
         recommended_roles=roles,
-        summary=_justified_summary(facts, settings, gap, people, from_response, roles),
-        window=window,
+        summary=_hiring_summary(summary, found.status, gap, hiring),
         positions=positions(shared_hours(gap, roles), settings.fte_hours, team_roles),
     )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from strategy.domain.hire_check import Review, review_from_dict, review_to_dict
 from strategy.domain.onboarding import OnboardingItem
 from strategy.domain.requests import (
     Evidence,
@@ -40,11 +41,12 @@ def requests(conn: Connection) -> tuple[ResourceRequest, ...]:
             reason=r.reason,
             granted=grant_from_dict(json.loads(r.granted)) if r.granted else None,
             amendment=amendment_from_dict(json.loads(r.amendment)) if r.amendment else None,
+            review=review_from_dict(json.loads(r.review)) if r.review else None,
         )
         for r in conn.execute(
             text(
                 "SELECT id, raised_on, raised_by, note, evidence, status, decided_on, "
-                "decided_by, reason, granted, amendment FROM requests ORDER BY id"
+                "decided_by, reason, granted, amendment, review FROM requests ORDER BY id"
             )
         )
     )
@@ -94,6 +96,14 @@ def decide_request(conn: Connection, decided: ResourceRequest) -> None:
             ),
             "id": decided.id,
         },
+    )
+
+
+def close_review(conn: Connection, review: Review) -> None:
+    """Store a hire's review as an executive closed it."""
+    conn.execute(
+        text("UPDATE requests SET review = :review WHERE id = :id"),
+        {"review": _json_or_none(review_to_dict(review)), "id": review.request_id},
     )
 
 

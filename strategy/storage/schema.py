@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from strategy.domain.errors import ValidationError
 
-SCHEMA_VERSION: Final = 8
+SCHEMA_VERSION: Final = 9
 
 _TYPES: Final[dict[str, dict[str, str]]] = {
     "sqlite": {
@@ -134,6 +134,9 @@ MIGRATIONS: Final[dict[int, str]] = {
     ALTER TABLE requests ADD COLUMN granted TEXT;
     ALTER TABLE requests ADD COLUMN amendment TEXT
     """,
+    9: """
+    ALTER TABLE requests ADD COLUMN review TEXT
+    """,
 }
 """Schema versions. 2: each upload's last day per platform (week completeness; older
 uploads count their weeks whole), and an optional end date for overrides. 3: member names
@@ -146,7 +149,8 @@ kind (conversion or mean), its planned split, and a mean test's per-arm mean and
 7: each person's start and end (NULL start: on the team from before any data, so existing
 rosters keep their capacity; NULL end: still on the team).
 8: what an approved request grants once amended (``granted``, JSON; NULL: what its evidence
-asked) and an amendment waiting for a decision (``amendment``, JSON)."""
+asked) and an amendment waiting for a decision (``amendment``, JSON). 9: the hire's review as
+an executive closed it (``review``, JSON; NULL: not closed)."""
 
 _AFTER: Final[dict[tuple[str, int], str]] = {
     # Imported parquet is compressed already: store its parts as they are.

@@ -12,12 +12,15 @@ from strategy.domain import clock
 from strategy.domain.access import Actor, require_admin, require_decide, require_not_raiser
 from strategy.domain.analysis import analyse
 from strategy.domain.costs import Rates, gap_cost
+from strategy.domain.hire_check import Review
 from strategy.domain.hiring import (
     check_amendment,
     check_none_unfilled,
     check_within,
+    closed_review,
     hired,
     hires,
+    review_note,
 )
 from strategy.domain.onboarding import (
     DEFAULT_PLAN,
@@ -77,7 +80,7 @@ def raise_request(
         found = hires(snap.requests, snap.onboarding, snap.members, snap.rates, currency)
         check_none_unfilled(snap.requests, found)
         analysis = analyse(snap, day)
-        evidence = freeze_evidence(analysis.signal, analysis.gap_cost, day)
+        evidence = freeze_evidence(analysis.signal, analysis.gap_cost, day, analysis.reading)
         raised.append(request_rows.insert_request(conn, day, actor.name, text_note, evidence))
     return raised[0]
 
@@ -108,6 +111,34 @@ def decide_request(
         request = decided(stored, choice, why, day, actor.name)
         request_rows.decide_request(conn, request)
     return request
+
+
+def close_review(
+    store: Store,
+    actor: Actor,
+    request_id: int,
+    note: object,
+    *,
+    today: dt.date | None = None,
+) -> Review:
+    """An executive closes a hire's review with a note; the review is kept as it reads then
+    (its verdict, what was claimed and what was read)."""
+    require_decide(actor, "request.review")
+    why = review_note(note)
+    day = today or clock.today()
+    known = known_id(request_id, "request")
+    closed: list[Review] = []
+
+    def detail() -> str:
+        return f"#{known} {closed[0].verdict.value}: {why}"
+
+    with writing(store, actor, "request.review", detail, allowed=require_decide) as conn:
+        request_rows.request(conn, known)
+        shown = analyse(snapshot(conn, None), day).requests
+        found = next((v for v in shown if v.request.id == known), None)
+        closed.append(closed_review(found, known, day, actor.name, why))
+        request_rows.close_review(conn, closed[0])
+    return closed[0]
 
 
 def amend_request(

@@ -43,6 +43,7 @@ class Workspace(Store):
     raise_request = requests.raise_request
     decide_request = requests.decide_request
     amend_request = requests.amend_request
+    close_review = requests.close_review
     start_onboarding = requests.start_onboarding
     set_onboarding_done = requests.set_onboarding_done
     set_plan = requests.set_plan

@@ -4,10 +4,10 @@ picks each item up.
 The agenda of ``day`` covers the events from the previous working day's start up to this
 morning (the days ``since`` to ``day - 1``), so each event shows in exactly one stand-up:
 a test logged on Monday is on Tuesday's agenda. Events are stage transitions and stalls
-the new data shows, uploads, tests logged or concluded, onboarding items ticked and
-requests decided. States are listed while they hold: tests running past their end,
-people overloaded, onboarding items due this week or overdue, open requests. Sections
-with nothing in them are left out.
+the new data shows, uploads, tests logged or concluded, onboarding items ticked, requests
+decided and hires' reviews closed. States are listed while they hold: tests running past their
+end, people overloaded, onboarding items due this week or overdue, open requests and reviews
+waiting to be closed. Sections with nothing in them are left out.
 """
 
 from __future__ import annotations
@@ -410,6 +410,23 @@ def _requests(
             out.append(
                 AgendaItem(
                     f"{r.status.value.title()} by {r.decided_by}: request {r.label}: {r.reason}",
+                    expert,
+                )
+            )
+        review = v.review
+        if review is not None and review.closed is None:
+            out.append(
+                AgendaItem(
+                    f"Review waiting: request {r.label}: {review.verdict.words} "
+                    f"({review.verdict.value}); an executive closes it with a note",
+                    decider,
+                )
+            )
+        elif review is not None and review.closed is not None and happened(review.closed.on):
+            c = review.closed
+            out.append(
+                AgendaItem(
+                    f"Review closed by {c.by}: request {r.label}: {review.verdict.words}: {c.note}",
                     expert,
                 )
             )
