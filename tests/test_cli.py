@@ -54,7 +54,8 @@ EXPECTED_COMMANDS = {
     "test remove", "users set", "users list", "gates list", "gates set", "override add",
     "override remove", "override list", "baseline set", "baseline remove", "baseline list",
     "mappings list", "mappings show", "mappings remove",
-    "request raise", "request decide", "request amend", "request list",
+    "request raise", "request decide", "request amend", "request list", "request review",
+    "request close-review",
     "onboarding start", "onboarding list", "onboarding done", "onboarding plan", "standup",
     "report", "serves list", "serves set", "uploads remove",
 }  # fmt: skip

@@ -575,6 +575,9 @@ DECISIONS: dict[str, Callable[[Workspace, Actor], object]] = {
     "decide_request": lambda ws, a: ws.decide_request(
         a, ws.snapshot().requests[0].id, "approve", "Budget is there", today=TODAY
     ),
+    "close_review": lambda ws, a: ws.close_review(
+        a, ws.snapshot().requests[0].id, "The gap is closed", today=TODAY + dt.timedelta(90)
+    ),
 }
 """The writes only an executive (or an admin) makes."""
 
@@ -592,6 +595,16 @@ def _approved(ws: Workspace) -> None:
     request = ws.raise_request(ADMIN, today=TODAY)
     board = Actor("board@example.com", AccessRole.EXECUTIVE)  # not the raiser: four eyes
     ws.decide_request(board, request.id, "approve", "Budget is there", today=TODAY)
+
+
+def _filled(ws: Workspace) -> None:
+    """An approved request filled by two people starting today (reviewed 60 days on)."""
+    _approved(ws)
+    for name, role in (("Ana Lima", "community_manager"), ("Ben Ode", "content_creator")):
+        ws.start_onboarding(
+            ADMIN, request_id=ws.snapshot().requests[0].id, name=name, role=role, hours=25,
+            start=TODAY,
+        )  # fmt: skip
 
 
 PRECONDITIONS: dict[str, Callable[[Workspace], object]] = {
@@ -619,9 +632,11 @@ PRECONDITIONS: dict[str, Callable[[Workspace], object]] = {
         ),
     ),
     "decide_request": lambda ws: ws.raise_request(ADMIN, today=TODAY),
+    "close_review": _filled,
 }
 """What must exist before a write can be tried: an override to remove, an approved request
-to onboard from, an onboarding item to tick, an open request to decide."""
+to onboard from, an onboarding item to tick, an open request to decide, a filled request
+whose people give their full hours to review."""
 
 
 @pytest.mark.parametrize("write", sorted(WRITES))

@@ -1,15 +1,20 @@
-"""An approval binds the hiring, in a browser: a request raised by the social expert and
-approved by an executive takes two people within it on the Team page; a third beyond it is
-refused, naming what is left, and the dashboard shows the request filled.
+"""The decision loop in a browser: the social expert raises a request on the dashboard and
+it is approved there (the one local user, shown as the same person); two people start within
+it on the Team page, one beyond it is refused naming what is left, and the dashboard shows
+the request filled and the signal "hiring in progress". Ninety days on (``ROLLOUT_TODAY``),
+the people give their full hours and the dashboard carries the hire's review, which is
+closed with a note.
 
-The journey has its own server and workspace: once filled, the request changes what every
+The journey has its own servers and workspace: once filled, the request changes what every
 other journey's workspace would allow (a new request waits for an approved one to fill).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,8 +22,6 @@ from playwright.sync_api import Browser, Page, expect
 
 from strategy.demo import seed_demo
 from strategy.domain import clock
-from strategy.domain.access import AccessRole, Actor
-from strategy.usecases import Workspace
 from tests.e2e.conftest import (
     TIMEOUT_MS,
     VIEWPORT,
@@ -32,32 +35,37 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_journeys import choose, go_to
 
-EDITOR = Actor("maya@example.com", AccessRole.EDITOR)
-EXECUTIVE = Actor("cfo@example.com", AccessRole.EXECUTIVE)
+TODAY = clock.today()
+LATER = TODAY + dt.timedelta(days=90)
 
 
-@pytest.fixture(scope="module")
-def approval_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The demo workspace with request #1 raised by the editor and approved by an executive
-    today, served by its own ``streamlit run app.py``."""
-    tmp = tmp_path_factory.mktemp("e2e-approval")
-    workspace = tmp / "home" / "acme-rollout"
-    seed_demo(workspace)
-    ws = Workspace.open(str(workspace))
-    today = clock.today()
-    raised = ws.raise_request(EDITOR, note="Before the holidays", today=today)
-    ws.decide_request(EXECUTIVE, raised.id, "approve", "Budget agreed in the review", today=today)
+@contextmanager
+def serving(workspace: Path, home: Path, today: dt.date, log: Path) -> Iterator[Server]:
+    """``streamlit run app.py`` on ``workspace`` with the app's clock at ``today``."""
     port = free_port()
-    env = {**os.environ, "ROLLOUT_WORKSPACE": str(workspace), "HOME": str(tmp / "home")}
+    env = {
+        **os.environ,
+        "ROLLOUT_WORKSPACE": str(workspace),
+        "HOME": str(home),
+        "ROLLOUT_TODAY": today.isoformat(),
+    }
     url = f"http://127.0.0.1:{port}"
-    log = tmp / "streamlit.log"
     with running(streamlit_command(port), env, log, "streamlit", lambda: healthy(url)):
         yield Server(url, workspace, log)
 
 
-@pytest.fixture
-def approval_page(browser: Browser, approval_server: Server, tmp_path: Path) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, base_url=approval_server.url)
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The demo workspace without any request, and the home folder it lives in."""
+    home = tmp_path_factory.mktemp("e2e-approval") / "home"
+    workspace = home / "acme-rollout"
+    seed_demo(workspace)
+    return workspace, home
+
+
+@contextmanager
+def browsing(browser: Browser, server: Server) -> Iterator[Page]:
+    context = browser.new_context(viewport=VIEWPORT, base_url=server.url)
     context.set_default_timeout(TIMEOUT_MS)
     try:
         yield context.new_page()
@@ -78,34 +86,74 @@ def start(page: Page, name: str, role: str, hours: str) -> None:
     wait_for_run(page)
 
 
-def test_two_people_within_the_approval_fill_it_and_a_third_is_refused(
-    approval_page: Page,
+def raise_and_approve(page: Page) -> None:
+    """Raise a request on the dashboard, then approve it with a reason."""
+    open_page(page, "/")
+    page.get_by_label("Note (optional)").fill("Before the holidays")
+    page.get_by_role("button", name="Raise the request").click()
+    wait_for_run(page)
+    expect(page.get_by_test_id("stAlert").filter(has_text="Raised request")).to_contain_text(
+        "Raised request #1"
+    )
+    page.get_by_label("Reason for the decision", exact=True).fill("Budget agreed in the review")
+    page.get_by_role("button", name="Approve").click()
+    wait_for_run(page)
+    expect(page.get_by_test_id("stAlert").filter(has_text="Request #1")).to_contain_text(
+        "Request #1 approved."
+    )
+
+
+def test_a_request_raised_approved_and_filled_is_reviewed_ninety_days_on(
+    browser: Browser, demo_home: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    page = approval_page
-    open_page(page, "/")
-    go_to(page, "Team")
-    main = page.get_by_test_id("stMain")
-    expect(main.get_by_role("heading", name="Onboarding")).to_be_visible()
+    workspace, home = demo_home
+    with (
+        serving(workspace, home, TODAY, tmp_path / "now.log") as now,
+        browsing(browser, now) as page,
+    ):
+        raise_and_approve(page)
+        go_to(page, "Team")
+        main = page.get_by_test_id("stMain")
+        expect(main.get_by_role("heading", name="Onboarding")).to_be_visible()
+        start(page, "Sara Lind", "Community manager", "20")
+        expect(page.get_by_test_id("stAlert").filter(has_text="joins the team")).to_contain_text(
+            "Sara Lind joins the team"
+        )
+        start(page, "Noor Haddad", "Content creator", "40")
+        expect(page.get_by_test_id("stAlert").filter(has_text="left for")).to_contain_text(
+            "request #1 has 30.0 h/week left for content_creator; Noor Haddad would take 40.0"
+        )
+        start(page, "Noor Haddad", "Content creator", "30")
+        expect(page.get_by_test_id("stAlert").filter(has_text="Noor Haddad joins")).to_contain_text(
+            "Noor Haddad joins the team"
+        )
+        # filled: the form is gone, nobody more can start against it
+        expect(main.get_by_role("button", name="Start onboarding")).to_have_count(0)
+        expect(main.get_by_text("Every approved resource request is filled")).to_be_visible()
 
-    start(page, "Sara Lind", "Community manager", "20")
-    expect(page.get_by_test_id("stAlert").filter(has_text="joins the team")).to_contain_text(
-        "Sara Lind joins the team"
-    )
-    start(page, "Noor Haddad", "Content creator", "40")
-    expect(page.get_by_test_id("stAlert").filter(has_text="left for")).to_contain_text(
-        "request #1 has 30.0 h/week left for content_creator; Noor Haddad would take 40.0"
-    )
-    start(page, "Noor Haddad", "Content creator", "30")
-    expect(page.get_by_test_id("stAlert").filter(has_text="Noor Haddad joins")).to_contain_text(
-        "Noor Haddad joins the team"
-    )
-    # filled: the form is gone, nobody more can start against it
-    expect(main.get_by_role("button", name="Start onboarding")).to_have_count(0)
-    expect(main.get_by_text("Every approved resource request is filled")).to_be_visible()
+        open_page(page, "/")
+        card = page.get_by_test_id("stVerticalBlock").filter(has_text="Before the holidays").last
+        expect(card).to_contain_text("Request #1: approved, filled")
+        expect(card).to_contain_text("Filled: 50.0 of 50.0 h/week approved")
+        expect(card).to_contain_text("People: Sara Lind, Noor Haddad")
+        expect(card).to_contain_text("Approved by local")
+        signal = page.get_by_test_id("stAlert").filter(has_text="Extra resources")
+        expect(signal).to_contain_text(
+            "hiring in progress: 50 h approved, 50 h started, 16.7 h effective"
+        )
+        expect(card.get_by_text("Review:")).to_have_count(0)  # not before full hours
 
-    open_page(page, "/")
-    card = page.get_by_test_id("stVerticalBlock").filter(has_text="Before the holidays").last
-    expect(card).to_contain_text("Request #1: approved, filled")
-    expect(card).to_contain_text("Filled: 50.0 of 50.0 h/week approved")
-    expect(card).to_contain_text("People: Sara Lind, Noor Haddad")
-    expect(card).to_contain_text("Approved by cfo@example.com")
+    with (
+        serving(workspace, home, LATER, tmp_path / "later.log") as later,
+        browsing(browser, later) as page,
+    ):
+        open_page(page, "/")
+        review = page.get_by_test_id("stAlert").filter(has_text="Review:")
+        expect(review).to_contain_text("Review: the gap is")
+        expect(review).to_contain_text("since the people reached full hours on")
+        expect(page.get_by_test_id("stTable")).to_contain_text("Demand against capacity")
+        page.get_by_label("Note closing the review", exact=True).fill("Partly closed: keep both")
+        page.get_by_role("button", name="Close the review").click()
+        wait_for_run(page)
+        expect(page.get_by_text("Review closed by local")).to_be_visible()
+        page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
