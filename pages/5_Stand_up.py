@@ -1,6 +1,7 @@
 """Stand-up: the daily 15-minute agenda, written from what changed since the previous
 working day, with who picks each item up, and the team's own items in four slots (overnight,
-trending, scheduled content, risks and opportunities); to read out, copy or download."""
+trending, scheduled content, risks and opportunities), each of which an editor may remove;
+to read out, copy or download."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import streamlit as st
 from strategy.domain.clock import EARLIEST_DATE
 from strategy.domain.standup import SLOT_TITLES, Slot
 from strategy.storage import StorageError
-from strategy.views.standup import agenda_markdown, with_slots
+from strategy.views.standup import AgendaItem, agenda_markdown, with_slots
 from ui import saving, session
 from ui.markup import md
 
@@ -45,15 +46,46 @@ except StorageError as exc:
 agenda = with_slots(session.standup_agenda(day), slot_items)
 st.caption(f"Since {agenda.since:%A %d %b %Y}, up to the morning of {agenda.day:%A %d %b %Y}.")
 
+REMOVE = "standup_remove_"
+editing = session.can_edit()
+
+
+def bullet(item: AgendaItem) -> str:
+    return f"- {md(item.text)} — **{md(item.owner)}**"
+
+
+def removable(item: AgendaItem, item_id: int) -> None:
+    """An item the team added, with a button beside it that removes it."""
+    row = st.container(horizontal=True, vertical_alignment="center", wrap=False)
+    row.markdown(bullet(item), width="stretch")
+    if row.button(
+        "Remove",
+        key=f"{REMOVE}{item_id}",
+        type="tertiary",
+        icon=":material/delete:",
+        help=f"Remove this item from the stand-up of {day:%d %b %Y}",
+    ):
+        with saving.save() as saved:
+            gone = ws.remove_standup_item(session.actor(), item_id)
+            saved(f"Removed from {SLOT_TITLES[gone.slot]} of {gone.day:%d %b %Y}: {gone.text}.")
+
+
 if not agenda.sections:
     st.info(f"Nothing changed since {agenda.since:%A %d %b %Y}.", icon="☕")
 for section in agenda.sections:
     st.subheader(section.title)
-    st.markdown("\n".join(f"- {md(item.text)} — **{md(item.owner)}**" for item in section.items))
+    if not editing or all(shown.id is None for shown in section.items):
+        st.markdown("\n".join(bullet(shown) for shown in section.items))
+        continue
+    for shown in section.items:  # a slot the team filled: each item with its Remove button
+        if shown.id is None:
+            st.markdown(bullet(shown))
+        else:
+            removable(shown, shown.id)
 
 # --- the team's own items -------------------------------------------------------------------
 FORM = "standup_add_"
-if session.can_edit():
+if editing:
     st.subheader("Add to the stand-up")
     with st.form(f"{FORM}form", clear_on_submit=False):
         cols = st.columns([1, 3, 1])

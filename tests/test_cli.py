@@ -200,6 +200,24 @@ def test_users_are_mapped_to_roles_for_login(
     assert "no users mapped" in cli(capsys, "users", "list", ws)[1]
 
 
+def test_company_show_says_a_name_and_channels_not_set_and_how_to_set_them(
+    empty_ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = empty_ws.location.key
+    assert cli(capsys, "company", "show", ws) == (
+        0,
+        "name: not set (company set WS --name ...)\n"
+        "channels: not set (company set WS --channel ..., once per channel)\n"
+        "integrated: none\n"
+        "employees: 1\n"
+        "currency: EUR\n",
+        "",
+    )
+    code, out, _ = cli(capsys, "company", "set", ws, "--name", "Acme", "--channel", "retail")
+    assert code == 0
+    assert out.splitlines()[:2] == ["name: Acme", "channels: retail"]
+
+
 def test_wrong_arguments_exit_2_with_one_line_naming_the_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,5 +1,6 @@
 """The Stand-up page, driven headless: the agenda of a day, each item with who picks it up,
-the Markdown to paste, and a day on which nothing changed."""
+the Markdown to paste, a day on which nothing changed, and the team's own items, which an
+editor adds and removes and a viewer only reads."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 from strategy.domain.access import LOCAL_USER, AccessRole, Actor
 from strategy.domain.standup import Slot
 from strategy.usecases import Workspace
-from tests.conftest import EDITOR, TODAY, open_page
+from tests.conftest import EDITOR, TODAY, VIEWER, open_page
 from tests.pages import click
+from ui import session
 
 PAGE = "pages/5_Stand_up.py"
 EXECUTIVE = Actor("cfo@example.com", AccessRole.EXECUTIVE)
@@ -172,3 +174,54 @@ def test_an_empty_text_is_refused_on_the_page_and_nothing_is_added(app_ws: Works
 
     assert [e.value for e in at.error] == ["text: expected some text, got nothing"]
     assert app_ws.standup_items(TODAY) == ()
+
+
+def removes(at: AppTest) -> list[str]:
+    """The keys of the page's Remove buttons, one per item the team added."""
+    return [b.key for b in at.button if b.label == "Remove"]
+
+
+@pytest.fixture
+def two_items(app_ws: Workspace) -> tuple[int, int]:
+    """Today's stand-up has a risk (Maya's) and an overnight item (Jonas's): their ids."""
+    risk = app_ws.add_standup_item(
+        EDITOR, day=TODAY, slot="risks", text="Competitor launch Friday", owner="Maya Okafor"
+    )
+    outage = app_ws.add_standup_item(
+        EDITOR, day=TODAY, slot="overnight", text="Forum outage at 02:00", owner="Jonas Weber"
+    )
+    assert risk.id is not None and outage.id is not None
+    return risk.id, outage.id
+
+
+def test_an_editor_removes_an_item_and_the_agenda_shows_it_gone(
+    app_ws: Workspace, two_items: tuple[int, int]
+) -> None:
+    risk, outage = two_items
+    at = run()
+    assert "- Competitor launch Friday — **Maya Okafor**" in bullets(at)
+    assert removes(at) == [f"standup_remove_{outage}", f"standup_remove_{risk}"]  # slot order
+
+    click(at, key=f"standup_remove_{risk}")
+
+    assert [s.value for s in at.success] == [
+        "Removed from Risks and opportunities of 23 Nov 2026: Competitor launch Friday."
+    ]
+    assert "- Competitor launch Friday — **Maya Okafor**" not in bullets(at)
+    assert "Risks and opportunities" not in [h.value for h in at.subheader]
+    assert "Competitor launch Friday" not in at.main.code[0].value
+    assert "- Forum outage at 02:00 — **Jonas Weber**" in bullets(at)
+    assert removes(at) == [f"standup_remove_{outage}"]
+    assert [i.id for i in app_ws.standup_items(TODAY)] == [outage]
+
+
+def test_a_viewer_sees_the_teams_items_but_no_remove_control(
+    app_ws: Workspace, two_items: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session, "actor", lambda: VIEWER)
+    at = run()
+
+    assert "- Competitor launch Friday — **Maya Okafor**" in bullets(at)
+    assert "- Forum outage at 02:00 — **Jonas Weber**" in bullets(at)
+    assert not at.button and not at.form_submit_button
+    assert "Add to the stand-up" not in [h.value for h in at.subheader]

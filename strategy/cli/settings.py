@@ -18,11 +18,16 @@ from strategy.usecases import Workspace
 
 
 def _company_lines(profile: CompanyProfile) -> str:
+    """One field a line; a field never set says so and how to set it (no groups of
+    integrated channels is a profile's own answer: ``none``)."""
     groups = "; ".join(", ".join(g) for g in profile.integrated) or "none"
+    channels = (
+        ", ".join(profile.channels) or "not set (company set WS --channel ..., once per channel)"
+    )
     return "\n".join(
         [
-            f"name: {profile.name or '(none)'}",
-            f"channels: {', '.join(profile.channels) or 'none'}",
+            f"name: {profile.name or 'not set (company set WS --name ...)'}",
+            f"channels: {channels}",
             f"integrated: {groups}",
             f"employees: {profile.employees}",
             f"currency: {profile.currency}",

@@ -1,5 +1,6 @@
 """The workspace as a whole: ``init`` (empty or the demo company), ``report`` and
-``standup`` (the agenda, or ``standup add`` for an item of the team's own)."""
+``standup`` (the agenda, or ``standup add``/``standup remove`` for an item of the team's
+own)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from strategy.demo import DEMO_DIR, seed_demo
 from strategy.domain import clock
 from strategy.domain.access import executives
 from strategy.domain.analysis import analyse
-from strategy.domain.errors import RolloutError
+from strategy.domain.errors import PermissionDenied, RolloutError
 from strategy.domain.standup import SLOT_TITLES, Slot
 from strategy.report import report_json, report_text, weekly_csv
 from strategy.storage import DB_NAME, Location, parse_location
@@ -61,16 +62,28 @@ def _refuse_to_overwrite(where: Location, *, demo: bool) -> None:
 
 
 ADD: Final = "add"
-"""``standup add WS ...``: the first word after ``standup`` adds an item rather than naming
-the workspace (the agenda is ``standup WS``)."""
+REMOVE: Final = "remove"
+"""``standup add WS ...`` and ``standup remove WS ID``: the first word after ``standup`` adds
+or removes an item rather than naming the workspace (the agenda is ``standup WS``)."""
+
+ITEM_FIELDS: Final = ("slot", "text", "owner")
+"""The options only ``standup add`` takes."""
 
 
 @command("standup")
 @arg(
-    "add_to",
+    "item_workspace",
     nargs="?",
     metavar="WORKSPACE",
-    help="after `add`: the workspace to add the item to (`standup add WS --slot ...`)",
+    help="after `add` or `remove`: the workspace of the item (`standup add WS --slot ...`, "
+    "`standup remove WS ID`)",
+)
+@arg(
+    "item_id",
+    nargs="?",
+    type=int,
+    metavar="ID",
+    help="after `remove WS`: the item's number, as #ID in the agenda's text",
 )
 @option("--on", help="the stand-up's day, YYYY-MM-DD (default: today)")
 @option("--format", choices=["text", "markdown", "json"], default="text")
@@ -79,13 +92,22 @@ the workspace (the agenda is ``standup WS``)."""
 @option("--owner", help="with add: who picks it up")
 def standup(args: argparse.Namespace) -> str:
     """The agenda of the day's stand-up, read from the workspace as it stood each day, with
-    the items the team added; or, as ``standup add WS``, add an item to a slot."""
+    the items the team added (in the text, each with its number); or, as ``standup add WS``,
+    add an item to a slot; or, as ``standup remove WS ID``, remove one."""
     on = day(args.on, "--on") if args.on else clock.today()
-    if args.workspace == ADD and args.add_to is not None:
+    acting_on_item = args.item_workspace is not None
+    if args.workspace == REMOVE and acting_on_item:
+        return _remove_item(args)
+    if args.item_id is not None:
+        raise RolloutError(f"{args.item_id}: an item's number only with `standup remove WS ID`")
+    if args.workspace == ADD and acting_on_item:
         return _add_item(args, on)
-    if args.add_to is not None:
-        raise RolloutError(f"{args.add_to}: expected `standup WS` or `standup add WS`")
-    given = [f"--{name}" for name in ("slot", "text", "owner") if getattr(args, name) is not None]
+    if acting_on_item:
+        raise RolloutError(
+            f"{args.item_workspace}: expected `standup WS`, `standup add WS` or "
+            "`standup remove WS ID`"
+        )
+    given = [f"--{name}" for name in ITEM_FIELDS if getattr(args, name) is not None]
     if given:
         raise RolloutError(f"{given[0]}: only with `standup add WS`")
     ws = Workspace.open(args.workspace)
@@ -96,11 +118,32 @@ def standup(args: argparse.Namespace) -> str:
 
 
 def _add_item(args: argparse.Namespace, on: dt.date) -> str:
-    args.workspace = args.add_to
+    args.workspace = args.item_workspace
     ws, acting = open_workspace(args)
     item = ws.add_standup_item(acting, day=on, slot=args.slot, text=args.text, owner=args.owner)
     return (
         f"added item #{item.id} to {SLOT_TITLES[item.slot]} of {on.isoformat()}: "
+        f"{item.text} ({item.owner})"
+    )
+
+
+def _remove_item(args: argparse.Namespace) -> str:
+    """Remove the item numbered ID; a refusal names it (``stand-up item #ID: ...``)."""
+    given = [f"--{name}" for name in (*ITEM_FIELDS, "on") if getattr(args, name) is not None]
+    if given:
+        raise RolloutError(
+            f"{given[0]}: not with `standup remove WS ID` (the number names the item)"
+        )
+    if args.item_id is None:
+        raise RolloutError("standup remove: expected the item's number: `standup remove WS ID`")
+    args.workspace = args.item_workspace
+    ws, acting = open_workspace(args)
+    try:
+        item = ws.remove_standup_item(acting, args.item_id)
+    except PermissionDenied as exc:
+        raise PermissionDenied(f"stand-up item #{args.item_id}: {exc}") from None
+    return (
+        f"removed item #{item.id} from {SLOT_TITLES[item.slot]} of {item.day.isoformat()}: "
         f"{item.text} ({item.owner})"
     )
 

@@ -80,6 +80,8 @@ class AgendaItem:
 
     text: str
     owner: str
+    id: int | None = None
+    """An item the team added: its number (``standup remove WS ID``), shown in the text."""
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ def _ordered(sections: dict[SectionKey, list[AgendaItem]]) -> tuple[Section, ...
 def _slots(items: Sequence[SlotItem]) -> dict[SectionKey, list[AgendaItem]]:
     out: dict[SectionKey, list[AgendaItem]] = {}
     for i in items:
-        out.setdefault(SectionKey(i.slot.value), []).append(AgendaItem(i.text, i.owner))
+        out.setdefault(SectionKey(i.slot.value), []).append(AgendaItem(i.text, i.owner, i.id))
     return out
 
 
@@ -469,11 +471,13 @@ def agenda_markdown(a: Agenda) -> str:
 
 
 def agenda_text(a: Agenda) -> str:
-    """The agenda for a terminal."""
+    """The agenda for a terminal: the team's own items with their number (#ID)."""
     lines = [_heading(a)]
     if not a.sections:
         lines.append("  Nothing changed since the previous working day.")
     for s in a.sections:
         lines += ["", f"{s.title}:"]
-        lines += [f"  - {i.text} [{i.owner}]" for i in s.items]
+        for i in s.items:
+            number = "" if i.id is None else f"#{i.id} "
+            lines.append(f"  - {number}{i.text} [{i.owner}]")
     return "\n".join(lines) + "\n"
