@@ -184,7 +184,7 @@ def test_the_review_sets_what_the_request_claimed_against_what_the_window_reads_
     assert lines["Active platforms"][0] == lines["Active platforms"][1]
     assert "60-minute target" in lines["Response time against its target"][1]
     assert v.review.weeks_since == 0
-    assert "0 of the 4 since the people reached full hours on 29 Jan 2027" in v.review.summary
+    assert ": none of the 4 after the people reached full hours on 29 Jan 2027" in v.review.summary
     assert "upload the weeks since" in v.review.summary
     report = report_dict(analysis)["requests"][0]["review"]
     assert report["verdict"] in {"closed", "partly_closed", "not_closed"}

@@ -204,8 +204,9 @@ def review(v: RequestView, due_on: dt.date, signal: ResourceSignal, now: Reading
     since = sum(1 for w in weeks if w >= due_on)
     if weeks:
         read = (
-            f"read from the weeks of {weeks[0]:%d %b %Y} to {weeks[-1]:%d %b %Y}, {since} of "
-            f"the {len(weeks)} since the people reached full hours on {due_on:%d %b %Y}"
+            f"read from the weeks of {weeks[0]:%d %b %Y} to {weeks[-1]:%d %b %Y}: "
+            f"{'none' if since == 0 else since} of the {len(weeks)} after the people reached "
+            f"full hours on {due_on:%d %b %Y}"
         )
         if since == 0:
             read += " (upload the weeks since to check the hire on what followed it)"
@@ -244,8 +245,8 @@ def _verdict(
         and now.slow_weeks < claimed.slow_weeks
     )
     if signal.need_hours < asked - HOURS_TOLERANCE or fewer_slow:
-        return Verdict.PARTLY_CLOSED, f"{need}, against the {asked:,.1f} the request asked for"
-    return Verdict.NOT_CLOSED, f"{need}, no less than the {asked:,.1f} the request asked for"
+        return Verdict.PARTLY_CLOSED, f"{need}, less than the {asked:,.1f} h/week asked for"
+    return Verdict.NOT_CLOSED, f"{need}, no less than the {asked:,.1f} h/week asked for"
 
 
 def _lines(claimed: Reading | None, now: Reading | None) -> list[tuple[str, str, str]]:

@@ -150,7 +150,7 @@ def test_a_request_raised_approved_and_filled_is_reviewed_ninety_days_on(
         open_page(page, "/")
         review = page.get_by_test_id("stAlert").filter(has_text="Review:")
         expect(review).to_contain_text("Review: the gap is")
-        expect(review).to_contain_text("since the people reached full hours on")
+        expect(review).to_contain_text("after the people reached full hours on")
         expect(page.get_by_test_id("stTable")).to_contain_text("Demand against capacity")
         page.get_by_label("Note closing the review", exact=True).fill("Partly closed: keep both")
         page.get_by_role("button", name="Close the review").click()
