@@ -313,7 +313,7 @@ def test_open_requests_go_to_an_executive_and_decisions_to_the_expert(
         "Approved by cfo@example.com: request #1 (50.0 h/week, raised 2026-11-16): Budget is there",
         "Maya Okafor",
     )
-    assert items[1][0].startswith(
+    assert items[1][0].startswith(  # evidence without positions: its roles
         "Open: request #2 (50.0 h/week, raised 2026-11-23) for Social media manager"
     )
     assert items[1][1] == decider

@@ -27,7 +27,8 @@ from strategy.domain.clock import monday
 from strategy.domain.gates import CHECKLIST_ITEMS, CHECKLIST_LABELS, ChecklistItem
 from strategy.domain.numbers import plain_number
 from strategy.domain.onboarding import OnboardingItem
-from strategy.domain.requests import RequestStatus, RequestView
+from strategy.domain.positions import positions_text
+from strategy.domain.requests import RequestStatus, RequestView, ResourceRequest
 from strategy.domain.snapshot import Snapshot
 from strategy.domain.standup import CHECKLIST_OWNERS, SLOT_TITLES, SlotItem, milestones
 from strategy.domain.team import ROLE_LABELS, Member, Role
@@ -396,6 +397,12 @@ def _onboarding(
     return out
 
 
+def _asked(r: ResourceRequest) -> str:
+    """What a request asks for: its positions when it has them, else its roles."""
+    e = r.evidence
+    return positions_text(e.positions) if e.positions else e.roles_text
+
+
 def _requests(
     views: Sequence[RequestView], happened: Happened, executives: Sequence[str], expert: str
 ) -> list[AgendaItem]:
@@ -405,9 +412,7 @@ def _requests(
         r = v.request
         if r.status is RequestStatus.OPEN:
             stale = f"; stale: {v.stale_reason}" if v.stale else ""
-            out.append(
-                AgendaItem(f"Open: request {r.label} for {r.evidence.roles_text}{stale}", decider)
-            )
+            out.append(AgendaItem(f"Open: request {r.label} for {_asked(r)}{stale}", decider))
         elif happened(r.decided_on):
             out.append(
                 AgendaItem(
