@@ -12,6 +12,7 @@ from strategy.report import platform_notes, report_json, stage_counts_text, week
 from strategy.views import frames
 from ui import saving, session
 from ui.markup import md
+from ui.platform_reviews import show_platform_reviews
 from ui.request_cards import show_request
 
 st.set_page_config(page_title="Social Rollout Tracker", page_icon="📣", layout="wide")
@@ -46,7 +47,9 @@ for i, (name, status) in enumerate(sorted(result.statuses.items()), start=1):
     cards[i % 4].metric(
         md(name),
         status.stage.value.title(),
-        f"{status.weeks_in_stage} weeks in stage" + (" · stalled" if status.stalled else ""),
+        f"{status.weeks_in_stage} weeks in stage"
+        + (" · stalled" if status.stalled else "")
+        + (" · stopped" if name in result.stopped else ""),
         delta_color="inverse" if status.stalled else "off",
         delta_arrow="off",
         border=True,
@@ -54,6 +57,7 @@ for i, (name, status) in enumerate(sorted(result.statuses.items()), start=1):
 for name, status in sorted(result.statuses.items()):
     if status.stalled:
         st.warning(f"**{md(name)} has stalled.** {md(status.stall_reason)}", icon="⏸️")
+show_platform_reviews(ws, result)
 data_notes = [
     f"**{md(name)}**: {md(note.text)}"
     for name, status in sorted(result.statuses.items())

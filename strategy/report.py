@@ -26,6 +26,12 @@ from strategy.domain.hire_check import review_text
 from strategy.domain.horizons import (
     Horizon,
 )
+from strategy.domain.platform_review import (
+    PlatformDecision,
+    Review,
+    review_line,
+    stopped_text,
+)
 from strategy.domain.positions import position_to_dict, positions_sentence
 from strategy.domain.requests import request_dict, request_text
 from strategy.domain.stages import (
@@ -66,8 +72,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _platform_json(status: PlatformStatus, horizon: Horizon | None) -> dict[str, Any]:
+def _platform_json(
+    status: PlatformStatus, horizon: Horizon | None, stopped: PlatformDecision | None
+) -> dict[str, Any]:
     return {
+        "stopped": stopped is not None,
+        "stopped_on": _plain(stopped.decided_on) if stopped else None,
+        "stop_reason": stopped.reason if stopped else None,
         "data_through": _plain(horizon.data_through) if horizon else None,
         "weeks_behind": horizon.weeks_behind if horizon else 0,
         "in_progress_week": _plain(horizon.in_progress_week) if horizon else None,
@@ -133,11 +144,16 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         "overall_stage": analysis.overall_stage.value,
         "stage_counts": {s.value: n for s, n in analysis.stage_counts.items()},
         "platforms": {
-            name: _platform_json(s, analysis.horizons.get(name))
+            name: _platform_json(s, analysis.horizons.get(name), analysis.stopped.get(name))
             for name, s in sorted(analysis.statuses.items())
         },
+        "reviews": [review_dict(r) for r in analysis.reviews],
         "resource_signal": {
-            "window": {"from": _plain(window.first), "to": _plain(window.last)},
+            "window": {
+                "from": _plain(window.first),
+                "to": _plain(window.last),
+                "platforms": list(window.platforms),
+            },
             "lagging_platforms": sorted(window.lagging),
             "left_out_platforms": list(window.left_out),
             "status": signal.status.value,
@@ -168,6 +184,26 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def review_dict(r: Review) -> dict[str, Any]:
+    """One platform's stop-or-continue review as the report gives it."""
+    return {
+        "platform": r.platform,
+        "status": r.status.value,
+        "stage": r.stage.value,
+        "weeks_stalled": r.weeks_in_stage,
+        "stalled_since": _plain(r.stalled_since),
+        "stall_reason": r.stall_reason,
+        "hours_since_stalled": _plain(r.hours_since_stalled),
+        "cost_since_stalled": _plain(r.cost_since_stalled),
+        "currency": r.currency,
+        "value": r.value,
+        "decided_by": r.decided_by,
+        "decided_on": _plain(r.decided_on),
+        "reason": r.reason,
+        "until": _plain(r.until),
+    }
+
+
 def report_json(analysis: Analysis) -> str:
     """The report as JSON text, keys sorted, so equal workspaces give equal bytes."""
     return json.dumps(report_dict(analysis), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -191,8 +227,13 @@ def report_text(analysis: Analysis) -> str:
         held = override_text(s)
         notes = ([held] if held else []) + [n.text for n in platform_notes(analysis, name)]
         stall = f"  STALLED: {s.stall_reason}" if s.stalled else ""
+        if name in analysis.stopped:
+            stall = f"  STOPPED: {stopped_text(analysis.stopped[name])}"
         extra = f" [{'; '.join(notes)}]" if notes else ""
         lines.append(f"  {name}: {s.stage.value}{since} ({s.weeks_in_stage} weeks){extra}{stall}")
+    if analysis.reviews:
+        lines += ["", "Platform reviews:"]
+        lines += [f"  {review_line(r)}" for r in analysis.reviews]
     signal = analysis.signal
     lines += ["", f"Resource signal: {signal.status.value} - {signal.summary}"]
     lines.append(f"  Window: {signal.window.describe()}")

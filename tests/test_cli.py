@@ -58,6 +58,7 @@ EXPECTED_COMMANDS = {
     "request close-review",
     "onboarding start", "onboarding list", "onboarding done", "onboarding plan", "standup",
     "report", "serves list", "serves set", "uploads remove",
+    "platform review", "platform restart",
 }  # fmt: skip
 
 

@@ -80,13 +80,13 @@ def test_settings_are_listed_and_set_one_at_a_time(
     ws: str, demo_ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
     listed = cli(capsys, "settings", "list", ws)[1].splitlines()
-    assert "fte_hours: 40" in listed and len(listed) == 10
+    assert "fte_hours: 40" in listed and len(listed) == 11
     assert listed[-2:] == ["returning_weeks: 1", "ramp_up: 0.333,0.667"]
     assert cli(capsys, "settings", "set", ws, "fte_hours", "38") == (0, "fte_hours: 38", "")
     assert demo_ws.snapshot().demand.fte_hours == 38
     code, _, err = cli(capsys, "settings", "set", ws, "colour", "3")
     assert code == 1 and err.startswith("error: settings: unknown setting 'colour'")
-    assert err.rstrip().endswith("window_weeks, returning_weeks, ramp_up")
+    assert err.rstrip().endswith("window_weeks, stall_review_weeks, returning_weeks, ramp_up")
 
 
 @pytest.mark.parametrize(

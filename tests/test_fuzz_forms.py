@@ -578,6 +578,10 @@ DECISIONS: dict[str, Callable[[Workspace, Actor], object]] = {
     "close_review": lambda ws, a: ws.close_review(
         a, ws.snapshot().requests[0].id, "The gap is closed", today=TODAY + dt.timedelta(90)
     ),
+    "review_platform": lambda ws, a: ws.review_platform(
+        a, "forum", "stop", "No members after a year", today=TODAY
+    ),
+    "restart_platform": lambda ws, a: ws.restart_platform(a, "forum", today=TODAY),
 }
 """The writes only an executive (or an admin) makes."""
 
@@ -633,6 +637,10 @@ PRECONDITIONS: dict[str, Callable[[Workspace], object]] = {
     ),
     "decide_request": lambda ws: ws.raise_request(ADMIN, today=TODAY),
     "close_review": _filled,
+    "review_platform": lambda ws: None,  # the demo's forum is under review
+    "restart_platform": lambda ws: ws.review_platform(
+        ADMIN, "forum", "stop", "No members after a year", today=TODAY
+    ),
 }
 """What must exist before a write can be tried: an override to remove, an approved request
 to onboard from, an onboarding item to tick, an open request to decide, a filled request
@@ -676,7 +684,10 @@ def test_only_an_executive_or_an_admin_decides_a_request(
 ) -> None:
     PRECONDITIONS[write](demo_ws)
     before = workspace_state(demo_ws)
-    with pytest.raises(PermissionDenied, match="only an executive decides resource requests"):
+    with pytest.raises(
+        PermissionDenied,
+        match=r"only an executive (or an admin )?decides (resource requests|a platform's review)",
+    ):
         DECISIONS[write](demo_ws, actor)
     assert workspace_state(demo_ws) == before
     DECISIONS[write](demo_ws, EXECUTIVE)

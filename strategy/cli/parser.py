@@ -57,6 +57,7 @@ _FIRST_LEVEL: Final = {
         "resource requests: raised by the social expert, decided by an executive",
     ),
     "onboarding": ("requests", "30-60-90-day plans of the people an approved request brings"),
+    "platform": ("platforms", "a stalled platform's stop-or-continue review, and its restart"),
     "standup": ("workspace", "the daily stand-up's agenda: what changed, who picks up"),
     "report": ("workspace", "the rollout report, or the weekly table as CSV"),
 }

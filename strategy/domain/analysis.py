@@ -33,6 +33,16 @@ from strategy.domain.horizons import (
     with_completeness,
 )
 from strategy.domain.metrics import to_wide
+from strategy.domain.platform_review import (
+    PlatformDecision,
+    Review,
+    Team,
+    platform_reviews,
+    platform_week_costs,
+    platform_week_demand,
+    platform_week_hours,
+    stopped_platforms,
+)
 from strategy.domain.presence import present, ramped_serving_hours
 from strategy.domain.requests import RequestView, ResourceRequest, as_of, view
 from strategy.domain.resources import (
@@ -115,6 +125,11 @@ class Analysis:
     """What the signal read over its window: a new request's evidence keeps it."""
     missing_baselines: frozenset[str] = frozenset()
     """Platforms whose followers wait for a baseline (``strategy.domain.baselines``)."""
+    stopped: dict[str, PlatformDecision] = field(default_factory=dict)
+    """Platforms stopped on ``today``, each with its stop decision: out of the demand, the
+    stall list and the signal, still in ``statuses`` (not stalled)."""
+    reviews: tuple[Review, ...] = ()
+    """Every platform under a stop-or-continue review or decided (``platform_review``)."""
 
 
 def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
@@ -130,20 +145,28 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     counted = wide[wide["complete"]].drop(columns="complete").reset_index(drop=True)
     found = horizons(weeks)
     overrides = [o for o in snapshot.overrides if o.week <= today]
-    statuses = evaluate_all(counted, snapshot.gates, snapshot.checklist, overrides)
+    measured = evaluate_all(counted, snapshot.gates, snapshot.checklist, overrides)
+    stopped = stopped_platforms(snapshot.platform_decisions, today)
+    statuses = {
+        n: replace(s, stalled=False, stall_reason="") if n in stopped else s
+        for n, s in measured.items()
+    }
+    live = {n: s for n, s in statuses.items() if n not in stopped}
     results = tuple(
         TestResult(t, stats := test_stats(t), conclusion_text(t, stats)) for t in snapshot.tests
     )
     team = _team_view(snapshot, today)
     outcomes = [_outcome(r) for r in results]
     roles = {a.role for m in everyone(snapshot, today) for a in m.assignments}
-    window = common_window(found, snapshot.demand.window_weeks)
+    window = common_window(
+        {n: h for n, h in found.items() if n not in stopped}, snapshot.demand.window_weeks
+    )
     serving = team.serving_hours
-    demand = weekly_demand(counted, statuses, serving, snapshot.demand, window)
+    demand = weekly_demand(counted, live, serving, snapshot.demand, window)
     then = as_of(snapshot.requests, today)
     progress = hiring_progress(then, snapshot.onboarding, snapshot.members, today, snapshot.ramp_up)
     signal = resource_signal(
-        demand, statuses, outcomes, serving, roles, window, snapshot.demand, progress
+        demand, live, outcomes, serving, roles, window, snapshot.demand, progress
     )
     reading = signal_reading(signal, snapshot.demand)
     gap = positions_cost(signal.positions, snapshot.rates, snapshot.company.currency)
@@ -164,6 +187,33 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         requests=_request_views(snapshot, then, signal, reading, today),
         reading=reading,
         missing_baselines=missing_baselines(snapshot.weekly, snapshot.baselines),
+        stopped=stopped,
+        reviews=_reviews(snapshot, counted, measured, today),
+    )
+
+
+def _reviews(
+    snapshot: Snapshot, counted: pd.DataFrame, measured: dict[str, PlatformStatus], today: dt.date
+) -> tuple[Review, ...]:
+    """The stop-or-continue reviews, from the stages as measured (a stopped platform's stall
+    included), with each platform's serving hours and cost split by its demand each week."""
+    if not any(s.stalled for s in measured.values()) and not snapshot.platform_decisions:
+        return ()
+    demand = platform_week_demand(counted, measured, snapshot.demand)
+    team = Team(
+        (*snapshot.members, *snapshot.former),
+        snapshot.rates,
+        snapshot.role_serves,
+        snapshot.ramp_up,
+    )
+    split = (platform_week_hours(demand, team), platform_week_costs(demand, team))
+    return platform_reviews(
+        measured,
+        snapshot.platform_decisions,
+        today,
+        snapshot.demand.stall_review_weeks,
+        split,
+        snapshot.company.currency,
     )
 
 

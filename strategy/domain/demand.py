@@ -37,7 +37,11 @@ _POSITIVE_FIELDS: Final[dict[str, tuple[str, float]]] = {
     "fte_hours": ("hours", MAX_WEEK_HOURS),
 }
 _SHARE_FIELDS: Final[tuple[str, ...]] = ("utilisation_threshold",)
-_WEEK_FIELDS: Final[tuple[str, ...]] = ("active_weeks_required", "window_weeks")
+_WEEK_FIELDS: Final[tuple[str, ...]] = (
+    "active_weeks_required",
+    "window_weeks",
+    "stall_review_weeks",
+)
 
 
 def _number(raw: Any, field: str) -> float:
@@ -94,6 +98,9 @@ class DemandSettings:
     fte_hours: float = 40.0
     active_weeks_required: int = 4
     window_weeks: int = 4
+    stall_review_weeks: int = 12
+    """A platform stalled for more weeks than this gets a stop-or-continue review
+    (``strategy.domain.platform_review``)."""
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

@@ -22,6 +22,7 @@ from strategy.domain.horizons import empty_coverage
 from strategy.domain.mappings import FileMapping
 from strategy.domain.metrics import empty_daily
 from strategy.domain.onboarding import OnboardingItem, PlanItem
+from strategy.domain.platform_review import PlatformDecision
 from strategy.domain.presence import DEFAULT_RAMP_UP, RampUp
 from strategy.domain.requests import ResourceRequest
 from strategy.domain.resources import DEFAULT_SETTINGS, DemandSettings
@@ -128,3 +129,5 @@ class Snapshot:
     people starting later included); the analysis counts whoever is present on its day."""
     ramp_up: RampUp = DEFAULT_RAMP_UP
     """A new person's share of their serving hours on days 0-29 and 30-59 after starting."""
+    platform_decisions: tuple[PlatformDecision, ...] = ()
+    """Every decision on a platform's review (continue, stop, restart), oldest first."""

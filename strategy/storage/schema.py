@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from strategy.domain.errors import ValidationError
 
-SCHEMA_VERSION: Final = 9
+SCHEMA_VERSION: Final = 10
 
 _TYPES: Final[dict[str, dict[str, str]]] = {
     "sqlite": {
@@ -137,6 +137,12 @@ MIGRATIONS: Final[dict[int, str]] = {
     9: """
     ALTER TABLE requests ADD COLUMN review TEXT
     """,
+    10: """
+    CREATE TABLE platform_decisions(
+        id {id}, platform TEXT NOT NULL, decision TEXT NOT NULL, reason TEXT NOT NULL,
+        until TEXT, decided_on TEXT NOT NULL, decided_by TEXT NOT NULL
+    )
+    """,
 }
 """Schema versions. 2: each upload's last day per platform (week completeness; older
 uploads count their weeks whole), and an optional end date for overrides. 3: member names
@@ -150,7 +156,8 @@ kind (conversion or mean), its planned split, and a mean test's per-arm mean and
 rosters keep their capacity; NULL end: still on the team).
 8: what an approved request grants once amended (``granted``, JSON; NULL: what its evidence
 asked) and an amendment waiting for a decision (``amendment``, JSON). 9: the hire's review as
-an executive closed it (``review``, JSON; NULL: not closed)."""
+an executive closed it (``review``, JSON; NULL: not closed). 10: the decisions on stalled
+platforms' reviews (continue until a day, stop, restart), kept as history: the latest decides."""
 
 _AFTER: Final[dict[tuple[str, int], str]] = {
     # Imported parquet is compressed already: store its parts as they are.

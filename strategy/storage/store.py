@@ -27,6 +27,7 @@ from strategy.storage import (
     audit,
     database,
     experiment_rows,
+    platform_rows,
     request_rows,
     schema,
     settings_rows,
@@ -206,4 +207,5 @@ def snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
         mappings=settings_rows.mappings(conn),
         test_dates=experiment_rows.dates(conn),
         ramp_up=settings_rows.ramp(conn),
+        platform_decisions=platform_rows.decisions(conn),
     )

@@ -10,7 +10,16 @@ modules.
 from __future__ import annotations
 
 from strategy.storage.store import Store
-from strategy.usecases import experiments, requests, settings, stages, standup, team, uploads
+from strategy.usecases import (
+    experiments,
+    platforms,
+    requests,
+    settings,
+    stages,
+    standup,
+    team,
+    uploads,
+)
 
 
 class Workspace(Store):
@@ -59,3 +68,6 @@ class Workspace(Store):
     add_standup_item = standup.add_standup_item
     remove_standup_item = standup.remove_standup_item
     standup_items = standup.standup_items
+
+    review_platform = platforms.review_platform
+    restart_platform = platforms.restart_platform

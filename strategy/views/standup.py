@@ -5,9 +5,10 @@ The agenda of ``day`` covers the events from the previous working day's start up
 morning (the days ``since`` to ``day - 1``), so each event shows in exactly one stand-up:
 a test logged on Monday is on Tuesday's agenda. Events are stage transitions and stalls
 the new data shows, uploads, tests logged or concluded, onboarding items ticked, requests
-decided and hires' reviews closed. States are listed while they hold: tests running past their
-end, people overloaded, onboarding items due this week or overdue, open requests and reviews
-waiting to be closed. Sections with nothing in them are left out.
+decided, hires' reviews closed and platforms' reviews decided. States are listed while they
+hold: tests running past their end, people overloaded, onboarding items due this week or
+overdue, open requests, reviews waiting to be closed and platform reviews waiting. Sections
+with nothing in them are left out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from strategy.domain.clock import monday
 from strategy.domain.gates import CHECKLIST_ITEMS, CHECKLIST_LABELS, ChecklistItem
 from strategy.domain.numbers import plain_number
 from strategy.domain.onboarding import OnboardingItem
+from strategy.domain.platform_review import agenda_lines
 from strategy.domain.positions import positions_text
 from strategy.domain.requests import RequestStatus, RequestView, ResourceRequest
 from strategy.domain.snapshot import Snapshot
@@ -52,6 +54,7 @@ class SectionKey(StrEnum):
     RESPONSES = "responses"
     ONBOARDING = "onboarding"
     REQUESTS = "requests"
+    REVIEWS = "reviews"
 
 
 SECTION_TITLES: dict[SectionKey, str] = {
@@ -66,6 +69,7 @@ SECTION_TITLES: dict[SectionKey, str] = {
     SectionKey.RESPONSES: "Responses over target",
     SectionKey.ONBOARDING: "Onboarding",
     SectionKey.REQUESTS: "Resource requests",
+    SectionKey.REVIEWS: "Platform reviews: stop or continue",
 }
 
 Happened = Callable[[dt.date | None], bool]
@@ -182,6 +186,10 @@ def agenda(
         SectionKey.RESPONSES: _responses(snapshot, now, before, news_from(day)),
         SectionKey.ONBOARDING: _onboarding(day, snapshot.onboarding, happened),
         SectionKey.REQUESTS: _requests(current.requests, happened, executives, expert),
+        SectionKey.REVIEWS: [
+            AgendaItem(text, (executives or [EXECUTIVE])[0] if waits else expert)
+            for text, waits in agenda_lines(current.reviews, snapshot.platform_decisions, happened)
+        ],
     }
     return Agenda(day, since, _ordered(sections))
 

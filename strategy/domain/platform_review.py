@@ -1,0 +1,435 @@
+"""The stop-or-continue review of a stalled platform: when a review is due, what it shows
+(weeks in stage, the stall's reason, hours and cost since it stalled), and the decisions an
+executive or an admin makes on it.
+
+A platform stalled for more weeks than the workspace's ``stall_review_weeks`` (default 12)
+is under review. An executive (or an admin) decides **continue**, with a reason and a day to
+look again (the review comes back after that day if the platform is still stalled), or
+**stop**, with a reason: a stopped platform leaves the demand, the stall list and the
+resource signal, and stays on record until it is **restarted**. Decisions are kept as
+history; the latest one made by a day decides on that day.
+
+Hours and cost since the stall: the team's serving hours of each week (and their cost at the
+people's or roles' rates) split over the platforms in proportion to each platform's demand
+hours that week (messages, posts, monitoring, as ``strategy.domain.demand`` estimates them),
+summed over the weeks from the day the platform entered the stage it is stuck in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+import pandas as pd
+
+from strategy.domain.access import Actor
+from strategy.domain.choices import parse_enum
+from strategy.domain.clock import as_date, parse_day
+from strategy.domain.costs import Rates
+from strategy.domain.demand import DemandSettings
+from strategy.domain.errors import NotFound, PermissionDenied, ValidationError, given
+from strategy.domain.gates import Stage
+from strategy.domain.limits import free_text
+from strategy.domain.presence import RampUp, ramp_share
+from strategy.domain.stages import PlatformStatus
+from strategy.domain.team import Member, RoleServes
+
+VALUE_NOT_MEASURED: Final[str] = "value not measured"
+"""What a review says of a platform's value while no value metrics exist."""
+
+PlatformWeek = tuple[str, dt.date]
+"""A platform and the Monday of one of its weeks."""
+
+
+class Decision(StrEnum):
+    """What an executive decides on a platform's review, and the restart of a stopped one."""
+
+    CONTINUE = "continue"
+    STOP = "stop"
+    RESTART = "restart"
+
+
+class ReviewStatus(StrEnum):
+    """Where a platform's review stands: waiting, continued until a day, or stopped."""
+
+    OPEN = "open"
+    CONTINUE = "continue"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class PlatformDecision:
+    """One decision on a platform, as stored: the latest made by a day decides on it."""
+
+    platform: str
+    decision: Decision
+    reason: str
+    decided_on: dt.date
+    decided_by: str
+    until: dt.date | None = None
+    """Continue: the day to look again; after it the review comes back if still stalled."""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """A platform under review or decided: what its card shows."""
+
+    platform: str
+    status: ReviewStatus
+    stage: Stage
+    weeks_in_stage: int
+    """Also the stall's length: the weeks counted in the stage it is stuck in."""
+    stalled_since: dt.date | None
+    """The Monday of the first week in that stage."""
+    stall_reason: str
+    """The criterion not met and its trend, as the stall says them."""
+    hours_since_stalled: float
+    cost_since_stalled: float
+    currency: str
+    decision: PlatformDecision | None = None
+    """The decision in force (continue or stop); None while the review waits."""
+    value: str = VALUE_NOT_MEASURED
+
+    @property
+    def decided_by(self) -> str | None:
+        return self.decision.decided_by if self.decision else None
+
+    @property
+    def reason(self) -> str | None:
+        return self.decision.reason if self.decision else None
+
+    @property
+    def until(self) -> dt.date | None:
+        return self.decision.until if self.decision else None
+
+    @property
+    def decided_on(self) -> dt.date | None:
+        return self.decision.decided_on if self.decision else None
+
+
+# --- decisions in force ---------------------------------------------------------------------
+
+
+def latest_decisions(
+    decisions: Iterable[PlatformDecision], today: dt.date
+) -> dict[str, PlatformDecision]:
+    """Each platform's latest decision made by ``today`` (the later id wins on one day)."""
+    out: dict[str, PlatformDecision] = {}
+    for d in sorted(decisions, key=lambda d: (d.decided_on, d.id or 0)):
+        if d.decided_on <= today:
+            out[d.platform] = d
+    return out
+
+
+def stopped_platforms(
+    decisions: Iterable[PlatformDecision], today: dt.date
+) -> dict[str, PlatformDecision]:
+    """The platforms stopped on ``today``, each with its stop decision."""
+    return {
+        name: d
+        for name, d in latest_decisions(decisions, today).items()
+        if d.decision is Decision.STOP
+    }
+
+
+def review_due(status: PlatformStatus, review_weeks: int) -> bool:
+    """A platform stalled for more than ``review_weeks`` weeks gets a review."""
+    return status.stalled and status.weeks_in_stage > review_weeks
+
+
+def review_status(
+    status: PlatformStatus, last: PlatformDecision | None, review_weeks: int, today: dt.date
+) -> ReviewStatus | None:
+    """Where a platform's review stands on ``today``; None when it has none."""
+    if last is not None and last.decision is Decision.STOP:
+        return ReviewStatus.STOPPED
+    if last is not None and last.decision is Decision.CONTINUE and last.until is not None:
+        return ReviewStatus.CONTINUE if today <= last.until else _open(status, review_weeks)
+    return _open(status, review_weeks)
+
+
+def _open(status: PlatformStatus, review_weeks: int) -> ReviewStatus | None:
+    return ReviewStatus.OPEN if review_due(status, review_weeks) else None
+
+
+# --- hours and cost per platform and week ----------------------------------------------------
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[float]:
+    if name not in frame.columns:
+        return [0.0] * len(frame)
+    return pd.to_numeric(frame[name], errors="coerce").fillna(0.0).astype(float).tolist()
+
+
+def platform_week_demand(
+    wide: pd.DataFrame, statuses: Mapping[str, PlatformStatus], settings: DemandSettings
+) -> dict[PlatformWeek, float]:
+    """Each platform's demand hours in each complete week of ``wide``: messages at the
+    minutes a message, posts at the hours a post, and monitoring while past setup."""
+    if wide.empty:
+        return {}
+    stages = {
+        name: {as_date(s.week): s.stage for s in status.timeline}
+        for name, status in statuses.items()
+    }
+    out: dict[PlatformWeek, float] = {}
+    rows = zip(
+        wide["platform"].astype(str).tolist(),
+        pd.to_datetime(wide["week"]).dt.date.tolist(),
+        _column(wide, "inbound_messages"),
+        _column(wide, "brand_posts"),
+        strict=True,
+    )
+    for platform, week, messages, posts in rows:
+        stage = stages.get(platform, {}).get(week)
+        watched = stage in (Stage.RETENTION, Stage.ACTIVE)
+        out[(platform, week)] = (
+            messages * settings.minutes_per_message / 60.0
+            + posts * settings.hours_per_post
+            + (settings.monitoring_hours_per_platform if watched else 0.0)
+        )
+    return out
+
+
+def _serving(member: Member, rates: Rates, serves: RoleServes) -> tuple[float, float]:
+    """A person's weekly serving hours (capped at what they have) and what they cost."""
+    share = member.capacity_hours / member.assigned_hours if member.assigned_hours else 0.0
+    own = rates.for_person(member.name)
+    hours = cost = 0.0
+    for a in member.assignments:
+        if not serves.get(a.role):
+            continue
+        rate = own if own is not None else rates.for_role(a.role)
+        hours += a.hours * share
+        cost += a.hours * share * (rate or 0.0)
+    return hours, cost
+
+
+def team_serving_week(
+    members: Sequence[Member], rates: Rates, serves: RoleServes, shares: RampUp, week: dt.date
+) -> tuple[float, float]:
+    """The team's serving hours in the week of Monday ``week`` and their cost: the people
+    present that Monday, each at their ramp-up share."""
+    hours = cost = 0.0
+    for m in members:
+        factor = ramp_share(m, week, shares)
+        if factor:
+            h, c = _serving(m, rates, serves)
+            hours, cost = hours + factor * h, cost + factor * c
+    return hours, cost
+
+
+@dataclass(frozen=True)
+class Team:
+    """What the split needs of the team: everyone who was ever on it, rates, serves, ramp-up."""
+
+    members: Sequence[Member]
+    rates: Rates
+    serves: RoleServes
+    ramp_up: RampUp
+
+
+def _split(
+    demand: Mapping[PlatformWeek, float], team: Team, *, cost: bool
+) -> dict[PlatformWeek, float]:
+    weeks = sorted({w for _, w in demand})
+    totals = {w: sum(h for (_, x), h in demand.items() if x == w) for w in weeks}
+    serving = {
+        w: team_serving_week(team.members, team.rates, team.serves, team.ramp_up, w) for w in weeks
+    }
+    return {
+        (p, w): (serving[w][1 if cost else 0] * h / totals[w] if totals[w] > 0 else 0.0)
+        for (p, w), h in demand.items()
+    }
+
+
+def platform_week_costs(
+    demand: Mapping[PlatformWeek, float], team: Team
+) -> dict[PlatformWeek, float]:
+    """Each platform's share of the team's serving-hours cost in each week: the week's cost
+    times the platform's share of that week's demand hours (none when there is no demand)."""
+    return _split(demand, team, cost=True)
+
+
+def platform_week_hours(
+    demand: Mapping[PlatformWeek, float], team: Team
+) -> dict[PlatformWeek, float]:
+    """Each platform's share of the team's serving hours in each week, by the same rule."""
+    return _split(demand, team, cost=False)
+
+
+def stall_cost(weekly: Mapping[PlatformWeek, float], platform: str, since: dt.date | None) -> float:
+    """A platform's weekly amounts (cost, or hours) summed over its weeks from ``since``."""
+    if since is None:
+        return 0.0
+    return sum((v for (p, w), v in weekly.items() if p == platform and w >= since), start=0.0)
+
+
+# --- the reviews ---------------------------------------------------------------------------
+
+
+def platform_reviews(
+    statuses: Mapping[str, PlatformStatus],
+    decisions: Iterable[PlatformDecision],
+    today: dt.date,
+    review_weeks: int,
+    split: tuple[Mapping[PlatformWeek, float], Mapping[PlatformWeek, float]],
+    currency: str,
+) -> tuple[Review, ...]:
+    """Every platform under review or decided on ``today``, by name. ``split`` is each
+    platform's weekly serving hours and their cost (``platform_week_hours``/``_costs``)."""
+    last = latest_decisions(decisions, today)
+    hours, costs = split
+    out = []
+    for name, status in sorted(statuses.items()):
+        state = review_status(status, last.get(name), review_weeks, today)
+        if state is None:
+            continue
+        out.append(
+            Review(
+                platform=name,
+                status=state,
+                stage=status.stage,
+                weeks_in_stage=status.weeks_in_stage,
+                stalled_since=status.since,
+                stall_reason=status.stall_reason,
+                hours_since_stalled=round(stall_cost(hours, name, status.since), 2),
+                cost_since_stalled=round(stall_cost(costs, name, status.since), 2),
+                currency=currency,
+                decision=None if state is ReviewStatus.OPEN else last[name],
+            )
+        )
+    return tuple(out)
+
+
+# --- the rules of a decision ---------------------------------------------------------------
+
+UNTIL_DAYS: Final[int] = 366
+"""The latest day to look again: a year after today."""
+
+
+def require_reviewer(actor: Actor, action: str) -> None:
+    """Only an executive or an admin decides a platform's review or restarts it."""
+    if not actor.can_decide:
+        article = "an" if actor.role.value[0] in "aeiou" else "a"
+        raise PermissionDenied(
+            f"{actor.name} is {article} {actor.role.value}; only an executive or an admin "
+            f"decides a platform's review ({action})"
+        )
+
+
+def review_choice(raw: object) -> Decision:
+    """Continue or stop, as a person names it."""
+    try:
+        choice = parse_enum(Decision, raw, "decision")
+    except ValidationError:
+        choice = Decision.RESTART
+    if choice is Decision.RESTART:
+        raise ValidationError(f"decision: expected continue or stop, got {given(raw)}")
+    return choice
+
+
+def review_reason(raw: object) -> str:
+    return free_text(raw, "reason", needed_by="a stop or continue decision")
+
+
+def look_again(raw: object, choice: Decision, today: dt.date) -> dt.date | None:
+    """Continue: the day to look again, after today and within a year; stop: none."""
+    if choice is Decision.STOP:
+        if raw not in (None, ""):
+            raise ValidationError(
+                "until: a stop has no day to look again; give it only with continue"
+            )
+        return None
+    if raw in (None, ""):
+        raise ValidationError("until: continue needs a day to look again (YYYY-MM-DD)")
+    day = parse_day(raw, "until", latest=dt.date.max)
+    latest = today + dt.timedelta(days=UNTIL_DAYS)
+    if not today < day <= latest:
+        raise ValidationError(
+            f"until: expected a day after today ({today.isoformat()}) and at most a year "
+            f"on ({latest.isoformat()}), got {day.isoformat()}"
+        )
+    return day
+
+
+def review_of(reviews: Iterable[Review], platform: str, known: Iterable[str]) -> Review | None:
+    """The platform's review (None when it has none); NotFound for a platform not known."""
+    names = sorted(known)
+    if platform not in names:
+        raise NotFound(
+            f"platform {platform!r} does not exist; known: {', '.join(names) or 'none yet'}"
+        )
+    return next((r for r in reviews if r.platform == platform), None)
+
+
+def check_reviewable(review: Review | None, platform: str, review_weeks: int) -> None:
+    """Only a platform under review (waiting, or continued) is decided continue or stop."""
+    if review is None:
+        raise ValidationError(
+            f"{platform} is not under review: a review comes once a platform has stalled "
+            f"for more than {review_weeks} weeks"
+        )
+    if review.status is ReviewStatus.STOPPED and review.decision is not None:
+        raise ValidationError(
+            f"{platform} was stopped on {review.decision.decided_on.isoformat()}; restart it first"
+        )
+
+
+def check_restartable(review: Review | None, platform: str) -> PlatformDecision:
+    """Only a stopped platform is restarted: its stop decision."""
+    if review is None or review.status is not ReviewStatus.STOPPED or review.decision is None:
+        raise ValidationError(f"{platform} is not stopped: only a stopped platform is restarted")
+    return review.decision
+
+
+def decision_text(d: PlatformDecision) -> str:
+    """A decision in one line, as the stand-up and the CLI say it."""
+    if d.decision is Decision.STOP:
+        return f"{d.platform} stopped by {d.decided_by}: {d.reason}"
+    if d.decision is Decision.CONTINUE:
+        until = f" until {d.until:%d %b %Y}" if d.until else ""
+        return f"{d.platform} continued by {d.decided_by}{until}: {d.reason}"
+    return f"{d.platform} restarted by {d.decided_by}"
+
+
+def waiting_text(r: Review) -> str:
+    """An open review on the stand-up."""
+    return (
+        f"Review waiting: {r.platform} stalled for {r.weeks_in_stage} weeks in "
+        f"{r.stage.value}; {r.currency} {r.cost_since_stalled:,.0f} since it stalled; "
+        "an executive decides: continue or stop"
+    )
+
+
+def stopped_text(d: PlatformDecision) -> str:
+    """How a stopped platform is shown: ``stopped on 23 Nov 2026: REASON``."""
+    return f"stopped on {d.decided_on:%d %b %Y}: {d.reason}"
+
+
+def review_line(r: Review) -> str:
+    """A review in one line: where it stands, the stall, its hours and cost since."""
+    since = (
+        f"{r.hours_since_stalled:,.0f} h, {r.currency} {r.cost_since_stalled:,.0f} since it stalled"
+    )
+    head = f"{r.platform}: {r.weeks_in_stage} weeks in {r.stage.value}; {since}; {r.value}"
+    if r.decision is None:
+        return f"{head}; waiting for an executive's decision (continue or stop)"
+    if r.status is ReviewStatus.STOPPED:
+        return f"{head}; {stopped_text(r.decision)} (by {r.decision.decided_by})"
+    return f"{head}; {decision_text(r.decision)}"
+
+
+def agenda_lines(
+    reviews: Iterable[Review],
+    decisions: Iterable[PlatformDecision],
+    happened: Callable[[dt.date | None], bool],
+) -> list[tuple[str, bool]]:
+    """The stand-up's lines on platform reviews, each with whether it waits for an
+    executive: the reviews waiting, then the decisions made in the agenda's span."""
+    waiting = [(waiting_text(r), True) for r in reviews if r.decision is None]
+    return waiting + [(decision_text(d), False) for d in decisions if happened(d.decided_on)]
