@@ -341,7 +341,7 @@ def test_the_stand_up_carries_the_review_waiting_for_an_executive(hired: Workspa
         "Review waiting: request #1 (50.0 h/week, raised 2026-11-23): the gap is" in text
         and "an executive closes it with a note [cfo@example.com]" in text
     )
-    assert "Review waiting" not in agenda_text(agenda(day(59), read, [CFO.name]))
+    assert "Review waiting: request" not in agenda_text(agenda(day(59), read, [CFO.name]))
 
 
 def test_the_dashboard_shows_the_review_and_an_executive_closes_it(

@@ -59,7 +59,11 @@ def test_a_newer_week_for_one_platform_leaves_the_signal_as_it_was(
 
     assert after["platforms"]["linkedin"]["data_through"] == "2026-11-16"
     assert after["resource_signal"]["lagging_platforms"] == ["forum", "instagram", "tiktok"]
-    assert after["resource_signal"]["window"] == {"from": "2026-10-19", "to": "2026-11-09"}
+    assert after["resource_signal"]["window"] == {
+        "from": "2026-10-19",
+        "to": "2026-11-09",
+        "platforms": ["forum", "instagram", "linkedin", "tiktok"],
+    }
     assert {n: p["weeks_behind"] for n, p in after["platforms"].items()} == {
         "forum": 1,
         "instagram": 1,
@@ -329,6 +333,7 @@ def test_a_workspace_of_schema_1_opens_migrated_and_its_weeks_count_whole(
         conn.execute("DROP TABLE standup_items")
         conn.execute("ALTER TABLE members DROP COLUMN start")
         conn.execute('ALTER TABLE members DROP COLUMN "end"')
+        conn.execute("DROP TABLE platform_decisions")
     conn.close()
     reopened = Workspace.open(root)
     snapshot = reopened.snapshot()

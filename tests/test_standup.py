@@ -69,11 +69,13 @@ def no_data(snap: Snapshot) -> Snapshot:
 
 
 def set_up(snap: Snapshot) -> Snapshot:
-    """The same workspace with every platform's setup checklist done long ago."""
+    """The same workspace with every platform's setup checklist done long ago, and no stall
+    long enough for a stop-or-continue review (tests/test_platform_review.py has those)."""
     done = dt.date(2025, 1, 6)
     platforms = {*snap.weekly["platform"].astype(str), *(c.platform for c in snap.checklist)}
     return dataclasses.replace(
         snap,
+        demand=dataclasses.replace(snap.demand, stall_review_weeks=104),
         checklist=tuple(
             ChecklistItem(p, i, done) for p in sorted(platforms) for i in CHECKLIST_ITEMS
         ),
