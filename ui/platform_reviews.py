@@ -99,7 +99,7 @@ def _decide_form(ws: Workspace, r: Review, today: dt.date) -> None:
     prefix = f"platform_review_{r.platform}_"
     with st.form(f"{prefix}form"):
         reason = st.text_input(
-            "Reason for the decision", key=f"{prefix}reason", help="At least 5 characters."
+            "Reason to stop or continue", key=f"{prefix}reason", help="At least 5 characters."
         )
         until = st.date_input(
             "Look again on (continue only)",
