@@ -59,6 +59,7 @@ _FIRST_LEVEL: Final = {
     "onboarding": ("requests", "30-60-90-day plans of the people an approved request brings"),
     "standup": ("workspace", "the daily stand-up's agenda: what changed, who picks up"),
     "report": ("workspace", "the rollout report, or the weekly table as CSV"),
+    "brief": ("brief", "the executives' one-page brief, as a PDF"),
 }
 """The first level, in the order ``--help`` lists it: each word's module under ``strategy.cli``
 and its help line."""
