@@ -21,6 +21,7 @@ import altair as alt
 
 from strategy.domain.analysis import Analysis
 from strategy.domain.errors import RolloutError
+from strategy.domain.hire_check import VERDICT_WORDS
 from strategy.domain.requests import RequestStatus
 from strategy.views import charts as chart_specs
 from strategy.views.first_screen import Answer, FirstScreen, answers, first_screen
@@ -179,12 +180,7 @@ def _details(analysis: Analysis, screen: FirstScreen, n: int) -> list[str]:
         ]
         return said + ([f"Left out: {screen.cost_left_out}."] if screen.cost_left_out else [])
     if n == 3:
-        said = [screen.summary]
-        if screen.gap_hours_per_week > 0:
-            said.append(
-                f"Gap: {screen.gap_hours_per_week:.1f} h/week, {screen.currency} "
-                f"{screen.gap_cost_per_week:,.0f} a week. {screen.positions}"
-            )
+        said = [screen.summary] + ([screen.positions] if screen.positions else [])
         return said + ([screen.hiring.capitalize() + "."] if screen.hiring else [])
     return _waiting(analysis)
 
@@ -196,8 +192,8 @@ def _waiting(analysis: Analysis) -> list[str]:
     if len(open_) > MOST_REQUESTS:
         said.append(f"And {len(open_) - MOST_REQUESTS} more open requests.")
     said += [
-        f"Hire review of request #{v.request.id} due since {v.review.due_on.isoformat()}: "
-        f"{v.review.verdict.value.replace('_', ' ')}."
+        f"Hire review of request #{v.request.id}, due since {v.review.due_on.isoformat()}: "
+        f"{VERDICT_WORDS[v.review.verdict]}; close it with a note."
         for v in analysis.requests
         if v.review is not None and v.review.closed is None
     ]

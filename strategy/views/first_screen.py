@@ -49,6 +49,9 @@ class FirstScreen:
     """``hiring in progress: ...`` while approved hires do not all serve yet, else ""."""
     hiring_covers_gap: bool
     """Justified, and the approved hires cover all of it: nothing more to ask for."""
+    approved_hours: float
+    """Hours a week approved requests grant, and of them those of people who started."""
+    started_hours: float
     open_requests: int
     reviews_waiting: int
     """Hire reviews that are due and not closed."""
@@ -91,6 +94,8 @@ def first_screen(analysis: Analysis) -> FirstScreen:
         hiring=hiring.text if hiring.in_progress else "",
         hiring_covers_gap=signal["status"] == SignalStatus.JUSTIFIED.value
         and not analysis.signal.asks_for_more,
+        approved_hours=float(signal["hiring"]["approved_hours"]),
+        started_hours=float(signal["hiring"]["started_hours"]),
         open_requests=sum(1 for r in report["requests"] if r["status"] == "open"),
         reviews_waiting=sum(1 for r in report["requests"] if _review_waits(r)),
     )
@@ -148,9 +153,11 @@ def cost_answer(screen: FirstScreen) -> Answer:
 def resources_answer(screen: FirstScreen) -> Answer:
     """Whether extra resources are justified, and the gap in hours and money."""
     if screen.hiring_covers_gap:
-        return Answer(
-            "Extra resources", HIRING_IN_PROGRESS, "the gap is approved", "extra-resources"
+        started = (
+            f"{plain_number(round(screen.approved_hours, 1))} h approved, "
+            f"{plain_number(round(screen.started_hours, 1))} h started"
         )
+        return Answer("Extra resources", HIRING_IN_PROGRESS, started, "extra-resources")
     value = screen.verdict.value.replace("_", " ").capitalize()
     if screen.gap_hours_per_week > 0:
         hours = plain_number(round(screen.gap_hours_per_week, 1))
