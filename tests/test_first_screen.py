@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
 
+import pypdf
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from strategy.demo import DEMO_COMPANY_NAME
 from strategy.domain.access import LOCAL_USER
 from strategy.domain.analysis import Analysis, analyse
 from strategy.domain.gates import Stage
@@ -20,6 +23,7 @@ from strategy.report import report_json
 from strategy.usecases import Workspace
 from strategy.views.first_screen import FirstScreen, answers, first_screen, with_values
 from tests.conftest import EDITOR, TODAY, open_page
+from ui import session
 
 QUESTIONS = [
     ("Where the rollout stands", "stage-timeline"),
@@ -190,3 +194,17 @@ def test_the_return_and_the_stalled_reviews_fill_their_places_when_given(
 
     assert (cost_card.caption, waiting_card.caption) == (cost, waiting)
     assert waiting_card.value == ("Nothing" if not stalls else f"{stalls} decisions")
+
+
+def test_the_dashboards_brief_download_is_the_brief_of_the_pages_day(app_read: Workspace) -> None:
+    at = open_page("app.py", timeout=60)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download the brief (PDF)" in labels
+
+    pdf = session._brief(app_read.location.key, app_read.data_version(), TODAY)
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert len(reader.pages) == 1
+    assert text.startswith(f"Social rollout brief: {DEMO_COMPANY_NAME} Week of 23 Nov 2026")
+    assert "Platforms per stage, week by week" in text
