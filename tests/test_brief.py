@@ -98,6 +98,7 @@ def test_the_briefs_numbers_equal_the_reports_json_of_the_same_day(
     assert not missing, f"{missing} not in: {text}"
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # rendering: no storage rule
 def test_the_brief_carries_the_stage_chart_and_stays_on_one_page_with_more(
     demo_read: Workspace,
 ) -> None:
@@ -118,6 +119,7 @@ def test_the_brief_carries_the_stage_chart_and_stays_on_one_page_with_more(
     assert all(f"Chart {h}" in text for h in (120, 200, 320))
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # rendering: no storage rule
 def test_the_stage_chart_counts_each_platform_once_a_week_in_the_stage_it_was_in(
     demo_read: Workspace,
 ) -> None:
@@ -137,6 +139,7 @@ def test_the_stage_chart_counts_each_platform_once_a_week_in_the_stage_it_was_in
 NAMES = ["Zoë & Søn 東京", "Café Ørsted € 5", "Ωmega Связь"]
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # fonts: no storage rule
 @pytest.mark.parametrize("name", NAMES)
 def test_any_company_name_and_the_euro_sign_survive_in_the_pdf(
     demo_read: Workspace, name: str
