@@ -180,8 +180,7 @@ def _details(analysis: Analysis, screen: FirstScreen, n: int) -> list[str]:
         ]
         return said + ([f"Left out: {screen.cost_left_out}."] if screen.cost_left_out else [])
     if n == 3:
-        said = [screen.summary] + ([screen.positions] if screen.positions else [])
-        return said + ([screen.hiring.capitalize() + "."] if screen.hiring else [])
+        return [screen.summary] + ([screen.positions] if screen.positions else [])
     return _waiting(analysis)
 
 
