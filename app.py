@@ -10,7 +10,7 @@ from strategy.domain.positions import positions_sentence
 from strategy.domain.resources import SignalStatus
 from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
 from strategy.views import frames
-from ui import saving, session
+from ui import first_screen, saving, session
 from ui.markup import md
 from ui.platform_reviews import show_platform_reviews
 from ui.request_cards import show_request
@@ -33,6 +33,9 @@ else:
         "count once they have ended and the data covers them)"
         + (f", {age} weeks ago: newer metrics belong on *Upload metrics*" if age >= 2 else "")
     )
+
+# --- the first screen: the executives' four answers, above the fold ---------------------
+first_screen.show(session.first_screen())
 
 # --- stages at a glance ----------------------------------------------------------------
 st.markdown(f"### Where the rollout stands: {stage_counts_text(result.stage_counts)}")
@@ -67,6 +70,7 @@ if data_notes:
     st.info("**Data as it arrived**  \n" + "  \n".join(data_notes), icon="🗓️")
 
 # --- the resource signal -----------------------------------------------------------------
+st.subheader("Extra resources", anchor="extra-resources")
 signal = result.signal
 banner = {
     SignalStatus.JUSTIFIED: st.success,
@@ -133,8 +137,10 @@ for request_view in result.requests:
 
 # --- charts ------------------------------------------------------------------------------
 if result.latest_week is not None:
-    st.subheader("Stage timeline")
+    st.subheader("Stage timeline", anchor="stage-timeline")
     st.vega_lite_chart(specs["timeline"], width="stretch")
+    st.caption("Platforms per stage, week by week:")
+    st.vega_lite_chart(specs["stages"], width="stretch")
 
     st.subheader("Community KPIs against the gate thresholds")
     kpi_cols = st.columns(2)
@@ -152,6 +158,7 @@ if result.latest_week is not None:
     )
 
 # --- what the team costs -----------------------------------------------------------------
+st.subheader("What the team costs", anchor="what-the-team-costs")
 cost = result.team.cost
 cost_cols = st.columns(2)
 cost_cols[0].metric("Team cost per week", money(cost))
@@ -171,7 +178,7 @@ else:
 
 # --- downloads ---------------------------------------------------------------------------
 st.divider()
-dl = st.columns(2)
+dl = st.columns(3)
 dl[0].download_button(
     "Download the report (JSON)",
     report_json(result),
@@ -183,4 +190,10 @@ dl[1].download_button(
     weekly_csv(result),
     file_name="rollout-weekly.csv",
     mime="text/csv",
+)
+dl[2].download_button(
+    "Download the brief (PDF)",
+    session.brief_pdf(),  # built when clicked, cached per data version and day
+    file_name=f"rollout-brief-{result.today.isoformat()}.pdf",
+    mime="application/pdf",
 )

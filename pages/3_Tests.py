@@ -9,9 +9,9 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from strategy.domain.experiments import TestKind, TestStatus
 from strategy.domain.unit_values import read_arm
-from strategy.views import frames
+from strategy.views import charts, frames
 from strategy.views.experiment_rows import results_table
-from ui import charts, saving, session
+from ui import saving, session
 from ui.markup import md
 
 FORM = "test_form_"

@@ -155,7 +155,11 @@ def test_the_charts_carry_weekly_frames_and_the_gate_thresholds(app_read: Worksp
         series for frame in demand for series in frame["series"]
     }
     labels = [d.proto.label for d in at.get("download_button")]
-    assert labels == ["Download the report (JSON)", "Download the weekly table (CSV)"]
+    assert labels == [
+        "Download the report (JSON)",
+        "Download the weekly table (CSV)",
+        "Download the brief (PDF)",
+    ]
 
 
 def test_concluded_tests_are_listed_with_their_lift_and_open_ones_are_not(

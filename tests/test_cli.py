@@ -57,7 +57,7 @@ EXPECTED_COMMANDS = {
     "request raise", "request decide", "request amend", "request list", "request review",
     "request close-review",
     "onboarding start", "onboarding list", "onboarding done", "onboarding plan", "standup",
-    "report", "serves list", "serves set", "uploads remove",
+    "report", "brief", "serves list", "serves set", "uploads remove",
     "platform review", "platform restart",
 }  # fmt: skip
 

@@ -25,8 +25,9 @@ from tests.hostile import IFRAME, IMAGE, LINK, PLATFORM, hostile_workspace
 from tests.test_session import PAGES
 from ui.markup import md
 
-UNESCAPED = re.compile(r"(?<!\\)(?:<(?:iframe|img|script)|\[Sign in again\]|\]\()")
-"""A hostile value's markup that Markdown would act on: not preceded by a backslash."""
+UNESCAPED = re.compile(r"(?<!\\)(?:<(?:iframe|img|script)|\[Sign in again\]|\]\((?!#))")
+"""A hostile value's markup that Markdown would act on: not preceded by a backslash. A link
+to a heading of the same page (``](#anchor)``, the first screen's cards) leads nowhere else."""
 MARKDOWN_FIELDS = frozenset({"body", "label", "help", "text", "caption", "placeholder"})
 """Proto fields Streamlit renders as Markdown (alert and markdown bodies, labels, tooltips,
 progress texts)."""

@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ingest", ("strategy.ingest",)),
     ("storage", ("strategy.storage",)),
     ("usecases", ("strategy.usecases",)),
-    ("report/views", ("strategy.report", "strategy.views")),
+    ("report/views", ("strategy.report", "strategy.brief", "strategy.views")),
     (
         "top",
         ("strategy.cli", "strategy.__main__", "strategy.demo", "ui", "pages", "app"),

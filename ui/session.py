@@ -10,6 +10,8 @@ from typing import Any, NoReturn, TypeVar, cast
 
 import streamlit as st
 
+from strategy.brief import brief_charts
+from strategy.brief import brief_pdf as build_brief
 from strategy.demo import ensure_workspace
 from strategy.domain import clock
 from strategy.domain.access import (
@@ -26,8 +28,10 @@ from strategy.domain.errors import Conflict, RolloutError
 from strategy.domain.snapshot import AuditEntry, Snapshot
 from strategy.storage import Location, StorageError, parse_location
 from strategy.usecases import Workspace
+from strategy.views import charts
+from strategy.views.first_screen import FirstScreen
+from strategy.views.first_screen import first_screen as build_first_screen
 from strategy.views.standup import Agenda, agenda
-from ui import charts
 from ui.markup import md
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "data" / "workspace"
@@ -88,6 +92,18 @@ def _chart_specs(root: str, version: int, day: dt.date) -> dict[str, dict[str, A
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+def _first_screen(root: str, version: int, day: dt.date) -> FirstScreen:
+    return build_first_screen(_analysis(root, version, day))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _brief(root: str, version: int, day: dt.date) -> bytes:
+    result = _analysis(root, version, day)
+    company = _snapshot(root, version).company.name
+    return build_brief(result, brief_charts(result), company=company)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
 def _user_roles(key: str, version: int) -> dict[str, str]:
     return Workspace(key).user_roles()
 
@@ -134,6 +150,19 @@ def _read(read: Callable[[str, int], T]) -> T:
 def chart_specs() -> dict[str, dict[str, Any]]:
     """The dashboard's charts as Vega-Lite specs, rebuilt only when the data or day changes."""
     return _read(lambda key, version: _chart_specs(key, version, today()))
+
+
+def first_screen() -> FirstScreen:
+    """The executives' four answers as of today (``strategy.views.first_screen``)."""
+    return _read(lambda key, version: _first_screen(key, version, today()))
+
+
+def brief_pdf() -> Callable[[], bytes]:
+    """The one-page brief of today as a download's data: built only when the button is
+    clicked (Streamlit calls it then, on a thread of its own), cached per data version and
+    day, so the dashboard's rerun stays fast."""
+    day = today()
+    return _read(lambda key, version: lambda: _brief(key, version, day))
 
 
 def snapshot() -> Snapshot:

@@ -60,6 +60,7 @@ _FIRST_LEVEL: Final = {
     "platform": ("platforms", "a stalled platform's stop-or-continue review, and its restart"),
     "standup": ("workspace", "the daily stand-up's agenda: what changed, who picks up"),
     "report": ("workspace", "the rollout report, or the weekly table as CSV"),
+    "brief": ("brief", "the executives' one-page brief, as a PDF"),
 }
 """The first level, in the order ``--help`` lists it: each word's module under ``strategy.cli``
 and its help line."""

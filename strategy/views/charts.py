@@ -1,7 +1,12 @@
-"""Altair charts over the aggregated frames of strategy.views.frames (never raw events)."""
+"""Altair charts over the aggregated frames of strategy.views.frames (never raw events).
+
+The dashboard draws them in the browser; the one-page brief (``strategy.brief``) renders the
+same specifications to PNG without one, so both show the same chart.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
@@ -10,7 +15,7 @@ import pandas as pd
 from strategy.domain.analysis import Analysis
 from strategy.domain.experiments import TestKind
 from strategy.domain.gates import GateSet
-from strategy.domain.stages import TransitionKind
+from strategy.domain.stages import PlatformStatus, TransitionKind
 from strategy.views import frames
 from strategy.views.frames import STAGE_ORDER
 
@@ -68,6 +73,49 @@ def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerCha
         )
     )
     return alt.LayerChart(layer=[bars, marks]).properties(height=alt.Step(34))
+
+
+def stages_by_week(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
+    """How many platforms were in each stage each week: week, stage, rank, platforms.
+
+    Read from the stage history the timeline draws (measured or held by an override); a
+    platform counts from its first week with data. Every stage has a row each week, 0 too.
+    """
+    counts: dict[tuple[pd.Timestamp, str], int] = {}
+    for status in statuses.values():
+        for state in status.timeline:
+            key = (pd.Timestamp(state.week), state.stage.value)
+            counts[key] = counts.get(key, 0) + 1
+    weeks = sorted({week for week, _ in counts})
+    rows = [
+        {"week": week, "stage": stage, "rank": rank, "platforms": counts.get((week, stage), 0)}
+        for week in weeks
+        for rank, stage in enumerate(STAGE_ORDER)
+    ]
+    return pd.DataFrame(rows, columns=["week", "stage", "rank", "platforms"]).astype(
+        {"week": "datetime64[ns]", "platforms": "int64"}
+    )
+
+
+def stages_over_time(frame: pd.DataFrame) -> alt.Chart:
+    """Platforms per stage each week, stacked: setup at the bottom, active on top."""
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_area(interpolate="step-after", opacity=0.9)
+        .encode(
+            x=alt.X("week:T", title=None),
+            y=alt.Y("platforms:Q", stack=True, title="platforms", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "stage:N",
+                scale=alt.Scale(domain=list(STAGE_ORDER), range=STAGE_COLOURS),
+                legend=alt.Legend(orient="top", title=None),
+            ),
+            order=alt.Order("rank:Q", sort="ascending"),
+            tooltip=[alt.Tooltip("week:T"), "stage", "platforms"],
+        )
+        .properties(height=200)
+    )
+    return chart
 
 
 def _in_progress_tails(data: pd.DataFrame) -> pd.DataFrame:
@@ -171,6 +219,7 @@ def dashboard_specs(result: Analysis, gates: GateSet) -> dict[str, dict[str, Any
         specs["timeline"] = stage_timeline(
             frames.stage_timeline(result.statuses), frames.transitions(result.statuses)
         ).to_dict()
+        specs["stages"] = stages_over_time(stages_by_week(result.statuses)).to_dict()
         specs["demand"] = demand_vs_capacity(frames.demand_vs_capacity(result.demand)).to_dict()
         kpis = frames.kpi_long(result.wide)
         thresholds = frames.gate_thresholds(gates)
