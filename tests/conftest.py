@@ -82,7 +82,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     that need its server by name; the engine-parametrised ones already run on SQLite only."""
     if "postgresql" in ENGINES:
         return
-    needs_server = {"postgres", "pg_demo_template", "pg_empty_template", "demo_read_postgresql"}
+    needs_server = {
+        "postgres",
+        "pg_demo_template",
+        "pg_empty_template",
+        "demo_read_postgresql",
+        "empty_read_postgresql",
+    }
     kept = [i for i in items if not needs_server & set(getattr(i, "fixturenames", ()))]
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
@@ -155,11 +161,13 @@ def demo_ws(
 
 
 def _shared(ws: Workspace, engine: str) -> Iterator[Workspace]:
-    """Yield a shared demo copy; afterwards it must hold what it held at first."""
+    """Yield a shared copy (of the demo, or empty); afterwards it must hold what it held at
+    first."""
     pristine = workspace_state(ws)
     yield ws
     assert workspace_state(ws) == pristine, (
-        f"a test given demo_read wrote to the shared demo on {engine}: give it demo_ws"
+        f"a test given demo_read or empty_read wrote to the shared copy on {engine}: "
+        "give it demo_ws or empty_ws"
     )
 
 
@@ -249,6 +257,33 @@ def empty_ws(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Ite
     url = server.create(template=request.getfixturevalue("pg_empty_template"))
     yield Workspace.open(url)
     server.drop(url)
+
+
+@pytest.fixture(scope="session")
+def empty_read_sqlite(
+    empty_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Workspace]:
+    """The session's one shared empty workspace in a folder (see ``empty_read``)."""
+    target = tmp_path_factory.mktemp("empty-read") / "ws"
+    shutil.copytree(empty_template, target)
+    yield from _shared(Workspace.open(target), "sqlite")
+
+
+@pytest.fixture(scope="session")
+def empty_read_postgresql(postgres: Postgres, pg_empty_template: str) -> Iterator[Workspace]:
+    """The session's one shared empty workspace in a database (see ``empty_read``)."""
+    url = postgres.create(template=pg_empty_template)
+    yield from _shared(Workspace.open(url), "postgresql")
+    postgres.drop(url)
+
+
+@pytest.fixture
+def empty_read(engine: str, request: pytest.FixtureRequest) -> Workspace:
+    """An empty workspace, on each engine, for a test that only reads it or whose writes are
+    all refused: one copy shared by every such test of the session, checked unchanged at its
+    end (``empty_ws`` gives a private copy, to write to)."""
+    ws: Workspace = request.getfixturevalue(f"empty_read_{engine}")
+    return ws
 
 
 @pytest.fixture
