@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pandas as pd
 import pytest
@@ -29,12 +31,64 @@ __all__ = ["EDITOR", "TODAY", "VIEWER", "cli", "open_page", "workspace_state"]
 """The tests' today: a week after the demo data ends (2026-11-15)."""
 
 
+class _CompiledOnce:
+    """A stand-in for AppTest's per-run ``ScriptCache``: each script compiled once a session.
+
+    AppTest builds a new script cache for every run, so each click recompiled ``app.py`` and
+    the page (about 0.03 s a run). This one keeps the bytecode of every script by its path and
+    the file's size and modification time, so a script that changes is compiled again.
+    """
+
+    compiled: ClassVar[dict[tuple[str, int, int], Any]] = {}
+
+    def __init__(self) -> None:
+        from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+        self._fresh = ScriptCache()
+
+    def clear(self) -> None:
+        self._fresh.clear()
+
+    def get_bytecode(self, script_path: str) -> Any:
+        path = os.path.abspath(script_path)
+        stat = os.stat(path)
+        key = (path, stat.st_mtime_ns, stat.st_size)
+        if key not in self.compiled:
+            self.compiled[key] = self._fresh.get_bytecode(path)
+        return self.compiled[key]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _apptest_setup_once() -> Iterator[None]:
+    """What every new ``AppTest`` and every run of one would redo, done once per session.
+
+    A new ``AppTest`` looks for custom components by parsing the metadata of every installed
+    distribution (about 0.07 s, half a Team page run); the installed packages do not change
+    during a session, so the first scan's answer stands for all. And each run compiles its
+    scripts once (``_CompiledOnce``), not on every click.
+    """
+    from streamlit.components.v2 import manifest_scanner
+    from streamlit.testing.v1 import app_test
+
+    found = manifest_scanner.scan_component_manifests()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", lambda *_a, **_k: list(found))
+        patch.setattr(app_test, "ScriptCache", _CompiledOnce)
+        yield
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without PostgreSQL among the engines (``scripts/test.sh --quick``), leave out the tests
     that need its server by name; the engine-parametrised ones already run on SQLite only."""
     if "postgresql" in ENGINES:
         return
-    needs_server = {"postgres", "pg_demo_template", "pg_empty_template", "demo_read_postgresql"}
+    needs_server = {
+        "postgres",
+        "pg_demo_template",
+        "pg_empty_template",
+        "demo_read_postgresql",
+        "empty_read_postgresql",
+    }
     kept = [i for i in items if not needs_server & set(getattr(i, "fixturenames", ()))]
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
@@ -107,11 +161,13 @@ def demo_ws(
 
 
 def _shared(ws: Workspace, engine: str) -> Iterator[Workspace]:
-    """Yield a shared demo copy; afterwards it must hold what it held at first."""
+    """Yield a shared copy (of the demo, or empty); afterwards it must hold what it held at
+    first."""
     pristine = workspace_state(ws)
     yield ws
     assert workspace_state(ws) == pristine, (
-        f"a test given demo_read wrote to the shared demo on {engine}: give it demo_ws"
+        f"a test given demo_read or empty_read wrote to the shared copy on {engine}: "
+        "give it demo_ws or empty_ws"
     )
 
 
@@ -201,6 +257,33 @@ def empty_ws(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Ite
     url = server.create(template=request.getfixturevalue("pg_empty_template"))
     yield Workspace.open(url)
     server.drop(url)
+
+
+@pytest.fixture(scope="session")
+def empty_read_sqlite(
+    empty_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Workspace]:
+    """The session's one shared empty workspace in a folder (see ``empty_read``)."""
+    target = tmp_path_factory.mktemp("empty-read") / "ws"
+    shutil.copytree(empty_template, target)
+    yield from _shared(Workspace.open(target), "sqlite")
+
+
+@pytest.fixture(scope="session")
+def empty_read_postgresql(postgres: Postgres, pg_empty_template: str) -> Iterator[Workspace]:
+    """The session's one shared empty workspace in a database (see ``empty_read``)."""
+    url = postgres.create(template=pg_empty_template)
+    yield from _shared(Workspace.open(url), "postgresql")
+    postgres.drop(url)
+
+
+@pytest.fixture
+def empty_read(engine: str, request: pytest.FixtureRequest) -> Workspace:
+    """An empty workspace, on each engine, for a test that only reads it or whose writes are
+    all refused: one copy shared by every such test of the session, checked unchanged at its
+    end (``empty_ws`` gives a private copy, to write to)."""
+    ws: Workspace = request.getfixturevalue(f"empty_read_{engine}")
+    return ws
 
 
 @pytest.fixture

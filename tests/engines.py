@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
 from strategy.storage import DB_NAME, Location, parse_location
@@ -109,6 +109,26 @@ class Postgres:
             )
 
 
+_TABLE_COLUMNS: Final = {
+    "sqlite": "SELECT m.name, c.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS c"
+    " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite~_%' ESCAPE '~' ORDER BY m.name, c.cid",
+    "postgresql": "SELECT t.relname, a.attname FROM pg_class AS t"
+    " JOIN pg_namespace AS n ON n.oid = t.relnamespace JOIN pg_attribute AS a ON a.attrelid = t.oid"
+    " WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p')"
+    " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY t.relname, a.attnum",
+}
+"""Every table of the workspace's schema and its columns in their order, in one query: what
+SQLAlchemy's inspector lists (``get_table_names``, ``get_columns``) with a query per table."""
+
+
+def table_columns(conn: Connection) -> dict[str, list[str]]:
+    """The workspace's tables, sorted by name, each with its column names in order."""
+    tables: dict[str, list[str]] = {}
+    for table, column in conn.execute(text(_TABLE_COLUMNS[conn.dialect.name])):
+        tables.setdefault(str(table), []).append(str(column))
+    return {table: tables[table] for table in sorted(tables)}
+
+
 def workspace_state(ws: Workspace | str | Path | Location) -> tuple[list[Any], dict[str, bytes]]:
     """A workspace's full content: every table's rows, and every stored file's bytes.
 
@@ -118,8 +138,7 @@ def workspace_state(ws: Workspace | str | Path | Location) -> tuple[list[Any], d
     location = ws.location if isinstance(ws, Workspace) else parse_location(ws)
     rows: list[Any] = []
     with storage_database.read(location) as conn:
-        for table in sorted(inspect(conn).get_table_names()):
-            columns = [c["name"] for c in inspect(conn).get_columns(table)]
+        for table, columns in table_columns(conn).items():
             order = ", ".join(f'"{c}"' for c in columns)
             rows.append((table, columns))
             rows.extend(

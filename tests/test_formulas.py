@@ -123,21 +123,21 @@ def where(place: str, fmt: str, typed: str, shown: str) -> str:
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("raw", list(RAW_NAMES))
 def test_a_name_starting_like_a_formula_is_refused_in_every_format_and_layout(
-    empty_ws: Workspace, tmp_path: Path, raw: str, fmt: str, place: str
+    empty_read: Workspace, tmp_path: Path, raw: str, fmt: str, place: str
 ) -> None:
     typed = TYPED.get(raw, raw)
     shown, first = RAW_NAMES[raw]
     name = f"export{SUFFIX[fmt]}"
     path = tmp_path / name
     path.write_bytes(as_format(upload(place, typed), fmt))
-    before = workspace_state(empty_ws)
+    before = workspace_state(empty_read)
     with pytest.raises(ImportRejected) as refused:
-        empty_ws.import_file(EDITOR, path, today=TODAY)
+        empty_read.import_file(EDITOR, path, today=TODAY)
     assert str(refused.value) == (
         f"{name}: {where(place, fmt, typed, shown)} starts with {first}, {WHY}; expected a "
         "name that does not start with =, +, -, @, a tab or a carriage return"
     )
-    assert workspace_state(empty_ws) == before
+    assert workspace_state(empty_read) == before
 
 
 @pytest.mark.parametrize(

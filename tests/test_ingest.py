@@ -943,7 +943,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("kind", "fmt"), REFUSED)
 def test_a_refused_file_names_itself_and_the_problem_and_changes_nothing(
-    demo_ws: Workspace, tmp_path: Path, kind: str, fmt: str
+    demo_read: Workspace, tmp_path: Path, kind: str, fmt: str
 ) -> None:
     if kind in REJECTED_BYTES:
         content, problem = REJECTED_BYTES[kind]
@@ -954,13 +954,13 @@ def test_a_refused_file_names_itself_and_the_problem_and_changes_nothing(
         content, problem = as_format(table, fmt), spreadsheet_rows(problem, fmt)
     path = tmp_path / f"april export{SUFFIX[fmt]}"
     path.write_bytes(content)
-    before = workspace_state(demo_ws)
+    before = workspace_state(demo_read)
     with pytest.raises(ImportRejected) as info:
-        demo_ws.import_file(EDITOR, path, today=STORE_TODAY)
+        demo_read.import_file(EDITOR, path, today=STORE_TODAY)
     message = str(info.value)
     assert message.startswith(f"april export{SUFFIX[fmt]}: "), message
     assert problem in message, message
-    assert workspace_state(demo_ws) == before
+    assert workspace_state(demo_read) == before
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -655,13 +655,13 @@ REFUSED: dict[str, tuple[Callable[[Workspace], object], type[Exception], str]] =
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_a_refused_write_names_the_problem_and_stores_nothing(
-    demo_ws: Workspace, case: str
+    demo_read: Workspace, case: str
 ) -> None:
     write, error, message = REFUSED[case]
-    before = workspace_state(demo_ws)
+    before = workspace_state(demo_read)
     with pytest.raises(error, match=message):
-        write(demo_ws)
-    assert workspace_state(demo_ws) == before
+        write(demo_read)
+    assert workspace_state(demo_read) == before
 
 
 def test_well_formed_values_next_to_the_refused_ones_are_stored(empty_ws: Workspace) -> None:
