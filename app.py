@@ -81,7 +81,11 @@ banner(
     f"**Extra resources: {signal.status.value.replace('_', ' ')}.** {md(signal.summary)}",
     icon="📈" if signal.status is SignalStatus.JUSTIFIED else "⏳",
 )
-st.caption(f"The signal reads the {md(signal.window.describe())}.")
+st.caption(
+    f"The signal reads the {md(signal.window.describe())}; its demand comes from "
+    + (md(", ".join(signal.window.platforms)) or "no platform")
+    + "."
+)
 hiring = signal.hiring
 if hiring.approved_hours > 0:
     hire_cols = st.columns(4)
