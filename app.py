@@ -13,6 +13,7 @@ from strategy.views import frames
 from ui import saving, session
 from ui.markup import md
 from ui.request_cards import show_request
+from ui.value_view import show_value
 
 st.set_page_config(page_title="Social Rollout Tracker", page_icon="📣", layout="wide")
 session.sidebar()
@@ -146,6 +147,7 @@ if result.latest_week is not None:
         f"with. The team's social hours ({result.team.capacity_hours:.1f} h/week) count every "
         "role's hours, capped at what each person has."
     )
+    show_value(result)
 
 # --- what the team costs -----------------------------------------------------------------
 cost = result.team.cost

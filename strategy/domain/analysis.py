@@ -27,6 +27,7 @@ from strategy.domain.hire_check import Reading
 from strategy.domain.hiring import hires, hiring_progress, review, review_due_on, signal_reading
 from strategy.domain.horizons import (
     Horizon,
+    SignalWindow,
     common_window,
     complete_weeks,
     horizons,
@@ -57,6 +58,7 @@ from strategy.domain.team import (
     team_size_benchmark,
     team_warnings,
 )
+from strategy.domain.value import ValueView, value_view
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ class Analysis:
     """What the signal read over its window: a new request's evidence keeps it."""
     missing_baselines: frozenset[str] = frozenset()
     """Platforms whose followers wait for a baseline (``strategy.domain.baselines``)."""
+    value: ValueView | None = None
+    """What social returns against what each platform costs (``strategy.domain.value``)."""
 
 
 def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
@@ -164,6 +168,28 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         requests=_request_views(snapshot, then, signal, reading, today),
         reading=reading,
         missing_baselines=missing_baselines(snapshot.weekly, snapshot.baselines),
+        value=_value(snapshot, counted, demand, statuses, window),
+    )
+
+
+def _value(
+    snapshot: Snapshot,
+    counted: pd.DataFrame,
+    demand: tuple[WeekDemand, ...],
+    statuses: dict[str, PlatformStatus],
+    window: SignalWindow,
+) -> ValueView:
+    """Value and cost per platform: each week's serving cost split by the platforms' demand."""
+    return value_view(
+        counted,
+        demand,
+        statuses,
+        window,
+        snapshot.demand,
+        (*snapshot.members, *snapshot.former),
+        snapshot.rates,
+        snapshot.company.currency,
+        snapshot.role_serves,
     )
 
 
