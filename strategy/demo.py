@@ -365,7 +365,7 @@ def write_demo_source(dest: Path = DEMO_DIR) -> None:
     files = {
         "instagram_linkedin_daily.parquet": pd.concat(
             # value drawn from its own generator: every other figure stays as it was
-            [_long_daily(rng), _value_daily(np.random.default_rng(SEED + 1))],
+            [_long_daily(rng), _value_daily(np.random.default_rng(SEED + 2))],
             ignore_index=True,
         ),
         "forum_events.parquet": _forum_events(rng),

@@ -23,7 +23,7 @@ from strategy.ingest.mappings import BY_NAME, IGNORE, check_mapping
 from strategy.report import report_dict, report_text
 from strategy.usecases import Workspace
 from strategy.views.value_charts import value_by_week, value_table
-from tests.conftest import EDITOR, TODAY, workspace_state
+from tests.conftest import EDITOR, TODAY, cli, workspace_state
 
 DATA = Path(__file__).parent / "data"
 DEMO_DAILY = Path(__file__).parent.parent / "data" / "demo" / "instagram_linkedin_daily.parquet"
@@ -255,3 +255,63 @@ def test_a_web_analytics_export_maps_its_source_rows_to_platforms(
         assert got["conversions"] == pytest.approx(row["Key events"])
         assert got["revenue"] == pytest.approx(row["Total revenue"])
     assert len(weekly) == 2 * len(expected)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (("--metric", "Key events"), "--metric: expected COLUMN=METRIC, got 'Key events'"),
+        (
+            ("--source-value", "instagram.com"),
+            "--source-value: expected VALUE=PLATFORM, got 'instagram.com'",
+        ),
+    ],
+)
+def test_mappings_add_refuses_a_pair_without_its_equals_sign_in_one_line(
+    empty_ws: Workspace,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    extra: tuple[str, str],
+    expected: str,
+) -> None:
+    monkeypatch.setenv("ROLLOUT_TODAY", TODAY.isoformat())
+    code, out, err = cli(
+        capsys,
+        "mappings",
+        "add",
+        empty_ws.location.key,
+        "ga4",
+        "--file",
+        str(DATA / "ga4_traffic_acquisition.csv"),
+        "--date",
+        "Date",
+        "--source",
+        "Session source / medium",
+        *extra,
+    )
+    assert (code, out, err) == (1, "", f"error: {expected}")
+    assert empty_ws.snapshot().mappings == {}
+
+
+def test_mappings_add_then_import_reads_the_source_rows_as_platforms(
+    empty_ws: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROLLOUT_TODAY", TODAY.isoformat())
+    where, path = empty_ws.location.key, str(DATA / "ga4_traffic_acquisition.csv")
+    sources = [a for v, p in GA4_SOURCES.items() for a in ("--source-value", f"{v}={p}")]
+    code, out, _ = cli(
+        capsys,
+        *("mappings", "add", where, "ga4", "--file", path, "--date", "Date"),
+        *("--date-format", "YYYYMMDD", "--source", "Session source / medium", *sources),
+        *("--metric", "Total revenue=revenue", "--metric", "Key events=conversions"),
+    )
+    assert (code, out) == (
+        0,
+        "saved mapping 'ga4': key events -> conversions, total revenue -> revenue",
+    )
+    code, out, _ = cli(capsys, "import", where, path)
+    assert code == 0
+    assert out.startswith(
+        "imported ga4_traffic_acquisition.csv as upload #1: mapping 'ga4', 10 rows, "
+        "instagram, linkedin, weeks 2026-11-02 to 2026-11-09"
+    )
