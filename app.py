@@ -14,6 +14,7 @@ from ui import first_screen, saving, session
 from ui.markup import md
 from ui.platform_reviews import show_platform_reviews
 from ui.request_cards import show_request
+from ui.value_view import show_value
 
 st.set_page_config(page_title="Social Rollout Tracker", page_icon="📣", layout="wide")
 session.sidebar()
@@ -160,6 +161,7 @@ if result.latest_week is not None:
         f"with. The team's social hours ({result.team.capacity_hours:.1f} h/week) count every "
         "role's hours, capped at what each person has."
     )
+    show_value(result)
 
 # --- what the team costs -----------------------------------------------------------------
 st.subheader("What the team costs", anchor="what-the-team-costs")

@@ -22,9 +22,11 @@ import altair as alt
 from strategy.domain.analysis import Analysis
 from strategy.domain.errors import RolloutError
 from strategy.domain.hire_check import VERDICT_WORDS
+from strategy.domain.platform_review import ReviewStatus
 from strategy.domain.requests import RequestStatus
 from strategy.views import charts as chart_specs
 from strategy.views.first_screen import Answer, FirstScreen, answers, first_screen
+from strategy.views.value_charts import value_against_cost, value_by_week
 
 FONT_DIRS: Final = (
     Path("/usr/share/fonts/truetype/dejavu"),
@@ -56,12 +58,18 @@ Chart = alt.TopLevelMixin | Mapping[str, Any]
 
 
 def brief_charts(analysis: Analysis) -> list[tuple[str, Chart]]:
-    """The charts the brief carries: platforms per stage over time (value against cost is
-    added beside it when the value work lands)."""
+    """The charts the brief carries: platforms per stage over time, and value against cost
+    (the dashboard's own specifications)."""
     if analysis.latest_week is None:
         return []
     stages = chart_specs.stages_over_time(chart_specs.stages_by_week(analysis.statuses))
-    return [("Platforms per stage, week by week", stages)]
+    charts: list[tuple[str, Chart]] = [("Platforms per stage, week by week", stages)]
+    if analysis.value is not None and analysis.value.weeks:
+        frame = value_by_week(analysis.value)
+        charts.append(
+            ("Value against cost, week by week", value_against_cost(frame, analysis.value.currency))
+        )
+    return charts
 
 
 def brief_pdf(
@@ -73,8 +81,7 @@ def brief_pdf(
 ) -> bytes:
     """The one-page brief of the analysis' day: the four answers, then each (title, chart).
 
-    ``screen`` defaults to ``first_screen(analysis)``; pass one ``with_values`` to show the
-    month's return and the stalled platforms' reviews. Nothing is ever set on a second page:
+    ``screen`` defaults to ``first_screen(analysis)``. Nothing is ever set on a second page:
     the charts share the height the answers leave.
     """
     from fpdf import FPDF
@@ -185,7 +192,8 @@ def _details(analysis: Analysis, screen: FirstScreen, n: int) -> list[str]:
 
 
 def _waiting(analysis: Analysis) -> list[str]:
-    """The open requests by name (the first few) and the hire reviews not closed."""
+    """The open requests by name (the first few), the hire reviews not closed and the
+    stalled platforms' reviews waiting."""
     open_ = [v.request for v in analysis.requests if v.request.status is RequestStatus.OPEN]
     said = [f"Open request {r.label}: approve or decline." for r in open_[:MOST_REQUESTS]]
     if len(open_) > MOST_REQUESTS:
@@ -195,6 +203,12 @@ def _waiting(analysis: Analysis) -> list[str]:
         f"{VERDICT_WORDS[v.review.verdict]}; close it with a note."
         for v in analysis.requests
         if v.review is not None and v.review.closed is None
+    ]
+    said += [
+        f"Stop or continue {r.platform}: stalled {r.weeks_in_stage} weeks in {r.stage.value}, "
+        f"{r.currency} {r.cost_since_stalled:,.0f} since it stalled; decide it."
+        for r in analysis.reviews
+        if r.status is ReviewStatus.OPEN
     ]
     return said or ["No request or review waits for a decision."]
 

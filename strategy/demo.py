@@ -215,6 +215,38 @@ def _weekly_wide(rng: np.random.Generator) -> pd.DataFrame:
     return pd.concat([forum, tiktok], ignore_index=True)
 
 
+def _value_daily(rng: np.random.Generator) -> pd.DataFrame:
+    """What social returns, per day, in the long layout: leads, conversions and revenue (EUR)
+    attributed to instagram (many small orders) and linkedin (few, larger B2B deals); the
+    forum and tiktok report none, so their value is not measured. They go in the instagram
+    and linkedin daily file, drawn from their own generator, so the rest is unchanged."""
+    days = _days()
+    n = len(days)
+    frames = []
+    # platform: (leads a day from, to), conversions per lead, revenue per conversion
+    shapes = {"instagram": ((0.5, 6.0), 0.22, 95.0), "linkedin": ((0.2, 1.6), 0.2, 420.0)}
+    for platform, ((lo, hi), rate, order) in shapes.items():
+        leads = rng.poisson(np.linspace(lo, hi, n))
+        conversions = rng.binomial(leads, rate)
+        revenue = np.round(conversions * order * rng.uniform(0.7, 1.3, n), 2)
+        for metric, values in (
+            ("leads", leads),
+            ("conversions", conversions),
+            ("revenue", revenue),
+        ):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "date": days.date,
+                        "platform": platform,
+                        "metric": metric,
+                        "value": np.asarray(values, dtype=float),
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
 def _company() -> dict[str, Any]:
     monday = FIRST_MONDAY
     checklist = [
@@ -331,7 +363,11 @@ def write_demo_source(dest: Path = DEMO_DIR) -> None:
     rng = np.random.default_rng(SEED)
     dest.mkdir(parents=True, exist_ok=True)
     files = {
-        "instagram_linkedin_daily.parquet": _long_daily(rng),
+        "instagram_linkedin_daily.parquet": pd.concat(
+            # value drawn from its own generator: every other figure stays as it was
+            [_long_daily(rng), _value_daily(np.random.default_rng(SEED + 2))],
+            ignore_index=True,
+        ),
         "forum_events.parquet": _forum_events(rng),
         "forum_tiktok_weekly.parquet": _weekly_wide(rng),
     }

@@ -39,6 +39,7 @@ from strategy.domain.stages import (
     TransitionKind,
     not_measured_text,
 )
+from strategy.domain.value import TOTAL, ValueView, value_dict, value_text
 from strategy.views.experiment_rows import stats_fields
 
 
@@ -181,6 +182,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             "currency": analysis.team.cost.currency,
             "no_rate_for": list(analysis.team.cost.no_rate_for),
         },
+        **value_json(analysis.value),
     }
 
 
@@ -202,6 +204,33 @@ def review_dict(r: Review) -> dict[str, Any]:
         "reason": r.reason,
         "until": _plain(r.until),
     }
+
+
+def value_json(value: ValueView | None) -> dict[str, Any]:
+    """``value_by_platform`` (each platform over the signal's window) and ``value_total``
+    (the whole rollout): leads, conversions, revenue (null: not measured), cost, cost per
+    lead and per conversion, return (null when revenue is not measured)."""
+    if value is None:
+        return {"value_by_platform": {}, "value_total": None}
+    return {
+        "value_by_platform": {
+            name: _plain(value_dict(v)) for name, v in sorted(value.platforms.items())
+        },
+        "value_total": _plain(value_dict(value.total)),
+    }
+
+
+def value_lines(value: ValueView | None) -> list[str]:
+    """The text report's "Value" block: each platform's value and cost over the signal's
+    window, then the rollout's."""
+    if value is None or not value.window:
+        return []
+    span = f"weeks of {value.window[0]:%d %b %Y} to {value.window[-1]:%d %b %Y}"
+    lines = ["", f"Value ({span}; cost: the serving hours' cost split by each platform's demand):"]
+    for name, v in sorted(value.platforms.items()):
+        lines.append(f"  {name}: {value_text(v, value.currency)}")
+    lines.append(f"  {TOTAL}: {value_text(value.total, value.currency)}")
+    return lines
 
 
 def report_json(analysis: Analysis) -> str:
@@ -254,6 +283,7 @@ def report_text(analysis: Analysis) -> str:
             lines.append(f"  {request_text(v)}")
             if v.review is not None:
                 lines += [f"    {line}" for line in review_text(v.review).splitlines()]
+    lines += value_lines(analysis.value)
     lines += ["", "Tests:"]
     for r in analysis.tests:
         late = " (still running past its end)" if r.test.overdue(analysis.today) else ""

@@ -53,7 +53,7 @@ EXPECTED_COMMANDS = {
     "rates set", "rates list", "checklist", "test log", "test list", "test update",
     "test remove", "users set", "users list", "gates list", "gates set", "override add",
     "override remove", "override list", "baseline set", "baseline remove", "baseline list",
-    "mappings list", "mappings show", "mappings remove",
+    "mappings list", "mappings add", "mappings show", "mappings remove",
     "request raise", "request decide", "request amend", "request list", "request review",
     "request close-review",
     "onboarding start", "onboarding list", "onboarding done", "onboarding plan", "standup",

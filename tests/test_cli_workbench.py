@@ -123,7 +123,7 @@ def test_uploads_are_listed_as_text_and_json(
     ws_read: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = cli(capsys, "uploads", "list", ws_read)[1].splitlines()
-    assert text[0].startswith("#1 instagram_linkedin_daily.parquet: long, 7,280 rows")
+    assert text[0].startswith("#1 instagram_linkedin_daily.parquet: long, 9,464 rows")
     listed = json.loads(cli(capsys, "uploads", "list", ws_read, "--format", "json")[1])
     assert [u["layout"] for u in listed] == ["long", "events", "wide"]
     assert listed[1]["data_through"] == {"forum": "2026-11-15"}

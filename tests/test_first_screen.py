@@ -21,7 +21,7 @@ from strategy.domain.requests import RequestView
 from strategy.domain.resources import SignalStatus
 from strategy.report import report_json
 from strategy.usecases import Workspace
-from strategy.views.first_screen import FirstScreen, answers, first_screen, with_values
+from strategy.views.first_screen import FirstScreen, answers, first_screen
 from tests.conftest import EDITOR, TODAY, open_page
 from ui import session
 
@@ -198,7 +198,7 @@ BASE = FirstScreen(
 def test_the_return_and_the_stalled_reviews_fill_their_places_when_given(
     returned: float | None, stalls: int, cost: str, waiting: str
 ) -> None:
-    screen = with_values(dataclasses.replace(BASE, stalled_reviews=stalls), returned=returned)
+    screen = dataclasses.replace(BASE, stalled_reviews=stalls, returned=returned)
 
     _, cost_card, _, waiting_card = answers(screen)
 

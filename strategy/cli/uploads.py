@@ -11,10 +11,18 @@ from pathlib import Path
 from strategy.cli.commands import arg, command, option
 from strategy.cli.common import TEXT_OR_JSON, as_json, open_workspace, snapshot
 from strategy.domain import clock
-from strategy.domain.errors import NotFound, RolloutError
+from strategy.domain.errors import NotFound, RolloutError, ValidationError
 from strategy.domain.metrics import Agg, aggregation_for
 from strategy.domain.snapshot import Upload
-from strategy.ingest.mappings import chosen_aggregations, mappings_to_dict
+from strategy.ingest.exports import header_name, mappable_header
+from strategy.ingest.mappings import (
+    BY_NAME,
+    IGNORE,
+    check_mapping,
+    chosen_aggregations,
+    mappings_to_dict,
+)
+from strategy.ingest.spreadsheets import file_kind
 
 
 @command("import")
@@ -54,8 +62,64 @@ def import_files(args: argparse.Namespace) -> str:
 def mappings_list(args: argparse.Namespace) -> str:
     """One line per saved mapping."""
     found = snapshot(args).mappings
-    lines = [f"{m.name}: {m.platform}, {', '.join(m.header)}" for _, m in sorted(found.items())]
+    lines = [
+        f"{m.name}: {m.platform or f'platform by {m.source!r}'}, {', '.join(m.header)}"
+        for _, m in sorted(found.items())
+    ]
     return "\n".join(lines) or "(no mappings)"
+
+
+@command("mappings add", help="save how to read a file that is neither an export nor a layout")
+@arg("name")
+@option("--file", required=True, help="a file with the columns to map (only its header is read)")
+@option("--date", required=True, help="its date column")
+@option("--date-format", default="", help="the dates' format, e.g. YYYYMMDD (empty: ISO dates)")
+@option("--platform", help="the platform of every row (or --source)")
+@option("--source", help="a column naming each row's source, e.g. 'Session source / medium'")
+@option(
+    "--source-value",
+    action="append",
+    default=[],
+    metavar="VALUE=PLATFORM",
+    help="a source's rows count for a platform (e.g. instagram.com=instagram); repeat",
+)
+@option(
+    "--metric",
+    action="append",
+    default=[],
+    metavar="COLUMN=METRIC",
+    help="a column and the metric it holds (e.g. 'Total revenue=revenue'); others are ignored",
+)
+def mappings_add(args: argparse.Namespace) -> str:
+    """Save a mapping made from a file's header: the date column, the platform (or a source
+    column and which of its values are which platform), and the columns' metrics."""
+    path = Path(args.file)
+    if not path.is_file():
+        raise ValidationError(f"--file: no such file {args.file!r}")
+    header = mappable_header(path, path.name, file_kind(path, path.name))
+    if not header:
+        raise ValidationError(f"{path.name}: no header of two or more named columns to map")
+    metrics = dict(_pair(m, "--metric", "COLUMN=METRIC") for m in args.metric)
+    named = {header_name(c): m for c, m in metrics.items()}
+    skipped = {header_name(args.date), header_name(args.source or "")}
+    columns = {c: (named.get(c, IGNORE), BY_NAME) for c in header if c not in skipped}
+    columns |= {c: (m, BY_NAME) for c, m in named.items() if c not in columns}  # refused
+    sources = dict(_pair(v, "--source-value", "VALUE=PLATFORM") for v in args.source_value)
+    mapping = check_mapping(
+        args.name, header, args.platform, args.date, args.date_format, columns, args.source, sources
+    )
+    ws, actor = open_workspace(args)
+    saved = ws.save_mapping(actor, mapping)
+    chosen = ", ".join(f"{c.column} -> {c.metric}" for c in saved.columns if c.metric)
+    return f"saved mapping {saved.name!r}: {chosen}"
+
+
+def _pair(text: str, flag: str, form: str) -> tuple[str, str]:
+    """``A=B`` as (A, B), the last ``=`` splitting them; refused naming the flag."""
+    left, sep, right = str(text).rpartition("=")
+    if not sep or not left.strip() or not right.strip():
+        raise ValidationError(f"{flag}: expected {form}, got {text!r}")
+    return left.strip(), right.strip()
 
 
 @command("mappings show", help="one mapping, as JSON")

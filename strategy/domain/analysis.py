@@ -27,6 +27,7 @@ from strategy.domain.hire_check import Reading
 from strategy.domain.hiring import hires, hiring_progress, review, review_due_on, signal_reading
 from strategy.domain.horizons import (
     Horizon,
+    SignalWindow,
     common_window,
     complete_weeks,
     horizons,
@@ -67,6 +68,7 @@ from strategy.domain.team import (
     team_size_benchmark,
     team_warnings,
 )
+from strategy.domain.value import ValueView, value_view
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ class Analysis:
     stall list and the signal, still in ``statuses`` (not stalled)."""
     reviews: tuple[Review, ...] = ()
     """Every platform under a stop-or-continue review or decided (``platform_review``)."""
+    value: ValueView | None = None
+    """What social returns against what each platform costs (``strategy.domain.value``)."""
 
 
 def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
@@ -189,6 +193,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         missing_baselines=missing_baselines(snapshot.weekly, snapshot.baselines),
         stopped=stopped,
         reviews=_reviews(snapshot, counted, measured, today),
+        value=_value(snapshot, counted, demand, live, window),
     )
 
 
@@ -214,6 +219,27 @@ def _reviews(
         snapshot.demand.stall_review_weeks,
         split,
         snapshot.company.currency,
+    )
+
+
+def _value(
+    snapshot: Snapshot,
+    counted: pd.DataFrame,
+    demand: tuple[WeekDemand, ...],
+    statuses: dict[str, PlatformStatus],
+    window: SignalWindow,
+) -> ValueView:
+    """Value and cost per platform: each week's serving cost split by the platforms' demand."""
+    return value_view(
+        counted,
+        demand,
+        statuses,
+        window,
+        snapshot.demand,
+        (*snapshot.members, *snapshot.former),
+        snapshot.rates,
+        snapshot.company.currency,
+        snapshot.role_serves,
     )
 
 

@@ -37,6 +37,13 @@ class FileMapping:
     date_format: str
     """As a header states a format (``DD/MM/YYYY``, ``MMM D, YYYY``); empty for ISO dates."""
     columns: tuple[ColumnChoice, ...]
+    source: str = ""
+    """A column naming each row's traffic source (a web-analytics export's ``Session source
+    / medium``), whose values say the platform; empty: the whole file is ``platform``'s."""
+    sources: tuple[tuple[str, str], ...] = ()
+    """(source value, platform) pairs: a row whose source is one of them (the whole value,
+    ``instagram.com / referral``, or its source before `` / ``, ``instagram.com``) counts
+    for that platform; any other row is not social and left out."""
 
     @property
     def aggregations(self) -> dict[str, Agg]:
@@ -56,6 +63,7 @@ def mappings_to_dict(mappings: Mapping[str, FileMapping]) -> dict[str, dict[str,
                 [c.column, c.metric, c.aggregation.value if c.aggregation else None]
                 for c in m.columns
             ],
+            **({"source": m.source, "sources": [list(p) for p in m.sources]} if m.source else {}),
         }
         for _, m in sorted(mappings.items())
     }
@@ -71,6 +79,8 @@ def mappings_from_dict(raw: Mapping[str, Any]) -> dict[str, FileMapping]:
             str(m["date"]),
             str(m["date_format"]),
             tuple(ColumnChoice(c, metric, Agg(a) if a else None) for c, metric, a in m["columns"]),
+            str(m.get("source", "")),
+            tuple((str(v), str(p)) for v, p in m.get("sources", ())),
         )
         for name, m in raw.items()
     }

@@ -45,6 +45,9 @@ AGGREGATION: Final[dict[str, Agg]] = {
     "inbound_messages": Agg.SUM,
     "response_minutes_median": Agg.MEDIAN,
     "community_members": Agg.LAST,
+    "leads": Agg.SUM,
+    "conversions": Agg.SUM,
+    "revenue": Agg.SUM,
 }
 """Canonical metrics and their weekly aggregation. Unknown metrics are kept, aggregated by
 the rule of ``aggregation_rule`` (their name says a rate, a change or a total, else a count).
@@ -52,7 +55,12 @@ the rule of ``aggregation_rule`` (their name says a rate, a change or a total, e
 ``community_members`` is the number of distinct members seen on the platform up to and
 including the week: forums, Q&A sites and chat communities count members, not followers.
 ``followers_gained`` is the day's change in followers, which several exports give instead
-of the total (``strategy.domain.baselines`` builds followers from it)."""
+of the total (``strategy.domain.baselines`` builds followers from it). ``leads``,
+``conversions`` and ``revenue`` are the value social returns (``VALUE_METRICS``)."""
+
+VALUE_METRICS: Final[tuple[str, ...]] = ("leads", "conversions", "revenue")
+"""What social brings back, attributed to it per platform and week (weekly sums): leads,
+conversions and revenue, the revenue in the workspace's currency (``strategy.domain.value``)."""
 
 SIGNED_METRICS: Final[frozenset[str]] = frozenset({"followers_gained"})
 """Changes, which may be negative; every other metric counts or times things."""

@@ -75,6 +75,10 @@ class Export:
     mapping's choice)."""
     exact: bool = False
     """Recognised only by a header of exactly the signature's columns (a mapping)."""
+    platform_column: str | None = None
+    """A column whose value says each row's platform (a mapping's source column)."""
+    platform_values: Mapping[str, str] = field(default_factory=dict)
+    """Source value (header-name form) -> platform; rows of other sources are left out."""
 
     @property
     def year_less(self) -> bool:

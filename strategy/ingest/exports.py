@@ -92,6 +92,8 @@ class ExportRows:
     notes: tuple[str, ...]
     ignored: tuple[str, ...]
     """Each ignored column with the reason, ``Tweet id (an identifier, ...)``."""
+    header: tuple[str, ...] = ()
+    """The header's cells as written (a revenue column's currency is read from them)."""
 
 
 def header_name(cell: Any) -> str:
@@ -132,7 +134,7 @@ def read_export(
     if spec.refusal:
         raise ImportRejected(f"{label}: this is {spec.title}, which {spec.refusal}")
     found = dataclasses.replace(found, rows=_rows(path, label, kind, found.sheet))
-    where = platform_of(found, label, platform)
+    where = "" if spec.platform_column else platform_of(found, label, platform)
     days = _dates(found, label, year)
     frame = _long_rows(found, where, days, label)
     ignored_columns = tuple(
@@ -143,7 +145,8 @@ def read_export(
     sheet = f", sheet {found.sheet!r}" if found.sheet else ""
     rows = sum(day is not None for day in days)
     title = f"{spec.title}{sheet}"
-    return ExportRows(title, frame, spec.aggregations, rows, spec.notes, ignored_columns)
+    written = tuple(str(c) for c in found.rows[found.header_row] if c is not None)
+    return ExportRows(title, frame, spec.aggregations, rows, spec.notes, ignored_columns, written)
 
 
 def recognise(
@@ -225,9 +228,24 @@ def _text_rows(path: Path, limit: int | None = None) -> list[list[Any]]:
             first = text.readline()
             delimiter = sep_line(first.split("\n", 1)[0]) or ","
             records = csv.reader(itertools.chain([first], text), delimiter=delimiter)
-            return list(itertools.islice(records, limit))
+            return _past_comments(records, limit)
         except UnicodeDecodeError:
             return []  # not text in its encoding: the layout path refuses it, naming the line
+
+
+def _past_comments(records: Iterator[list[str]], limit: int | None) -> list[list[Any]]:
+    """The first ``limit`` records (all: None), the comment lines above the header (``#``,
+    as a web-analytics export starts: ``# Start date: 20261102``) kept as empty rows, so
+    rows keep their numbers, and not counted in ``limit``."""
+    out: list[list[Any]] = []
+    counted = 0
+    for record in records:
+        comment = counted == 0 and (not record or str(record[0]).lstrip().startswith("#"))
+        out.append([] if comment else record)
+        counted += not comment
+        if limit is not None and counted >= limit:
+            break
+    return out
 
 
 def platform_of(found: Recognised, label: str, given: str | None) -> str:
@@ -330,38 +348,54 @@ def _long_rows(
     spec = found.export
     title_metric = _title_metric(found) if spec.key == "meta_series" else ""
     position = {name: i for i, name in enumerate(found.header)}
-    records: list[tuple[dt.date, str, float]] = []
+    records: list[tuple[dt.date, str, str, float]] = []
     for (_, row), day in zip(_data_rows(found), days, strict=True):
-        if day is None:
+        at = _row_platform(spec, row, position, platform)
+        if day is None or at is None:
             continue
-        values = {name: number(row[i]) if i < len(row) else None for name, i in position.items()}
+        values = {
+            name: number(row[i]) if i < len(row) and name != spec.platform_column else None
+            for name, i in position.items()
+        }
         for name, rule in spec.columns.items():
             value = values.get(name)
             if rule.metric is None or value is None:
                 continue
-            records.append((day, rule.metric or title_metric, value))
+            records.append((day, at, rule.metric or title_metric, value))
         for made, parts in spec.sums.items():
             present = [values[p] for p in parts if values.get(p) is not None]
             if present:
-                records.append((day, made, float(sum(v for v in present if v is not None))))
+                records.append((day, at, made, float(sum(v for v in present if v is not None))))
         for made, (plus, minus) in spec.differences.items():
             a, b = values.get(plus), values.get(minus)
             if a is not None and b is not None:
-                records.append((day, made, a - b))
+                records.append((day, at, made, a - b))
         for made, (count, share) in spec.products.items():
             n, pct = values.get(count), values.get(share)
             if n is not None and pct is not None:
-                records.append((day, made, n * (pct / 100 if pct > 1 else pct)))
+                records.append((day, at, made, n * (pct / 100 if pct > 1 else pct)))
         if spec.per_post:
-            records.append((day, "brand_posts", 1.0))
+            records.append((day, at, "brand_posts", 1.0))
     if not records:
         raise ImportRejected(f"{label}: {spec.title} with no rows of numbers below its header")
-    daily = pd.DataFrame(records, columns=["date", "metric", "value"])
-    summed = daily.groupby(["date", "metric"], as_index=False, sort=True).agg(
+    daily = pd.DataFrame(records, columns=["date", "platform", "metric", "value"])
+    return daily.groupby(["date", "platform", "metric"], as_index=False, sort=True).agg(
         value=("value", "sum")
     )
-    summed.insert(1, "platform", platform)
-    return summed
+
+
+def _row_platform(
+    spec: Export, row: Sequence[Any], position: Mapping[str, int], platform: str
+) -> str | None:
+    """A row's platform: the file's, or by its source column's value (a mapping's sources:
+    the whole value, ``instagram.com / referral``, or its source, ``instagram.com``); None
+    for a row of a source that is not one of them (not social: left out)."""
+    if not spec.platform_column:
+        return platform
+    i = position.get(spec.platform_column, -1)
+    value = header_name(row[i]) if 0 <= i < len(row) else ""
+    found = spec.platform_values.get(value)
+    return found or spec.platform_values.get(value.split(" / ")[0].strip())
 
 
 def _title_metric(found: Recognised) -> str:

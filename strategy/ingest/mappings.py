@@ -55,9 +55,11 @@ def as_export(mapping: FileMapping) -> Export:
             c.column: Column(c.metric) if c.metric else Column(None, "ignored by the mapping")
             for c in mapping.columns
         },
-        platform=mapping.platform,
+        platform=mapping.platform or None,
         aggregations=mapping.aggregations,
         exact=True,
+        platform_column=mapping.source or None,
+        platform_values={header_name(v): p for v, p in mapping.sources},
     )
 
 
@@ -75,10 +77,15 @@ def check_mapping(
     date: Any,
     date_format: Any,
     columns: MappingOf[str, tuple[Any, Any]],
+    source: Any = None,
+    sources: MappingOf[str, Any] | None = None,
 ) -> FileMapping:
     """A mapping from the Upload page's form, or ValidationError naming the field.
 
     ``columns``: each column's (metric or ``IGNORE``, aggregation or ``BY_NAME``).
+    ``source`` names a column whose values say each row's platform, by ``sources`` (source
+    value -> platform: ``{"instagram.com": "instagram"}``); rows of other sources are left
+    out. Without it the whole file is ``platform``'s.
     """
     label = " ".join(str(name or "").split())
     if not label or len(label) > MAX_NAME or not label.isprintable():
@@ -107,7 +114,30 @@ def check_mapping(
     twice = {m for m in metrics if metrics.count(m) > 1}
     if twice:
         raise ValidationError(f"metric {sorted(twice)[0]!r}: two columns map to it; keep one")
+    if source:
+        by_source = _sources(header_name(source), names, sources or {}, chosen)
+        return FileMapping(label, names, "", day, stated, chosen, *by_source)
     return FileMapping(label, names, platform_name(platform), day, stated, chosen)
+
+
+def _sources(
+    column: str,
+    names: Sequence[str],
+    sources: MappingOf[str, Any],
+    chosen: Sequence[ColumnChoice],
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The source column and its (value, platform) pairs, checked."""
+    if column not in names:
+        raise ValidationError(f"source column: expected one of the file's columns, got {column!r}")
+    if any(c.column == column and c.metric for c in chosen):
+        raise ValidationError(f"source column {column!r}: it names platforms, not a metric")
+    pairs = tuple((header_name(v), platform_name(p)) for v, p in sources.items())
+    if not pairs or any(not v for v, _ in pairs):
+        raise ValidationError(
+            f"sources: expected which values of column {column!r} are which platform, "
+            "e.g. instagram.com=instagram"
+        )
+    return column, pairs
 
 
 def _column(column: str, metric: Any, aggregation: Any) -> ColumnChoice:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from strategy.domain import clock
 from strategy.domain.errors import ImportRejected
 from strategy.domain.metrics import Agg, empty_daily, normalise_name
 from strategy.domain.settings import DEFAULT_RETURNING_WEEKS
+from strategy.domain.value import CURRENCY_COLUMN, is_revenue_column, revenue_currency
 from strategy.ingest import events, exports, spreadsheets
 from strategy.ingest.column_checks import MAX_VALUE
 from strategy.ingest.file_kinds import FileKind
@@ -80,6 +81,10 @@ class ImportedFile:
     notes: tuple[str, ...] = ()
     """What the import says about how the file was read: rows skipped above the header, how
     a platform's export was read (``strategy.ingest.exports``)."""
+    currencies: tuple[tuple[str, str], ...] = ()
+    """The currencies the file states for its revenue: (the column as written, the code), from
+    a revenue column's name (``Revenue (USD)``) or a ``currency`` column; the import checks
+    them against the workspace's (``strategy.domain.value.check_currency``)."""
 
 
 def read_metrics(
@@ -116,7 +121,7 @@ def read_metrics(
             path, label, kind, platform=platform, year=year, mappings=mappings, mapping=mapping
         )
         if export is not None:
-            return _read_export(export, label, day)
+            return _with_revenue(_read_export(export, label, day), export.header)
         return _read_spreadsheet(path, label, kind, day, returning, year)
     meta = parquet_footer(path, label)
     schema = meta.schema.to_arrow_schema()
@@ -126,14 +131,61 @@ def read_metrics(
         raise ImportRejected(f"{label}: the file has no rows")
     if layout == Layout.EVENTS:
         weekly, through = events.read_events(path, name=label, today=day, returning=returning)
-    else:
-        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        check_table_size(size, layout, label)
-        cols = table_columns(columns, layout)
-        table = read_parquet_table(path, label, list(cols.values()))
-        weekly, through, daily = long_weekly(table, cols, layout, label, day, 1)
-        return _imported(label, layout, meta.num_rows, weekly, through, daily=daily)
-    return _imported(label, layout, meta.num_rows, weekly, through)
+        return _imported(label, layout, meta.num_rows, weekly, through)
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    check_table_size(size, layout, label)
+    cols, stated = _currency_column(
+        columns,
+        layout,
+        label,
+        lambda c: read_parquet_table(path, label, [c]).column(0).to_pylist(),
+    )
+    table = read_parquet_table(path, label, list(cols.values()))
+    weekly, through, daily = long_weekly(table, cols, layout, label, day, 1)
+    found = _imported(label, layout, meta.num_rows, weekly, through, daily=daily)
+    return _with_revenue(found, columns, stated)
+
+
+def _currency_column(
+    columns: Sequence[str], layout: str, label: str, values: Callable[[str], list[object]]
+) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """The columns a layout reads, a ``currency`` column left out, and the currency it
+    states: (column, code), one code a file (``values`` reads a column's cells)."""
+    cols = table_columns(columns, layout)
+    cols.pop(CURRENCY_COLUMN, None)
+    column = next((c for c in columns if normalise_name(c) == CURRENCY_COLUMN), None)
+    if column is None:
+        return cols, ()
+    codes = sorted({str(v).strip().upper() for v in values(column) if str(v or "").strip()})
+    if len(codes) > 1:
+        raise ImportRejected(
+            f"{label}: column {column!r} holds {', '.join(codes)}; expected one currency a "
+            "file, the workspace's"
+        )
+    return cols, ((column, codes[0]),) if codes else ()
+
+
+def _with_revenue(
+    found: ImportedFile, columns: Sequence[str], stated: tuple[tuple[str, str], ...] = ()
+) -> ImportedFile:
+    """The file with the currencies it states for its revenue (a column's name, ``Revenue
+    (USD)``, or a ``currency`` column), and a revenue column named with its currency
+    (``revenue_(eur)``) read as ``revenue``; the import checks the currency."""
+    named = [(c, code) for c in map(str, columns) if (code := revenue_currency(c))]
+    named = named or [(m, code) for m in found.metrics if (code := revenue_currency(m))]
+    renamed = {m: "revenue" for m in found.metrics if is_revenue_column(m)}
+    if not named and not stated:
+        return found
+    weekly = found.weekly
+    if renamed and "revenue" not in found.metrics:
+        weekly = weekly.assign(metric=weekly["metric"].replace(renamed))
+    shown = tuple(dict.fromkeys((*stated, *named)))
+    return dataclasses.replace(
+        found,
+        weekly=weekly,
+        metrics=tuple(sorted(weekly["metric"].unique())),
+        currencies=shown,
+    )
 
 
 def _read_export(export: exports.ExportRows, label: str, day: dt.date) -> ImportedFile:
@@ -185,12 +237,18 @@ def _read_spreadsheet(
                     ) from None
             return _imported(label, layout, rows, weekly, through, sheet.notes)
         check_table_size(sheet.data_bytes, layout, label)
-        cols = table_columns(sheet.columns, layout)
+        cols, stated = _currency_column(
+            sheet.columns,
+            layout,
+            label,
+            lambda c: sheet.read([c]).column(0).to_pylist(),
+        )
         table = sheet.read(list(cols.values()))
         if table.num_rows == 0:
             raise ImportRejected(f"{label}: the file has no rows")
         weekly, through, daily = long_weekly(table, cols, layout, label, day, sheet.first_row)
-        return _imported(label, layout, table.num_rows, weekly, through, sheet.notes, daily)
+        found = _imported(label, layout, table.num_rows, weekly, through, sheet.notes, daily)
+        return _with_revenue(found, sheet.columns, stated)
 
 
 def _imported(

@@ -19,6 +19,7 @@ from strategy.domain.errors import ImportRejected, NotFound
 from strategy.domain.mappings import FileMapping
 from strategy.domain.metrics import platform_name
 from strategy.domain.snapshot import Upload, check_not_imported
+from strategy.domain.value import check_currency
 from strategy.ingest.mappings import as_export
 from strategy.ingest.read import ImportedFile, read_metrics
 from strategy.storage import database, settings_rows, upload_rows
@@ -88,8 +89,11 @@ def import_read(store: Store, actor: Actor, read: ReadFile) -> Upload:
     imported, digest = read.imported, read.sha256
     rows = upload_rows.observations(imported)
     stamp = (clock.now_text(), actor.name)
+    with database.read(store.location) as conn:  # before the file is staged: nothing kept
+        check_currency(imported.name, imported.currencies, settings_rows.company(conn).currency)
     store.files.stage(read.source, digest)
     with writing(store, actor, "upload.import", f"{imported.name} ({digest[:12]})") as conn:
+        check_currency(imported.name, imported.currencies, settings_rows.company(conn).currency)
         check_not_imported(imported.name, digest, upload_rows.uploads(conn))
         upload = upload_rows.insert(conn, imported, digest, stamp, rows)
         store.files.keep(conn, read.source, digest)

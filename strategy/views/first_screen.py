@@ -8,7 +8,7 @@ first screen, the brief and ``report --format json`` of the same day agree.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Final
 
 from strategy.domain.analysis import Analysis
@@ -22,7 +22,7 @@ HIRING_IN_PROGRESS: Final = "Hiring in progress"
 """The resources card's answer while approved hires cover the whole gap."""
 
 RETURN_NOT_MEASURED: Final = "return: value not measured yet"
-"""What the cost card says of the return until the value work fills ``returned``."""
+"""What the cost card says of the return while no revenue is measured."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ class FirstScreen:
     reviews_waiting: int
     """Hire reviews that are due and not closed."""
     returned: float | None = None
-    """What social returned this month, as revenue / cost: filled in by the value work (None:
-    not measured)."""
+    """What social returned over the signal's window (about the last month), as revenue / cost
+    (``value_total.return``; None: revenue not measured)."""
     stalled_reviews: int = 0
     """Stop-or-continue reviews of stalled platforms waiting for a decision."""
 
@@ -98,12 +98,8 @@ def first_screen(analysis: Analysis) -> FirstScreen:
         open_requests=sum(1 for r in report["requests"] if r["status"] == "open"),
         reviews_waiting=sum(1 for r in report["requests"] if _review_waits(r)),
         stalled_reviews=sum(1 for r in report["reviews"] if r["status"] == "open"),
+        returned=(report["value_total"] or {}).get("return"),
     )
-
-
-def with_values(screen: FirstScreen, *, returned: float | None = None) -> FirstScreen:
-    """The screen with what the value work measures: the month's return."""
-    return replace(screen, returned=returned)
 
 
 def _review_waits(request: dict[str, Any]) -> bool:

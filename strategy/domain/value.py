@@ -1,0 +1,376 @@
+"""What social returns against what each platform costs.
+
+**Cost per platform.** Each week, the serving hours' cost (the hours of the roles that serve
+demand, each person's capped at the hours they have, at their own rate, else their role's,
+as ``strategy.domain.costs`` prices hours; the people present on the week's Monday, paid in
+full while they ramp up) is split over the platforms in proportion to each platform's
+demand that week: its message hours, content hours and monitoring hours
+(``strategy.domain.demand``'s settings). A platform's weekly cost is that week's serving
+cost times its share of the week's demand; a week without demand leaves its cost with no
+platform (it still counts in the rollout's total).
+
+**Value** is ``leads``, ``conversions`` and ``revenue`` attributed to social, per platform
+and week (weekly sums). A platform that never reports one of them has it *not measured*:
+None in the data, "value not measured" in words, never 0. Cost per lead and per
+conversion, and the return (revenue / cost), are None when either side is missing or zero.
+
+**Currency.** Revenue counts in the workspace's currency (the company profile). A file
+whose revenue column names another currency (``Revenue (USD)``), or whose ``currency``
+column says another, is refused with the fix named (``currency_refusal``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+
+from strategy.domain.clock import as_date
+from strategy.domain.costs import Cost, Rates, money
+from strategy.domain.demand import DemandSettings, WeekDemand
+from strategy.domain.errors import ImportRejected
+from strategy.domain.gates import Stage
+from strategy.domain.horizons import SignalWindow
+from strategy.domain.metrics import VALUE_METRICS, name_words
+from strategy.domain.numbers import plain_number
+from strategy.domain.presence import present
+from strategy.domain.stages import PlatformStatus
+from strategy.domain.team import DEFAULT_SERVES, Member, RoleServes
+
+NOT_MEASURED: Final[str] = "value not measured"
+"""What a platform without leads, conversions or revenue shows: never 0."""
+TOTAL: Final[str] = "all platforms"
+"""The rollout's row, beside the platforms'."""
+
+# --- currency ---------------------------------------------------------------------------
+
+CURRENCY_COLUMN: Final[str] = "currency"
+"""A column of a metrics file that says which currency its revenue is in."""
+
+_CURRENCIES: Final[frozenset[str]] = frozenset(
+    re.findall(
+        "[A-Z]{3}",
+        "USD EUR GBP JPY CHF CAD AUD NZD SEK NOK DKK ISK PLN CZK HUF RON BGN CNY HKD SGD INR "
+        "IDR KRW TWD THB MYR PHP VND BRL MXN ARS CLP COP PEN ZAR TRY ILS AED SAR QAR EGP NGN "
+        "KES UAH RUB",
+    )
+)
+"""The currency codes a column's name is read for (``Revenue (USD)``, ``revenue_usd``)."""
+
+_BRACKETED_CODE: Final[re.Pattern[str]] = re.compile(r"[(\[]\s*([A-Za-z]{3})\s*[)\]]")
+_REVENUE_WORD: Final[str] = "revenue"
+
+
+def revenue_currency(column: str) -> str | None:
+    """The currency a revenue column's name states, upper case: ``Revenue (USD)``,
+    ``revenue_usd``, ``Total revenue [GBP]`` -> USD, USD, GBP; None for any other name."""
+    words = {w.lower() for w in re.findall(r"[^\W_]+", column)}
+    if _REVENUE_WORD not in words:
+        return None
+    bracketed = _BRACKETED_CODE.search(column)
+    if bracketed is not None and bracketed.group(1).upper() in _CURRENCIES:
+        return bracketed.group(1).upper()
+    named = sorted(w.upper() for w in words if w.upper() in _CURRENCIES)
+    return named[0] if named else None
+
+
+def is_revenue_column(metric: str) -> bool:
+    """True when a (normalised) metric name is revenue with its currency stated:
+    ``revenue_(eur)``, ``revenue_eur``: its weekly values are the workspace's ``revenue``
+    once the currency is the workspace's."""
+    codes = {c.lower() for c in _CURRENCIES}
+    return revenue_currency(metric) is not None and name_words(metric) - codes == {_REVENUE_WORD}
+
+
+def currency_refusal(label: str, column: str, found: str, workspace: str) -> ImportRejected:
+    """The refusal of revenue in another currency than the workspace's, with the fix."""
+    return ImportRejected(
+        f"{label}: column {column!r}: revenue in {found}, the workspace counts {workspace}; "
+        f"convert it to {workspace} or set the currency with "
+        f"`company set WS --currency {found}`"
+    )
+
+
+def check_currency(label: str, stated: Sequence[tuple[str, str]], workspace: str) -> None:
+    """Refuse a file whose revenue is in another currency than the workspace's: ``stated``
+    holds (the column as written, the currency it states) for each statement it makes."""
+    for column, code in stated:
+        if code.upper() != workspace.upper():
+            raise currency_refusal(label, column, code.upper(), workspace)
+
+
+# --- cost per platform -------------------------------------------------------------------
+
+
+def serving_cost(
+    members: Iterable[Member], rates: Rates, currency: str, serves: RoleServes = DEFAULT_SERVES
+) -> Cost:
+    """What the serving hours cost a week: each person's hours in roles that serve demand,
+    capped at the hours they have, at their own rate, else each role's; a person or role
+    without a rate is named and counted for nothing (as ``strategy.domain.costs`` does)."""
+    total = 0.0
+    missing: list[str] = []
+    for member in members:
+        serving = [a for a in member.assignments if serves.get(a.role, frozenset())]
+        assigned = sum(a.hours for a in serving)
+        if assigned <= 0:
+            continue
+        share = min(assigned, member.available_hours) / assigned
+        own = rates.for_person(member.name)
+        for a in serving:
+            rate = own if own is not None else rates.for_role(a.role)
+            if rate is None:
+                missing.append(member.name)
+                continue
+            total += a.hours * share * rate
+    return Cost(round(total, 2), currency, tuple(dict.fromkeys(missing)))
+
+
+def _stage_in(status: PlatformStatus, week: dt.date) -> Stage | None:
+    """A platform's stage in a week: its last known stage by then (None before any)."""
+    known = [s for s in status.timeline if as_date(s.week) <= week]
+    return max(known, key=lambda s: as_date(s.week)).stage if known else None
+
+
+def platform_demand(
+    wide: pd.DataFrame,
+    statuses: Mapping[str, PlatformStatus],
+    weeks: Sequence[dt.date],
+    platforms: Sequence[str],
+    settings: DemandSettings,
+) -> pd.DataFrame:
+    """Each platform's demand hours in each week (``week``, ``platform``, ``hours``), as
+    ``strategy.domain.demand.weekly_demand`` counts them summed: messages x minutes a
+    message, posts x hours a post, and monitoring while in retention or active. Summed
+    over the platforms, a week's hours are its ``WeekDemand.total_hours``."""
+    rows: list[tuple[pd.Timestamp, str, float]] = []
+    table = wide[wide["platform"].isin(platforms)] if not wide.empty else wide
+    counts = {
+        (str(p), as_date(w)): (m, b)
+        for p, w, m, b in zip(
+            table.get("platform", []),
+            table.get("week", []),
+            _column(table, "inbound_messages"),
+            _column(table, "brand_posts"),
+            strict=True,
+        )
+    }
+    for week in weeks:
+        for platform in platforms:
+            messages, posts = counts.get((platform, week), (math.nan, math.nan))
+            hours = _zero(messages) * settings.minutes_per_message / 60.0
+            hours += _zero(posts) * settings.hours_per_post
+            status = statuses.get(platform)
+            stage = _stage_in(status, week) if status is not None else None
+            if stage in (Stage.RETENTION, Stage.ACTIVE):
+                hours += settings.monitoring_hours_per_platform
+            rows.append((pd.Timestamp(week), platform, hours))
+    frame = pd.DataFrame(rows, columns=["week", "platform", "hours"])
+    frame["week"] = frame["week"].astype("datetime64[ns]")
+    return frame
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[float]:
+    if name in frame.columns:
+        return [float(v) for v in pd.to_numeric(frame[name], errors="coerce")]
+    return [math.nan] * len(frame)
+
+
+def _zero(value: float) -> float:
+    return 0.0 if value is None or math.isnan(value) else float(value)
+
+
+# --- value against cost -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlatformValue:
+    """A platform's (or the rollout's) value and cost over some weeks. A value metric never
+    reported is None: not measured, never 0."""
+
+    name: str
+    leads: float | None
+    conversions: float | None
+    revenue: float | None
+    cost: float
+
+    @property
+    def measured(self) -> bool:
+        """True when any of leads, conversions or revenue is reported."""
+        return any(v is not None for v in (self.leads, self.conversions, self.revenue))
+
+    @property
+    def cost_per_lead(self) -> float | None:
+        return _per(self.cost, self.leads)
+
+    @property
+    def cost_per_conversion(self) -> float | None:
+        return _per(self.cost, self.conversions)
+
+    @property
+    def return_on_cost(self) -> float | None:
+        """Revenue / cost; None when revenue is not measured or nothing was spent."""
+        if self.revenue is None or self.cost <= 0:
+            return None
+        return round(self.revenue / self.cost, 2)
+
+
+def _per(cost: float, count: float | None) -> float | None:
+    return None if count is None or count <= 0 else round(cost / count, 2)
+
+
+@dataclass(frozen=True)
+class WeekValue:
+    """One platform's value and cost in one week."""
+
+    week: dt.date
+    platform: str
+    leads: float | None
+    conversions: float | None
+    revenue: float | None
+    cost: float
+
+
+@dataclass(frozen=True)
+class ValueView:
+    """What social returns against what it costs: per platform and for the whole rollout
+    over the signal's window, and per platform by week."""
+
+    currency: str
+    window: tuple[dt.date, ...]
+    platforms: Mapping[str, PlatformValue]
+    total: PlatformValue
+    weeks: tuple[WeekValue, ...]
+    no_rate_for: tuple[str, ...] = ()
+
+
+def value_view(
+    wide: pd.DataFrame,
+    demand: Sequence[WeekDemand],
+    statuses: Mapping[str, PlatformStatus],
+    window: SignalWindow,
+    settings: DemandSettings,
+    people: Sequence[Member],
+    rates: Rates,
+    currency: str,
+    serves: RoleServes = DEFAULT_SERVES,
+) -> ValueView:
+    """Value and cost per platform, by week (every week of the demand) and over the
+    signal's window. ``wide`` holds complete weeks; ``people`` everyone ever on the team
+    (each week counts those present on its Monday)."""
+    weeks = [d.week for d in demand]
+    platforms = list(window.platforms)
+    shares = platform_demand(wide, statuses, weeks, platforms, settings)
+    missing: list[str] = []
+    week_cost: dict[dt.date, float] = {}
+    for week in weeks:
+        cost = serving_cost(present(people, week), rates, currency, serves)
+        week_cost[week] = cost.per_week
+        missing += cost.no_rate_for
+    totals = shares.groupby("week")["hours"].transform("sum")
+    shares["share"] = (shares["hours"] / totals.where(totals > 0)).fillna(0.0)
+    values = _values(wide, platforms)
+    rows = tuple(
+        _week_value(as_date(week), str(platform), values, week_cost[as_date(week)] * float(share))
+        for week, platform, share in zip(
+            shares["week"], shares["platform"], shares["share"], strict=True
+        )
+    )
+    inside = [r for r in rows if r.week in set(window.weeks)]
+    by_platform = {p: _summed(p, [r for r in inside if r.platform == p]) for p in platforms}
+    total = _summed(TOTAL, inside, cost=sum(week_cost.get(w, 0.0) for w in window.weeks))
+    return ValueView(
+        currency, window.weeks, by_platform, total, rows, tuple(dict.fromkeys(missing))
+    )
+
+
+Values = dict[tuple[str, dt.date], dict[str, float | None]]
+
+
+def _week_value(week: dt.date, platform: str, values: Values, cost: float) -> WeekValue:
+    """One platform's week: its value metrics (None where not reported) and its cost."""
+    found = values.get((platform, week), {})
+    return WeekValue(
+        week,
+        platform,
+        found.get("leads"),
+        found.get("conversions"),
+        found.get("revenue"),
+        round(cost, 2),
+    )
+
+
+def _values(wide: pd.DataFrame, platforms: Sequence[str]) -> Values:
+    """(platform, week) -> each value metric's number, None where not reported."""
+    if wide.empty:
+        return {}
+    table = wide[wide["platform"].isin(platforms)]
+    found: Values = {}
+    columns = {m: _column(table, m) for m in VALUE_METRICS}
+    for i, (platform, week) in enumerate(zip(table["platform"], table["week"], strict=True)):
+        found[(str(platform), as_date(week))] = {
+            m: None if math.isnan(columns[m][i]) else columns[m][i] for m in VALUE_METRICS
+        }
+    return found
+
+
+def _summed(name: str, rows: Sequence[WeekValue], cost: float | None = None) -> PlatformValue:
+    """The sum of some weeks' value (None for a metric none of them reports) and cost."""
+
+    def total(metric: str) -> float | None:
+        found = [getattr(r, metric) for r in rows if getattr(r, metric) is not None]
+        return round(float(sum(found)), 2) if found else None
+
+    spent = sum(r.cost for r in rows) if cost is None else cost
+    return PlatformValue(
+        name, total("leads"), total("conversions"), total("revenue"), round(spent, 2)
+    )
+
+
+# --- in words -----------------------------------------------------------------------------
+
+
+def value_text(v: PlatformValue, currency: str) -> str:
+    """A platform's value and cost in one line: ``120 leads, 30 conversions, revenue EUR
+    4,500; cost EUR 1,200; EUR 10 a lead, EUR 40 a conversion; return 3.75``, or ``value
+    not measured; cost EUR 300``."""
+    spent = money(Cost(v.cost, currency))
+    if not v.measured:
+        return f"{NOT_MEASURED}; cost {spent}"
+    parts = []
+    if v.leads is not None:
+        parts.append(f"{plain_number(v.leads)} leads")
+    if v.conversions is not None:
+        parts.append(f"{plain_number(v.conversions)} conversions")
+    if v.revenue is not None:
+        parts.append(f"revenue {money(Cost(v.revenue, currency))}")
+    per = [
+        f"{money(Cost(amount, currency))} a {what}"
+        for amount, what in ((v.cost_per_lead, "lead"), (v.cost_per_conversion, "conversion"))
+        if amount is not None
+    ]
+    shown = f"{', '.join(parts)}; cost {spent}"
+    if per:
+        shown += f"; {', '.join(per)}"
+    ratio = v.return_on_cost
+    shown += "; return " + (plain_number(ratio) if ratio is not None else "not measured")
+    return shown
+
+
+def value_dict(v: PlatformValue) -> dict[str, float | None]:
+    """The report's form: leads, conversions, revenue (null: not measured), cost, cost per
+    lead and per conversion, and return (null when revenue is not measured)."""
+    return {
+        "leads": v.leads,
+        "conversions": v.conversions,
+        "revenue": v.revenue,
+        "cost": v.cost,
+        "cost_per_lead": v.cost_per_lead,
+        "cost_per_conversion": v.cost_per_conversion,
+        "return": v.return_on_cost,
+    }
