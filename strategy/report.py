@@ -209,14 +209,15 @@ def review_dict(r: Review) -> dict[str, Any]:
 def value_json(value: ValueView | None) -> dict[str, Any]:
     """``value_by_platform`` (each platform over the signal's window) and ``value_total``
     (the whole rollout): leads, conversions, revenue (null: not measured), cost, cost per
-    lead and per conversion, return (null when revenue is not measured)."""
+    lead and per conversion, return (null when revenue is not measured); and
+    ``cost_by_platform``, each platform's cost alone."""
     if value is None:
-        return {"value_by_platform": {}, "value_total": None}
+        return {"value_by_platform": {}, "value_total": None, "cost_by_platform": {}}
+    platforms = sorted(value.platforms.items())
     return {
-        "value_by_platform": {
-            name: _plain(value_dict(v)) for name, v in sorted(value.platforms.items())
-        },
+        "value_by_platform": {name: _plain(value_dict(v)) for name, v in platforms},
         "value_total": _plain(value_dict(value.total)),
+        "cost_by_platform": {name: _plain(v.cost) for name, v in platforms},
     }
 
 
@@ -263,20 +264,7 @@ def report_text(analysis: Analysis) -> str:
     if analysis.reviews:
         lines += ["", "Platform reviews:"]
         lines += [f"  {review_line(r)}" for r in analysis.reviews]
-    signal = analysis.signal
-    lines += ["", f"Resource signal: {signal.status.value} - {signal.summary}"]
-    lines.append(f"  Window: {signal.window.describe()}")
-    for c in signal.conditions:
-        lines.append(f"  [{'x' if c.met else ' '}] {c.label}: {c.value} - {c.reason}")
-    if signal.gap_hours_per_week > 0:
-        lines.append(
-            f"  Gap: {signal.gap_hours_per_week:.1f} h/week = {signal.gap_people:.1f} people; "
-            f"roles: {', '.join(r.value for r in signal.recommended_roles)}; "
-            f"costs {money(analysis.gap_cost)}/week"
-            + (f" ({analysis.gap_cost.missing_text})" if analysis.gap_cost.no_rate_for else "")
-        )
-    if signal.positions:
-        lines.append(f"  Positions: {positions_sentence(signal.positions)}")
+    lines += _signal_lines(analysis)
     if analysis.requests:
         lines += ["", "Resource requests:"]
         for v in analysis.requests:
@@ -299,6 +287,25 @@ def report_text(analysis: Analysis) -> str:
     ]
     lines += [f"  ! {w}" for w in analysis.team.warnings]
     return "\n".join(lines) + "\n"
+
+
+def _signal_lines(analysis: Analysis) -> list[str]:
+    """The text report's resource signal: verdict, window, conditions, gap and positions."""
+    signal = analysis.signal
+    lines = ["", f"Resource signal: {signal.status.value} - {signal.summary}"]
+    lines.append(f"  Window: {signal.window.describe()}")
+    for c in signal.conditions:
+        lines.append(f"  [{'x' if c.met else ' '}] {c.label}: {c.value} - {c.reason}")
+    if signal.gap_hours_per_week > 0:
+        lines.append(
+            f"  Gap: {signal.gap_hours_per_week:.1f} h/week = {signal.gap_people:.1f} people; "
+            f"roles: {', '.join(r.value for r in signal.recommended_roles)}; "
+            f"costs {money(analysis.gap_cost)}/week"
+            + (f" ({analysis.gap_cost.missing_text})" if analysis.gap_cost.no_rate_for else "")
+        )
+    if signal.positions:
+        lines.append(f"  Positions: {positions_sentence(signal.positions)}")
+    return lines
 
 
 def data_age_text(latest_week: dt.date, today: dt.date) -> str:

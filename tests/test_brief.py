@@ -60,8 +60,12 @@ def expected_numbers(report: dict[str, Any]) -> list[str]:
         signal["summary"],
     ]
     if signal["gap_hours_per_week"] > 0:
-        hours = f"{signal['gap_hours_per_week']:,.1f}".removesuffix(".0")
-        said.append(f"gap: {hours} h, {money.format(signal['gap_cost_per_week'])} a week")
+        n = len(signal["positions"])
+        fte = round(sum(p["fte"] for p in signal["positions"]), 1)
+        said.append(
+            f"gap: {n} position{'' if n == 1 else 's'}, {fte:g} FTE, "
+            f"{money.format(signal['gap_cost_per_week'])} a week"
+        )
     else:
         said.append("no gap to close")
     waiting = sum(1 for r in report["requests"] if r["status"] == "open")
@@ -99,12 +103,15 @@ def test_the_briefs_numbers_equal_the_reports_json_of_the_same_day(
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # rendering: no storage rule
-def test_the_brief_carries_the_stage_chart_and_stays_on_one_page_with_more(
+def test_the_brief_carries_the_stage_and_value_charts_and_stays_on_one_page_with_more(
     demo_read: Workspace,
 ) -> None:
     result, _ = built(demo_read, TODAY)
     stages = brief_charts(result)
-    assert [title for title, _ in stages] == ["Platforms per stage, week by week"]
+    assert [title for title, _ in stages] == [
+        "Platforms per stage, week by week",
+        "Value against cost, week by week",
+    ]
 
     chart = stages[0][1]
     assert isinstance(chart, alt.Chart)

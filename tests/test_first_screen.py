@@ -65,11 +65,12 @@ def test_the_first_screen_shows_the_four_answers_with_the_reports_numbers(
             strict=True,
         )
     )
-    hours = f"{signal['gap_hours_per_week']:.1f}".removesuffix(".0")
     assert {
         f"{counts['retention']} in retention, {counts['setup']} in setup",
-        "return: value not measured yet",
-        f"gap: {hours} h, EUR {signal['gap_cost_per_week']:,.0f} a week",
+        f"return: {report['value_total']['return']:,.1f}x",
+        f"gap: {len(signal['positions'])} positions, "
+        f"{round(sum(p['fte'] for p in signal['positions']), 1):g} FTE, "
+        f"EUR {signal['gap_cost_per_week']:,.0f} a week",
         "0 requests · 0 hire reviews · 1 platform review",
     } <= captions(at)
     assert [r["platform"] for r in report["reviews"] if r["status"] == "open"] == ["forum"]

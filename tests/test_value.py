@@ -114,8 +114,9 @@ def test_the_demo_s_value_per_platform_is_the_sum_of_its_days_over_the_window(
             assert got[metric] == pytest.approx(expected.loc[platform, metric], abs=0.01)
         assert got["return"] == pytest.approx(round(got["revenue"] / got["cost"], 2))
         assert got["cost_per_lead"] == pytest.approx(round(got["cost"] / got["leads"], 2))
-    costs = [v["cost"] for v in report["value_by_platform"].values()]
-    assert sum(costs) == pytest.approx(report["value_total"]["cost"], abs=0.05)
+    costs = {name: v["cost"] for name, v in report["value_by_platform"].items()}
+    assert report["cost_by_platform"] == costs
+    assert sum(costs.values()) == pytest.approx(report["value_total"]["cost"], abs=0.05)
     assert report["value_total"]["revenue"] == pytest.approx(expected["revenue"].sum(), abs=0.01)
 
 

@@ -60,6 +60,10 @@ class FirstScreen:
     (``value_total.return``; None: revenue not measured)."""
     stalled_reviews: int = 0
     """Stop-or-continue reviews of stalled platforms waiting for a decision."""
+    gap_positions: int = 0
+    """How many positions the gap is (``resource_signal.positions``)."""
+    gap_fte: float = 0.0
+    """Their full-time equivalents together."""
 
     @property
     def platforms(self) -> int:
@@ -99,6 +103,8 @@ def first_screen(analysis: Analysis) -> FirstScreen:
         reviews_waiting=sum(1 for r in report["requests"] if _review_waits(r)),
         stalled_reviews=sum(1 for r in report["reviews"] if r["status"] == "open"),
         returned=(report["value_total"] or {}).get("return"),
+        gap_positions=len(signal["positions"]),
+        gap_fte=sum(float(p["fte"]) for p in signal["positions"]),
     )
 
 
@@ -155,7 +161,11 @@ def resources_answer(screen: FirstScreen) -> Answer:
     value = screen.verdict.value.replace("_", " ").capitalize()
     if screen.gap_hours_per_week > 0:
         hours = plain_number(round(screen.gap_hours_per_week, 1))
-        caption = f"gap: {hours} h, {_money(screen, screen.gap_cost_per_week)} a week"
+        money = _money(screen, screen.gap_cost_per_week)
+        caption = f"gap: {hours} h, {money} a week"
+        if screen.gap_positions:
+            fte = plain_number(round(screen.gap_fte, 1))
+            caption = f"gap: {_count(screen.gap_positions, 'position')}, {fte} FTE, {money} a week"
     else:
         caption = "no gap to close"
     return Answer("Extra resources", value, caption, "extra-resources")
