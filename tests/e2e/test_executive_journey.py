@@ -68,8 +68,11 @@ def test_an_executive_reads_the_first_screen_stops_the_forum_and_takes_the_brief
         expect(waiting).to_contain_text("0 platform reviews")
         expect(page.get_by_test_id("stAlert").filter(has_text="forum has stalled")).to_have_count(0)
 
-        with page.expect_download() as download:
-            page.get_by_role("button", name="Download the brief (PDF)").click()
+        wait_for_run(page)
+        button = page.get_by_role("button", name="Download the brief (PDF)")
+        button.scroll_into_view_if_needed()
+        with page.expect_download(timeout=90_000) as download:  # built on the click
+            button.click()
         pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
         assert len(pdf.pages) == 1
         text = pdf.pages[0].extract_text()
