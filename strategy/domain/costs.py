@@ -7,14 +7,14 @@ has a default rate (editable per workspace). A person or role with no rate is na
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from strategy.domain.errors import ValidationError, given
 from strategy.domain.limits import finite_number
 from strategy.domain.positions import Position, Seniority
-from strategy.domain.team import Member, Role, parse_role
+from strategy.domain.team import Assignment, Member, Role, parse_role
 
 WEEKS_PER_MONTH: Final = 52 / 12
 """A month's cost is a week's times 52/12."""
@@ -134,14 +134,31 @@ def team_cost(members: Sequence[Member], rates: Rates, currency: str) -> Cost:
     missing: list[str] = []
     for member in members:
         share = member.capacity_hours / member.assigned_hours if member.assigned_hours else 0.0
-        own = rates.for_person(member.name)
-        for a in member.assignments:
-            rate = own if own is not None else rates.for_role(a.role)
-            if rate is None:
-                missing.append(member.name)
-                continue
-            total += a.hours * share * rate
+        cost, priced = hours_cost(member, member.assignments, share, rates)
+        total += cost
+        if not priced:
+            missing.append(member.name)
     return Cost(round(total, 2), currency, tuple(dict.fromkeys(missing)))
+
+
+def hours_cost(
+    member: Member, assignments: Iterable[Assignment], share: float, rates: Rates
+) -> tuple[float, bool]:
+    """What ``share`` of the hours of ``member``'s ``assignments`` costs a week, at their own
+    rate, else each role's; and False when some role had no rate (counted for nothing).
+
+    The one pricing rule of the team's cost, the serving hours' cost and a platform's share
+    of it."""
+    total = 0.0
+    priced = True
+    own = rates.for_person(member.name)
+    for a in assignments:
+        rate = own if own is not None else rates.for_role(a.role)
+        if rate is None:
+            priced = False
+            continue
+        total += a.hours * share * rate
+    return total, priced
 
 
 def gap_cost(gap_hours: float, roles: Sequence[Role], rates: Rates, currency: str) -> Cost:

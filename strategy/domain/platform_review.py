@@ -28,7 +28,7 @@ import pandas as pd
 from strategy.domain.access import Actor
 from strategy.domain.choices import parse_enum
 from strategy.domain.clock import as_date, parse_day
-from strategy.domain.costs import Rates
+from strategy.domain.costs import Rates, hours_cost
 from strategy.domain.demand import DemandSettings
 from strategy.domain.errors import NotFound, PermissionDenied, ValidationError, given
 from strategy.domain.gates import Stage
@@ -198,15 +198,9 @@ def platform_week_demand(
 def _serving(member: Member, rates: Rates, serves: RoleServes) -> tuple[float, float]:
     """A person's weekly serving hours (capped at what they have) and what they cost."""
     share = member.capacity_hours / member.assigned_hours if member.assigned_hours else 0.0
-    own = rates.for_person(member.name)
-    hours = cost = 0.0
-    for a in member.assignments:
-        if not serves.get(a.role):
-            continue
-        rate = own if own is not None else rates.for_role(a.role)
-        hours += a.hours * share
-        cost += a.hours * share * (rate or 0.0)
-    return hours, cost
+    serving = [a for a in member.assignments if serves.get(a.role)]
+    cost, _ = hours_cost(member, serving, share, rates)  # a role without a rate: nothing
+    return sum(a.hours * share for a in serving), cost
 
 
 def team_serving_week(

@@ -31,7 +31,7 @@ from typing import Final
 import pandas as pd
 
 from strategy.domain.clock import as_date
-from strategy.domain.costs import Cost, Rates, money
+from strategy.domain.costs import Cost, Rates, hours_cost, money
 from strategy.domain.demand import DemandSettings, WeekDemand
 from strategy.domain.errors import ImportRejected
 from strategy.domain.gates import Stage
@@ -121,13 +121,10 @@ def serving_cost(
         if assigned <= 0:
             continue
         share = min(assigned, member.available_hours) / assigned
-        own = rates.for_person(member.name)
-        for a in serving:
-            rate = own if own is not None else rates.for_role(a.role)
-            if rate is None:
-                missing.append(member.name)
-                continue
-            total += a.hours * share * rate
+        cost, priced = hours_cost(member, serving, share, rates)
+        total += cost
+        if not priced:
+            missing.append(member.name)
     return Cost(round(total, 2), currency, tuple(dict.fromkeys(missing)))
 
 
