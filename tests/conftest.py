@@ -10,7 +10,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 import pandas as pd
 import pytest
@@ -77,9 +77,31 @@ def _apptest_setup_once() -> Iterator[None]:
         yield
 
 
+PAGE_FIXTURES: Final = frozenset({"app_ws", "app_read"})
+"""The fixtures of page tests (``AppTest`` on a workspace): they run on SQLite only. A page
+reaches storage only through ``Workspace``, whose every read and write the use-case, CLI and
+browser tests run on both engines; running each page again on PostgreSQL cost a minute of the
+full run and checked no storage code the others don't."""
+
+
+def _on_postgres_page(item: pytest.Item) -> bool:
+    """A page test's PostgreSQL variant."""
+    callspec = getattr(item, "callspec", None)
+    on_postgres = callspec is not None and callspec.params.get("engine") == "postgresql"
+    return on_postgres and bool(PAGE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def _deselect(config: pytest.Config, items: list[pytest.Item], kept: list[pytest.Item]) -> None:
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in set(kept)])
+        items[:] = kept
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without PostgreSQL among the engines (``scripts/test.sh --quick``), leave out the tests
-    that need its server by name; the engine-parametrised ones already run on SQLite only."""
+    """Page tests run on SQLite only (``PAGE_FIXTURES``). Without PostgreSQL among the engines
+    (``scripts/test.sh --quick``), leave out the tests that need its server by name; the
+    engine-parametrised ones already run on SQLite only."""
+    _deselect(config, items, [i for i in items if not _on_postgres_page(i)])
     if "postgresql" in ENGINES:
         return
     needs_server = {
@@ -89,10 +111,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         "demo_read_postgresql",
         "empty_read_postgresql",
     }
-    kept = [i for i in items if not needs_server & set(getattr(i, "fixturenames", ()))]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
-        items[:] = kept
+    _deselect(
+        config, items, [i for i in items if not needs_server & set(getattr(i, "fixturenames", ()))]
+    )
 
 
 @pytest.fixture(scope="session")

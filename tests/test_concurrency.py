@@ -30,7 +30,7 @@ from strategy.usecases import Workspace
 from tests import workspace_child
 from tests.conftest import EDITOR, workspace_state
 
-THREADS, WRITES_PER_THREAD = 8, 25
+THREADS, WRITES_PER_THREAD = 8, 15
 PROCESSES, ROUNDS_PER_PROCESS = 2, 6
 THREAD_PLAN = ("team.add", "checklist.set", "test.log", "team.add", "upload.import")
 """What a thread's n-th write is: THREAD_PLAN[n % 5]. A process's round does one of each."""
@@ -186,6 +186,10 @@ def roster(generation: str) -> list[Member]:
     ]
 
 
+GENERATIONS = 10
+"""Whole rosters each of the two writers saves."""
+
+
 def test_readers_never_see_half_a_saved_roster(new_location: str) -> None:
     ws = Workspace.open(new_location, create=True)
     errors = Errors()
@@ -193,7 +197,7 @@ def test_readers_never_see_half_a_saved_roster(new_location: str) -> None:
     looks: list[int] = []
 
     def writer(name: str) -> None:
-        for g in range(15):
+        for g in range(GENERATIONS):
             ws.replace_team(EDITOR, roster(f"{name} {g}"))
 
     def reader() -> None:
@@ -216,7 +220,7 @@ def test_readers_never_see_half_a_saved_roster(new_location: str) -> None:
     assert not errors.seen, "\n".join(errors.seen)
     assert len(ws.snapshot().members) == ROSTER
     assert looks.count(ROSTER) > 10
-    assert ws.data_version() == 30
+    assert ws.data_version() == 2 * GENERATIONS
 
 
 EDITORS = 6

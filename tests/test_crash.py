@@ -275,10 +275,10 @@ class Kill:
 def kills(seconds: float, engine: str) -> Iterator[Kill]:
     """Kills spread (geometrically) over the import, then some once its file is stored.
 
-    Ten and three on SQLite, where the file is stored before the transaction; six and one
+    Seven and two on SQLite, where the file is stored before the transaction; five and one
     on PostgreSQL, where storing it is part of the transaction (so "stored" is "committed").
     """
-    spread, stored = (10, (0.0, 0.05, 0.2)) if engine == "sqlite" else (6, (0.0,))
+    spread, stored = (7, (0.0, 0.05)) if engine == "sqlite" else (5, (0.0,))
     for delay in np.geomspace(0.02, 0.95 * seconds, spread):
         yield Kill(float(delay))
     for delay in stored:
