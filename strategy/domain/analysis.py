@@ -157,7 +157,8 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     }
     live = {n: s for n, s in statuses.items() if n not in stopped}
     results = tuple(
-        TestResult(t, stats := test_stats(t), conclusion_text(t, stats)) for t in snapshot.tests
+        TestResult(t, stats := test_stats(t), conclusion_text(t, stats, snapshot.company.currency))
+        for t in snapshot.tests
     )
     team = _team_view(snapshot, today)
     outcomes = [_outcome(r) for r in results]
@@ -299,4 +300,5 @@ def _outcome(result: TestResult) -> TestOutcome:
         significant=bool(stats and stats.significant),
         abs_lift=stats.abs_lift if stats else None,
         trustworthy=not (stats and stats.sample_ratio_mismatch),
+        on_value=result.test.metric if result.test.on_value else None,
     )
