@@ -15,6 +15,7 @@ from strategy.domain.requests import (
     Evidence,
     RequestStatus,
     RequestView,
+    evidence_value_lines,
 )
 from strategy.domain.team import ROLE_LABELS
 from strategy.usecases import Workspace
@@ -42,6 +43,12 @@ def evidence_lines(e: Evidence) -> str:
         f"**Window:** {window}",
         md(e.summary),
         *(f"{'✅' if c.met else '❌'} {md(c.label)} — {md(c.value)}" for c in e.conditions),
+        *(
+            [f"**Value and return as raised** ({md(e.currency)}, over the window):"]
+            if e.value
+            else []
+        ),
+        *(f"- {md(line)}" for line in evidence_value_lines(e)),
     ]
     return "  \n".join(lines)
 
