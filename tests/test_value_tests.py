@@ -58,8 +58,7 @@ def test_a_conversion_test_on_conversions_per_visitor_concludes_with_the_pooled_
     assert stats.p_value == pytest.approx(math.erfc(abs(z) / math.sqrt(2)), rel=1e-6)
     assert stats.significant
     assert result.conclusion.startswith(
-        "Variant B lifted the value: +1.5 points of conversions per visitor "
-        "(from 4.0% to 5.5%);"
+        "Variant B lifted the value: +1.5 points of conversions per visitor (from 4.0% to 5.5%);"
     )
 
 
@@ -91,8 +90,7 @@ def test_a_mean_test_on_revenue_per_visitor_concludes_with_welchs_t_test_in_the_
     half = student_t.ppf(0.975, df) * se
     assert (stats.ci_low, stats.ci_high) == pytest.approx((0.85 - half, 0.85 + half))
     assert result.conclusion.startswith(
-        "Variant B lifted the value: EUR +0.85 revenue per visitor "
-        "(from EUR 3.10 to EUR 3.95);"
+        "Variant B lifted the value: EUR +0.85 revenue per visitor (from EUR 3.10 to EUR 3.95);"
     )
 
 
