@@ -158,10 +158,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         for n, s in measured.items()
     }
     live = {n: s for n, s in statuses.items() if n not in stopped}
-    results = tuple(
-        TestResult(t, stats := test_stats(t), conclusion_text(t, stats, snapshot.company.currency))
-        for t in snapshot.tests
-    )
+    results = _test_results(snapshot)
     team = _team_view(snapshot, today)
     outcomes = [_outcome(r) for r in results]
     roles = {a.role for m in everyone(snapshot, today) for a in m.assignments}
@@ -198,6 +195,16 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         stopped=stopped,
         reviews=_reviews(snapshot, split, measured, today),
         value=value_view(counted, split, window, snapshot.company.currency),
+    )
+
+
+def _test_results(snapshot: Snapshot) -> tuple[TestResult, ...]:
+    """Each logged test with its statistics and conclusion (a test on value's unit in the
+    workspace's currency)."""
+    currency = snapshot.company.currency
+    return tuple(
+        TestResult(t, stats := test_stats(t), conclusion_text(t, stats, currency))
+        for t in snapshot.tests
     )
 
 
