@@ -18,7 +18,7 @@ from strategy.domain.requests import evidence_from_dict, evidence_to_dict
 from strategy.domain.resources import ConditionKey
 from strategy.report import report_dict
 from strategy.usecases import Workspace
-from tests.conftest import EDITOR, TODAY, cli
+from tests.conftest import EDITOR, TODAY, cli, open_page
 
 DAYS = {"start": "2026-10-05", "end": "2026-11-01"}
 
@@ -60,6 +60,23 @@ def test_a_conversion_test_on_conversions_per_visitor_concludes_with_the_pooled_
     assert result.conclusion.startswith(
         "Variant B lifted the value: +1.5 points of conversions per visitor (from 4.0% to 5.5%);"
     )
+
+
+def test_the_tests_page_marks_a_test_on_value_and_says_its_unit(app_ws: Workspace) -> None:
+    fields = {
+        "title": "Reels CTA",
+        "platform": "instagram",
+        "metric": "conversions",
+        "control_n": 4000,
+        "control_successes": 160,
+        "variant_n": 4000,
+        "variant_successes": 220,
+    }
+    _log_and_conclude(app_ws, fields)
+    at = open_page("pages/3_Tests.py")
+    (line,) = [m.value for m in at.markdown if "**Reels CTA**" in m.value]
+    assert "(instagram, concluded, on value: conversions per visitor, 05 Oct 2026" in line
+    assert "Variant B lifted the value: +1.5 points of conversions per visitor" in line
 
 
 def test_a_mean_test_on_revenue_per_visitor_concludes_with_welchs_t_test_in_the_currency(

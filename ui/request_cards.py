@@ -26,7 +26,8 @@ DECIDED_ICONS = {RequestStatus.APPROVED: "✅", RequestStatus.DECLINED: "❌"}
 
 
 def evidence_lines(e: Evidence) -> str:
-    """A request's frozen evidence as Markdown: the gap, its roles and window, each condition."""
+    """A request's frozen evidence as Markdown: the gap, its roles and window, each condition,
+    each platform's value and return as raised."""
     cost = f"{md(e.currency)} {e.gap_cost_per_week:,.0f}/week"
     if e.gap_no_rate_for:
         cost += f" (no rate for: {md(', '.join(e.gap_no_rate_for))})"
@@ -43,12 +44,7 @@ def evidence_lines(e: Evidence) -> str:
         f"**Window:** {window}",
         md(e.summary),
         *(f"{'✅' if c.met else '❌'} {md(c.label)} — {md(c.value)}" for c in e.conditions),
-        *(
-            [f"**Value and return as raised** ({md(e.currency)}, over the window):"]
-            if e.value
-            else []
-        ),
-        *(f"- {md(line)}" for line in evidence_value_lines(e)),
+        *(f"**Value as raised** · {md(line)}" for line in evidence_value_lines(e)),
     ]
     return "  \n".join(lines)
 
