@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from strategy.domain.experiments import TestKind, TestStatus
+from strategy.domain.experiments import TestKind, TestStatus, value_unit
 from strategy.domain.unit_values import read_arm
 from strategy.views import charts, frames
 from strategy.views.experiment_rows import results_table
@@ -216,7 +216,8 @@ else:
         icon = STATUS_ICONS[r.test.status]
         st.markdown(
             f"{icon} **{md(r.test.title)}** ({md(r.test.platform)}, {r.test.status.value}, "
-            f"{r.test.start:%d %b %Y} – {r.test.end:%d %b %Y}): {md(r.conclusion)}"
+            + (f"on value: {md(value_unit(r.test))}, " if r.test.on_value else "")
+            + f"{r.test.start:%d %b %Y} – {r.test.end:%d %b %Y}): {md(r.conclusion)}"
         )
         notes = [
             f"Hypothesis: {md(r.test.hypothesis)}" if r.test.hypothesis else "",

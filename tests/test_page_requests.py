@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from strategy.domain.access import LOCAL_USER, AccessRole, Actor
 from strategy.domain.analysis import analyse
 from strategy.domain.requests import RequestStatus
+from strategy.domain.value import value_text
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
 from tests.pages import button_labels, click
@@ -52,6 +53,11 @@ def test_an_editor_raises_a_request_and_it_is_listed_open_with_its_evidence(
     assert "gap 50.0 h/week, 1.2 FTE, EUR 2,017/week" in text
     assert "**Roles:** Social media manager, Community manager, Content creator" in text
     assert "**Window:** weeks of 19 Oct 2026 to 09 Nov 2026" in text
+    (raised,) = app_ws.snapshot().requests
+    for platform in raised.evidence.value:
+        frozen = value_text(platform, "EUR")
+        assert f"**Value as raised** · {platform.name}: {frozen}" in text
+    assert "**Value as raised** · forum: value not measured; cost EUR " in text
     signal = analyse(app_ws.snapshot(), TODAY).signal
     assert signal.summary in text
     for condition in signal.conditions:

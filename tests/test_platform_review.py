@@ -21,16 +21,17 @@ from strategy.domain.costs import Rates
 from strategy.domain.demand import DemandSettings
 from strategy.domain.errors import NotFound, PermissionDenied, RolloutError, ValidationError
 from strategy.domain.gates import Stage
+from strategy.domain.platform_cost import (
+    PlatformSplit,
+    Team,
+    platform_week_demand,
+    split_by_demand,
+)
 from strategy.domain.platform_review import (
     Decision,
     PlatformDecision,
     ReviewStatus,
-    Team,
-    platform_week_costs,
-    platform_week_demand,
-    platform_week_hours,
     review_status,
-    stall_cost,
 )
 from strategy.domain.stages import PlatformStatus, WeekState
 from strategy.domain.team import DEFAULT_SERVES, Assignment, Member, Role
@@ -54,15 +55,17 @@ def _status(name: str, stage: Stage, weeks: tuple[dt.date, ...] = (W1, W2)) -> P
     return PlatformStatus(name, stage, weeks[0], len(weeks), False, "", True, (), timeline)
 
 
-def _hand_case() -> tuple[dict[tuple[str, dt.date], float], Team]:
+def _hand_case(stopped: dict[str, dt.date] | None = None) -> PlatformSplit:
     """Two platforms over two weeks: ``a`` in setup (no monitoring), ``b`` in retention.
 
     a: week 1 120 messages (10 h at 5 min) + 2 posts (2 h) = 12 h; week 2 60 messages = 5 h.
     b: week 1 3 posts + 2 h monitoring = 5 h; week 2 1 post + 2 h = 3 h.
     Team: Ana, support 10 h at the role's 32 (serves messages): 10 h, 320 a week. Bo, IT
     5 h: serves nothing. Cy, community manager 8 h on 4 h available at her own 40: 4 h, 160.
-    Dee, content creator 6 h at 38 from week 2, ramping up (a third): 2 h, 76 in week 2.
-    Week 1: 14 h costing 480; week 2: 16 h costing 556.
+    Dee, content creator 6 h at the role's 38 from week 2: paid in full from her start
+    (6 x 38 = 228), her hours ramping up (a third of 6 = 2 h in her first 30 days).
+    Week 1: 10 + 4 = 14 h costing 320 + 160 = 480; week 2: 14 + 2 = 16 h costing
+    480 + 228 = 708.
     """
     wide = pd.DataFrame(
         {
@@ -73,7 +76,7 @@ def _hand_case() -> tuple[dict[tuple[str, dt.date], float], Team]:
         }
     )
     statuses = {"a": _status("a", Stage.SETUP), "b": _status("b", Stage.RETENTION)}
-    demand = platform_week_demand(wide, statuses, DemandSettings())
+    demand = platform_week_demand(wide, statuses, (W1, W2), ("a", "b"), DemandSettings(), stopped)
     members = (
         Member("Ana", 10, (Assignment(Role.SUPPORT, 10),)),
         Member("Bo", 5, (Assignment(Role.IT, 5),)),
@@ -81,7 +84,7 @@ def _hand_case() -> tuple[dict[tuple[str, dt.date], float], Team]:
         Member("Dee", 6, (Assignment(Role.CONTENT_CREATOR, 6),), start=W2),
     )
     rates = Rates(people={"cy": 40.0})
-    return demand, Team(members, rates, DEFAULT_SERVES, (1 / 3, 2 / 3))
+    return split_by_demand(demand, Team(members, rates, DEFAULT_SERVES, (1 / 3, 2 / 3)))
 
 
 @pytest.mark.parametrize(
@@ -89,36 +92,43 @@ def _hand_case() -> tuple[dict[tuple[str, dt.date], float], Team]:
     [
         (("a", W1), 14 * 12 / 17, 480 * 12 / 17),
         (("b", W1), 14 * 5 / 17, 480 * 5 / 17),
-        (("a", W2), 16 * 5 / 8, 556 * 5 / 8),
-        (("b", W2), 16 * 3 / 8, 556 * 3 / 8),
+        (("a", W2), 16 * 5 / 8, 708 * 5 / 8),
+        (("b", W2), 16 * 3 / 8, 708 * 3 / 8),
     ],
 )
 def test_each_platform_gets_the_weeks_serving_hours_and_cost_in_proportion_to_its_demand(
     key: tuple[str, dt.date], hours: float, cost: float
 ) -> None:
-    demand, team = _hand_case()
-    assert demand[key] == pytest.approx(
+    split = _hand_case()
+    assert split.demand[key] == pytest.approx(
         {("a", W1): 12, ("b", W1): 5, ("a", W2): 5, ("b", W2): 3}[key]
     )
-    assert platform_week_hours(demand, team)[key] == pytest.approx(hours)
-    assert platform_week_costs(demand, team)[key] == pytest.approx(cost)
+    assert split.hours[key] == pytest.approx(hours)
+    assert split.costs[key] == pytest.approx(cost)
 
 
 @pytest.mark.parametrize(
     ("platform", "since", "expected"),
     [
-        ("a", W1, 480 * 12 / 17 + 556 * 5 / 8),
-        ("a", W2, 556 * 5 / 8),
-        ("b", W1, 480 * 5 / 17 + 556 * 3 / 8),
-        ("b", None, 0.0),
-        ("c", W1, 0.0),
+        ("a", W1, (14 * 12 / 17 + 16 * 5 / 8, 480 * 12 / 17 + 708 * 5 / 8)),
+        ("a", W2, (16 * 5 / 8, 708 * 5 / 8)),
+        ("b", W1, (14 * 5 / 17 + 16 * 3 / 8, 480 * 5 / 17 + 708 * 3 / 8)),
+        ("b", None, (0.0, 0.0)),
+        ("c", W1, (0.0, 0.0)),
     ],
 )
-def test_the_cost_since_a_stall_sums_the_platforms_weeks_from_its_start(
-    platform: str, since: dt.date | None, expected: float
+def test_the_hours_and_cost_since_a_stall_sum_the_platforms_weeks_from_its_start(
+    platform: str, since: dt.date | None, expected: tuple[float, float]
 ) -> None:
-    demand, team = _hand_case()
-    assert stall_cost(platform_week_costs(demand, team), platform, since) == pytest.approx(expected)
+    assert _hand_case().since(platform, since) == pytest.approx(expected)
+
+
+def test_a_stopped_platform_has_no_share_from_the_week_of_its_stop() -> None:
+    # a stopped on W2: b alone has demand in week 2 and takes all of its 16 h and 708
+    split = _hand_case({"a": W2})
+    assert ("a", W2) not in split.demand
+    assert split.costs[("b", W2)] == pytest.approx(708.0)
+    assert split.since("a", W1) == pytest.approx((14 * 12 / 17, 480 * 12 / 17))
 
 
 # --- where a review stands ---------------------------------------------------------------

@@ -14,11 +14,12 @@ import pytest
 
 from strategy.domain.analysis import analyse
 from strategy.domain.costs import Rates
-from strategy.domain.demand import DemandSettings, WeekDemand
+from strategy.domain.demand import DemandSettings
 from strategy.domain.errors import ImportRejected
 from strategy.domain.horizons import SignalWindow
+from strategy.domain.platform_cost import Team, platform_week_demand, split_by_demand
 from strategy.domain.team import Assignment, Role, make_member
-from strategy.domain.value import NOT_MEASURED, platform_demand, value_view
+from strategy.domain.value import NOT_MEASURED, value_view
 from strategy.ingest.mappings import BY_NAME, IGNORE, check_mapping
 from strategy.report import report_dict, report_text
 from strategy.usecases import Workspace
@@ -71,8 +72,9 @@ def test_each_week_s_serving_cost_is_split_over_the_platforms_by_their_demand(
         }
     )
     window = SignalWindow(weeks=(WEEK,), platforms=("a", "b"), lagging={}, left_out=())
-    demand = (WeekDemand(WEEK, 0, 0, 0, 0, 0, None),)
-    got = value_view(wide, demand, {}, window, DemandSettings(), (ann, ben), rates, "EUR")
+    hours = platform_week_demand(wide, {}, (WEEK,), ("a", "b"), DemandSettings())
+    split = split_by_demand(hours, Team((ann, ben), rates))
+    got = value_view(wide, split, window, "EUR")
     assert {p: v.cost for p, v in got.platforms.items()} == pytest.approx(expected, abs=0.01)
     assert got.total.cost == pytest.approx(1040.0)
     a, b = got.platforms["a"], got.platforms["b"]
@@ -87,12 +89,11 @@ def test_the_platforms_demand_adds_up_to_each_week_s_demand(demo_read: Workspace
     result = analyse(snapshot, TODAY)
     weeks = [d.week for d in result.demand]
     counted = result.wide[result.wide["complete"]]
-    hours = platform_demand(
-        counted, result.statuses, weeks, result.signal.window.platforms, snapshot.demand
-    )
-    per_week = hours.groupby("week")["hours"].sum()
+    platforms = result.signal.window.platforms
+    hours = platform_week_demand(counted, result.statuses, weeks, platforms, snapshot.demand)
     for d in result.demand:
-        assert per_week[pd.Timestamp(d.week)] == pytest.approx(d.total_hours)
+        summed = sum(hours[(p, d.week)] for p in platforms)
+        assert summed == pytest.approx(d.total_hours)
 
 
 def test_the_demo_s_value_per_platform_is_the_sum_of_its_days_over_the_window(

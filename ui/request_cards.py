@@ -15,6 +15,7 @@ from strategy.domain.requests import (
     Evidence,
     RequestStatus,
     RequestView,
+    evidence_value_lines,
 )
 from strategy.domain.team import ROLE_LABELS
 from strategy.usecases import Workspace
@@ -25,7 +26,8 @@ DECIDED_ICONS = {RequestStatus.APPROVED: "✅", RequestStatus.DECLINED: "❌"}
 
 
 def evidence_lines(e: Evidence) -> str:
-    """A request's frozen evidence as Markdown: the gap, its roles and window, each condition."""
+    """A request's frozen evidence as Markdown: the gap, its roles and window, each condition,
+    each platform's value and return as raised."""
     cost = f"{md(e.currency)} {e.gap_cost_per_week:,.0f}/week"
     if e.gap_no_rate_for:
         cost += f" (no rate for: {md(', '.join(e.gap_no_rate_for))})"
@@ -42,6 +44,7 @@ def evidence_lines(e: Evidence) -> str:
         f"**Window:** {window}",
         md(e.summary),
         *(f"{'✅' if c.met else '❌'} {md(c.label)} — {md(c.value)}" for c in e.conditions),
+        *(f"**Value as raised** · {md(line)}" for line in evidence_value_lines(e)),
     ]
     return "  \n".join(lines)
 

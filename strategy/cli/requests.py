@@ -22,7 +22,14 @@ from strategy.domain.analysis import analyse
 from strategy.domain.errors import NotFound, RolloutError
 from strategy.domain.hire_check import review_text, review_to_dict
 from strategy.domain.onboarding import item_dict, item_text, plan_for
-from strategy.domain.requests import Decision, hiring_text, request_dict, request_text
+from strategy.domain.requests import (
+    Decision,
+    RequestView,
+    evidence_value_lines,
+    hiring_text,
+    request_dict,
+    request_text,
+)
 from strategy.domain.team import parse_role
 
 
@@ -83,7 +90,14 @@ def request_list(args: argparse.Namespace) -> str:
     found = analyse(snapshot(args), clock.today()).requests
     if args.format == "json":
         return as_json([request_dict(v) for v in found])
-    return "\n".join(request_text(v) for v in found) or "(no resource requests)"
+    return "\n".join(_request_lines(v) for v in found) or "(no resource requests)"
+
+
+def _request_lines(v: RequestView) -> str:
+    """A request in one line, then the platforms' value and return as it was raised."""
+    raised = v.request.evidence
+    value = [f"  value as raised, {line}" for line in evidence_value_lines(raised)]
+    return "\n".join([request_text(v), *value])
 
 
 @command("request review", help="the hire's review once a request's people serve in full hours")

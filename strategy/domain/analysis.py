@@ -13,6 +13,7 @@ from typing import ClassVar
 import pandas as pd
 
 from strategy.domain.baselines import missing_baselines, with_baselines
+from strategy.domain.clock import as_date
 from strategy.domain.costs import Cost, positions_cost, team_cost
 from strategy.domain.demand import WeekDemand, weekly_demand
 from strategy.domain.experiments import (
@@ -27,21 +28,22 @@ from strategy.domain.hire_check import Reading
 from strategy.domain.hiring import hires, hiring_progress, review, review_due_on, signal_reading
 from strategy.domain.horizons import (
     Horizon,
-    SignalWindow,
     common_window,
     complete_weeks,
     horizons,
     with_completeness,
 )
 from strategy.domain.metrics import to_wide
+from strategy.domain.platform_cost import (
+    PlatformSplit,
+    Team,
+    platform_week_demand,
+    split_by_demand,
+)
 from strategy.domain.platform_review import (
     PlatformDecision,
     Review,
-    Team,
     platform_reviews,
-    platform_week_costs,
-    platform_week_demand,
-    platform_week_hours,
     stopped_platforms,
 )
 from strategy.domain.presence import present, ramped_serving_hours
@@ -156,9 +158,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         for n, s in measured.items()
     }
     live = {n: s for n, s in statuses.items() if n not in stopped}
-    results = tuple(
-        TestResult(t, stats := test_stats(t), conclusion_text(t, stats)) for t in snapshot.tests
-    )
+    results = _test_results(snapshot)
     team = _team_view(snapshot, today)
     outcomes = [_outcome(r) for r in results]
     roles = {a.role for m in everyone(snapshot, today) for a in m.assignments}
@@ -173,6 +173,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         demand, live, outcomes, serving, roles, window, snapshot.demand, progress
     )
     reading = signal_reading(signal, snapshot.demand)
+    split = _split(snapshot, counted, measured, demand, stopped)
     gap = positions_cost(signal.positions, snapshot.rates, snapshot.company.currency)
     return Analysis(
         data_version=snapshot.data_version,
@@ -192,26 +193,54 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
         reading=reading,
         missing_baselines=missing_baselines(snapshot.weekly, snapshot.baselines),
         stopped=stopped,
-        reviews=_reviews(snapshot, counted, measured, today),
-        value=_value(snapshot, counted, demand, live, window),
+        reviews=_reviews(snapshot, split, measured, today),
+        value=value_view(counted, split, window, snapshot.company.currency),
     )
 
 
-def _reviews(
-    snapshot: Snapshot, counted: pd.DataFrame, measured: dict[str, PlatformStatus], today: dt.date
-) -> tuple[Review, ...]:
-    """The stop-or-continue reviews, from the stages as measured (a stopped platform's stall
-    included), with each platform's serving hours and cost split by its demand each week."""
-    if not any(s.stalled for s in measured.values()) and not snapshot.platform_decisions:
-        return ()
-    demand = platform_week_demand(counted, measured, snapshot.demand)
+def _test_results(snapshot: Snapshot) -> tuple[TestResult, ...]:
+    """Each logged test with its statistics and conclusion (a test on value's unit in the
+    workspace's currency)."""
+    currency = snapshot.company.currency
+    return tuple(
+        TestResult(t, stats := test_stats(t), conclusion_text(t, stats, currency))
+        for t in snapshot.tests
+    )
+
+
+def _split(
+    snapshot: Snapshot,
+    counted: pd.DataFrame,
+    measured: dict[str, PlatformStatus],
+    demand: tuple[WeekDemand, ...],
+    stopped: dict[str, PlatformDecision],
+) -> PlatformSplit:
+    """Each week's serving hours and cost split over the platforms by their demand
+    (``platform_cost``): every week of the table and of the signal's demand, every platform
+    (a stopped one up to its stop), everyone who was ever on the team."""
+    weeks = sorted({d.week for d in demand} | {as_date(w) for w in counted["week"]})
+    platforms = sorted(measured)
+    ended = {name: d.decided_on for name, d in stopped.items()}
+    hours = platform_week_demand(counted, measured, weeks, platforms, snapshot.demand, ended)
     team = Team(
         (*snapshot.members, *snapshot.former),
         snapshot.rates,
         snapshot.role_serves,
         snapshot.ramp_up,
     )
-    split = (platform_week_hours(demand, team), platform_week_costs(demand, team))
+    return split_by_demand(hours, team)
+
+
+def _reviews(
+    snapshot: Snapshot,
+    split: PlatformSplit,
+    measured: dict[str, PlatformStatus],
+    today: dt.date,
+) -> tuple[Review, ...]:
+    """The stop-or-continue reviews, from the stages as measured (a stopped platform's stall
+    included), with each platform's serving hours and cost since it stalled."""
+    if not any(s.stalled for s in measured.values()) and not snapshot.platform_decisions:
+        return ()
     return platform_reviews(
         measured,
         snapshot.platform_decisions,
@@ -219,27 +248,6 @@ def _reviews(
         snapshot.demand.stall_review_weeks,
         split,
         snapshot.company.currency,
-    )
-
-
-def _value(
-    snapshot: Snapshot,
-    counted: pd.DataFrame,
-    demand: tuple[WeekDemand, ...],
-    statuses: dict[str, PlatformStatus],
-    window: SignalWindow,
-) -> ValueView:
-    """Value and cost per platform: each week's serving cost split by the platforms' demand."""
-    return value_view(
-        counted,
-        demand,
-        statuses,
-        window,
-        snapshot.demand,
-        (*snapshot.members, *snapshot.former),
-        snapshot.rates,
-        snapshot.company.currency,
-        snapshot.role_serves,
     )
 
 
@@ -299,4 +307,5 @@ def _outcome(result: TestResult) -> TestOutcome:
         significant=bool(stats and stats.significant),
         abs_lift=stats.abs_lift if stats else None,
         trustworthy=not (stats and stats.sample_ratio_mismatch),
+        on_value=result.test.metric if result.test.on_value else None,
     )

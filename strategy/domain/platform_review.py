@@ -9,39 +9,31 @@ look again (the review comes back after that day if the platform is still stalle
 resource signal, and stays on record until it is **restarted**. Decisions are kept as
 history; the latest one made by a day decides on that day.
 
-Hours and cost since the stall: the team's serving hours of each week (and their cost at the
-people's or roles' rates) split over the platforms in proportion to each platform's demand
-hours that week (messages, posts, monitoring, as ``strategy.domain.demand`` estimates them),
-summed over the weeks from the day the platform entered the stage it is stuck in.
+Hours and cost since the stall: the platform's share of each week's serving hours and their
+cost (``strategy.domain.platform_cost``: split by the platforms' demand that week, people
+paid in full from their start, their hours ramping up), summed over the weeks from the
+Monday the platform entered the stage it is stuck in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-import pandas as pd
-
 from strategy.domain.access import Actor
 from strategy.domain.choices import parse_enum
-from strategy.domain.clock import as_date, parse_day
-from strategy.domain.costs import Rates, hours_cost
-from strategy.domain.demand import DemandSettings
+from strategy.domain.clock import parse_day
 from strategy.domain.errors import NotFound, PermissionDenied, ValidationError, given
 from strategy.domain.gates import Stage
 from strategy.domain.limits import free_text
-from strategy.domain.presence import RampUp, ramp_share
+from strategy.domain.platform_cost import PlatformSplit
 from strategy.domain.stages import PlatformStatus
-from strategy.domain.team import Member, RoleServes
 
 VALUE_NOT_MEASURED: Final[str] = "value not measured"
 """What a review says of a platform's value while no value metrics exist."""
-
-PlatformWeek = tuple[str, dt.date]
-"""A platform and the Monday of one of its weeks."""
 
 
 class Decision(StrEnum):
@@ -156,113 +148,6 @@ def _open(status: PlatformStatus, review_weeks: int) -> ReviewStatus | None:
     return ReviewStatus.OPEN if review_due(status, review_weeks) else None
 
 
-# --- hours and cost per platform and week ----------------------------------------------------
-
-
-def _column(frame: pd.DataFrame, name: str) -> list[float]:
-    if name not in frame.columns:
-        return [0.0] * len(frame)
-    return pd.to_numeric(frame[name], errors="coerce").fillna(0.0).astype(float).tolist()
-
-
-def platform_week_demand(
-    wide: pd.DataFrame, statuses: Mapping[str, PlatformStatus], settings: DemandSettings
-) -> dict[PlatformWeek, float]:
-    """Each platform's demand hours in each complete week of ``wide``: messages at the
-    minutes a message, posts at the hours a post, and monitoring while past setup."""
-    if wide.empty:
-        return {}
-    stages = {
-        name: {as_date(s.week): s.stage for s in status.timeline}
-        for name, status in statuses.items()
-    }
-    out: dict[PlatformWeek, float] = {}
-    rows = zip(
-        wide["platform"].astype(str).tolist(),
-        pd.to_datetime(wide["week"]).dt.date.tolist(),
-        _column(wide, "inbound_messages"),
-        _column(wide, "brand_posts"),
-        strict=True,
-    )
-    for platform, week, messages, posts in rows:
-        stage = stages.get(platform, {}).get(week)
-        watched = stage in (Stage.RETENTION, Stage.ACTIVE)
-        out[(platform, week)] = (
-            messages * settings.minutes_per_message / 60.0
-            + posts * settings.hours_per_post
-            + (settings.monitoring_hours_per_platform if watched else 0.0)
-        )
-    return out
-
-
-def _serving(member: Member, rates: Rates, serves: RoleServes) -> tuple[float, float]:
-    """A person's weekly serving hours (capped at what they have) and what they cost."""
-    share = member.capacity_hours / member.assigned_hours if member.assigned_hours else 0.0
-    serving = [a for a in member.assignments if serves.get(a.role)]
-    cost, _ = hours_cost(member, serving, share, rates)  # a role without a rate: nothing
-    return sum(a.hours * share for a in serving), cost
-
-
-def team_serving_week(
-    members: Sequence[Member], rates: Rates, serves: RoleServes, shares: RampUp, week: dt.date
-) -> tuple[float, float]:
-    """The team's serving hours in the week of Monday ``week`` and their cost: the people
-    present that Monday, each at their ramp-up share."""
-    hours = cost = 0.0
-    for m in members:
-        factor = ramp_share(m, week, shares)
-        if factor:
-            h, c = _serving(m, rates, serves)
-            hours, cost = hours + factor * h, cost + factor * c
-    return hours, cost
-
-
-@dataclass(frozen=True)
-class Team:
-    """What the split needs of the team: everyone who was ever on it, rates, serves, ramp-up."""
-
-    members: Sequence[Member]
-    rates: Rates
-    serves: RoleServes
-    ramp_up: RampUp
-
-
-def _split(
-    demand: Mapping[PlatformWeek, float], team: Team, *, cost: bool
-) -> dict[PlatformWeek, float]:
-    weeks = sorted({w for _, w in demand})
-    totals = {w: sum(h for (_, x), h in demand.items() if x == w) for w in weeks}
-    serving = {
-        w: team_serving_week(team.members, team.rates, team.serves, team.ramp_up, w) for w in weeks
-    }
-    return {
-        (p, w): (serving[w][1 if cost else 0] * h / totals[w] if totals[w] > 0 else 0.0)
-        for (p, w), h in demand.items()
-    }
-
-
-def platform_week_costs(
-    demand: Mapping[PlatformWeek, float], team: Team
-) -> dict[PlatformWeek, float]:
-    """Each platform's share of the team's serving-hours cost in each week: the week's cost
-    times the platform's share of that week's demand hours (none when there is no demand)."""
-    return _split(demand, team, cost=True)
-
-
-def platform_week_hours(
-    demand: Mapping[PlatformWeek, float], team: Team
-) -> dict[PlatformWeek, float]:
-    """Each platform's share of the team's serving hours in each week, by the same rule."""
-    return _split(demand, team, cost=False)
-
-
-def stall_cost(weekly: Mapping[PlatformWeek, float], platform: str, since: dt.date | None) -> float:
-    """A platform's weekly amounts (cost, or hours) summed over its weeks from ``since``."""
-    if since is None:
-        return 0.0
-    return sum((v for (p, w), v in weekly.items() if p == platform and w >= since), start=0.0)
-
-
 # --- the reviews ---------------------------------------------------------------------------
 
 
@@ -271,18 +156,18 @@ def platform_reviews(
     decisions: Iterable[PlatformDecision],
     today: dt.date,
     review_weeks: int,
-    split: tuple[Mapping[PlatformWeek, float], Mapping[PlatformWeek, float]],
+    split: PlatformSplit,
     currency: str,
 ) -> tuple[Review, ...]:
     """Every platform under review or decided on ``today``, by name. ``split`` is each
-    platform's weekly serving hours and their cost (``platform_week_hours``/``_costs``)."""
+    platform's weekly serving hours and their cost (``strategy.domain.platform_cost``)."""
     last = latest_decisions(decisions, today)
-    hours, costs = split
     out = []
     for name, status in sorted(statuses.items()):
         state = review_status(status, last.get(name), review_weeks, today)
         if state is None:
             continue
+        hours, cost = split.since(name, status.since)
         out.append(
             Review(
                 platform=name,
@@ -291,8 +176,8 @@ def platform_reviews(
                 weeks_in_stage=status.weeks_in_stage,
                 stalled_since=status.since,
                 stall_reason=status.stall_reason,
-                hours_since_stalled=round(stall_cost(hours, name, status.since), 2),
-                cost_since_stalled=round(stall_cost(costs, name, status.since), 2),
+                hours_since_stalled=round(hours, 2),
+                cost_since_stalled=round(cost, 2),
                 currency=currency,
                 decision=None if state is ReviewStatus.OPEN else last[name],
             )

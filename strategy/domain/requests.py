@@ -17,24 +17,22 @@ from enum import StrEnum
 from typing import Any, Final
 
 from strategy.domain.choices import parse_enum
-from strategy.domain.costs import Cost
 from strategy.domain.errors import ValidationError, given
+from strategy.domain.evidence import Evidence as Evidence
+from strategy.domain.evidence import evidence_from_dict as evidence_from_dict
+from strategy.domain.evidence import evidence_to_dict as evidence_to_dict
+from strategy.domain.evidence import evidence_value_lines as evidence_value_lines
+from strategy.domain.evidence import freeze_evidence as freeze_evidence
 from strategy.domain.hire_check import (
-    Reading,
     Review,
-    reading_from_dict,
-    reading_to_dict,
     review_to_dict,
 )
 from strategy.domain.limits import finite_number, free_text
 from strategy.domain.positions import (
-    Position,
-    position_from_dict,
-    position_to_dict,
     positions_text,
 )
-from strategy.domain.resources import Condition, ConditionKey, ResourceSignal, SignalStatus
-from strategy.domain.team import ROLE_LABELS, Role, parse_role
+from strategy.domain.resources import ResourceSignal, SignalStatus
+from strategy.domain.team import Role, parse_role
 
 SAME_PERSON: Final = "raised and decided by the same person"
 """How a local workspace's self-decided request is shown (one user, nobody else to ask)."""
@@ -59,32 +57,6 @@ class Decision(StrEnum):
     @property
     def status(self) -> RequestStatus:
         return RequestStatus.APPROVED if self is Decision.APPROVE else RequestStatus.DECLINED
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """The resource signal as it stood when the request was raised, kept as it was."""
-
-    as_of: dt.date
-    summary: str
-    conditions: tuple[Condition, ...]
-    gap_hours_per_week: float
-    gap_people: float
-    gap_cost_per_week: float
-    currency: str
-    gap_no_rate_for: tuple[str, ...]
-    roles: tuple[Role, ...]
-    window_from: dt.date | None
-    window_to: dt.date | None
-    positions: tuple[Position, ...] = ()
-    claimed: Reading | None = None
-    """Demand, serving hours, responses and active platforms as the signal read them (None
-    for a request raised before they were kept): what the hire's review checks."""
-
-    @property
-    def roles_text(self) -> str:
-        """The recommended roles in words, e.g. ``Social media manager, Community manager``."""
-        return ", ".join(ROLE_LABELS[r] for r in self.roles)
 
 
 @dataclass(frozen=True)
@@ -193,38 +165,6 @@ class RequestView:
 def is_filled(grant: Grant, hired: Hired) -> bool:
     """All the granted hours are hired (to a tenth of an hour)."""
     return hired.hours >= grant.hours_per_week - 0.05
-
-
-def freeze_evidence(
-    signal: ResourceSignal, gap_cost: Cost, today: dt.date, claimed: Reading | None = None
-) -> Evidence:
-    """The evidence a request keeps; refused with the signal's own reason unless justified,
-    and while the hours it asks for are approved already."""
-    if signal.status is not SignalStatus.JUSTIFIED:
-        raise ValidationError(
-            "request: a resource request can only be raised while extra resources are "
-            f"justified; today the signal says: {signal.summary}"
-        )
-    if not signal.asks_for_more:
-        raise ValidationError(
-            f"request: the hours the signal asks for are approved already ({signal.hiring.text}); "
-            "a new request waits until the new people serve in full"
-        )
-    return Evidence(
-        as_of=today,
-        summary=signal.summary,
-        conditions=signal.conditions,
-        gap_hours_per_week=signal.gap_hours_per_week,
-        gap_people=signal.gap_people,
-        gap_cost_per_week=gap_cost.per_week,
-        currency=gap_cost.currency,
-        gap_no_rate_for=gap_cost.no_rate_for,
-        roles=signal.recommended_roles,
-        window_from=signal.window.first,
-        window_to=signal.window.last,
-        positions=signal.positions,
-        claimed=claimed,
-    )
 
 
 def request_note(raw: Any) -> str:
@@ -414,59 +354,6 @@ def request_text(v: RequestView) -> str:
 
 
 # --- stored form ----------------------------------------------------------------------
-
-
-def evidence_to_dict(e: Evidence) -> dict[str, Any]:
-    """The evidence as JSON-ready data (stored, and shown in the report)."""
-    return {
-        "as_of": e.as_of.isoformat(),
-        "summary": e.summary,
-        "conditions": [
-            {
-                "key": c.key.value,
-                "label": c.label,
-                "met": c.met,
-                "value": c.value,
-                "reason": c.reason,
-            }
-            for c in e.conditions
-        ],
-        "gap_hours_per_week": e.gap_hours_per_week,
-        "gap_people": e.gap_people,
-        "gap_cost_per_week": e.gap_cost_per_week,
-        "currency": e.currency,
-        "gap_no_rate_for": list(e.gap_no_rate_for),
-        "recommended_roles": [r.value for r in e.roles],
-        "window": {
-            "from": e.window_from.isoformat() if e.window_from else None,
-            "to": e.window_to.isoformat() if e.window_to else None,
-        },
-        "positions": [position_to_dict(p) for p in e.positions],
-        "claimed": reading_to_dict(e.claimed) if e.claimed else None,
-    }
-
-
-def evidence_from_dict(d: Mapping[str, Any]) -> Evidence:
-    """The evidence as stored, read back."""
-    window = d.get("window", {})
-    return Evidence(
-        as_of=dt.date.fromisoformat(d["as_of"]),
-        summary=str(d["summary"]),
-        conditions=tuple(
-            Condition(ConditionKey(c["key"]), c["label"], bool(c["met"]), c["value"], c["reason"])
-            for c in d["conditions"]
-        ),
-        gap_hours_per_week=float(d["gap_hours_per_week"]),
-        gap_people=float(d["gap_people"]),
-        gap_cost_per_week=float(d["gap_cost_per_week"]),
-        currency=str(d["currency"]),
-        gap_no_rate_for=tuple(d.get("gap_no_rate_for", ())),
-        roles=tuple(Role(r) for r in d["recommended_roles"]),
-        window_from=dt.date.fromisoformat(window["from"]) if window.get("from") else None,
-        window_to=dt.date.fromisoformat(window["to"]) if window.get("to") else None,
-        positions=tuple(position_from_dict(p) for p in d.get("positions", ())),
-        claimed=reading_from_dict(d["claimed"]) if d.get("claimed") else None,
-    )
 
 
 def grant_to_dict(g: Grant) -> dict[str, Any]:

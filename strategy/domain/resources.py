@@ -11,11 +11,10 @@ complete weeks that every platform feeding demand has, so ragged uploads move no
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import ClassVar, Final
+from typing import Final
 
 from strategy.domain.demand import DEFAULT_SETTINGS as DEFAULT_SETTINGS
 from strategy.domain.demand import SETTING_NAMES as SETTING_NAMES
@@ -32,6 +31,8 @@ from strategy.domain.numbers import plain_number
 from strategy.domain.positions import Position, positions, shared_hours
 from strategy.domain.stages import PlatformStatus, stage_at
 from strategy.domain.team import ROLE_LABELS, Role
+from strategy.domain.tested import TestOutcome as TestOutcome
+from strategy.domain.tested import tested_words
 
 
 class SignalStatus(StrEnum):
@@ -43,32 +44,6 @@ class SignalStatus(StrEnum):
 
 
 # --- inputs and outputs ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TestOutcome:
-    """What the signal needs to know of one logged strategy test."""
-
-    __test__: ClassVar[bool] = False  # not a pytest test class, despite its name
-
-    title: str
-    concluded: bool
-    significant: bool
-    abs_lift: float | None
-    trustworthy: bool = True
-    """False when the exposures depart from the planned split: no result to build on."""
-
-    @property
-    def is_win(self) -> bool:
-        """A concluded, significant, trustworthy test whose variant did better than control."""
-        return (
-            self.concluded
-            and self.trustworthy
-            and self.significant
-            and self.abs_lift is not None
-            and math.isfinite(self.abs_lift)
-            and self.abs_lift > 0
-        )
 
 
 class ConditionKey(StrEnum):
@@ -282,32 +257,8 @@ def _demand_condition(w: DemandFacts, s: DemandSettings) -> Condition:
 
 
 def _tested_condition(tests: Sequence[TestOutcome]) -> Condition:
-    wins = [t.title for t in tests if t.is_win]
-    concluded = sum(1 for t in tests if t.concluded)
-    label = CONDITION_LABELS[TESTED_STRATEGY]
-    if wins:
-        noun = "test" if len(wins) == 1 else "tests"
-        return Condition(
-            TESTED_STRATEGY,
-            label,
-            True,
-            ", ".join(wins),
-            f"{len(wins)} concluded {noun} with a significant positive lift: {', '.join(wins)}",
-        )
-    if not tests:
-        value, reason = "no tests", "no strategy test has been logged yet"
-    elif concluded == 0:
-        value = "none concluded"
-        reason = f"{len(tests)} {'test' if len(tests) == 1 else 'tests'} logged, none concluded yet"
-    else:
-        value = f"0 of {concluded} concluded won"
-        reason = (
-            f"{concluded} {'test' if concluded == 1 else 'tests'} concluded, none a significant win"
-        )
-        broken = [t.title for t in tests if t.concluded and not t.trustworthy]
-        if broken:
-            reason += f" (not counted, a sample ratio mismatch: {', '.join(broken)})"
-    return Condition(TESTED_STRATEGY, label, False, value, reason)
+    met, value, reason = tested_words(tests)
+    return Condition(TESTED_STRATEGY, CONDITION_LABELS[TESTED_STRATEGY], met, value, reason)
 
 
 # --- the gap ---------------------------------------------------------------------------------

@@ -1,13 +1,9 @@
 """What social returns against what each platform costs.
 
-**Cost per platform.** Each week, the serving hours' cost (the hours of the roles that serve
-demand, each person's capped at the hours they have, at their own rate, else their role's,
-as ``strategy.domain.costs`` prices hours; the people present on the week's Monday, paid in
-full while they ramp up) is split over the platforms in proportion to each platform's
-demand that week: its message hours, content hours and monitoring hours
-(``strategy.domain.demand``'s settings). A platform's weekly cost is that week's serving
-cost times its share of the week's demand; a week without demand leaves its cost with no
-platform (it still counts in the rollout's total).
+**Cost per platform** is each week's serving hours' cost split over the platforms by their
+demand that week, the one rule of ``strategy.domain.platform_cost`` (people paid in full
+from their start; a week without demand leaves its cost with no platform, still counted in
+the rollout's total).
 
 **Value** is ``leads``, ``conversions`` and ``revenue`` attributed to social, per platform
 and week (weekly sums). A platform that never reports one of them has it *not measured*:
@@ -24,23 +20,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
 
 from strategy.domain.clock import as_date
-from strategy.domain.costs import Cost, Rates, hours_cost, money
-from strategy.domain.demand import DemandSettings, WeekDemand
+from strategy.domain.costs import Cost, money
 from strategy.domain.errors import ImportRejected
-from strategy.domain.gates import Stage
 from strategy.domain.horizons import SignalWindow
 from strategy.domain.metrics import VALUE_METRICS, name_words
 from strategy.domain.numbers import plain_number
-from strategy.domain.presence import present
-from strategy.domain.stages import PlatformStatus
-from strategy.domain.team import DEFAULT_SERVES, Member, RoleServes
+from strategy.domain.platform_cost import PlatformSplit
 
 NOT_MEASURED: Final[str] = "value not measured"
 """What a platform without leads, conversions or revenue shows: never 0."""
@@ -107,79 +99,10 @@ def check_currency(label: str, stated: Sequence[tuple[str, str]], workspace: str
 # --- cost per platform -------------------------------------------------------------------
 
 
-def serving_cost(
-    members: Iterable[Member], rates: Rates, currency: str, serves: RoleServes = DEFAULT_SERVES
-) -> Cost:
-    """What the serving hours cost a week: each person's hours in roles that serve demand,
-    capped at the hours they have, at their own rate, else each role's; a person or role
-    without a rate is named and counted for nothing (as ``strategy.domain.costs`` does)."""
-    total = 0.0
-    missing: list[str] = []
-    for member in members:
-        serving = [a for a in member.assignments if serves.get(a.role, frozenset())]
-        assigned = sum(a.hours for a in serving)
-        if assigned <= 0:
-            continue
-        share = min(assigned, member.available_hours) / assigned
-        cost, priced = hours_cost(member, serving, share, rates)
-        total += cost
-        if not priced:
-            missing.append(member.name)
-    return Cost(round(total, 2), currency, tuple(dict.fromkeys(missing)))
-
-
-def _stage_in(status: PlatformStatus, week: dt.date) -> Stage | None:
-    """A platform's stage in a week: its last known stage by then (None before any)."""
-    known = [s for s in status.timeline if as_date(s.week) <= week]
-    return max(known, key=lambda s: as_date(s.week)).stage if known else None
-
-
-def platform_demand(
-    wide: pd.DataFrame,
-    statuses: Mapping[str, PlatformStatus],
-    weeks: Sequence[dt.date],
-    platforms: Sequence[str],
-    settings: DemandSettings,
-) -> pd.DataFrame:
-    """Each platform's demand hours in each week (``week``, ``platform``, ``hours``), as
-    ``strategy.domain.demand.weekly_demand`` counts them summed: messages x minutes a
-    message, posts x hours a post, and monitoring while in retention or active. Summed
-    over the platforms, a week's hours are its ``WeekDemand.total_hours``."""
-    rows: list[tuple[pd.Timestamp, str, float]] = []
-    table = wide[wide["platform"].isin(platforms)] if not wide.empty else wide
-    counts = {
-        (str(p), as_date(w)): (m, b)
-        for p, w, m, b in zip(
-            table.get("platform", []),
-            table.get("week", []),
-            _column(table, "inbound_messages"),
-            _column(table, "brand_posts"),
-            strict=True,
-        )
-    }
-    for week in weeks:
-        for platform in platforms:
-            messages, posts = counts.get((platform, week), (math.nan, math.nan))
-            hours = _zero(messages) * settings.minutes_per_message / 60.0
-            hours += _zero(posts) * settings.hours_per_post
-            status = statuses.get(platform)
-            stage = _stage_in(status, week) if status is not None else None
-            if stage in (Stage.RETENTION, Stage.ACTIVE):
-                hours += settings.monitoring_hours_per_platform
-            rows.append((pd.Timestamp(week), platform, hours))
-    frame = pd.DataFrame(rows, columns=["week", "platform", "hours"])
-    frame["week"] = frame["week"].astype("datetime64[ns]")
-    return frame
-
-
 def _column(frame: pd.DataFrame, name: str) -> list[float]:
     if name in frame.columns:
         return [float(v) for v in pd.to_numeric(frame[name], errors="coerce")]
     return [math.nan] * len(frame)
-
-
-def _zero(value: float) -> float:
-    return 0.0 if value is None or math.isnan(value) else float(value)
 
 
 # --- value against cost -------------------------------------------------------------------
@@ -247,43 +170,23 @@ class ValueView:
 
 
 def value_view(
-    wide: pd.DataFrame,
-    demand: Sequence[WeekDemand],
-    statuses: Mapping[str, PlatformStatus],
-    window: SignalWindow,
-    settings: DemandSettings,
-    people: Sequence[Member],
-    rates: Rates,
-    currency: str,
-    serves: RoleServes = DEFAULT_SERVES,
+    wide: pd.DataFrame, split: PlatformSplit, window: SignalWindow, currency: str
 ) -> ValueView:
-    """Value and cost per platform, by week (every week of the demand) and over the
-    signal's window. ``wide`` holds complete weeks; ``people`` everyone ever on the team
-    (each week counts those present on its Monday)."""
-    weeks = [d.week for d in demand]
+    """Value and cost per platform of the signal's window, by week (every week of the split)
+    and over the window. ``wide`` holds complete weeks; ``split`` each week's serving cost
+    and each platform's share of it (``strategy.domain.platform_cost``)."""
     platforms = list(window.platforms)
-    shares = platform_demand(wide, statuses, weeks, platforms, settings)
-    missing: list[str] = []
-    week_cost: dict[dt.date, float] = {}
-    for week in weeks:
-        cost = serving_cost(present(people, week), rates, currency, serves)
-        week_cost[week] = cost.per_week
-        missing += cost.no_rate_for
-    totals = shares.groupby("week")["hours"].transform("sum")
-    shares["share"] = (shares["hours"] / totals.where(totals > 0)).fillna(0.0)
     values = _values(wide, platforms)
     rows = tuple(
-        _week_value(as_date(week), str(platform), values, week_cost[as_date(week)] * float(share))
-        for week, platform, share in zip(
-            shares["week"], shares["platform"], shares["share"], strict=True
-        )
+        _week_value(week, platform, values, split.costs.get((platform, week), 0.0))
+        for week in sorted(split.weeks)
+        for platform in platforms
     )
     inside = [r for r in rows if r.week in set(window.weeks)]
     by_platform = {p: _summed(p, [r for r in inside if r.platform == p]) for p in platforms}
-    total = _summed(TOTAL, inside, cost=sum(week_cost.get(w, 0.0) for w in window.weeks))
-    return ValueView(
-        currency, window.weeks, by_platform, total, rows, tuple(dict.fromkeys(missing))
-    )
+    spent = sum(split.weeks[w].cost for w in window.weeks if w in split.weeks)
+    total = _summed(TOTAL, inside, cost=spent)
+    return ValueView(currency, window.weeks, by_platform, total, rows, split.no_rate_for)
 
 
 Values = dict[tuple[str, dt.date], dict[str, float | None]]

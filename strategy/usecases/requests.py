@@ -80,7 +80,9 @@ def raise_request(
         found = hires(snap.requests, snap.onboarding, snap.members, snap.rates, currency)
         check_none_unfilled(snap.requests, found)
         analysis = analyse(snap, day)
-        evidence = freeze_evidence(analysis.signal, analysis.gap_cost, day, analysis.reading)
+        evidence = freeze_evidence(
+            analysis.signal, analysis.gap_cost, day, analysis.reading, analysis.value
+        )
         raised.append(request_rows.insert_request(conn, day, actor.name, text_note, evidence))
     return raised[0]
 

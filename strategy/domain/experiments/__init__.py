@@ -31,6 +31,7 @@ from strategy.domain.experiments.model import (
     TestKind,
     TestStats,
     TestStatus,
+    check_value_kind,
 )
 from strategy.domain.experiments.stats import (
     conversion_stats,
@@ -43,7 +44,12 @@ from strategy.domain.experiments.stats import (
     test_stats,
     two_sided_p_value,
 )
-from strategy.domain.experiments.words import conclusion_text, srm_warning
+from strategy.domain.experiments.words import (
+    conclusion_text,
+    srm_warning,
+    value_lift,
+    value_unit,
+)
 
 __all__ = [
     "FISHER_MIN_EXPECTED",
@@ -62,6 +68,7 @@ __all__ = [
     "TestStats",
     "TestStatus",
     "Updatable",
+    "check_value_kind",
     "conclusion_text",
     "conversion_stats",
     "duplicate_of",
@@ -79,4 +86,6 @@ __all__ = [
     "test_to_row",
     "two_sided_p_value",
     "updated_test",
+    "value_lift",
+    "value_unit",
 ]

@@ -28,6 +28,7 @@ from strategy.domain.experiments.model import (
     StrategyTest,
     TestKind,
     TestStatus,
+    check_value_kind,
 )
 from strategy.domain.limits import finite_number, text_field
 from strategy.domain.metrics import normalise_name
@@ -325,14 +326,16 @@ def make_test(*, today: dt.date | None = None, **fields: Any) -> StrategyTest:
     keywords are ``TEST_FIELDS``' names, and those not given take their defaults.
 
     Raises ValidationError naming the field and what was expected. Beyond the shapes of
-    the fields: end on or after start, successes at most exposures, a concluded test has
-    exposures in both arms, and a running or concluded test has started by ``today``
-    (default: the current date) and a concluded one has ended by then.
+    the fields: ``revenue`` only as a mean test (``check_value_kind``), end on or after
+    start, successes at most exposures, a concluded test has exposures in both arms, and a
+    running or concluded test has started by ``today`` (default: the current date) and a
+    concluded one has ended by then.
     """
     raw = {f.name: f.default for f in TEST_FIELDS} | test_fields(fields)
     clean = _parsed(raw, _FIRST)
     _check_dates(clean["start"], clean["end"], clean["status"], today or clock.today())
     clean |= _parsed(raw, _THEN)
+    check_value_kind(clean["metric"], clean["kind"])
     arm = _conversion_arm if clean["kind"] is TestKind.CONVERSION else _mean_arm
     clean |= arm(raw, "control", clean["status"]) | arm(raw, "variant", clean["status"])
     return StrategyTest(**clean, **_parsed(raw, _LAST))

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from strategy.domain.errors import ValidationError
+from strategy.domain.metrics import VALUE_METRICS
+
 
 class TestKind(StrEnum):
     """What a test compares: the share of exposures that converted, or a per-unit value."""
@@ -61,9 +64,31 @@ class StrategyTest:
         return self.status is TestStatus.RUNNING and self.end < today
 
     @property
+    def on_value(self) -> bool:
+        """A test on a value metric (``leads``, ``conversions``, ``revenue``) per visitor:
+        a conversion test's exposures are visitors and its successes the leads or
+        conversions; a mean test's units are visitors and its mean the value per visitor."""
+        return self.metric in VALUE_METRICS
+
+    @property
     def key(self) -> tuple[str, str, dt.date]:
         """What makes two logged tests the same test: title (any case), platform, start."""
         return (self.title.casefold(), self.platform, self.start)
+
+
+PER_VISITOR_ONLY: Final[frozenset[str]] = frozenset({"revenue"})
+"""Value metrics a visitor has an amount of, not a yes or no: only a mean test compares them."""
+
+
+def check_value_kind(metric: str, kind: TestKind) -> None:
+    """The rule of a test on value: ``revenue`` per visitor is a mean test (per-visitor mean
+    and sd in the workspace's currency); a conversion test on it has no successes to count."""
+    if metric in PER_VISITOR_ONLY and kind is TestKind.CONVERSION:
+        raise ValidationError(
+            f"metric: {metric} is a value per visitor, not a conversion: expected a mean test "
+            f"(kind mean: visitors, the mean {metric} per visitor and its sd in each arm), "
+            "got a conversion test"
+        )
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ a sample, a broken split) and its conclusion."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from strategy.domain.experiments.model import StrategyTest, TestKind, TestStats, TestStatus
 
@@ -81,6 +82,40 @@ def srm_warning(test: StrategyTest) -> str:
     )
 
 
+def _money(currency: str, value: float, *, signed: bool = False) -> str:
+    """An amount per visitor in the workspace's currency: ``EUR 3.10``, ``EUR +0.85``."""
+    amount = f"{value:+,.2f}" if signed else f"{value:,.2f}"
+    return f"{currency} {amount}".strip()
+
+
+def value_unit(test: StrategyTest) -> str:
+    """What a test on value measures, e.g. ``conversions per visitor``; empty otherwise."""
+    return f"{test.metric.replace('_', ' ')} per visitor" if test.on_value else ""
+
+
+def value_lift(test: StrategyTest, lift: float, currency: str) -> str:
+    """A test on value's lift with its unit: ``+1.2 points of conversions per visitor``
+    (a conversion test), ``EUR +0.85 revenue per visitor`` (a mean test on revenue),
+    ``+0.12 leads per visitor`` (a mean test on a count)."""
+    unit = value_unit(test)
+    if test.kind is TestKind.CONVERSION:
+        sign = "+" if lift > 0 else "-" if lift < 0 else ""
+        return f"{sign}{_points(lift)} points of {unit}"
+    if test.metric == "revenue":
+        return f"{_money(currency, lift, signed=True)} {unit}"
+    return f"{'+' if lift > 0 else ''}{_number(lift)} {unit}"
+
+
+def _shown(test: StrategyTest, currency: str) -> Callable[[float], str]:
+    """How a test's arms are shown: rates in percent, means as numbers, revenue per visitor
+    as money."""
+    if test.kind is TestKind.CONVERSION:
+        return _pct
+    if test.on_value and test.metric == "revenue":
+        return lambda v: _money(currency, v)
+    return _number
+
+
 def _likelihood(probability: float) -> str:
     pct = round(probability * 100)
     if pct >= 100:
@@ -90,16 +125,18 @@ def _likelihood(probability: float) -> str:
     return f"{pct}%"
 
 
-def conclusion_text(test: StrategyTest, stats: TestStats | None) -> str:
+def conclusion_text(test: StrategyTest, stats: TestStats | None, currency: str = "") -> str:
     """The result in words a non-statistician understands; a concluded test's words never
-    say "yet": its data is all there is."""
+    say "yet": its data is all there is. A test on value says its unit ("+1.2 points of
+    conversions per visitor", "EUR +0.85 revenue per visitor"; ``currency`` is the
+    workspace's)."""
     concluded = test.status is TestStatus.CONCLUDED
     if stats is None:
         return "No data was collected." if concluded else "No data yet."
-    metric = test.metric.replace("_", " ")
+    metric = value_unit(test) or test.metric.replace("_", " ")
     variant = f"Variant {test.variant_label}"
     mean = test.kind is TestKind.MEAN
-    value = _number if mean else _pct
+    value = _shown(test, currency)
     if stats.abs_lift == 0:
         return (
             f"{variant} and control {test.control_label} did equally well on {metric} "
@@ -111,8 +148,11 @@ def conclusion_text(test: StrategyTest, stats: TestStats | None) -> str:
     chance = stats.prob_variant_better if won else 1 - stats.prob_variant_better
     by = _number(abs(stats.abs_lift)) if mean else f"{_points(stats.abs_lift)} points"
     likely = ("higher" if won else "lower") if mean else ("better" if won else "worse")
+    what = f"{metric} by {by}"
+    if test.on_value:
+        what = f"the value: {value_lift(test, stats.abs_lift, currency)}"
     headline = (
-        f"{variant} {verb} {metric} by {by} "
+        f"{variant} {verb} {what} "
         f"(from {value(stats.control_rate)} to {value(stats.variant_rate)}); "
         f"{_likelihood(chance)} likely to be {likely}"
     )
