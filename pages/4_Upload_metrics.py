@@ -177,8 +177,8 @@ else:
                 continue
             for warning in uploads.partly_reported(preview, snap.weekly, snap.gates, today):
                 st.warning(
-                    md(warning) + ": the import counts the week once a later upload brings "
-                    "the rest.",
+                    md(warning) + ". It is imported, and counts once a later upload brings "
+                    "the rest of the week.",
                     icon="⚠️",
                 )
             unknown = uploads.new_metrics(preview, snap.uploads)

@@ -124,7 +124,7 @@ def test_the_preview_warns_of_the_partly_reported_week_and_the_import_still_goes
 
     assert not at.exception and not at.error
     assert [w.value for w in at.warning if "lacks" in w.value] == [
-        LACKS_FOUR + ": the import counts the week once a later upload brings the rest."
+        LACKS_FOUR + ". It is imported, and counts once a later upload brings the rest of the week."
     ]
     at.button(key="import_files").click().run()
     assert not at.exception and not at.error
