@@ -22,9 +22,7 @@ DID_YOU_MEAN = "'follower_count' is not a metric this workspace knows; did you m
 def misspelt_file(metric: str = "follower_count") -> bytes:
     """A wide-layout parquet file of youtube: a week of ``metric`` and brand posts."""
     days = [dt.date(2026, 11, 9) + dt.timedelta(days=n) for n in range(7)]
-    frame = pd.DataFrame(
-        {"date": days, "platform": "youtube", metric: 120.0, "brand_posts": 1.0}
-    )
+    frame = pd.DataFrame({"date": days, "platform": "youtube", metric: 120.0, "brand_posts": 1.0})
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     return buffer.getvalue()
