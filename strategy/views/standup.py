@@ -16,8 +16,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 
 import pandas as pd
 
@@ -32,7 +30,6 @@ from strategy.domain.requests import RequestStatus, RequestView, ResourceRequest
 from strategy.domain.snapshot import Snapshot
 from strategy.domain.standup import (
     CHECKLIST_OWNERS,
-    SLOT_TITLES,
     SlotItem,
     data_behind,
     milestones,
@@ -40,78 +37,21 @@ from strategy.domain.standup import (
     stalled,
 )
 from strategy.domain.team import ROLE_LABELS, Member, Role
-from strategy.views.standup_text import agenda_dict as agenda_dict
-from strategy.views.standup_text import agenda_json as agenda_json
-from strategy.views.standup_text import agenda_markdown as agenda_markdown
-from strategy.views.standup_text import agenda_text as agenda_text
-
-
-class SectionKey(StrEnum):
-    """The agenda's sections, in the order they are discussed: first the team's own slots
-    (``domain.standup.Slot``), then what the workspace shows."""
-
-    OVERNIGHT = "overnight"
-    TRENDING = "trending"
-    SCHEDULED = "scheduled"
-    RISKS = "risks"
-    PEOPLE = "people"
-    STAGES = "stages"
-    STALLS = "stalls"
-    SETUP = "setup"
-    UPLOADS = "uploads"
-    TESTS = "tests"
-    OVERLOADED = "overloaded"
-    RESPONSES = "responses"
-    ONBOARDING = "onboarding"
-    REQUESTS = "requests"
-    REVIEWS = "reviews"
-
-
-SECTION_TITLES: dict[SectionKey, str] = {
-    **{SectionKey(slot.value): title for slot, title in SLOT_TITLES.items()},
-    SectionKey.PEOPLE: "People starting or at a milestone",
-    SectionKey.STAGES: "Stage transitions",
-    SectionKey.STALLS: "Stalls begun",
-    SectionKey.SETUP: "Open setup checklist items",
-    SectionKey.UPLOADS: "Uploads",
-    SectionKey.TESTS: "Strategy tests",
-    SectionKey.OVERLOADED: "People overloaded",
-    SectionKey.RESPONSES: "Responses over target",
-    SectionKey.ONBOARDING: "Onboarding",
-    SectionKey.REQUESTS: "Resource requests",
-    SectionKey.REVIEWS: "Platform reviews: stop or continue",
-}
+from strategy.views.standup_agenda import SECTION_TITLES as SECTION_TITLES
+from strategy.views.standup_agenda import Agenda as Agenda
+from strategy.views.standup_agenda import AgendaItem as AgendaItem
+from strategy.views.standup_agenda import Section as Section
+from strategy.views.standup_agenda import SectionKey as SectionKey
+from strategy.views.standup_agenda import agenda_dict as agenda_dict
+from strategy.views.standup_agenda import agenda_json as agenda_json
+from strategy.views.standup_agenda import agenda_markdown as agenda_markdown
+from strategy.views.standup_agenda import agenda_text as agenda_text
 
 Happened = Callable[[dt.date | None], bool]
 """Whether a date falls in the agenda's span (the previous working day up to today)."""
 
 EXECUTIVE: str = "Executive"
 """Who picks up an open request when no executive is mapped to the workspace."""
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    """One thing to raise, and who picks it up: a person, or the role nobody holds yet."""
-
-    text: str
-    owner: str
-    id: int | None = None
-    """An item the team added: its number (``standup remove WS ID``), shown in the text."""
-
-
-@dataclass(frozen=True)
-class Section:
-    key: SectionKey
-    title: str
-    items: tuple[AgendaItem, ...]
-
-
-@dataclass(frozen=True)
-class Agenda:
-    day: dt.date
-    since: dt.date
-    """The previous working day: events from it up to ``day`` are on the agenda."""
-    sections: tuple[Section, ...]
 
 
 def previous_working_day(day: dt.date) -> dt.date:
