@@ -107,8 +107,14 @@ class Horizon:
 
 
 def horizons(weeks: pd.DataFrame) -> dict[str, Horizon]:
-    """Each platform's horizon from ``complete_weeks``' table, keyed by name, sorted."""
+    """Each platform's horizon from ``complete_weeks``' table, keyed by name, sorted (a
+    table without ``partial`` and ``lacks`` columns has no partly reported week)."""
     found: dict[str, tuple[dt.date | None, dt.date | None, tuple[PartialWeek, ...]]] = {}
+    if "partial" not in weeks.columns:
+        none: list[tuple[str, ...]] = [()] * len(weeks)
+        weeks = weeks.assign(
+            partial=False, lacks=pd.Series(none, index=weeks.index, dtype="object")
+        )
     for name, part in weeks.sort_values("week").groupby("platform", sort=True):
         done = part.loc[part["complete"], "week"]
         through = None if done.empty else pd.Timestamp(done.max()).date()
