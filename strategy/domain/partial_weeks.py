@@ -88,7 +88,7 @@ def partial_weeks(weekly: pd.DataFrame, gates: GateSet) -> tuple[PartialWeek, ..
     read = weekly[weekly["metric"].isin(inputs) & weekly["value"].notna()]
     if read.empty:
         return ()
-    present = pd.crosstab([read["platform"], read["week"]], read["metric"]) > 0
+    present = read.groupby(["platform", "week", "metric"]).size().unstack(fill_value=0) > 0
     index = pd.MultiIndex.from_frame(pairs.sort_values(["platform", "week"]))
     present = present.reindex(index, fill_value=False).astype(bool)
     by_platform = present.groupby(level="platform", sort=False)
