@@ -6,6 +6,7 @@ import streamlit as st
 
 from strategy.domain.clock import weeks_between
 from strategy.domain.costs import money
+from strategy.domain.horizons import latest_weeks_text
 from strategy.domain.positions import positions_sentence
 from strategy.domain.resources import SignalStatus
 from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
@@ -30,9 +31,9 @@ if result.latest_week is None:
 else:
     age = weeks_between(result.latest_week, result.today)
     st.caption(
-        f"Latest complete week: {result.latest_week:%d %b %Y} (weeks start on Monday and "
-        "count once they have ended and the data covers them)"
+        f"Latest complete week: {md(latest_weeks_text(result.horizons, result.stopped))}"
         + (f", {age} weeks ago: newer metrics belong on *Upload metrics*" if age >= 2 else "")
+        + ". Weeks start on Monday and count once they have ended and the data covers them."
     )
 
 # --- the first screen: the executives' four answers, above the fold ---------------------

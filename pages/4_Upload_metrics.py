@@ -17,28 +17,33 @@ session.sidebar()
 ws = session.workspace()
 snap = session.snapshot()
 editable = session.can_edit()
+today = session.today()
 
 st.title("Upload metrics")
 session.show_flash()
 for imported, message in st.session_state.pop("upload_flash", []):
     (st.success if imported else st.error)(md(message))
 
-limit_mb = st.get_option("server.maxUploadSize")
-st.markdown(
-    f"Parquet, CSV or Excel (.xlsx, .xls) files, several at once, up to **{limit_mb} MB** each "
-    "(`server.maxUploadSize` in `.streamlit/config.toml`), each recognised by its column "
-    "names as one of these:\n"
-    + "\n".join(f"- **{layout}**: {note}" for layout, note in uploads.LAYOUT_NOTES.items())
-    + "\n- **a platform's own export, as downloaded**: X, YouTube Studio, TikTok Studio, "
-    "Meta Business Suite, Instagram and Facebook posts, LinkedIn Page, Discord Server "
-    "Insights, Reddit traffic (recognised by their columns)\n"
-    + "- **any other file**: mapped once below, then recognised by its columns\n\n"
-    + uploads.FILE_NOTES
-)
-st.caption(
-    "Each file is checked and previewed before anything is stored. Where two uploads cover "
-    "the same week, platform and metric, the later one wins; removing it restores the earlier."
-)
+
+def format_rules() -> None:
+    """What files the page reads and how, folded below the upload box."""
+    with st.expander("Which files are read, and how"):
+        st.markdown(
+            "Parquet, CSV or Excel (.xlsx, .xls) files, several at once, each recognised by "
+            "its column names as one of these:\n"
+            + "\n".join(f"- **{layout}**: {note}" for layout, note in uploads.LAYOUT_NOTES.items())
+            + "\n- **a platform's own export, as downloaded**: X, YouTube Studio, TikTok Studio, "
+            "Meta Business Suite, Instagram and Facebook posts, LinkedIn Page, Discord Server "
+            "Insights, Reddit traffic (recognised by their columns)\n"
+            + "- **any other file**: mapped once below, then recognised by its columns\n\n"
+            + uploads.FILE_NOTES
+        )
+        st.caption(
+            "Each file is checked and previewed before anything is stored. Where two uploads "
+            "cover the same week, platform and metric, the later one wins; removing it restores "
+            "the earlier."
+        )
+
 
 # --- choose, preview, import -------------------------------------------------------------
 
@@ -100,6 +105,7 @@ else:
         type=uploads.FILE_TYPES,
         accept_multiple_files=True,
         key=f"metric_files_{round_no}",
+        max_upload_size=st.get_option("server.maxUploadSize"),  # the one statement of it
     )
     asked = st.columns(2)
     given = uploads.Given(
@@ -120,7 +126,9 @@ else:
             key="upload_year",
         ),
     )
+    format_rules()
     ready = []
+    unconfirmed = []
     hashes = uploads.content_hashes(chosen or [])
     for file in chosen or []:
         data = file.getvalue()
@@ -167,19 +175,42 @@ else:
                     icon="♻️",
                 )
                 continue
+            for warning in uploads.partly_reported(preview, snap.weekly, snap.gates, today):
+                st.warning(
+                    md(warning) + ". It is imported, and counts once a later upload brings "
+                    "the rest of the week.",
+                    icon="⚠️",
+                )
+            unknown = uploads.new_metrics(preview, snap.uploads)
+            for said in unknown.values():
+                st.warning(md(said), icon="❓")
+            confirmed = bool(unknown) and st.checkbox(
+                md(uploads.new_metrics_label(list(unknown))), key=f"new_metrics_{preview.sha256}"
+            )
+            if unknown and not confirmed:
+                unconfirmed.append(preview.name)
             st.dataframe(preview.table, hide_index=True, height="content")
-            ready.append((preview, data))
+            ready.append((preview, data, confirmed))
 
     if chosen:
         count = len(ready)
         label = f"Import {count} file" + ("" if count == 1 else "s")
-        if st.button(label, type="primary", disabled=count == 0, key="import_files"):
+        if unconfirmed:
+            st.caption(
+                "Correct the metric names, or confirm the new metrics of "
+                + md(", ".join(unconfirmed))
+                + ", to import."
+            )
+        blocked = count == 0 or bool(unconfirmed)
+        if st.button(label, type="primary", disabled=blocked, key="import_files"):
             outcomes = []
             progress = st.progress(0.0, text="Importing…")
             with st.spinner("Importing and recomputing the weekly table…"):
-                for n, (ready_preview, data) in enumerate(ready, start=1):
+                for n, (ready_preview, data, confirmed) in enumerate(ready, start=1):
                     try:
-                        upload = uploads.import_upload(ws, session.actor(), data, ready_preview)
+                        upload = uploads.import_upload(
+                            ws, session.actor(), data, ready_preview, new_metrics=confirmed
+                        )
                     except RolloutError as exc:
                         outcomes.append((False, str(exc)))
                     else:

@@ -5,12 +5,10 @@ to read out, copy or download."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from strategy.domain.clock import EARLIEST_DATE
-from strategy.domain.standup import SLOT_TITLES, Slot
+from strategy.domain.errors import ValidationError
+from strategy.domain.standup import SLOT_TITLES, Slot, standup_day
 from strategy.storage import StorageError
 from strategy.views.standup import AgendaItem, agenda_markdown, with_slots
 from ui import saving, session
@@ -29,15 +27,18 @@ st.caption(
 )
 session.show_flash()
 
-day = st.date_input(
+typed = st.text_input(
     "Day",
-    value=today,
-    min_value=EARLIEST_DATE,
-    max_value=today + dt.timedelta(days=365),
+    value=f"{today:%d %b %Y}",
     key="standup_day",
-    help="The stand-up's day: it covers the events from the previous working day up to "
-    "this morning.",
+    help="Type the stand-up's day (24 Nov 2026, or 2026-11-24) and press Enter. It covers "
+    "the events from the previous working day up to that morning.",
 )
+try:
+    day = standup_day(typed, today)
+except ValidationError as exc:
+    st.error(str(exc))
+    st.stop()
 ws = session.workspace()
 try:
     slot_items = ws.standup_items(day)

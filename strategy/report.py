@@ -23,9 +23,7 @@ from strategy.domain.experiments import (
 from strategy.domain.formulas import csv_cell
 from strategy.domain.gates import Stage
 from strategy.domain.hire_check import review_text
-from strategy.domain.horizons import (
-    Horizon,
-)
+from strategy.domain.horizons import Horizon, latest_weeks, latest_weeks_text
 from strategy.domain.platform_review import (
     PlatformDecision,
     Review,
@@ -83,6 +81,10 @@ def _platform_json(
         "data_through": _plain(horizon.data_through) if horizon else None,
         "weeks_behind": horizon.weeks_behind if horizon else 0,
         "in_progress_week": _plain(horizon.in_progress_week) if horizon else None,
+        "partly_reported": [
+            {"week": p.week.isoformat(), "lacks": list(p.lacks)}
+            for p in (horizon.partly_reported if horizon else ())
+        ],
         "not_measured": list(status.not_measured),
         "stage": status.stage.value,
         "since": _plain(status.since),
@@ -246,10 +248,12 @@ def report_text(analysis: Analysis) -> str:
         f"({stage_counts_text(analysis.stage_counts)})"
     ]
     if analysis.latest_week:
-        lines.append(
-            f"Latest complete week: {analysis.latest_week.isoformat()} "
-            f"({data_age_text(analysis.latest_week, analysis.today)})"
-        )
+        age = data_age_text(analysis.latest_week, analysis.today)
+        if len(latest_weeks(analysis.horizons, analysis.stopped)) > 1:
+            split = latest_weeks_text(analysis.horizons, analysis.stopped)
+            lines.append(f"Latest complete week: {split}. Newest: {age}")
+        else:
+            lines.append(f"Latest complete week: {analysis.latest_week.isoformat()} ({age})")
     lines.append("")
     lines.append("Platforms:")
     for name, s in sorted(analysis.statuses.items()):
@@ -332,6 +336,7 @@ class NoteKind(StrEnum):
 
     LAGGING = "lagging"
     IN_PROGRESS = "in_progress"
+    PARTLY_REPORTED = "partly_reported"
     NOT_MEASURED = "not_measured"
 
 
@@ -345,7 +350,7 @@ class PlatformNote:
 
 def platform_notes(analysis: Analysis, platform: str) -> list[PlatformNote]:
     """What a reader of one platform's stage must know of its data: lag, week in progress,
-    gate metrics it never reports, followers waiting for a baseline."""
+    weeks partly reported, gate metrics it never reports, followers waiting for a baseline."""
     status = analysis.statuses[platform]
     horizon = analysis.horizons.get(platform)
     notes = []
@@ -356,6 +361,8 @@ def platform_notes(analysis: Analysis, platform: str) -> list[PlatformNote]:
         notes.append(
             PlatformNote(NoteKind.IN_PROGRESS, f"week of {week:%d %b %Y} in progress, not counted")
         )
+    for partial in horizon.partly_reported if horizon is not None else ():
+        notes.append(PlatformNote(NoteKind.PARTLY_REPORTED, partial.note))
     if status.not_measured:
         text = not_measured_text(status.platform, status.not_measured)
         notes.append(PlatformNote(NoteKind.NOT_MEASURED, text))

@@ -161,7 +161,7 @@ def test_each_listed_upload_names_the_weekly_aggregation_of_each_of_its_metrics(
     lines = [f"{day},discord,{500 + n},0.03,10,{900 + n},1" for n, day in enumerate(days)]
     discord = tmp_path / "discord.csv"
     discord.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
-    assert cli(capsys, "import", ws, str(discord))[0] == 0
+    assert cli(capsys, "import", ws, str(discord), "--new-metrics")[0] == 0
 
     listed = json.loads(cli(capsys, "uploads", "list", ws, "--format", "json")[1])
     shown = listed[upload]["aggregations"]

@@ -460,7 +460,7 @@ def test_a_daily_rate_is_never_summed_in_the_stored_weekly_table_or_the_csv_repo
     path = tmp_path / f"discord{SUFFIX[fmt]}"
     path.write_bytes(daily_rate_file(layout, fmt))
     ws = empty_ws.location.key
-    assert cli(capsys, "import", ws, str(path))[0] == 0
+    assert cli(capsys, "import", ws, str(path), "--new-metrics")[0] == 0
 
     stored = empty_ws.snapshot().weekly.set_index("metric")["value"]
     assert stored["pct_communicated"] == pytest.approx(0.03)  # not 0.21, seven days summed

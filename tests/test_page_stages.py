@@ -15,6 +15,7 @@ from streamlit.testing.v1.element_tree import Tab
 from strategy.domain.access import AccessRole, Actor
 from strategy.domain.analysis import analyse
 from strategy.domain.gates import DEFAULT_GATES, gates_to_dict
+from strategy.domain.partial_weeks import gate_inputs
 from strategy.storage import database as storage_database
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page, workspace_state
@@ -329,10 +330,11 @@ def test_tiktoks_tab_names_the_gate_metrics_tiktok_never_reports(root_read: str)
 def test_a_platform_ahead_of_the_others_shows_the_lag_and_its_week_in_progress(
     root: str, long_file: Callable[..., Path]
 ) -> None:
-    path = long_file(  # forum: the week of 16 Nov in full and the first day of the next one
-        [
-            ((dt.date(2026, 11, 16) + dt.timedelta(days=d)).isoformat(), "forum", "followers", 500)
+    path = long_file(  # forum: the week of 16 Nov in full and the first day of the next one,
+        [  # every metric its gates read (a week lacking one is partly reported, not ahead)
+            ((dt.date(2026, 11, 16) + dt.timedelta(days=d)).isoformat(), "forum", metric, 500)
             for d in range(8)
+            for metric in sorted(gate_inputs(DEFAULT_GATES))
         ]
     )
     Workspace(root).import_file(EDITOR, path, today=TODAY)

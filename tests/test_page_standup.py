@@ -69,7 +69,7 @@ def team_week(app_ws: Workspace) -> Workspace:
 def test_the_agenda_lists_each_section_with_who_picks_each_item_up(team_week: Workspace) -> None:
     at = run()
 
-    assert at.date_input(key="standup_day").value == TODAY
+    assert at.text_input(key="standup_day").value == "23 Nov 2026"
     assert [h.value for h in at.subheader] == [
         "Open setup checklist items",
         "People overloaded",
@@ -116,7 +116,7 @@ def test_an_item_ticked_on_sunday_is_on_mondays_agenda_only(team_week: Workspace
     done = "- Done: Learn the brand voice (day 30) — **Sara Lind**"
     assert done in bullets(at)
 
-    at.date_input(key="standup_day").set_value(TODAY + dt.timedelta(days=1)).run()
+    at.text_input(key="standup_day").set_value("2026-11-24").run()
     assert not at.exception
     assert done not in bullets(at)
     assert "Onboarding" not in [h.value for h in at.subheader]
@@ -136,7 +136,7 @@ def test_a_day_on_which_nothing_changed_says_so(
     )
     app_ws.set_checklist(EDITOR, "tiktok", "all", dt.date(2026, 9, 1))
     at = run()
-    at.date_input(key="standup_day").set_value(day).run()
+    at.text_input(key="standup_day").set_value(f"{day:%d %b %Y}").run()
     assert not at.exception
 
     assert [i.value for i in at.info] == [f"Nothing changed since {since}."]
@@ -225,3 +225,43 @@ def test_a_viewer_sees_the_teams_items_but_no_remove_control(
     assert "- Forum outage at 02:00 — **Jonas Weber**" in bullets(at)
     assert not at.button and not at.form_submit_button
     assert "Add to the stand-up" not in [h.value for h in at.subheader]
+
+
+@pytest.mark.parametrize(
+    ("typed", "heading"),
+    [
+        ("24 Nov 2026", "# Stand-up Tuesday 24 Nov 2026 (since Monday 23 Nov)"),
+        ("24 november 2026", "# Stand-up Tuesday 24 Nov 2026 (since Monday 23 Nov)"),
+        (" 2026-11-25 ", "# Stand-up Wednesday 25 Nov 2026 (since Tuesday 24 Nov)"),
+    ],
+)
+def test_a_typed_day_is_applied_as_it_is_entered(
+    team_week: Workspace, typed: str, heading: str
+) -> None:
+    at = run()
+    at.text_input(key="standup_day").set_value(typed).run()  # Enter, in a browser
+
+    assert not at.exception and not at.error
+    assert at.main.code[0].value.startswith(heading)
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "31 Nov 2026",
+            "day: expected a date such as 23 Nov 2026 or 2026-11-23, got '31 Nov 2026'",
+        ),
+        ("tomorrow", "day: expected a date such as 23 Nov 2026 or 2026-11-23, got 'tomorrow'"),
+        ("2028-01-01", "day: 2028-01-01 is more than a year from today (today is 2026-11-23)"),
+    ],
+)
+def test_a_day_that_is_not_one_is_named_and_no_agenda_is_shown(
+    team_week: Workspace, typed: str, said: str
+) -> None:
+    at = run()
+    at.text_input(key="standup_day").set_value(typed).run()
+
+    assert not at.exception
+    assert [e.value for e in at.error] == [said]
+    assert not at.main.code

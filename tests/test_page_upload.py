@@ -89,19 +89,34 @@ def root_read(app_read: Workspace) -> str:
     return app_read.location.key
 
 
-def test_the_page_states_the_size_limit_layouts_and_history(root_read: str) -> None:
+def test_the_page_opens_with_the_upload_box_and_folds_the_format_rules_below_it(
+    root_read: str,
+) -> None:
     at = run(PAGE)
-    intro = at.markdown[0].value
-    assert f"**{st.get_option('server.maxUploadSize')} MB**" in intro
+    order = [type(e).__name__ for e in at.main.children.values()]
+    assert order.index("FileUploader") < order.index("Expander")
+    rules = at.expander[0]
+    assert rules.label == "Which files are read, and how"
+    intro = rules.markdown[0].value
     for layout in ("long", "wide", "events"):
         assert f"**{layout}**" in intro
     assert "ts, platform, member_id, kind, by_brand" in intro
+    assert "date (DD/MM/YYYY)" in intro and "**metrics**" in intro
     uploader = at.file_uploader[0]
     assert uploader.accept_multiple_files
     assert uploader.allowed_type == [".parquet", ".csv", ".xlsx", ".xls"]
-    assert "date (DD/MM/YYYY)" in intro and "**metrics**" in intro
     assert history(at)["layout"].tolist() == ["wide", "events", "long"]
     assert [b.label for b in at.button if b.key == "import_files"] == []
+
+
+def test_the_upload_limit_is_stated_once_by_the_upload_box_as_configured(
+    root_read: str,
+) -> None:
+    at = run(PAGE)
+    limit = st.get_option("server.maxUploadSize")
+    assert at.file_uploader[0].proto.max_upload_size_mb == limit == 1024  # README: 1 GB
+    said = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert not [text for text in said if " MB" in text or "config.toml" in text]
 
 
 def slow_members_file() -> bytes:

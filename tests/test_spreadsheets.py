@@ -993,7 +993,7 @@ def test_import_on_the_command_line_says_the_rows_skipped_above_the_header(
     path = written(tmp_path, meta_series(platform=True), "Facebook follows.csv")
     main(["init", new_location])
     capsys.readouterr()
-    code, out, _ = cli(capsys, "import", new_location, str(path))
+    code, out, _ = cli(capsys, "import", new_location, str(path), "--new-metrics")
     assert code == 0, out
     assert out.startswith("imported Facebook follows.csv as upload #1: wide, 14 rows, facebook")
     assert out.endswith(

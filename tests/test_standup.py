@@ -335,6 +335,11 @@ def test_the_agenda_reads_as_text_markdown_and_json_with_empty_sections_left_out
 ) -> None:
     a = stand_up(dataclasses.replace(set_up(demo), tests=()))
     data = json.loads(agenda_json(a))
+    risks = data.pop(0)  # the forum's stall, no review taking it up (a standing risk)
+    assert risks["key"] == "risks"
+    assert [i["text"][:42] for i in risks["items"]] == [
+        "forum stalled in retention, 51 weeks in th"
+    ]
     assert data == [
         {
             "key": "overloaded",
@@ -532,9 +537,100 @@ def test_slot_items_come_first_in_the_agenda_and_in_its_markdown(demo: Snapshot)
     ]
     markdown = agenda_markdown(a)
     assert "## Overnight\n\n- Forum outage at 02:00 — **Jonas Weber**\n" in markdown
-    assert (
-        "## Risks and opportunities\n\n- Competitor launches on Friday — **Maya Okafor**\n"
-        in markdown
-    )
+    assert "## Risks and opportunities\n\n- forum stalled in retention" in markdown
+    assert "\n- Competitor launches on Friday — **Maya Okafor**\n" in markdown
     assert "Not today's" not in markdown
     assert {"key": "overnight", "title": "Overnight"}.items() <= agenda_dict(a)[0].items()
+
+
+# --- standing risks: made each day from the workspace while they hold, never stored ----------
+
+
+def risks(a: Agenda) -> list[tuple[str, str]]:
+    return section(a, SectionKey.RISKS)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (DAY, []),  # 09 Nov complete, the week of 16 Nov the only one missing: ordinary
+        (
+            dt.date(2026, 12, 2),
+            [
+                (
+                    "Data 2 weeks behind on forum, instagram, linkedin, tiktok: upload their "
+                    "exports",
+                    "Maya Okafor",
+                )
+            ],
+        ),
+        (
+            dt.date(2026, 12, 9),
+            [
+                (
+                    "Data 3 weeks behind on forum, instagram, linkedin, tiktok: upload their "
+                    "exports",
+                    "Maya Okafor",
+                )
+            ],
+        ),
+    ],
+)
+def test_data_two_or_more_weeks_behind_is_raised_for_the_social_expert_every_day(
+    demo: Snapshot, day: dt.date, expected: list[tuple[str, str]]
+) -> None:
+    found = [r for r in risks(stand_up(quiet(demo), day=day)) if r[0].startswith("Data ")]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("review_weeks", "in_risks", "in_reviews"),
+    [(104, True, False), (12, False, True)],
+    ids=["no-review-yet", "under-review"],
+)
+def test_a_stalled_platform_is_a_standing_risk_until_a_review_takes_it_up(
+    demo: Snapshot, review_weeks: int, in_risks: bool, in_reviews: bool
+) -> None:
+    snap = dataclasses.replace(
+        quiet(demo), demand=dataclasses.replace(demo.demand, stall_review_weeks=review_weeks)
+    )
+    a = stand_up(snap)
+    stalls = [r for r in risks(a) if r[0].startswith("forum stalled in retention, 51 weeks")]
+    assert bool(stalls) is in_risks
+    assert all(owner == "Maya Okafor" for _, owner in stalls)
+    reviews = [text for text, _ in section(a, SectionKey.REVIEWS) if "forum" in text]
+    assert bool(reviews) is in_reviews
+
+
+@pytest.mark.parametrize(
+    ("status", "onboarding", "raised"),
+    [
+        (RequestStatus.APPROVED, (), True),
+        (RequestStatus.APPROVED, "started", False),
+        (RequestStatus.DECLINED, (), False),
+    ],
+    ids=["approved-nobody-onboarding", "onboarding-started", "declined"],
+)
+def test_an_approved_request_nobody_is_onboarding_yet_is_a_standing_risk(
+    demo: Snapshot, status: RequestStatus, onboarding: object, raised: bool
+) -> None:
+    request = ResourceRequest(
+        1,
+        dt.date(2026, 11, 2),
+        "maya@example.com",
+        "",
+        EVIDENCE,
+        status,
+        dt.date(2026, 11, 3),
+        "cfo@example.com",
+        "Budget is there",
+    )
+    items = plan_of("Ida", dt.date(2026, 11, 16)) if onboarding == "started" else ()
+    snap = dataclasses.replace(quiet(demo), requests=(request,), onboarding=items)
+    found = [r for r in risks(stand_up(snap)) if "request #1" in r[0]]
+    expected = (
+        "Approved request #1 (50.0 h/week, raised 2026-11-02): nobody is onboarding yet; "
+        "start the onboarding of whoever is hired",
+        "Maya Okafor",
+    )
+    assert found == ([expected] if raised else [])

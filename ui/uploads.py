@@ -26,7 +26,17 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from strategy.domain.access import Actor
 from strategy.domain.errors import RolloutError
-from strategy.domain.metrics import Agg, aggregation_rule, normalise_name, to_wide
+from strategy.domain.gates import GateSet
+from strategy.domain.metrics import (
+    Agg,
+    aggregation_rule,
+    known_metrics,
+    normalise_name,
+    to_wide,
+    unknown_metric_text,
+    unknown_metrics,
+)
+from strategy.domain.partial_weeks import lacking_after_upload
 from strategy.domain.settings import DEFAULT_RETURNING_WEEKS
 from strategy.domain.snapshot import Upload, imported_as
 from strategy.ingest.exports import mappable_header
@@ -251,12 +261,47 @@ def already_imported(preview: Preview, uploads: Sequence[Upload]) -> Upload | No
     return imported_as(preview.sha256, uploads)
 
 
-def import_upload(ws: Workspace, actor: Actor, data: bytes, preview: Preview) -> Upload:
+def new_metrics(preview: Preview, uploads: Sequence[Upload]) -> dict[str, str]:
+    """The metrics the file names that the workspace does not know yet, each with why and
+    the closest known name (``strategy.domain.metrics.unknown_metric_text``): ``{name:
+    "'follower_count' is not a metric this workspace knows; did you mean followers?"}``."""
+    if preview.imported is None:
+        return {}
+    uploaded = {m for u in uploads for m in u.metrics}
+    known = known_metrics(uploaded)
+    found = unknown_metrics(preview.imported.named_metrics, uploaded)
+    return {m: unknown_metric_text(m, known) for m in found}
+
+
+def new_metrics_label(names: Sequence[str]) -> str:
+    """The confirmation's label: ``Import follower_count as a new metric``."""
+    if len(names) == 1:
+        return f"Import {names[0]} as a new metric"
+    return f"Import {', '.join(names)} as new metrics"
+
+
+def partly_reported(
+    preview: Preview, stored: pd.DataFrame, gates: GateSet, today: dt.date
+) -> list[str]:
+    """Each week of the file that the import would leave partly reported, as the warning
+    says it (``strategy.domain.partial_weeks``): the rest of the week may come later."""
+    got = preview.imported
+    if got is None:
+        return []
+    found = lacking_after_upload(stored, got.weekly, gates, today, got.data_through)
+    return [week.text for week in found]
+
+
+def import_upload(
+    ws: Workspace, actor: Actor, data: bytes, preview: Preview, *, new_metrics: bool = False
+) -> Upload:
     """Import a previewed file under its original name, as the preview read it (not read
-    or hashed again); a refused file changes nothing."""
+    or hashed again); a refused file changes nothing. ``new_metrics`` says the user
+    confirmed the metrics the workspace does not know yet."""
     assert preview.imported is not None, "a refused file is never imported"
     with _temporary_file(data, preview.name) as path:
-        return ws.import_read(actor, ReadFile(preview.imported, preview.sha256, path))
+        read = ReadFile(preview.imported, preview.sha256, path)
+        return ws.import_read(actor, read, new_metrics=new_metrics)
 
 
 def history_frame(uploads: Sequence[Upload]) -> pd.DataFrame:

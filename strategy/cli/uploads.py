@@ -13,6 +13,7 @@ from strategy.cli.common import TEXT_OR_JSON, as_json, open_workspace, snapshot
 from strategy.domain import clock
 from strategy.domain.errors import NotFound, RolloutError, ValidationError
 from strategy.domain.metrics import Agg, aggregation_for
+from strategy.domain.partial_weeks import lacking_after_upload, merged_weekly
 from strategy.domain.snapshot import Upload
 from strategy.ingest.exports import header_name, mappable_header
 from strategy.ingest.mappings import (
@@ -33,14 +34,23 @@ from strategy.ingest.spreadsheets import file_kind
 )
 @option("--year", type=int, help="the year of an export's dates written without one (TikTok)")
 @option("--mapping", help="read the files with this saved mapping (`mappings list`)")
+@option(
+    "--new-metrics",
+    action="store_true",
+    help="import metrics the workspace does not know yet as new ones (else refused)",
+)
 def import_files(args: argparse.Namespace) -> str:
-    """Import the files in order, saying each one as it lands; stop at the first refusal."""
+    """Import the files in order, saying each one as it lands and the weeks it leaves
+    partly reported; stop at the first refusal."""
     ws, actor = open_workspace(args)
+    before = ws.snapshot()
+    stored = before.weekly
     for n, file in enumerate(args.files):
         try:
-            up = ws.import_file(
-                actor, Path(file), platform=args.platform, year=args.year, mapping=args.mapping
+            read = ws.read_file(
+                Path(file), platform=args.platform, year=args.year, mapping=args.mapping
             )
+            up = ws.import_read(actor, read, new_metrics=args.new_metrics)
         except RolloutError as exc:
             if n == 0:
                 raise
@@ -55,6 +65,12 @@ def import_files(args: argparse.Namespace) -> str:
             + "".join(f"; {note}" for note in up.notes),
             flush=True,
         )
+        got = read.imported
+        for week in lacking_after_upload(
+            stored, got.weekly, before.gates, clock.today(), got.data_through
+        ):
+            print(f"  warning: {week.text}", flush=True)
+        stored = merged_weekly(stored, got.weekly)
     return ""
 
 

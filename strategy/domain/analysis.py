@@ -34,6 +34,7 @@ from strategy.domain.horizons import (
     with_completeness,
 )
 from strategy.domain.metrics import to_wide
+from strategy.domain.partial_weeks import partial_weeks
 from strategy.domain.platform_cost import (
     PlatformSplit,
     Team,
@@ -145,7 +146,7 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
     ``today`` and overrides starting after it are ignored, so an earlier ``today`` shows the
     report as it stood then.
     """
-    weeks = complete_weeks(snapshot.coverage, today)
+    weeks = complete_weeks(snapshot.coverage, today, partial_weeks(snapshot.weekly, snapshot.gates))
     built = with_baselines(snapshot.weekly, snapshot.baselines, snapshot.daily_changes)
     wide = with_completeness(to_wide(built), weeks)
     counted = wide[wide["complete"]].drop(columns="complete").reset_index(drop=True)

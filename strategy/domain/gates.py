@@ -8,7 +8,6 @@ consecutive weeks to move a platform from ``source`` to ``target``, and fail for
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import operator
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -18,7 +17,7 @@ from typing import Any, Final
 
 from strategy.domain.errors import ValidationError
 from strategy.domain.limits import week_count
-from strategy.domain.metrics import AUDIENCE, KNOWN_METRICS, normalise_name
+from strategy.domain.metrics import AUDIENCE, known_metrics, normalise_name, unknown_metric_text
 from strategy.domain.numbers import plain_number
 
 
@@ -249,17 +248,15 @@ def check_known_metrics(gates: GateSet, uploaded: Collection[str]) -> GateSet:
     """Refuse a criterion on a metric that is neither known nor ever uploaded; return ``gates``.
 
     A misspelt metric would otherwise fail every week and hold platforms back silently; the
-    message names the closest known metric.
+    message names the closest known metric (``metrics.unknown_metric_text``).
     """
-    known = sorted({*KNOWN_METRICS, *uploaded})
+    known = known_metrics(uploaded)
     for gate in (gates.to_retention, gates.to_active):
         for n, criterion in enumerate(gate.criteria, start=1):
             if criterion.metric in known:
                 continue
-            close = difflib.get_close_matches(criterion.metric, known, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]}?" if close else f"expected one of {', '.join(known)}"
             raise ValidationError(
                 f"gate {gate.source.value} -> {gate.target.value}, criterion {n}: metric: "
-                f"{criterion.metric!r} is not a metric this workspace knows; {hint}"
+                + unknown_metric_text(criterion.metric, known)
             )
     return gates

@@ -8,7 +8,11 @@ the signal, once
 - the platform's data reaches its last day: the upload that holds the week (the latest, as
   for its values) covers the platform through that Sunday. Imports decide how far an upload
   covers a platform (``ImportedFile.data_through``): daily rows and events through their
-  latest day, weekly rows (one date a week) through the Sunday of their latest week.
+  latest day, weekly rows (one date a week) through the Sunday of their latest week, and
+- it holds every metric its gates read that the platform reported before: otherwise it is
+  *partly reported* (``strategy.domain.partial_weeks``), counted for nothing and named with
+  the metrics it lacks. A week that has not ended, or whose data stops before its Sunday, is
+  *in progress* whatever it lacks: the rest of its data is still to come.
 
 A platform's *horizon* is its latest complete week with data; it is judged up to there, and
 a platform whose horizon is behind another's is named as lagging, never read as failing.
@@ -17,13 +21,14 @@ a platform whose horizon is behind another's is named as lagging, never read as 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
 
 from strategy.domain.clock import ONE_WEEK, SUNDAY, mondays, weeks_between
+from strategy.domain.partial_weeks import PartialWeek
 
 MAX_LAG_WEEKS: Final[int] = 4
 """A platform more than this many weeks behind the newest horizon is left out of demand."""
@@ -40,23 +45,40 @@ def empty_coverage() -> pd.DataFrame:
     )
 
 
-def complete_weeks(coverage: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+def complete_weeks(
+    coverage: pd.DataFrame, today: dt.date, partial: Collection[PartialWeek] = ()
+) -> pd.DataFrame:
     """Each (platform, week) with data and whether it is complete by ``today``.
 
     ``coverage`` has one row per (platform, week) with data and the last day its upload
     covers that platform (``through``; NaT for uploads that predate coverage: their weeks
     count whole). Weeks starting after ``today`` are dropped: data after the day is ignored.
+    ``partial`` are the partly reported weeks (``partial_weeks.partial_weeks``): an ended
+    week with data through its Sunday that is among them is not complete but ``partial``,
+    with the metrics it lacks in ``lacks`` (empty for every other week).
     """
     day = pd.Timestamp(today)
     kept = coverage[coverage["week"] <= day]
     sunday = kept["week"] + pd.Timedelta(SUNDAY)
     through = kept["through"].fillna(sunday).where(lambda t: t <= day, day)
-    complete = (kept["week"] + pd.Timedelta(ONE_WEEK) <= day) & (through >= sunday)
+    ended = (kept["week"] + pd.Timedelta(ONE_WEEK) <= day) & (through >= sunday)
+    lacking = {(p.platform, pd.Timestamp(p.week)): p.lacks for p in partial}
+    lacks = pd.Series(
+        [
+            lacking.get((str(p), pd.Timestamp(w)), ()) if done else ()
+            for p, w, done in zip(kept["platform"], kept["week"], ended, strict=True)
+        ],
+        index=kept.index,
+        dtype="object",
+    )
+    is_partial = lacks.map(bool).astype(bool)
     return pd.DataFrame(
         {
             "platform": kept["platform"].astype("str"),
             "week": kept["week"].astype("datetime64[ns]"),
-            "complete": complete.astype(bool),
+            "complete": (ended & ~is_partial).astype(bool),
+            "partial": is_partial,
+            "lacks": lacks,
         }
     ).reset_index(drop=True)
 
@@ -72,6 +94,8 @@ class Horizon:
     """Whole weeks behind the newest horizon of any platform."""
     in_progress_week: dt.date | None
     """The Monday of a week with data after the horizon that is not complete yet."""
+    partly_reported: tuple[PartialWeek, ...] = ()
+    """The weeks after the horizon that are partly reported, oldest first."""
 
     @property
     def lag_text(self) -> str:
@@ -83,17 +107,26 @@ class Horizon:
 
 
 def horizons(weeks: pd.DataFrame) -> dict[str, Horizon]:
-    """Each platform's horizon from ``complete_weeks``' table, keyed by name, sorted."""
-    found: dict[str, tuple[dt.date | None, dt.date | None]] = {}
-    for name, part in weeks.groupby("platform", sort=True):
+    """Each platform's horizon from ``complete_weeks``' table, keyed by name, sorted (a
+    table without ``partial`` and ``lacks`` columns has no partly reported week)."""
+    found: dict[str, tuple[dt.date | None, dt.date | None, tuple[PartialWeek, ...]]] = {}
+    if "partial" not in weeks.columns:
+        none: list[tuple[str, ...]] = [()] * len(weeks)
+        weeks = weeks.assign(
+            partial=False, lacks=pd.Series(none, index=weeks.index, dtype="object")
+        )
+    for name, part in weeks.sort_values("week").groupby("platform", sort=True):
         done = part.loc[part["complete"], "week"]
         through = None if done.empty else pd.Timestamp(done.max()).date()
-        later = part.loc[~part["complete"], "week"]
-        if through is not None:
-            later = later[later > pd.Timestamp(through)]
-        in_progress = None if later.empty else pd.Timestamp(later.max()).date()
-        found[str(name)] = (through, in_progress)
-    known = [t for t, _ in found.values() if t is not None]
+        after = part if through is None else part[part["week"] > pd.Timestamp(through)]
+        pending = after.loc[~after["complete"] & ~after["partial"], "week"]
+        in_progress = None if pending.empty else pd.Timestamp(pending.max()).date()
+        partly = tuple(
+            PartialWeek(str(name), pd.Timestamp(w).date(), tuple(lacks))
+            for w, lacks in after.loc[after["partial"], ["week", "lacks"]].itertuples(index=False)
+        )
+        found[str(name)] = (through, in_progress, partly)
+    known = [t for t, _, _ in found.values() if t is not None]
     newest = max(known, default=None)
     return {
         name: Horizon(
@@ -101,9 +134,34 @@ def horizons(weeks: pd.DataFrame) -> dict[str, Horizon]:
             data_through=through,
             weeks_behind=weeks_between(through, newest) if through and newest else 0,
             in_progress_week=in_progress,
+            partly_reported=partly,
         )
-        for name, (through, in_progress) in found.items()
+        for name, (through, in_progress, partly) in found.items()
     }
+
+
+def latest_weeks(
+    found: Mapping[str, Horizon], leave_out: Collection[str] = ()
+) -> dict[dt.date, tuple[str, ...]]:
+    """Each latest complete week, newest first, with the platforms (sorted) it is the
+    latest of; platforms in ``leave_out`` (stopped ones) and without a complete week are
+    not counted."""
+    by_week: dict[dt.date, list[str]] = {}
+    for name, horizon in sorted(found.items()):
+        if horizon.data_through is not None and name not in leave_out:
+            by_week.setdefault(horizon.data_through, []).append(name)
+    return {week: tuple(by_week[week]) for week in sorted(by_week, reverse=True)}
+
+
+def latest_weeks_text(found: Mapping[str, Horizon], leave_out: Collection[str] = ()) -> str:
+    """The latest complete week for a headline: ``09 Nov 2026`` when every platform's is the
+    same; else each week with its platforms, ``16 Nov 2026 (instagram, linkedin); 09 Nov
+    2026 (forum, x)``, so one platform's newer upload does not read as everyone's. Empty
+    when no platform has a complete week (``latest_weeks``)."""
+    weeks = latest_weeks(found, leave_out)
+    if len(weeks) <= 1:
+        return "".join(f"{week:%d %b %Y}" for week in weeks)
+    return "; ".join(f"{week:%d %b %Y} ({', '.join(names)})" for week, names in weeks.items())
 
 
 @dataclass(frozen=True)
@@ -169,5 +227,5 @@ def common_window(found: Mapping[str, Horizon], n_weeks: int) -> SignalWindow:
 
 def with_completeness(wide: pd.DataFrame, weeks: pd.DataFrame) -> pd.DataFrame:
     """A wide weekly table limited to the weeks in ``weeks``, with its ``complete`` column."""
-    out = wide.merge(weeks, on=["platform", "week"], how="inner")
+    out = wide.merge(weeks[["platform", "week", "complete"]], on=["platform", "week"], how="inner")
     return out.sort_values(["platform", "week"], kind="stable").reset_index(drop=True)

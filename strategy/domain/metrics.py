@@ -9,8 +9,10 @@ ratios included.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Collection, Iterable
 from enum import StrEnum
 from typing import Final, NamedTuple
 
@@ -90,6 +92,30 @@ DERIVED_NAMES: Final[tuple[str, ...]] = (*DERIVED, AUDIENCE)
 
 KNOWN_METRICS: Final[tuple[str, ...]] = (*CANONICAL, *DERIVED_NAMES)
 """The metrics the product knows without any upload: canonical and derived."""
+
+
+def known_metrics(uploaded: Iterable[str] = ()) -> tuple[str, ...]:
+    """The metrics a workspace knows, sorted: the product's own and every one uploaded."""
+    return tuple(sorted({*KNOWN_METRICS, *uploaded}))
+
+
+def unknown_metric_text(metric: str, known: Collection[str]) -> str:
+    """Why a metric name is not one the workspace knows, with the closest known name:
+    ``'follower_count' is not a metric this workspace knows; did you mean followers?``.
+
+    The one close-match rule for a gate's criterion and an upload's column alike: a
+    misspelt name would otherwise hold no data or fail every week, silently.
+    """
+    close = difflib.get_close_matches(metric, sorted(known), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}?" if close else f"expected one of {', '.join(sorted(known))}"
+    return f"{metric!r} is not a metric this workspace knows; {hint}"
+
+
+def unknown_metrics(metrics: Iterable[str], uploaded: Iterable[str]) -> tuple[str, ...]:
+    """The metrics, in order, that are neither the product's own nor uploaded before."""
+    known = set(known_metrics(uploaded))
+    return tuple(m for m in metrics if m not in known)
+
 
 WEEKLY_COLUMNS: Final[tuple[str, ...]] = ("week", "platform", "metric", "value")
 

@@ -86,6 +86,13 @@ class ImportedFile:
     a revenue column's name (``Revenue (USD)``) or a ``currency`` column; the import checks
     them against the workspace's (``strategy.domain.value.check_currency``)."""
 
+    @property
+    def named_metrics(self) -> tuple[str, ...]:
+        """The metrics the file names itself (a long or wide layout's metric cells or
+        columns), which may be misspelt; an export's, a mapping's and an events file's
+        metrics are named by the product or a saved mapping."""
+        return self.metrics if self.layout in (Layout.LONG, Layout.WIDE) else ()
+
 
 def read_metrics(
     path: Path,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -17,7 +17,12 @@ from strategy.domain.access import Actor, require_edit
 from strategy.domain.baselines import Baseline, check_baseline
 from strategy.domain.errors import ImportRejected, NotFound
 from strategy.domain.mappings import FileMapping
-from strategy.domain.metrics import platform_name
+from strategy.domain.metrics import (
+    known_metrics,
+    platform_name,
+    unknown_metric_text,
+    unknown_metrics,
+)
 from strategy.domain.snapshot import Upload, check_not_imported
 from strategy.domain.value import check_currency
 from strategy.ingest.mappings import as_export
@@ -41,9 +46,8 @@ class ReadFile:
     """The file itself: its bytes are stored as they are."""
 
 
-def import_file(
+def read_file(
     store: Store,
-    actor: Actor,
     path: Path | str,
     *,
     name: str | None = None,
@@ -51,15 +55,14 @@ def import_file(
     platform: str | None = None,
     year: int | None = None,
     mapping: str | None = None,
-) -> Upload:
-    """Validate, derive and store one metrics file; a refused file changes nothing.
+) -> ReadFile:
+    """Read and hash one metrics file as the workspace reads it (its returning window and
+    saved mappings), storing nothing; ``import_read`` stores it.
 
     ``platform`` and ``year`` serve a platform's own export that cannot name them
     (``strategy.ingest.exports``); a file the workspace saved a mapping for is read by it
-    (``mapping`` names the one to use); the returned upload's ``notes`` say how it was
-    read.
+    (``mapping`` names the one to use).
     """
-    require_edit(actor, "upload.import")
     if not isinstance(path, str | os.PathLike):
         raise ImportRejected(f"import: expected the path of a metrics file, got {path!r}")
     source = Path(path)
@@ -79,25 +82,70 @@ def import_file(
         mappings=saved,
         mapping=mapping,
     )
-    return import_read(store, actor, ReadFile(imported, hash_file(source), source))
+    return ReadFile(imported, hash_file(source), source)
 
 
-def import_read(store: Store, actor: Actor, read: ReadFile) -> Upload:
+def import_file(
+    store: Store,
+    actor: Actor,
+    path: Path | str,
+    *,
+    name: str | None = None,
+    today: dt.date | None = None,
+    platform: str | None = None,
+    year: int | None = None,
+    mapping: str | None = None,
+    new_metrics: bool = True,
+) -> Upload:
+    """Validate, derive and store one metrics file (``read_file``, then ``import_read``); a
+    refused file changes nothing. The returned upload's ``notes`` say how it was read."""
+    require_edit(actor, "upload.import")
+    read = read_file(
+        store, path, name=name, today=today, platform=platform, year=year, mapping=mapping
+    )
+    return import_read(store, actor, read, new_metrics=new_metrics)
+
+
+def import_read(store: Store, actor: Actor, read: ReadFile, *, new_metrics: bool = True) -> Upload:
     """Store a file already read and hashed (a preview's): its file, its upload row and its
-    weekly values, in one transaction; a file imported before is refused."""
+    weekly values, in one transaction; a file imported before is refused.
+
+    With ``new_metrics`` false, a metric the file names that the workspace does not know
+    (``strategy.domain.metrics.unknown_metrics``) is refused with the closest known name: the
+    command line and the Upload page import one only once the user confirms it is new.
+    """
     require_edit(actor, "upload.import")
     imported, digest = read.imported, read.sha256
     rows = upload_rows.observations(imported)
     stamp = (clock.now_text(), actor.name)
     with database.read(store.location) as conn:  # before the file is staged: nothing kept
         check_currency(imported.name, imported.currencies, settings_rows.company(conn).currency)
+        if not new_metrics:
+            check_no_new_metrics(imported, upload_rows.uploaded_metrics(conn))
     store.files.stage(read.source, digest)
     with writing(store, actor, "upload.import", f"{imported.name} ({digest[:12]})") as conn:
         check_currency(imported.name, imported.currencies, settings_rows.company(conn).currency)
         check_not_imported(imported.name, digest, upload_rows.uploads(conn))
+        if not new_metrics:
+            check_no_new_metrics(imported, upload_rows.uploaded_metrics(conn))
         upload = upload_rows.insert(conn, imported, digest, stamp, rows)
         store.files.keep(conn, read.source, digest)
     return upload
+
+
+def check_no_new_metrics(imported: ImportedFile, uploaded: Collection[str]) -> None:
+    """Refuse a file naming a metric the workspace does not know, with the closest known
+    name; the metrics an export, a mapping or an events file gives are known by the product."""
+    found = unknown_metrics(imported.named_metrics, uploaded)
+    if found:
+        known = known_metrics(uploaded)
+        said = "; ".join(unknown_metric_text(m, known) for m in found)
+        one = len(found) == 1
+        raise ImportRejected(
+            f"{imported.name}: metric: {said}. Correct the name, or import "
+            f"{'it as a new metric' if one else 'them as new metrics'} "
+            "(--new-metrics on the command line, the Upload page's confirmation)"
+        )
 
 
 def remove_upload(store: Store, actor: Actor, upload_id: int) -> None:

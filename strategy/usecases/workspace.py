@@ -57,6 +57,7 @@ class Workspace(Store):
     set_onboarding_done = requests.set_onboarding_done
     set_plan = requests.set_plan
 
+    read_file = uploads.read_file
     import_file = uploads.import_file
     import_read = uploads.import_read
     remove_upload = uploads.remove_upload

@@ -15,11 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
 
 import pandas as pd
 
@@ -32,76 +28,30 @@ from strategy.domain.platform_review import agenda_lines
 from strategy.domain.positions import positions_text
 from strategy.domain.requests import RequestStatus, RequestView, ResourceRequest
 from strategy.domain.snapshot import Snapshot
-from strategy.domain.standup import CHECKLIST_OWNERS, SLOT_TITLES, SlotItem, milestones
+from strategy.domain.standup import (
+    CHECKLIST_OWNERS,
+    SlotItem,
+    data_behind,
+    milestones,
+    not_onboarding,
+    stalled,
+)
 from strategy.domain.team import ROLE_LABELS, Member, Role
-
-
-class SectionKey(StrEnum):
-    """The agenda's sections, in the order they are discussed: first the team's own slots
-    (``domain.standup.Slot``), then what the workspace shows."""
-
-    OVERNIGHT = "overnight"
-    TRENDING = "trending"
-    SCHEDULED = "scheduled"
-    RISKS = "risks"
-    PEOPLE = "people"
-    STAGES = "stages"
-    STALLS = "stalls"
-    SETUP = "setup"
-    UPLOADS = "uploads"
-    TESTS = "tests"
-    OVERLOADED = "overloaded"
-    RESPONSES = "responses"
-    ONBOARDING = "onboarding"
-    REQUESTS = "requests"
-    REVIEWS = "reviews"
-
-
-SECTION_TITLES: dict[SectionKey, str] = {
-    **{SectionKey(slot.value): title for slot, title in SLOT_TITLES.items()},
-    SectionKey.PEOPLE: "People starting or at a milestone",
-    SectionKey.STAGES: "Stage transitions",
-    SectionKey.STALLS: "Stalls begun",
-    SectionKey.SETUP: "Open setup checklist items",
-    SectionKey.UPLOADS: "Uploads",
-    SectionKey.TESTS: "Strategy tests",
-    SectionKey.OVERLOADED: "People overloaded",
-    SectionKey.RESPONSES: "Responses over target",
-    SectionKey.ONBOARDING: "Onboarding",
-    SectionKey.REQUESTS: "Resource requests",
-    SectionKey.REVIEWS: "Platform reviews: stop or continue",
-}
+from strategy.views.standup_agenda import SECTION_TITLES as SECTION_TITLES
+from strategy.views.standup_agenda import Agenda as Agenda
+from strategy.views.standup_agenda import AgendaItem as AgendaItem
+from strategy.views.standup_agenda import Section as Section
+from strategy.views.standup_agenda import SectionKey as SectionKey
+from strategy.views.standup_agenda import agenda_dict as agenda_dict
+from strategy.views.standup_agenda import agenda_json as agenda_json
+from strategy.views.standup_agenda import agenda_markdown as agenda_markdown
+from strategy.views.standup_agenda import agenda_text as agenda_text
 
 Happened = Callable[[dt.date | None], bool]
 """Whether a date falls in the agenda's span (the previous working day up to today)."""
 
 EXECUTIVE: str = "Executive"
 """Who picks up an open request when no executive is mapped to the workspace."""
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    """One thing to raise, and who picks it up: a person, or the role nobody holds yet."""
-
-    text: str
-    owner: str
-    id: int | None = None
-    """An item the team added: its number (``standup remove WS ID``), shown in the text."""
-
-
-@dataclass(frozen=True)
-class Section:
-    key: SectionKey
-    title: str
-    items: tuple[AgendaItem, ...]
-
-
-@dataclass(frozen=True)
-class Agenda:
-    day: dt.date
-    since: dt.date
-    """The previous working day: events from it up to ``day`` are on the agenda."""
-    sections: tuple[Section, ...]
 
 
 def previous_working_day(day: dt.date) -> dt.date:
@@ -166,11 +116,16 @@ def agenda(
     def happened(when: dt.date | None) -> bool:
         return when is not None and since <= when < day
 
+    begun = _newly_stalled(now, before, news_from(day))
     sections = {
         **_slots(slots),
+        SectionKey.RISKS: [
+            *_standing(current, snapshot, begun, expert),
+            *_slots(slots).get(SectionKey.RISKS, []),
+        ],
         SectionKey.PEOPLE: _people(day, snapshot.onboarding, expert),
         SectionKey.STAGES: _transitions(now, before, news_from(day), expert),
-        SectionKey.STALLS: _stalls(now, before, news_from(day), expert),
+        SectionKey.STALLS: _stalls(now, begun, expert),
         SectionKey.SETUP: _setup(day, snapshot.checklist, now, members),
         SectionKey.UPLOADS: _uploads(snapshot, now, before, day, happened),
         SectionKey.TESTS: _tests(day, snapshot, now, happened, expert),
@@ -192,6 +147,20 @@ def agenda(
         ],
     }
     return Agenda(day, since, _ordered(sections))
+
+
+def _standing(
+    current: Analysis, snapshot: Snapshot, begun: Sequence[str], expert: str
+) -> list[AgendaItem]:
+    """The standing risks (``domain.standup``), for the social expert; a stall begun since
+    the last stand-up, or one a platform review has taken up, is said once, there."""
+    taken_up = {r.platform for r in current.reviews} | set(begun)
+    risks = [
+        *data_behind(current.horizons, current.today, current.stopped),
+        *stalled(current.statuses, taken_up),
+        *not_onboarding(current.requests, snapshot.onboarding),
+    ]
+    return [AgendaItem(text, expert) for text in risks]
 
 
 def _ordered(sections: dict[SectionKey, list[AgendaItem]]) -> tuple[Section, ...]:
@@ -255,10 +224,20 @@ def _transitions(now: Analysis, before: Analysis, news: dt.date, expert: str) ->
     ]
 
 
-def _stalls(now: Analysis, before: Analysis, news: dt.date, expert: str) -> list[AgendaItem]:
+def _stalls(now: Analysis, begun: Sequence[str], expert: str) -> list[AgendaItem]:
+    return [
+        AgendaItem(
+            f"{n} has stalled in {now.statuses[n].stage.value}: {now.statuses[n].stall_reason}",
+            expert,
+        )
+        for n in begun
+    ]
+
+
+def _newly_stalled(now: Analysis, before: Analysis, news: dt.date) -> list[str]:
     """Platforms stalled in their latest week, a recent one, that were not before."""
     return [
-        AgendaItem(f"{name} has stalled in {s.stage.value}: {s.stall_reason}", expert)
+        name
         for name, s in sorted(now.statuses.items())
         if s.stalled
         and s.timeline
@@ -446,51 +425,3 @@ def _requests(
                 )
             )
     return out
-
-
-# --- output ----------------------------------------------------------------------------
-
-
-def agenda_dict(a: Agenda) -> list[dict[str, Any]]:
-    """The agenda as JSON-ready data: a list of sections with key, title and items."""
-    return [
-        {
-            "key": s.key.value,
-            "title": s.title,
-            "items": [{"text": i.text, "owner": i.owner} for i in s.items],
-        }
-        for s in a.sections
-    ]
-
-
-def agenda_json(a: Agenda) -> str:
-    return json.dumps(agenda_dict(a), indent=2, ensure_ascii=False) + "\n"
-
-
-def _heading(a: Agenda) -> str:
-    return f"Stand-up {a.day:%A %d %b %Y} (since {a.since:%A %d %b})"
-
-
-def agenda_markdown(a: Agenda) -> str:
-    """The agenda as Markdown, to paste into a chat or a meeting note."""
-    lines = [f"# {_heading(a)}", ""]
-    if not a.sections:
-        lines.append("Nothing changed since the previous working day.")
-    for s in a.sections:
-        lines += [f"## {s.title}", ""]
-        lines += [f"- {i.text} — **{i.owner}**" for i in s.items]
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def agenda_text(a: Agenda) -> str:
-    """The agenda for a terminal: the team's own items with their number (#ID)."""
-    lines = [_heading(a)]
-    if not a.sections:
-        lines.append("  Nothing changed since the previous working day.")
-    for s in a.sections:
-        lines += ["", f"{s.title}:"]
-        for i in s.items:
-            number = "" if i.id is None else f"#{i.id} "
-            lines.append(f"  - {number}{i.text} [{i.owner}]")
-    return "\n".join(lines) + "\n"
