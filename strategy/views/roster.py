@@ -19,6 +19,7 @@ from strategy.domain.costs import Rates
 from strategy.domain.errors import ValidationError
 from strategy.domain.limits import week_hours
 from strategy.domain.numbers import plain_number
+from strategy.domain.roster import row_gaps
 from strategy.domain.team import (
     ROLE_LABELS,
     Assignment,
@@ -109,6 +110,17 @@ class _Person:
             )
         self.rows_of[key] = row
         self.assignments.append(assignment)
+
+
+def roster_gaps(rows: Sequence[Mapping[Any, Any]]) -> tuple[str, ...]:
+    """One message per cell a roster table row lacks (name, role, hours), its row counted
+    from 1 as the table shows it; blank rows are skipped, as saving skips them."""
+    return tuple(
+        gap
+        for number, row in enumerate(rows, start=1)
+        if not all(_blank(row.get(column)) for column in ROSTER_COLUMNS)
+        for gap in row_gaps(number, {c: _cell(row.get(c)) for c in ROSTER_COLUMNS})
+    )
 
 
 def members_from_rows(rows: Sequence[Mapping[Any, Any]]) -> tuple[Member, ...]:
