@@ -234,13 +234,13 @@ if can_edit:
         width="stretch",
     )
     if saving.button("Save the roster", type="primary"):
-        rows = edited.to_dict("records")
-        if gaps := roster_gaps(rows):  # nothing is saved while a row lacks name, role or hours
+        roster_rows = edited.to_dict("records")
+        if gaps := roster_gaps(roster_rows):  # nothing saved while a row lacks name, role, hours
             for gap in gaps:
                 st.error(md(gap), icon="⚠️")
         else:
             with saving.save(EDITOR_KEY) as saved:
-                members = members_from_rows(rows)
+                members = members_from_rows(roster_rows)
                 roster_saved = ws.replace_team(session.actor(), members, expected=roster_base)
                 changes = roster_changes(roster_base, roster_saved.value)
                 saved(f"Roster saved: {'; '.join(changes)}.", changed=roster_saved.changed)
