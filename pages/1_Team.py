@@ -232,6 +232,7 @@ if can_edit:
         column_config=column_config,
         key=EDITOR_KEY,
         width="stretch",
+        placeholder="",  # a new row's empty cells, blank rather than "None"
     )
     if saving.button("Save the roster", type="primary"):
         roster_rows = edited.to_dict("records")
@@ -245,7 +246,9 @@ if can_edit:
                 changes = roster_changes(roster_base, roster_saved.value)
                 saved(f"Roster saved: {'; '.join(changes)}.", changed=roster_saved.changed)
 else:
-    st.dataframe(roster, hide_index=True, column_config=column_config, width="stretch")
+    st.dataframe(
+        roster, hide_index=True, column_config=column_config, width="stretch", placeholder=""
+    )
 starting = [m for m in snap.members if m.start is not None and m.start > today]
 if starting:
     st.caption(
