@@ -54,6 +54,8 @@ if can_edit:
         )
         form = st.form("log_test")
     with form:
+        for typed_in in ("title", "hypothesis", "other_platform", "metric", "decision"):
+            saving.emptied(f"{FORM}{typed_in}", "")  # a logged test leaves the form empty
         title = st.text_input("Title", key=f"{FORM}title")
         hypothesis = st.text_area("Hypothesis", key=f"{FORM}hypothesis", height=80)
         cols = st.columns(3)

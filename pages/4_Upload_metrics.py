@@ -77,7 +77,7 @@ def map_the_file(preview: uploads.Preview) -> None:
         },
         key=f"{prefix}columns",
     )
-    if st.button("Save the mapping", key=f"{prefix}save", type="primary"):
+    if saving.button("Save the mapping", key=f"{prefix}save", type="primary"):
         with saving.save(prefix) as saved:
             mapping = check_mapping(
                 name,
@@ -173,7 +173,7 @@ else:
     if chosen:
         count = len(ready)
         label = f"Import {count} file" + ("" if count == 1 else "s")
-        if st.button(label, type="primary", disabled=count == 0, key="import_files"):
+        if saving.button(label, type="primary", disabled=count == 0, key="import_files"):
             outcomes = []
             progress = st.progress(0.0, text="Importing…")
             with st.spinner("Importing and recomputing the weekly table…"):
@@ -212,7 +212,7 @@ else:
                 "Yes, remove it: the weeks it covered fall back to earlier uploads",
                 key="remove_upload_confirm",
             )
-            remove = st.form_submit_button("Remove upload", key="remove_upload_submit")
+            remove = saving.submit("Remove upload", key="remove_upload_submit")
         if remove:
             if not confirmed:
                 st.error("Tick the confirmation to remove the upload.")

@@ -19,6 +19,8 @@ def page(outcome: str) -> None:
     from ui import saving, session
 
     session.show_flash()
+    if outcome != "kept":
+        saving.emptied("form_name", "")
     st.text_input("Name", key="form_name")
     st.text_input("Other", key="other_name")
     st.markdown("a long page between the top and the form")
@@ -85,3 +87,14 @@ def test_a_save_whose_button_is_gone_says_so_at_the_pages_top() -> None:
     at = run("gone")
     assert [s.value for s in at.success] == ["Saved Ana."]
     assert not at.button
+
+
+@pytest.mark.parametrize(("outcome", "told"), [("ok", True), ("kept", False)])
+def test_a_saved_forms_emptied_box_is_set_so_the_browser_empties_it_too(
+    outcome: str, told: bool
+) -> None:
+    at = run(outcome)
+    box = at.text_input(key="form_name")
+    assert box.value == ""
+    # only a value set by the page reaches the browser, which otherwise keeps what was typed
+    assert box.proto.set_value is told

@@ -75,9 +75,13 @@ def button(
         return _acted(st.button(label, key=key, **options), key or label)
 
 
-def submit(label: str, *, key: str | None = None, **options: Any) -> bool:
-    """``st.form_submit_button`` that shows, right under itself, what its save said."""
-    return _acted(st.form_submit_button(label, key=key, **options), key or label)
+def submit(
+    label: str, *, key: str | None = None, within: DeltaGenerator | None = None, **options: Any
+) -> bool:
+    """``st.form_submit_button`` (in the column ``within``, if given) that shows, right under
+    itself, what its save said."""
+    with within if within is not None else contextlib.nullcontext():
+        return _acted(st.form_submit_button(label, key=key, **options), key or label)
 
 
 def _acted(clicked: bool, place: str) -> bool:
@@ -86,3 +90,14 @@ def _acted(clicked: bool, place: str) -> bool:
     else:
         session.show_said(place)
     return clicked
+
+
+def emptied(key: str, empty: object) -> None:
+    """Before drawing the widget ``key``: after a save that forgot it, set it to ``empty``.
+
+    Forgetting a widget's state is not enough in the browser, which keeps showing what was
+    typed (and sends it again); setting it tells the browser. Call before the widget."""
+    forgotten = st.session_state.get(session.FORGOTTEN_KEY, set())
+    if key in forgotten:
+        forgotten.discard(key)
+        st.session_state[key] = empty

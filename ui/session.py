@@ -271,6 +271,10 @@ SAID_KEY = "_said_after_save"
 """What the last write said, kept for the rerun: (kind, message, place). ``place`` is the
 button that saved (its key or label); the message shows beside it."""
 
+FORGOTTEN_KEY = "_forgotten_after_save"
+"""The widget keys the last save forgot: the browser still shows what was typed in them
+until the page sets them again (``saving.emptied``)."""
+
 SHOWING_KEY = "_said_showing"
 """This run's message and the slot at the page's top holding it until its button claims it."""
 
@@ -291,8 +295,10 @@ def saved(
     ``changed`` nothing keeps its message as information, not as a success. ``place`` is the
     button that saved: the message shows beside it (at the page's top when it is gone).
     """
-    for key in [k for k in st.session_state if str(k).startswith(widget_prefixes)]:
+    forgotten = [k for k in st.session_state if str(k).startswith(widget_prefixes)]
+    for key in forgotten:
         del st.session_state[key]
+    st.session_state[FORGOTTEN_KEY] = set(map(str, forgotten))
     st.session_state[SAID_KEY] = ("success" if changed else "info", message, place)
     st.rerun()
 
