@@ -146,7 +146,7 @@ else:
         "difference": signed,
         "95% CI low": signed,
         "95% CI high": signed,
-        "result": st.column_config.TextColumn(width="medium"),
+        "result": st.column_config.TextColumn(width="large"),
     }
     for kind, words in (
         (TestKind.CONVERSION, "Conversion tests: rates in percent; the lift and its 95% "
