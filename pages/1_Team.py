@@ -25,9 +25,11 @@ from strategy.views.roster import (
     company_from_form,
     members_from_rows,
     members_to_rows,
+    rate_changes,
     rates_from_rows,
     rates_rows,
     roster_gaps,
+    value_changes,
 )
 from ui import saving, session
 from ui.markup import md
@@ -527,7 +529,8 @@ if can_edit:
             rated = ws.set_rates(
                 session.actor(), rates_from_rows(edited_rates), expected=rates_base
             )
-            saved("Hourly rates saved; the team's cost recomputed.", changed=rated.changed)
+            changed = "; ".join(rate_changes(rates_base, rated.value, snap.members))
+            saved(f"Hourly rates saved: {changed}.", changed=rated.changed)
 else:
     st.dataframe(
         rates_table, hide_index=True, column_config=rates_config, width="content", placeholder=""
@@ -631,7 +634,14 @@ if can_edit:
                 stored_settings = ws.set_demand_settings(
                     session.actor(), {**current, **values}, expected=demand_base
                 )
-                saved("Resource signal settings saved.", changed=stored_settings.changed)
+                changed = "; ".join(
+                    value_changes(
+                        current,
+                        settings_to_dict(stored_settings.value),
+                        {f: SETTING_INPUTS[f][0].lower() for f in SETTING_INPUTS},
+                    )
+                )
+                saved(f"Settings saved: {changed}.", changed=stored_settings.changed)
 else:
     st.dataframe(
         pd.DataFrame(

@@ -326,7 +326,9 @@ def test_resource_settings_change_the_demand_on_the_dashboard(ws: Workspace) -> 
     at = run()
     at.number_input(key="demand_minutes_per_message").set_value(10.0)
     click(at, "Save the settings")
-    assert [s.value for s in at.success] == ["Resource signal settings saved."]
+    assert said_beside(at, "Save the settings") == [
+        "Settings saved: minutes per inbound message 5 -> 10."
+    ]
     assert ws.snapshot().demand.minutes_per_message == 10.0
     after = demand_value(ws)
     assert after != before
@@ -527,7 +529,9 @@ def test_clearing_a_roles_rate_names_its_people_on_the_dashboard_and_a_persons_r
 ) -> None:
     before = metric(run("app.py"), "Team cost per week")
     at = edit_rates(run(), {ROLES.index(Role.SUPPORT): {"rate": None}})
-    assert [s.value for s in at.success] == ["Hourly rates saved; the team's cost recomputed."]
+    assert said_beside(at, "Save the rates") == [
+        "Hourly rates saved: Customer support's rate 32 -> blank."
+    ]
     assert ws.snapshot().rates.for_role(Role.SUPPORT) is None
     assert ws.audit_log()[0].action == "rates.set"
     app = run("app.py")
@@ -549,7 +553,9 @@ def test_a_junior_rate_set_in_the_rates_table_is_stored_and_a_persons_junior_rat
 ) -> None:
     cm = ROLES.index(Role.COMMUNITY_MANAGER)
     at = edit_rates(run(), {cm: {"junior": 21.0}})
-    assert [s.value for s in at.success] == ["Hourly rates saved; the team's cost recomputed."]
+    assert [s.value for s in at.success] == [
+        "Hourly rates saved: Community manager's junior rate blank -> 21."
+    ]
     rates = ws.snapshot().rates
     assert (rates.for_junior(Role.COMMUNITY_MANAGER), rates.juniors) == (
         21.0,

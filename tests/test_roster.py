@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from strategy.domain.company import CompanyProfile
+from strategy.domain.costs import Rates
 from strategy.domain.errors import ValidationError
 from strategy.domain.roster import roster_changes, row_gaps
 from strategy.domain.team import Assignment, Member, Role, make_member, recommended_core_team
@@ -18,7 +19,9 @@ from strategy.views.roster import (
     company_from_form,
     members_from_rows,
     members_to_rows,
+    rate_changes,
     split_channels,
+    value_changes,
 )
 
 
@@ -270,3 +273,27 @@ def test_a_roster_save_says_who_was_added_removed_or_changed(
     after: tuple[Member, ...], said: tuple[str, ...]
 ) -> None:
     assert roster_changes((JONAS,), after) == said
+
+
+@pytest.mark.parametrize(
+    ("after", "said"),
+    [
+        ({"minutes": 5, "share": 0.85}, ()),
+        ({"minutes": 6, "share": 0.85}, ("minutes per message 5 -> 6",)),
+        ({"minutes": 5, "share": None}, ("utilisation threshold 0.85 -> blank",)),
+    ],
+)
+def test_a_forms_save_names_each_value_it_moved(
+    after: dict[str, Any], said: tuple[str, ...]
+) -> None:
+    labels = {"minutes": "minutes per message", "share": "utilisation threshold"}
+    assert value_changes({"minutes": 5, "share": 0.85}, after, labels) == said
+
+
+def test_a_rates_save_names_the_role_or_person_and_the_rate_it_moved() -> None:
+    before = Rates()
+    after = Rates(roles={**before.roles, Role.IT: 55.0}, people={"omar haddad": 60.0}, juniors={})
+    assert rate_changes(before, after, [OMAR]) == (
+        "IT's rate 50 -> 55",
+        "Omar Haddad's rate blank -> 60",
+    )
