@@ -146,7 +146,7 @@ else:
         "difference": signed,
         "95% CI low": signed,
         "95% CI high": signed,
-        "result": st.column_config.TextColumn(width="large"),
+        "result": st.column_config.TextColumn(width=250),  # its longest words, at 1366 px
     }
     for kind, words in (
         (TestKind.CONVERSION, "Conversion tests: rates in percent; the lift and its 95% "
