@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -56,6 +57,8 @@ if can_edit:
     with form:
         for typed_in in ("title", "hypothesis", "other_platform", "metric", "decision"):
             saving.emptied(f"{FORM}{typed_in}", "")  # a logged test leaves the form empty
+        for arm, part in itertools.product(ARMS, ("n", "successes", "mean", "sd")):
+            saving.emptied(f"{FORM}{arm}_{part}", None if part in ("mean", "sd") else 0)
         title = st.text_input("Title", key=f"{FORM}title")
         hypothesis = st.text_area("Hypothesis", key=f"{FORM}hypothesis", height=80)
         cols = st.columns(3)

@@ -315,3 +315,12 @@ def test_an_update_says_beside_its_button_what_changed(ws: Workspace) -> None:
     assert said_beside(at, "Save the test") == [
         f"Test #3 updated: status running -> concluded; end 29 Nov 2026 -> {TODAY:%d %b %Y}."
     ]
+
+
+@pytest.mark.parametrize(("key", "empty"), [("title", ""), ("control_n", 0), ("variant_n", 0)])
+def test_a_logged_test_leaves_the_form_empty_in_the_browser_too(
+    ws: Workspace, key: str, empty: object
+) -> None:
+    at = click(fill_form(run(), SHORT_VIDEOS), "Log the test")
+    box = next(w for w in (*at.text_input, *at.number_input) if w.key == f"{FORM}{key}")
+    assert (box.value, box.proto.set_value) == (empty, True)  # set, so the browser shows it
