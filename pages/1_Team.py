@@ -174,9 +174,6 @@ cols[4].metric(
 )
 if team.empty_seats:
     st.error("**Empty seats:** " + md(", ".join(s.label for s in team.empty_seats)), icon="🪑")
-# no seats: only the overloaded people
-for warning in team_warnings(everyone(snap, today), ()):
-    st.warning(md(warning), icon="🔥")
 if not team.warnings:
     st.success("Every recommended seat is held and nobody is overloaded.", icon="✅")
 st.info(f"**Team-size benchmark:** {md(team.benchmark.verdict)}", icon="📏")
@@ -205,6 +202,9 @@ st.caption(
     "below. A new person's serving hours ramp up from their start: 1/3 in the first 30 "
     "days, 2/3 until day 60, then in full (the shares are the ramp_up setting)."
 )
+# the overloaded people, beside the rows to change (no seats: those are named above)
+for warning in team_warnings(everyone(snap, today), ()):
+    st.warning(md(warning), icon="🔥")
 roster_base = session.drawn(ROSTER_BASE, snap.members, keep=can_edit and table_edited(EDITOR_KEY))
 roster = pd.DataFrame(members_to_rows(roster_base), columns=list(ROSTER_COLUMNS)).astype(
     {"name": "str", "role": "str", "channel": "str", "hours": "float64", "available": "float64"}

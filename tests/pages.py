@@ -48,10 +48,15 @@ def _walk(node: Any) -> Any:
         yield from _walk(child)
 
 
+def in_order(at: AppTest) -> list[Any]:
+    """Every element of the page, in the order the reader meets them (columns flattened)."""
+    return [n for n in _walk(at._tree) if getattr(n, "type", None) != "column"]
+
+
 def said_beside(at: AppTest, label: str) -> list[str]:
     """The messages drawn right under the button with this label (plain or a form's submit),
     in order: what a save there said, where the user acted."""
-    nodes = [n for n in _walk(at._tree) if getattr(n, "type", None) != "column"]
+    nodes = in_order(at)
     places = [i for i, n in enumerate(nodes) if isinstance(n, Button) and n.label == label]
     assert places, f"no button {label!r}; the page has {button_labels(at)}"
     said: list[str] = []

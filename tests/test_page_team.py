@@ -17,7 +17,7 @@ from strategy.domain.resources import DEMAND_EXCEEDS_CAPACITY
 from strategy.domain.team import DEFAULT_SERVES, DemandKind, Role, serves_to_dict
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
-from tests.pages import click, said_beside
+from tests.pages import click, in_order, said_beside
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -603,3 +603,18 @@ def test_a_person_starting_later_is_on_the_roster_but_not_in_todays_capacity(
     assert "Ida" in list(at.data_editor(key=EDITOR_KEY).value["name"])
     assert f"Starting later: Ida on {start:%d %b %Y}" in [c.value for c in at.caption]
     assert metric(at, "Social h/week") == before
+
+
+def test_the_overload_warning_sits_right_above_the_roster_it_concerns(ws: Workspace) -> None:
+    shown = [_words(n) for n in in_order(run())]
+    roster = shown.index("Roster")
+    warning = shown.index("Jonas Weber is assigned 11 h but has 8 h: burnout risk.")
+    assert roster < warning < shown.index(f"table {EDITOR_KEY}", roster)
+
+
+def _words(node: Any) -> str:
+    """An element as the order test names it: its text, or ``table KEY`` for a table."""
+    value = getattr(node, "value", None) if hasattr(node, "proto") else None
+    if isinstance(value, str):
+        return value
+    return f"table {getattr(node, 'key', None)}" if "data" in str(getattr(node, "type", "")) else ""
