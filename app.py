@@ -127,8 +127,9 @@ if session.can_edit():
                 "The request keeps the signal's evidence as it stands today, for an "
                 "executive to approve or decline."
             )
+            saving.emptied("request_note", "")  # a raised request's note leaves the box
             note = st.text_area("Note (optional)", key="request_note", height=80)
-            if st.form_submit_button("Raise the request", type="primary"):
+            if saving.submit("Raise the request", type="primary"):
                 with saving.save("request_") as saved:
                     raised = ws.raise_request(session.actor(), note=note, today=session.today())
                     saved(f"Raised request {raised.label}.")

@@ -13,9 +13,11 @@ from strategy.domain.analysis import everyone
 from strategy.domain.clock import EARLIEST_DATE
 from strategy.domain.costs import MAX_RATE
 from strategy.domain.limits import MAX_WEEK_HOURS
+from strategy.domain.numbers import plain_number
 from strategy.domain.onboarding import PLAN_DAYS, OnboardingItem, plan_for, progress
 from strategy.domain.requests import RequestStatus, RequestView
 from strategy.domain.resources import settings_to_dict
+from strategy.domain.roster import roster_changes
 from strategy.domain.team import ROLE_LABELS, DemandKind, Role, team_warnings
 from strategy.views.roster import (
     REVENUE_CHANNELS,
@@ -23,8 +25,11 @@ from strategy.views.roster import (
     company_from_form,
     members_from_rows,
     members_to_rows,
+    rate_changes,
     rates_from_rows,
     rates_rows,
+    roster_gaps,
+    value_changes,
 )
 from ui import saving, session
 from ui.markup import md
@@ -127,15 +132,15 @@ session.show_flash()
 # --- the team at a glance ------------------------------------------------------------------
 cols = st.columns(5)
 cols[0].metric(
-    "Social hours",
-    f"{team.capacity_hours:.1f} h/week",
+    "Social h/week",
+    f"{plain_number(team.capacity_hours)} h",
     help="Hours a week the team gives social work: every role's hours, capped at what each "
     "person has. The serving hours are the part of them that serves demand.",
     border=True,
 )
 cols[1].metric(
-    "Serving hours",
-    f"{team.serving_hours:.1f} h/week",
+    "Serving h/week",
+    f"{plain_number(team.serving_hours)} h",
     help="The hours of the roles that serve demand (messages, content, monitoring; set "
     "below), capped at what each person has. The resource signal compares demand with "
     "these serving hours, not with all social hours.",
@@ -156,21 +161,19 @@ cols[3].metric(
     border=True,
 )
 cols[4].metric(
-    "Dedicated social staff",
-    f"{team.benchmark.dedicated_fte:.1f} FTE",
+    "Social staff",
+    f"{plain_number(team.benchmark.dedicated_fte)} FTE",
     f"usual {team.benchmark.low}-{team.benchmark.high}"
     if team.benchmark.high is not None
     else f"usual {team.benchmark.low}+",
-    help="Full-time equivalents held in social-expert and specialist roles.",
+    help="Dedicated social staff: full-time equivalents held in social-expert and "
+    "specialist roles.",
     delta_color="off",
     delta_arrow="off",
     border=True,
 )
 if team.empty_seats:
     st.error("**Empty seats:** " + md(", ".join(s.label for s in team.empty_seats)), icon="🪑")
-# no seats: only the overloaded people
-for warning in team_warnings(everyone(snap, today), ()):
-    st.warning(md(warning), icon="🔥")
 if not team.warnings:
     st.success("Every recommended seat is held and nobody is overloaded.", icon="✅")
 st.info(f"**Team-size benchmark:** {md(team.benchmark.verdict)}", icon="📏")
@@ -199,24 +202,28 @@ st.caption(
     "below. A new person's serving hours ramp up from their start: 1/3 in the first 30 "
     "days, 2/3 until day 60, then in full (the shares are the ramp_up setting)."
 )
+# the overloaded people, beside the rows to change (no seats: those are named above)
+for warning in team_warnings(everyone(snap, today), ()):
+    st.warning(md(warning), icon="🔥")
 roster_base = session.drawn(ROSTER_BASE, snap.members, keep=can_edit and table_edited(EDITOR_KEY))
 roster = pd.DataFrame(members_to_rows(roster_base), columns=list(ROSTER_COLUMNS)).astype(
     {"name": "str", "role": "str", "channel": "str", "hours": "float64", "available": "float64"}
 )
 column_config = {
-    "name": st.column_config.TextColumn("Name", required=True),
+    # not required: Streamlit would keep a new row missing a required cell from the page,
+    # which could then neither name the row nor refuse the save (roster_gaps does both)
+    "name": st.column_config.TextColumn("Name"),
     "role": st.column_config.SelectboxColumn(
         "Role",
         options=[r.value for r in Role],
         format_func=lambda value: ROLE_LABELS[Role(str(value))],
-        required=True,
     ),
     "channel": st.column_config.TextColumn("Channel", help="Channel reps only, e.g. ecommerce"),
     "hours": st.column_config.NumberColumn(
-        "Hours for this role", min_value=0.0, max_value=MAX_WEEK_HOURS, step=0.5, format="%.1f"
+        "Hours for this role", min_value=0.0, max_value=MAX_WEEK_HOURS, step=0.5, format="%g"
     ),
     "available": st.column_config.NumberColumn(
-        "Available h/week", min_value=0.0, max_value=MAX_WEEK_HOURS, step=0.5, format="%.1f"
+        "Available h/week", min_value=0.0, max_value=MAX_WEEK_HOURS, step=0.5, format="%g"
     ),
 }
 if can_edit:
@@ -227,14 +234,23 @@ if can_edit:
         column_config=column_config,
         key=EDITOR_KEY,
         width="stretch",
+        placeholder="",  # a new row's empty cells, blank rather than "None"
     )
-    if st.button("Save the roster", type="primary"):
-        with saving.save(EDITOR_KEY) as saved:
-            members = members_from_rows(edited.to_dict("records"))
-            roster_saved = ws.replace_team(session.actor(), members, expected=roster_base)
-            saved(f"Roster saved: {len(members)} people.", changed=roster_saved.changed)
+    if saving.button("Save the roster", type="primary"):
+        roster_rows = edited.to_dict("records")
+        if gaps := roster_gaps(roster_rows):  # nothing saved while a row lacks name, role, hours
+            for gap in gaps:
+                st.error(md(gap), icon="⚠️")
+        else:
+            with saving.save(EDITOR_KEY) as saved:
+                members = members_from_rows(roster_rows)
+                roster_saved = ws.replace_team(session.actor(), members, expected=roster_base)
+                changes = roster_changes(roster_base, roster_saved.value)
+                saved(f"Roster saved: {'; '.join(changes)}.", changed=roster_saved.changed)
 else:
-    st.dataframe(roster, hide_index=True, column_config=column_config, width="stretch")
+    st.dataframe(
+        roster, hide_index=True, column_config=column_config, width="stretch", placeholder=""
+    )
 starting = [m for m in snap.members if m.start is not None and m.start > today]
 if starting:
     st.caption(
@@ -280,6 +296,7 @@ if can_edit and open_ones:
             max_value=MAX_WEEK_HOURS,
             value=20.0,
             step=0.5,
+            format="%g",  # "20", not "20.00"; "20.5" when it is not whole
             key=f"{START_PREFIX}hours",
         )
         new_start = when_cols[1].date_input(
@@ -294,7 +311,7 @@ if can_edit and open_ones:
             key=f"{START_PREFIX}channel",
             help="The revenue channel a channel rep covers, e.g. ecommerce.",
         )
-        if st.form_submit_button("Start onboarding", type="primary"):
+        if saving.submit("Start onboarding", type="primary"):
             with saving.save(START_PREFIX) as saved:
                 started = ws.start_onboarding(
                     session.actor(),
@@ -345,7 +362,7 @@ for n, person in enumerate(progress(snap.onboarding, today)):
                 )
                 for item in person.items
             }
-            if st.form_submit_button("Save the progress"):
+            if saving.submit("Save the progress", key=f"onboard_progress_save_{n}"):
                 with saving.save(DONE_PREFIX) as saved:
                     moved = {i: d for i, d in ticked.items() if d != (i.done_on is not None)}
                     for item, done in moved.items():
@@ -400,7 +417,7 @@ if can_edit:
         width="stretch",
     )
     plan_buttons = st.columns(2)
-    if plan_buttons[0].button("Save the plan", key="onboard_plan_save"):
+    if saving.button("Save the plan", key="onboard_plan_save", within=plan_buttons[0]):
         with saving.save(PLAN_KEY) as saved:
             rows = [
                 {
@@ -414,7 +431,9 @@ if can_edit:
                 f"Plan of {ROLE_LABELS[plan_role].lower()} saved: {len(stored.value)} items.",
                 changed=stored.changed,
             )
-    if plan_buttons[1].button("Use the default plan", key="onboard_plan_default", disabled=not own):
+    if saving.button(
+        "Use the default plan", key="onboard_plan_default", within=plan_buttons[1], disabled=not own
+    ):
         with saving.save(PLAN_KEY) as saved:
             stored = ws.set_plan(session.actor(), plan_role.value, None, expected=plan)
             saved(
@@ -455,7 +474,7 @@ if can_edit:
         key=SERVES_KEY,
         width="content",
     )
-    if st.button("Save what the roles serve", key="team_serves_save"):
+    if saving.button("Save what the roles serve", key="team_serves_save"):
         chosen = {
             role: [kind.value for kind in DemandKind if bool(row[kind.value])]
             for role, row in edited_serves.iterrows()
@@ -480,7 +499,11 @@ rates_config = {
     "who": st.column_config.TextColumn("Role or person", disabled=True),
     "kind": st.column_config.TextColumn("Kind", disabled=True),
     "rate": st.column_config.NumberColumn(
-        f"Rate per hour ({snap.company.currency})", min_value=0.0, max_value=MAX_RATE, step=0.5
+        f"Rate per hour ({snap.company.currency})",
+        help="Blank on a person: they use their role's rate. Blank on a role: no rate yet.",
+        min_value=0.0,
+        max_value=MAX_RATE,
+        step=0.5,
     ),
     "junior": st.column_config.NumberColumn(
         f"Junior rate ({snap.company.currency})",
@@ -499,15 +522,19 @@ if can_edit:
         disabled=["who", "kind"],
         key=RATES_KEY,
         width="content",
+        placeholder="",  # a blank rate means something (see the column's help), never "None"
     )
-    if st.button("Save the rates", key="team_rates_save"):
+    if saving.button("Save the rates", key="team_rates_save"):
         with saving.save(RATES_KEY) as saved:
             rated = ws.set_rates(
                 session.actor(), rates_from_rows(edited_rates), expected=rates_base
             )
-            saved("Hourly rates saved; the team's cost recomputed.", changed=rated.changed)
+            changed = "; ".join(rate_changes(rates_base, rated.value, snap.members))
+            saved(f"Hourly rates saved: {changed}.", changed=rated.changed)
 else:
-    st.dataframe(rates_table, hide_index=True, column_config=rates_config, width="content")
+    st.dataframe(
+        rates_table, hide_index=True, column_config=rates_config, width="content", placeholder=""
+    )
 
 # --- the company profile -----------------------------------------------------------------
 st.subheader("Company profile")
@@ -550,7 +577,7 @@ if can_edit:
             help="A three-letter code: EUR, USD, GBP…",
             key="company_currency",
         )
-        if st.form_submit_button("Save the company profile"):
+        if saving.submit("Save the company profile"):
             with saving.save("company_") as saved:
                 stored_profile = ws.set_company(
                     session.actor(),
@@ -598,15 +625,23 @@ if can_edit:
                         label,
                         value=float(current[field]),
                         step=step,
+                        format="%g",
                         help=help_text,
                         key=f"demand_{field}",
                     )
-        if st.form_submit_button("Save the settings"):
+        if saving.submit("Save the settings"):
             with saving.save("demand_") as saved:
                 stored_settings = ws.set_demand_settings(
                     session.actor(), {**current, **values}, expected=demand_base
                 )
-                saved("Resource signal settings saved.", changed=stored_settings.changed)
+                changed = "; ".join(
+                    value_changes(
+                        current,
+                        settings_to_dict(stored_settings.value),
+                        {f: SETTING_INPUTS[f][0].lower() for f in SETTING_INPUTS},
+                    )
+                )
+                saved(f"Settings saved: {changed}.", changed=stored_settings.changed)
 else:
     st.dataframe(
         pd.DataFrame(

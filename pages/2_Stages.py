@@ -101,7 +101,7 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                     label_visibility="collapsed",
                 )
                 ticks[item] = (ticked, day)
-            submitted = st.form_submit_button("Save checklist", key=f"cl_{platform}_save")
+            submitted = saving.submit("Save checklist", key=f"cl_{platform}_save")
         if submitted:
             with saving.save(spinner="Saving the checklist and recomputing stages…") as saved:
                 changes = checklist_changes(items, ticks, today)
@@ -117,7 +117,7 @@ if editable:
     with st.form("new_platform"):
         st.markdown("**Start the checklist of a new platform** (every item open)")
         raw_name = st.text_input("Platform name", key="new_platform_name")
-        start = st.form_submit_button("Add platform", key="new_platform_add")
+        start = saving.submit("Add platform", key="new_platform_add")
     if start:
         with saving.save("new_platform_name") as saved:
             name = new_platform(raw_name, checklists)
@@ -186,14 +186,14 @@ else:
                 weeks_to_fall_back=back,
                 requires_checklist=needs_checklist,
             )
-        save_gates = st.form_submit_button("Save gates", type="primary", key="gates_save")
+        save_gates = saving.submit("Save gates", type="primary", key="gates_save")
     if save_gates:
         with saving.save(
             *GATE_FORM_KEYS, GATES_BASE, spinner="Saving the gates and recomputing stages…"
         ) as saved:
             stored = ws.set_gates(session.actor(), edited, expected=gates)
             saved("Gates saved; stages recomputed.", changed=stored.changed)
-    if st.button("Restore the default gates", key="gates_restore"):
+    if saving.button("Restore the default gates", key="gates_restore"):
         with saving.save(*GATE_FORM_KEYS, GATES_BASE) as saved:
             restored = ws.set_gates(session.actor(), DEFAULT_GATES, expected=gates)
             saved("Default gates restored.", changed=restored.changed)
@@ -226,7 +226,7 @@ if editable:
         )
         ov_stage = right.selectbox("Stage", [s.value for s in Stage], key="override_stage")
         ov_reason = st.text_area("Reason (required)", key="override_reason")
-        add = st.form_submit_button("Record the override", key="override_add")
+        add = saving.submit("Record the override", key="override_add")
     if add:
         with saving.save("override_reason", "override_until") as saved:
             override = ws.add_override(
@@ -259,7 +259,7 @@ if snap.overrides:
                 ),
                 key="override_remove_pick",
             )
-            remove = st.form_submit_button("Remove override", key="override_remove")
+            remove = saving.submit("Remove override", key="override_remove")
         if remove and pick is not None:
             with saving.save("override_remove_pick") as saved:
                 gone = ws.remove_override(session.actor(), pick)
@@ -304,7 +304,7 @@ if editable:
             "Followers that day", min_value=0, step=1, value=None, key="baseline_value"
         )
         bl_on = right.date_input("On", value=None, max_value=today, key="baseline_on")
-        set_baseline = st.form_submit_button("Save the baseline", key="baseline_save")
+        set_baseline = saving.submit("Save the baseline", key="baseline_save")
     if set_baseline:
         with saving.save("baseline_") as saved:
             given = ws.set_baseline(

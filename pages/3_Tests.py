@@ -3,45 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from strategy.domain.experiments import TestKind, TestStatus, value_unit
+from strategy.domain.experiments.words import update_changes
 from strategy.domain.unit_values import read_arm
 from strategy.views import charts, frames
-from strategy.views.experiment_rows import results_table
+from strategy.views.experiment_rows import listed_tests, update_default
 from ui import saving, session
 from ui.markup import md
 
 FORM = "test_form_"
-# The columns of `results_table` the list of conversion tests shows, with their headings;
-# MEAN_HEADINGS the same for mean tests (means and their difference in the metric's units).
-# Comments, not docstrings: Streamlit would draw a bare string at the top of the page.
-HEADINGS = {
-    "id": "#",
-    "title": "title",
-    "platform": "platform",
-    "metric": "metric",
-    "status": "status",
-    "control_rate": "control rate %",
-    "variant_rate": "variant rate %",
-    "abs_lift": "lift (points)",
-    "ci_low": "95% CI low",
-    "ci_high": "95% CI high",
-    "p_value": "p-value",
-    "prob_variant_better": "P(variant better) %",
-    "significant": "significant",
-    "warning": "warning",
-}
-MEAN_HEADINGS = {
-    **{k: v for k, v in HEADINGS.items() if k not in ("control_rate", "variant_rate")},
-    "control_rate": "control mean",
-    "variant_rate": "variant mean",
-    "abs_lift": "difference",
-    "ci_low": "95% CI low",
-    "ci_high": "95% CI high",
-}
 KINDS = {
     TestKind.CONVERSION: "Conversion (exposures and successes)",
     TestKind.MEAN: "Mean (per-unit values)",
@@ -80,6 +55,10 @@ if can_edit:
         )
         form = st.form("log_test")
     with form:
+        for typed_in in ("title", "hypothesis", "other_platform", "metric", "decision"):
+            saving.emptied(f"{FORM}{typed_in}", "")  # a logged test leaves the form empty
+        for arm, part in itertools.product(ARMS, ("n", "successes", "mean", "sd")):
+            saving.emptied(f"{FORM}{arm}_{part}", None if part in ("mean", "sd") else 0)
         title = st.text_input("Title", key=f"{FORM}title")
         hypothesis = st.text_area("Hypothesis", key=f"{FORM}hypothesis", height=80)
         cols = st.columns(3)
@@ -134,7 +113,7 @@ if can_edit:
         end = when[1].date_input("End", today, key=f"{FORM}end")
         status = when[2].selectbox("Status", [s.value for s in TestStatus], key=f"{FORM}status")
         decision = st.text_area("Decision", key=f"{FORM}decision", height=80)
-        if st.form_submit_button("Log the test", type="primary"):
+        if saving.submit("Log the test", type="primary"):
             fields = {
                 "title": title,
                 "hypothesis": hypothesis,
@@ -162,7 +141,6 @@ st.subheader("Logged tests")
 if not result.tests:
     st.info("No tests logged yet.")
 else:
-    table = results_table(result.tests)
     signed = st.column_config.NumberColumn(format="%+.2f")
     numbers = {
         "control rate %": st.column_config.NumberColumn(format="%.2f"),
@@ -171,24 +149,18 @@ else:
         "difference": signed,
         "95% CI low": signed,
         "95% CI high": signed,
-        "p-value": st.column_config.NumberColumn(format="%.4f"),
-        "P(variant better) %": st.column_config.NumberColumn(format="%.0f"),
+        "result": st.column_config.TextColumn(width=250),  # its longest words, at 1366 px
     }
-    for kind, headings, words in (
-        (TestKind.CONVERSION, HEADINGS, "Conversion tests: rates in percent; the lift and its "
-         "95% confidence interval in percentage points (variant minus control)."),
-        (TestKind.MEAN, MEAN_HEADINGS, "Mean tests (Welch's t-test): means, their difference "
-         "and its 95% confidence interval in the metric's own units (variant minus control)."),
+    for kind, words in (
+        (TestKind.CONVERSION, "Conversion tests: rates in percent; the lift and its 95% "
+         "confidence interval in percentage points (variant minus control)."),
+        (TestKind.MEAN, "Mean tests (Welch's t-test): means, their difference and its 95% "
+         "confidence interval in the metric's own units (variant minus control)."),
     ):  # fmt: skip
-        rows = table[table["kind"] == kind.value]
+        rows = listed_tests(result.tests, kind)
         if rows.empty:
             continue
-        st.dataframe(
-            rows[list(headings)].rename(columns=headings),
-            hide_index=True,
-            width="stretch",
-            column_config=numbers,
-        )
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=numbers, placeholder="")
         st.caption(f"{words} A test is significant when its p-value is below 0.05.")
 
     st.subheader("Each test's interval against zero")
@@ -233,6 +205,7 @@ if can_edit and result.tests:
     picked = st.selectbox(
         "Test",
         list(by_id),
+        index=list(by_id).index(update_default(result.tests, result.today) or next(iter(by_id))),
         format_func=lambda test_id: f"#{test_id} {by_id[test_id].title}",
         key="test_pick",
     )
@@ -276,17 +249,18 @@ if can_edit and result.tests:
             key=f"test_update_status_{picked}",
         )
         new_decision = st.text_area("Decision", test.decision, key=f"test_update_decision_{picked}")
-        if st.form_submit_button("Save the test"):
+        if saving.submit("Save the test"):
             changes: dict[str, object] = {"decision": new_decision, "status": new_status}
             if not final:
                 changes |= {**counts, "end": new_end}
             with saving.save("test_update_") as saved:
                 updated = ws.update_test(session.actor(), picked, changes)
-                saved(f"Test #{picked} updated.", changed=updated.changed)
+                changed = "; ".join(update_changes(test, updated.value))
+                saved(f"Test #{picked} updated: {changed}.", changed=updated.changed)
     confirm = st.checkbox(
         f"Yes, remove test #{picked} for good", key=f"test_remove_confirm_{picked}"
     )
-    if st.button("Remove the test", disabled=not confirm, key="test_remove"):
+    if saving.button("Remove the test", disabled=not confirm, key="test_remove"):
         with saving.save("test_pick", "test_update_", "test_remove_") as saved:
             ws.remove_test(session.actor(), picked)
             saved(f"Test #{picked} removed.")

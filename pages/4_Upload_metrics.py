@@ -82,7 +82,7 @@ def map_the_file(preview: uploads.Preview) -> None:
         },
         key=f"{prefix}columns",
     )
-    if st.button("Save the mapping", key=f"{prefix}save", type="primary"):
+    if saving.button("Save the mapping", key=f"{prefix}save", type="primary"):
         with saving.save(prefix) as saved:
             mapping = check_mapping(
                 name,
@@ -202,7 +202,7 @@ else:
                 + ", to import."
             )
         blocked = count == 0 or bool(unconfirmed)
-        if st.button(label, type="primary", disabled=blocked, key="import_files"):
+        if saving.button(label, type="primary", disabled=blocked, key="import_files"):
             outcomes = []
             progress = st.progress(0.0, text="Importing…")
             with st.spinner("Importing and recomputing the weekly table…"):
@@ -243,7 +243,7 @@ else:
                 "Yes, remove it: the weeks it covered fall back to earlier uploads",
                 key="remove_upload_confirm",
             )
-            remove = st.form_submit_button("Remove upload", key="remove_upload_submit")
+            remove = saving.submit("Remove upload", key="remove_upload_submit")
         if remove:
             if not confirmed:
                 st.error("Tick the confirmation to remove the upload.")

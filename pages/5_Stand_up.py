@@ -95,7 +95,7 @@ if editing:
         )
         text = cols[1].text_input("Text", key=f"{FORM}text", placeholder="What to raise")
         owner = cols[2].text_input("Owner", key=f"{FORM}owner", placeholder="Who picks it up")
-        if st.form_submit_button("Add the item", type="primary"):
+        if saving.submit("Add the item", type="primary"):
             with saving.save(FORM) as saved:
                 item = ws.add_standup_item(
                     session.actor(), day=day, slot=slot, text=text, owner=owner

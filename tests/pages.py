@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 
 def buttons(at: AppTest) -> list[Any]:
@@ -36,3 +37,31 @@ def click(
     if check:
         assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+ALERTS = ("success", "info", "warning", "error")
+
+
+def _walk(node: Any) -> Any:
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def in_order(at: AppTest) -> list[Any]:
+    """Every element of the page, in the order the reader meets them (columns flattened)."""
+    return [n for n in _walk(at._tree) if getattr(n, "type", None) != "column"]
+
+
+def said_beside(at: AppTest, label: str) -> list[str]:
+    """The messages drawn right under the button with this label (plain or a form's submit),
+    in order: what a save there said, where the user acted."""
+    nodes = in_order(at)
+    places = [i for i, n in enumerate(nodes) if isinstance(n, Button) and n.label == label]
+    assert places, f"no button {label!r}; the page has {button_labels(at)}"
+    said: list[str] = []
+    for node in nodes[places[0] + 1 :]:
+        if getattr(node, "type", None) not in ALERTS:
+            break
+        said.append(node.value)
+    return said

@@ -12,7 +12,7 @@ import pytest
 
 from strategy.domain.analysis import analyse
 from strategy.domain.gates import DEFAULT_GATES, Criterion
-from strategy.domain.numbers import plain_number
+from strategy.domain.numbers import chance_text, p_value_text, plain_number
 from strategy.domain.stages import evaluate_all
 from strategy.report import report_dict, report_text
 from strategy.usecases import Workspace
@@ -117,3 +117,37 @@ def test_no_page_writes_a_number_with_an_exponent(page: str, app_read: Workspace
     if page == "pages/2_Stages.py":
         moves = next(d.value for d in at.dataframe if "why" in d.value.columns)
         assert any("audience 1,054 >= 100" in why for why in moves["why"])
+
+
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [
+        (0.0000004, "<0.0001"),
+        (0.0001, "0.0001"),
+        (0.0213, "0.0213"),
+        (0.5, "0.5000"),
+        (None, ""),
+        (float("nan"), ""),
+    ],
+)
+def test_a_p_value_reads_four_decimals_and_below_them_less_than(p: float | None, text: str) -> None:
+    assert p_value_text(p) == text
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [
+        (0.999994, ">99%"),
+        (0.9951, ">99%"),
+        (0.99, "99%"),
+        (0.57, "57%"),
+        (0.01, "1%"),
+        (0.004, "<1%"),
+        (0.0, "<1%"),
+        (None, ""),
+    ],
+)
+def test_a_chance_reads_whole_percent_never_a_rounded_100_or_0(
+    share: float | None, text: str
+) -> None:
+    assert chance_text(share) == text

@@ -372,3 +372,10 @@ def test_once_every_approved_request_is_filled_the_form_is_gone_and_says_why(
         "Every approved resource request is filled: its hours are all taken. An admin can "
         "amend one (`request amend`), or a new request can be raised on the dashboard."
     ) in [c.value for c in at.caption]
+
+
+def test_the_onboarding_forms_hours_read_as_a_whole_number(approved: ResourceRequest) -> None:
+    hours = run().number_input(key="onboard_start_hours")
+    assert hours.value == 20
+    assert hours.proto.format % hours.value == "20"  # not "20.00"
+    assert hours.proto.format % 20.5 == "20.5"

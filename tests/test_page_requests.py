@@ -13,7 +13,7 @@ from strategy.domain.requests import RequestStatus
 from strategy.domain.value import value_text
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
-from tests.pages import button_labels, click
+from tests.pages import button_labels, click, said_beside
 from ui import session
 
 EXECUTIVE = Actor("cfo@example.com", AccessRole.EXECUTIVE)
@@ -280,3 +280,16 @@ def test_an_amended_request_shows_the_amendment_waiting_for_a_decision(
         "(EUR 1,800/week): Paid media first"
     ) in text
     assert [b for b in DECISIONS if b in button_labels(at)] == list(DECISIONS)
+
+
+def test_a_raised_request_empties_its_note_box_and_says_so_under_the_button(
+    app_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    acting(monkeypatch, EDITOR)
+    at = run()
+    at.text_area(key="request_note").input("Two people before the holiday season")
+    click(at, RAISE)
+    note = at.text_area(key="request_note")
+    assert (note.value, note.proto.set_value) == ("", True)  # set, so the browser empties it
+    (said,) = said_beside(at, RAISE)
+    assert said.startswith("Raised request #1 (50.0 h/week")

@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from strategy.domain.experiments import TestStatus
 from strategy.usecases import Workspace
-from tests.conftest import VIEWER, open_page
-from tests.pages import click
+from tests.conftest import EDITOR, TODAY, VIEWER, open_page
+from tests.pages import click, said_beside
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,8 @@ def test_the_page_lists_the_demo_tests_with_statistics_and_conclusions(ws_read: 
     assert first["control rate %"] == pytest.approx(4.0)
     assert first["lift (points)"] == pytest.approx(2.096, abs=1e-3)
     assert first["95% CI low"] < first["lift (points)"] < first["95% CI high"]
-    assert first["significant"] is True and first["p-value"] < 0.05
+    assert first["result"] == "variant +2.1 points, significant"
+    assert first["p-value"] == "<0.0001" and first["P(variant better)"] == ">99%"
     assert table[3]["warning"] == "no data yet"
     words = [m.value for m in at.markdown if "**Questions instead of product shots**" in m.value]
     assert len(words) == 1
@@ -102,10 +103,10 @@ def test_a_logged_significant_test_shows_in_the_list_and_on_the_dashboard(
     assert not at.error
     assert [s.value for s in at.success] == ["Logged test #5: Short videos instead of photos."]
     row = listed_tests(at)[-1]
-    assert (row["title"], row["status"], row["significant"]) == (
+    assert (row["title"], row["status"], row["result"]) == (
         "Short videos instead of photos",
         "concluded",
-        True,
+        "variant +3.5 points, significant",
     )
     assert row["lift (points)"] == pytest.approx(3.5)
     # the form is empty again, ready for the next test
@@ -153,7 +154,9 @@ def test_reopening_a_concluded_test_takes_it_off_the_dashboard(ws: Workspace) ->
     at.selectbox(key="test_update_status_1").set_value("running")
     at.text_area(key="test_update_decision_1").set_value("Run it two more weeks.")
     click(at, "Save the test")
-    assert [s.value for s in at.success] == ["Test #1 updated."]
+    assert [s.value for s in at.success] == [
+        "Test #1 updated: status concluded -> running; decision changed."
+    ]
     test = ws.snapshot().tests[0]
     assert (test.status, test.decision) == (TestStatus.RUNNING, "Run it two more weeks.")
     assert listed_tests(at)[0]["status"] == "running"
@@ -217,7 +220,8 @@ def test_a_mean_test_is_logged_from_each_arms_n_mean_and_sd_with_welchs_statisti
     means = next(d.value for d in at.dataframe if "control mean" in d.value.columns)
     (row,) = means.to_dict("records")
     assert row["difference"] == pytest.approx(0.5)
-    assert row["95% CI low"] < 0.5 < row["95% CI high"] and row["significant"] is True
+    assert row["95% CI low"] < 0.5 < row["95% CI high"]
+    assert row["result"] == "variant +0.5, significant"
     assert any(
         "Variant B lifted replies per post by 0.5 (from 2.1 to 2.6)" in m.value for m in at.markdown
     )
@@ -270,3 +274,53 @@ def test_a_running_test_past_its_end_is_flagged_and_its_counts_can_be_updated(
     assert (test.variant_n, test.end) == (2600, dt.date(2026, 12, 13))
     assert ws.audit_log(1)[0].detail.startswith("#3 Carousel vs single image: variant_n ")
     assert not any("still running" in w.value for w in at.warning)
+
+
+def test_the_tests_table_starts_with_title_platform_and_the_result_in_words(
+    ws_read: Workspace,
+) -> None:
+    table = next(d.value for d in run().dataframe if "p-value" in d.value.columns)
+    assert list(table.columns)[:3] == ["title", "platform", "result"]
+
+
+def test_a_planned_test_shows_blanks_never_none(ws_read: Workspace) -> None:
+    at = run()
+    planned = listed_tests(at)[3]
+    assert planned["status"] == "planned"
+    assert (planned["result"], planned["p-value"], planned["P(variant better)"]) == ("", "", "")
+    table = next(d for d in at.dataframe if "p-value" in d.value.columns)
+    assert table.proto.placeholder == ""  # a missing number is drawn blank, not "None"
+
+
+@pytest.mark.parametrize(
+    ("concluded", "opens_on"),
+    [
+        ((), 3),  # the running one, not the concluded #1 at the top
+        ((3,), 4),  # then the planned one
+    ],
+)
+def test_update_a_test_opens_on_the_first_running_or_overdue_test(
+    ws: Workspace, concluded: tuple[int, ...], opens_on: int
+) -> None:
+    for test_id in concluded:
+        ws.update_test(EDITOR, test_id, {"status": "concluded", "end": TODAY})
+    assert run().selectbox(key="test_pick").value == opens_on
+
+
+def test_an_update_says_beside_its_button_what_changed(ws: Workspace) -> None:
+    at = run()
+    at.selectbox(key="test_update_status_3").set_value("concluded")
+    at.date_input(key="test_update_end_3").set_value(TODAY)
+    at = click(at, "Save the test")
+    assert said_beside(at, "Save the test") == [
+        f"Test #3 updated: status running -> concluded; end 29 Nov 2026 -> {TODAY:%d %b %Y}."
+    ]
+
+
+@pytest.mark.parametrize(("key", "empty"), [("title", ""), ("control_n", 0), ("variant_n", 0)])
+def test_a_logged_test_leaves_the_form_empty_in_the_browser_too(
+    ws: Workspace, key: str, empty: object
+) -> None:
+    at = click(fill_form(run(), SHORT_VIDEOS), "Log the test")
+    box = next(w for w in (*at.text_input, *at.number_input) if w.key == f"{FORM}{key}")
+    assert (box.value, box.proto.set_value) == (empty, True)  # set, so the browser shows it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -9,14 +10,18 @@ import pandas as pd
 import pytest
 
 from strategy.domain.company import CompanyProfile
+from strategy.domain.costs import Rates
 from strategy.domain.errors import ValidationError
-from strategy.domain.team import Assignment, Role, make_member, recommended_core_team
+from strategy.domain.roster import roster_changes, row_gaps
+from strategy.domain.team import Assignment, Member, Role, make_member, recommended_core_team
 from strategy.views.roster import (
     ROSTER_COLUMNS,
     company_from_form,
     members_from_rows,
     members_to_rows,
+    rate_changes,
     split_channels,
+    value_changes,
 )
 
 
@@ -216,3 +221,79 @@ def test_a_bad_company_form_names_the_field(
 def test_a_bad_other_channel_is_named() -> None:
     with pytest.raises(ValidationError, match=r"^other channels: channel: expected a channel"):
         company_from_form([], "retail+", [], 5)
+
+
+@pytest.mark.parametrize(
+    ("cells", "gaps"),
+    [
+        ({"name": "Omar Haddad", "role": "it", "hours": 6}, ()),
+        ({"name": "Omar Haddad", "role": None, "hours": 6}, ("row 11: Omar Haddad has no role",)),
+        (
+            {"name": "Omar Haddad", "role": "it", "hours": None},
+            ("row 11: Omar Haddad has no hours for the role",),
+        ),
+        (
+            {"name": None, "role": None, "hours": 2},
+            ("row 11: the person has no name", "row 11: the person has no role"),
+        ),
+    ],
+)
+def test_a_roster_row_names_each_cell_it_lacks(
+    cells: dict[str, object], gaps: tuple[str, ...]
+) -> None:
+    assert row_gaps(11, cells) == gaps
+
+
+JONAS = make_member(
+    "Jonas Weber", 8, [{"role": "support", "hours": 8}, {"role": "community_manager", "hours": 3}]
+)
+OMAR = make_member("Omar Haddad", 6, [{"role": "it", "hours": 6}])
+
+
+@pytest.mark.parametrize(
+    ("after", "said"),
+    [
+        ((JONAS,), ()),
+        ((JONAS, OMAR), ("added Omar Haddad",)),
+        ((), ("removed Jonas Weber",)),
+        (
+            (make_member("Jonas Weber", 8, [{"role": "support", "hours": 6}]),),
+            (
+                "Jonas Weber's hours as customer support 8 -> 6",
+                "Jonas Weber no longer community manager",
+            ),
+        ),
+        (
+            (dataclasses.replace(JONAS, available_hours=11),),
+            ("Jonas Weber's available hours 8 -> 11",),
+        ),
+    ],
+)
+def test_a_roster_save_says_who_was_added_removed_or_changed(
+    after: tuple[Member, ...], said: tuple[str, ...]
+) -> None:
+    assert roster_changes((JONAS,), after) == said
+
+
+@pytest.mark.parametrize(
+    ("after", "said"),
+    [
+        ({"minutes": 5, "share": 0.85}, ()),
+        ({"minutes": 6, "share": 0.85}, ("minutes per message 5 -> 6",)),
+        ({"minutes": 5, "share": None}, ("utilisation threshold 0.85 -> blank",)),
+    ],
+)
+def test_a_forms_save_names_each_value_it_moved(
+    after: dict[str, Any], said: tuple[str, ...]
+) -> None:
+    labels = {"minutes": "minutes per message", "share": "utilisation threshold"}
+    assert value_changes({"minutes": 5, "share": 0.85}, after, labels) == said
+
+
+def test_a_rates_save_names_the_role_or_person_and_the_rate_it_moved() -> None:
+    before = Rates()
+    after = Rates(roles={**before.roles, Role.IT: 55.0}, people={"omar haddad": 60.0}, juniors={})
+    assert rate_changes(before, after, [OMAR]) == (
+        "IT's rate 50 -> 55",
+        "Omar Haddad's rate blank -> 60",
+    )

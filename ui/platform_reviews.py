@@ -87,7 +87,7 @@ def _stopped(ws: Workspace, r: Review, *, may_decide: bool) -> None:
         f"Out of the demand, the stall list and the resource signal; still on record "
         f"({r.weeks_in_stage} weeks in {r.stage.value}, {_money(r)} since it stalled)."
     )
-    if may_decide and st.button("Restart", key=f"restart_{r.platform}"):
+    if may_decide and saving.button("Restart", key=f"restart_{r.platform}"):
         with saving.save() as saved:
             ws.restart_platform(session.actor(), r.platform, today=session.today())
             st.session_state[FLASH_HERE] = True
@@ -109,8 +109,8 @@ def _decide_form(ws: Workspace, r: Review, today: dt.date) -> None:
             key=f"{prefix}until",
         )
         buttons = st.columns(2)
-        go_on = buttons[0].form_submit_button("Continue")
-        stop = buttons[1].form_submit_button("Stop", type="primary")
+        go_on = saving.submit("Continue", key=f"{prefix}continue", within=buttons[0])
+        stop = saving.submit("Stop", key=f"{prefix}stop", within=buttons[1], type="primary")
         if go_on or stop:
             choice = Decision.CONTINUE if go_on else Decision.STOP
             with saving.save(prefix) as saved:

@@ -116,8 +116,10 @@ def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
                     help="Needed to approve or decline; the decision is final.",
                 )
                 buttons = st.columns(2)
-                approve = buttons[0].form_submit_button("Approve", type="primary")
-                decline = buttons[1].form_submit_button("Decline")
+                approve = saving.submit(
+                    "Approve", key=f"{prefix}approve", within=buttons[0], type="primary"
+                )
+                decline = saving.submit("Decline", key=f"{prefix}decline", within=buttons[1])
                 if approve or decline:
                     decision = Decision.APPROVE if approve else Decision.DECLINE
                     with saving.save(prefix) as saved:
@@ -160,7 +162,7 @@ def show_review(ws: Workspace, review: Review, *, may_decide: bool) -> None:
                 key=f"{prefix}note",
                 help="What the executives conclude from it; the review is kept as it reads.",
             )
-            if st.form_submit_button("Close the review"):
+            if saving.submit("Close the review", key=f"{prefix}close"):
                 with saving.save(prefix) as saved:
                     ws.close_review(session.actor(), review.request_id, note, today=session.today())
                     saved(f"Review of request #{review.request_id} closed.")

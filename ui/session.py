@@ -267,26 +267,40 @@ def can_decide() -> bool:
     return actor().can_decide
 
 
-FLASH_KEY = "flash_message"
+SAID_KEY = "_said_after_save"
+"""What the last write said, kept for the rerun: (kind, message, place). ``place`` is the
+button that saved (its key or label); the message shows beside it."""
+
+FORGOTTEN_KEY = "_forgotten_after_save"
+"""The widget keys the last save forgot: the browser still shows what was typed in them
+until the page sets them again (``saving.emptied``)."""
+
+SHOWING_KEY = "_said_showing"
+"""This run's message and the slot at the page's top holding it until its button claims it."""
+
+SAID_STYLES: dict[str, tuple[Callable[..., Any], str]] = {
+    "success": (st.success, "✅"),
+    "info": (st.info, "ℹ️"),
+    "error": (st.error, "⚠️"),
+}
 
 
-UNCHANGED_KEY = "unchanged_message"
-
-
-def saved(message: str, *widget_prefixes: str, changed: bool = True) -> None:
+def saved(
+    message: str, *widget_prefixes: str, changed: bool = True, place: str | None = None
+) -> None:
     """After a successful write: forget the form's widget edits, keep a message, rerun.
 
     The widgets whose keys start with ``widget_prefixes`` reload from the stored data, and
     the cache keyed on the data version shows fresh numbers on the rerun. A save that
-    ``changed`` nothing keeps its message as information, not as a success.
+    ``changed`` nothing keeps its message as information, not as a success. ``place`` is the
+    button that saved: the message shows beside it (at the page's top when it is gone).
     """
-    for key in [k for k in st.session_state if str(k).startswith(widget_prefixes)]:
+    forgotten = [k for k in st.session_state if str(k).startswith(widget_prefixes)]
+    for key in forgotten:
         del st.session_state[key]
-    st.session_state[FLASH_KEY if changed else UNCHANGED_KEY] = message
+    st.session_state[FORGOTTEN_KEY] = set(map(str, forgotten))
+    st.session_state[SAID_KEY] = ("success" if changed else "info", message, place)
     st.rerun()
-
-
-CONFLICT_KEY = "conflict_message"
 
 
 def drawn(base_key: str, current: T, *, keep: bool) -> T:
@@ -300,19 +314,39 @@ def drawn(base_key: str, current: T, *, keep: bool) -> T:
     return current
 
 
-def reload_after_conflict(exc: Conflict, *widget_prefixes: str) -> None:
-    """Someone else saved first: drop the form's state so it shows their version, and say so."""
+def reload_after_conflict(exc: Conflict, *widget_prefixes: str, place: str | None = None) -> None:
+    """Someone else saved first: drop the form's state so it shows their version, and say so
+    beside the button that saved (``place``)."""
     for key in [k for k in st.session_state if str(k).startswith(widget_prefixes)]:
         del st.session_state[key]
-    st.session_state[CONFLICT_KEY] = f"{exc}. The page now shows their version."
+    st.session_state[SAID_KEY] = ("error", f"{exc}. The page now shows their version.", place)
     st.rerun()
 
 
+def _say(kind: str, message: str) -> None:
+    show, icon = SAID_STYLES[kind]
+    show(md(message), icon=icon)
+
+
 def show_flash() -> None:
-    """Show, once, the message a write or a refused stale save left before its rerun."""
-    if message := st.session_state.pop(FLASH_KEY, None):
-        st.success(md(message), icon="✅")
-    if unchanged := st.session_state.pop(UNCHANGED_KEY, None):
-        st.info(md(unchanged), icon="ℹ️")
-    if conflict := st.session_state.pop(CONFLICT_KEY, None):
-        st.error(md(conflict), icon="⚠️")
+    """Show, once, the message a write or a refused stale save left before its rerun: at the
+    page's top for now, moved beside its button when the button is drawn (``show_said``)."""
+    st.session_state.pop(SHOWING_KEY, None)
+    said = st.session_state.pop(SAID_KEY, None)
+    if said is None:
+        return
+    kind, message, place = said
+    slot = st.empty()
+    with slot.container():
+        _say(kind, message)
+    st.session_state[SHOWING_KEY] = (kind, message, place, slot)
+
+
+def show_said(place: str) -> None:
+    """Beside the button ``place``: the message of the save it made, moved from the top."""
+    showing = st.session_state.get(SHOWING_KEY)
+    if showing is None or showing[2] != place:
+        return
+    kind, message, _, slot = st.session_state.pop(SHOWING_KEY)
+    slot.empty()
+    _say(kind, message)

@@ -27,3 +27,24 @@ def plain_number(value: float | int | None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+SMALLEST_P: Final[float] = 0.0001
+"""Below it a p-value reads ``<0.0001``: more digits would claim a precision the test lacks."""
+
+
+def p_value_text(p: float | None) -> str:
+    """A p-value to four decimals (``0.0123``), ``<0.0001`` below that; blank when missing."""
+    if p is None or not math.isfinite(p):
+        return ""
+    return f"<{SMALLEST_P}" if p < SMALLEST_P else f"{p:.4f}"
+
+
+def chance_text(share: float | None) -> str:
+    """A probability (0.57) in whole percent (``57%``); ``>99%`` above 99% and ``<1%`` below
+    1%, never a rounded ``100%`` or ``0%``; blank when missing."""
+    if share is None or not math.isfinite(share):
+        return ""
+    if share > 0.99:
+        return ">99%"
+    return "<1%" if share < 0.01 else f"{share:.0%}"

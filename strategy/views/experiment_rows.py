@@ -1,19 +1,22 @@
 """Each logged strategy test with its statistics, as one row for every place that shows it.
 
-The report's JSON, the Tests page's table and the dashboard's chart of concluded tests all
+The report's JSON, the Tests page's tables and the dashboard's chart of concluded tests all
 read their numbers here, so a test without data, a rate in percent or a lift in points is
 shown the same way everywhere.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final
 
 import pandas as pd
 
 from strategy.domain.analysis import TestResult
-from strategy.domain.experiments import TestKind, TestStats
+from strategy.domain.experiments import TestKind, TestStats, TestStatus
+from strategy.domain.experiments.words import result_words
+from strategy.domain.numbers import chance_text, p_value_text
 
 NO_DATA_WARNING: Final[str] = "no data yet"
 """The warning of a test that has no statistics yet (nothing exposed)."""
@@ -88,3 +91,60 @@ def results_table(results: Sequence[TestResult]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+LISTED: Final[dict[TestKind, dict[str, str]]] = {
+    TestKind.CONVERSION: {
+        "control_rate": "control rate %",
+        "variant_rate": "variant rate %",
+        "abs_lift": "lift (points)",
+    },
+    TestKind.MEAN: {
+        "control_rate": "control mean",
+        "variant_rate": "variant mean",
+        "abs_lift": "difference",
+    },
+}
+"""The Tests page's headings of the numbers that differ between conversion and mean tests."""
+
+
+def listed_tests(results: Sequence[TestResult], kind: TestKind) -> pd.DataFrame:
+    """The Tests page's table of one kind of test, with its headings: first what a reader
+    looks for (title, platform, the result in words), then the detail; the p-value and the
+    chance as text (``<0.0001``, ``>99%``), a test without data blank, never "None"."""
+    shown = [r for r in results if r.test.kind is kind]
+    table = results_table(shown)
+    words = {
+        "title": [r.test.title for r in shown],
+        "platform": [r.test.platform for r in shown],
+        "result": [result_words(r.test, r.stats) for r in shown],
+        "status": list(table["status"]),
+        "metric": list(table["metric"]),
+        **{heading: list(table[field]) for field, heading in LISTED[kind].items()},
+        "95% CI low": list(table["ci_low"]),
+        "95% CI high": list(table["ci_high"]),
+        "p-value": [p_value_text(r.stats.p_value if r.stats else None) for r in shown],
+        "P(variant better)": [
+            chance_text(r.stats.prob_variant_better if r.stats else None) for r in shown
+        ],
+        "warning": list(table["warning"]),
+        "#": list(table["id"]),
+    }
+    return pd.DataFrame(words, columns=list(words))
+
+
+def update_default(results: Sequence[TestResult], today: dt.date) -> int | None:
+    """The test the "Update a test" form opens on: the first overdue one, else the first
+    running, else the first planned, else the first; never a concluded one while another
+    is open."""
+    tests = [r.test for r in results if r.test.id is not None]
+    for wanted in (
+        lambda t: t.overdue(today),
+        lambda t: t.status is TestStatus.RUNNING,
+        lambda t: t.status is TestStatus.PLANNED,
+        lambda t: True,
+    ):
+        found = next((t.id for t in tests if wanted(t)), None)
+        if found is not None:
+            return found
+    return None

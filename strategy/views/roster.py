@@ -19,6 +19,7 @@ from strategy.domain.costs import Rates
 from strategy.domain.errors import ValidationError
 from strategy.domain.limits import week_hours
 from strategy.domain.numbers import plain_number
+from strategy.domain.roster import row_gaps
 from strategy.domain.team import (
     ROLE_LABELS,
     Assignment,
@@ -109,6 +110,17 @@ class _Person:
             )
         self.rows_of[key] = row
         self.assignments.append(assignment)
+
+
+def roster_gaps(rows: Sequence[Mapping[Any, Any]]) -> tuple[str, ...]:
+    """One message per cell a roster table row lacks (name, role, hours), its row counted
+    from 1 as the table shows it; blank rows are skipped, as saving skips them."""
+    return tuple(
+        gap
+        for number, row in enumerate(rows, start=1)
+        if not all(_blank(row.get(column)) for column in ROSTER_COLUMNS)
+        for gap in row_gaps(number, {c: _cell(row.get(c)) for c in ROSTER_COLUMNS})
+    )
 
 
 def members_from_rows(rows: Sequence[Mapping[Any, Any]]) -> tuple[Member, ...]:
@@ -251,3 +263,38 @@ def rates_from_rows(table: pd.DataFrame) -> dict[str, Any]:
         if rate is not None:
             people[str(key)] = rate
     return {"roles": roles, "people": people, "juniors": juniors}
+
+
+# --- what a save changed ----------------------------------------------------------------------
+
+
+def _shown(value: Any) -> str:
+    return "blank" if _blank(value) else plain_number(value)
+
+
+def value_changes(
+    before: Mapping[str, Any], after: Mapping[str, Any], labels: Mapping[str, str]
+) -> tuple[str, ...]:
+    """What a form's save changed: ``label 5 -> 6`` for each labelled field whose value
+    moved, in the labels' order; a blank value reads ``blank``."""
+    return tuple(
+        f"{label} {_shown(before.get(field))} -> {_shown(after.get(field))}"
+        for field, label in labels.items()
+        if _shown(before.get(field)) != _shown(after.get(field))
+    )
+
+
+def rate_changes(before: Rates, after: Rates, members: Sequence[Member]) -> tuple[str, ...]:
+    """What a rates save changed: ``IT's rate 50 -> 55``, ``Maya Okafor's rate blank -> 60``,
+    ``IT's junior rate blank -> 30``."""
+    old, new = rates_rows(before, members), rates_rows(after, members)
+    labels = {
+        f"{key}|{column}": f"{who}'s {'junior rate' if column == 'junior' else 'rate'}"
+        for key, who in zip(old.index, old["who"], strict=True)
+        for column in ("rate", "junior")
+    }
+
+    def flat(table: pd.DataFrame) -> dict[str, Any]:
+        return {f"{k}|{c}": table.at[k, c] for k in table.index for c in ("rate", "junior")}
+
+    return value_changes(flat(old), flat(new), labels)

@@ -3,6 +3,7 @@ a sample, a broken split) and its conclusion."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 
@@ -174,3 +175,55 @@ def conclusion_text(test: StrategyTest, stats: TestStats | None, currency: str =
     else:
         tail = "not a clear difference at this sample size."
     return f"{headline}; {tail}"
+
+
+def result_words(test: StrategyTest, stats: TestStats | None) -> str:
+    """A test's result in a few words, for a table's first columns: ``variant +2.1 points,
+    significant`` (a mean test's difference in its metric's units); blank without data."""
+    if stats is None:
+        return ""
+    sign = "-" if stats.abs_lift < 0 else "+"
+    if test.kind is TestKind.CONVERSION:
+        size = f"{_points(stats.abs_lift)} points"
+    else:
+        size = _number(abs(stats.abs_lift))
+    verdict = "significant" if stats.significant else "not significant"
+    return f"variant {sign}{size}, {verdict}"
+
+
+CHANGE_WORDS: tuple[tuple[str, str], ...] = (
+    ("status", "status"),
+    ("end", "end"),
+    ("control_n", "control exposures"),
+    ("control_successes", "control successes"),
+    ("variant_n", "variant exposures"),
+    ("variant_successes", "variant successes"),
+    ("control_mean", "control mean"),
+    ("control_sd", "control standard deviation"),
+    ("variant_mean", "variant mean"),
+    ("variant_sd", "variant standard deviation"),
+)
+"""A test's fields an update may change, and their words."""
+
+
+def _value_words(value: object) -> str:
+    if isinstance(value, TestStatus):
+        return value.value
+    if isinstance(value, dt.date):
+        return f"{value:%d %b %Y}"
+    if isinstance(value, int | float):
+        return f"{value:,}" if isinstance(value, int) else _number(value)
+    return "blank" if value is None else str(value)
+
+
+def update_changes(before: StrategyTest, after: StrategyTest) -> tuple[str, ...]:
+    """What an update changed, in words: ``status running -> concluded``, ``control
+    exposures 4,200 -> 4,500``, ``decision changed``."""
+    said = [
+        f"{words} {_value_words(getattr(before, field))} -> {_value_words(getattr(after, field))}"
+        for field, words in CHANGE_WORDS
+        if getattr(before, field) != getattr(after, field)
+    ]
+    if before.decision != after.decision:
+        said.append("decision changed")
+    return tuple(said)
