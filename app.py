@@ -10,6 +10,7 @@ from strategy.domain.positions import positions_sentence
 from strategy.domain.resources import SignalStatus
 from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
 from strategy.views import frames
+from strategy.views.words import day_text, plural, said
 from ui import first_screen, saving, session
 from ui.markup import md
 from ui.platform_reviews import show_platform_reviews
@@ -30,9 +31,9 @@ if result.latest_week is None:
 else:
     age = weeks_between(result.latest_week, result.today)
     st.caption(
-        f"Latest complete week: {result.latest_week:%d %b %Y} (weeks start on Monday and "
+        f"Latest complete week: {day_text(result.latest_week)} (weeks start on Monday and "
         "count once they have ended and the data covers them)"
-        + (f", {age} weeks ago: newer metrics belong on *Upload metrics*" if age >= 2 else "")
+        + (f", {plural(age, 'week')} ago: newer metrics belong on *Upload metrics*" * (age >= 2))
     )
 
 # --- the first screen: the executives' four answers, above the fold ---------------------
@@ -60,10 +61,10 @@ for i, (name, status) in enumerate(sorted(result.statuses.items()), start=1):
     )
 for name, status in sorted(result.statuses.items()):
     if status.stalled:
-        st.warning(f"**{md(name)} has stalled.** {md(status.stall_reason)}", icon="⏸️")
+        st.warning(f"**{md(name)} has stalled.** {md(said(status.stall_reason))}", icon="⏸️")
 show_platform_reviews(ws, result)
 data_notes = [
-    f"**{md(name)}**: {md(note.text)}"
+    f"**{md(name)}**: {md(said(note.text))}"
     for name, status in sorted(result.statuses.items())
     for note in platform_notes(result, name)
 ]
@@ -79,7 +80,7 @@ banner = {
     SignalStatus.NOT_JUSTIFIED: st.info,
 }[signal.status]
 banner(
-    f"**Extra resources: {signal.status.value.replace('_', ' ')}.** {md(signal.summary)}",
+    f"**Extra resources: {signal.status.value.replace('_', ' ')}.** {md(said(signal.summary))}",
     icon="📈" if signal.status is SignalStatus.JUSTIFIED else "⏳",
 )
 st.caption(
@@ -112,8 +113,8 @@ with st.expander("Why: each condition and its evidence", expanded=True):
     for condition in signal.conditions:
         with st.container(gap=None):  # a condition and its reason read as one item
             mark = "✅" if condition.met else "❌"
-            st.markdown(f"{mark} **{md(condition.label)}** — {md(condition.value)}")
-            st.caption(md(condition.reason))
+            st.markdown(f"{mark} **{md(condition.label)}** — {md(said(condition.value))}")
+            st.caption(md(said(condition.reason)))
 
 # --- resource requests -------------------------------------------------------------------
 st.subheader("Resource requests")

@@ -17,6 +17,7 @@ from strategy.domain.platform_review import (
     stopped_text,
 )
 from strategy.usecases import Workspace
+from strategy.views.words import said
 from ui import saving, session
 from ui.markup import md
 
@@ -59,7 +60,9 @@ def show_review(ws: Workspace, r: Review, *, may_decide: bool, today: dt.date) -
             "proportion to each one's demand hours that week.",
         )
         cols[2].metric("Cost since it stalled", _money(r), help="Those hours at their rates.")
-        st.markdown(f"**Not met, and its trend:** {md(r.stall_reason)}  \n**Value:** {md(r.value)}")
+        st.markdown(
+            f"**Not met, and its trend:** {md(said(r.stall_reason))}  \n**Value:** {md(r.value)}"
+        )
         if r.status is ReviewStatus.CONTINUE and r.decision is not None:
             d = r.decision
             until = f"{d.until:%d %b %Y}" if d.until else "?"

@@ -18,6 +18,7 @@ from strategy.domain.requests import (
 )
 from strategy.domain.team import ROLE_LABELS
 from strategy.usecases import Workspace
+from strategy.views.words import said
 from ui import saving, session
 from ui.markup import md
 
@@ -40,8 +41,8 @@ def evidence_lines(e: Evidence) -> str:
         f"**Roles:** {md(e.roles_text or 'none')}",
         *([f"**Positions:** {md(positions_text(e.positions))}"] if e.positions else []),
         f"**Window:** {window}",
-        md(e.summary),
-        *(f"{'✅' if c.met else '❌'} {md(c.label)} — {md(c.value)}" for c in e.conditions),
+        md(said(e.summary)),
+        *(f"{'✅' if c.met else '❌'} {md(c.label)} — {md(said(c.value))}" for c in e.conditions),
     ]
     return "  \n".join(lines)
 
@@ -75,7 +76,7 @@ def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
             + (f"  \n**Note:** {md(r.note)}" if r.note else "")
         )
         if v.stale:
-            st.warning(f"**Stale:** {md(v.stale_reason)}", icon="⚠️")
+            st.warning(f"**Stale:** {md(said(v.stale_reason))}", icon="⚠️")
         st.markdown(evidence_lines(r.evidence))
         if r.amendment is not None:
             a = r.amendment
