@@ -52,7 +52,7 @@ for i, (name, status) in enumerate(sorted(result.statuses.items()), start=1):
     cards[i % 4].metric(
         md(name),
         status.stage.value.title(),
-        f"{status.weeks_in_stage} weeks in stage"
+        f"{plural(status.weeks_in_stage, 'week')} in stage"
         + (" · stalled" if status.stalled else "")
         + (" · stopped" if name in result.stopped else ""),
         delta_color="inverse" if status.stalled else "off",

@@ -157,7 +157,8 @@ if not editable:
         st.subheader(f"{gate.source.value.title()} → {gate.target.value.title()}")
         st.dataframe(pd.DataFrame(criteria_rows(gate), columns=COLUMNS), hide_index=True)
         st.caption(
-            f"{gate.weeks_to_advance} weeks to advance, {gate.weeks_to_fall_back} to fall back"
+            f"{plural(gate.weeks_to_advance, 'week')} to advance, "
+            f"{gate.weeks_to_fall_back} to fall back"
             + ("; the setup checklist must be complete" if gate.requires_checklist else "")
         )
 else:

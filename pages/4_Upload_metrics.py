@@ -7,6 +7,7 @@ import streamlit as st
 
 from strategy.domain.errors import RolloutError
 from strategy.ingest.mappings import AGGREGATION_CHOICES, check_mapping
+from strategy.views.words import plural
 from ui import saving, session, uploads
 from ui.markup import md
 
@@ -145,7 +146,8 @@ else:
             )
             st.markdown(
                 f"**{md(preview.name)}** · {kind} · {preview.rows:,} rows · "
-                f"{len(preview.platforms)} platform(s): {md(', '.join(preview.platforms))} · "
+                f"{plural(len(preview.platforms), 'platform')}: "
+                f"{md(', '.join(preview.platforms))} · "
                 f"{preview.weeks} weeks, {preview.first_week:%d %b %Y} – "
                 f"{preview.last_week:%d %b %Y}"
             )

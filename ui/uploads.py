@@ -37,13 +37,13 @@ from strategy.usecases import Workspace
 from strategy.usecases.uploads import ReadFile
 
 LAYOUT_NOTES: Final[dict[str, str]] = {
-    "long": "one row per measurement: " + ", ".join(LAYOUTS["long"]),
-    "wide": ", ".join(LAYOUTS["wide"]) + ", then one numeric column per metric",
+    "long": "one row per measurement: " + ", ".join(f"`{c}`" for c in LAYOUTS["long"]),
+    "wide": ", ".join(f"`{c}`" for c in LAYOUTS["wide"]) + ", then one numeric column per metric",
     "events": "one row per interaction: "
-    + ", ".join(LAYOUTS["events"])
+    + ", ".join(f"`{c}`" for c in LAYOUTS["events"])
     + " (weekly metrics are derived, members counted exactly)",
 }
-"""The three accepted layouts, as the page states them."""
+"""The three accepted layouts, as the page states them: column names as code."""
 
 FILE_TYPES: Final[list[str]] = [suffix.removeprefix(".") for suffix in SUFFIXES]
 """The file endings the uploader accepts: parquet, csv, xlsx, xls."""

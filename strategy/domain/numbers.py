@@ -27,3 +27,20 @@ def plain_number(value: float | int | None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+PLURALS: Final[dict[str, str]] = {
+    "person": "people",
+    "criterion": "criteria",
+}
+"""Nouns whose plural is not the noun plus "s"."""
+
+
+def noun_for(count: int, noun: str, many: str | None = None) -> str:
+    """``noun`` agreeing with ``count``: ``platform`` for 1, ``platforms`` otherwise."""
+    return noun if count == 1 else (many or PLURALS.get(noun, f"{noun}s"))
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 platform``, ``2 platforms``, ``0 people``: a count with its noun agreeing."""
+    return f"{count:,} {noun_for(count, noun, many)}"

@@ -12,6 +12,18 @@ import json
 import re
 from typing import Final
 
+__all__ = [
+    "audit_sentence",
+    "channel_words",
+    "day_text",
+    "metric_words",
+    "moment_text",
+    "plural",
+    "role_words",
+    "said",
+]
+
+from strategy.domain.numbers import plural
 from strategy.domain.snapshot import AuditEntry
 from strategy.domain.team import ROLE_LABELS, Role
 
@@ -25,9 +37,6 @@ METRIC_WORDS: Final[dict[str, str]] = {
 
 CHANNEL_WORDS: Final[dict[str, str]] = {"ecommerce": "e-commerce"}
 """Revenue channels whose words are not simply their name with spaces."""
-
-PLURALS: Final[dict[str, str]] = {"person": "people", "criterion": "criteria", "is": "are"}
-"""Nouns whose plural is not the noun plus "s"."""
 
 _IDENTIFIER = re.compile(r"(?<![\w./\\-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w-]|\.\w)")
 """A snake_case name standing alone: not part of a file name (``instagram_week.csv``) or a
@@ -63,12 +72,6 @@ def moment_text(moment: dt.datetime | str) -> str:
     if at.tzinfo is not None:
         at = at.astimezone(dt.UTC)
     return f"{at:%d %b %Y %H:%M}"
-
-
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    """``1 platform``, ``2 platforms``, ``0 people``: a count with its noun agreeing."""
-    word = noun if count == 1 else (many or PLURALS.get(noun, f"{noun}s"))
-    return f"{count:,} {word}"
 
 
 def said(text: str) -> str:
