@@ -165,7 +165,7 @@ def gate_thresholds(gates: GateSet) -> pd.DataFrame:
             "metric": c.metric,
             "threshold": c.threshold,
             "gate": f"{gate.source.value} -> {gate.target.value}",
-            "label": f"{gate.target.value} needs {c.describe()}",
+            "label": f"gate to {gate.target.value}: {c.op} {plain_number(c.threshold)}",
         }
         for gate in _gates(gates)
         for c in gate.criteria
