@@ -35,6 +35,7 @@ from strategy.ingest.read import LAYOUTS, ImportedFile, read_metrics
 from strategy.ingest.spreadsheets import SHEET_NAME, SUFFIXES, file_kind
 from strategy.usecases import Workspace
 from strategy.usecases.uploads import ReadFile
+from strategy.views.words import day_text, metric_words, moment_text
 
 LAYOUT_NOTES: Final[dict[str, str]] = {
     "long": "one row per measurement: " + ", ".join(f"`{c}`" for c in LAYOUTS["long"]),
@@ -268,9 +269,9 @@ def history_frame(uploads: Sequence[Upload]) -> pd.DataFrame:
             "layout": u.layout,
             "rows": u.rows,
             "platforms": ", ".join(u.platforms),
-            "weeks": f"{u.first_week:%Y-%m-%d} – {u.last_week:%Y-%m-%d}",
-            "metrics": ", ".join(u.metrics),
-            "uploaded at": u.uploaded_at.replace("T", " ").removesuffix("+00:00") + " UTC",
+            "weeks": f"{day_text(u.first_week)} – {day_text(u.last_week)}",
+            "metrics": ", ".join(metric_words(m) for m in u.metrics),
+            "uploaded at": moment_text(u.uploaded_at) + " UTC",
             "by": u.by,
         }
         for u in sorted(uploads, key=lambda u: u.id, reverse=True)

@@ -16,6 +16,7 @@ __all__ = [
     "audit_sentence",
     "channel_words",
     "day_text",
+    "metric_named",
     "metric_words",
     "moment_text",
     "plural",
@@ -48,6 +49,13 @@ _ISO_DAY = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2})(?![\w:-])")
 def metric_words(name: str) -> str:
     """``returning_share`` -> ``returning share``: a metric's name as the pages say it."""
     return METRIC_WORDS.get(name, name.replace("_", " "))
+
+
+def metric_named(words: str) -> str:
+    """The metric a person wrote in words (``median response minutes``), as its name; other
+    text is left as typed, for the one metric-name rule (spaces as ``_``) to read."""
+    named = {said.casefold(): name for name, said in METRIC_WORDS.items()}
+    return named.get(" ".join(words.split()).casefold(), words)
 
 
 def channel_words(name: str) -> str:
