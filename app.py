@@ -145,7 +145,6 @@ for request_view in result.requests:
 if result.latest_week is not None:
     st.subheader("Stage timeline", anchor="stage-timeline")
     st.vega_lite_chart(specs["timeline"], width="stretch")
-    st.caption("Platforms per stage, week by week:")
     st.vega_lite_chart(specs["stages"], width="stretch")
 
     st.subheader("Community KPIs against the gate thresholds")

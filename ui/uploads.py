@@ -52,7 +52,7 @@ FILE_NOTES: Final[str] = (
     "CSV files are read as UTF-8 or UTF-16 text with a header row, columns separated by "
     "commas (or by semicolons, tabs or bars when the header uses only that one, or as a "
     "`sep=` first line says); numbers may carry thousands separators (`15,000`) in a "
-    "comma-separated file; dates as ISO text (2026-03-02), or in a format the date column's "
+    "comma-separated file; dates as ISO text (`2026-03-02`), or in a format the date column's "
     "header states, e.g. `date (DD/MM/YYYY)` or `Date (DDD, MMM D, YYYY)`. In an Excel "
     f"workbook (.xlsx, or Excel 97-2003 .xls) the sheet named **{SHEET_NAME}** is read, or "
     "the only sheet there is; dates may be date cells. Rows above the header (a title, a "

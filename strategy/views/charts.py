@@ -193,7 +193,7 @@ def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.
     data = kpis[kpis["metric"] == metric]
     encoding: dict[str, Any] = {
         "x": week_axis(data["week"]),
-        "y": alt.Y("value:Q", title=metric_words(metric)),
+        "y": alt.Y("value:Q", title=None),  # the title names the metric
         "color": alt.Color("platform:N", legend=alt.Legend(orient="bottom", title=None)),
         "tooltip": [
             "platform",
@@ -239,7 +239,9 @@ def threshold_rules(thresholds: pd.DataFrame) -> tuple[alt.Chart, alt.Chart]:
 def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
     """Weekly workload stacked by kind, against the team's serving hours (the line)."""
     work = frame[frame["series"] != frames.CAPACITY_SERIES]
-    capacity = frame[frame["series"] == frames.CAPACITY_SERIES].assign(series=SERVING_HOURS)
+    capacity = frame.loc[frame["series"] == frames.CAPACITY_SERIES, ["week", "hours"]].assign(
+        line=SERVING_HOURS
+    )
     area = (
         alt.Chart(work)
         .mark_area(opacity=0.75)
@@ -256,16 +258,19 @@ def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
         .encode(
             x="week:T",
             y="hours:Q",
-            stroke=alt.Stroke(
-                "series:N",
+            stroke=alt.Stroke(  # its own field: a browser merges legends of one field
+                "line:N",
                 scale=alt.Scale(domain=[SERVING_HOURS], range=[SERVING_COLOUR]),
                 legend=alt.Legend(orient="bottom", title=None),
             ),
             tooltip=[alt.Tooltip("hours:Q", title="serving hours", format=".1f")],
         )
     )
-    return alt.LayerChart(layer=[area, line]).properties(
-        height=240, title="Demand in hours a week, against the team's serving hours"
+    return (
+        alt.LayerChart(layer=[area, line])
+        .properties(height=240, title="Demand in hours a week, against the team's serving hours")
+        .resolve_scale(stroke="independent")
+        .resolve_legend(stroke="independent")
     )
 
 
