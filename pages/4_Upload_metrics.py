@@ -7,7 +7,7 @@ import streamlit as st
 
 from strategy.domain.errors import RolloutError
 from strategy.ingest.mappings import AGGREGATION_CHOICES, check_mapping
-from strategy.views.words import plural
+from strategy.views.words import moment_text, plural
 from ui import saving, session, uploads
 from ui.markup import md
 
@@ -207,7 +207,9 @@ else:
             chosen_id = st.selectbox(
                 "Upload",
                 sorted(by_id, reverse=True),
-                format_func=lambda i: f"#{i} {by_id[i].name} ({by_id[i].uploaded_at[:10]})",
+                format_func=lambda i: (
+                    f"#{i} {by_id[i].name} ({moment_text(by_id[i].uploaded_at)} UTC)"
+                ),
                 key="remove_upload_id",
             )
             confirmed = st.checkbox(

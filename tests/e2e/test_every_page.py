@@ -49,12 +49,15 @@ READ_TEXT = """() => {
     document.body.appendChild(main);
     main.style.position = 'absolute';
     main.style.left = '-99999px';
-    const words = main.innerText;
+    const shown = [...document.querySelectorAll('[data-testid="stApp"] input')]
+        .map(input => input.value).filter(Boolean);
+    const words = main.innerText + '\n' + shown.join('\n');
     main.remove();
     return words;
 }"""
 """The app's text as the user reads it, code and preformatted blocks left out, and the
-icon font's ligatures (``keyboard_arrow_down`` draws an arrow, it is not read).
+icon font's ligatures (``keyboard_arrow_down`` draws an arrow, it is not read); then what the
+inputs show (a select box's choice, a date), which ``innerText`` leaves out.
 
 ``innerText`` of a detached clone has no layout and returns its raw ``textContent``; the clone
 is put in the page (off screen) so that line breaks and hidden elements count as on screen.
