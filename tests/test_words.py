@@ -116,7 +116,13 @@ def test_a_cli_sentence_reads_in_words_on_a_page(sentence: str, words: str) -> N
         (
             "checklist.set",
             "forum: tools_chosen = 2025-12-07",
-            "Maya ticked the setup checklist: forum: tools chosen = 07 Dec 2025",
+            "Maya changed the setup checklist: forum: tools chosen done on 07 Dec 2025",
+        ),
+        (
+            "checklist.set",
+            "forum: tools_chosen = None; tiktok: all = 2026-09-21",
+            "Maya changed the setup checklist: forum: tools chosen not done; tiktok: all done on "
+            "21 Sep 2026",
         ),
         (
             "company.set",
@@ -124,6 +130,11 @@ def test_a_cli_sentence_reads_in_words_on_a_page(sentence: str, words: str) -> N
             "Maya saved the company: Northwind Outdoor, 180 employees",
         ),
         ("test.log", "#1 new: Questions", "Maya logged a test: #1 new: Questions"),
+        (
+            "rates.set",
+            "Maya Okafor: 45.0 -> None",
+            "Maya set an hourly rate: Maya Okafor: 45.0 -> blank",
+        ),
     ],
 )
 def test_an_audit_row_reads_as_a_sentence(action: str, detail: str, sentence: str) -> None:

@@ -43,6 +43,7 @@ _IDENTIFIER = re.compile(r"(?<![\w./\\-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w-]
 """A snake_case name standing alone: not part of a file name (``instagram_week.csv``) or a
 path, which keep their underscores."""
 
+_NONE = re.compile(r"\bNone\b")
 _ISO_DAY = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2})(?![\w:-])")
 
 
@@ -94,7 +95,7 @@ def said(text: str) -> str:
 AUDIT_VERBS: Final[dict[str, str]] = {
     "baseline.remove": "removed a follower baseline",
     "baseline.set": "set a follower baseline",
-    "checklist.set": "ticked the setup checklist",
+    "checklist.set": "changed the setup checklist",
     "company.set": "saved the company",
     "demand.set": "set the demand assumptions",
     "gates.set": "changed the gates",
@@ -136,6 +137,9 @@ def audit_sentence(entry: AuditEntry) -> str:
     """``Maya imported instagram_week.csv``, ``Maya saved the roster: added Omar Haddad``."""
     verb = AUDIT_VERBS.get(entry.action, entry.action.replace(".", " ").replace("_", " "))
     detail = _company(entry.detail) if entry.action == "company.set" else entry.detail
+    if entry.action == "checklist.set":  # "forum: tools_chosen = 2025-12-07", or "= None"
+        detail = detail.replace(" = None", " not done").replace(" = ", " done on ")
+    detail = _NONE.sub("blank", detail)  # a value cleared (a rate, a date) reads as blank
     joint = " " if verb == "imported" else ": "
     return f"{entry.actor} {verb}{joint}{said(detail)}" if detail else f"{entry.actor} {verb}"
 
