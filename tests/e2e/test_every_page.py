@@ -38,18 +38,29 @@ UNREADABLE = {
     "a number in scientific notation": re.compile(r"\b\d(?:\.\d+)?[eE][+-]?\d+\b"),
     "an ISO timestamp": re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"),
     "an ISO date (the pages write 09 Nov 2026)": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
-    "a snake_case identifier": re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"),
+    "a snake_case identifier": re.compile(
+        r"(?<![\w./\\-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w-]|\.[a-z]\w*)"
+    ),
 }
+"""What no page may show outside code. A file name (``forum_events.parquet``) is the user's own
+and may: a select box, which cannot hold code, names the upload to remove by it."""
 
-READ_TEXT = """() => {
+READ_TEXT = r"""() => {
     const main = document.querySelector('[data-testid="stApp"]').cloneNode(true);
     main.querySelectorAll(
         'code, pre, script, style, noscript, [data-testid="stIconMaterial"]'
     ).forEach(el => el.remove());
+    main.querySelectorAll('details').forEach(el => { el.open = true; });
+    main.querySelectorAll('[role="tabpanel"], [hidden]').forEach(el => {
+        el.hidden = false;
+        el.style.display = 'block';
+    });
     document.body.appendChild(main);
     main.style.position = 'absolute';
     main.style.left = '-99999px';
     const shown = [...document.querySelectorAll('[data-testid="stApp"] input')]
+        .filter(input => ['text', 'number', 'search', ''].includes(input.type || ''))
+        .filter(input => input.checkVisibility())
         .map(input => input.value).filter(Boolean);
     const words = main.innerText + '\n' + shown.join('\n');
     main.remove();
@@ -57,7 +68,8 @@ READ_TEXT = """() => {
 }"""
 """The app's text as the user reads it, code and preformatted blocks left out, and the
 icon font's ligatures (``keyboard_arrow_down`` draws an arrow, it is not read); then what the
-inputs show (a select box's choice, a date), which ``innerText`` leaves out.
+inputs show (a select box's choice, a date), which ``innerText`` leaves out. Collapsed
+expanders are opened and every tab shown, so what a click reveals is read too.
 
 ``innerText`` of a detached clone has no layout and returns its raw ``textContent``; the clone
 is put in the page (off screen) so that line breaks and hidden elements count as on screen.
