@@ -66,7 +66,6 @@ def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerCha
     A stretch held by an override is outlined, dashed; the outline's legend entry is shown
     only when an override is drawn, and the transitions' legend lists only the kinds drawn.
     """
-    overridden = TransitionKind.OVERRIDE.value in set(stretches["decided"])
     bars = (
         alt.Chart(stretches)
         .mark_bar(height={"band": 0.7})
@@ -82,17 +81,7 @@ def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerCha
             stroke=alt.Stroke(
                 "decided:N",
                 scale=alt.Scale(domain=DECIDED_BY, range=["#ffffff", SERVING_COLOUR]),
-                legend=alt.Legend(
-                    orient="top",
-                    title="stage held by",
-                    values=[TransitionKind.OVERRIDE.value],
-                    symbolType="square",
-                    symbolFillColor="#f2a541",
-                    symbolStrokeWidth=2,
-                    symbolDash=[3, 2],
-                )
-                if overridden
-                else None,
+                legend=_override_outline(stretches),
             ),
             strokeDash=alt.StrokeDash(
                 "decided:N",
@@ -125,10 +114,27 @@ def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerCha
             tooltip=["platform", alt.Tooltip("week:T"), "from", "to", "kind", "why"],
         )
     )
-    return (
+    chart: alt.LayerChart = (
         alt.LayerChart(layer=[bars, marks])
         .properties(height=alt.Step(34), title="Each platform's stage, week by week")
         .resolve_scale(shape="independent", stroke="independent", strokeDash="independent")
+    )
+    return chart
+
+
+def _override_outline(stretches: pd.DataFrame) -> alt.Legend | None:
+    """The legend entry of a stretch held by an override (outlined, dashed), or none when
+    no stretch is: a legend lists only what is drawn."""
+    if TransitionKind.OVERRIDE.value not in set(stretches["decided"]):
+        return None
+    return alt.Legend(
+        orient="top",
+        title="stage held by",
+        values=[TransitionKind.OVERRIDE.value],
+        symbolType="square",
+        symbolFillColor="#f2a541",
+        symbolStrokeWidth=2,
+        symbolDash=[3, 2],
     )
 
 
@@ -266,12 +272,13 @@ def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
             tooltip=[alt.Tooltip("hours:Q", title="serving hours", format=".1f")],
         )
     )
-    return (
+    chart: alt.LayerChart = (
         alt.LayerChart(layer=[area, line])
         .properties(height=240, title="Demand in hours a week, against the team's serving hours")
         .resolve_scale(stroke="independent")
         .resolve_legend(stroke="independent")
     )
+    return chart
 
 
 def test_lifts(tests: pd.DataFrame, axis: str = "lift (percentage points)") -> alt.LayerChart:
