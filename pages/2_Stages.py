@@ -19,6 +19,7 @@ from strategy.views import frames
 from strategy.views.checklist_edits import checklist_changes, new_platform, platform_checklists
 from strategy.views.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
 from strategy.views.words import (
+    TABLE_DAY,
     audit_sentence,
     day_text,
     metric_words,
@@ -30,8 +31,6 @@ from ui import saving, session
 from ui.markup import md
 
 GATES_BASE = "gates_base"
-DAY = "DD MMM YYYY"
-"""The pages' one date format (09 Nov 2026) in the tables' moment.js notation."""
 
 
 st.set_page_config(page_title="Stages · Social Rollout Tracker", page_icon="🪜", layout="wide")
@@ -90,7 +89,7 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                     }
                 ),
                 hide_index=True,
-                column_config={"done on": st.column_config.DateColumn("done on", format=DAY)},
+                column_config={"done on": st.column_config.DateColumn("done on", format=TABLE_DAY)},
             )
             continue
         with st.form(f"checklist_{platform}"):
@@ -256,7 +255,7 @@ if snap.overrides:
     st.dataframe(
         frames.overrides(snap.overrides),
         hide_index=True,
-        column_config={"from week": st.column_config.DateColumn("from week", format=DAY)},
+        column_config={"from week": st.column_config.DateColumn("from week", format=TABLE_DAY)},
     )
     if editable:
         with st.form("override_remove_form"):
@@ -304,7 +303,7 @@ if snap.baselines:
         hide_index=True,
         column_config={
             "count": st.column_config.NumberColumn(format="%,.0f"),
-            "on": st.column_config.DateColumn("on", format=DAY),
+            "on": st.column_config.DateColumn("on", format=TABLE_DAY),
         },
     )
 if editable:
@@ -345,7 +344,7 @@ else:
     st.dataframe(
         history.sort_values("week", ascending=False, kind="stable"),
         hide_index=True,
-        column_config={"week": st.column_config.DateColumn("week", format=DAY)},
+        column_config={"week": st.column_config.DateColumn("week", format=TABLE_DAY)},
     )
     st.subheader("Evidence")
     for platform, status in sorted(result.statuses.items()):

@@ -13,6 +13,7 @@ import re
 from typing import Final
 
 __all__ = [
+    "TABLE_DAY",
     "audit_sentence",
     "channel_words",
     "day_text",
@@ -27,6 +28,10 @@ __all__ = [
 from strategy.domain.numbers import plural
 from strategy.domain.snapshot import AuditEntry
 from strategy.domain.team import ROLE_LABELS, Role
+
+TABLE_DAY: Final[str] = "DD MMM YYYY"
+"""The same day format (``09 Nov 2026``) for a table's date column, in the moment.js notation
+of ``st.column_config.DateColumn``."""
 
 METRIC_WORDS: Final[dict[str, str]] = {
     "response_minutes_median": "median response minutes",
