@@ -11,6 +11,7 @@ from strategy.domain.experiments import TestKind, TestStatus
 from strategy.domain.unit_values import read_arm
 from strategy.views import charts, frames
 from strategy.views.experiment_rows import results_table
+from strategy.views.words import plural
 from ui import saving, session
 from ui.markup import md
 
@@ -206,7 +207,8 @@ else:
     for r in result.tests:
         if r.test.overdue(result.today):
             st.warning(
-                f"**{md(r.test.title)}** is still running {(result.today - r.test.end).days} days "
+                f"**{md(r.test.title)}** is still running "
+                f"{plural((result.today - r.test.end).days, 'day')} "
                 f"after its end date ({r.test.end:%d %b %Y}): conclude it, or extend its end.",
                 icon="⏰",
             )

@@ -148,7 +148,7 @@ else:
                 f"**{md(preview.name)}** · {kind} · {preview.rows:,} rows · "
                 f"{plural(len(preview.platforms), 'platform')}: "
                 f"{md(', '.join(preview.platforms))} · "
-                f"{preview.weeks} weeks, {preview.first_week:%d %b %Y} – "
+                f"{plural(preview.weeks, 'week')}, {preview.first_week:%d %b %Y} – "
                 f"{preview.last_week:%d %b %Y}"
             )
             st.caption(
