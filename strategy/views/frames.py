@@ -19,7 +19,7 @@ from strategy.domain.numbers import plain_number
 from strategy.domain.stages import Override, PlatformStatus, Transition, TransitionKind
 from strategy.domain.team import DemandKind
 from strategy.views.experiment_rows import results_table
-from strategy.views.words import day_text, metric_words
+from strategy.views.words import comparison_words, day_text, metric_words
 
 KPI_METRICS: Final[tuple[str, ...]] = (
     "audience",
@@ -83,7 +83,7 @@ def transitions(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
             "why": t.reason
             if t.kind is TransitionKind.OVERRIDE
             else "; ".join(
-                f"{metric_words(e.metric)} {plain_number(e.value)} {e.op} "
+                f"{metric_words(e.metric)} {plain_number(e.value)} {comparison_words(e.op)} "
                 f"{plain_number(e.threshold)}"
                 for e in t.evidence
             ),
@@ -101,7 +101,7 @@ def evidence(transition: Transition) -> pd.DataFrame:
     rows = [
         {
             "metric": metric_words(e.metric),
-            "comparison": e.op,
+            "comparison": comparison_words(e.op),
             "value": e.value,
             "threshold": e.threshold,
             "met": e.met,
@@ -165,7 +165,8 @@ def gate_thresholds(gates: GateSet) -> pd.DataFrame:
             "metric": c.metric,
             "threshold": c.threshold,
             "gate": f"{gate.source.value} -> {gate.target.value}",
-            "label": f"gate to {gate.target.value}: {c.op} {plain_number(c.threshold)}",
+            "label": f"gate to {gate.target.value}: {comparison_words(c.op)} "
+            f"{plain_number(c.threshold)}",
         }
         for gate in _gates(gates)
         for c in gate.criteria

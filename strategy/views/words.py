@@ -16,6 +16,7 @@ __all__ = [
     "TABLE_DAY",
     "audit_sentence",
     "channel_words",
+    "comparison_words",
     "day_text",
     "metric_named",
     "metric_words",
@@ -41,6 +42,9 @@ METRIC_WORDS: Final[dict[str, str]] = {
 }
 """Metrics whose words are not simply their name with spaces."""
 
+COMPARISONS: Final[dict[str, str]] = {">=": "≥", "<=": "≤"}
+"""Comparisons as a page writes them (``≥ 50``); the CLI and the gate JSON keep ``>=``."""
+
 CHANNEL_WORDS: Final[dict[str, str]] = {"ecommerce": "e-commerce"}
 """Revenue channels whose words are not simply their name with spaces."""
 
@@ -62,6 +66,11 @@ def metric_named(words: str) -> str:
     text is left as typed, for the one metric-name rule (spaces as ``_``) to read."""
     named = {said.casefold(): name for name, said in METRIC_WORDS.items()}
     return named.get(" ".join(words.split()).casefold(), words)
+
+
+def comparison_words(op: str) -> str:
+    """``>=`` -> ``≥``: a gate's comparison as a page writes it."""
+    return COMPARISONS.get(op, op)
 
 
 def channel_words(name: str) -> str:
