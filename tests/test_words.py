@@ -111,7 +111,7 @@ def test_a_cli_sentence_reads_in_words_on_a_page(sentence: str, words: str) -> N
         (
             "team.replace",
             "8 people: added Omar Haddad",
-            "Maya saved the roster: 8 people: added Omar Haddad",
+            "Maya saved the roster: added Omar Haddad (8 people)",
         ),
         (
             "checklist.set",
@@ -129,6 +129,7 @@ def test_a_cli_sentence_reads_in_words_on_a_page(sentence: str, words: str) -> N
             '{"name": "Northwind Outdoor", "employees": 180, "currency": "EUR"}',
             "Maya saved the company: Northwind Outdoor, 180 employees",
         ),
+        ("team.replace", "1 people: removed Tom", "Maya saved the roster: removed Tom (1 person)"),
         ("test.log", "#1 new: Questions", "Maya logged a test: #1 new: Questions"),
         (
             "rates.set",

@@ -52,6 +52,7 @@ _IDENTIFIER = re.compile(r"(?<![\w./\\-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w-]
 """A snake_case name standing alone: not part of a file name (``instagram_week.csv``) or a
 path, which keep their underscores."""
 
+_ROSTER = re.compile(r"^(\d[\d,]*) people: (.+)$")
 _NONE = re.compile(r"\bNone\b")
 _ISO_DAY = re.compile(r"(?<![\w-])(\d{4}-\d{2}-\d{2})(?![\w:-])")
 
@@ -153,6 +154,10 @@ def audit_sentence(entry: AuditEntry) -> str:
     detail = _company(entry.detail) if entry.action == "company.set" else entry.detail
     if entry.action == "checklist.set":  # "forum: tools_chosen = 2025-12-07", or "= None"
         detail = detail.replace(" = None", " not done").replace(" = ", " done on ")
+    if entry.action == "team.replace":  # "8 people: added Omar Haddad"
+        detail = _ROSTER.sub(
+            lambda m: f"{m[2]} ({plural(int(m[1].replace(',', '')), 'person')})", detail
+        )
     detail = _NONE.sub("blank", detail)  # a value cleared (a rate, a date) reads as blank
     joint = " " if verb == "imported" else ": "
     return f"{entry.actor} {verb}{joint}{said(detail)}" if detail else f"{entry.actor} {verb}"
