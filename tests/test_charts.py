@@ -87,8 +87,8 @@ def test_gate_thresholds_are_grey_and_labelled(
     rules = [layer for layer in layers(spec) if mark_of(layer).get("type") == "rule"]
     texts = [layer for layer in layers(spec) if mark_of(layer).get("type") == "text"]
     assert [mark_of(r)["color"] for r in rules] == [THRESHOLD_GREY]
-    assert [t["encoding"]["text"]["field"] for t in texts] == ["label"]
-    assert mark_of(texts[0])["color"] == THRESHOLD_GREY
+    assert [t["encoding"]["text"]["field"] for t in texts] == ["label", "label"]  # halo, text
+    assert mark_of(texts[-1])["color"] == THRESHOLD_GREY
     assert specs[f"kpi:{metric}"]["title"].startswith(metric.replace("_", " ").capitalize())
 
 

@@ -222,24 +222,26 @@ def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.
     )
     rules, labels = threshold_rules(thresholds[thresholds["metric"] == metric])
     return alt.LayerChart(layer=[lines, dashed, pending, rules, labels]).properties(
-        height=220, title=f"{metric_words(metric).capitalize()} by platform"
+        height=260, title=f"{metric_words(metric).capitalize()} by platform"
     )
 
 
-def threshold_rules(thresholds: pd.DataFrame) -> tuple[alt.Chart, alt.Chart]:
-    """Gate thresholds as grey dashed rules, each labelled at its left end (``to active:
-    ≥ 50``), so no line is left for the reader to guess."""
+def threshold_rules(thresholds: pd.DataFrame) -> tuple[alt.Chart, alt.LayerChart]:
+    """Gate thresholds as grey dashed rules, each labelled at its left end (``gate to
+    active: ≥ 50``) on a white halo that keeps it legible over the lines."""
     rules = (
         alt.Chart(thresholds)
         .mark_rule(strokeDash=[6, 4], color=THRESHOLD_GREY)
         .encode(y="threshold:Q", tooltip=["label"])
     )
-    labels = (
-        alt.Chart(thresholds)
-        .mark_text(align="left", baseline="bottom", dx=3, dy=-2, fontSize=10, color=THRESHOLD_GREY)
-        .encode(y="threshold:Q", x=alt.value(0), text="label:N")
+    placed = alt.Chart(thresholds).encode(y="threshold:Q", x=alt.value(0), text="label:N")
+    halo = placed.mark_text(
+        align="left", baseline="bottom", dx=3, dy=-2, fontSize=11, stroke="white", strokeWidth=3
     )
-    return rules, labels
+    label = placed.mark_text(
+        align="left", baseline="bottom", dx=3, dy=-2, fontSize=11, color=THRESHOLD_GREY
+    )
+    return rules, alt.LayerChart(layer=[halo, label])
 
 
 def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
