@@ -161,3 +161,13 @@ def test_a_week_axis_labels_months_or_days_and_the_year(
     dates = pd.Series(pd.date_range(first, periods=weeks, freq="W-MON"))
     axis = week_axis(dates).to_dict()["axis"]
     assert label in axis["labelExpr"] and "datum.index == 0" in axis["labelExpr"]
+
+
+def test_the_lift_charts_zero_line_is_named(specs: dict[str, dict[str, Any]]) -> None:
+    spec = specs["tests"]
+    texts = [layer for layer in layers(spec) if mark_of(layer).get("type") == "text"]
+    assert [(t["encoding"]["x"]["field"], t["encoding"]["text"]["field"]) for t in texts] == [
+        ("x", "label")
+    ]
+    shown = [row for rows in spec["datasets"].values() for row in rows if "label" in row]
+    assert shown == [{"x": 0.0, "label": "no difference"}]

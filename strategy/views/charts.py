@@ -304,8 +304,12 @@ def test_lifts(tests: pd.DataFrame, axis: str = "lift (percentage points)") -> a
         ),
         tooltip=["title", alt.Tooltip("lift:Q", format=".2f"), "conclusion"],
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555").encode(x="x:Q")
-    return alt.LayerChart(layer=[interval, point, zero]).properties(
+    at_zero = alt.Chart(pd.DataFrame({"x": [0.0], "label": ["no difference"]})).encode(x="x:Q")
+    zero = at_zero.mark_rule(color="#555")
+    named = at_zero.mark_text(align="left", baseline="top", dx=3, color="#555").encode(
+        y=alt.value(0), text="label:N"
+    )
+    return alt.LayerChart(layer=[interval, point, zero, named]).properties(
         height=alt.Step(36), title="Each test's lift, with its 95% interval"
     )
 
