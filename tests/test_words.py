@@ -36,7 +36,7 @@ def test_a_metric_is_named_in_words(name: str, words: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "words"),
-    [("direct_marketing", "direct marketing"), ("ecommerce", "e-commerce"), ("retail", "retail")],
+    [("direct_marketing", "direct marketing"), ("ecommerce", "ecommerce"), ("retail", "retail")],
 )
 def test_a_channel_is_named_in_words(name: str, words: str) -> None:
     assert channel_words(name) == words

@@ -12,6 +12,10 @@ import json
 import re
 from typing import Final
 
+from strategy.domain.numbers import plural
+from strategy.domain.snapshot import AuditEntry
+from strategy.domain.team import ROLE_LABELS, Role
+
 __all__ = [
     "TABLE_DAY",
     "audit_sentence",
@@ -25,10 +29,6 @@ __all__ = [
     "role_words",
     "said",
 ]
-
-from strategy.domain.numbers import plural
-from strategy.domain.snapshot import AuditEntry
-from strategy.domain.team import ROLE_LABELS, Role
 
 TABLE_DAY: Final[str] = "DD MMM YYYY"
 """The same day format (``09 Nov 2026``) for a table's date column, in the moment.js notation
@@ -44,9 +44,6 @@ METRIC_WORDS: Final[dict[str, str]] = {
 
 COMPARISONS: Final[dict[str, str]] = {">=": "≥", "<=": "≤"}
 """Comparisons as a page writes them (``≥ 50``); the CLI and the gate JSON keep ``>=``."""
-
-CHANNEL_WORDS: Final[dict[str, str]] = {"ecommerce": "e-commerce"}
-"""Revenue channels whose words are not simply their name with spaces."""
 
 _IDENTIFIER = re.compile(r"(?<![\w./\\-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w-]|\.\w)")
 """A snake_case name standing alone: not part of a file name (``instagram_week.csv``) or a
@@ -76,7 +73,7 @@ def comparison_words(op: str) -> str:
 
 def channel_words(name: str) -> str:
     """``direct_marketing`` -> ``direct marketing``: a revenue channel as the pages say it."""
-    return CHANNEL_WORDS.get(name, name.replace("_", " "))
+    return name.replace("_", " ")
 
 
 def role_words(role: Role) -> str:
