@@ -113,8 +113,8 @@ with st.expander("Why: each condition and its evidence", expanded=True):
     for condition in signal.conditions:
         with st.container(gap=None):  # a condition and its reason read as one item
             mark = "✅" if condition.met else "❌"
-            st.markdown(f"{mark} **{md(condition.label)}** — {md(said(condition.value))}")
-            st.caption(md(said(condition.reason)))
+            st.markdown(f"{mark} **{md(condition.label)}** — {md(condition.value)}")
+            st.caption(md(condition.reason))
 
 # --- resource requests -------------------------------------------------------------------
 st.subheader("Resource requests")

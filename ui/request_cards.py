@@ -42,7 +42,7 @@ def evidence_lines(e: Evidence) -> str:
         *([f"**Positions:** {md(positions_text(e.positions))}"] if e.positions else []),
         f"**Window:** {window}",
         md(said(e.summary)),
-        *(f"{'✅' if c.met else '❌'} {md(c.label)} — {md(said(c.value))}" for c in e.conditions),
+        *(f"{'✅' if c.met else '❌'} {md(c.label)} — {md(c.value)}" for c in e.conditions),
     ]
     return "  \n".join(lines)
 
