@@ -364,8 +364,8 @@ st.header("Audit log")
 entries = session.audit_log()
 st.dataframe(
     pd.DataFrame(
-        [{"when": moment_text(e.at), "what": audit_sentence(e)} for e in entries],
-        columns=["when", "what"],
+        [{"when (UTC)": moment_text(e.at), "what": audit_sentence(e)} for e in entries],
+        columns=["when (UTC)", "what"],
     ),
     hide_index=True,
 )
