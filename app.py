@@ -11,6 +11,7 @@ from strategy.domain.positions import positions_sentence
 from strategy.domain.resources import SignalStatus
 from strategy.report import platform_notes, report_json, stage_counts_text, weekly_csv
 from strategy.views import frames
+from strategy.views.words import plural, said
 from ui import first_screen, saving, session
 from ui.markup import md
 from ui.platform_reviews import show_platform_reviews
@@ -32,7 +33,7 @@ else:
     age = weeks_between(result.latest_week, result.today)
     st.caption(
         f"Latest complete week: {md(latest_weeks_text(result.horizons, result.stopped))}"
-        + (f", {age} weeks ago: newer metrics belong on *Upload metrics*" if age >= 2 else "")
+        + (f", {plural(age, 'week')} ago: newer metrics belong on *Upload metrics*" * (age >= 2))
         + ". Weeks start on Monday and count once they have ended and the data covers them."
     )
 
@@ -52,7 +53,7 @@ for i, (name, status) in enumerate(sorted(result.statuses.items()), start=1):
     cards[i % 4].metric(
         md(name),
         status.stage.value.title(),
-        f"{status.weeks_in_stage} weeks in stage"
+        f"{plural(status.weeks_in_stage, 'week')} in stage"
         + (" · stalled" if status.stalled else "")
         + (" · stopped" if name in result.stopped else ""),
         delta_color="inverse" if status.stalled else "off",
@@ -61,10 +62,10 @@ for i, (name, status) in enumerate(sorted(result.statuses.items()), start=1):
     )
 for name, status in sorted(result.statuses.items()):
     if status.stalled:
-        st.warning(f"**{md(name)} has stalled.** {md(status.stall_reason)}", icon="⏸️")
+        st.warning(f"**{md(name)} has stalled.** {md(said(status.stall_reason))}", icon="⏸️")
 show_platform_reviews(ws, result)
 data_notes = [
-    f"**{md(name)}**: {md(note.text)}"
+    f"**{md(name)}**: {md(said(note.text))}"
     for name, status in sorted(result.statuses.items())
     for note in platform_notes(result, name)
 ]
@@ -80,7 +81,7 @@ banner = {
     SignalStatus.NOT_JUSTIFIED: st.info,
 }[signal.status]
 banner(
-    f"**Extra resources: {signal.status.value.replace('_', ' ')}.** {md(signal.summary)}",
+    f"**Extra resources: {signal.status.value.replace('_', ' ')}.** {md(said(signal.summary))}",
     icon="📈" if signal.status is SignalStatus.JUSTIFIED else "⏳",
 )
 st.caption(
@@ -146,7 +147,6 @@ for request_view in result.requests:
 if result.latest_week is not None:
     st.subheader("Stage timeline", anchor="stage-timeline")
     st.vega_lite_chart(specs["timeline"], width="stretch")
-    st.caption("Platforms per stage, week by week:")
     st.vega_lite_chart(specs["stages"], width="stretch")
 
     st.subheader("Community KPIs against the gate thresholds")

@@ -200,7 +200,7 @@ st.caption(
     "Only channel reps have a channel. Rows are counted from the top in error messages. "
     "A person deleted from the table leaves today: they no longer count, and stay listed "
     "below. A new person's serving hours ramp up from their start: 1/3 in the first 30 "
-    "days, 2/3 until day 60, then in full (the shares are the ramp_up setting)."
+    "days, 2/3 until day 60, then in full (the shares are the `ramp_up` setting)."
 )
 # the overloaded people, beside the rows to change (no seats: those are named above)
 for warning in team_warnings(everyone(snap, today), ()):

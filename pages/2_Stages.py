@@ -18,6 +18,15 @@ from strategy.report import NoteKind, platform_notes
 from strategy.views import frames
 from strategy.views.checklist_edits import checklist_changes, new_platform, platform_checklists
 from strategy.views.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
+from strategy.views.words import (
+    TABLE_DAY,
+    audit_sentence,
+    day_text,
+    metric_words,
+    moment_text,
+    plural,
+    said,
+)
 from ui import saving, session
 from ui.markup import md
 
@@ -57,18 +66,18 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
         cols = st.columns(4)
         cols[0].metric("Stage", status.stage.value.title() if status else "Setup", border=True)
         since = status.since if status else None
-        cols[1].metric("Since", f"{since:%d %b %Y}" if since else "—", border=True)
+        cols[1].metric("Since", day_text(since) if since else "—", border=True)
         cols[2].metric("Weeks in stage", status.weeks_in_stage if status else 0, border=True)
         done = sum(d is not None for d in items.values())
         cols[3].metric("Setup checklist", f"{done} of {len(items)} done", border=True)
         if status is not None and status.stalled:
-            st.warning(f"**{md(platform)} has stalled.** {md(status.stall_reason)}", icon="⏸️")
+            st.warning(f"**{md(platform)} has stalled.** {md(said(status.stall_reason))}", icon="⏸️")
         if status is not None:
             for note in platform_notes(result, platform):
                 if note.kind is NoteKind.NOT_MEASURED:
-                    st.warning(md(note.text), icon="📭")
+                    st.warning(md(said(note.text)), icon="📭")
                 else:
-                    st.info(md(note.text), icon="🗓️")
+                    st.info(md(said(note.text)), icon="🗓️")
 
         if not editable:  # viewers read the checklist; they get no widget to change it
             st.markdown("**Setup checklist**")
@@ -80,7 +89,7 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                     }
                 ),
                 hide_index=True,
-                column_config={"done on": st.column_config.DateColumn("done on")},
+                column_config={"done on": st.column_config.DateColumn("done on", format=TABLE_DAY)},
             )
             continue
         with st.form(f"checklist_{platform}"):
@@ -109,7 +118,7 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                     session.actor(), [(platform, item, day) for item, day in changes]
                 )
                 saved(
-                    f"{platform}: checklist saved ({len(changes)} change(s)).",
+                    f"{platform}: checklist saved ({plural(len(changes), 'change')}).",
                     changed=checked.changed,
                 )
 
@@ -147,7 +156,8 @@ if not editable:
         st.subheader(f"{gate.source.value.title()} → {gate.target.value.title()}")
         st.dataframe(pd.DataFrame(criteria_rows(gate), columns=COLUMNS), hide_index=True)
         st.caption(
-            f"{gate.weeks_to_advance} weeks to advance, {gate.weeks_to_fall_back} to fall back"
+            f"{plural(gate.weeks_to_advance, 'week')} to advance, "
+            f"{gate.weeks_to_fall_back} to fall back"
             + ("; the setup checklist must be complete" if gate.requires_checklist else "")
         )
 else:
@@ -245,7 +255,7 @@ if snap.overrides:
     st.dataframe(
         frames.overrides(snap.overrides),
         hide_index=True,
-        column_config={"from week": st.column_config.DateColumn("from week")},
+        column_config={"from week": st.column_config.DateColumn("from week", format=TABLE_DAY)},
     )
     if editable:
         with st.form("override_remove_form"):
@@ -281,12 +291,20 @@ if snap.baselines:
     st.dataframe(
         pd.DataFrame(
             [
-                {"platform": b.platform, "metric": b.metric, "count": b.value, "on": b.on}
+                {
+                    "platform": b.platform,
+                    "metric": metric_words(b.metric),
+                    "count": b.value,
+                    "on": b.on,
+                }
                 for _, b in sorted(snap.baselines.items())
             ]
         ),
         hide_index=True,
-        column_config={"count": st.column_config.NumberColumn(format="%,.0f")},
+        column_config={
+            "count": st.column_config.NumberColumn(format="%,.0f"),
+            "on": st.column_config.DateColumn("on", format=TABLE_DAY),
+        },
     )
 if editable:
     with st.form("baseline"):
@@ -326,13 +344,13 @@ else:
     st.dataframe(
         history.sort_values("week", ascending=False, kind="stable"),
         hide_index=True,
-        column_config={"week": st.column_config.DateColumn("week", format="YYYY-MM-DD")},
+        column_config={"week": st.column_config.DateColumn("week", format=TABLE_DAY)},
     )
     st.subheader("Evidence")
     for platform, status in sorted(result.statuses.items()):
         if not status.transitions:
             continue
-        with st.expander(f"{md(platform)}: {len(status.transitions)} transition(s)"):
+        with st.expander(f"{md(platform)}: {plural(len(status.transitions), 'transition')}"):
             for move in reversed(status.transitions):
                 heading = f"**{move.week:%d %b %Y}: {move.source.value} → {move.target.value}**"
                 if move.kind is TransitionKind.OVERRIDE:
@@ -346,8 +364,8 @@ st.header("Audit log")
 entries = session.audit_log()
 st.dataframe(
     pd.DataFrame(
-        [{"when": e.at, "who": e.actor, "what": f"{e.action}: {e.detail}"} for e in entries],
-        columns=["when", "who", "what"],
+        [{"when (UTC)": moment_text(e.at), "what": audit_sentence(e)} for e in entries],
+        columns=["when (UTC)", "what"],
     ),
     hide_index=True,
 )

@@ -13,6 +13,7 @@ from strategy.domain.experiments.words import update_changes
 from strategy.domain.unit_values import read_arm
 from strategy.views import charts, frames
 from strategy.views.experiment_rows import listed_tests, update_default
+from strategy.views.words import plural
 from ui import saving, session
 from ui.markup import md
 
@@ -178,7 +179,8 @@ else:
     for r in result.tests:
         if r.test.overdue(result.today):
             st.warning(
-                f"**{md(r.test.title)}** is still running {(result.today - r.test.end).days} days "
+                f"**{md(r.test.title)}** is still running "
+                f"{plural((result.today - r.test.end).days, 'day')} "
                 f"after its end date ({r.test.end:%d %b %Y}): conclude it, or extend its end.",
                 icon="⏰",
             )

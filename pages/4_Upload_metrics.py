@@ -7,6 +7,7 @@ import streamlit as st
 
 from strategy.domain.errors import RolloutError
 from strategy.ingest.mappings import AGGREGATION_CHOICES, check_mapping
+from strategy.views.words import moment_text, plural
 from ui import saving, session, uploads
 from ui.markup import md
 
@@ -153,8 +154,9 @@ else:
             )
             st.markdown(
                 f"**{md(preview.name)}** · {kind} · {preview.rows:,} rows · "
-                f"{len(preview.platforms)} platform(s): {md(', '.join(preview.platforms))} · "
-                f"{preview.weeks} weeks, {preview.first_week:%d %b %Y} – "
+                f"{plural(len(preview.platforms), 'platform')}: "
+                f"{md(', '.join(preview.platforms))} · "
+                f"{plural(preview.weeks, 'week')}, {preview.first_week:%d %b %Y} – "
                 f"{preview.last_week:%d %b %Y}"
             )
             st.caption(
@@ -236,7 +238,9 @@ else:
             chosen_id = st.selectbox(
                 "Upload",
                 sorted(by_id, reverse=True),
-                format_func=lambda i: f"#{i} {by_id[i].name} ({by_id[i].uploaded_at[:10]})",
+                format_func=lambda i: (
+                    f"#{i} {by_id[i].name} ({moment_text(by_id[i].uploaded_at)} UTC)"
+                ),
                 key="remove_upload_id",
             )
             confirmed = st.checkbox(

@@ -219,6 +219,7 @@ def _png(chart: Chart) -> bytes:
 
     spec = dict(chart.to_dict() if isinstance(chart, alt.TopLevelMixin) else chart)
     spec["width"] = CHART_PX
+    spec.pop("title", None)  # the brief writes each chart's title above it
     return bytes(vl_convert.vegalite_to_png(spec, scale=2))
 
 

@@ -71,7 +71,8 @@ def test_each_platform_shows_its_stage_weeks_in_stage_and_the_stall(app_read: Wo
     assert shown["forum"][1].endswith("· stalled")
     assert not shown["instagram"][1].endswith("stalled")
     stalls = [w.value for w in at.warning if "has stalled" in w.value]
-    assert stalls == [f"**forum has stalled.** {statuses['forum'].stall_reason}"]
+    reason = statuses["forum"].stall_reason.replace("active_members", "active members")
+    assert stalls == [f"**forum has stalled.** {reason}"]
     assert "no upward trend" in stalls[0]
 
 
@@ -151,9 +152,13 @@ def test_the_charts_carry_weekly_frames_and_the_gate_thresholds(app_read: Worksp
     weekly_rows = len(app_read.snapshot().weekly)
     assert all(len(frame) <= weekly_rows for _, frames in drawn for frame in frames)
     demand = next(frames for _, frames in drawn if "series" in frames[0].columns)
-    assert {"messages", "content", "monitoring", "capacity"} == {
-        series for frame in demand for series in frame["series"]
+    drawn_series = {
+        series
+        for frame in demand
+        for column in ("series", "line")
+        for series in frame.get(column, [])
     }
+    assert drawn_series == {"messages", "content", "monitoring", "serving hours (the team)"}
     labels = [d.proto.label for d in at.get("download_button")]
     assert labels == [
         "Download the report (JSON)",

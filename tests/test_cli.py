@@ -276,5 +276,5 @@ def test_importing_several_files_says_each_one_and_where_it_stopped(
     assert out.startswith("imported good.parquet as upload #1: long, 1 rows, forum")
     assert len(out.strip().splitlines()) == 1
     assert err.strip().startswith("error: bad.parquet: ")
-    assert err.strip().endswith("(1 earlier file(s) imported; 1 later file(s) not tried)")
+    assert err.strip().endswith("(1 earlier file imported; 1 later file not tried)")
     assert [u.name for u in Workspace.open(ws).snapshot().uploads] == ["good.parquet"]

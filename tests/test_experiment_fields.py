@@ -85,9 +85,9 @@ def test_each_field_names_its_command_line_option() -> None:
 
 
 def test_make_test_takes_exactly_the_declared_fields() -> None:
-    with pytest.raises(ValidationError, match=r"^test: unknown field\(s\) 'colour'"):
+    with pytest.raises(ValidationError, match=r"^test: unknown field 'colour'"):
         ex.make_test(**ex.test_to_row(MEAN_TEST), colour="red", today=TODAY)
-    with pytest.raises(ValidationError, match=r"^test: missing field\(s\) metric$"):
+    with pytest.raises(ValidationError, match=r"^test: missing field metric$"):
         ex.make_test(title="T", platform="x", control_n=1, variant_n=1, start="2024-03-04",
                      end="2024-03-05", status="planned")  # fmt: skip
 

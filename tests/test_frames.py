@@ -32,7 +32,7 @@ def test_transitions_show_evidence_or_the_override_reason(demo_ws: Workspace) ->
     override = moves[moves["kind"] == "override"].iloc[0]
     assert override["platform"] == "tiktok" and override["why"] == "Agency launch done"
     measured = moves[(moves["platform"] == "instagram") & (moves["to"] == "active")].iloc[0]
-    assert "active_members" in measured["why"] and ">= 50" in measured["why"]
+    assert "active members" in measured["why"] and "≥ 50" in measured["why"]
 
 
 def test_kpis_are_weekly_and_thresholds_come_from_the_gates(demo_read: Workspace) -> None:

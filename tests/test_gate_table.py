@@ -8,7 +8,14 @@ import pandas as pd
 import pytest
 
 from strategy.domain.errors import ValidationError
-from strategy.domain.gates import DEFAULT_GATES, Stage, gate_from_dict, gates_from_dict
+from strategy.domain.gates import (
+    DEFAULT_GATES,
+    Criterion,
+    Gate,
+    Stage,
+    gate_from_dict,
+    gates_from_dict,
+)
 from strategy.views.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
 
 
@@ -31,10 +38,10 @@ def test_unedited_rows_give_back_the_same_gates() -> None:
     assert gates_from_dict(data) == DEFAULT_GATES
 
 
-def test_rows_show_metric_comparison_and_threshold_in_gate_order() -> None:
+def test_rows_show_metric_in_words_comparison_and_threshold_in_gate_order() -> None:
     assert criteria_rows(DEFAULT_GATES.to_retention) == [
         {"metric": "audience", "comparison": ">=", "threshold": 100.0},
-        {"metric": "brand_posts", "comparison": ">=", "threshold": 1.0},
+        {"metric": "brand posts", "comparison": ">=", "threshold": 1.0},
     ]
     assert gate_of(DEFAULT_GATES, "to_active") is DEFAULT_GATES.to_active
 
@@ -51,6 +58,24 @@ def test_an_edited_threshold_and_an_added_row_become_the_new_gate() -> None:
     assert gate.criteria[0].threshold == 100000
     assert gate.criteria[-1].describe() == "inbound_messages < 500"
     assert (gate.weeks_to_advance, gate.weeks_to_fall_back) == (3, 5)
+
+
+@pytest.mark.parametrize(
+    ("metric", "name"),
+    [
+        ("response_minutes_median", "response_minutes_median"),
+        ("member_initiated_share", "member_initiated_share"),
+        ("returning_share", "returning_share"),
+    ],
+)
+def test_a_metric_shown_in_words_is_saved_under_its_name(metric: str, name: str) -> None:
+    gate = Gate(Stage.RETENTION, Stage.ACTIVE, (Criterion(metric, "<=", 60.0),), 4, 4)
+    rows = criteria_rows(gate)
+    assert "_" not in rows[0]["metric"]
+    saved = gate_from_dict(
+        gate_dict(rows, weeks_to_advance=4, weeks_to_fall_back=4), Stage.RETENTION, Stage.ACTIVE
+    )
+    assert saved.criteria[0].metric == name
 
 
 def test_a_trailing_blank_row_is_ignored_but_a_blank_cell_is_named_by_its_row() -> None:

@@ -58,7 +58,7 @@ def test_the_demos_transitions_read_audience_with_a_thousands_separator(
 ) -> None:
     moves = frames.transitions(analyse(demo_read.snapshot(), TODAY).statuses)
     instagram = moves[(moves["platform"] == "instagram") & (moves["to"] == "retention")]
-    assert "audience 1,054 >= 100" in instagram["why"].iloc[0]
+    assert "audience 1,054 ≥ 100" in instagram["why"].iloc[0]
     assert not [why for why in moves["why"] if EXPONENT.search(why)]
 
 
@@ -116,7 +116,7 @@ def test_no_page_writes_a_number_with_an_exponent(page: str, app_read: Workspace
     assert not [s for s in shown if EXPONENT.search(s)]
     if page == "pages/2_Stages.py":
         moves = next(d.value for d in at.dataframe if "why" in d.value.columns)
-        assert any("audience 1,054 >= 100" in why for why in moves["why"])
+        assert any("audience 1,054 ≥ 100" in why for why in moves["why"])
 
 
 @pytest.mark.parametrize(

@@ -100,7 +100,7 @@ def test_the_page_shows_the_demo_team_its_capacity_seats_and_benchmark(ws_read: 
         for i in at.info
     )
     assert seats(at) == [
-        "Channel rep (direct_marketing)",
+        "Channel rep (direct marketing)",
         "Channel rep (ecommerce)",
         "Channel rep (retail)",
         "Channel rep (sales)",

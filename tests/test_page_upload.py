@@ -100,7 +100,7 @@ def test_the_page_opens_with_the_upload_box_and_folds_the_format_rules_below_it(
     intro = rules.markdown[0].value
     for layout in ("long", "wide", "events"):
         assert f"**{layout}**" in intro
-    assert "ts, platform, member_id, kind, by_brand" in intro
+    assert "`ts`, `platform`, `member_id`, `kind`, `by_brand`" in intro
     assert "date (DD/MM/YYYY)" in intro and "**metrics**" in intro
     uploader = at.file_uploader[0]
     assert uploader.accept_multiple_files
@@ -160,7 +160,7 @@ def test_a_valid_file_is_previewed_then_imported_and_reaches_the_dashboard(root:
 
     assert not at.exception and not at.error
     summary = next(m.value for m in at.markdown if m.value.startswith("**youtube.parquet**"))
-    assert "long layout · 12 rows · 1 platform(s): youtube · 6 weeks" in summary
+    assert "long layout · 12 rows · 1 platform: youtube · 6 weeks" in summary
     preview = next(d.value for d in at.dataframe if "followers" in d.value.columns)
     assert preview["followers"].tolist() == [160.0, 180.0, 200.0, 220.0]
     assert preview_weeks(at) == ["2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02"]
@@ -289,7 +289,7 @@ def test_a_csv_or_xlsx_file_is_previewed_with_weeks_as_dates_then_imported(
 
     assert not at.exception and not at.error
     summary = next(m.value for m in at.markdown if m.value.startswith(f"**{name}**"))
-    assert "long layout · 12 rows · 1 platform(s): youtube · 6 weeks" in summary
+    assert "long layout · 12 rows · 1 platform: youtube · 6 weeks" in summary
     assert preview_weeks(at) == ["2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02"]
     assert len(Workspace(root).snapshot().uploads) == 3  # nothing stored by the preview
 
@@ -381,7 +381,7 @@ def test_an_export_without_a_year_asks_for_it_then_is_recognised_and_imported(
 
     assert not at.error
     summary = next(m.value for m in at.markdown if m.value.startswith("**Overview.csv**"))
-    assert "recognised as TikTok Studio Overview.csv · 35 rows · 1 platform(s): tiktok" in summary
+    assert "recognised as TikTok Studio Overview.csv · 35 rows · 1 platform: tiktok" in summary
     click(at, key="import_files")
     assert "Imported Overview.csv as upload #4" in at.success[0].value
     stored = Workspace(root).snapshot().uploads[-1]
@@ -402,7 +402,7 @@ def test_an_xls_file_with_a_description_row_is_previewed_saying_the_row_skipped_
 
     assert not at.exception and not at.error
     summary = next(m.value for m in at.markdown if m.value.startswith("**youtube.xls**"))
-    assert "long layout · 12 rows · 1 platform(s): youtube · 6 weeks" in summary
+    assert "long layout · 12 rows · 1 platform: youtube · 6 weeks" in summary
     assert any(
         c.value == "Read: the header is row 2; row 1 ('Aggregated metrics, by day') above it "
         "was skipped"
@@ -435,7 +435,7 @@ def test_a_file_neither_layout_nor_export_is_mapped_once_then_recognised(
     assert not at.exception
     assert any("Mapping 'stats-september' saved" in s.value for s in at.success)
     summary = next(m.value for m in at.markdown if m.value.startswith("**stats-september.csv**"))
-    assert "recognised as mapping 'stats-september' · 28 rows · 1 platform(s): mastodon" in summary
+    assert "recognised as mapping 'stats-september' · 28 rows · 1 platform: mastodon" in summary
     assert Workspace(root).snapshot().mappings["stats-september"].platform == "mastodon"
     metrics = next(c.value for c in at.caption if c.value.startswith("Metrics (weekly)"))
     assert "reply_rate\\_(%) (mean: a rate)" in metrics and "server" not in metrics

@@ -330,7 +330,7 @@ ROW_NAMES = {
     ),
     "a row with more values than the header has columns": (
         csv_bytes([HEADER, good(5), [*good(6), "extra"]]),
-        "row 3 has 5 value(s) but the header has 4 columns; check the commas and the quotes "
+        "row 3 has 5 values but the header has 4 columns; check the commas and the quotes "
         "in that row",
     ),
     "an unnamed column that holds values": (
@@ -520,7 +520,7 @@ KINDS = {
     "an unterminated quote": (
         "export.csv",
         b'date,platform,metric,value\n2026-01-05,"ig,followers,1\n',
-        "row 2 has 2 value(s) but the header has 4 columns; check the commas and the quotes",
+        "row 2 has 2 values but the header has 4 columns; check the commas and the quotes",
     ),
 }
 
@@ -691,7 +691,7 @@ def test_a_csv_row_with_too_many_values_below_skipped_rows_is_named_by_its_row(
 ) -> None:
     rows = with_preamble([list(r) for r in ROWS_BELOW])
     rows[4].append("extra")
-    refused(tmp_path, csv_bytes(rows), "page.csv", "row 5 has 4 value(s) but the header has 3")
+    refused(tmp_path, csv_bytes(rows), "page.csv", "row 5 has 4 values but the header has 3")
 
 
 # --- .xls: Excel 97-2003 workbooks ----------------------------------------------------------

@@ -17,6 +17,7 @@ from strategy.domain.platform_review import (
     stopped_text,
 )
 from strategy.usecases import Workspace
+from strategy.views.words import plural, said
 from ui import saving, session
 from ui.markup import md
 
@@ -48,7 +49,7 @@ def show_review(ws: Workspace, r: Review, *, may_decide: bool, today: dt.date) -
         since = f", since {r.stalled_since:%d %b %Y}" if r.stalled_since else ""
         st.markdown(
             f"**Stop or continue: {md(r.platform)}** · in {r.stage.value} for "
-            f"{r.weeks_in_stage} weeks{since}"
+            f"{plural(r.weeks_in_stage, 'week')}{since}"
         )
         cols = st.columns(3)
         cols[0].metric("Weeks in stage", r.weeks_in_stage)
@@ -59,7 +60,9 @@ def show_review(ws: Workspace, r: Review, *, may_decide: bool, today: dt.date) -
             "proportion to each one's demand hours that week.",
         )
         cols[2].metric("Cost since it stalled", _money(r), help="Those hours at their rates.")
-        st.markdown(f"**Not met, and its trend:** {md(r.stall_reason)}  \n**Value:** {md(r.value)}")
+        st.markdown(
+            f"**Not met, and its trend:** {md(said(r.stall_reason))}  \n**Value:** {md(r.value)}"
+        )
         if r.status is ReviewStatus.CONTINUE and r.decision is not None:
             d = r.decision
             until = f"{d.until:%d %b %Y}" if d.until else "?"
@@ -85,7 +88,7 @@ def _stopped(ws: Workspace, r: Review, *, may_decide: bool) -> None:
     )
     st.caption(
         f"Out of the demand, the stall list and the resource signal; still on record "
-        f"({r.weeks_in_stage} weeks in {r.stage.value}, {_money(r)} since it stalled)."
+        f"({plural(r.weeks_in_stage, 'week')} in {r.stage.value}, {_money(r)} since it stalled)."
     )
     if may_decide and saving.button("Restart", key=f"restart_{r.platform}"):
         with saving.save() as saved:

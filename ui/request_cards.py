@@ -19,6 +19,7 @@ from strategy.domain.requests import (
 )
 from strategy.domain.team import ROLE_LABELS
 from strategy.usecases import Workspace
+from strategy.views.words import said
 from ui import saving, session
 from ui.markup import md
 
@@ -42,7 +43,7 @@ def evidence_lines(e: Evidence) -> str:
         f"**Roles:** {md(e.roles_text or 'none')}",
         *([f"**Positions:** {md(positions_text(e.positions))}"] if e.positions else []),
         f"**Window:** {window}",
-        md(e.summary),
+        md(said(e.summary)),
         *(f"{'✅' if c.met else '❌'} {md(c.label)} — {md(c.value)}" for c in e.conditions),
         *(f"**Value as raised** · {md(line)}" for line in evidence_value_lines(e)),
     ]
@@ -78,7 +79,7 @@ def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
             + (f"  \n**Note:** {md(r.note)}" if r.note else "")
         )
         if v.stale:
-            st.warning(f"**Stale:** {md(v.stale_reason)}", icon="⚠️")
+            st.warning(f"**Stale:** {md(said(v.stale_reason))}", icon="⚠️")
         st.markdown(evidence_lines(r.evidence))
         if r.amendment is not None:
             a = r.amendment

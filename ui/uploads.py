@@ -45,15 +45,16 @@ from strategy.ingest.read import LAYOUTS, ImportedFile, read_metrics
 from strategy.ingest.spreadsheets import SHEET_NAME, SUFFIXES, file_kind
 from strategy.usecases import Workspace
 from strategy.usecases.uploads import ReadFile
+from strategy.views.words import day_text, metric_words, moment_text
 
 LAYOUT_NOTES: Final[dict[str, str]] = {
-    "long": "one row per measurement: " + ", ".join(LAYOUTS["long"]),
-    "wide": ", ".join(LAYOUTS["wide"]) + ", then one numeric column per metric",
+    "long": "one row per measurement: " + ", ".join(f"`{c}`" for c in LAYOUTS["long"]),
+    "wide": ", ".join(f"`{c}`" for c in LAYOUTS["wide"]) + ", then one numeric column per metric",
     "events": "one row per interaction: "
-    + ", ".join(LAYOUTS["events"])
+    + ", ".join(f"`{c}`" for c in LAYOUTS["events"])
     + " (weekly metrics are derived, members counted exactly)",
 }
-"""The three accepted layouts, as the page states them."""
+"""The three accepted layouts, as the page states them: column names as code."""
 
 FILE_TYPES: Final[list[str]] = [suffix.removeprefix(".") for suffix in SUFFIXES]
 """The file endings the uploader accepts: parquet, csv, xlsx, xls."""
@@ -61,7 +62,7 @@ FILE_NOTES: Final[str] = (
     "CSV files are read as UTF-8 or UTF-16 text with a header row, columns separated by "
     "commas (or by semicolons, tabs or bars when the header uses only that one, or as a "
     "`sep=` first line says); numbers may carry thousands separators (`15,000`) in a "
-    "comma-separated file; dates as ISO text (2026-03-02), or in a format the date column's "
+    "comma-separated file; dates as ISO text (`2026-03-02`), or in a format the date column's "
     "header states, e.g. `date (DD/MM/YYYY)` or `Date (DDD, MMM D, YYYY)`. In an Excel "
     f"workbook (.xlsx, or Excel 97-2003 .xls) the sheet named **{SHEET_NAME}** is read, or "
     "the only sheet there is; dates may be date cells. Rows above the header (a title, a "
@@ -313,9 +314,9 @@ def history_frame(uploads: Sequence[Upload]) -> pd.DataFrame:
             "layout": u.layout,
             "rows": u.rows,
             "platforms": ", ".join(u.platforms),
-            "weeks": f"{u.first_week:%Y-%m-%d} – {u.last_week:%Y-%m-%d}",
-            "metrics": ", ".join(u.metrics),
-            "uploaded at": u.uploaded_at.replace("T", " ").removesuffix("+00:00") + " UTC",
+            "weeks": f"{day_text(u.first_week)} – {day_text(u.last_week)}",
+            "metrics": ", ".join(metric_words(m) for m in u.metrics),
+            "uploaded at": moment_text(u.uploaded_at) + " UTC",
             "by": u.by,
         }
         for u in sorted(uploads, key=lambda u: u.id, reverse=True)

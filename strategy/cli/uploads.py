@@ -13,6 +13,7 @@ from strategy.cli.common import TEXT_OR_JSON, as_json, open_workspace, snapshot
 from strategy.domain import clock
 from strategy.domain.errors import NotFound, RolloutError, ValidationError
 from strategy.domain.metrics import Agg, aggregation_for
+from strategy.domain.numbers import plural
 from strategy.domain.partial_weeks import lacking_after_upload, merged_weekly
 from strategy.domain.snapshot import Upload
 from strategy.ingest.exports import header_name, mappable_header
@@ -56,8 +57,8 @@ def import_files(args: argparse.Namespace) -> str:
                 raise
             rest = len(args.files) - n - 1
             raise RolloutError(
-                f"{exc} ({n} earlier file(s) imported"
-                + (f"; {rest} later file(s) not tried)" if rest else ")")
+                f"{exc} ({plural(n, 'earlier file')} imported"
+                + (f"; {plural(rest, 'later file')} not tried)" if rest else ")")
             ) from exc
         print(
             f"imported {up.name} as upload #{up.id}: {up.layout}, {up.rows} rows, "

@@ -48,3 +48,20 @@ def chance_text(share: float | None) -> str:
     if share > 0.99:
         return ">99%"
     return "<1%" if share < 0.01 else f"{share:.0%}"
+
+
+PLURALS: Final[dict[str, str]] = {
+    "person": "people",
+    "criterion": "criteria",
+}
+"""Nouns whose plural is not the noun plus "s"."""
+
+
+def noun_for(count: int, noun: str, many: str | None = None) -> str:
+    """``noun`` agreeing with ``count``: ``platform`` for 1, ``platforms`` otherwise."""
+    return noun if count == 1 else (many or PLURALS.get(noun, f"{noun}s"))
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 platform``, ``2 platforms``, ``0 people``: a count with its noun agreeing."""
+    return f"{count:,} {noun_for(count, noun, many)}"

@@ -28,7 +28,7 @@ from strategy.domain.gates import (
 )
 from strategy.domain.limits import free_text
 from strategy.domain.metrics import platform_name
-from strategy.domain.numbers import plain_number
+from strategy.domain.numbers import plain_number, plural
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def _stall(stage: Stage, weeks_in_stage: int, shares: Sequence[float]) -> tuple[
     if now > then:
         return False, ""
     return True, (
-        f"{weeks_in_stage} weeks in {stage.value}; exit criteria met {then:.0%} then, "
+        f"{plural(weeks_in_stage, 'week')} in {stage.value}; exit criteria met {then:.0%} then, "
         f"{now:.0%} now: no upward trend"
     )
 

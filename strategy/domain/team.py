@@ -163,9 +163,10 @@ class Seat:
 
     @property
     def label(self) -> str:
-        """Human text, e.g. ``Channel rep (ecommerce+retail)``."""
+        """Human text, e.g. ``Channel rep (ecommerce+retail)``, ``Channel rep (direct
+        marketing)``: the channel in words."""
         base = ROLE_LABELS[self.role]
-        return f"{base} ({self.channel})" if self.channel else base
+        return f"{base} ({self.channel.replace('_', ' ')})" if self.channel else base
 
 
 @dataclass(frozen=True)

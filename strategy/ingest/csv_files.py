@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from strategy.domain.errors import ImportRejected, shortened
+from strategy.domain.numbers import plural
 from strategy.ingest.file_kinds import OLE_MAGIC, PARQUET_MAGIC, ZIP_MAGIC
 from strategy.ingest.headers import HEADER_SEARCH_ROWS, column_names, named_columns, pick_header
 from strategy.ingest.sheet import Spreadsheet
@@ -206,7 +207,7 @@ def _csv_refusal(
         bad = invalid[0]
         where = f"row {bad.number + shift}" if bad.number is not None else "a row"
         return ImportRejected(
-            f"{label}: {where} has {bad.actual_columns} value(s) but the header has "
+            f"{label}: {where} has {plural(bad.actual_columns, 'value')} but the header has "
             f"{bad.expected_columns} columns; check the {DELIMITERS[delimiter]} and the "
             "quotes in that row"
         )

@@ -7,7 +7,7 @@ same specifications to PNG without one, so both show the same chart.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import altair as alt
 import pandas as pd
@@ -18,19 +18,59 @@ from strategy.domain.gates import GateSet
 from strategy.domain.stages import PlatformStatus, TransitionKind
 from strategy.views import frames
 from strategy.views.frames import STAGE_ORDER
+from strategy.views.words import metric_words
 
 STAGE_COLOURS = ["#b0b7c3", "#f2a541", "#2a9d8f"]
 DECIDED_BY = [kind.value for kind in TransitionKind]
 """How a stage or a transition was decided: measured, override."""
+THRESHOLD_GREY: Final[str] = "#6c757d"
+"""Gate thresholds: grey, so no platform's colour is mistaken for one."""
+SERVING_COLOUR: Final[str] = "#1d3557"
+SERVING_HOURS: Final[str] = "serving hours (the team)"
+"""The capacity line's legend entry."""
+SHORT_RANGE: Final[pd.Timedelta] = pd.Timedelta(weeks=16)
+"""Up to this long, a week axis is labelled by day (``09 Nov``); longer, by month."""
+
+
+def week_axis(weeks: pd.Series, title: str | None = None, field: str = "week") -> alt.X:
+    """A time axis whose labels carry the year: on the first label and on January's (or on
+    the first week of a year, by day), so December 2025 never reads as December 2026."""
+    dates = pd.to_datetime(weeks)
+    short = dates.empty or dates.max() - dates.min() <= SHORT_RANGE
+    if short:
+        first_of_year = "(month(datum.value) == 0 && date(datum.value) <= 7)"
+        plain, with_year, interval = "%d %b", "%d %b %Y", "week"
+    else:
+        first_of_year = "month(datum.value) == 0"
+        plain, with_year, interval = "%b", "%b %Y", "month"
+    axis = alt.Axis(
+        labelExpr=(
+            f"timeFormat(datum.value, datum.index == 0 || {first_of_year} "
+            f"? '{with_year}' : '{plain}')"
+        ),
+        tickCount={"interval": interval, "step": 1},
+        labelOverlap=True,
+    )
+    return alt.X(f"{field}:T", title=title, axis=axis)
+
+
+def drawn(values: pd.Series, domain: list[str]) -> list[str]:
+    """The part of ``domain`` that ``values`` hold: a legend lists only what is drawn."""
+    present = set(values)
+    return [v for v in domain if v in present]
 
 
 def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerChart:
-    """Each platform's stages over time as bars, with transitions marked (override = ◆)."""
+    """Each platform's stages over time as bars, with transitions marked (override = ◆).
+
+    A stretch held by an override is outlined, dashed; the outline's legend entry is shown
+    only when an override is drawn, and the transitions' legend lists only the kinds drawn.
+    """
     bars = (
         alt.Chart(stretches)
         .mark_bar(height={"band": 0.7})
         .encode(
-            x=alt.X("start:T", title="week"),
+            x=week_axis(pd.concat([stretches["start"], stretches["end"]]), field="start"),
             x2="end:T",
             y=alt.Y("platform:N", title=None),
             color=alt.Color(
@@ -40,8 +80,8 @@ def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerCha
             ),
             stroke=alt.Stroke(
                 "decided:N",
-                scale=alt.Scale(domain=DECIDED_BY, range=["#ffffff", "#1d3557"]),
-                legend=alt.Legend(orient="top", title="stage decided by"),
+                scale=alt.Scale(domain=DECIDED_BY, range=["#ffffff", SERVING_COLOUR]),
+                legend=_override_outline(stretches),
             ),
             strokeDash=alt.StrokeDash(
                 "decided:N",
@@ -67,12 +107,35 @@ def stage_timeline(stretches: pd.DataFrame, moves: pd.DataFrame) -> alt.LayerCha
             shape=alt.Shape(
                 "kind:N",
                 scale=alt.Scale(domain=DECIDED_BY, range=["triangle", "diamond"]),
-                legend=alt.Legend(orient="top", title="transition"),
+                legend=alt.Legend(
+                    orient="top", title="transition", values=drawn(moves["kind"], DECIDED_BY)
+                ),
             ),
             tooltip=["platform", alt.Tooltip("week:T"), "from", "to", "kind", "why"],
         )
     )
-    return alt.LayerChart(layer=[bars, marks]).properties(height=alt.Step(34))
+    chart: alt.LayerChart = (
+        alt.LayerChart(layer=[bars, marks])
+        .properties(height=alt.Step(34), title="Each platform's stage, week by week")
+        .resolve_scale(shape="independent", stroke="independent", strokeDash="independent")
+    )
+    return chart
+
+
+def _override_outline(stretches: pd.DataFrame) -> alt.Legend | None:
+    """The legend entry of a stretch held by an override (outlined, dashed), or none when
+    no stretch is: a legend lists only what is drawn."""
+    if TransitionKind.OVERRIDE.value not in set(stretches["decided"]):
+        return None
+    return alt.Legend(
+        orient="top",
+        title="stage held by",
+        values=[TransitionKind.OVERRIDE.value],
+        symbolType="square",
+        symbolFillColor="#f2a541",
+        symbolStrokeWidth=2,
+        symbolDash=[3, 2],
+    )
 
 
 def stages_by_week(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
@@ -103,7 +166,7 @@ def stages_over_time(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_area(interpolate="step-after", opacity=0.9)
         .encode(
-            x=alt.X("week:T", title=None),
+            x=week_axis(frame["week"]),
             y=alt.Y("platforms:Q", stack=True, title="platforms", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
                 "stage:N",
@@ -113,7 +176,7 @@ def stages_over_time(frame: pd.DataFrame) -> alt.Chart:
             order=alt.Order("rank:Q", sort="ascending"),
             tooltip=[alt.Tooltip("week:T"), "stage", "platforms"],
         )
-        .properties(height=200)
+        .properties(height=200, title="Platforms per stage, week by week")
     )
     return chart
 
@@ -135,8 +198,8 @@ def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.
     """
     data = kpis[kpis["metric"] == metric]
     encoding: dict[str, Any] = {
-        "x": alt.X("week:T", title=None),
-        "y": alt.Y("value:Q", title=metric.replace("_", " ")),
+        "x": week_axis(data["week"]),
+        "y": alt.Y("value:Q", title=None),  # the title names the metric
         "color": alt.Color("platform:N", legend=alt.Legend(orient="bottom", title=None)),
         "tooltip": [
             "platform",
@@ -157,23 +220,41 @@ def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.
         .mark_point(filled=False, size=60)
         .encode(**encoding)
     )
+    rules, labels = threshold_rules(thresholds[thresholds["metric"] == metric])
+    return alt.LayerChart(layer=[lines, dashed, pending, rules, labels]).properties(
+        height=260, title=f"{metric_words(metric).capitalize()} by platform"
+    )
+
+
+def threshold_rules(thresholds: pd.DataFrame) -> tuple[alt.Chart, alt.LayerChart]:
+    """Gate thresholds as grey dashed rules, each labelled at its left end (``gate to
+    active: ≥ 50``) on a white halo that keeps it legible over the lines."""
     rules = (
-        alt.Chart(thresholds[thresholds["metric"] == metric])
-        .mark_rule(strokeDash=[6, 4], color="#e63946")
+        alt.Chart(thresholds)
+        .mark_rule(strokeDash=[6, 4], color=THRESHOLD_GREY)
         .encode(y="threshold:Q", tooltip=["label"])
     )
-    return alt.LayerChart(layer=[lines, dashed, pending, rules]).properties(height=220)
+    placed = alt.Chart(thresholds).encode(y="threshold:Q", x=alt.value(0), text="label:N")
+    halo = placed.mark_text(
+        align="left", baseline="bottom", dx=3, dy=-2, fontSize=11, stroke="white", strokeWidth=3
+    )
+    label = placed.mark_text(
+        align="left", baseline="bottom", dx=3, dy=-2, fontSize=11, color=THRESHOLD_GREY
+    )
+    return rules, alt.LayerChart(layer=[halo, label])
 
 
 def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
     """Weekly workload stacked by kind, against the team's serving hours (the line)."""
     work = frame[frame["series"] != frames.CAPACITY_SERIES]
-    capacity = frame[frame["series"] == frames.CAPACITY_SERIES]
+    capacity = frame.loc[frame["series"] == frames.CAPACITY_SERIES, ["week", "hours"]].assign(
+        line=SERVING_HOURS
+    )
     area = (
         alt.Chart(work)
         .mark_area(opacity=0.75)
         .encode(
-            x=alt.X("week:T", title=None),
+            x=week_axis(frame["week"]),
             y=alt.Y("hours:Q", stack=True, title="hours per week"),
             color=alt.Color("series:N", title="demand", legend=alt.Legend(orient="bottom")),
             tooltip=["series", alt.Tooltip("week:T"), alt.Tooltip("hours:Q", format=".1f")],
@@ -181,31 +262,56 @@ def demand_vs_capacity(frame: pd.DataFrame) -> alt.LayerChart:
     )
     line = (
         alt.Chart(capacity)
-        .mark_line(color="#1d3557", strokeWidth=2.5)
+        .mark_line(strokeWidth=2.5)
         .encode(
             x="week:T",
             y="hours:Q",
+            stroke=alt.Stroke(  # its own field: a browser merges legends of one field
+                "line:N",
+                scale=alt.Scale(domain=[SERVING_HOURS], range=[SERVING_COLOUR]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
             tooltip=[alt.Tooltip("hours:Q", title="serving hours", format=".1f")],
         )
     )
-    return alt.LayerChart(layer=[area, line]).properties(height=240)
+    chart: alt.LayerChart = (
+        alt.LayerChart(layer=[area, line])
+        .properties(height=240, title="Demand in hours a week, against the team's serving hours")
+        .resolve_scale(stroke="independent")
+        .resolve_legend(stroke="independent")
+    )
+    return chart
 
 
 def test_lifts(tests: pd.DataFrame, axis: str = "lift (percentage points)") -> alt.LayerChart:
     """Each test's lift (variant minus control) with its 95% interval, against zero."""
-    base = alt.Chart(tests).encode(y=alt.Y("title:N", title=None, axis=alt.Axis(labelLimit=320)))
+    colours = {"significant": "#2a9d8f", "not significant": "#8d99ae"}
+    results = list(colours)
+    shown = tests.assign(
+        result=[results[0] if bool(s) else results[1] for s in tests["significant"]]
+    )
+    base = alt.Chart(shown).encode(y=alt.Y("title:N", title=None, axis=alt.Axis(labelLimit=320)))
     interval = base.mark_rule(strokeWidth=2).encode(x=alt.X("ci_low:Q", title=axis), x2="ci_high:Q")
     point = base.mark_point(filled=True, size=80).encode(
         x="lift:Q",
         color=alt.Color(
-            "significant:N",
-            scale=alt.Scale(domain=[True, False], range=["#2a9d8f", "#8d99ae"]),
-            title="significant",
+            "result:N",
+            scale=alt.Scale(
+                domain=drawn(shown["result"], results),
+                range=[colours[r] for r in drawn(shown["result"], results)],
+            ),
+            legend=alt.Legend(orient="bottom", title=None),
         ),
         tooltip=["title", alt.Tooltip("lift:Q", format=".2f"), "conclusion"],
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555").encode(x="x:Q")
-    return alt.LayerChart(layer=[interval, point, zero]).properties(height=alt.Step(36))
+    at_zero = alt.Chart(pd.DataFrame({"x": [0.0], "label": ["no difference"]})).encode(x="x:Q")
+    zero = at_zero.mark_rule(color="#555")
+    named = at_zero.mark_text(align="left", baseline="top", dx=3, color="#555").encode(
+        y=alt.value(0), text="label:N"
+    )
+    return alt.LayerChart(layer=[interval, point, zero, named]).properties(
+        height=alt.Step(36), title="Each test's lift, with its 95% interval"
+    )
 
 
 def dashboard_specs(result: Analysis, gates: GateSet) -> dict[str, dict[str, Any]]:

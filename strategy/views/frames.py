@@ -14,11 +14,12 @@ import pandas as pd
 from strategy.domain.analysis import TestResult
 from strategy.domain.demand import WeekDemand
 from strategy.domain.experiments import TestKind, TestStatus
-from strategy.domain.gates import CHECKLIST_CRITERION, Gate, GateSet, Stage
+from strategy.domain.gates import Gate, GateSet, Stage
 from strategy.domain.numbers import plain_number
 from strategy.domain.stages import Override, PlatformStatus, Transition, TransitionKind
 from strategy.domain.team import DemandKind
 from strategy.views.experiment_rows import results_table
+from strategy.views.words import comparison_words, day_text, metric_words
 
 KPI_METRICS: Final[tuple[str, ...]] = (
     "audience",
@@ -82,7 +83,8 @@ def transitions(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
             "why": t.reason
             if t.kind is TransitionKind.OVERRIDE
             else "; ".join(
-                f"{e.metric} {plain_number(e.value)} {e.op} {plain_number(e.threshold)}"
+                f"{metric_words(e.metric)} {plain_number(e.value)} {comparison_words(e.op)} "
+                f"{plain_number(e.threshold)}"
                 for e in t.evidence
             ),
         }
@@ -98,8 +100,8 @@ def evidence(transition: Transition) -> pd.DataFrame:
     """A measured transition's evidence: metric, comparison, value, threshold, met."""
     rows = [
         {
-            "metric": "setup checklist complete" if e.metric == CHECKLIST_CRITERION else e.metric,
-            "comparison": e.op,
+            "metric": metric_words(e.metric),
+            "comparison": comparison_words(e.op),
             "value": e.value,
             "threshold": e.threshold,
             "met": e.met,
@@ -116,7 +118,7 @@ def overrides(held: Sequence[Override]) -> pd.DataFrame:
             "id": o.id,
             "platform": o.platform,
             "from week": o.week,
-            "until": o.until.isoformat() if o.until else "until removed",
+            "until": day_text(o.until) if o.until else "until removed",
             "stage": o.stage.value,
             "reason": o.reason,
             "by": o.by,
@@ -163,7 +165,8 @@ def gate_thresholds(gates: GateSet) -> pd.DataFrame:
             "metric": c.metric,
             "threshold": c.threshold,
             "gate": f"{gate.source.value} -> {gate.target.value}",
-            "label": f"{gate.target.value} needs {c.describe()}",
+            "label": f"gate to {gate.target.value}: {comparison_words(c.op)} "
+            f"{plain_number(c.threshold)}",
         }
         for gate in _gates(gates)
         for c in gate.criteria

@@ -1,6 +1,7 @@
 """The gate editor's table: a gate as rows of (metric, comparison, threshold), and back.
 
-The Stages page edits each gate's criteria as a table. This module turns a gate into those
+The Stages page edits each gate's criteria as a table, metrics named in words (``active
+members``; the one metric-name rule reads them back). This module turns a gate into those
 rows and the edited rows plus week counts into the JSON form that
 ``strategy.domain.gates.gates_from_dict`` validates; every check is left to that one validator.
 """
@@ -14,6 +15,7 @@ from typing import Any, Final
 import pandas as pd
 
 from strategy.domain.gates import Gate, GateSet
+from strategy.views.words import metric_named, metric_words
 
 COLUMNS: Final[tuple[str, ...]] = ("metric", "comparison", "threshold")
 """The editor's columns; ``comparison`` is the gate's ``op``."""
@@ -28,9 +30,10 @@ def gate_of(gates: GateSet, key: str) -> Gate:
 
 
 def criteria_rows(gate: Gate) -> list[dict[str, Any]]:
-    """A gate's criteria as editor rows: metric, comparison, threshold."""
+    """A gate's criteria as editor rows: metric (in words), comparison, threshold."""
     return [
-        {"metric": c.metric, "comparison": c.op, "threshold": c.threshold} for c in gate.criteria
+        {"metric": metric_words(c.metric), "comparison": c.op, "threshold": c.threshold}
+        for c in gate.criteria
     ]
 
 
@@ -50,6 +53,11 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _metric(cell: Any) -> Any:
+    """An edited metric cell as the metric's name when it is written in words."""
+    return metric_named(cell) if isinstance(cell, str) else cell
+
+
 def gate_dict(
     rows: Sequence[Mapping[Any, Any]],
     *,
@@ -64,7 +72,7 @@ def gate_dict(
     """
     criteria = [
         {
-            "metric": _cell(row.get("metric")),
+            "metric": _metric(_cell(row.get("metric"))),
             "op": _cell(row.get("comparison")),
             "threshold": _cell(row.get("threshold")),
         }

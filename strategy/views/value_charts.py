@@ -11,6 +11,7 @@ import pandas as pd
 from strategy.domain.costs import Cost, money
 from strategy.domain.numbers import plain_number
 from strategy.domain.value import NOT_MEASURED, TOTAL, PlatformValue, ValueView
+from strategy.views.charts import week_axis
 
 SERIES: Final[tuple[str, str]] = ("revenue", "cost")
 """The chart's two lines: what social brought back, and what serving it cost."""
@@ -48,7 +49,7 @@ def value_against_cost(frame: pd.DataFrame, currency: str) -> alt.Chart:
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("week:T", title="week"),
+            x=week_axis(frame["week"], title="week"),
             y=alt.Y("amount:Q", title=f"{currency} a week"),
             color=alt.Color(
                 "series:N",

@@ -277,7 +277,7 @@ def test_an_editor_saves_on_one_replica_and_a_viewer_sees_it_on_the_other_withou
         "0 of 4 done"
     )
     audit = viewer.get_by_test_id("stDataFrame").locator("tr").filter(has_text=REPLICA_EDITOR)
-    expect(audit.filter(has_text=f"checklist.set: {NEW_PLATFORM}")).to_have_count(1)
+    expect(audit.filter(has_text=f"changed the setup checklist: {NEW_PLATFORM}")).to_have_count(1)
     run_finished(viewer)
     main = viewer.get_by_test_id("stMain")
     for control in ("Save checklist", "Add platform", "Save gates", "Record the override"):

@@ -32,6 +32,7 @@ from strategy.domain.experiments.model import (
 )
 from strategy.domain.limits import finite_number, text_field
 from strategy.domain.metrics import normalise_name
+from strategy.domain.numbers import noun_for
 
 
 class Updatable(StrEnum):
@@ -350,11 +351,13 @@ def test_fields(fields: object) -> dict[str, Any]:
     unknown = sorted(repr(k) for k in fields if k not in accepted)
     if unknown:
         raise ValidationError(
-            f"test: unknown field(s) {', '.join(unknown)}; expected some of {', '.join(accepted)}"
+            f"test: unknown {noun_for(len(unknown), 'field')} {', '.join(unknown)}; "
+            f"expected some of {', '.join(accepted)}"
         )
     missing = [f.name for f in TEST_FIELDS if f.required and f.name not in fields]
     if missing:
-        raise ValidationError(f"test: missing field(s) {', '.join(missing)}")
+        said = f"{noun_for(len(missing), 'field')} {', '.join(missing)}"
+        raise ValidationError(f"test: missing {said}")
     return {str(k): v for k, v in fields.items()}
 
 
