@@ -31,6 +31,7 @@ from strategy.views.roster import (
     roster_gaps,
     value_changes,
 )
+from strategy.views.words import channel_words
 from ui import saving, session
 from ui.markup import md
 
@@ -92,10 +93,6 @@ def left_text(v: RequestView) -> str:
         f"{r.label}: {left:.1f} of {g.hours_per_week:.1f} h/week left for "
         f"{', '.join(ROLE_LABELS[x] for x in g.roles)}"
     )
-
-
-def channel_label(channel: str) -> str:
-    return channel.replace("_", " ").replace("+", " + ")
 
 
 def item_label(item: OnboardingItem, today: dt.date) -> str:
@@ -218,7 +215,12 @@ column_config = {
         options=[r.value for r in Role],
         format_func=lambda value: ROLE_LABELS[Role(str(value))],
     ),
-    "channel": st.column_config.TextColumn("Channel", help="Channel reps only, e.g. ecommerce"),
+    "channel": st.column_config.SelectboxColumn(
+        "Channel",
+        help="Channel reps only: one of the company's revenue channels",
+        options=sorted({*snap.company.channels, *(c for c in roster["channel"] if c)}),
+        format_func=lambda value: channel_words(str(value)),
+    ),
     "hours": st.column_config.NumberColumn(
         "Hours for this role", min_value=0.0, max_value=MAX_WEEK_HOURS, step=0.5, format="%g"
     ),
@@ -550,7 +552,7 @@ if can_edit:
             "Revenue channels",
             REVENUE_CHANNELS,
             default=[c for c in profile.channels if c in REVENUE_CHANNELS],
-            format_func=channel_label,
+            format_func=channel_words,
             key="company_channels",
         )
         other_text = st.text_input(
@@ -563,7 +565,7 @@ if can_edit:
             "Integrated channels (they share one rep)",
             list(dict.fromkeys([*REVENUE_CHANNELS, *other, *integrated_now])),
             default=integrated_now,
-            format_func=channel_label,
+            format_func=channel_words,
             key="company_integrated",
         )
         if len(profile.integrated) > 1:
@@ -590,7 +592,7 @@ if can_edit:
 else:
     st.markdown(
         (f"**Company:** {md(profile.name)}  \n" if profile.name else "") + f"**Revenue channels:** "
-        f"{md(', '.join(map(channel_label, profile.channels)) or 'none')}  \n"
+        f"{md(', '.join(map(channel_words, profile.channels)) or 'none')}  \n"
         f"**Integrated:** "
         f"{md('; '.join(' + '.join(g) for g in profile.integrated) or 'none')}  \n"
         f"**Employees:** {profile.employees:,}  \n"

@@ -17,6 +17,7 @@ from strategy.domain.analysis import TestResult
 from strategy.domain.experiments import TestKind, TestStats, TestStatus
 from strategy.domain.experiments.words import result_words
 from strategy.domain.numbers import chance_text, p_value_text
+from strategy.views.words import metric_words
 
 NO_DATA_WARNING: Final[str] = "no data yet"
 """The warning of a test that has no statistics yet (nothing exposed)."""
@@ -119,7 +120,7 @@ def listed_tests(results: Sequence[TestResult], kind: TestKind) -> pd.DataFrame:
         "platform": [r.test.platform for r in shown],
         "result": [result_words(r.test, r.stats) for r in shown],
         "status": list(table["status"]),
-        "metric": list(table["metric"]),
+        "metric": [metric_words(m) for m in table["metric"]],
         **{heading: list(table[field]) for field, heading in LISTED[kind].items()},
         "95% CI low": list(table["ci_low"]),
         "95% CI high": list(table["ci_high"]),

@@ -72,8 +72,9 @@ def comparison_words(op: str) -> str:
 
 
 def channel_words(name: str) -> str:
-    """``direct_marketing`` -> ``direct marketing``: a revenue channel as the pages say it."""
-    return name.replace("_", " ")
+    """``direct_marketing`` -> ``direct marketing``, ``retail+ecommerce`` -> ``retail +
+    ecommerce``: a revenue channel (or integrated channels) as the pages say it."""
+    return name.replace("_", " ").replace("+", " + ")
 
 
 def role_words(role: Role) -> str:
