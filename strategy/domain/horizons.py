@@ -19,11 +19,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from strategy.domain.clock import ONE_WEEK, SUNDAY, mondays, weeks_between
+
+if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
+    import pandas as pd
 
 MAX_LAG_WEEKS: Final[int] = 4
 """A platform more than this many weeks behind the newest horizon is left out of demand."""
@@ -31,6 +32,8 @@ MAX_LAG_WEEKS: Final[int] = 4
 
 def empty_coverage() -> pd.DataFrame:
     """Coverage with no rows: platform, week (Monday), through (last day covered, or NaT)."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "platform": pd.Series([], dtype="str"),
@@ -47,6 +50,8 @@ def complete_weeks(coverage: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     covers that platform (``through``; NaT for uploads that predate coverage: their weeks
     count whole). Weeks starting after ``today`` are dropped: data after the day is ignored.
     """
+    import pandas as pd
+
     day = pd.Timestamp(today)
     kept = coverage[coverage["week"] <= day]
     sunday = kept["week"] + pd.Timedelta(SUNDAY)
@@ -84,6 +89,8 @@ class Horizon:
 
 def horizons(weeks: pd.DataFrame) -> dict[str, Horizon]:
     """Each platform's horizon from ``complete_weeks``' table, keyed by name, sorted."""
+    import pandas as pd
+
     found: dict[str, tuple[dt.date | None, dt.date | None]] = {}
     for name, part in weeks.groupby("platform", sort=True):
         done = part.loc[part["complete"], "week"]

@@ -21,9 +21,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from strategy.domain.access import Actor
 from strategy.domain.choices import parse_enum
@@ -36,6 +34,9 @@ from strategy.domain.limits import free_text
 from strategy.domain.presence import RampUp, ramp_share
 from strategy.domain.stages import PlatformStatus
 from strategy.domain.team import Member, RoleServes
+
+if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
+    import pandas as pd
 
 VALUE_NOT_MEASURED: Final[str] = "value not measured"
 """What a review says of a platform's value while no value metrics exist."""
@@ -160,6 +161,8 @@ def _open(status: PlatformStatus, review_weeks: int) -> ReviewStatus | None:
 
 
 def _column(frame: pd.DataFrame, name: str) -> list[float]:
+    import pandas as pd
+
     if name not in frame.columns:
         return [0.0] * len(frame)
     return pd.to_numeric(frame[name], errors="coerce").fillna(0.0).astype(float).tolist()
@@ -170,6 +173,8 @@ def platform_week_demand(
 ) -> dict[PlatformWeek, float]:
     """Each platform's demand hours in each complete week of ``wide``: messages at the
     minutes a message, posts at the hours a post, and monitoring while past setup."""
+    import pandas as pd
+
     if wide.empty:
         return {}
     stages = {

@@ -9,7 +9,6 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Final
 
-import duckdb
 import pyarrow as pa
 
 from strategy.domain.errors import ImportRejected
@@ -61,8 +60,11 @@ def sql_literal(text: str) -> str:
 def connect() -> Iterator[Any]:
     """A private in-memory DuckDB with bounded threads and memory, spilling to a temp dir.
 
-    Killed imports' leftover temp folders are swept first.
+    Killed imports' leftover temp folders are swept first. DuckDB loads here, when a file is
+    read, not with the command line.
     """
+    import duckdb
+
     sweep_dead_temp_folders()
     with tempfile.TemporaryDirectory(prefix=temp_prefix("duckdb")) as spill:
         con = duckdb.connect(
@@ -135,6 +137,8 @@ class EventSql:
 
 def run(con: Any, name: str, query: str) -> Any:
     """Execute ``query``, turning DuckDB's read and memory errors into refusals."""
+    import duckdb
+
     try:
         return con.execute(query)
     except duckdb.OutOfMemoryException as exc:
