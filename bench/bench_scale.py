@@ -126,7 +126,8 @@ def main() -> None:
     qry = [statistics.median(run[i] for run in queries) for i in (0, 1)]
     imp_mb, qry_mb = max(run[2] for run in imports), max(run[2] for run in queries)
     print(
-        "| figure | wall | CPU | peak RSS | floor | wall | CPU | peak RSS | ratio wall, CPU | target |"
+        "| figure | wall | CPU | peak RSS | floor | wall | CPU | peak RSS "
+        "| ratio wall, CPU | target |"
     )
     print("|---|---:|---:|---:|---|---:|---:|---:|---|---|")
     print(
