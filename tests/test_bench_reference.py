@@ -14,9 +14,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from bench.bench_ingest import generate
 from bench.pandas_reference import weekly_events_pandas
+from strategy.ingest import event_weeks
 from strategy.ingest.events import EVENT_METRICS, derive_weekly_events
 from strategy.ingest.read import read_metrics
 
@@ -126,3 +128,18 @@ def test_the_bare_duckdb_query_of_the_scale_benchmark_gives_the_imports_weekly_f
         return table.sort_values(["platform", "week"]).to_csv(index=False).encode()
 
     assert as_csv(bare) == as_csv(derived)
+
+
+@pytest.mark.parametrize("batch_rows", [1, 7, 4_096])
+def test_counting_members_in_batches_gives_the_weekly_table_of_counting_them_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
+    """The import reads the (platform, member) bitsets a batch at a time, so its memory stays
+    flat as members grow; on the benchmark's generator its weekly table is, byte for byte,
+    the one read in one batch (as before batches)."""
+    path = tmp_path / "events.parquet"
+    generate(30_000, path)
+    at_once = derive_weekly_events(path).to_csv(index=False).encode()
+    monkeypatch.setattr(event_weeks, "MEMBER_BATCH_ROWS", batch_rows)
+    assert derive_weekly_events(path).to_csv(index=False).encode() == at_once
+    assert distinct_member_pairs(path) > 4_096  # the largest batch still splits the members
