@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from strategy.domain import clock
 from strategy.domain.access import Actor, require_edit
@@ -20,12 +20,13 @@ from strategy.domain.mappings import FileMapping
 from strategy.domain.metrics import platform_name
 from strategy.domain.snapshot import Upload, check_not_imported
 from strategy.domain.value import check_currency
-from strategy.ingest.mappings import as_export
-from strategy.ingest.read import ImportedFile, read_metrics
 from strategy.storage import database, settings_rows, upload_rows
 from strategy.storage.files import hash_file
 from strategy.storage.store import Connection, Store
 from strategy.usecases.common import known_id, writing
+
+if TYPE_CHECKING:  # the file readers load when a file is imported (not for a listing)
+    from strategy.ingest.read import ImportedFile
 
 V = TypeVar("V")
 
@@ -59,6 +60,9 @@ def import_file(
     (``mapping`` names the one to use); the returned upload's ``notes`` say how it was
     read.
     """
+    from strategy.ingest.mappings import as_export
+    from strategy.ingest.read import read_metrics
+
     require_edit(actor, "upload.import")
     if not isinstance(path, str | os.PathLike):
         raise ImportRejected(f"import: expected the path of a metrics file, got {path!r}")
