@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from strategy.domain import clock
 from strategy.domain.access import Actor, require_edit
@@ -29,6 +29,14 @@ if TYPE_CHECKING:  # the file readers load when a file is imported (not for a li
     from strategy.ingest.read import ImportedFile
 
 V = TypeVar("V")
+
+
+def read_metrics(path: Path, **options: Any) -> ImportedFile:
+    """``strategy.ingest.read.read_metrics``, the readers imported on the first file read:
+    opening a workspace to list it loads none of them."""
+    from strategy.ingest.read import read_metrics as read
+
+    return read(path, **options)
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,7 +69,6 @@ def import_file(
     read.
     """
     from strategy.ingest.mappings import as_export
-    from strategy.ingest.read import read_metrics
 
     require_edit(actor, "upload.import")
     if not isinstance(path, str | os.PathLike):
