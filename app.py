@@ -22,7 +22,6 @@ st.set_page_config(page_title="Social Rollout Tracker", page_icon="📣", layout
 session.sidebar()
 ws = session.workspace()
 result = session.analysis()
-specs = session.chart_specs()  # Altair charts, built once per data version
 
 company_name = session.snapshot().company.name
 st.title("Social rollout dashboard" + (f": {md(company_name)}" if company_name else ""))
@@ -144,6 +143,9 @@ for request_view in result.requests:
     show_request(ws, request_view, may_decide=session.can_decide())
 
 # --- charts ------------------------------------------------------------------------------
+# built once per data version, and only after everything above is on its way to the browser:
+# a first visit after a server start sees the first screen before the charts are built
+specs = session.chart_specs()
 if result.latest_week is not None:
     st.subheader("Stage timeline", anchor="stage-timeline")
     st.vega_lite_chart(specs["timeline"], width="stretch")

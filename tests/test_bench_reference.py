@@ -14,9 +14,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from bench.bench_ingest import generate
 from bench.pandas_reference import weekly_events_pandas
+from strategy.ingest import event_weeks
 from strategy.ingest.events import EVENT_METRICS, derive_weekly_events
 from strategy.ingest.read import read_metrics
 
@@ -94,3 +96,50 @@ def test_the_reference_matches_the_derivation_on_messy_events_over_three_years(
         seen = members.loc[(platform, week[40]), "value"]
         assert seen > 0
         assert [members.loc[(platform, w), "value"] for w in week[41:45]] == [seen] * 4
+
+
+def test_the_bare_duckdb_query_of_the_scale_benchmark_gives_the_imports_weekly_figures(
+    tmp_path: Path,
+) -> None:
+    """``bench/bench_scale.py`` times the import against one bare DuckDB query: on the
+    benchmark's generator both give the same figures for every platform and week, written
+    out as the same CSV bytes."""
+    import duckdb
+
+    from bench.bench_scale import bare_query
+
+    path = tmp_path / "events.parquet"
+    generate(30_000, path)
+    bare = duckdb.connect().execute(bare_query(path)).df()
+    bare["week"] = pd.Timestamp("1969-12-29") + pd.to_timedelta(bare.pop("wk") * 7, unit="D")
+    figures = [c for c in bare.columns if c not in ("platform", "week")]
+    derived = (
+        derive_weekly_events(path)
+        .query("metric in @figures")
+        .pivot_table(index=["platform", "week"], columns="metric", values="value")
+        .reset_index()
+    )
+    assert len(figures) == 6 and len(derived) == 8 * 104
+
+    def as_csv(frame: pd.DataFrame) -> bytes:
+        table = (
+            frame[["platform", "week", *figures]].fillna(0).astype({f: "int64" for f in figures})
+        )
+        return table.sort_values(["platform", "week"]).to_csv(index=False).encode()
+
+    assert as_csv(bare) == as_csv(derived)
+
+
+@pytest.mark.parametrize("batch_rows", [1, 7, 4_096])
+def test_counting_members_in_batches_gives_the_weekly_table_of_counting_them_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
+    """The import reads the (platform, member) bitsets a batch at a time, so its memory stays
+    flat as members grow; on the benchmark's generator its weekly table is, byte for byte,
+    the one read in one batch (as before batches)."""
+    path = tmp_path / "events.parquet"
+    generate(30_000, path)
+    at_once = derive_weekly_events(path).to_csv(index=False).encode()
+    monkeypatch.setattr(event_weeks, "MEMBER_BATCH_ROWS", batch_rows)
+    assert derive_weekly_events(path).to_csv(index=False).encode() == at_once
+    assert distinct_member_pairs(path) > 4_096  # the largest batch still splits the members

@@ -5,13 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from strategy.brief import brief_charts, brief_pdf
 from strategy.cli.commands import command, option
 from strategy.cli.common import day
 from strategy.domain import clock
-from strategy.domain.analysis import analyse
 from strategy.domain.errors import RolloutError
-from strategy.usecases import Workspace
 
 
 @command("brief")
@@ -23,6 +20,10 @@ from strategy.usecases import Workspace
 @option("--out", required=True, help="the PDF file to write (its folder must exist)")
 def brief(args: argparse.Namespace) -> str:
     """The brief of today, or of ``--on``'s day (not after today), written to ``--out``."""
+    from strategy.brief import brief_charts, brief_pdf
+    from strategy.domain.analysis import analyse
+    from strategy.usecases import Workspace
+
     out = _pdf_path(args.out)
     today = clock.today()
     on = day(args.on, "--on") if args.on else today

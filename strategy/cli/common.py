@@ -7,14 +7,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from typing import Final, TypedDict
+from typing import TYPE_CHECKING, Final, TypedDict
 
 from strategy.cli.commands import arg, option, together
 from strategy.domain import clock
 from strategy.domain.access import LOCAL_USER, AccessRole, Actor, parse_access_role
-from strategy.domain.snapshot import Snapshot
 from strategy.domain.team import Role
-from strategy.usecases import Workspace
+
+if TYPE_CHECKING:  # the store loads when a command opens a workspace, not for --help
+    from strategy.domain.snapshot import Snapshot
+    from strategy.usecases import Workspace
 
 ROLE_NAMES: Final = ", ".join(r.value for r in Role)
 """The help of an argument naming a role."""
@@ -67,12 +69,16 @@ def actor(args: argparse.Namespace, ws: Workspace) -> Actor:
 
 def open_workspace(args: argparse.Namespace) -> tuple[Workspace, Actor]:
     """The named workspace, and who acts in it: for a command that writes."""
+    from strategy.usecases import Workspace
+
     ws = Workspace.open(args.workspace)
     return ws, actor(args, ws)
 
 
 def snapshot(args: argparse.Namespace) -> Snapshot:
     """The named workspace's state now: for a command that only reads."""
+    from strategy.usecases import Workspace
+
     return Workspace.open(args.workspace).snapshot()
 
 

@@ -10,11 +10,8 @@ from typing import Final
 from strategy.cli.commands import Declaration, arg, command, option, together
 from strategy.cli.common import TEXT_OR_JSON, as_json, open_workspace, snapshot
 from strategy.domain import clock
-from strategy.domain.analysis import analyse
 from strategy.domain.errors import RolloutError
 from strategy.domain.experiments.fields import FIELD, UPDATABLE
-from strategy.domain.unit_values import read_arm
-from strategy.report import test_json
 
 ARMS: Final = ("control", "variant")
 
@@ -68,6 +65,8 @@ def _arms(args: argparse.Namespace) -> dict[str, object]:
     for arm in ARMS:
         file = getattr(args, f"{arm}_values", None)
         if file:
+            from strategy.domain.unit_values import read_arm
+
             summary = read_arm(Path(file))
             fields |= {f"{arm}_n": summary.n, f"{arm}_mean": summary.mean, f"{arm}_sd": summary.sd}
     return fields
@@ -91,6 +90,9 @@ def log_test(args: argparse.Namespace) -> str:
 @TEXT_OR_JSON
 def list_tests(args: argparse.Namespace) -> str:
     """Every test with its statistics and conclusion, flagging one running past its end."""
+    from strategy.domain.analysis import analyse
+    from strategy.report import test_json
+
     today = clock.today()
     results = analyse(snapshot(args), today).tests
     if args.format == "json":

@@ -18,7 +18,6 @@ from strategy.cli.common import (
     snapshot,
 )
 from strategy.domain import clock
-from strategy.domain.analysis import analyse
 from strategy.domain.errors import NotFound, RolloutError
 from strategy.domain.hire_check import review_text, review_to_dict
 from strategy.domain.onboarding import item_dict, item_text, plan_for
@@ -87,6 +86,8 @@ def request_amend(args: argparse.Namespace) -> str:
 @TEXT_OR_JSON
 def request_list(args: argparse.Namespace) -> str:
     """Every request as the analysis reads it today (stale or not)."""
+    from strategy.domain.analysis import analyse
+
     found = analyse(snapshot(args), clock.today()).requests
     if args.format == "json":
         return as_json([request_dict(v) for v in found])
@@ -107,6 +108,8 @@ def request_review(args: argparse.Namespace) -> str:
     """The review of a filled request whose people all give their full hours: what its
     evidence claimed against what the signal reads now, and the verdict (JSON: ``null``
     while there is none)."""
+    from strategy.domain.analysis import analyse
+
     found = analyse(snapshot(args), clock.today()).requests
     v = next((v for v in found if v.request.id == args.request_id), None)
     if v is None:

@@ -14,7 +14,6 @@ from strategy.domain.errors import ValidationError
 from strategy.domain.presence import ramp_up_text
 from strategy.domain.resources import SETTING_NAMES, settings_to_dict
 from strategy.domain.team import Role, parse_role
-from strategy.usecases import Workspace
 
 
 def _company_lines(profile: CompanyProfile) -> str:
@@ -185,5 +184,7 @@ def users_set(args: argparse.Namespace) -> str:
 @command("users list", help="show the e-mail to role mapping")
 def users_list(args: argparse.Namespace) -> str:
     """One line per mapped identity."""
+    from strategy.usecases import Workspace
+
     roles = Workspace.open(args.workspace).user_roles()
     return "\n".join(f"{email}: {role}" for email, role in roles.items()) or "(no users mapped)"

@@ -7,24 +7,19 @@ import argparse
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from strategy.cli.commands import arg, command, option
 from strategy.cli.common import TEXT_OR_JSON, as_json, open_workspace, snapshot
 from strategy.domain import clock
 from strategy.domain.errors import NotFound, RolloutError, ValidationError
+from strategy.domain.mappings import mappings_to_dict
 from strategy.domain.metrics import Agg, aggregation_for
 from strategy.domain.numbers import plural
 from strategy.domain.partial_weeks import lacking_after_upload, merged_weekly
-from strategy.domain.snapshot import Upload
-from strategy.ingest.exports import header_name, mappable_header
-from strategy.ingest.mappings import (
-    BY_NAME,
-    IGNORE,
-    check_mapping,
-    chosen_aggregations,
-    mappings_to_dict,
-)
-from strategy.ingest.spreadsheets import file_kind
+
+if TYPE_CHECKING:  # the readers load when a file is read, not for --help
+    from strategy.domain.snapshot import Upload
 
 
 @command("import")
@@ -110,6 +105,10 @@ def mappings_list(args: argparse.Namespace) -> str:
 def mappings_add(args: argparse.Namespace) -> str:
     """Save a mapping made from a file's header: the date column, the platform (or a source
     column and which of its values are which platform), and the columns' metrics."""
+    from strategy.ingest.exports import header_name, mappable_header
+    from strategy.ingest.mappings import BY_NAME, IGNORE, check_mapping
+    from strategy.ingest.spreadsheets import file_kind
+
     path = Path(args.file)
     if not path.is_file():
         raise ValidationError(f"--file: no such file {args.file!r}")
@@ -191,6 +190,8 @@ def _upload_dict(u: Upload, chosen: Mapping[str, Agg]) -> dict[str, object]:
 @TEXT_OR_JSON
 def uploads_list(args: argparse.Namespace) -> str:
     """Every upload, oldest first."""
+    from strategy.ingest.mappings import chosen_aggregations
+
     snap = snapshot(args)
     uploads = snap.uploads
     if args.format == "json":

@@ -7,39 +7,33 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from strategy.cli.commands import arg, command, option
 from strategy.cli.common import day, open_workspace
-from strategy.demo import DEMO_DIR, seed_demo
 from strategy.domain import clock
-from strategy.domain.access import executives
-from strategy.domain.analysis import analyse
 from strategy.domain.errors import PermissionDenied, RolloutError
 from strategy.domain.standup import SLOT_TITLES, Slot
-from strategy.report import report_json, report_text, weekly_csv
-from strategy.storage import DB_NAME, Location, parse_location
-from strategy.usecases import Workspace
-from strategy.views.standup import (
-    agenda,
-    agenda_json,
-    agenda_markdown,
-    agenda_text,
-    with_slots,
-)
+
+if TYPE_CHECKING:  # the store, the analysis and the demo load when a command runs, not for --help
+    from strategy.storage import Location
 
 
 @command("init")
 @option("--demo", action="store_true", help="fill it with the demo company")
-@option("--demo-source", default=str(DEMO_DIR), help=argparse.SUPPRESS)
+@option("--demo-source", help=argparse.SUPPRESS)
 def init(args: argparse.Namespace) -> str:
     """Create the workspace, empty or with the demo company: a folder, or the schema in an
     empty database."""
+    from strategy.demo import DEMO_DIR, seed_demo
+    from strategy.storage import parse_location
+    from strategy.usecases import Workspace
+
     where = parse_location(args.workspace)
     _refuse_to_overwrite(where, demo=args.demo)
     named: Path | Location = where if where.folder is None else where.folder
     if args.demo:
-        seed_demo(named, Path(args.demo_source))
+        seed_demo(named, Path(args.demo_source or DEMO_DIR))
         return f"created demo workspace {named}"
     Workspace.open(named, create=True)
     return f"created workspace {named}"
@@ -48,6 +42,9 @@ def init(args: argparse.Namespace) -> str:
 def _refuse_to_overwrite(where: Location, *, demo: bool) -> None:
     """Refuse a database or folder that holds a workspace, a file where the folder would
     be, and a folder not empty for the demo (it would mix with what is there)."""
+    from strategy.storage import DB_NAME
+    from strategy.usecases import Workspace
+
     root = where.folder
     if root is None:
         if Workspace(where).exists():
@@ -110,6 +107,10 @@ def standup(args: argparse.Namespace) -> str:
     given = [f"--{name}" for name in ITEM_FIELDS if getattr(args, name) is not None]
     if given:
         raise RolloutError(f"{given[0]}: only with `standup add WS`")
+    from strategy.domain.access import executives
+    from strategy.usecases import Workspace
+    from strategy.views.standup import agenda, agenda_json, agenda_markdown, agenda_text, with_slots
+
     ws = Workspace.open(args.workspace)
     found = agenda(on, lambda d: ws.snapshot(as_of=d), executives(ws.user_roles()))
     found = with_slots(found, ws.standup_items(on))
@@ -157,6 +158,10 @@ def _remove_item(args: argparse.Namespace) -> str:
 )
 def report(args: argparse.Namespace) -> str:
     """The report now, or as it stood on ``--as-of`` (not after today)."""
+    from strategy.domain.analysis import analyse
+    from strategy.report import report_json, report_text, weekly_csv
+    from strategy.usecases import Workspace
+
     today = clock.today()
     as_of = day(args.as_of, "--as-of") if args.as_of else today
     if as_of > today:

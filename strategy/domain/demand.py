@@ -13,10 +13,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Final
 
 from strategy.domain.clock import as_date
 from strategy.domain.errors import ValidationError
@@ -24,6 +21,9 @@ from strategy.domain.gates import Stage
 from strategy.domain.horizons import SignalWindow
 from strategy.domain.limits import MAX_WEEK_HOURS, week_count
 from strategy.domain.stages import PlatformStatus
+
+if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
+    import pandas as pd
 
 # --- settings -------------------------------------------------------------------------
 
@@ -163,6 +163,9 @@ def check_capacity(capacity_hours: float) -> float:
 
 
 def _column(wide: pd.DataFrame, name: str) -> pd.Series:
+    import numpy as np
+    import pandas as pd
+
     if name in wide.columns:
         return pd.to_numeric(wide[name], errors="coerce").astype("float64")
     return pd.Series(np.nan, index=wide.index, dtype="float64")
@@ -203,6 +206,8 @@ def weekly_demand(
     monitoring comes from each platform's stage that week. A week missing from the table
     still carries the monitoring of the platforms being watched.
     """
+    import pandas as pd
+
     capacity = check_capacity(capacity_hours)
     if wide.empty or window.last is None:
         return ()
@@ -227,7 +232,6 @@ def weekly_demand(
     calendar = pd.date_range(seen.min(), seen.max(), freq="7D")
     per_week = per_week.reindex(calendar.union(seen))
     per_week[["messages", "posts"]] = per_week[["messages", "posts"]].fillna(0.0)
-
     stages = _StageLookup(statuses)
     out: list[WeekDemand] = []
     for week, messages, posts, response in per_week.itertuples(index=True, name=None):

@@ -23,12 +23,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from strategy.domain.clock import ONE_WEEK, SUNDAY, mondays, weeks_between
 from strategy.domain.partial_weeks import PartialWeek
+
+if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
+    import pandas as pd
 
 MAX_LAG_WEEKS: Final[int] = 4
 """A platform more than this many weeks behind the newest horizon is left out of demand."""
@@ -36,6 +37,8 @@ MAX_LAG_WEEKS: Final[int] = 4
 
 def empty_coverage() -> pd.DataFrame:
     """Coverage with no rows: platform, week (Monday), through (last day covered, or NaT)."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "platform": pd.Series([], dtype="str"),
@@ -57,6 +60,8 @@ def complete_weeks(
     week with data through its Sunday that is among them is not complete but ``partial``,
     with the metrics it lacks in ``lacks`` (empty for every other week).
     """
+    import pandas as pd
+
     day = pd.Timestamp(today)
     kept = coverage[coverage["week"] <= day]
     sunday = kept["week"] + pd.Timedelta(SUNDAY)
@@ -109,6 +114,8 @@ class Horizon:
 def horizons(weeks: pd.DataFrame) -> dict[str, Horizon]:
     """Each platform's horizon from ``complete_weeks``' table, keyed by name, sorted (a
     table without ``partial`` and ``lacks`` columns has no partly reported week)."""
+    import pandas as pd
+
     found: dict[str, tuple[dt.date | None, dt.date | None, tuple[PartialWeek, ...]]] = {}
     if "partial" not in weeks.columns:
         none: list[tuple[str, ...]] = [()] * len(weeks)

@@ -14,13 +14,13 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from enum import StrEnum
-from typing import Final, NamedTuple
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from strategy.domain.errors import ValidationError, shortened
 from strategy.domain.formulas import formula_prefix_problem
+
+if TYPE_CHECKING:  # pandas and numpy load where a frame is built, not for a name's rules
+    import pandas as pd
 
 
 class Agg(StrEnum):
@@ -262,6 +262,8 @@ def aggregation_for(metric: str) -> Agg:
 
 def week_start(values: pd.Series) -> pd.Series:
     """Monday 00:00 (naive UTC) of the ISO week of each timestamp or date."""
+    import pandas as pd
+
     ts = pd.to_datetime(values, utc=True).dt.tz_localize(None).astype("datetime64[ns]")
     return (ts.dt.normalize() - pd.to_timedelta(ts.dt.day_of_week, unit="D")).astype(
         "datetime64[ns]"
@@ -270,6 +272,8 @@ def week_start(values: pd.Series) -> pd.Series:
 
 def _empty_long(first: str) -> pd.DataFrame:
     """An empty long table: a date column named ``first``, then platform, metric, value."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             first: pd.Series([], dtype="datetime64[ns]"),
@@ -293,6 +297,9 @@ def empty_weekly() -> pd.DataFrame:
 def add_derived(wide: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of a wide weekly table with ``audience`` and the derived ratios added
     (NaN when undefined). Audience comes first: ``engagement_rate`` divides by it."""
+    import numpy as np
+    import pandas as pd
+
     out = wide.copy()
     first, *rest = (_values(out, m) for m in AUDIENCE_SOURCES)
     for other in rest:
@@ -319,6 +326,9 @@ def derivation_text(metric: str) -> str:
 
 
 def _values(wide: pd.DataFrame, metric: str) -> pd.Series:
+    import numpy as np
+    import pandas as pd
+
     if metric in wide.columns:
         return wide[metric].astype("float64")
     return pd.Series(np.nan, index=wide.index, dtype="float64")
@@ -330,6 +340,9 @@ def to_wide(long: pd.DataFrame) -> pd.DataFrame:
     Every canonical metric gets a column (NaN where unmeasured), so gates and charts can
     rely on the names being present.
     """
+    import numpy as np
+    import pandas as pd
+
     if long.empty:
         wide = pd.DataFrame({"platform": pd.Series([], dtype="str")})
         wide["week"] = pd.Series([], dtype="datetime64[ns]")

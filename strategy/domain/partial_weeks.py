@@ -23,12 +23,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from strategy.domain.clock import ONE_WEEK, SUNDAY
 from strategy.domain.gates import GateSet
 from strategy.domain.metrics import AUDIENCE, AUDIENCE_SOURCES, DERIVED
+
+if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
+    import pandas as pd
 
 
 def _stored(metric: str) -> frozenset[str]:
@@ -81,6 +83,8 @@ def partial_weeks(weekly: pd.DataFrame, gates: GateSet) -> tuple[PartialWeek, ..
     ``weekly`` has the columns week, platform, metric and value (``strategy.domain.metrics``);
     a metric counts as reported in a week when its value there is a number.
     """
+    import pandas as pd
+
     if weekly.empty:
         return ()
     inputs = gate_inputs(gates)
@@ -108,6 +112,8 @@ def partial_weeks(weekly: pd.DataFrame, gates: GateSet) -> tuple[PartialWeek, ..
 def merged_weekly(stored: pd.DataFrame, uploaded: pd.DataFrame) -> pd.DataFrame:
     """The weekly table once an upload's is imported: its values win per (platform, week,
     metric), as the import merges them."""
+    import pandas as pd
+
     key = ["platform", "week", "metric"]
     if uploaded.empty:
         return stored
@@ -131,6 +137,8 @@ def lacking_after_upload(
     ``today`` with the file's data through their Sunday (``data_through``, per platform):
     a week still in progress is not partly reported, its rest is yet to come.
     """
+    import pandas as pd
+
     if uploaded.empty:
         return ()
     found = partial_weeks(merged_weekly(stored, uploaded), gates)

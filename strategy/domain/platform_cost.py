@@ -24,8 +24,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from strategy.domain.clock import as_date
 from strategy.domain.costs import Rates, hours_cost
@@ -34,6 +33,9 @@ from strategy.domain.gates import Stage
 from strategy.domain.presence import DEFAULT_RAMP_UP, RampUp, present_on, ramp_share
 from strategy.domain.stages import PlatformStatus
 from strategy.domain.team import DEFAULT_SERVES, Member, RoleServes
+
+if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
+    import pandas as pd
 
 PlatformWeek = tuple[str, dt.date]
 """A platform and the Monday of one of its weeks."""
@@ -88,6 +90,8 @@ def _stage_in(status: PlatformStatus | None, week: dt.date) -> Stage | None:
 
 def _column(frame: pd.DataFrame, name: str) -> list[float]:
     """A column's numbers, 0 where missing or not a number (unmeasured counts as none)."""
+    import pandas as pd
+
     if name not in frame.columns:
         return [0.0] * len(frame)
     numbers = pd.to_numeric(frame[name], errors="coerce").astype(float)

@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from strategy.domain.access import Actor
 from strategy.domain.choices import parse_enum
@@ -31,6 +31,9 @@ from strategy.domain.gates import Stage
 from strategy.domain.limits import free_text
 from strategy.domain.platform_cost import PlatformSplit
 from strategy.domain.stages import PlatformStatus
+
+if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
+    pass
 
 VALUE_NOT_MEASURED: Final[str] = "value not measured"
 """What a review says of a platform's value while no value metrics exist."""

@@ -11,9 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from strategy.domain.choices import parse_enum
 from strategy.domain.clock import SUNDAY, as_date, monday, mondays, parse_day
@@ -29,6 +27,9 @@ from strategy.domain.gates import (
 from strategy.domain.limits import free_text
 from strategy.domain.metrics import platform_name
 from strategy.domain.numbers import plain_number, plural
+
+if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,8 @@ def gate_evidence(
 
 def _rows_by_week(wide: pd.DataFrame, metrics: set[str]) -> dict[dt.date, dict[str, float]]:
     """The gate metrics of a wide weekly table as ``{week: {metric: value}}``, one pass."""
+    import pandas as pd
+
     if wide.empty or "week" not in wide.columns:
         return {}
     weeks = pd.to_datetime(wide["week"]).to_numpy().astype("datetime64[D]").tolist()
@@ -426,6 +429,8 @@ def evaluate_all(
     judged on the weeks it has, never failed for the weeks it has not reported yet. A
     platform with overrides but no data runs to the latest week of any platform.
     """
+    import pandas as pd
+
     has_data = not wide.empty and {"platform", "week"} <= set(wide.columns)
     parts: dict[str, pd.DataFrame] = (
         {str(name): part for name, part in wide.groupby("platform", sort=False)} if has_data else {}

@@ -22,9 +22,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from strategy.domain.clock import as_date
 from strategy.domain.costs import Cost, money
@@ -33,6 +31,9 @@ from strategy.domain.horizons import SignalWindow
 from strategy.domain.metrics import VALUE_METRICS, name_words
 from strategy.domain.numbers import plain_number
 from strategy.domain.platform_cost import PlatformSplit
+
+if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
+    import pandas as pd
 
 NOT_MEASURED: Final[str] = "value not measured"
 """What a platform without leads, conversions or revenue shows: never 0."""
@@ -100,6 +101,8 @@ def check_currency(label: str, stated: Sequence[tuple[str, str]], workspace: str
 
 
 def _column(frame: pd.DataFrame, name: str) -> list[float]:
+    import pandas as pd
+
     if name in frame.columns:
         return [float(v) for v in pd.to_numeric(frame[name], errors="coerce")]
     return [math.nan] * len(frame)

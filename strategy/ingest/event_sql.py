@@ -9,7 +9,6 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Final
 
-import duckdb
 import pyarrow as pa
 
 from strategy.domain.errors import ImportRejected
@@ -61,8 +60,11 @@ def sql_literal(text: str) -> str:
 def connect() -> Iterator[Any]:
     """A private in-memory DuckDB with bounded threads and memory, spilling to a temp dir.
 
-    Killed imports' leftover temp folders are swept first.
+    Killed imports' leftover temp folders are swept first. DuckDB loads here, when a file is
+    read, not with the command line.
     """
+    import duckdb
+
     sweep_dead_temp_folders()
     with tempfile.TemporaryDirectory(prefix=temp_prefix("duckdb")) as spill:
         con = duckdb.connect(
@@ -133,10 +135,13 @@ class EventSql:
         return "NULL"
 
 
-def run(con: Any, name: str, query: str) -> Any:
-    """Execute ``query``, turning DuckDB's read and memory errors into refusals."""
+@contextmanager
+def _refusing(name: str) -> Iterator[None]:
+    """DuckDB's read and memory errors inside the block as refusals naming the file."""
+    import duckdb
+
     try:
-        return con.execute(query)
+        yield
     except duckdb.OutOfMemoryException as exc:
         raise ImportRejected(
             f"{name}: the file is too large to import within the memory limit "
@@ -144,6 +149,19 @@ def run(con: Any, name: str, query: str) -> Any:
         ) from exc
     except duckdb.Error as exc:
         raise ImportRejected(f"{name}: the parquet file is damaged and cannot be read") from exc
+
+
+def run(con: Any, name: str, query: str) -> Any:
+    """Execute ``query``, turning DuckDB's read and memory errors into refusals."""
+    with _refusing(name):
+        return con.execute(query)
+
+
+def batches(con: Any, name: str, query: str, rows: int) -> Iterator[pa.RecordBatch]:
+    """The result of ``query`` as Arrow batches of up to ``rows`` rows, streamed (DuckDB
+    keeps the rest, spilling past its memory limit); its errors are refusals as ``run``'s."""
+    with _refusing(name):
+        yield from con.sql(query).to_arrow_reader(rows)
 
 
 def first_row_where(con: Any, sql: EventSql, condition: str, shown: str) -> tuple[int, Any]:

@@ -23,7 +23,7 @@ from strategy.ingest.event_sql import (
     TALLY,
     US_PER_WEEK,
     EventSql,
-    run,
+    batches,
     sql_literal,
 )
 
@@ -102,6 +102,11 @@ def derive(
     return _to_long(per_week)
 
 
+MEMBER_BATCH_ROWS: Final[int] = 1 << 20
+"""Rows of (platform, member) bitsets counted at a time: numpy holds one batch, not all of
+them, so the import's memory stays flat as the members grow (DuckDB spills the rest)."""
+
+
 def _member_weeks(
     con: Any, sql: EventSql, name: str, span: tuple[int, int], n_platforms: int, returning: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -111,7 +116,8 @@ def _member_weeks(
     each member was active (64 weeks per UBIGINT word); counting set bits per week gives
     active members, bits also set in any of the ``returning`` bits before them returning
     ones (``any_of_previous``), the lowest set bit new ones. Exact, and far cheaper than
-    distinct (platform, week, member) rows and a window.
+    distinct (platform, week, member) rows and a window. The bitsets are read and counted
+    ``MEMBER_BATCH_ROWS`` at a time; the counts add up.
     Brand accounts are grouped apart (and dropped) so a missing id on any row is found here.
     """
     first, last = span
@@ -125,10 +131,7 @@ def _member_weeks(
             f"bit_or(((d >> 6) = {j})::UBIGINT << (d & 63)) AS w{j}" for j in range(n_words)
         )
     missing = sql.missing_member("member")
-    found = run(
-        con,
-        name,
-        f"""
+    query = f"""
         SELECT c.code, {missing} AS missing, {bits}
         FROM (
             SELECT {sql.col["platform"]} AS platform, {member} AS member,
@@ -137,25 +140,25 @@ def _member_weeks(
         ) e JOIN {CODES} c ON c.raw = e.platform
         GROUP BY c.code, e.by_brand, member
         HAVING NOT e.by_brand OR {missing}
-        """,
-    ).fetchnumpy()
-    if found["missing"].any():
+        """
+    width = 64 * n_words
+    active = np.zeros((n_platforms, width), dtype=np.int64)
+    back, new = np.zeros_like(active), np.zeros_like(active)
+    any_missing = False
+    for batch in batches(con, name, query, MEMBER_BATCH_ROWS):
+        any_missing |= bool(np.any(batch.column("missing").to_numpy(zero_copy_only=False)))
+        codes = batch.column("code").to_numpy().astype(np.int64)
+        words = np.empty((len(codes), n_words), dtype="<u8")
+        for j in range(n_words):
+            words[:, j] = batch.column(f"w{j}").to_numpy()
+        active += bit_counts(codes, words, n_platforms)
+        back += bit_counts(codes, words & any_of_previous(words, returning), n_platforms)
+        firsts = np.bincount(codes * width + lowest_bit(words), minlength=n_platforms * width)
+        new += firsts.reshape(n_platforms, width)
+    if any_missing:
         refuse_missing_member(con, sql, name)
-    codes = np.asarray(found["code"], dtype=np.int64)
-    words = np.empty((len(codes), n_words), dtype="<u8")
-    for j in range(n_words):
-        words[:, j] = found.pop(f"w{j}")
-    del found
     n_weeks = last - first + 1
-    shape = (n_platforms, 64 * n_words)
-    active = bit_counts(codes, words, n_platforms)
-    back = bit_counts(codes, words & any_of_previous(words, returning), n_platforms)
-    new = np.bincount(codes * shape[1] + lowest_bit(words), minlength=shape[0] * shape[1])
-    return (
-        active[:, :n_weeks],
-        back[:, :n_weeks],
-        new.reshape(shape)[:, :n_weeks],
-    )
+    return active[:, :n_weeks], back[:, :n_weeks], new[:, :n_weeks]
 
 
 def _to_long(per_week: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 from sqlalchemy import bindparam, text
@@ -15,8 +15,10 @@ from sqlalchemy.engine import Connection
 from strategy.domain.horizons import empty_coverage
 from strategy.domain.metrics import SIGNED_METRICS, empty_daily, empty_weekly
 from strategy.domain.snapshot import Upload
-from strategy.ingest.read import ImportedFile
 from strategy.storage.rows import missing
+
+if TYPE_CHECKING:  # the file readers load when a file is imported, not to read the store
+    from strategy.ingest.read import ImportedFile
 
 DAILY_MARK: Final = "@day"
 """Ends the metric of a change's daily value among the observations (``followers_gained@day``

@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from strategy.domain import clock
 from strategy.domain.access import Actor, require_edit
@@ -25,14 +25,23 @@ from strategy.domain.metrics import (
 )
 from strategy.domain.snapshot import Upload, check_not_imported
 from strategy.domain.value import check_currency
-from strategy.ingest.mappings import as_export
-from strategy.ingest.read import ImportedFile, read_metrics
 from strategy.storage import database, settings_rows, upload_rows
 from strategy.storage.files import hash_file
 from strategy.storage.store import Connection, Store
 from strategy.usecases.common import known_id, writing
 
+if TYPE_CHECKING:  # the file readers load when a file is imported (not for a listing)
+    from strategy.ingest.read import ImportedFile
+
 V = TypeVar("V")
+
+
+def read_metrics(path: Path, **options: Any) -> ImportedFile:
+    """``strategy.ingest.read.read_metrics``, the readers imported on the first file read:
+    opening a workspace to list it loads none of them."""
+    from strategy.ingest.read import read_metrics as read
+
+    return read(path, **options)
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +72,8 @@ def read_file(
     (``strategy.ingest.exports``); a file the workspace saved a mapping for is read by it
     (``mapping`` names the one to use).
     """
+    from strategy.ingest.mappings import as_export
+
     if not isinstance(path, str | os.PathLike):
         raise ImportRejected(f"import: expected the path of a metrics file, got {path!r}")
     source = Path(path)

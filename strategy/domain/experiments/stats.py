@@ -13,17 +13,6 @@ import dataclasses
 import math
 import warnings
 
-import numpy as np
-from scipy import integrate, special
-from scipy.stats import beta, chisquare, fisher_exact, ttest_ind_from_stats
-from scipy.stats import t as student_t
-from statsmodels.stats.power import tt_ind_solve_power
-from statsmodels.stats.proportion import (
-    confint_proportions_2indep,
-    proportions_ztest,
-    samplesize_proportions_2indep_onetail,
-)
-
 from strategy.domain.errors import ValidationError
 from strategy.domain.experiments.model import (
     FISHER_MIN_EXPECTED,
@@ -45,6 +34,10 @@ def newcombe_interval(
 ) -> tuple[float, float]:
     """Newcombe's hybrid score interval for p_variant - p_control (his method 10, from the
     two arms' Wilson intervals): statsmodels' ``confint_proportions_2indep``."""
+    # scipy and statsmodels load when a test is computed, not with the domain (the command
+    # line's light commands never compute one)
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     low, high = confint_proportions_2indep(
         s_v, n_v, s_c, n_c, method="newcomb", compare="diff", alpha=alpha
     )
@@ -54,6 +47,10 @@ def newcombe_interval(
 def two_sided_p_value(s_v: int, n_v: int, s_c: int, n_c: int) -> float:
     """Pooled two-proportion z-test (statsmodels' ``proportions_ztest``), or Fisher's exact
     test (scipy) when an expected cell is below 5."""
+    import numpy as np
+    from scipy.stats import fisher_exact
+    from statsmodels.stats.proportion import proportions_ztest
+
     total = n_v + n_c
     successes = s_v + s_c
     failures = total - successes
@@ -73,6 +70,9 @@ def prob_variant_better(s_v: int, n_v: int, s_c: int, n_c: int) -> float:
     peak even for very large samples), divided by the integral of the density alone over
     the same support, which cancels the normalising constant's rounding at huge counts.
     """
+    from scipy import integrate, special
+    from scipy.stats import beta
+
     a_v, b_v = 1 + s_v, 1 + n_v - s_v
     a_c, b_c = 1 + s_c, 1 + n_c - s_c
     post_v = beta(a_v, b_v)
@@ -109,6 +109,8 @@ def required_n_per_arm(
     statsmodels' ``samplesize_proportions_2indep_onetail``: the normal approximation with
     the pooled variance under no difference and each arm's own under the difference.
     """
+    from statsmodels.stats.proportion import samplesize_proportions_2indep_onetail
+
     diff = p_variant - p_control
     if diff == 0:
         return None
@@ -187,6 +189,8 @@ def conversion_stats(
 def sample_ratio(n_c: int, n_v: int, planned_split: float) -> float | None:
     """The chi-square goodness-of-fit p-value of the exposures against the planned split
     (the control arm's share); None before any exposure."""
+    from scipy.stats import chisquare
+
     total = n_c + n_v
     if total == 0:
         return None
@@ -208,6 +212,9 @@ def _welch(
 ) -> tuple[tuple[float, float], float, float]:
     """Welch's interval of variant minus control means, its p-value and the probability
     that the variant's mean is the higher; exact when neither arm has any spread."""
+    from scipy.stats import t as student_t
+    from scipy.stats import ttest_ind_from_stats
+
     diff = m_v - m_c
     var_c, var_v = sd_c**2 / n_c, sd_v**2 / n_v
     se = math.sqrt(var_c + var_v)
@@ -225,6 +232,8 @@ def required_units_per_arm(
 ) -> int | None:
     """Units per arm to detect this difference of means (statsmodels' ``tt_ind_solve_power``
     on the pooled standard deviation); None for no difference or no spread."""
+    from statsmodels.stats.power import tt_ind_solve_power
+
     pooled_sd = math.sqrt((sd_c**2 + sd_v**2) / 2)
     if diff == 0 or pooled_sd <= 0:
         return None
