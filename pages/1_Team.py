@@ -33,6 +33,7 @@ from strategy.views.roster import (
 )
 from strategy.views.words import channel_words
 from ui import saving, session
+from ui.grids import editor_height
 from ui.markup import md
 
 EDITOR_KEY = "team_roster_editor"
@@ -236,6 +237,7 @@ if can_edit:
         column_config=column_config,
         key=EDITOR_KEY,
         width="stretch",
+        height=editor_height(len(roster)),  # every row in sight, no scroll inside
         placeholder="",  # a new row's empty cells, blank rather than "None"
     )
     if saving.button("Save the roster", type="primary"):

@@ -14,7 +14,7 @@ import pandas as pd
 
 from strategy.domain.analysis import Analysis, TestResult
 from strategy.domain.baselines import missing_baseline_text
-from strategy.domain.clock import weeks_between
+from strategy.domain.clock import day_text, weeks_between
 from strategy.domain.costs import money
 from strategy.domain.experiments import (
     StrategyTest,
@@ -228,7 +228,7 @@ def value_lines(value: ValueView | None) -> list[str]:
     window, then the rollout's."""
     if value is None or not value.window:
         return []
-    span = f"weeks of {value.window[0]:%d %b %Y} to {value.window[-1]:%d %b %Y}"
+    span = f"weeks of {day_text(value.window[0])} to {day_text(value.window[-1])}"
     lines = ["", f"Value ({span}; cost: the serving hours' cost split by each platform's demand):"]
     for name, v in sorted(value.platforms.items()):
         lines.append(f"  {name}: {value_text(v, value.currency)}")
@@ -318,7 +318,7 @@ def data_age_text(latest_week: dt.date, today: dt.date) -> str:
     3 weeks behind today``; up to date while that week is the last one that has ended."""
     age = weeks_between(latest_week, today)
     behind = "up to date" if age <= 1 else f"{age} weeks behind today"
-    return f"data through the week of {latest_week:%d %b %Y}, {behind}"
+    return f"data through the week of {day_text(latest_week)}, {behind}"
 
 
 def override_text(status: PlatformStatus) -> str:
@@ -359,7 +359,7 @@ def platform_notes(analysis: Analysis, platform: str) -> list[PlatformNote]:
     if horizon is not None and horizon.in_progress_week is not None:
         week = horizon.in_progress_week
         notes.append(
-            PlatformNote(NoteKind.IN_PROGRESS, f"week of {week:%d %b %Y} in progress, not counted")
+            PlatformNote(NoteKind.IN_PROGRESS, f"week of {day_text(week)} in progress, not counted")
         )
     for partial in horizon.partly_reported if horizon is not None else ():
         notes.append(PlatformNote(NoteKind.PARTLY_REPORTED, partial.note))

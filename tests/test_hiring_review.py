@@ -338,7 +338,7 @@ def test_the_stand_up_carries_the_review_waiting_for_an_executive(hired: Workspa
 
     text = agenda_text(agenda(day(60), read, [CFO.name]))
     assert (
-        "Review waiting: request #1 (50.0 h/week, raised 2026-11-23): the gap is" in text
+        "Review waiting: request #1 (50.0 h/week, raised 23 Nov 2026): the gap is" in text
         and "an executive closes it with a note [cfo@example.com]" in text
     )
     assert "Review waiting: request" not in agenda_text(agenda(day(59), read, [CFO.name]))

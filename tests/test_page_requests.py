@@ -45,7 +45,7 @@ def test_an_editor_raises_a_request_and_it_is_listed_open_with_its_evidence(
     click(at, RAISE)
 
     assert [s.value for s in at.success if s.value.startswith("Raised")] == [
-        "Raised request #1 (50.0 h/week, raised 2026-11-23)."
+        "Raised request #1 (50.0 h/week, raised 23 Nov 2026)."
     ]
     text = shown(at)
     assert "**Request #1: open** · raised on 23 Nov 2026 by maya@example.com" in text

@@ -86,12 +86,12 @@ def test_the_agenda_lists_each_section_with_who_picks_each_item_up(team_week: Wo
     # Sara's 20 h serve at 1/3 on her day 3 (6.7 h); the 13.3 h approved for her that do not
     # serve yet are not asked for again
     assert open_request[0].startswith(  # what it asks for, as positions
-        "- Open: request #2 (30.0 h/week, raised 2026-11-23) for 0.8 FTE social media "
+        "- Open: request #2 (30.0 h/week, raised 23 Nov 2026) for 0.8 FTE social media "
         "manager/community manager; stale"
     )
     assert open_request[0].endswith(" — **cfo@example.com**")  # the executive decides it
     assert (
-        "- Approved by cfo@example.com: request #1 (50.0 h/week, raised 2026-11-20): "
+        "- Approved by cfo@example.com: request #1 (50.0 h/week, raised 20 Nov 2026): "
         "Budget agreed in the review — **Maya Okafor**"
     ) in lines
     assert not at.info

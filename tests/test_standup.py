@@ -312,11 +312,12 @@ def test_open_requests_go_to_an_executive_and_decisions_to_the_expert(
     snap = dataclasses.replace(quiet(demo), requests=(open_one, decided, old))
     items = section(stand_up(snap, execs=execs), SectionKey.REQUESTS)
     assert items[0] == (
-        "Approved by cfo@example.com: request #1 (50.0 h/week, raised 2026-11-16): Budget is there",
+        "Approved by cfo@example.com: request #1 (50.0 h/week, raised 16 Nov 2026): "
+        "Budget is there",
         "Maya Okafor",
     )
     assert items[1][0].startswith(  # evidence without positions: its roles
-        "Open: request #2 (50.0 h/week, raised 2026-11-23) for Social media manager"
+        "Open: request #2 (50.0 h/week, raised 23 Nov 2026) for Social media manager"
     )
     assert items[1][1] == decider
     assert len(items) == 2
@@ -629,7 +630,7 @@ def test_an_approved_request_nobody_is_onboarding_yet_is_a_standing_risk(
     snap = dataclasses.replace(quiet(demo), requests=(request,), onboarding=items)
     found = [r for r in risks(stand_up(snap)) if "request #1" in r[0]]
     expected = (
-        "Approved request #1 (50.0 h/week, raised 2026-11-02): nobody is onboarding yet; "
+        "Approved request #1 (50.0 h/week, raised 02 Nov 2026): nobody is onboarding yet; "
         "start the onboarding of whoever is hired",
         "Maya Okafor",
     )

@@ -41,6 +41,15 @@ def now_text() -> str:
     return dt.datetime.combine(today(), now.timetz()).isoformat(timespec="seconds")
 
 
+DAY_FORMAT: Final[str] = "%d %b %Y"
+"""The one way people read a day, on the pages, in the stand-up and in reports: 09 Nov 2026."""
+
+
+def day_text(day: dt.date) -> str:
+    """``09 Nov 2026``: a day as people read it (files and JSON keep ISO dates)."""
+    return f"{day:{DAY_FORMAT}}"
+
+
 def as_date(day: dt.date) -> dt.date:
     """A plain date, also from a datetime or pandas Timestamp (which hash differently)."""
     return day.date() if isinstance(day, dt.datetime) else day

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from strategy.domain.choices import parse_enum
+from strategy.domain.clock import day_text
 from strategy.domain.errors import ValidationError, given
 from strategy.domain.evidence import Evidence as Evidence
 from strategy.domain.evidence import evidence_from_dict as evidence_from_dict
@@ -137,10 +138,10 @@ class ResourceRequest:
 
     @property
     def label(self) -> str:
-        """How pages and the stand-up name it, e.g. ``#3 (50.0 h/week, raised 2026-11-23)``."""
+        """How pages and the stand-up name it, e.g. ``#3 (50.0 h/week, raised 23 Nov 2026)``."""
         return (
             f"#{self.id} ({self.evidence.gap_hours_per_week:.1f} h/week, "
-            f"raised {self.raised_on.isoformat()})"
+            f"raised {day_text(self.raised_on)})"
         )
 
 

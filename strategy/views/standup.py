@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from strategy.domain.analysis import Analysis, analyse
-from strategy.domain.clock import monday
+from strategy.domain.clock import day_text, monday
 from strategy.domain.gates import CHECKLIST_ITEMS, CHECKLIST_LABELS, ChecklistItem
 from strategy.domain.numbers import plain_number
 from strategy.domain.onboarding import OnboardingItem
@@ -215,7 +215,7 @@ def _transitions(now: Analysis, before: Analysis, news: dt.date, expert: str) ->
     return [
         AgendaItem(
             f"{name} moved from {t.source.value} to {t.target.value} in the week of "
-            f"{t.week:%d %b %Y} ({t.kind.value}{f': {t.reason}' if t.reason else ''})",
+            f"{day_text(t.week)} ({t.kind.value}{f': {t.reason}' if t.reason else ''})",
             expert,
         )
         for name, s in sorted(now.statuses.items())
@@ -316,7 +316,7 @@ def _tests(
             items.append(
                 AgendaItem(
                     f"Still running {late} day{'s' if late != 1 else ''} past its end "
-                    f"({t.end:%d %b %Y}): {t.title}; conclude it or extend it",
+                    f"({day_text(t.end)}): {t.title}; conclude it or extend it",
                     expert,
                 )
             )
@@ -356,7 +356,7 @@ def _responses(
     items = []
     for platform, found in sorted(slow.items()):
         week, minutes = max(found)
-        latest = f"median response {minutes:.0f} min in the week of {week:%d %b %Y}"
+        latest = f"median response {minutes:.0f} min in the week of {day_text(week)}"
         items.append(
             AgendaItem(
                 f"{platform}: {latest} (target {plain_number(target)} min)"

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Final
 
+from strategy.domain.clock import DAY_FORMAT, day_text
 from strategy.domain.numbers import plural
 from strategy.domain.snapshot import AuditEntry
 from strategy.domain.team import ROLE_LABELS, Role
@@ -83,17 +84,12 @@ def role_words(role: Role) -> str:
     return label if label.isupper() else label[0].lower() + label[1:]
 
 
-def day_text(day: dt.date) -> str:
-    """``09 Nov 2026``: the one date format of the pages."""
-    return f"{day:%d %b %Y}"
-
-
 def moment_text(moment: dt.datetime | str) -> str:
     """``09 Nov 2026 07:53``: a moment (a datetime, or ISO text as stored) in UTC."""
     at = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
     if at.tzinfo is not None:
         at = at.astimezone(dt.UTC)
-    return f"{at:%d %b %Y %H:%M}"
+    return f"{at:{DAY_FORMAT} %H:%M}"
 
 
 def said(text: str) -> str:

@@ -20,6 +20,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from strategy.demo import DEMO_DIR
 from strategy.domain import clock
+from strategy.domain.clock import day_text
 from tests.e2e.conftest import REPO_ROOT, VIEWPORT, open_page, wait_for_run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one server, one browser
@@ -156,7 +157,7 @@ def test_uploading_a_parquet_file_adds_its_platform_to_the_dashboard(
         page.get_by_test_id("stDataFrame").locator("tr").filter(has_text="youtube-recent.parquet")
     )
     expect(history).to_have_count(1)
-    expect(history).to_contain_text("brand_posts, followers")
+    expect(history).to_contain_text("brand posts, followers")
 
     go_to(page, "Dashboard")
     expect(metric_card(page, "youtube")).to_contain_text("Setup")
@@ -262,7 +263,7 @@ def test_a_request_raised_approved_and_onboarded_reaches_the_next_stand_up(page:
     raise_form.get_by_label("Note (optional)").fill(note)
     raise_form.get_by_role("button", name="Raise the request").click()
     raised = page.get_by_test_id("stAlert").filter(has_text="Raised request #")
-    expect(raised).to_contain_text(f"h/week, raised {today.isoformat()})")
+    expect(raised).to_contain_text(f"h/week, raised {day_text(today)})")
     request_id = raised.inner_text().split("#", 1)[1].split(" ", 1)[0]
     card = page.get_by_test_id("stVerticalBlock").filter(has_text=note).last
     expect(card).to_contain_text(f"Request #{request_id}: open")

@@ -2,7 +2,7 @@
 and nothing is saved; once the role is picked, the save says who was added, right there.
 
 Streamlit's data editor draws on a canvas, so the journey clicks cells by position: the new
-row is the last one above the editor's empty "add" row. It shares the session's server and
+row comes right after the stored ones. It shares the session's server and
 leaves the roster as it found it (the person added then leaves again).
 """
 
@@ -18,11 +18,10 @@ from playwright.sync_api import Locator, Page, expect
 from strategy.domain.access import LOCAL_USER
 from strategy.usecases import Workspace
 from tests.e2e.conftest import Server, open_page, wait_for_run
+from ui.grids import ROW_PX
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one server, one browser
 
-ROW_PX = 35
-"""The height of a row (and of the header) in Streamlit's data editor."""
 NAME, ROLE, HOURS, AVAILABLE = 0, 1, 3, 4
 """The roster editor's columns, counted from the name."""
 
@@ -42,15 +41,17 @@ def roster_editor(page: Page) -> Locator:
     return page.get_by_test_id("stDataFrame").nth(1)
 
 
-def type_into_new_row(page: Page, column: int, text: str) -> None:
-    """Type ``text`` into the last row's cell in ``column`` and commit it (Tab)."""
+def type_into_row(page: Page, row: int, column: int, text: str) -> None:
+    """Type ``text`` into the cell of ``row`` (counted from 1 below the header) in
+    ``column`` and commit it (Tab). The editor is drawn tall enough for every row
+    (``ui.grids.editor_height``), so a row sits at its place with no scroll inside."""
     editor = roster_editor(page)
     page.keyboard.press("Escape")  # close any cell editor left open
     editor.scroll_into_view_if_needed()
     page.wait_for_timeout(300)  # the grid places clicks by where it was drawn
     box = editor.bounding_box()
     assert box is not None
-    x, y = box["x"] + 60, box["y"] + box["height"] - ROW_PX - ROW_PX / 2
+    x, y = box["x"] + 60, box["y"] + ROW_PX * row + ROW_PX / 2
     page.mouse.move(x, y)
     page.wait_for_timeout(100)
     page.mouse.click(x, y)
@@ -80,19 +81,19 @@ def test_an_incomplete_roster_row_is_named_beside_save_then_fixed_and_added(
     open_page(page, "/Team")
     roster_editor(page).scroll_into_view_if_needed()
     roster_editor(page).hover()
+    row = len([a for m in before for a in m.assignments]) + 1  # one row per role held
     page.get_by_role("button", name="Add row").first.click()
     wait_for_run(page)
-    type_into_new_row(page, NAME, newcomer)
-    type_into_new_row(page, HOURS, "6")
-    type_into_new_row(page, AVAILABLE, "6")
+    type_into_row(page, row, NAME, newcomer)
+    type_into_row(page, row, HOURS, "6")
+    type_into_row(page, row, AVAILABLE, "6")
 
     page.get_by_role("button", name="Save the roster").click()
     wait_for_run(page)
-    row = len([a for m in before for a in m.assignments]) + 1
     expect(said_under_save(page)).to_contain_text(f"row {row}: {newcomer} has no role")
     assert ws.snapshot().members == before  # nothing saved
 
-    type_into_new_row(page, ROLE, "IT")
+    type_into_row(page, row, ROLE, "IT")
     page.get_by_role("button", name="Save the roster").click()
     wait_for_run(page)
     expect(said_under_save(page)).to_contain_text(f"Roster saved: added {newcomer}.")
