@@ -90,6 +90,7 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                 ),
                 hide_index=True,
                 column_config={"done on": st.column_config.DateColumn("done on", format=TABLE_DAY)},
+                placeholder="not done",  # an item not done yet, not "None"
             )
             continue
         with st.form(f"checklist_{platform}"):
