@@ -181,6 +181,11 @@ def stages_over_time(frame: pd.DataFrame) -> alt.Chart:
     return chart
 
 
+PLATFORM_SCHEME: Final[str] = "tableau10"
+"""The KPI charts' platform colours: saturated enough that a small platform's line near the
+axis reads on white (the theme's pale pink and light blue did not)."""
+
+
 def _tails(data: pd.DataFrame) -> pd.DataFrame:
     """Each platform's weeks after its last complete one (in progress or partly reported),
     led by that complete week, for a dashed tail."""
@@ -204,7 +209,11 @@ def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.
     encoding: dict[str, Any] = {
         "x": week_axis(data["week"]),
         "y": alt.Y("value:Q", title=None),  # the title names the metric
-        "color": alt.Color("platform:N", legend=alt.Legend(orient="bottom", title=None)),
+        "color": alt.Color(
+            "platform:N",
+            scale=alt.Scale(scheme=PLATFORM_SCHEME),
+            legend=alt.Legend(orient="bottom", title=None),
+        ),
         "tooltip": [
             "platform",
             alt.Tooltip("week:T"),
