@@ -181,7 +181,7 @@ def stages_over_time(frame: pd.DataFrame) -> alt.Chart:
     return chart
 
 
-PLATFORM_SCHEME: Final[str] = "tableau10"
+PLATFORM_SCHEME: Final = "tableau10"
 """The KPI charts' platform colours: saturated enough that a small platform's line near the
 axis reads on white (the theme's pale pink and light blue did not)."""
 
