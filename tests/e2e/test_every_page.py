@@ -10,7 +10,7 @@ demo's uploads are made when it is seeded, so a day pinned before that would sho
 What is read is the body's ``innerText`` without ``code`` and ``pre`` elements (file names,
 column names and commands are shown as code on purpose). Tables drawn by ``st.dataframe`` are a
 canvas the browser's text does not reach: the AppTest page tests check the frames handed to them
-(``tests/test_frames.py``).
+(``tests/test_page_words.py``).
 """
 
 from __future__ import annotations
