@@ -284,6 +284,8 @@ if can_edit and open_ones:
             format_func=lambda i: left_text(requests_by_id[i]),
             key=f"{START_PREFIX}request",
         )
+        saving.emptied(f"{START_PREFIX}name", "")  # a started onboarding empties the form
+        saving.emptied(f"{START_PREFIX}channel", None)
         who_cols = st.columns(2)
         new_name = who_cols[0].text_input("Name", key=f"{START_PREFIX}name")
         new_role = who_cols[1].selectbox(
@@ -310,10 +312,14 @@ if can_edit and open_ones:
             max_value=today + dt.timedelta(days=365),
             key=f"{START_PREFIX}start",
         )
-        new_channel = when_cols[2].text_input(
+        new_channel = when_cols[2].selectbox(
             "Channel (channel reps only)",
+            sorted(snap.company.channels),
+            index=None,
+            format_func=channel_words,
+            placeholder="Not a channel rep",
             key=f"{START_PREFIX}channel",
-            help="The revenue channel a channel rep covers, e.g. ecommerce.",
+            help="The revenue channel a channel rep covers: one of the company's channels.",
         )
         if saving.submit("Start onboarding", type="primary"):
             with saving.save(START_PREFIX) as saved:

@@ -90,6 +90,7 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                 ),
                 hide_index=True,
                 column_config={"done on": st.column_config.DateColumn("done on", format=TABLE_DAY)},
+                placeholder="not done",  # an item not done yet, not "None"
             )
             continue
         with st.form(f"checklist_{platform}"):
@@ -125,6 +126,7 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
 if editable:
     with st.form("new_platform"):
         st.markdown("**Start the checklist of a new platform** (every item open)")
+        saving.emptied("new_platform_name", "")  # an added platform leaves the box empty
         raw_name = st.text_input("Platform name", key="new_platform_name")
         start = saving.submit("Add platform", key="new_platform_add")
     if start:
@@ -227,6 +229,8 @@ if editable:
         ov_week = middle.date_input(
             "From the week of", value=result.latest_week or today, key="override_week"
         )
+        saving.emptied("override_until", None)  # a recorded override leaves the form empty
+        saving.emptied("override_reason", "")
         ov_until = until_col.date_input(
             "Until (optional)",
             value=None,

@@ -10,7 +10,7 @@ import streamlit as st
 from strategy.domain.errors import ValidationError
 from strategy.domain.standup import SLOT_TITLES, Slot, standup_day
 from strategy.storage import StorageError
-from strategy.views.standup import AgendaItem, agenda_markdown, with_slots
+from strategy.views.standup import AgendaItem, SectionKey, agenda_markdown, with_slots
 from ui import saving, session
 from ui.markup import md
 
@@ -48,6 +48,9 @@ agenda = with_slots(session.standup_agenda(day), slot_items)
 st.caption(f"Since {agenda.since:%A %d %b %Y}, up to the morning of {agenda.day:%A %d %b %Y}.")
 
 REMOVE = "standup_remove_"
+# The section and the Remove button of the item the last click removed: its message shows in
+# that section, or where the section was when it went with its last item.
+REMOVED = "standup_removed"
 editing = session.can_edit()
 
 
@@ -55,34 +58,55 @@ def bullet(item: AgendaItem) -> str:
     return f"- {md(item.text)} — **{md(item.owner)}**"
 
 
-def removable(item: AgendaItem, item_id: int) -> None:
+def removable(item: AgendaItem, item_id: int, section: SectionKey) -> None:
     """An item the team added, with a button beside it that removes it."""
     row = st.container(horizontal=True, vertical_alignment="center", wrap=False)
     row.markdown(bullet(item), width="stretch")
-    if row.button(
+    key = f"{REMOVE}{item_id}"
+    if saving.button(
         "Remove",
-        key=f"{REMOVE}{item_id}",
+        key=key,
+        within=row,
         type="tertiary",
         icon=":material/delete:",
         help=f"Remove this item from the stand-up of {day:%d %b %Y}",
     ):
+        st.session_state[REMOVED] = (section, key)
         with saving.save() as saved:
             gone = ws.remove_standup_item(session.actor(), item_id)
             saved(f"Removed from {SLOT_TITLES[gone.slot]} of {gone.day:%d %b %Y}: {gone.text}.")
 
 
+def said_on_removal(before: SectionKey | None = None, after: SectionKey | None = None) -> None:
+    """What removing an item said, once: at the end of its section (``after``), or before the
+    first section that came after it (``before``) when its section is gone, else here."""
+    if REMOVED not in st.session_state:
+        return
+    section, key = st.session_state[REMOVED]
+    order = list(SectionKey)
+    if after is not None and after is not section:
+        return
+    if before is not None and order.index(before) <= order.index(section):
+        return
+    session.show_said(key)
+    del st.session_state[REMOVED]
+
+
 if not agenda.sections:
     st.info(f"Nothing changed since {agenda.since:%A %d %b %Y}.", icon="☕")
 for section in agenda.sections:
+    said_on_removal(before=section.key)
     st.subheader(section.title)
     if not editing or all(shown.id is None for shown in section.items):
         st.markdown("\n".join(bullet(shown) for shown in section.items))
-        continue
-    for shown in section.items:  # a slot the team filled: each item with its Remove button
-        if shown.id is None:
-            st.markdown(bullet(shown))
-        else:
-            removable(shown, shown.id)
+    else:
+        for shown in section.items:  # a slot the team filled: each item with its Remove button
+            if shown.id is None:
+                st.markdown(bullet(shown))
+            else:
+                removable(shown, shown.id, section.key)
+    said_on_removal(after=section.key)
+said_on_removal()
 
 # --- the team's own items -------------------------------------------------------------------
 FORM = "standup_add_"
@@ -93,6 +117,8 @@ if editing:
         slot = cols[0].selectbox(
             "Slot", list(Slot), format_func=lambda s: SLOT_TITLES[s], key=f"{FORM}slot"
         )
+        for typed_in in ("text", "owner"):
+            saving.emptied(f"{FORM}{typed_in}", "")  # an added item leaves the boxes empty
         text = cols[1].text_input("Text", key=f"{FORM}text", placeholder="What to raise")
         owner = cols[2].text_input("Owner", key=f"{FORM}owner", placeholder="Who picks it up")
         if saving.submit("Add the item", type="primary"):

@@ -15,7 +15,7 @@ from strategy.domain.requests import ResourceRequest
 from strategy.domain.team import Role
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
-from tests.pages import button_labels, click
+from tests.pages import button_labels, click, said_beside
 from ui import session
 
 PAGE = "pages/1_Team.py"
@@ -379,3 +379,38 @@ def test_the_onboarding_forms_hours_read_as_a_whole_number(approved: ResourceReq
     assert hours.value == 20
     assert hours.proto.format % hours.value == "20"  # not "20.00"
     assert hours.proto.format % 20.5 == "20.5"
+
+
+def test_a_started_onboarding_empties_the_forms_name_and_channel_in_the_browser_too(
+    app_ws: Workspace, approved: ResourceRequest
+) -> None:
+    at = run()
+    at.text_input(key="onboard_start_name").input("Sara Lind")
+    at.selectbox(key="onboard_start_role").set_value("community_manager")
+    click(at, START)
+
+    assert said_beside(at, START) == [
+        "Sara Lind joins the team with 8 onboarding items, the last due 21 Feb 2027."
+    ]
+    # the request has 30 h left: the form stays, empty; only a value the page sets reaches
+    # the browser, which else keeps showing what was typed
+    name, channel = (
+        at.text_input(key="onboard_start_name"),
+        at.selectbox(key="onboard_start_channel"),
+    )
+    assert (name.value, name.proto.set_value) == ("", True)
+    assert (channel.value, channel.proto.set_value) == (None, True)
+
+
+def test_the_onboarding_forms_channel_is_one_of_the_companys_channels_in_words(
+    approved: ResourceRequest,
+) -> None:
+    channel = run().selectbox(key="onboard_start_channel")
+    assert channel.value is None and channel.placeholder == "Not a channel rep"
+    assert [channel.format_func(c) for c in channel.options] == [
+        "direct marketing",
+        "ecommerce",
+        "retail",
+        "sales",
+        "social",
+    ]

@@ -380,6 +380,30 @@ def test_an_override_with_an_until_date_is_listed_with_it(root: str) -> None:
     assert at.date_input(key="override_until").value is None  # the form is cleared
 
 
+@pytest.mark.parametrize(
+    ("save", "emptied"),
+    [
+        ("new_platform", {"new_platform_name": ""}),
+        ("override", {"override_reason": "", "override_until": None}),
+    ],
+)
+def test_a_saved_stages_form_is_emptied_in_the_browser_too(
+    root: str, save: str, emptied: dict[str, object]
+) -> None:
+    at = run(PAGE)
+    if save == "new_platform":
+        at.text_input(key="new_platform_name").input("YouTube")
+        click(at, key="new_platform_add")
+    else:
+        record_override(at, "linkedin", dt.date(2026, 11, 2), dt.date(2026, 11, 12))
+
+    assert not at.error and len(at.success) == 1
+    for key, empty in emptied.items():
+        box = next(w for w in at.main if getattr(w, "key", None) == key)
+        # set by the page: only a value set reaches the browser, which else keeps what was typed
+        assert (box.value, box.proto.set_value) == (empty, True)
+
+
 def test_an_override_without_an_until_date_is_listed_as_until_removed(root: str) -> None:
     at = run(PAGE)
     record_override(at, "linkedin", dt.date(2026, 11, 2), None)

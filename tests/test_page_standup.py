@@ -13,7 +13,7 @@ from strategy.domain.access import LOCAL_USER, AccessRole, Actor
 from strategy.domain.standup import Slot
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
-from tests.pages import click
+from tests.pages import click, in_order, said_beside
 from ui import session
 
 PAGE = "pages/5_Stand_up.py"
@@ -213,6 +213,66 @@ def test_an_editor_removes_an_item_and_the_agenda_shows_it_gone(
     assert "- Forum outage at 02:00 — **Jonas Weber**" in bullets(at)
     assert removes(at) == [f"standup_remove_{outage}"]
     assert [i.id for i in app_ws.standup_items(TODAY)] == [outage]
+
+
+def headings_around(at: AppTest, kind: str) -> tuple[str | None, str | None]:
+    """The section headings just above and just below the page's one ``kind`` message."""
+    nodes = in_order(at)
+    (said,) = [i for i, n in enumerate(nodes) if getattr(n, "type", None) == kind]
+    heads = [(i, n.value) for i, n in enumerate(nodes) if getattr(n, "type", None) == "subheader"]
+    above = [h for i, h in heads if i < said]
+    below = [h for i, h in heads if i > said]
+    return (above[-1] if above else None, below[0] if below else None)
+
+
+@pytest.mark.parametrize(
+    ("which", "between"),
+    [
+        ("risk", ("Overnight", "Open setup checklist items")),  # where Risks was
+        ("outage", (None, "Risks and opportunities")),  # where Overnight was, at the top
+    ],
+)
+def test_a_removal_says_so_where_the_item_was_not_at_the_pages_top(
+    app_ws: Workspace, two_items: tuple[int, int], which: str, between: tuple[str | None, str]
+) -> None:
+    risk, outage = two_items
+    at = click(run(), key=f"standup_remove_{risk if which == 'risk' else outage}")
+
+    assert len(at.success) == 1 and at.success[0].value.startswith("Removed from")
+    assert headings_around(at, "success") == between
+
+
+def test_a_removal_in_a_section_that_stays_says_so_under_its_items(
+    app_ws: Workspace, two_items: tuple[int, int]
+) -> None:
+    risk, _ = two_items
+    app_ws.add_standup_item(
+        EDITOR, day=TODAY, slot="risks", text="Press visit Tuesday", owner="Maya Okafor"
+    )
+    at = click(run(), key=f"standup_remove_{risk}")
+
+    assert headings_around(at, "success") == (
+        "Risks and opportunities",
+        "Open setup checklist items",
+    )
+    assert said_beside(at, "Remove") == []  # the one left: its own button says nothing
+
+
+def test_an_added_item_leaves_the_forms_boxes_empty_in_the_browser_too(
+    app_ws: Workspace,
+) -> None:
+    at = run()
+    at.text_input(key="standup_add_text").input("Forum outage at 02:00")
+    at.text_input(key="standup_add_owner").input("Jonas Weber")
+    click(at, "Add the item")
+
+    assert said_beside(at, "Add the item") == [
+        "Added to Overnight of 23 Nov 2026: Forum outage at 02:00."
+    ]
+    for box in ("standup_add_text", "standup_add_owner"):
+        shown = at.text_input(key=box)
+        # set by the page: only a value set reaches the browser, which else keeps the text
+        assert (shown.value, shown.proto.set_value) == ("", True)
 
 
 def test_a_viewer_sees_the_teams_items_but_no_remove_control(

@@ -181,10 +181,18 @@ def stages_over_time(frame: pd.DataFrame) -> alt.Chart:
     return chart
 
 
-def _in_progress_tails(data: pd.DataFrame) -> pd.DataFrame:
-    """Each platform's weeks in progress, led by its last complete week, for a dashed tail."""
+PLATFORM_SCHEME: Final = "tableau10"
+"""The KPI charts' platform colours: saturated enough that a small platform's line near the
+axis reads on white (the theme's pale pink and light blue did not)."""
+
+
+def _tails(data: pd.DataFrame) -> pd.DataFrame:
+    """Each platform's weeks after its last complete one (in progress or partly reported),
+    led by that complete week, for a dashed tail."""
     done = data[data["week_status"] == frames.WEEK_COMPLETE]
-    pending = data[data["week_status"] == frames.WEEK_IN_PROGRESS]
+    last = done.groupby("platform")["week"].max()
+    since = ~(data["week"] <= data["platform"].map(last))  # every week, without a complete one
+    pending = data[(data["week_status"] != frames.WEEK_COMPLETE) & since]
     leads = done[done["platform"].isin(pending["platform"])]
     leads = leads.sort_values("week").groupby("platform", as_index=False).tail(1)
     return pd.concat([leads, pending], ignore_index=True)
@@ -193,14 +201,19 @@ def _in_progress_tails(data: pd.DataFrame) -> pd.DataFrame:
 def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.LayerChart:
     """One KPI per platform over the weeks, with the gate thresholds drawn as rules.
 
-    Complete weeks are a solid line; a week in progress is a dashed tail to a hollow point,
-    labelled in its tooltip: it is shown, never counted.
+    Complete weeks are a solid line; the weeks after them are a dashed tail to hollow points,
+    and an older incomplete week a hollow point, each named in its tooltip (``in progress``
+    or ``partly reported``): shown, never counted.
     """
     data = kpis[kpis["metric"] == metric]
     encoding: dict[str, Any] = {
         "x": week_axis(data["week"]),
         "y": alt.Y("value:Q", title=None),  # the title names the metric
-        "color": alt.Color("platform:N", legend=alt.Legend(orient="bottom", title=None)),
+        "color": alt.Color(
+            "platform:N",
+            scale=alt.Scale(scheme=PLATFORM_SCHEME),
+            legend=alt.Legend(orient="bottom", title=None),
+        ),
         "tooltip": [
             "platform",
             alt.Tooltip("week:T"),
@@ -208,18 +221,10 @@ def kpi_trend(kpis: pd.DataFrame, thresholds: pd.DataFrame, metric: str) -> alt.
             alt.Tooltip("value:Q", format=".3~g"),
         ],
     }
-    lines = (
-        alt.Chart(data[data["week_status"] == frames.WEEK_COMPLETE])
-        .mark_line(point=False)
-        .encode(**encoding)
-    )
-    tails = _in_progress_tails(data)
-    dashed = alt.Chart(tails).mark_line(strokeDash=[4, 3]).encode(**encoding)
-    pending = (
-        alt.Chart(tails[tails["week_status"] == frames.WEEK_IN_PROGRESS])
-        .mark_point(filled=False, size=60)
-        .encode(**encoding)
-    )
+    complete = data["week_status"] == frames.WEEK_COMPLETE
+    lines = alt.Chart(data[complete]).mark_line(point=False).encode(**encoding)
+    dashed = alt.Chart(_tails(data)).mark_line(strokeDash=[4, 3]).encode(**encoding)
+    pending = alt.Chart(data[~complete]).mark_point(filled=False, size=60).encode(**encoding)
     rules, labels = threshold_rules(thresholds[thresholds["metric"] == metric])
     return alt.LayerChart(layer=[lines, dashed, pending, rules, labels]).properties(
         height=260, title=f"{metric_words(metric).capitalize()} by platform"
@@ -327,7 +332,8 @@ def dashboard_specs(result: Analysis, gates: GateSet) -> dict[str, dict[str, Any
         ).to_dict()
         specs["stages"] = stages_over_time(stages_by_week(result.statuses)).to_dict()
         specs["demand"] = demand_vs_capacity(frames.demand_vs_capacity(result.demand)).to_dict()
-        kpis = frames.kpi_long(result.wide)
+        partly = [p for h in result.horizons.values() for p in h.partly_reported]
+        kpis = frames.kpi_long(result.wide, partly_reported=partly)
         thresholds = frames.gate_thresholds(gates)
         for metric in frames.KPI_METRICS:
             specs[f"kpi:{metric}"] = kpi_trend(kpis, thresholds, metric).to_dict()

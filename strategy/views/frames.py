@@ -6,7 +6,7 @@ holds only the columns a chart draws.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Final
 
 import pandas as pd
@@ -16,6 +16,7 @@ from strategy.domain.demand import WeekDemand
 from strategy.domain.experiments import TestKind, TestStatus
 from strategy.domain.gates import Gate, GateSet, Stage
 from strategy.domain.numbers import plain_number
+from strategy.domain.partial_weeks import PartialWeek
 from strategy.domain.stages import Override, PlatformStatus, Transition, TransitionKind
 from strategy.domain.team import DemandKind
 from strategy.views.experiment_rows import results_table
@@ -36,6 +37,10 @@ CAPACITY_SERIES: Final[str] = "capacity"
 
 WEEK_COMPLETE: Final[str] = "complete"
 WEEK_IN_PROGRESS: Final[str] = "in progress"
+WEEK_PARTLY_REPORTED: Final[str] = "partly reported"
+"""A week that has ended without every metric its gates read (``partial_weeks``), or an
+incomplete week older than its platform's latest complete one: it will not fill in by
+waiting."""
 
 
 def stage_timeline(statuses: Mapping[str, PlatformStatus]) -> pd.DataFrame:
@@ -130,9 +135,14 @@ def overrides(held: Sequence[Override]) -> pd.DataFrame:
     )
 
 
-def kpi_long(wide: pd.DataFrame, metrics: Sequence[str] = KPI_METRICS) -> pd.DataFrame:
+def kpi_long(
+    wide: pd.DataFrame,
+    metrics: Sequence[str] = KPI_METRICS,
+    partly_reported: Collection[PartialWeek] = (),
+) -> pd.DataFrame:
     """KPI values in long form for trend charts: platform, week, metric, value, and
-    ``week_status`` (``complete`` or ``in progress``: drawn apart, never counted)."""
+    ``week_status`` (``complete``, ``in progress`` or ``partly reported``: the last two are
+    drawn apart, never counted). ``partly_reported`` are the weeks the horizons name so."""
     present = [m for m in metrics if m in wide.columns]
     if wide.empty or not present:
         return pd.DataFrame(
@@ -144,18 +154,32 @@ def kpi_long(wide: pd.DataFrame, metrics: Sequence[str] = KPI_METRICS) -> pd.Dat
                 "value": pd.Series([], dtype="float64"),
             }
         )
-    frame = wide.assign(
-        week_status=wide["complete"].map({True: WEEK_COMPLETE, False: WEEK_IN_PROGRESS})
-        if "complete" in wide.columns
-        else WEEK_COMPLETE
-    )
-    long = frame.melt(
+    long = wide.assign(week_status=week_statuses(wide, partly_reported)).melt(
         id_vars=["platform", "week", "week_status"],
         value_vars=present,
         var_name="metric",
         value_name="value",
     )
     return long.dropna(subset=["value"]).reset_index(drop=True)
+
+
+def week_statuses(wide: pd.DataFrame, partly_reported: Collection[PartialWeek] = ()) -> pd.Series:
+    """Each row's week status: complete; partly reported when it is among ``partly_reported``
+    or older than its platform's latest complete week; otherwise in progress."""
+    if "complete" not in wide.columns:
+        return pd.Series(WEEK_COMPLETE, index=wide.index, dtype="str")
+    complete = wide["complete"].astype(bool)
+    latest = wide["week"].where(complete).groupby(wide["platform"]).transform("max")
+    named = {(p.platform, pd.Timestamp(p.week)) for p in partly_reported}
+    weeks = zip(wide["platform"], wide["week"], strict=True)
+    listed = pd.Series(
+        [(str(p), pd.Timestamp(w)) in named for p, w in weeks],
+        index=wide.index,
+        dtype="bool",
+    )
+    partly = ~complete & (listed | (wide["week"] < latest))
+    status = pd.Series(WEEK_IN_PROGRESS, index=wide.index, dtype="str")
+    return status.mask(complete, WEEK_COMPLETE).mask(partly, WEEK_PARTLY_REPORTED)
 
 
 def gate_thresholds(gates: GateSet) -> pd.DataFrame:

@@ -1,23 +1,59 @@
 """Every page reads as words for people: open each page of the demo in Chromium at 1366x768,
 read what the user reads, and save a screenshot of the whole page to ``docs/``.
 
+The pages are served by their own server on a freshly seeded demo, not by the journeys' shared
+one, whose workspace the other journeys change (a request, an upload) in whatever order they
+run: ``docs/`` shows the demo as seeded, whatever ran before. The clock is the real one, as for
+someone trying the demo: the stand-up reads the uploads as they stood on its day, and the
+demo's uploads are made when it is seeded, so a day pinned before that would show none.
+
 What is read is the body's ``innerText`` without ``code`` and ``pre`` elements (file names,
 column names and commands are shown as code on purpose). Tables drawn by ``st.dataframe`` are a
 canvas the browser's text does not reach: the AppTest page tests check the frames handed to them
-(``tests/test_frames.py``).
+(``tests/test_page_words.py``).
 """
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.e2e.conftest import REPO_ROOT, VIEWPORT, open_page, wait_for_run
+from strategy.demo import seed_demo
+from tests.e2e.conftest import (
+    REPO_ROOT,
+    VIEWPORT,
+    Server,
+    free_port,
+    healthy,
+    open_page,
+    running,
+    streamlit_command,
+    wait_for_run,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]  # one server, one browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """This module's own ``streamlit run app.py`` (the ``page`` fixture's server here) on a
+    demo seeded for it alone, in a home folder as a user's (the sidebar shows
+    ``~/acme-rollout``)."""
+    tmp = tmp_path_factory.mktemp("e2e-every-page")
+    home = tmp / "home"
+    workspace = home / "acme-rollout"
+    seed_demo(workspace)
+    port = free_port()
+    env = {**os.environ, "ROLLOUT_WORKSPACE": str(workspace), "HOME": str(home)}
+    url, log = f"http://127.0.0.1:{port}", tmp / "streamlit.log"
+    with running(streamlit_command(port), env, log, "streamlit", lambda: healthy(url)):
+        yield Server(url, workspace, log)
+
 
 SMALL_SCREEN: ViewportSize = {"width": 1366, "height": 768}
 DOCS = REPO_ROOT / "docs"
