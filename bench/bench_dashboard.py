@@ -49,7 +49,7 @@ frame = pd.DataFrame({"week": range(52), "value": [i * i % 17 for i in range(52)
 st.altair_chart(alt.Chart(frame).mark_line().encode(x="week", y="value"), width="stretch")
 """
 CARD = '[class*="st-key-first_screen_"]'
-FIRST_SCREEN = f'{CARD} [data-testid="stMetricValue"]'
+FIRST_SCREEN = f"{CARD} h3"
 TITLE = "h1"
 CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
 TIMEOUT_MS = 120_000
