@@ -35,8 +35,9 @@ QUESTIONS = [
 
 
 def first_cards(at: AppTest) -> list[tuple[str, str]]:
-    """The first four metric cards: (label, value)."""
-    return [(m.label, m.value) for m in at.metric[:4]]
+    """The four cards of the first screen, by their keys: (the question, its answer)."""
+    cards = [at.get_by_key(f"first_screen_{anchor}") for _, anchor in QUESTIONS]
+    return [(card.markdown[0].value, card.subheader[0].value) for card in cards]
 
 
 def captions(at: AppTest) -> set[str]:
