@@ -79,8 +79,9 @@ banner = {
     SignalStatus.NOT_YET: st.warning,
     SignalStatus.NOT_JUSTIFIED: st.info,
 }[signal.status]
+verdict, _, why = said(signal.summary).partition(": ")  # "Extra resources are ...: why"
 banner(
-    f"**Extra resources: {signal.status.value.replace('_', ' ')}.** {md(said(signal.summary))}",
+    f"**{md(verdict)}:** {md(why)}" if why else f"**{md(verdict)}**",
     icon="📈" if signal.status is SignalStatus.JUSTIFIED else "⏳",
 )
 st.caption(

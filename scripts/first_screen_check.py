@@ -24,7 +24,7 @@ def main(url: str, out: str) -> int:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium")
         page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
         page.goto(url)
-        page.wait_for_selector("[data-testid=stMetric]", timeout=60_000)
+        page.wait_for_selector(".st-key-first_screen_stage-timeline h3", timeout=60_000)
         page.wait_for_timeout(2_000)  # the rest of the page settles (charts, fonts)
         missing = []
         for anchor in CARDS:

@@ -29,7 +29,7 @@ def banner(at: AppTest) -> tuple[str, str]:
     """The resource signal's banner: its kind (success/warning/info) and its text."""
     for kind in ("success", "warning", "info"):
         for element in getattr(at, kind):
-            if "Extra resources:" in element.value:
+            if element.value.startswith("**Extra resources are"):
                 return kind, element.value
     raise AssertionError("no resource-signal banner on the dashboard")
 
@@ -83,7 +83,7 @@ def test_a_justified_signal_shows_its_evidence_and_the_gap_in_hours_positions_an
     at = run()
 
     kind, text = banner(at)
-    assert kind == "success" and text.startswith("**Extra resources: justified.**")
+    assert kind == "success" and text.startswith("**Extra resources are justified:**")
     shown = cards(at)
     assert shown["Gap"][0] == f"{signal.gap_hours_per_week:.1f} h/week"
     assert "In people" not in shown and "Roles to add" not in shown
@@ -123,7 +123,7 @@ def test_without_a_tested_win_the_signal_is_not_yet_and_says_which_condition_fai
     at = run()
 
     kind, text = banner(at)
-    assert kind == "warning" and text.startswith("**Extra resources: not yet.**")
+    assert kind == "warning" and text.startswith("**Extra resources are not yet justified:**")
     assert "Gap" not in cards(at)
     failed = [line for line in conditions(at) if line.startswith("❌")]
     assert len(failed) == 1 and "Strategy backed by a tested win" in failed[0]
@@ -214,6 +214,6 @@ def test_an_empty_workspace_says_where_to_start(
     assert any("No metrics yet" in i.value for i in at.info)
     assert cards(at)["Overall stage"][0] == "Setup"
     kind, text = banner(at)
-    assert kind == "info" and text.startswith("**Extra resources: not justified.**")
+    assert kind == "info" and text.startswith("**Extra resources are not justified:**")
     assert not at.get("vega_lite_chart")
     assert any("No concluded tests yet" in c.value for c in at.caption)

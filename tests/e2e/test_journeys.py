@@ -45,8 +45,8 @@ def test_dashboard_shows_stages_and_the_resource_signal(page: Page) -> None:
         main.get_by_text(re.compile(r"^Where the rollout stands: 1 of [45] active"))
     ).to_be_visible()
     expect(metric_card(page, "instagram")).to_contain_text("Active")
-    expect(page.get_by_test_id("stAlert").filter(has_text="Extra resources:")).to_contain_text(
-        "Extra resources: justified"
+    expect(page.get_by_test_id("stAlert").filter(has_text="Extra resources are")).to_contain_text(
+        "Extra resources are justified:"
     )
     expect(main.get_by_text("Why: each condition and its evidence")).to_be_visible()
     nav = page.get_by_test_id("stSidebar").get_by_role("link")
