@@ -22,6 +22,7 @@ from strategy.domain.team import ROLE_LABELS, DemandKind, Role, team_warnings
 from strategy.views.roster import (
     REVENUE_CHANNELS,
     ROSTER_COLUMNS,
+    company_changes,
     company_from_form,
     members_from_rows,
     members_to_rows,
@@ -596,7 +597,9 @@ if can_edit:
                     ),
                     expected=profile,
                 )
-                saved("Company profile saved.", changed=stored_profile.changed)
+                changes = company_changes(profile, stored_profile.value)
+                said = f": {'; '.join(changes)}" if changes else ""
+                saved(f"Company profile saved{said}.", changed=stored_profile.changed)
 else:
     st.markdown(
         (f"**Company:** {md(profile.name)}  \n" if profile.name else "") + f"**Revenue channels:** "

@@ -16,7 +16,12 @@ from strategy.domain.limits import MAX_WEEKS
 from strategy.domain.stages import TransitionKind
 from strategy.report import NoteKind, platform_notes
 from strategy.views import frames
-from strategy.views.checklist_edits import checklist_changes, new_platform, platform_checklists
+from strategy.views.checklist_edits import (
+    changes_text,
+    checklist_changes,
+    new_platform,
+    platform_checklists,
+)
 from strategy.views.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
 from strategy.views.words import (
     TABLE_DAY,
@@ -119,7 +124,7 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                     session.actor(), [(platform, item, day) for item, day in changes]
                 )
                 saved(
-                    f"{platform}: checklist saved ({plural(len(changes), 'change')}).",
+                    f"{platform}: checklist saved: {changes_text(changes)}.",
                     changed=checked.changed,
                 )
 

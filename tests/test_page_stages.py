@@ -92,7 +92,10 @@ def test_ticking_tiktoks_remaining_items_completes_its_checklist(root: str) -> N
     click(at, key="cl_tiktok_save")
 
     assert not at.exception and not at.error
-    assert "tiktok: checklist saved (2 changes)" in at.success[0].value
+    assert (
+        "tiktok: checklist saved: Key metrics defined done on 05 Oct 2026; "
+        "Launch content created done on 12 Oct 2026." in at.success[0].value
+    )
     assert ("Setup checklist", "4 of 4 done") in [(m.label, m.value) for m in at.tabs[3].metric]
     done = {
         i.item: i.done_on for i in Workspace(root).snapshot().checklist if i.platform == "tiktok"

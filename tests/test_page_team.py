@@ -284,7 +284,9 @@ def test_integrating_channels_merges_their_seats(ws: Workspace) -> None:
     at = run()
     at.multiselect(key="company_integrated").set_value(["ecommerce", "retail"])
     click(at, "Save the company profile")
-    assert [s.value for s in at.success] == ["Company profile saved."]
+    assert [s.value for s in at.success] == [
+        "Company profile saved: integrated channels blank -> ecommerce + retail."
+    ]
     assert "Channel rep (ecommerce+retail)" in seats(at)
     assert len(seats(at)) == 6
     assert ws.snapshot().company.integrated == (("ecommerce", "retail"),)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
+from strategy.domain.clock import day_text
 from strategy.domain.errors import ValidationError
-from strategy.domain.gates import CHECKLIST_ITEMS, ChecklistItem
+from strategy.domain.gates import CHECKLIST_ITEMS, CHECKLIST_LABELS, ChecklistItem
 from strategy.domain.metrics import normalise_name, valid_platform_name
 
 
@@ -64,3 +65,14 @@ def new_platform(raw: str, known: Iterable[str]) -> str:
             f"platform: {name} is already listed; tick its checklist items there instead"
         )
     return name
+
+
+def changes_text(changes: Sequence[tuple[str, dt.date | None]]) -> str:
+    """What a checklist save changed, in words: ``Tools chosen done on 07 Dec 2025; Launch
+    content created not done``."""
+    return "; ".join(
+        f"{CHECKLIST_LABELS[item]} done on {day_text(day)}"
+        if day
+        else f"{CHECKLIST_LABELS[item]} not done"
+        for item, day in changes
+    )

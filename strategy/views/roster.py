@@ -31,6 +31,7 @@ from strategy.domain.team import (
     parse_role,
     role_channel,
 )
+from strategy.views.words import channel_words
 
 ROSTER_COLUMNS: Final[tuple[str, ...]] = ("name", "role", "channel", "hours", "available")
 """The roster table's columns, in the order the page shows them."""
@@ -298,3 +299,26 @@ def rate_changes(before: Rates, after: Rates, members: Sequence[Member]) -> tupl
         return {f"{k}|{c}": table.at[k, c] for k in table.index for c in ("rate", "junior")}
 
     return value_changes(flat(old), flat(new), labels)
+
+
+def company_changes(before: CompanyProfile, after: CompanyProfile) -> tuple[str, ...]:
+    """What a company profile save changed: ``employees 180 -> 200``, ``channels retail,
+    sales -> retail, sales, social``; a blank value reads ``blank``."""
+
+    def fields(p: CompanyProfile) -> dict[str, str]:
+        return {
+            "name": p.name,
+            "channels": ", ".join(channel_words(c) for c in p.channels),
+            "integrated channels": "; ".join(
+                " + ".join(channel_words(c) for c in group) for group in p.integrated
+            ),
+            "employees": f"{p.employees:,}",
+            "currency": p.currency,
+        }
+
+    old, new = fields(before), fields(after)
+    return tuple(
+        f"{label} {old[label] or 'blank'} -> {new[label] or 'blank'}"
+        for label in old
+        if old[label] != new[label]
+    )
