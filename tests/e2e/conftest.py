@@ -9,6 +9,7 @@ browser context. The browser is the system ``chromium`` (no Playwright browser d
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import socket
@@ -148,6 +149,30 @@ def streamlit_command(port: int, *options: str) -> list[str]:
     ]
 
 
+def seeded_home(tmp: Path) -> tuple[Path, Path]:
+    """A freshly seeded demo workspace in a home folder under ``tmp``, as a user's (so the
+    sidebar and the screenshots show ``~/acme-rollout``): the workspace and the home."""
+    home = tmp / "home"
+    workspace = home / "acme-rollout"
+    seed_demo(workspace)
+    return workspace, home
+
+
+@contextlib.contextmanager
+def serving(
+    workspace: Path, home: Path, log: Path, today: dt.date | None = None
+) -> Iterator[Server]:
+    """``streamlit run app.py`` on a free port serving ``workspace``, with the app's clock
+    at ``today`` when given (``ROLLOUT_TODAY``), its output in ``log``."""
+    port = free_port()
+    env = {**os.environ, "ROLLOUT_WORKSPACE": str(workspace), "HOME": str(home)}
+    if today is not None:
+        env["ROLLOUT_TODAY"] = today.isoformat()
+    url = f"http://127.0.0.1:{port}"
+    with running(streamlit_command(port), env, log, "streamlit", lambda: healthy(url)):
+        yield Server(url, workspace, log)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``streamlit run app.py`` on a free port, serving a freshly seeded demo workspace.
@@ -156,15 +181,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     the README's screenshot) shows ``~/acme-rollout`` rather than a temporary path.
     """
     tmp = tmp_path_factory.mktemp("e2e-server")
-    home = tmp / "home"
-    workspace = home / "acme-rollout"
-    seed_demo(workspace)
-    port = free_port()
-    log = tmp / "streamlit.log"
-    env = {**os.environ, "ROLLOUT_WORKSPACE": str(workspace), "HOME": str(home)}
-    url = f"http://127.0.0.1:{port}"
-    with running(streamlit_command(port), env, log, "streamlit", lambda: healthy(url)):
-        yield Server(url, workspace, log)
+    workspace, home = seeded_home(tmp)
+    with serving(workspace, home, tmp / "streamlit.log") as server:
+        yield server
 
 
 REPLICA_EDITOR = "maya@example.com"

@@ -12,7 +12,6 @@ other journey's workspace would allow (a new request waits for an approved one t
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,17 +19,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from strategy.demo import seed_demo
 from strategy.domain import clock
 from tests.e2e.conftest import (
     TIMEOUT_MS,
     VIEWPORT,
     Server,
-    free_port,
-    healthy,
     open_page,
-    running,
-    streamlit_command,
+    seeded_home,
+    serving,
     wait_for_run,
 )
 from tests.e2e.test_journeys import choose, go_to
@@ -39,28 +35,10 @@ TODAY = clock.today()
 LATER = TODAY + dt.timedelta(days=90)
 
 
-@contextmanager
-def serving(workspace: Path, home: Path, today: dt.date, log: Path) -> Iterator[Server]:
-    """``streamlit run app.py`` on ``workspace`` with the app's clock at ``today``."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "ROLLOUT_WORKSPACE": str(workspace),
-        "HOME": str(home),
-        "ROLLOUT_TODAY": today.isoformat(),
-    }
-    url = f"http://127.0.0.1:{port}"
-    with running(streamlit_command(port), env, log, "streamlit", lambda: healthy(url)):
-        yield Server(url, workspace, log)
-
-
 @pytest.fixture(scope="module")
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The demo workspace without any request, and the home folder it lives in."""
-    home = tmp_path_factory.mktemp("e2e-approval") / "home"
-    workspace = home / "acme-rollout"
-    seed_demo(workspace)
-    return workspace, home
+    return seeded_home(tmp_path_factory.mktemp("e2e-approval"))
 
 
 @contextmanager
@@ -108,7 +86,7 @@ def test_a_request_raised_approved_and_filled_is_reviewed_ninety_days_on(
 ) -> None:
     workspace, home = demo_home
     with (
-        serving(workspace, home, TODAY, tmp_path / "now.log") as now,
+        serving(workspace, home, tmp_path / "now.log", TODAY) as now,
         browsing(browser, now) as page,
     ):
         raise_and_approve(page)
@@ -144,7 +122,7 @@ def test_a_request_raised_approved_and_filled_is_reviewed_ninety_days_on(
         expect(card.get_by_text("Review:")).to_have_count(0)  # not before full hours
 
     with (
-        serving(workspace, home, LATER, tmp_path / "later.log") as later,
+        serving(workspace, home, tmp_path / "later.log", LATER) as later,
         browsing(browser, later) as page,
     ):
         open_page(page, "/")

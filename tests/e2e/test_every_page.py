@@ -15,7 +15,6 @@ canvas the browser's text does not reach: the AppTest page tests check the frame
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,16 +22,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
-from strategy.demo import seed_demo
 from tests.e2e.conftest import (
     REPO_ROOT,
     VIEWPORT,
     Server,
-    free_port,
-    healthy,
     open_page,
-    running,
-    streamlit_command,
+    seeded_home,
+    serving,
     wait_for_run,
 )
 
@@ -45,14 +41,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     demo seeded for it alone, in a home folder as a user's (the sidebar shows
     ``~/acme-rollout``)."""
     tmp = tmp_path_factory.mktemp("e2e-every-page")
-    home = tmp / "home"
-    workspace = home / "acme-rollout"
-    seed_demo(workspace)
-    port = free_port()
-    env = {**os.environ, "ROLLOUT_WORKSPACE": str(workspace), "HOME": str(home)}
-    url, log = f"http://127.0.0.1:{port}", tmp / "streamlit.log"
-    with running(streamlit_command(port), env, log, "streamlit", lambda: healthy(url)):
-        yield Server(url, workspace, log)
+    workspace, home = seeded_home(tmp)
+    with serving(workspace, home, tmp / "streamlit.log") as server:
+        yield server
 
 
 SMALL_SCREEN: ViewportSize = {"width": 1366, "height": 768}

@@ -17,11 +17,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
-from strategy.demo import seed_demo
 from strategy.domain import clock
 from tests.conftest import ROOT
-from tests.e2e.conftest import TIMEOUT_MS, open_page, wait_for_run
-from tests.e2e.test_approval_journey import serving
+from tests.e2e.conftest import TIMEOUT_MS, open_page, seeded_home, serving, wait_for_run
 from tests.e2e.test_journeys import go_to
 
 FIRST_SCREEN = {"width": 1366, "height": 768}
@@ -34,10 +32,8 @@ def test_an_executive_reads_the_first_screen_stops_the_forum_and_takes_the_brief
     browser: Browser, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     tmp = tmp_path_factory.mktemp("e2e-executive")
-    home = tmp / "home"
-    workspace = home / "acme-rollout"
-    seed_demo(workspace)
-    with serving(workspace, home, TODAY, tmp / "today.log") as server:
+    workspace, home = seeded_home(tmp)
+    with serving(workspace, home, tmp / "today.log", TODAY) as server:
         context = browser.new_context(viewport=FIRST_SCREEN, base_url=server.url)
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
@@ -80,7 +76,7 @@ def test_an_executive_reads_the_first_screen_stops_the_forum_and_takes_the_brief
         context.close()
 
     tomorrow = TODAY + dt.timedelta(days=1)
-    with serving(workspace, home, tomorrow, tmp / "tomorrow.log") as server:
+    with serving(workspace, home, tmp / "tomorrow.log", tomorrow) as server:
         context = browser.new_context(viewport=FIRST_SCREEN, base_url=server.url)
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
