@@ -230,7 +230,13 @@ st.header("Upload history")
 if not snap.uploads:
     st.caption("Nothing uploaded yet.")
 else:
-    st.dataframe(uploads.history_frame(snap.uploads), hide_index=True)
+    st.dataframe(
+        uploads.history_frame(snap.uploads),
+        hide_index=True,
+        column_config=uploads.HISTORY_COLUMNS,
+    )
+    with st.expander("Metrics in each upload"):
+        st.markdown(uploads.metrics_lines(snap.uploads))
     if editable:
         with st.form("remove_upload"):
             st.subheader("Remove an upload")

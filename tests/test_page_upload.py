@@ -80,7 +80,7 @@ def dashboard_platforms() -> set[str]:
 
 
 def history(at: AppTest) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if "uploaded at" in d.value.columns)
+    return next(d.value for d in at.dataframe if "uploaded (UTC)" in d.value.columns)
 
 
 @pytest.fixture
@@ -439,3 +439,18 @@ def test_a_file_neither_layout_nor_export_is_mapped_once_then_recognised(
     assert Workspace(root).snapshot().mappings["stats-september"].platform == "mastodon"
     metrics = next(c.value for c in at.caption if c.value.startswith("Metrics (weekly)"))
     assert "reply_rate\\_(%) (mean: a rate)" in metrics and "server" not in metrics
+
+
+def test_the_history_counts_each_uploads_metrics_and_names_them_in_words_below(
+    root_read: str, app_read: Workspace
+) -> None:
+    at = run(PAGE)
+    table = history(at)
+    stored = {u.id: u for u in app_read.snapshot().uploads}
+    assert table["metrics"].tolist() == [len(stored[i].metrics) for i in table["id"]]
+    listed = next(e for e in at.expander if e.label == "Metrics in each upload")
+    lines = listed.markdown[0].value.splitlines()
+    assert len(lines) == len(stored)
+    newest = stored[max(stored)]
+    assert lines[0].startswith(f"- #{newest.id} ")
+    assert "active_members" not in lines[1] and "active members" in lines[1]

@@ -46,6 +46,7 @@ from strategy.ingest.spreadsheets import SHEET_NAME, SUFFIXES, file_kind
 from strategy.usecases import Workspace
 from strategy.usecases.uploads import ReadFile
 from strategy.views.words import day_text, metric_words, moment_text
+from ui.markup import md
 
 LAYOUT_NOTES: Final[dict[str, str]] = {
     "long": "one row per measurement: " + ", ".join(f"`{c}`" for c in LAYOUTS["long"]),
@@ -306,7 +307,8 @@ def import_upload(
 
 
 def history_frame(uploads: Sequence[Upload]) -> pd.DataFrame:
-    """The upload history as a table, newest first."""
+    """The upload history as a table, newest first, narrow enough to read without scrolling
+    sideways at 1366 px: the metrics are counted here and named by ``metrics_lines``."""
     rows = [
         {
             "id": u.id,
@@ -315,14 +317,30 @@ def history_frame(uploads: Sequence[Upload]) -> pd.DataFrame:
             "rows": u.rows,
             "platforms": ", ".join(u.platforms),
             "weeks": f"{day_text(u.first_week)} – {day_text(u.last_week)}",
-            "metrics": ", ".join(metric_words(m) for m in u.metrics),
-            "uploaded at": moment_text(u.uploaded_at) + " UTC",
+            "metrics": len(u.metrics),
+            "uploaded (UTC)": moment_text(u.uploaded_at),
             "by": u.by,
         }
         for u in sorted(uploads, key=lambda u: u.id, reverse=True)
     ]
-    columns = ["id", "name", "layout", "rows", "platforms", "weeks", "metrics", "uploaded at"]
+    columns = ["id", "name", "layout", "rows", "platforms", "weeks", "metrics", "uploaded (UTC)"]
     return pd.DataFrame(rows, columns=[*columns, "by"])
+
+
+HISTORY_COLUMNS: Final = {
+    "name": st.column_config.TextColumn(width=220),
+}
+"""Widths that keep the history within 1366 px whatever a file or a person is called: a
+long name is cut short in the cell and shown whole on hover."""
+
+
+def metrics_lines(uploads: Sequence[Upload]) -> str:
+    """The metrics each upload holds, as words, one Markdown line per upload, newest first:
+    what the history table counts (the file's name escaped, as the user typed it)."""
+    return "\n".join(
+        f"- #{u.id} {md(u.name)}: {md(', '.join(metric_words(m) for m in u.metrics))}"
+        for u in sorted(uploads, key=lambda u: u.id, reverse=True)
+    )
 
 
 def _mappable(path: Path, name: str) -> tuple[str, ...]:
