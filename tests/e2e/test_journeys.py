@@ -132,7 +132,9 @@ def test_uploading_a_parquet_file_adds_its_platform_to_the_dashboard(
         page.get_by_test_id("stDataFrame").locator("tr").filter(has_text="youtube-recent.parquet")
     )
     expect(history).to_have_count(1)
-    expect(history).to_contain_text("brand posts, followers")
+    page.get_by_text("Metrics in each upload").click()
+    listed = page.get_by_test_id("stExpander").filter(has_text="Metrics in each upload")
+    expect(listed).to_contain_text("youtube-recent.parquet: brand posts, followers")
 
     go_to(page, "Dashboard")
     expect(metric_card(page, "youtube")).to_contain_text("Setup")
