@@ -32,7 +32,8 @@ from strategy.views.roster import (
     roster_gaps,
     value_changes,
 )
-from strategy.views.words import channel_words
+from strategy.views.save_changes import plan_changes, serves_changes
+from strategy.views.words import channel_words, role_words
 from ui import saving, session
 from ui.grids import editor_height
 from ui.markup import md
@@ -438,8 +439,9 @@ if can_edit:
                 for row in edited_plan.to_dict("records")  # an empty cell is NaN, not text
             ]
             stored = ws.set_plan(session.actor(), plan_role.value, rows, expected=plan)
+            plan_said = "; ".join(plan_changes(plan, stored.value))
             saved(
-                f"Plan of {ROLE_LABELS[plan_role].lower()} saved: {len(stored.value)} items.",
+                f"Plan of {role_words(plan_role)} saved: {plan_said}.",
                 changed=stored.changed,
             )
     if saving.button(
@@ -492,7 +494,11 @@ if can_edit:
         }
         with saving.save(SERVES_KEY) as saved:
             served = ws.set_role_serves(session.actor(), chosen, expected=serves_base)
-            saved("What each role serves saved; serving hours recomputed.", changed=served.changed)
+            serves_said = "; ".join(serves_changes(serves_base, served.value))
+            saved(
+                f"What the roles serve saved: {serves_said}; serving hours recomputed.",
+                changed=served.changed,
+            )
 else:
     st.dataframe(serves_table, hide_index=True, column_config=serves_config, width="content")
 

@@ -23,6 +23,7 @@ from strategy.views.checklist_edits import (
     platform_checklists,
 )
 from strategy.views.gate_table import COLUMNS, GATE_KEYS, criteria_rows, gate_dict, gate_of
+from strategy.views.save_changes import gate_changes
 from strategy.views.words import (
     TABLE_DAY,
     audit_sentence,
@@ -209,11 +210,13 @@ else:
             *GATE_FORM_KEYS, GATES_BASE, spinner="Saving the gates and recomputing stages…"
         ) as saved:
             stored = ws.set_gates(session.actor(), edited, expected=gates)
-            saved("Gates saved; stages recomputed.", changed=stored.changed)
+            gates_said = "; ".join(gate_changes(gates, stored.value))
+            saved(f"Gates saved: {gates_said}; stages recomputed.", changed=stored.changed)
     if saving.button("Restore the default gates", key="gates_restore"):
         with saving.save(*GATE_FORM_KEYS, GATES_BASE) as saved:
             restored = ws.set_gates(session.actor(), DEFAULT_GATES, expected=gates)
-            saved("Default gates restored.", changed=restored.changed)
+            gates_said = "; ".join(gate_changes(gates, restored.value))
+            saved(f"Default gates restored: {gates_said}.", changed=restored.changed)
 
 # --- manual override ---------------------------------------------------------------------
 st.header("Manual override")

@@ -227,7 +227,11 @@ def test_a_roles_own_plan_is_used_by_the_next_onboarding(
         added_rows=[{"day": 60, "title": "Run the weekly ask-me-anything"}],
     )
 
-    assert [s.value for s in at.success] == ["Plan of community manager saved: 5 items."]
+    removed = "; ".join(f"removed '{item.title}'" for item in DEFAULT_PLAN[1:5])
+    assert [s.value for s in at.success] == [
+        "Plan of community manager saved: added 'Run the weekly ask-me-anything' (day 60); "
+        f"{removed}."
+    ]
     assert (
         "Roles with their own plan: Community manager; every other role follows the default "
         "plan." in [c.value for c in at.caption]

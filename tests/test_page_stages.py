@@ -15,6 +15,7 @@ from streamlit.testing.v1.element_tree import Tab
 from strategy.domain.access import AccessRole, Actor
 from strategy.domain.analysis import analyse
 from strategy.domain.gates import DEFAULT_GATES, gates_to_dict
+from strategy.domain.numbers import plain_number
 from strategy.domain.partial_weeks import gate_inputs
 from strategy.storage import database as storage_database
 from strategy.usecases import Workspace
@@ -123,7 +124,10 @@ def test_raising_the_active_members_threshold_takes_instagram_out_of_active(root
     save_active_members_threshold(at, 100000)
 
     assert not at.exception and not at.error
-    assert "Gates saved" in at.success[0].value
+    was = plain_number(DEFAULT_GATES.to_active.criteria[0].threshold)
+    assert at.success[0].value == (
+        f"Gates saved: Retention → Active: active members ≥ {was} -> ≥ 100,000; stages recomputed."
+    )
     assert at.data_editor[1].value["threshold"].iloc[0] == 100000
     assert Workspace(root).snapshot().gates.to_active.criteria[0].threshold == 100000
     stages = dashboard_stages()
@@ -165,7 +169,11 @@ def test_restoring_the_default_gates_undoes_an_edit(root: str) -> None:
     assert at.number_input(key="gate_to_active_advance").value == 9
     click(at, key="gates_restore")
 
-    assert not at.exception and "Default gates restored" in at.success[0].value
+    assert not at.exception
+    assert (
+        at.success[0].value
+        == "Default gates restored: Retention → Active: weeks to advance 9 -> 4."
+    )
     assert Workspace(root).snapshot().gates == DEFAULT_GATES
     assert at.number_input(key="gate_to_active_advance").value == 4
 

@@ -459,7 +459,8 @@ def test_unticking_supports_messages_lowers_the_serving_hours_but_not_the_social
 
     assert not at.error
     assert [s.value for s in at.success] == [
-        "What each role serves saved; serving hours recomputed."
+        "What the roles serve saved: customer support no longer serves messages; "
+        "serving hours recomputed."
     ]
     assert metric(at, "Social h/week") == "37 h"
     assert metric(at, "Serving h/week") == "15 h"  # Jonas's 8 h of support drop out
