@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from strategy.domain.analysis import everyone
-from strategy.domain.clock import EARLIEST_DATE
 from strategy.domain.costs import MAX_RATE
 from strategy.domain.limits import MAX_WEEK_HOURS
 from strategy.domain.numbers import plain_number
@@ -35,6 +34,7 @@ from strategy.views.roster import (
 from strategy.views.save_changes import plan_changes, serves_changes
 from strategy.views.words import channel_words, role_words
 from ui import saving, session
+from ui.days import day_field
 from ui.grids import editor_height
 from ui.markup import md
 
@@ -307,13 +307,7 @@ if can_edit and open_ones:
             format="%g",  # "20", not "20.00"; "20.5" when it is not whole
             key=f"{START_PREFIX}hours",
         )
-        new_start = when_cols[1].date_input(
-            "Start",
-            value=today,
-            min_value=EARLIEST_DATE,
-            max_value=today + dt.timedelta(days=365),
-            key=f"{START_PREFIX}start",
-        )
+        new_start = day_field(when_cols[1], "Start", today, key=f"{START_PREFIX}start")
         new_channel = when_cols[2].selectbox(
             "Channel (channel reps only)",
             sorted(snap.company.channels),

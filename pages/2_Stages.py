@@ -34,6 +34,7 @@ from strategy.views.words import (
     said,
 )
 from ui import saving, session
+from ui.days import day_field
 from ui.markup import md
 
 GATES_BASE = "gates_base"
@@ -100,7 +101,7 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
             )
             continue
         with st.form(f"checklist_{platform}"):
-            st.markdown("**Setup checklist** — tick what is done and pick when (no date: today)")
+            st.markdown("**Setup checklist** — tick what is done and type the day (blank: today)")
             ticks = {}
             for item, done_on in items.items():
                 left, right = st.columns([2, 1], vertical_alignment="center")
@@ -109,10 +110,10 @@ for tab, (platform, items) in zip(tabs, checklists.items(), strict=True):
                     value=done_on is not None,
                     key=f"cl_{platform}_{item}_done",
                 )
-                day = right.date_input(
+                day = day_field(
+                    right,
                     f"{CHECKLIST_LABELS[item]} done on",
-                    value=done_on,
-                    max_value=today,
+                    done_on,
                     key=f"cl_{platform}_{item}_on",
                     label_visibility="collapsed",
                 )
@@ -234,15 +235,16 @@ if editable:
             key="override_platform",
             accept_new_options=True,
         )
-        ov_week = middle.date_input(
-            "From the week of", value=result.latest_week or today, key="override_week"
+        ov_week = day_field(
+            middle, "From the week of", result.latest_week or today, key="override_week"
         )
-        saving.emptied("override_until", None)  # a recorded override leaves the form empty
+        saving.emptied("override_until", "")  # a recorded override leaves the form empty
         saving.emptied("override_reason", "")
-        ov_until = until_col.date_input(
+        ov_until = day_field(
+            until_col,
             "Until (optional)",
-            value=None,
-            help="The override holds through the week of this date; leave it empty to hold "
+            None,
+            help="The override holds through the week of this day; leave it empty to hold "
             "until it is removed.",
             key="override_until",
         )
@@ -333,7 +335,7 @@ if editable:
         bl_value = middle.number_input(
             "Followers that day", min_value=0, step=1, value=None, key="baseline_value"
         )
-        bl_on = right.date_input("On", value=None, max_value=today, key="baseline_on")
+        bl_on = day_field(right, "On", None, key="baseline_on")
         set_baseline = saving.submit("Save the baseline", key="baseline_save")
     if set_baseline:
         with saving.save("baseline_") as saved:

@@ -15,6 +15,7 @@ from strategy.views import charts, frames
 from strategy.views.experiment_rows import listed_tests, update_default
 from strategy.views.words import plural
 from ui import saving, session
+from ui.days import day_field
 from ui.markup import md
 
 FORM = "test_form_"
@@ -110,8 +111,8 @@ if can_edit:
         )
         when = st.columns(3)
         today = session.today()
-        start = when[0].date_input("Start", today - dt.timedelta(days=28), key=f"{FORM}start")
-        end = when[1].date_input("End", today, key=f"{FORM}end")
+        start = day_field(when[0], "Start", today - dt.timedelta(days=28), key=f"{FORM}start")
+        end = day_field(when[1], "End", today, key=f"{FORM}end")
         status = when[2].selectbox("Status", [s.value for s in TestStatus], key=f"{FORM}status")
         decision = st.text_area("Decision", key=f"{FORM}decision", height=80)
         if saving.submit("Log the test", type="primary"):
@@ -240,8 +241,8 @@ if can_edit and result.tests:
                         f"{arm.title()} {label}", value=stored, disabled=final, key=key
                     )
         end_column, status_column = st.columns(2)
-        new_end = end_column.date_input(
-            "End", test.end, disabled=final, key=f"test_update_end_{picked}"
+        new_end = day_field(
+            end_column, "End", test.end, disabled=final, key=f"test_update_end_{picked}"
         )
         statuses = [s.value for s in TestStatus]
         new_status = status_column.selectbox(

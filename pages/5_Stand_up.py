@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from strategy.domain.clock import parse_day
 from strategy.domain.errors import ValidationError
-from strategy.domain.standup import SLOT_TITLES, Slot, standup_day
+from strategy.domain.standup import SLOT_TITLES, Slot
 from strategy.storage import StorageError
 from strategy.views.standup import AgendaItem, SectionKey, agenda_markdown, with_slots
 from ui import saving, session
@@ -35,7 +36,7 @@ typed = st.text_input(
     "the events from the previous working day up to that morning.",
 )
 try:
-    day = standup_day(typed, today)
+    day = parse_day(typed, "day")
 except ValidationError as exc:
     st.error(str(exc))
     st.stop()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
+
+from strategy.domain.clock import day_text
 
 
 def buttons(at: AppTest) -> list[Any]:
@@ -65,3 +68,8 @@ def said_beside(at: AppTest, label: str) -> list[str]:
             break
         said.append(node.value)
     return said
+
+
+def type_day(at: AppTest, key: str, day: dt.date) -> None:
+    """Type a day into a page's day field as a person reads it (``09 Nov 2026``)."""
+    at.text_input(key=key).set_value(day_text(day))

@@ -15,7 +15,7 @@ from strategy.domain.requests import ResourceRequest
 from strategy.domain.team import Role
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
-from tests.pages import button_labels, click, said_beside
+from tests.pages import button_labels, click, said_beside, type_day
 from ui import session
 
 PAGE = "pages/1_Team.py"
@@ -85,7 +85,7 @@ def test_starting_onboarding_from_an_approved_request_puts_the_person_on_the_ros
     at.text_input(key="onboard_start_name").input("Sara Lind")
     at.selectbox(key="onboard_start_role").set_value("community_manager")
     at.number_input(key="onboard_start_hours").set_value(20.0)
-    at.date_input(key="onboard_start_start").set_value(dt.date(2026, 11, 30))
+    type_day(at, "onboard_start_start", dt.date(2026, 11, 30))
     click(at, START)
 
     assert [s.value for s in at.success] == [

@@ -313,7 +313,7 @@ def test_a_typed_day_is_applied_as_it_is_entered(
             "day: expected a date such as 23 Nov 2026 or 2026-11-23, got '31 Nov 2026'",
         ),
         ("tomorrow", "day: expected a date such as 23 Nov 2026 or 2026-11-23, got 'tomorrow'"),
-        ("2028-01-01", "day: 2028-01-01 is more than a year from today (today is 2026-11-23)"),
+        ("2028-01-01", "day: 01 Jan 2028 is more than a year from today (today is 23 Nov 2026)"),
     ],
 )
 def test_a_day_that_is_not_one_is_named_and_no_agenda_is_shown(

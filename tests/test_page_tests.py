@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from strategy.domain.clock import day_text
 from strategy.domain.experiments import TestStatus
 from strategy.usecases import Workspace
 from tests.conftest import EDITOR, TODAY, VIEWER, open_page
-from tests.pages import click, said_beside
+from tests.pages import click, said_beside, type_day
 from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,7 @@ def fill_form(at: AppTest, fields: dict[str, Any]) -> AppTest:
         if name in ("control_n", "control_successes", "variant_n", "variant_successes"):
             at.number_input(key=key).set_value(value)
         elif name in ("start", "end"):
-            at.date_input(key=key).set_value(value)
+            type_day(at, key, value)
         elif name in ("platform", "status"):
             at.selectbox(key=key).set_value(value)
         elif name in ("hypothesis", "decision"):
@@ -133,6 +134,22 @@ def test_a_test_with_more_successes_than_exposures_is_refused_and_nothing_is_sto
     # what was typed stays, so it can be corrected
     assert at.text_input(key=f"{FORM}title").value == SHORT_VIDEOS["title"]
     assert at.number_input(key=f"{FORM}variant_successes").value == 2500
+
+
+def test_the_days_read_as_the_pages_write_them_and_a_mistyped_one_is_named(
+    ws: Workspace,
+) -> None:
+    at = run()
+    assert at.text_input(key=f"{FORM}end").value == day_text(TODAY)
+    at = fill_form(at, SHORT_VIDEOS)
+    at.text_input(key=f"{FORM}start").set_value("31 Fbe 2026")
+    click(at, "Log the test")
+    assert [e.value for e in at.error] == [
+        f"start: expected a date such as {day_text(TODAY)} or {TODAY.isoformat()}, "
+        "got '31 Fbe 2026'"
+    ]
+    assert len(ws.snapshot().tests) == 4
+    assert at.text_input(key=f"{FORM}start").value == "31 Fbe 2026"  # kept, to be corrected
 
 
 def test_a_platform_typed_in_wins_over_the_choice(ws: Workspace) -> None:
@@ -268,7 +285,7 @@ def test_a_running_test_past_its_end_is_flagged_and_its_counts_can_be_updated(
     assert any("Carousel vs single image** is still running 4 days" in w.value for w in at.warning)
     at.selectbox(key="test_pick").set_value(3).run()
     at.number_input(key="test_update_variant_n_3").set_value(2600)
-    at.date_input(key="test_update_end_3").set_value(dt.date(2026, 12, 13))
+    type_day(at, "test_update_end_3", dt.date(2026, 12, 13))
     click(at, "Save the test")
     (test,) = [t for t in ws.snapshot().tests if t.id == 3]
     assert (test.variant_n, test.end) == (2600, dt.date(2026, 12, 13))
@@ -310,7 +327,7 @@ def test_update_a_test_opens_on_the_first_running_or_overdue_test(
 def test_an_update_says_beside_its_button_what_changed(ws: Workspace) -> None:
     at = run()
     at.selectbox(key="test_update_status_3").set_value("concluded")
-    at.date_input(key="test_update_end_3").set_value(TODAY)
+    type_day(at, "test_update_end_3", TODAY)
     at = click(at, "Save the test")
     assert said_beside(at, "Save the test") == [
         f"Test #3 updated: status running -> concluded; end 29 Nov 2026 -> {TODAY:%d %b %Y}."

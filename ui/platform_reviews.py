@@ -19,6 +19,7 @@ from strategy.domain.platform_review import (
 from strategy.usecases import Workspace
 from strategy.views.words import plural, said
 from ui import saving, session
+from ui.days import day_field
 from ui.markup import md
 
 LOOK_AGAIN_WEEKS = 8
@@ -104,11 +105,10 @@ def _decide_form(ws: Workspace, r: Review, today: dt.date) -> None:
         reason = st.text_input(
             "Reason to stop or continue", key=f"{prefix}reason", help="At least 5 characters."
         )
-        until = st.date_input(
+        until = day_field(
+            st,
             "Look again on (continue only)",
-            value=today + dt.timedelta(weeks=LOOK_AGAIN_WEEKS),
-            min_value=today + dt.timedelta(days=1),
-            max_value=today + dt.timedelta(days=366),
+            today + dt.timedelta(weeks=LOOK_AGAIN_WEEKS),
             key=f"{prefix}until",
         )
         buttons = st.columns(2)

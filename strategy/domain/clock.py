@@ -7,6 +7,7 @@ a demo, a test or a browser journey sees the same calendar every time it runs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from typing import Final
@@ -72,39 +73,53 @@ def weeks_between(earlier: dt.date, later: dt.date) -> int:
     return (as_date(later) - as_date(earlier)).days // 7
 
 
+DAY_FORMATS: Final[tuple[str, ...]] = ("%d %b %Y", "%d %B %Y")
+"""How a person types a day besides ISO: as the pages show dates (``24 Nov 2026``), or with
+the month in full (``24 November 2026``)."""
+
+
 def parse_day(raw: object, what: str, *, latest: dt.date | None = None) -> dt.date:
-    """A date from a form or command (a date, or ISO text: a day, or an instant whose day
-    counts), from ``EARLIEST_DATE`` up to ``latest``, the caller's today for a day that has
+    """A date a person gives in a form or a command: a date, text as the pages write days
+    (``09 Nov 2026``, ``9 November 2026``) or ISO text (a day, or an instant whose day
+    counts); from ``EARLIEST_DATE`` up to ``latest``, the caller's today for a day that has
     already happened (default: a year from today); ``what`` names the field in the message.
-    The one parser of a date a person gives."""
+    The one parser of a date a person gives. (The pages take days in text fields, not
+    Streamlit's date field, which can only read ``2026/11/09`` and ignores Enter.)"""
     if isinstance(raw, dt.datetime):
         day = raw.date()
     elif isinstance(raw, dt.date):
         day = raw
     else:
-        day = _iso_day(raw, what)
+        day = _typed_day(raw, what)
     if day < EARLIEST_DATE:
         raise ValidationError(
-            f"{what}: {day.isoformat()} is before {EARLIEST_DATE.isoformat()}, too early to be real"
+            f"{what}: {day_text(day)} is before {day_text(EARLIEST_DATE)}, too early to be real"
         )
     if latest is not None and day > latest:
-        raise ValidationError(f"{what}: {day.isoformat()} is in the future (today is {latest})")
+        raise ValidationError(
+            f"{what}: {day_text(day)} is in the future (today is {day_text(latest)})"
+        )
     now = today()
     if latest is None and day > now + dt.timedelta(days=365):
         raise ValidationError(
-            f"{what}: {day.isoformat()} is more than a year from today (today is {now})"
+            f"{what}: {day_text(day)} is more than a year from today (today is {day_text(now)})"
         )
     return day
 
 
-def _iso_day(raw: object, what: str) -> dt.date:
-    """The day of ISO text: ``2024-03-18``, or an instant such as ``2024-03-18T10:00``."""
-    text = str(raw).strip()
-    try:
+def _typed_day(raw: object, what: str) -> dt.date:
+    """The day of typed text: ``09 Nov 2026``, ``9 November 2026``, ISO ``2026-11-09`` or an
+    ISO instant such as ``2026-11-09T10:00``."""
+    text = " ".join(str(raw).split())
+    for form in DAY_FORMATS:
+        with contextlib.suppress(ValueError):
+            return dt.datetime.strptime(text, form).date()
+    with contextlib.suppress(ValueError):
         return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
+    with contextlib.suppress(ValueError):
         return dt.datetime.fromisoformat(text).date()
-    except ValueError:
-        raise ValidationError(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}") from None
+    now = today()
+    got = repr(text) if text else "nothing"
+    raise ValidationError(
+        f"{what}: expected a date such as {day_text(now)} or {now.isoformat()}, got {got}"
+    )

@@ -15,14 +15,13 @@ A slot item has a text and an owner and belongs to one day's stand-up.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from strategy.domain.clock import monday, parse_day, weeks_between
+from strategy.domain.clock import monday, weeks_between
 from strategy.domain.errors import ValidationError
 from strategy.domain.horizons import Horizon
 from strategy.domain.limits import text_field
@@ -83,28 +82,6 @@ def slot_item(day: Any, slot: Any, text: Any, owner: Any) -> SlotItem:
         parse_slot(slot),
         text_field(text, "text", required=True),
         text_field(owner, "owner", limit=MAX_OWNER, required=True),
-    )
-
-
-DAY_FORMATS: Final[tuple[str, ...]] = ("%d %b %Y", "%d %B %Y")
-"""How a person types the stand-up's day besides ISO: as the pages show dates (``24 Nov
-2026``), or with the month in full (``24 November 2026``)."""
-
-
-def standup_day(raw: object, today: dt.date) -> dt.date:
-    """The stand-up's day as typed: ``24 Nov 2026``, ``24 November 2026`` or ISO
-    ``2026-11-24``, at most a year from today (``clock.parse_day``'s range); else
-    ``ValidationError`` saying what is expected. (A text field, not a date field: it applies
-    on Enter, which Streamlit's segmented date field ignores, keeping the old agenda until
-    the field loses focus.)"""
-    text = " ".join(str(raw).split())
-    for form in DAY_FORMATS:
-        with contextlib.suppress(ValueError):
-            return parse_day(dt.datetime.strptime(text, form).date(), "day")
-    with contextlib.suppress(ValueError):
-        return parse_day(dt.date.fromisoformat(text), "day")
-    raise ValidationError(
-        f"day: expected a date such as {today:%d %b %Y} or {today.isoformat()}, got {text!r}"
     )
 
 

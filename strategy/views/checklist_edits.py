@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from strategy.domain.clock import day_text
+from strategy.domain.clock import day_text, parse_day
 from strategy.domain.errors import ValidationError
 from strategy.domain.gates import CHECKLIST_ITEMS, CHECKLIST_LABELS, ChecklistItem
 from strategy.domain.metrics import normalise_name, valid_platform_name
@@ -28,21 +28,26 @@ def platform_checklists(
 
 def checklist_changes(
     stored: Mapping[str, dt.date | None],
-    form: Mapping[str, tuple[bool, dt.date | None]],
+    form: Mapping[str, tuple[bool, dt.date | str | None]],
     today: dt.date,
 ) -> list[tuple[str, dt.date | None]]:
     """The (item, done_on) writes that bring a stored checklist to a ticked form's state.
 
-    ``form`` maps an item to (ticked, date). A ticked item is done on its date, or
-    ``today`` when no date was picked; an unticked one is cleared (None), whatever date
-    shows beside it. Items whose state did not change are not rewritten.
+    ``form`` maps an item to (ticked, day: a date, or as typed). A ticked item is done on its
+    day, which must have come, or ``today`` when none is given; an unticked one is cleared
+    (None), whatever day shows beside it. Items whose state did not change are not rewritten.
     """
     changes: list[tuple[str, dt.date | None]] = []
     for item in CHECKLIST_ITEMS:
         if item not in form:
             continue
-        ticked, day = form[item]
-        wanted = (day or today) if ticked else None
+        ticked, typed = form[item]
+        if not ticked:
+            wanted = None
+        elif typed is None or (isinstance(typed, str) and not typed.strip()):
+            wanted = today
+        else:
+            wanted = parse_day(typed, f"{CHECKLIST_LABELS[item]} done on", latest=today)
         if wanted != stored.get(item):
             changes.append((item, wanted))
     return changes

@@ -80,12 +80,10 @@ def choose(scope: Locator, label: str, option: str) -> None:
 
 
 def set_date(scope: Locator, label: str, day: dt.date) -> None:
-    """Type a date into Streamlit's date field, one segment (year, month, day) at a time."""
-    for segment, digits in (("year", f"{day:%Y}"), ("month", f"{day:%m}"), ("day", f"{day:%d}")):
-        field = scope.get_by_role("spinbutton", name=f"{segment}, {label}", exact=True)
-        field.click()
-        field.press_sequentially(digits)
-        expect(field).to_have_attribute("aria-valuenow", str(int(digits)))
+    """Type a day into a page's day field as the pages write days (``09 Nov 2026``)."""
+    field = scope.get_by_label(label, exact=True)
+    field.fill(f"{day:%d %b %Y}")
+    expect(field).to_have_value(f"{day:%d %b %Y}")
 
 
 def youtube_file(folder: Path) -> Path:
