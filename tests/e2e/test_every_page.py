@@ -94,7 +94,7 @@ READ_TEXT = r"""() => {
     main.style.position = 'absolute';
     main.style.left = '-99999px';
     const shown = [...document.querySelectorAll('[data-testid="stApp"] input')]
-        .filter(input => ['text', 'number', 'search', ''].includes(input.type || ''))
+        .filter(input => ['text', 'number', 'search', 'date', ''].includes(input.type || ''))
         .filter(input => input.checkVisibility())
         .map(input => input.value).filter(Boolean);
     const words = main.innerText + '\n' + shown.join('\n');
@@ -103,8 +103,10 @@ READ_TEXT = r"""() => {
 }"""
 """The app's text as the user reads it, code and preformatted blocks left out, and the
 icon font's ligatures (``keyboard_arrow_down`` draws an arrow, it is not read); then what the
-inputs show (a select box's choice, a date), which ``innerText`` leaves out. Collapsed
-expanders are opened and every tab shown, so what a click reveals is read too.
+inputs show (a select box's choice, a day), which ``innerText`` leaves out; a browser's
+own date field (``type="date"``, drawn as ``2026 / 11 / 09``) is read by its ISO value, which
+no page may show. Collapsed expanders are opened and every tab shown, so what a click
+reveals is read too.
 
 ``innerText`` of a detached clone has no layout and returns its raw ``textContent``; the clone
 is put in the page (off screen) so that line breaks and hidden elements count as on screen.
