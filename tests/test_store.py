@@ -572,7 +572,7 @@ REFUSED: dict[str, tuple[Callable[[Workspace], object], type[Exception], str]] =
     "override week before 1990": (
         lambda ws: ws.add_override(EDITOR, "forum", "0001-01-01", "active", "because"),
         ValidationError,
-        "week: 0001-01-01 is before 1990-01-01",
+        "week: 01 Jan 0001 is before 01 Jan 1990",
     ),
     "override week years ahead": (
         lambda ws: ws.add_override(EDITOR, "forum", IN_A_YEAR, "active", "because"),
@@ -582,7 +582,7 @@ REFUSED: dict[str, tuple[Callable[[Workspace], object], type[Exception], str]] =
     "checklist date before 1990": (
         lambda ws: ws.set_checklist(EDITOR, "forum", "tools_chosen", "1989-12-31"),
         ValidationError,
-        "done on: 1989-12-31 is before 1990-01-01",
+        "done on: 31 Dec 1989 is before 01 Jan 1990",
     ),
     "checklist date in the future": (
         lambda ws: ws.set_checklist(EDITOR, "forum", "tools_chosen", IN_A_YEAR),
@@ -592,7 +592,7 @@ REFUSED: dict[str, tuple[Callable[[Workspace], object], type[Exception], str]] =
     "test started before 1990": (
         lambda ws: ws.log_test(EDITOR, {**A_TEST, "start": "0001-01-01"}),
         ValidationError,
-        "start: 0001-01-01 is before 1990-01-01",
+        "start: 01 Jan 0001 is before 01 Jan 1990",
     ),
     "test with an unknown field": (
         lambda ws: ws.log_test(EDITOR, {**A_TEST, "bogus": 1, "colour": "red"}),

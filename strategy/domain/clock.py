@@ -47,8 +47,9 @@ DAY_FORMAT: Final[str] = "%d %b %Y"
 
 
 def day_text(day: dt.date) -> str:
-    """``09 Nov 2026``: a day as people read it (files and JSON keep ISO dates)."""
-    return f"{day:{DAY_FORMAT}}"
+    """``09 Nov 2026``: a day as people read it (files and JSON keep ISO dates); the year in
+    four digits even for a typo such as year 1 (``%Y`` alone writes ``1``)."""
+    return f"{day:%d %b} {day.year:04d}"
 
 
 def as_date(day: dt.date) -> dt.date:

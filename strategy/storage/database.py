@@ -13,11 +13,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any, Final
 
-import psycopg
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError
@@ -48,13 +48,34 @@ class Unreachable(StorageError):
     """The database server could not be reached, refused the login, or has no such database."""
 
 
-_BUGS: Final = (
-    sqlite3.IntegrityError,
-    sqlite3.ProgrammingError,
-    psycopg.IntegrityError,
-    psycopg.ProgrammingError,
-)
+_SQLITE_BUGS: Final = (sqlite3.IntegrityError, sqlite3.ProgrammingError)
+_PG_BUGS: Final = ("IntegrityError", "ProgrammingError")
 """Driver errors that mean a wrong statement in this package, raised as they are."""
+
+
+def _pg(orig: object, *names: str) -> bool:
+    """Whether ``orig`` is one of psycopg's errors of these names (``errors.DiskFull`` for a
+    class of ``psycopg.errors``). psycopg is not imported here: SQLAlchemy loads it when a
+    PostgreSQL workspace is opened, and none of its errors can occur before, so a command
+    on SQLite never pays for loading it."""
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is None:
+        return False
+    for name in names:
+        found: Any = psycopg
+        for part in name.split("."):
+            found = getattr(found, part)
+        if isinstance(orig, found):
+            return True
+    return False
+
+
+def _bug(orig: object) -> bool:
+    """A driver error that is a bug in this package; a missing right is the user's to fix."""
+    if isinstance(orig, _SQLITE_BUGS):
+        return True
+    return _pg(orig, *_PG_BUGS) and not _pg(orig, "errors.InsufficientPrivilege")
+
 
 _engines: dict[tuple[str, int], Engine] = {}
 _engines_lock = threading.Lock()
@@ -112,9 +133,7 @@ def connection(location: Location) -> Iterator[Connection]:
         with engine(location).connect() as conn:
             yield conn
     except DBAPIError as exc:
-        if isinstance(exc.orig, _BUGS) and not isinstance(
-            exc.orig, psycopg.errors.InsufficientPrivilege
-        ):
+        if _bug(exc.orig):
             raise  # a bug in this package, not something the user can act on
         raise storage_error(location, exc) from exc
 
@@ -151,7 +170,7 @@ def storage_error(location: Location, exc: DBAPIError) -> StorageError:
     detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
     lowered = str(orig).lower()
     where = f"workspace {location}"
-    if isinstance(orig, psycopg.errors.LockNotAvailable) or (
+    if _pg(orig, "errors.LockNotAvailable") or (
         isinstance(orig, sqlite3.OperationalError) and ("locked" in lowered or "busy" in lowered)
     ):
         return WorkspaceBusy(
@@ -159,10 +178,10 @@ def storage_error(location: Location, exc: DBAPIError) -> StorageError:
         )
     if isinstance(orig, sqlite3.DatabaseError):
         return _sqlite_error(where, type(orig) is sqlite3.DatabaseError, lowered, detail)
-    if isinstance(orig, psycopg.OperationalError) or isinstance(exc, InterfaceError):
-        disk_full = isinstance(orig, psycopg.errors.DiskFull)
+    if _pg(orig, "OperationalError") or isinstance(exc, InterfaceError):
+        disk_full = _pg(orig, "errors.DiskFull")
         return _server_error(location, where, disk_full, lowered, detail)
-    if isinstance(orig, psycopg.errors.InsufficientPrivilege):
+    if _pg(orig, "errors.InsufficientPrivilege"):
         return StorageError(
             f"{where}: the database user {location.url.username!r} may not do this "
             f"({detail}); grant it the rights on the workspace's tables"
