@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("pandas", "scipy", "statsmodels", "duckdb", "sqlalchemy", "pyarrow", "numpy")
 """The libraries that take most of a cold start: none is needed to print help."""
 
-STATISTICS = ("scipy", "statsmodels", "duckdb")
-"""What a command that only lists the workspace's state never needs: the statistics and the
-events reader."""
+STATISTICS = ("scipy", "statsmodels", "duckdb", "psycopg")
+"""What a command that only lists a workspace on SQLite never needs: the statistics, the
+events reader and the PostgreSQL driver."""
 
 SPREADSHEETS = ("python_calamine",)
 """The spreadsheet reader: only what reads files (and ``uploads list``, which names each
