@@ -29,6 +29,9 @@ SPREADSHEETS = ("python_calamine",)
 """The spreadsheet reader: only what reads files (and ``uploads list``, which names each
 upload's aggregations as its file's reader chose them) needs it."""
 
+FRAMES = ("pandas", "numpy")
+"""The data frames: a listing that reads no metrics (the team, the settings) never needs them."""
+
 PROBE = """
 import json, runpy, sys
 sys.argv = ["strategy", *json.loads(sys.argv[1])]
@@ -78,7 +81,7 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     ("words", "never"),
     [
-        (("team", "list"), STATISTICS + SPREADSHEETS),
+        (("team", "list"), STATISTICS + SPREADSHEETS + FRAMES),
         (("uploads", "list"), STATISTICS),
         (("settings", "list"), STATISTICS + SPREADSHEETS),
         (("users", "list"), STATISTICS + SPREADSHEETS),

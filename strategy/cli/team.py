@@ -13,9 +13,11 @@ from strategy.cli.common import (
     as_json,
     day,
     open_workspace,
+    people,
     person_in_role,
     snapshot,
 )
+from strategy.domain.presence import leavers, on_roster
 from strategy.domain.team import DemandKind, Member, Role, parse_role, serves_to_dict
 
 
@@ -53,11 +55,12 @@ def _member_json(m: Member) -> dict[str, object]:
 def team_list(args: argparse.Namespace) -> str:
     """One line per person: roles with hours, hours available, and whether overloaded; then
     one line per person who has left. JSON lists everyone, with ``start`` and ``end``."""
-    snap = snapshot(args)
+    everyone = people(args)
+    members, former = on_roster(everyone), leavers(everyone)
     if args.format == "json":
-        return as_json([_member_json(m) for m in (*snap.members, *snap.former)])
+        return as_json([_member_json(m) for m in (*members, *former)])
     lines = []
-    for m in snap.members:
+    for m in members:
         roles = ", ".join(
             f"{a.role.value}{f' ({a.channel})' if a.channel else ''} {a.hours:g} h"
             for a in m.assignments
@@ -65,7 +68,7 @@ def team_list(args: argparse.Namespace) -> str:
         flag = "  OVERLOADED" if m.overloaded else ""
         since = f"; from {m.start.isoformat()}" if m.start else ""
         lines.append(f"{m.name}: {roles}; available {m.available_hours:g} h{since}{flag}")
-    lines += [f"Left: {m.name} on {m.end.isoformat()}" for m in snap.former if m.end]
+    lines += [f"Left: {m.name} on {m.end.isoformat()}" for m in former if m.end]
     return "\n".join(lines) if lines else "(no team members yet)"
 
 

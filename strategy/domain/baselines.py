@@ -19,14 +19,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Final
 
 from strategy.domain.clock import monday, parse_day
 from strategy.domain.errors import ValidationError
 from strategy.domain.limits import finite_number
 from strategy.domain.metrics import platform_name
+
+if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
+    import pandas as pd
 
 GAINS: Final[dict[str, str]] = {"followers": "followers_gained"}
 """A total a baseline can be given for -> the metric of its daily changes."""
@@ -99,6 +100,8 @@ def with_baselines(
     platform, metric, value) gives the days after the baseline's day in its own week. Only
     weeks with gains get a value. A platform that measures followers keeps its own.
     """
+    import pandas as pd
+
     if not baselines or weekly.empty:
         return weekly
     built = []
@@ -126,6 +129,8 @@ def with_baselines(
 
 def _gains_after(daily: pd.DataFrame | None, baseline: Baseline) -> float:
     """The gains of the days after the baseline's day, up to the end of its week."""
+    import pandas as pd
+
     if daily is None or daily.empty:
         return 0.0
     sunday = pd.Timestamp(monday(baseline.on) + dt.timedelta(days=6))

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from strategy.domain.baselines import Baseline
 from strategy.domain.company import CompanyProfile
@@ -29,6 +28,9 @@ from strategy.domain.resources import DEFAULT_SETTINGS, DemandSettings
 from strategy.domain.settings import DEFAULT_RETURNING_WEEKS
 from strategy.domain.stages import Override
 from strategy.domain.team import DEFAULT_SERVES, Member, Role, RoleServes
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)

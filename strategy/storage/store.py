@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection as Connection  # the use cases' transac
 from strategy.domain.errors import NotFound, ValidationError
 from strategy.domain.presence import leavers, on_roster
 from strategy.domain.snapshot import AuditEntry, Snapshot, Upload
+from strategy.domain.team import Member
 from strategy.storage import (
     audit,
     database,
@@ -146,6 +147,12 @@ class Store:
         """
         with database.read(self.location) as conn:
             return snapshot(conn, as_of)
+
+    def people(self) -> tuple[Member, ...]:
+        """Everyone on the roster and everyone who has left, read alone: the team without
+        the weekly table a snapshot builds (``team list`` answers in a fraction of the time)."""
+        with database.read(self.location) as conn:
+            return team_rows.members(conn)
 
     def audit_log(self, limit: int = 200) -> tuple[AuditEntry, ...]:
         """The latest writes, newest first."""

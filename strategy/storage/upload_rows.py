@@ -8,7 +8,6 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
-import pandas as pd
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
@@ -17,7 +16,10 @@ from strategy.domain.metrics import SIGNED_METRICS, empty_daily, empty_weekly
 from strategy.domain.snapshot import Upload
 from strategy.storage.rows import missing
 
-if TYPE_CHECKING:  # the file readers load when a file is imported, not to read the store
+if TYPE_CHECKING:  # the file readers load when a file is imported, pandas when the weekly
+    # table is read: neither to list what the store holds
+    import pandas as pd
+
     from strategy.ingest.read import ImportedFile
 
 DAILY_MARK: Final = "@day"
@@ -76,6 +78,8 @@ def weekly(
     ``metric@day`` on the day, the latest upload winning per day). ``all_uploads`` says
     ``chosen`` are all of them (no filter).
     """
+    import pandas as pd
+
     only = "" if all_uploads else "WHERE upload_id IN :ids"
     query = text(
         "SELECT o.week, o.platform, o.metric, o.value, o.upload_id FROM observations o "
@@ -108,6 +112,8 @@ def weekly(
 
 def _coverage(frame: pd.DataFrame, chosen: Sequence[Upload]) -> pd.DataFrame:
     """Per (platform, week) of the merged table, the day its latest upload's data reaches."""
+    import pandas as pd
+
     through = {(u.id, p): d for u in chosen for p, d in u.data_through.items()}
     latest = frame.groupby(["platform", "week"], as_index=False)["upload_id"].max()
     return pd.DataFrame(

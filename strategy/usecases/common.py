@@ -5,15 +5,20 @@ unchanged and nothing when someone else changed it first."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import numbers
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from strategy.domain.access import Actor, require_edit
 from strategy.domain.errors import ValidationError
 from strategy.storage.rows import conflict, stored_id
 from strategy.storage.store import Connection, Store
+
+if TYPE_CHECKING:
+    from strategy.domain.analysis import Analysis
+    from strategy.domain.snapshot import Snapshot
 
 T = TypeVar("T")
 
@@ -86,3 +91,12 @@ def save_whole(
             change = said(current, new)
             whole.write(conn, new)
     return Saved(new, change is not None)
+
+
+def analysed(snap: Snapshot, day: dt.date) -> Analysis:
+    """The analysis of ``snap`` on ``day``, for a use case whose rule reads it (raising or
+    reviewing a request, a platform's review). It loads here, with pandas: a command that
+    only lists the workspace never pays for it."""
+    from strategy.domain.analysis import analyse
+
+    return analyse(snap, day)

@@ -9,7 +9,6 @@ import datetime as dt
 
 from strategy.domain import clock
 from strategy.domain.access import Actor
-from strategy.domain.analysis import analyse
 from strategy.domain.metrics import platform_name
 from strategy.domain.platform_review import (
     Decision,
@@ -25,13 +24,13 @@ from strategy.domain.platform_review import (
 )
 from strategy.storage import platform_rows
 from strategy.storage.store import Connection, Store, snapshot
-from strategy.usecases.common import writing
+from strategy.usecases.common import analysed, writing
 
 
 def _review(conn: Connection, platform: str, day: dt.date) -> tuple[Review | None, int]:
     """The platform's review as the stored data reads on ``day``, and the review setting."""
     snap = snapshot(conn, None)
-    analysis = analyse(snap, day)
+    analysis = analysed(snap, day)
     return review_of(analysis.reviews, platform, analysis.statuses), (
         snap.demand.stall_review_weeks
     )

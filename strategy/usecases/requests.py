@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 
 from strategy.domain import clock
 from strategy.domain.access import Actor, require_admin, require_decide, require_not_raiser
-from strategy.domain.analysis import analyse
 from strategy.domain.costs import Rates, gap_cost
 from strategy.domain.hire_check import Review
 from strategy.domain.hiring import (
@@ -51,7 +50,7 @@ from strategy.domain.team import Member, make_member, parse_role, role_channel
 from strategy.storage import request_rows, settings_rows, team_rows
 from strategy.storage.rows import conflict, find
 from strategy.storage.store import Connection, Store, snapshot
-from strategy.usecases.common import Saved, known_id, writing
+from strategy.usecases.common import Saved, analysed, known_id, writing
 
 
 def raise_request(
@@ -79,7 +78,7 @@ def raise_request(
         currency = snap.company.currency
         found = hires(snap.requests, snap.onboarding, snap.members, snap.rates, currency)
         check_none_unfilled(snap.requests, found)
-        analysis = analyse(snap, day)
+        analysis = analysed(snap, day)
         evidence = freeze_evidence(
             analysis.signal, analysis.gap_cost, day, analysis.reading, analysis.value
         )
@@ -136,7 +135,7 @@ def close_review(
 
     with writing(store, actor, "request.review", detail, allowed=require_decide) as conn:
         request_rows.request(conn, known)
-        shown = analyse(snapshot(conn, None), day).requests
+        shown = analysed(snapshot(conn, None), day).requests
         found = next((v for v in shown if v.request.id == known), None)
         closed.append(closed_review(found, known, day, actor.name, why))
         request_rows.close_review(conn, closed[0])
