@@ -83,7 +83,7 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [
         (("team", "list"), STATISTICS + SPREADSHEETS + FRAMES),
         (("uploads", "list"), STATISTICS),
-        (("settings", "list"), STATISTICS + SPREADSHEETS),
+        (("settings", "list"), STATISTICS + SPREADSHEETS + FRAMES),
         (("users", "list"), STATISTICS + SPREADSHEETS),
     ],
 )

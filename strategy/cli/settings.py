@@ -83,10 +83,12 @@ RAMP_UP: Final[str] = "ramp_up"
 @command("settings list", help="every setting and its value")
 def settings_list(args: argparse.Namespace) -> str:
     """Every setting, the returning window and the ramp-up shares last."""
-    snap = snapshot(args)
-    listed = {**settings_to_dict(snap.demand), RETURNING_WEEKS: snap.returning_weeks}
+    from strategy.usecases import Workspace
+
+    kept = Workspace.open(args.workspace).settings()
+    listed = {**settings_to_dict(kept.demand), RETURNING_WEEKS: kept.returning_weeks}
     lines = [f"{key}: {value:g}" for key, value in listed.items()]
-    return "\n".join([*lines, f"{RAMP_UP}: {ramp_up_text(snap.ramp_up)}"])
+    return "\n".join([*lines, f"{RAMP_UP}: {ramp_up_text(kept.ramp_up)}"])
 
 
 @command("settings set", help="change one setting")

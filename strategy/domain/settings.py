@@ -8,10 +8,13 @@ counts with it; the workspace stores it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Final
 
+from strategy.domain.demand import DemandSettings
 from strategy.domain.errors import ValidationError, given
 from strategy.domain.limits import finite_number
+from strategy.domain.presence import RampUp
 
 DEFAULT_RETURNING_WEEKS: Final[int] = 1
 MAX_RETURNING_WEEKS: Final[int] = 52
@@ -28,3 +31,13 @@ def returning_weeks(raw: Any) -> int:
             f"{MAX_RETURNING_WEEKS}, got {given(raw)}"
         )
     return int(value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings a workspace keeps beside its gates, as ``settings list`` shows them: the
+    demand and capacity settings, the returning window and the ramp-up shares."""
+
+    demand: DemandSettings
+    returning_weeks: int
+    ramp_up: RampUp

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection as Connection  # the use cases' transac
 
 from strategy.domain.errors import NotFound, ValidationError
 from strategy.domain.presence import leavers, on_roster
+from strategy.domain.settings import Settings
 from strategy.domain.snapshot import AuditEntry, Snapshot, Upload
 from strategy.domain.team import Member
 from strategy.storage import (
@@ -153,6 +154,13 @@ class Store:
         the weekly table a snapshot builds (``team list`` answers in a fraction of the time)."""
         with database.read(self.location) as conn:
             return team_rows.members(conn)
+
+    def settings(self) -> Settings:
+        """The settings, read alone, without the weekly table a snapshot builds."""
+        with database.read(self.location) as conn:
+            return Settings(
+                settings_rows.demand(conn), settings_rows.returning(conn), settings_rows.ramp(conn)
+            )
 
     def audit_log(self, limit: int = 200) -> tuple[AuditEntry, ...]:
         """The latest writes, newest first."""
