@@ -26,8 +26,8 @@ STATISTICS = ("scipy", "statsmodels", "duckdb", "psycopg")
 events reader and the PostgreSQL driver."""
 
 SPREADSHEETS = ("python_calamine",)
-"""The spreadsheet reader: only what reads files (and ``uploads list``, which names each
-upload's aggregations as its file's reader chose them) needs it."""
+"""The spreadsheet reader: only what reads files (and ``uploads list --format json``, which
+names each upload's aggregations as its file's reader chose them) needs it."""
 
 FRAMES = ("pandas", "numpy")
 """The data frames: a listing that reads no metrics (the team, the settings) never needs them."""
@@ -81,13 +81,17 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     ("words", "never"),
     [
-        (("team", "list"), STATISTICS + SPREADSHEETS + FRAMES),
-        (("uploads", "list"), STATISTICS),
-        (("settings", "list"), STATISTICS + SPREADSHEETS + FRAMES),
-        (("users", "list"), STATISTICS + SPREADSHEETS),
+        (("team", "list", "WS"), STATISTICS + SPREADSHEETS + FRAMES),
+        (("uploads", "list", "WS"), STATISTICS + SPREADSHEETS + FRAMES),
+        (("uploads", "list", "--format", "json", "WS"), STATISTICS),
+        (("settings", "list", "WS"), STATISTICS + SPREADSHEETS + FRAMES),
+        (("users", "list", "WS"), STATISTICS + SPREADSHEETS + FRAMES),
+        (("users", "set", "WS", "cfo@example.com", "viewer"), STATISTICS + SPREADSHEETS + FRAMES),
     ],
 )
 def test_a_listing_on_the_demo_loads_neither_the_statistics_nor_the_file_readers(
     demo_folder: Path, words: tuple[str, ...], never: tuple[str, ...]
 ) -> None:
-    assert loaded_by(*words, str(demo_folder)) & set(never) == set()
+    """(``WS`` stands for the demo workspace's folder.)"""
+    typed = [str(demo_folder) if word == "WS" else word for word in words]
+    assert loaded_by(*typed) & set(never) == set()

@@ -190,14 +190,13 @@ def _upload_dict(u: Upload, chosen: Mapping[str, Agg]) -> dict[str, object]:
 @TEXT_OR_JSON
 def uploads_list(args: argparse.Namespace) -> str:
     """Every upload, oldest first."""
-    from strategy.ingest.mappings import chosen_aggregations
+    from strategy.usecases import Workspace
 
-    snap = snapshot(args)
-    uploads = snap.uploads
+    uploads, mappings = Workspace.open(args.workspace).uploads()
     if args.format == "json":
-        return as_json(
-            [_upload_dict(u, chosen_aggregations(u.layout, snap.mappings)) for u in uploads]
-        )
+        from strategy.ingest.mappings import chosen_aggregations  # the readers' choices
+
+        return as_json([_upload_dict(u, chosen_aggregations(u.layout, mappings)) for u in uploads])
     lines = [
         f"#{u.id} {u.name}: {u.layout}, {u.rows:,} rows, {', '.join(u.platforms)}, weeks "
         f"{u.first_week} to {u.last_week}; uploaded {u.uploaded_at} by {u.by}"

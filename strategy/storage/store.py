@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection as Connection  # the use cases' transaction type
 
 from strategy.domain.errors import NotFound, ValidationError
+from strategy.domain.mappings import FileMapping
 from strategy.domain.presence import leavers, on_roster
 from strategy.domain.settings import Settings
 from strategy.domain.snapshot import AuditEntry, Snapshot, Upload
@@ -161,6 +162,12 @@ class Store:
             return Settings(
                 settings_rows.demand(conn), settings_rows.returning(conn), settings_rows.ramp(conn)
             )
+
+    def uploads(self) -> tuple[tuple[Upload, ...], dict[str, FileMapping]]:
+        """Every upload, oldest first, and the saved mappings (which name the aggregations
+        a mapped file's reader chose), read together without the weekly table."""
+        with database.read(self.location) as conn:
+            return upload_rows.uploads(conn), settings_rows.mappings(conn)
 
     def audit_log(self, limit: int = 200) -> tuple[AuditEntry, ...]:
         """The latest writes, newest first."""
