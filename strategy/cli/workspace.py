@@ -13,7 +13,7 @@ from strategy.cli.commands import arg, command, option
 from strategy.cli.common import day, open_workspace
 from strategy.domain import clock
 from strategy.domain.errors import PermissionDenied, RolloutError
-from strategy.domain.standup import SLOT_TITLES, Slot
+from strategy.domain.standup_slots import SLOT_TITLES, Slot
 
 if TYPE_CHECKING:  # the store, the analysis and the demo load when a command runs, not for --help
     from strategy.storage import Location

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Final
 
 from strategy.domain.clock import monday, weeks_between
@@ -28,24 +27,9 @@ from strategy.domain.limits import text_field
 from strategy.domain.onboarding import PLAN_DAYS, OnboardingItem
 from strategy.domain.requests import RequestStatus, RequestView
 from strategy.domain.stages import PlatformStatus
+from strategy.domain.standup_slots import SLOT_TITLES as SLOT_TITLES
+from strategy.domain.standup_slots import Slot as Slot
 from strategy.domain.team import Role
-
-
-class Slot(StrEnum):
-    """The stand-up's four slots the team fills, in the order they are discussed."""
-
-    OVERNIGHT = "overnight"
-    TRENDING = "trending"
-    SCHEDULED = "scheduled"
-    RISKS = "risks"
-
-
-SLOT_TITLES: Final[dict[Slot, str]] = {
-    Slot.OVERNIGHT: "Overnight",
-    Slot.TRENDING: "Trending",
-    Slot.SCHEDULED: "Scheduled content",
-    Slot.RISKS: "Risks and opportunities",
-}
 
 MAX_OWNER: Final[int] = 100
 """The longest owner name accepted, in characters."""
