@@ -329,9 +329,11 @@ def history_frame(uploads: Sequence[Upload]) -> pd.DataFrame:
 
 HISTORY_COLUMNS: Final = {
     "name": st.column_config.TextColumn(width=220),
+    "rows": st.column_config.NumberColumn(format="%,.0f"),  # 9,464, as the CLI writes it
 }
-"""Widths that keep the history within 1366 px whatever a file or a person is called: a
-long name is cut short in the cell and shown whole on hover."""
+"""The history's name column narrow enough to keep it within 1366 px whatever a file is
+called (a long name is cut short in the cell and shown whole on hover), and its row counts
+with thousands separators."""
 
 
 def metrics_lines(uploads: Sequence[Upload]) -> str:
