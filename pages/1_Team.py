@@ -81,6 +81,12 @@ SETTING_INPUTS: dict[str, tuple[str, str, float]] = {
         1.0,
     ),
     "window_weeks": ("Weeks of demand averaged", "The recent weeks the signal looks at.", 1.0),
+    "stall_review_weeks": (
+        "Weeks a stall runs before its review",
+        "A platform stalled for more weeks than this gets a stop-or-continue review on the "
+        "dashboard.",
+        1.0,
+    ),
 }
 EDIT_PARTS = ("edited_rows", "added_rows", "deleted_rows")
 START_PREFIX = "onboard_start_"

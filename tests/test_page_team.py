@@ -338,6 +338,17 @@ def test_resource_settings_change_the_demand_on_the_dashboard(ws: Workspace) -> 
     assert after in shown and before not in shown
 
 
+def test_the_weeks_before_a_stall_is_reviewed_are_set_on_the_team_page(ws: Workspace) -> None:
+    at = run()
+    assert at.number_input(key="demand_stall_review_weeks").value == 12
+    at.number_input(key="demand_stall_review_weeks").set_value(26)
+    click(at, "Save the settings")
+    assert said_beside(at, "Save the settings") == [
+        "Settings saved: weeks a stall runs before its review 12 -> 26."
+    ]
+    assert ws.snapshot().demand.stall_review_weeks == 26
+
+
 def test_bad_resource_settings_are_refused_and_nothing_is_stored(ws: Workspace) -> None:
     version = ws.data_version()
     at = run()
