@@ -39,8 +39,10 @@ def test_an_added_item_is_on_that_days_agenda_in_every_format(
     assert agenda[0] == {
         "key": "risks",
         "title": "Risks and opportunities",
-        "items": [{"text": "Competitor launch Friday", "owner": "Maya"}],
+        "items": [{"id": 1, "text": "Competitor launch Friday", "owner": "Maya"}],
     }
+    computed = [item for section in agenda[1:] for item in section["items"]]
+    assert all(item["id"] is None for item in computed)
     markdown = cli(capsys, "standup", ws, "--on", DAY, "--format", "markdown")[1]
     assert "## Risks and opportunities\n\n- Competitor launch Friday — **Maya**" in markdown
     assert "  - #1 Competitor launch Friday [Maya]" in cli(capsys, "standup", ws, "--on", DAY)[1]

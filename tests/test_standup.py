@@ -347,6 +347,7 @@ def test_the_agenda_reads_as_text_markdown_and_json_with_empty_sections_left_out
             "title": "People overloaded",
             "items": [
                 {
+                    "id": None,
                     "text": "Jonas Weber has 11 h of roles a week on 8 h available",
                     "owner": "Maya Okafor",
                 }

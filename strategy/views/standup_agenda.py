@@ -76,12 +76,13 @@ class Agenda:
 
 
 def agenda_dict(a: Agenda) -> list[dict[str, Any]]:
-    """The agenda as JSON-ready data: a list of sections with key, title and items."""
+    """The agenda as JSON-ready data: a list of sections with key, title and items; an item
+    the team added carries its ``id`` (for ``standup remove WS ID``), the others ``null``."""
     return [
         {
             "key": s.key.value,
             "title": s.title,
-            "items": [{"text": i.text, "owner": i.owner} for i in s.items],
+            "items": [{"id": i.id, "text": i.text, "owner": i.owner} for i in s.items],
         }
         for s in a.sections
     ]
