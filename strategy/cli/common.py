@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Final, TypedDict
 from strategy.cli.commands import arg, option, together
 from strategy.domain import clock
 from strategy.domain.access import LOCAL_USER, AccessRole, Actor, parse_access_role
-from strategy.domain.team import Member, Role
+from strategy.domain.team import Role
 
 if TYPE_CHECKING:  # the store loads when a command opens a workspace, not for --help
     from strategy.domain.snapshot import Snapshot
@@ -80,14 +80,6 @@ def snapshot(args: argparse.Namespace) -> Snapshot:
     from strategy.usecases import Workspace
 
     return Workspace.open(args.workspace).snapshot()
-
-
-def people(args: argparse.Namespace) -> tuple[Member, ...]:
-    """The named workspace's people (on the roster and left), read without its metrics: for
-    a command that lists the team only."""
-    from strategy.usecases import Workspace
-
-    return Workspace.open(args.workspace).people()
 
 
 def day(raw: str, what: str) -> dt.date:

@@ -13,7 +13,6 @@ from strategy.cli.common import (
     as_json,
     day,
     open_workspace,
-    people,
     person_in_role,
     snapshot,
 )
@@ -55,7 +54,9 @@ def _member_json(m: Member) -> dict[str, object]:
 def team_list(args: argparse.Namespace) -> str:
     """One line per person: roles with hours, hours available, and whether overloaded; then
     one line per person who has left. JSON lists everyone, with ``start`` and ``end``."""
-    everyone = people(args)
+    from strategy.usecases import Workspace
+
+    everyone = Workspace.open(args.workspace).people()  # without the metrics: no pandas
     members, former = on_roster(everyone), leavers(everyone)
     if args.format == "json":
         return as_json([_member_json(m) for m in (*members, *former)])
