@@ -95,3 +95,12 @@ def test_a_listing_on_the_demo_loads_neither_the_statistics_nor_the_file_readers
     """(``WS`` stands for the demo workspace's folder.)"""
     typed = [str(demo_folder) if word == "WS" else word for word in words]
     assert loaded_by(*typed) & set(never) == set()
+
+
+@pytest.mark.parametrize("words", [("report", "WS"), ("test", "list", "WS")])
+def test_reading_the_demos_tests_loads_no_statistics_library(
+    demo_folder: Path, words: tuple[str, ...]
+) -> None:
+    """The statistics are kept with each test when it is saved (``experiments.kept``)."""
+    typed = [str(demo_folder) if word == "WS" else word for word in words]
+    assert loaded_by(*typed) & {"scipy", "statsmodels"} == set()

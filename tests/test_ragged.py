@@ -334,6 +334,7 @@ def test_a_workspace_of_schema_1_opens_migrated_and_its_weeks_count_whole(
         conn.execute("ALTER TABLE members DROP COLUMN start")
         conn.execute('ALTER TABLE members DROP COLUMN "end"')
         conn.execute("DROP TABLE platform_decisions")
+        conn.execute("ALTER TABLE tests DROP COLUMN stats")
     conn.close()
     reopened = Workspace.open(root)
     snapshot = reopened.snapshot()

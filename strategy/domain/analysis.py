@@ -21,8 +21,8 @@ from strategy.domain.experiments import (
     TestStats,
     TestStatus,
     conclusion_text,
-    test_stats,
 )
+from strategy.domain.experiments.kept import stats_of
 from strategy.domain.gates import Stage
 from strategy.domain.hire_check import Reading
 from strategy.domain.hiring import hires, hiring_progress, review, review_due_on, signal_reading
@@ -200,11 +200,16 @@ def analyse(snapshot: Snapshot, today: dt.date) -> Analysis:
 
 
 def _test_results(snapshot: Snapshot) -> tuple[TestResult, ...]:
-    """Each logged test with its statistics and conclusion (a test on value's unit in the
-    workspace's currency)."""
+    """Each logged test with its statistics (as kept from its last save while still current)
+    and conclusion (a test on value's unit in the workspace's currency)."""
     currency = snapshot.company.currency
+    kept = snapshot.kept_stats
     return tuple(
-        TestResult(t, stats := test_stats(t), conclusion_text(t, stats, currency))
+        TestResult(
+            t,
+            stats := stats_of(t, kept.get(t.id) if t.id is not None else None),
+            conclusion_text(t, stats, currency),
+        )
         for t in snapshot.tests
     )
 

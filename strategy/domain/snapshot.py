@@ -16,6 +16,7 @@ from strategy.domain.company import CompanyProfile
 from strategy.domain.costs import DEFAULT_RATES, Rates
 from strategy.domain.errors import ImportRejected
 from strategy.domain.experiments import StrategyTest
+from strategy.domain.experiments.kept import KeptStats
 from strategy.domain.gates import DEFAULT_GATES, ChecklistItem, GateSet
 from strategy.domain.horizons import empty_coverage
 from strategy.domain.mappings import FileMapping
@@ -117,15 +118,17 @@ class Snapshot:
     requests: tuple[ResourceRequest, ...] = ()
     onboarding: tuple[OnboardingItem, ...] = ()
     plans: dict[Role, tuple[PlanItem, ...]] = field(default_factory=dict)
+    """Each role's own onboarding plan (the others follow the default)."""
     baselines: dict[str, Baseline] = field(default_factory=dict)
+    """Each platform's followers on one day, from which its daily gains build followers."""
     mappings: dict[str, FileMapping] = field(default_factory=dict)
+    """How files that are neither exports nor layouts are read, by mapping name."""
     daily_changes: pd.DataFrame = field(repr=False, default_factory=empty_daily)
     """The changes' values per day (day, platform, metric, value): exact baselines."""
-    """How files that are neither exports nor layouts are read, by mapping name."""
-    """Each platform's followers on one day, from which its daily gains build followers."""
-    """Each role's own onboarding plan (the others follow the default)."""
     test_dates: dict[int, TestDates] = field(default_factory=dict)
     """Test id -> when it was logged and concluded."""
+    kept_stats: dict[int, KeptStats] = field(default_factory=dict)
+    """Test id -> its statistics as computed at its last save (``experiments.kept``)."""
     former: tuple[Member, ...] = ()
     """The people whose leaving is recorded (``members`` holds those still on the roster,
     people starting later included); the analysis counts whoever is present on its day."""

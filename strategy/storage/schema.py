@@ -8,6 +8,7 @@ differences (identity columns, float width, case-insensitive names) filled in pe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from sqlalchemy import inspect, text
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from strategy.domain.errors import ValidationError
 
-SCHEMA_VERSION: Final = 10
+SCHEMA_VERSION: Final = 11
 
 _TYPES: Final[dict[str, dict[str, str]]] = {
     "sqlite": {
@@ -143,6 +144,9 @@ MIGRATIONS: Final[dict[int, str]] = {
         until TEXT, decided_on TEXT NOT NULL, decided_by TEXT NOT NULL
     )
     """,
+    11: """
+    ALTER TABLE tests ADD COLUMN stats TEXT
+    """,
 }
 """Schema versions. 2: each upload's last day per platform (week completeness; older
 uploads count their weeks whole), and an optional end date for overrides. 3: member names
@@ -157,7 +161,9 @@ rosters keep their capacity; NULL end: still on the team).
 8: what an approved request grants once amended (``granted``, JSON; NULL: what its evidence
 asked) and an amendment waiting for a decision (``amendment``, JSON). 9: the hire's review as
 an executive closed it (``review``, JSON; NULL: not closed). 10: the decisions on stalled
-platforms' reviews (continue until a day, stop, restart), kept as history: the latest decides."""
+platforms' reviews (continue until a day, stop, restart), kept as history: the latest decides.
+11: each test's statistics as computed when it was last saved (``stats``, JSON with the inputs
+they came from), filled for the tests already logged."""
 
 _AFTER: Final[dict[tuple[str, int], str]] = {
     # Imported parquet is compressed already: store its parts as they are.
@@ -195,11 +201,24 @@ def check_version(version: int, where: str) -> bool:
     return version == SCHEMA_VERSION
 
 
+def _keep_test_stats(conn: Connection) -> None:
+    # imported here: the rows modules import the database, which imports this module
+    from strategy.storage import experiment_rows
+
+    experiment_rows.keep_all(conn)
+
+
+_FILL: Final[dict[int, Callable[[Connection], None]]] = {11: _keep_test_stats}
+"""Steps that also fill a new column from the rows already stored."""
+
+
 def migrate(conn: Connection, dialect: str, version: int) -> None:
     """Run the steps from ``version`` up to SCHEMA_VERSION inside the caller's transaction."""
     for target in range(version + 1, SCHEMA_VERSION + 1):
         for statement in statements(dialect, target):
             conn.exec_driver_sql(statement)
+        if target in _FILL:
+            _FILL[target](conn)
         conn.execute(
             text("UPDATE meta SET value = :v WHERE key = 'schema_version'"), {"v": str(target)}
         )

@@ -228,6 +228,7 @@ def snapshot(conn: Connection, as_of: dt.date | None) -> Snapshot:
         daily_changes=daily,
         mappings=settings_rows.mappings(conn),
         test_dates=experiment_rows.dates(conn),
+        kept_stats=experiment_rows.kept(conn),
         ramp_up=settings_rows.ramp(conn),
         platform_decisions=platform_rows.decisions(conn),
     )

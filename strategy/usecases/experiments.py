@@ -9,6 +9,7 @@ from strategy.domain.access import Actor, require_edit
 from strategy.domain.errors import shortened
 from strategy.domain.experiments import StrategyTest, make_test, test_fields, updated_test
 from strategy.domain.experiments.fields import test_to_row
+from strategy.domain.experiments.kept import keep_stats
 from strategy.domain.experiments.life import check_new, check_not_logged
 from strategy.storage import experiment_rows
 from strategy.storage.store import Store
@@ -16,7 +17,8 @@ from strategy.usecases.common import Saved, known_id, writing
 
 
 def log_test(store: Store, actor: Actor, fields: Mapping[str, object]) -> StrategyTest:
-    """Validate and store a new strategy test; ``fields`` holds make_test's keywords.
+    """Validate and store a new strategy test with its statistics (``kept``); ``fields``
+    holds make_test's keywords.
 
     A test with the title, platform and start of one already logged is refused, naming
     it; a logged test changes through ``update_test``.
@@ -24,9 +26,10 @@ def log_test(store: Store, actor: Actor, fields: Mapping[str, object]) -> Strate
     test = check_new(make_test(**test_fields(fields)))
     change = shortened(test.title, 60)
     day = clock.today()
+    stats = keep_stats(test)
     with writing(store, actor, "test.log", lambda: change) as conn:
         check_not_logged(test, experiment_rows.tests(conn))
-        logged = experiment_rows.insert(conn, test, day)
+        logged = experiment_rows.insert(conn, test, day, stats)
         change = f"#{logged.id} new: {change}"
     return logged
 
@@ -47,7 +50,7 @@ def update_test(
         moved = [f"{k} {old[k]!r} -> {new[k]!r}" for k in new if old[k] != new[k]]
         if moved:
             change = f"#{known} {shortened(after.title, 60)}: {', '.join(moved)}"
-            experiment_rows.update(conn, known, after, clock.today())
+            experiment_rows.update(conn, known, after, clock.today(), keep_stats(after))
     return Saved(after, change is not None)
 
 
