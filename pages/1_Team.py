@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from strategy.domain.analysis import everyone
+from strategy.domain.clock import day_text
 from strategy.domain.costs import MAX_RATE
 from strategy.domain.limits import MAX_WEEK_HOURS
-from strategy.domain.numbers import plain_number
+from strategy.domain.numbers import plain_number, plural
 from strategy.domain.onboarding import PLAN_DAYS, OnboardingItem, plan_for, progress
 from strategy.domain.requests import RequestStatus, RequestView
 from strategy.domain.resources import settings_to_dict
@@ -107,9 +108,9 @@ def left_text(v: RequestView) -> str:
 def item_label(item: OnboardingItem, today: dt.date) -> str:
     """One onboarding item as its person's list and checkbox show it (Markdown): day, title,
     due date, state."""
-    text = f"Day {item.day}: {md(item.title)} · due {item.due:%d %b %Y}"
+    text = f"Day {item.day}: {md(item.title)} · due {day_text(item.due)}"
     if item.done_on is not None:
-        return f"{text} · done {item.done_on:%d %b %Y}"
+        return f"{text} · done {day_text(item.done_on)}"
     return f"{text} · ⚠️ overdue" if item.overdue(today) else text
 
 
@@ -267,11 +268,11 @@ starting = [m for m in snap.members if m.start is not None and m.start > today]
 if starting:
     st.caption(
         "Starting later: "
-        + md(", ".join(f"{m.name} on {m.start:%d %b %Y}" for m in starting if m.start))
+        + md(", ".join(f"{m.name} on {day_text(m.start)}" for m in starting if m.start))
     )
 gone = snap.former
 if gone:
-    st.caption("  \n".join(md(f"Left: {m.name} on {m.end:%d %b %Y}") for m in gone if m.end))
+    st.caption("  \n".join(md(f"Left: {m.name} on {day_text(m.end)}") for m in gone if m.end))
 
 # --- onboarding new people ----------------------------------------------------------------
 st.subheader("Onboarding")
@@ -336,7 +337,7 @@ if can_edit and open_ones:
                 )
                 saved(
                     f"{started[0].person} joins the team with {len(started)} onboarding "
-                    f"items, the last due {started[-1].due:%d %b %Y}."
+                    f"items, the last due {day_text(started[-1].due)}."
                 )
 elif can_edit and approved:
     st.caption(
@@ -353,13 +354,12 @@ for n, person in enumerate(progress(snap.onboarding, today)):
     with st.container(border=True):
         st.markdown(
             f"**{md(person.person)}** · {ROLE_LABELS[person.role]} · "
-            f"started {person.start:%d %b %Y}"
+            f"started {day_text(person.start)}"
         )
         st.progress(person.share, text=f"{person.done} of {person.total} done")
         if person.overdue:
             st.warning(
-                f"{md(person.person)} has {person.overdue} overdue item"
-                f"{'s' if person.overdue != 1 else ''}.",
+                f"{md(person.person)} has {plural(person.overdue, 'overdue item')}.",
                 icon="⚠️",
             )
         if not can_edit:

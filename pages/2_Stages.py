@@ -257,13 +257,13 @@ if editable:
                 session.actor(), ov_platform or "", ov_week, ov_stage, ov_reason, until=ov_until
             )
             held = (
-                f" through the week of {override.until:%d %b %Y}"
+                f" through the week of {day_text(override.until)}"
                 if override.until
                 else " until removed"
             )
             saved(
                 f"Override recorded: {override.platform} is {override.stage.value} from the "
-                f"week of {override.week:%d %b %Y}{held}."
+                f"week of {day_text(override.week)}{held}."
             )
 if snap.overrides:
     st.dataframe(
@@ -279,7 +279,7 @@ if snap.overrides:
                 list(by_id),
                 format_func=lambda i: (
                     f"#{i}: {by_id[i].platform} → {by_id[i].stage.value} from "
-                    f"{by_id[i].week:%d %b %Y}"
+                    f"{day_text(by_id[i].week)}"
                 ),
                 key="override_remove_pick",
             )
@@ -289,7 +289,7 @@ if snap.overrides:
                 gone = ws.remove_override(session.actor(), pick)
                 saved(
                     f"Override #{gone.id} removed: {gone.platform} is no longer set to "
-                    f"{gone.stage.value} from the week of {gone.week:%d %b %Y}."
+                    f"{gone.stage.value} from the week of {day_text(gone.week)}."
                 )
 
 # --- follower baselines --------------------------------------------------------------------
@@ -366,7 +366,7 @@ else:
             continue
         with st.expander(f"{md(platform)}: {plural(len(status.transitions), 'transition')}"):
             for move in reversed(status.transitions):
-                heading = f"**{move.week:%d %b %Y}: {move.source.value} → {move.target.value}**"
+                heading = f"**{day_text(move.week)}: {move.source.value} → {move.target.value}**"
                 if move.kind is TransitionKind.OVERRIDE:
                     st.markdown(f"{heading} · ✋ override — {md(move.reason)}")
                     continue

@@ -8,6 +8,7 @@ import itertools
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from strategy.domain.clock import day_text
 from strategy.domain.experiments import TestKind, TestStatus, value_unit
 from strategy.domain.experiments.words import update_changes
 from strategy.domain.unit_values import read_arm
@@ -182,7 +183,7 @@ else:
             st.warning(
                 f"**{md(r.test.title)}** is still running "
                 f"{plural((result.today - r.test.end).days, 'day')} "
-                f"after its end date ({r.test.end:%d %b %Y}): conclude it, or extend its end.",
+                f"after its end date ({day_text(r.test.end)}): conclude it, or extend its end.",
                 icon="⏰",
             )
 
@@ -192,7 +193,7 @@ else:
         st.markdown(
             f"{icon} **{md(r.test.title)}** ({md(r.test.platform)}, {r.test.status.value}, "
             + (f"on value: {md(value_unit(r.test))}, " if r.test.on_value else "")
-            + f"{r.test.start:%d %b %Y} – {r.test.end:%d %b %Y}): {md(r.conclusion)}"
+            + f"{day_text(r.test.start)} – {day_text(r.test.end)}): {md(r.conclusion)}"
         )
         notes = [
             f"Hypothesis: {md(r.test.hypothesis)}" if r.test.hypothesis else "",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from strategy.domain.clock import parse_day
+from strategy.domain.clock import day_text, parse_day
 from strategy.domain.errors import ValidationError
 from strategy.domain.standup import SLOT_TITLES, Slot
 from strategy.storage import StorageError
@@ -30,7 +30,7 @@ session.show_flash()
 
 typed = st.text_input(
     "Day",
-    value=f"{today:%d %b %Y}",
+    value=f"{day_text(today)}",
     key="standup_day",
     help="Type the stand-up's day (24 Nov 2026, or 2026-11-24) and press Enter. It covers "
     "the events from the previous working day up to that morning.",
@@ -70,12 +70,12 @@ def removable(item: AgendaItem, item_id: int, section: SectionKey) -> None:
         within=row,
         type="tertiary",
         icon=":material/delete:",
-        help=f"Remove this item from the stand-up of {day:%d %b %Y}",
+        help=f"Remove this item from the stand-up of {day_text(day)}",
     ):
         st.session_state[REMOVED] = (section, key)
         with saving.save() as saved:
             gone = ws.remove_standup_item(session.actor(), item_id)
-            saved(f"Removed from {SLOT_TITLES[gone.slot]} of {gone.day:%d %b %Y}: {gone.text}.")
+            saved(f"Removed from {SLOT_TITLES[gone.slot]} of {day_text(gone.day)}: {gone.text}.")
 
 
 def said_on_removal(before: SectionKey | None = None, after: SectionKey | None = None) -> None:
@@ -127,7 +127,7 @@ if editing:
                 item = ws.add_standup_item(
                     session.actor(), day=day, slot=slot, text=text, owner=owner
                 )
-                saved(f"Added to {SLOT_TITLES[item.slot]} of {day:%d %b %Y}: {item.text}.")
+                saved(f"Added to {SLOT_TITLES[item.slot]} of {day_text(day)}: {item.text}.")
 
 # --- to paste into a chat or a meeting note ----------------------------------------------
 st.divider()

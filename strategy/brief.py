@@ -20,6 +20,7 @@ from typing import Any, Final
 import altair as alt
 
 from strategy.domain.analysis import Analysis
+from strategy.domain.clock import day_text, monday
 from strategy.domain.errors import RolloutError
 from strategy.domain.hire_check import VERDICT_WORDS
 from strategy.domain.platform_review import ReviewStatus
@@ -91,7 +92,7 @@ def brief_pdf(
     _fonts(pdf, needs_fallback=_beyond_dejavu(company, *analysis.statuses))
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_title(f"Social rollout brief, week of {_monday(shown.today):%d %b %Y}")
+    pdf.set_title(f"Social rollout brief, week of {day_text(monday(shown.today))}")
     pdf.set_creator("Social Rollout Tracker")
     pdf.set_creation_date(dt.datetime.combine(shown.today, dt.time(), tzinfo=dt.UTC))
     pdf.add_page()
@@ -131,10 +132,6 @@ def _fonts(pdf: Any, *, needs_fallback: bool) -> None:
         pdf.set_fallback_fonts(["cjk"], exact_match=False)
 
 
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def _header(pdf: Any, screen: FirstScreen, company: str) -> None:
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "B", 18)
@@ -143,11 +140,11 @@ def _header(pdf: Any, screen: FirstScreen, company: str) -> None:
     pdf.set_font(FONT, "", 9.5)
     pdf.set_text_color(*MUTED)
     data = (
-        f"data through the week of {screen.latest_week:%d %b %Y}"
+        f"data through the week of {day_text(screen.latest_week)}"
         if screen.latest_week
         else "no complete week of metrics yet"
     )
-    line = f"Week of {_monday(screen.today):%d %b %Y} · as of {screen.today.isoformat()} · {data}"
+    line = f"Week of {day_text(monday(screen.today))} · as of {day_text(screen.today)} · {data}"
     pdf.multi_cell(WIDTH, 5, line, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 

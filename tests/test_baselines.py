@@ -94,14 +94,14 @@ def test_until_a_baseline_is_given_followers_are_not_measured_and_the_note_says_
     code, out, _ = cli(
         capsys, "baseline", "set", where, "youtube", "followers", "900", "--on", "2026-07-05"
     )
-    assert (code, out) == (0, "baseline youtube: 900 followers on 2026-07-05")
-    assert cli(capsys, "baseline", "list", where)[1] == "youtube: 900 followers on 2026-07-05"
+    assert (code, out) == (0, "baseline youtube: 900 followers on 05 Jul 2026")
+    assert cli(capsys, "baseline", "list", where)[1] == "youtube: 900 followers on 05 Jul 2026"
     analysis = analyse(empty_ws.snapshot(), TODAY)
     assert not [n for n in platform_notes(analysis, "youtube") if "baseline" in n.text]
     assert not followers_by_week(empty_ws).empty
 
     code, out, _ = cli(capsys, "baseline", "remove", where, "youtube")
-    assert (code, out) == (0, "removed baseline youtube: 900 followers on 2026-07-05")
+    assert (code, out) == (0, "removed baseline youtube: 900 followers on 05 Jul 2026")
     assert followers_by_week(empty_ws).empty
 
 
@@ -173,7 +173,7 @@ def test_the_stages_page_names_the_missing_baseline_and_saves_one(
 
     assert not at.exception
     assert [s.value for s in at.success] == [
-        "Baseline saved: youtube: 12,000 followers on 2026-07-19."
+        "Baseline saved: youtube: 12,000 followers on 19 Jul 2026."
     ]
     assert not any("wait for a baseline" in w.value for w in at.warning)
     assert app_ws.snapshot().baselines["youtube"].value == 12000

@@ -259,7 +259,7 @@ def test_removing_an_override_by_a_non_number_is_a_usage_error(
         (
             ["forum", "retention", "--from", "2026-10-07", "--until", "2026-10-01"],
             1,
-            "until: 2026-10-01 is before the override starts (week of 2026-10-05)",
+            "until: 01 Oct 2026 is before the override starts (week of 05 Oct 2026)",
         ),
         (["forum", "dormant", "--from", "2026-10-05"], 1, "stage: expected one of setup"),
         (["forum", "active", "--from", "05/10/2026"], 1, "week: expected a date such as"),

@@ -212,7 +212,7 @@ def test_a_person_removed_from_the_team_leaves_today_and_is_listed_as_having_lef
     assert listed[-1] == f"Left: Chen Li on {TODAY.isoformat()}"
     before = workspace_state(demo_ws)
     assert cli(capsys, "team", "remove", ws, "Chen Li")[2] == (
-        f"error: team: Chen Li left on {TODAY.isoformat()} already"
+        f"error: team: Chen Li left on {TODAY:%d %b %Y} already"
     )
     assert cli(capsys, "team", "remove", ws, "Nobody")[2] == "error: team: nobody called 'Nobody'"
     assert workspace_state(demo_ws) == before

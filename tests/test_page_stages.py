@@ -430,7 +430,7 @@ def test_an_override_ending_before_it_starts_is_refused_and_stores_nothing(root:
     record_override(at, "linkedin", dt.date(2026, 11, 9), dt.date(2026, 11, 1))
 
     assert not at.success
-    assert "until: 2026-11-01 is before the override starts" in at.error[0].value
+    assert "until: 01 Nov 2026 is before the override starts" in at.error[0].value
     assert workspace_state(root) == before
 
 

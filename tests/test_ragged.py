@@ -237,7 +237,7 @@ def test_an_override_is_stored_with_its_end_and_removed_with_an_audit_row(
 
 
 def test_an_override_that_ends_before_it_starts_is_refused(empty_ws: Workspace) -> None:
-    with pytest.raises(ValidationError, match=r"^until: 2026-10-01 is before the override"):
+    with pytest.raises(ValidationError, match=r"^until: 01 Oct 2026 is before the override"):
         empty_ws.add_override(
             EDITOR, "tiktok", "2026-10-07", "active", "launch", until="2026-10-01"
         )

@@ -10,6 +10,7 @@ import datetime as dt
 import streamlit as st
 
 from strategy.domain.analysis import Analysis
+from strategy.domain.clock import day_text
 from strategy.domain.platform_review import (
     Decision,
     Review,
@@ -47,7 +48,7 @@ def show_review(ws: Workspace, r: Review, *, may_decide: bool, today: dt.date) -
         if r.status is ReviewStatus.STOPPED and r.decision is not None:
             _stopped(ws, r, may_decide=may_decide)
             return
-        since = f", since {r.stalled_since:%d %b %Y}" if r.stalled_since else ""
+        since = f", since {day_text(r.stalled_since)}" if r.stalled_since else ""
         st.markdown(
             f"**Stop or continue: {md(r.platform)}** · in {r.stage.value} for "
             f"{plural(r.weeks_in_stage, 'week')}{since}"
@@ -66,9 +67,9 @@ def show_review(ws: Workspace, r: Review, *, may_decide: bool, today: dt.date) -
         )
         if r.status is ReviewStatus.CONTINUE and r.decision is not None:
             d = r.decision
-            until = f"{d.until:%d %b %Y}" if d.until else "?"
+            until = f"{day_text(d.until)}" if d.until else "?"
             st.info(
-                f"**Continued** by {md(d.decided_by)} on {d.decided_on:%d %b %Y} until "
+                f"**Continued** by {md(d.decided_by)} on {day_text(d.decided_on)} until "
                 f"{until}: {md(d.reason)}",
                 icon="▶️",
             )

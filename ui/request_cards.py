@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from strategy.domain.access import raised_it
+from strategy.domain.clock import day_text
 from strategy.domain.hire_check import Review, Verdict
 from strategy.domain.positions import positions_text
 from strategy.domain.requests import (
@@ -33,12 +34,12 @@ def evidence_lines(e: Evidence) -> str:
     if e.gap_no_rate_for:
         cost += f" (no rate for: {md(', '.join(e.gap_no_rate_for))})"
     window = (
-        f"weeks of {e.window_from:%d %b %Y} to {e.window_to:%d %b %Y}"
+        f"weeks of {day_text(e.window_from)} to {day_text(e.window_to)}"
         if e.window_from and e.window_to
         else "no complete weeks"
     )
     lines = [
-        f"**Evidence as of {e.as_of:%d %b %Y}:** gap {e.gap_hours_per_week:.1f} h/week, "
+        f"**Evidence as of {day_text(e.as_of)}:** gap {e.gap_hours_per_week:.1f} h/week, "
         f"{e.gap_people:.1f} FTE, {cost}",
         f"**Roles:** {md(e.roles_text or 'none')}",
         *([f"**Positions:** {md(positions_text(e.positions))}"] if e.positions else []),
@@ -75,7 +76,7 @@ def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
     with st.container(border=True):
         st.markdown(
             f"**Request #{r.id}: {r.status.value}{', filled' if v.filled else ''}** · "
-            f"raised on {r.raised_on:%d %b %Y} by {md(r.raised_by)}"
+            f"raised on {day_text(r.raised_on)} by {md(r.raised_by)}"
             + (f"  \n**Note:** {md(r.note)}" if r.note else "")
         )
         if v.stale:
@@ -84,7 +85,7 @@ def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
         if r.amendment is not None:
             a = r.amendment
             st.markdown(
-                f"**Amended** by {md(a.by)} on {a.on:%d %b %Y} to "
+                f"**Amended** by {md(a.by)} on {day_text(a.on)} to "
                 f"{a.grant.hours_per_week:.1f} h/week for "
                 f"{md(', '.join(ROLE_LABELS[x] for x in a.grant.roles))} "
                 f"({md(a.grant.currency)} {a.grant.cost_per_week:,.0f}/week): {md(a.reason)}"
@@ -154,7 +155,7 @@ def show_review(ws: Workspace, review: Review, *, may_decide: bool) -> None:
     )
     if review.closed is not None:
         c = review.closed
-        st.markdown(f"**Review closed** by {md(c.by)} on {c.on:%d %b %Y}: {md(c.note)}")
+        st.markdown(f"**Review closed** by {md(c.by)} on {day_text(c.on)}: {md(c.note)}")
     elif may_decide:
         prefix = f"review_{review.request_id}_"
         with st.form(f"review_{review.request_id}"):

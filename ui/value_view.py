@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from strategy.domain.analysis import Analysis
+from strategy.domain.clock import day_text
 from strategy.views.value_charts import value_against_cost, value_by_week, value_table
 from ui.markup import md
 
@@ -17,7 +18,7 @@ def show_value(result: Analysis) -> None:
         return
     st.subheader("What social returns")
     st.caption(
-        f"Weeks of {value.window[0]:%d %b %Y} to {value.window[-1]:%d %b %Y} (the signal's "
+        f"Weeks of {day_text(value.window[0])} to {day_text(value.window[-1])} (the signal's "
         "window). A platform's cost is its share of the serving hours' cost: each week's "
         "serving hours, at each person's or role's rate, split over the platforms by their "
         "demand that week. Return is revenue / cost. A platform reporting no leads, "

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from strategy.domain.clock import monday, parse_day
+from strategy.domain.clock import day_text, monday, parse_day
 from strategy.domain.errors import ValidationError
 from strategy.domain.limits import finite_number
 from strategy.domain.metrics import platform_name
@@ -48,7 +48,7 @@ class Baseline:
     @property
     def text(self) -> str:
         """The baseline in words, as the audit log and the pages show it."""
-        return f"{self.platform}: {self.value:,.0f} {self.metric} on {self.on.isoformat()}"
+        return f"{self.platform}: {self.value:,.0f} {self.metric} on {day_text(self.on)}"
 
 
 def check_baseline(platform: Any, metric: Any, value: Any, on: Any, *, today: dt.date) -> Baseline:

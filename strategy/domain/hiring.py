@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from strategy.domain.clock import day_text
 from strategy.domain.costs import Rates, team_cost
 from strategy.domain.errors import ValidationError
 from strategy.domain.hire_check import (
@@ -204,9 +205,9 @@ def review(v: RequestView, due_on: dt.date, signal: ResourceSignal, now: Reading
     since = sum(1 for w in weeks if w >= due_on)
     if weeks:
         read = (
-            f"read from the weeks of {weeks[0]:%d %b %Y} to {weeks[-1]:%d %b %Y}: "
+            f"read from the weeks of {day_text(weeks[0])} to {day_text(weeks[-1])}: "
             f"{'none' if since == 0 else since} of the {len(weeks)} after the people reached "
-            f"full hours on {due_on:%d %b %Y}"
+            f"full hours on {day_text(due_on)}"
         )
         if since == 0:
             read += " (upload the weeks since to check the hire on what followed it)"

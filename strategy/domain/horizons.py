@@ -25,7 +25,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from strategy.domain.clock import ONE_WEEK, SUNDAY, mondays, weeks_between
+from strategy.domain.clock import ONE_WEEK, SUNDAY, day_text, mondays, weeks_between
+from strategy.domain.numbers import plural
 from strategy.domain.partial_weeks import PartialWeek
 
 if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
@@ -108,7 +109,7 @@ class Horizon:
         if self.data_through is None or self.weeks_behind == 0:
             return ""
         weeks = "1 week" if self.weeks_behind == 1 else f"{self.weeks_behind} weeks"
-        return f"data to week of {self.data_through:%d %b %Y}, {weeks} behind"
+        return f"data to week of {day_text(self.data_through)}, {weeks} behind"
 
 
 def horizons(weeks: pd.DataFrame) -> dict[str, Horizon]:
@@ -167,8 +168,8 @@ def latest_weeks_text(found: Mapping[str, Horizon], leave_out: Collection[str] =
     when no platform has a complete week (``latest_weeks``)."""
     weeks = latest_weeks(found, leave_out)
     if len(weeks) <= 1:
-        return "".join(f"{week:%d %b %Y}" for week in weeks)
-    return "; ".join(f"{week:%d %b %Y} ({', '.join(names)})" for week, names in weeks.items())
+        return "".join(f"{day_text(week)}" for week in weeks)
+    return "; ".join(f"{day_text(week)} ({', '.join(names)})" for week, names in weeks.items())
 
 
 @dataclass(frozen=True)
@@ -197,10 +198,10 @@ class SignalWindow:
         """The window and the lag in words, for the signal's evidence."""
         if not self.weeks:
             return "no complete week of data yet"
-        span = f"weeks of {self.weeks[0]:%d %b %Y} to {self.weeks[-1]:%d %b %Y}"
+        span = f"weeks of {day_text(self.weeks[0])} to {day_text(self.weeks[-1])}"
         text = f"{span} ({len(self.weeks)} complete weeks that every platform has)"
         behind = [
-            f"{name} {n} week{'s' if n > 1 else ''} behind"
+            f"{name} {plural(n, 'week')} behind"
             for name, n in sorted(self.lagging.items())
             if name not in self.left_out
         ]

@@ -10,6 +10,7 @@ ratios included.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
@@ -332,6 +333,17 @@ def _values(wide: pd.DataFrame, metric: str) -> pd.Series:
     if metric in wide.columns:
         return wide[metric].astype("float64")
     return pd.Series(np.nan, index=wide.index, dtype="float64")
+
+
+def column_numbers(frame: pd.DataFrame, name: str, *, missing: float) -> list[float]:
+    """A column's values as floats, ``missing`` where the column is absent or a value is not
+    a number (NaN: unmeasured stays unmeasured; 0: unmeasured counts as none)."""
+    import pandas as pd
+
+    if name not in frame.columns:
+        return [missing] * len(frame)
+    numbers = pd.to_numeric(frame[name], errors="coerce").astype("float64")
+    return [missing if math.isnan(v) else float(v) for v in numbers]
 
 
 def to_wide(long: pd.DataFrame) -> pd.DataFrame:

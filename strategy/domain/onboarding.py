@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from strategy.domain.clock import monday
+from strategy.domain.clock import day_text, monday
 from strategy.domain.errors import ValidationError, given
 from strategy.domain.limits import finite_number, free_text
 from strategy.domain.requests import RequestStatus, ResourceRequest
@@ -202,7 +202,7 @@ def check_done_on(item: OnboardingItem, day: dt.date, today: dt.date) -> dt.date
     """The day an item was done: not before its person started, not after today."""
     if day < item.start:
         raise ValidationError(
-            f"on: {day.isoformat()} is before {item.person} started ({item.start.isoformat()})"
+            f"on: {day_text(day)} is before {item.person} started ({day_text(item.start)})"
         )
     if day > today:
         raise ValidationError(f"on: {day.isoformat()} is after today ({today.isoformat()})")

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from strategy.domain.clock import ONE_WEEK, SUNDAY
+from strategy.domain.clock import ONE_WEEK, SUNDAY, day_text
 from strategy.domain.gates import GateSet
 from strategy.domain.metrics import AUDIENCE, AUDIENCE_SOURCES, DERIVED
 
@@ -64,7 +64,7 @@ class PartialWeek:
         """``instagram, week of 16 Nov 2026: lacks 2 metrics its gates read (a, b)``."""
         n = len(self.lacks)
         return (
-            f"{self.platform}, week of {self.week:%d %b %Y}: lacks {n} "
+            f"{self.platform}, week of {day_text(self.week)}: lacks {n} "
             f"metric{'' if n == 1 else 's'} its gates read ({', '.join(self.lacks)})"
         )
 
@@ -72,7 +72,7 @@ class PartialWeek:
     def note(self) -> str:
         """The same for a note on the platform: ``week of 16 Nov 2026 partly reported, not
         counted: lacks a, b``."""
-        return f"week of {self.week:%d %b %Y} partly reported, not counted: lacks " + ", ".join(
+        return f"week of {day_text(self.week)} partly reported, not counted: lacks " + ", ".join(
             self.lacks
         )
 

@@ -21,7 +21,6 @@ rollout's total).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -30,6 +29,7 @@ from strategy.domain.clock import as_date
 from strategy.domain.costs import Rates, hours_cost
 from strategy.domain.demand import DemandSettings
 from strategy.domain.gates import Stage
+from strategy.domain.metrics import column_numbers
 from strategy.domain.presence import DEFAULT_RAMP_UP, RampUp, present_on, ramp_share
 from strategy.domain.stages import PlatformStatus
 from strategy.domain.team import DEFAULT_SERVES, Member, RoleServes
@@ -88,16 +88,6 @@ def _stage_in(status: PlatformStatus | None, week: dt.date) -> Stage | None:
     return max(known, key=lambda s: as_date(s.week)).stage if known else None
 
 
-def _column(frame: pd.DataFrame, name: str) -> list[float]:
-    """A column's numbers, 0 where missing or not a number (unmeasured counts as none)."""
-    import pandas as pd
-
-    if name not in frame.columns:
-        return [0.0] * len(frame)
-    numbers = pd.to_numeric(frame[name], errors="coerce").astype(float)
-    return [0.0 if math.isnan(v) else float(v) for v in numbers]
-
-
 def platform_week_demand(
     wide: pd.DataFrame,
     statuses: Mapping[str, PlatformStatus],
@@ -115,8 +105,8 @@ def platform_week_demand(
         for p, w, m, b in zip(
             table.get("platform", []),
             table.get("week", []),
-            _column(table, "inbound_messages"),
-            _column(table, "brand_posts"),
+            column_numbers(table, "inbound_messages", missing=0.0),
+            column_numbers(table, "brand_posts", missing=0.0),
             strict=True,
         )
     }

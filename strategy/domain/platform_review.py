@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 from strategy.domain.access import Actor
 from strategy.domain.choices import parse_enum
-from strategy.domain.clock import parse_day
+from strategy.domain.clock import day_text, parse_day
 from strategy.domain.errors import NotFound, PermissionDenied, ValidationError, given
 from strategy.domain.gates import Stage
 from strategy.domain.limits import free_text
@@ -274,7 +274,7 @@ def decision_text(d: PlatformDecision) -> str:
     if d.decision is Decision.STOP:
         return f"{d.platform} stopped by {d.decided_by}: {d.reason}"
     if d.decision is Decision.CONTINUE:
-        until = f" until {d.until:%d %b %Y}" if d.until else ""
+        until = f" until {day_text(d.until)}" if d.until else ""
         return f"{d.platform} continued by {d.decided_by}{until}: {d.reason}"
     return f"{d.platform} restarted by {d.decided_by}"
 
@@ -290,7 +290,7 @@ def waiting_text(r: Review) -> str:
 
 def stopped_text(d: PlatformDecision) -> str:
     """How a stopped platform is shown: ``stopped on 23 Nov 2026: REASON``."""
-    return f"stopped on {d.decided_on:%d %b %Y}: {d.reason}"
+    return f"stopped on {day_text(d.decided_on)}: {d.reason}"
 
 
 def review_line(r: Review) -> str:

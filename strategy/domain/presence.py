@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any, Final
 
+from strategy.domain.clock import day_text
 from strategy.domain.errors import ValidationError
 from strategy.domain.team import DEFAULT_SERVES, Member, RoleServes, serving_hours
 
@@ -100,11 +101,11 @@ def ramp_up_text(shares: RampUp) -> str:
 def leave(member: Member, on: dt.date) -> Member:
     """``member`` with their leaving recorded on ``on``; not before they started."""
     if member.end is not None:
-        raise ValidationError(f"team: {member.name} left on {member.end.isoformat()} already")
+        raise ValidationError(f"team: {member.name} left on {day_text(member.end)} already")
     if member.start is not None and on < member.start:
         raise ValidationError(
             f"on: expected a day on or after {member.name}'s start "
-            f"({member.start.isoformat()}), got {on.isoformat()}"
+            f"({day_text(member.start)}), got {day_text(on)}"
         )
     return replace(member, end=on)
 

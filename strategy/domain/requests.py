@@ -204,8 +204,8 @@ def decided(
     check_open(request)
     if day < request.raised_on:
         raise ValidationError(
-            f"request #{request.id}: decided on {day.isoformat()}, before it was raised "
-            f"({request.raised_on.isoformat()})"
+            f"request #{request.id}: decided on {day_text(day)}, before it was raised "
+            f"({day_text(request.raised_on)})"
         )
     if request.amendment is not None:
         approve = decision is Decision.APPROVE

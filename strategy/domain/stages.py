@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
 from strategy.domain.choices import parse_enum
-from strategy.domain.clock import SUNDAY, as_date, monday, mondays, parse_day
+from strategy.domain.clock import SUNDAY, as_date, day_text, monday, mondays, parse_day
 from strategy.domain.errors import ValidationError
 from strategy.domain.gates import (
     CHECKLIST_CRITERION,
@@ -83,8 +83,8 @@ def make_override(
     end = None if until in (None, "") else parse_day(until, "until")
     if end is not None and end < start:
         raise ValidationError(
-            f"until: {end.isoformat()} is before the override starts (week of "
-            f"{start.isoformat()}); expected a date on or after it"
+            f"until: {day_text(end)} is before the override starts (week of "
+            f"{day_text(start)}); expected a date on or after it"
         )
     parsed = parse_enum(Stage, stage, "stage")
     text = free_text(reason if isinstance(reason, str) else None, "reason", needed_by="an override")

@@ -28,7 +28,7 @@ from strategy.domain.clock import as_date
 from strategy.domain.costs import Cost, money
 from strategy.domain.errors import ImportRejected
 from strategy.domain.horizons import SignalWindow
-from strategy.domain.metrics import VALUE_METRICS, name_words
+from strategy.domain.metrics import VALUE_METRICS, column_numbers, name_words
 from strategy.domain.numbers import plain_number
 from strategy.domain.platform_cost import PlatformSplit
 
@@ -98,14 +98,6 @@ def check_currency(label: str, stated: Sequence[tuple[str, str]], workspace: str
 
 
 # --- cost per platform -------------------------------------------------------------------
-
-
-def _column(frame: pd.DataFrame, name: str) -> list[float]:
-    import pandas as pd
-
-    if name in frame.columns:
-        return [float(v) for v in pd.to_numeric(frame[name], errors="coerce")]
-    return [math.nan] * len(frame)
 
 
 # --- value against cost -------------------------------------------------------------------
@@ -214,7 +206,7 @@ def _values(wide: pd.DataFrame, platforms: Sequence[str]) -> Values:
         return {}
     table = wide[wide["platform"].isin(platforms)]
     found: Values = {}
-    columns = {m: _column(table, m) for m in VALUE_METRICS}
+    columns = {m: column_numbers(table, m, missing=math.nan) for m in VALUE_METRICS}
     for i, (platform, week) in enumerate(zip(table["platform"], table["week"], strict=True)):
         found[(str(platform), as_date(week))] = {
             m: None if math.isnan(columns[m][i]) else columns[m][i] for m in VALUE_METRICS

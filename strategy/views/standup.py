@@ -22,7 +22,7 @@ import pandas as pd
 from strategy.domain.analysis import Analysis, analyse
 from strategy.domain.clock import day_text, monday
 from strategy.domain.gates import CHECKLIST_ITEMS, CHECKLIST_LABELS, ChecklistItem
-from strategy.domain.numbers import plain_number
+from strategy.domain.numbers import plain_number, plural
 from strategy.domain.onboarding import OnboardingItem
 from strategy.domain.platform_review import agenda_lines
 from strategy.domain.positions import positions_text
@@ -286,7 +286,7 @@ def _uploads(
         if week < news_from(day):
             added[platform] = added.get(platform, 0) + 1
     items += [
-        AgendaItem(f"{n} past week{'s' if n != 1 else ''} added for {platform}", who)
+        AgendaItem(f"{plural(n, 'past week')} added for {platform}", who)
         for platform, n in sorted(added.items())
     ]
     return items
@@ -315,7 +315,7 @@ def _tests(
             late = (day - t.end).days
             items.append(
                 AgendaItem(
-                    f"Still running {late} day{'s' if late != 1 else ''} past its end "
+                    f"Still running {plural(late, 'day')} past its end "
                     f"({day_text(t.end)}): {t.title}; conclude it or extend it",
                     expert,
                 )

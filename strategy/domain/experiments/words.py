@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 
+from strategy.domain.clock import day_text
 from strategy.domain.experiments.model import StrategyTest, TestKind, TestStats, TestStatus
 
 
@@ -210,7 +211,7 @@ def _value_words(value: object) -> str:
     if isinstance(value, TestStatus):
         return value.value
     if isinstance(value, dt.date):
-        return f"{value:%d %b %Y}"
+        return f"{day_text(value)}"
     if isinstance(value, int | float):
         return f"{value:,}" if isinstance(value, int) else _number(value)
     return "blank" if value is None else str(value)
