@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from strategy.domain.errors import RolloutError
+from strategy.domain.mappings import source_lines
 from strategy.ingest.mappings import AGGREGATION_CHOICES, check_mapping
 from strategy.views.words import moment_text, plural
 from ui import saving, session, uploads
@@ -49,6 +50,9 @@ def format_rules() -> None:
 # --- choose, preview, import -------------------------------------------------------------
 
 
+NO_SOURCE = "(none: every row is the platform's)"
+
+
 def map_the_file(preview: uploads.Preview) -> None:
     """The form that maps a file neither a layout nor a known export, once: saved under its
     header, it reads this file and every later one with the same columns."""
@@ -61,7 +65,9 @@ def map_the_file(preview: uploads.Preview) -> None:
     name = top[0].text_input(
         "Mapping name", value=preview.name.rsplit(".", 1)[0], key=f"{prefix}name"
     )
-    platform = top[1].text_input("Platform", key=f"{prefix}platform")
+    platform = top[1].text_input(
+        "Platform", key=f"{prefix}platform", help="The platform of every row (no source column)."
+    )
     date = top[2].selectbox("Date column", preview.header, key=f"{prefix}date")
     date_format = top[3].text_input(
         "Date format",
@@ -69,8 +75,23 @@ def map_the_file(preview: uploads.Preview) -> None:
         help="As the header would state it: DD/MM/YYYY, MM/DD/YYYY, MMM D, YYYY; empty for "
         "ISO dates (2026-03-02).",
     )
+    by_source = st.columns(2)
+    source = by_source[0].selectbox(
+        "Source column",
+        [NO_SOURCE, *(c for c in preview.header if c != date)],
+        key=f"{prefix}source",
+        help="A column naming each row's traffic source (a web-analytics export's Session "
+        "source / medium): its values say the platform, and rows of other sources are left out.",
+    )
+    sources = by_source[1].text_area(
+        "Sources (with a source column)",
+        key=f"{prefix}sources",
+        placeholder="instagram.com = instagram\nfacebook.com = facebook",
+        help="One a line: a value of the source column, =, the platform its rows count for.",
+    )
+    source_column = None if source == NO_SOURCE else str(source)
     table = st.data_editor(
-        uploads.mapping_rows(preview.header, str(date)),
+        uploads.mapping_rows(preview.header, str(date), source_column),
         hide_index=True,
         disabled=["column"],
         column_config={
@@ -92,6 +113,8 @@ def map_the_file(preview: uploads.Preview) -> None:
                 date,
                 date_format,
                 {str(r.column): (r.metric, r.aggregation) for r in table.itertuples(index=False)},
+                source_column,
+                source_lines(sources) if source_column else None,
             )
             ws.save_mapping(session.actor(), mapping)
             saved(f"Mapping {mapping.name!r} saved: files with these columns are read by it.")

@@ -441,6 +441,61 @@ def test_a_file_neither_layout_nor_export_is_mapped_once_then_recognised(
     assert "reply_rate\\_(%) (mean: a rate)" in metrics and "server" not in metrics
 
 
+def ga4_form(at: AppTest) -> str:
+    """Upload the GA4 traffic-acquisition export (``tests/test_value.py`` says where its
+    shape comes from), which no layout or export reads; fill the mapping form's date, its
+    format and the source column; return the form's key prefix."""
+    content = (ROOT / "tests" / "data" / "ga4_traffic_acquisition.csv").read_bytes()
+    at.file_uploader[0].set_value(("ga4.csv", content, "text/csv")).run()
+    key = next(str(t.key) for t in at.text_input if str(t.key).startswith("map_"))
+    prefix = key[: key.index("_", 4) + 1]
+    at.selectbox(key=f"{prefix}date").set_value("date").run()
+    at.text_input(key=f"{prefix}format").input("YYYYMMDD")
+    at.selectbox(key=f"{prefix}source").set_value("session source / medium").run()
+    return prefix
+
+
+def test_a_web_analytics_export_is_mapped_on_the_page_by_its_source_column(root: str) -> None:
+    at = run(PAGE)
+    prefix = ga4_form(at)
+    at.text_area(key=f"{prefix}sources").input(
+        "instagram.com = instagram\nl.instagram.com = instagram\n\nlnkd.in=linkedin\n"
+    )
+    click(at, key=f"{prefix}save")
+
+    assert not at.exception and not at.error
+    assert any("Mapping 'ga4' saved" in s.value for s in at.success)
+    mapping = Workspace(root).snapshot().mappings["ga4"]
+    assert (mapping.source, mapping.platform) == ("session source / medium", "")
+    assert dict(mapping.sources) == {
+        "instagram.com": "instagram",
+        "l.instagram.com": "instagram",
+        "lnkd.in": "linkedin",
+    }
+    chosen = {c.column: c.metric for c in mapping.columns}
+    assert "session source / medium" not in chosen
+    # offered as its own name, except a name the weekly table computes, offered as ignored
+    assert (chosen["key events"], chosen["engagement rate"]) == ("key_events", None)
+    summary = next(m.value for m in at.markdown if m.value.startswith("**ga4.csv**"))
+    assert "recognised as mapping 'ga4'" in summary
+    assert "2 platforms: instagram, linkedin" in summary
+
+
+def test_a_sources_line_without_its_platform_is_named_and_nothing_is_saved(root: str) -> None:
+    at = run(PAGE)
+    prefix = ga4_form(at)
+    before = workspace_state(root)
+    at.text_area(key=f"{prefix}sources").input("instagram.com = instagram\nlnkd.in\n")
+    click(at, key=f"{prefix}save")
+
+    assert not at.exception
+    assert [e.value for e in at.error if "sources" in e.value] == [
+        "sources, line 2: expected a source value = platform, such as instagram.com = "
+        "instagram, got 'lnkd.in'"
+    ]
+    assert workspace_state(root) == before
+
+
 def test_the_history_counts_each_uploads_metrics_and_names_them_in_words_below(
     root_read: str, app_read: Workspace
 ) -> None:

@@ -31,7 +31,6 @@ from strategy.domain.metrics import (
     Agg,
     aggregation_rule,
     known_metrics,
-    normalise_name,
     to_wide,
     unknown_metric_text,
     unknown_metrics,
@@ -40,7 +39,7 @@ from strategy.domain.partial_weeks import lacking_after_upload
 from strategy.domain.settings import DEFAULT_RETURNING_WEEKS
 from strategy.domain.snapshot import Upload, imported_as
 from strategy.ingest.exports import mappable_header
-from strategy.ingest.mappings import BY_NAME, FileMapping, as_export
+from strategy.ingest.mappings import BY_NAME, FileMapping, as_export, default_metric
 from strategy.ingest.read import LAYOUTS, ImportedFile, read_metrics
 from strategy.ingest.spreadsheets import SHEET_NAME, SUFFIXES, file_kind
 from strategy.usecases import Workspace
@@ -354,14 +353,15 @@ def _mappable(path: Path, name: str) -> tuple[str, ...]:
         return ()
 
 
-def mapping_rows(header: Sequence[str], date: str) -> pd.DataFrame:
-    """The mapping form's table: every column but the date, its metric (its own name, as
-    a metric is named) and its aggregation (by the name's rule until chosen)."""
-    columns = [c for c in header if c != date]
+def mapping_rows(header: Sequence[str], date: str, source: str | None = None) -> pd.DataFrame:
+    """The mapping form's table: every column but the date (and the source column, which
+    names platforms), its metric (``default_metric``: its own name, as a metric is named)
+    and its aggregation (by the name's rule until chosen)."""
+    columns = [c for c in header if c not in (date, source)]
     return pd.DataFrame(
         {
             "column": columns,
-            "metric": [normalise_name(c) for c in columns],
+            "metric": [default_metric(c) for c in columns],
             "aggregation": [BY_NAME] * len(columns),
         }
     )

@@ -13,7 +13,7 @@ from strategy.cli.commands import arg, command, option
 from strategy.cli.common import TEXT_OR_JSON, as_json, open_workspace, snapshot
 from strategy.domain import clock
 from strategy.domain.errors import NotFound, RolloutError, ValidationError
-from strategy.domain.mappings import mappings_to_dict
+from strategy.domain.mappings import mappings_to_dict, pair
 from strategy.domain.metrics import Agg, aggregation_for
 from strategy.domain.numbers import plural
 from strategy.domain.partial_weeks import lacking_after_upload, merged_weekly
@@ -115,12 +115,12 @@ def mappings_add(args: argparse.Namespace) -> str:
     header = mappable_header(path, path.name, file_kind(path, path.name))
     if not header:
         raise ValidationError(f"{path.name}: no header of two or more named columns to map")
-    metrics = dict(_pair(m, "--metric", "COLUMN=METRIC") for m in args.metric)
+    metrics = dict(pair(m, "--metric", "COLUMN=METRIC") for m in args.metric)
     named = {header_name(c): m for c, m in metrics.items()}
     skipped = {header_name(args.date), header_name(args.source or "")}
     columns = {c: (named.get(c, IGNORE), BY_NAME) for c in header if c not in skipped}
     columns |= {c: (m, BY_NAME) for c, m in named.items() if c not in columns}  # refused
-    sources = dict(_pair(v, "--source-value", "VALUE=PLATFORM") for v in args.source_value)
+    sources = dict(pair(v, "--source-value", "VALUE=PLATFORM") for v in args.source_value)
     mapping = check_mapping(
         args.name, header, args.platform, args.date, args.date_format, columns, args.source, sources
     )
@@ -128,14 +128,6 @@ def mappings_add(args: argparse.Namespace) -> str:
     saved = ws.save_mapping(actor, mapping)
     chosen = ", ".join(f"{c.column} -> {c.metric}" for c in saved.columns if c.metric)
     return f"saved mapping {saved.name!r}: {chosen}"
-
-
-def _pair(text: str, flag: str, form: str) -> tuple[str, str]:
-    """``A=B`` as (A, B), the last ``=`` splitting them; refused naming the flag."""
-    left, sep, right = str(text).rpartition("=")
-    if not sep or not left.strip() or not right.strip():
-        raise ValidationError(f"{flag}: expected {form}, got {text!r}")
-    return left.strip(), right.strip()
 
 
 @command("mappings show", help="one mapping, as JSON")

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from strategy.domain.errors import ValidationError
 from strategy.domain.metrics import Agg
 
 
@@ -84,3 +85,21 @@ def mappings_from_dict(raw: Mapping[str, Any]) -> dict[str, FileMapping]:
         )
         for name, m in raw.items()
     }
+
+
+def pair(text: str, field: str, form: str) -> tuple[str, str]:
+    """``A=B`` as (A, B), the last ``=`` splitting them; refused naming ``field``."""
+    left, sep, right = str(text).rpartition("=")
+    if not sep or not left.strip() or not right.strip():
+        raise ValidationError(f"{field}: expected {form}, got {text!r}")
+    return left.strip(), right.strip()
+
+
+SOURCE_FORM = "a source value = platform, such as instagram.com = instagram"
+
+
+def source_lines(text: str) -> dict[str, str]:
+    """A mapping's sources as typed on the Upload page: one ``value = platform`` a line,
+    blank lines skipped; a line without both is refused naming it."""
+    lines = enumerate(str(text or "").splitlines(), start=1)
+    return dict(pair(line, f"sources, line {n}", SOURCE_FORM) for n, line in lines if line.strip())

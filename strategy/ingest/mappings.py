@@ -140,6 +140,15 @@ def _sources(
     return column, pairs
 
 
+def default_metric(column: str) -> str:
+    """What the mapping form offers for a column: its own name as a metric is named, or
+    nothing (ignored) where that name is one the weekly table computes or uses itself, or
+    would run as a formula in a spreadsheet, which ``check_mapping`` would refuse."""
+    name = normalise_name(column)
+    taken = name in RESERVED_NAMES or name in DERIVED_NAMES
+    return "" if taken or formula_prefix_problem(name) is not None else name
+
+
 def _column(column: str, metric: Any, aggregation: Any) -> ColumnChoice:
     """One column's choice, checked by the rules metric names follow everywhere."""
     raw = str(metric or "").strip()
