@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from strategy.cli.commands import arg, command, option
 from strategy.cli.common import (
@@ -19,17 +20,11 @@ from strategy.cli.common import (
 )
 from strategy.domain import clock
 from strategy.domain.errors import NotFound, RolloutError
-from strategy.domain.hire_check import review_text, review_to_dict
-from strategy.domain.onboarding import item_dict, item_text, plan_for
-from strategy.domain.requests import (
-    Decision,
-    RequestView,
-    evidence_value_lines,
-    hiring_text,
-    request_dict,
-    request_text,
-)
+from strategy.domain.request_status import Decision
 from strategy.domain.team import parse_role
+
+if TYPE_CHECKING:  # the requests' rules load in the commands that use them, not for --help
+    from strategy.domain.requests import RequestView
 
 
 @command("request raise", help="raise a request while extra resources are justified; prints its id")
@@ -87,6 +82,7 @@ def request_amend(args: argparse.Namespace) -> str:
 def request_list(args: argparse.Namespace) -> str:
     """Every request as the analysis reads it today (stale or not)."""
     from strategy.domain.analysis import analyse
+    from strategy.domain.requests import request_dict
 
     found = analyse(snapshot(args), clock.today()).requests
     if args.format == "json":
@@ -96,6 +92,8 @@ def request_list(args: argparse.Namespace) -> str:
 
 def _request_lines(v: RequestView) -> str:
     """A request in one line, then the platforms' value and return as it was raised."""
+    from strategy.domain.requests import evidence_value_lines, request_text
+
     raised = v.request.evidence
     value = [f"  value as raised, {line}" for line in evidence_value_lines(raised)]
     return "\n".join([request_text(v), *value])
@@ -109,6 +107,8 @@ def request_review(args: argparse.Namespace) -> str:
     evidence claimed against what the signal reads now, and the verdict (JSON: ``null``
     while there is none)."""
     from strategy.domain.analysis import analyse
+    from strategy.domain.hire_check import review_text, review_to_dict
+    from strategy.domain.requests import hiring_text
 
     found = analyse(snapshot(args), clock.today()).requests
     v = next((v for v in found if v.request.id == args.request_id), None)
@@ -155,6 +155,8 @@ def onboarding_start(args: argparse.Namespace) -> str:
 @TEXT_OR_JSON
 def onboarding_list(args: argparse.Namespace) -> str:
     """Every plan item of everyone onboarding."""
+    from strategy.domain.onboarding import item_dict, item_text
+
     today = clock.today()
     items = snapshot(args).onboarding
     if args.format == "json":
@@ -168,6 +170,8 @@ def onboarding_list(args: argparse.Namespace) -> str:
 @option("--undo", action="store_true", help="mark it not done")
 def onboarding_done(args: argparse.Namespace) -> str:
     """Tick a plan item done on a day (default today), or ``--undo`` it."""
+    from strategy.domain.onboarding import item_text
+
     ws, actor = open_workspace(args)
     today = clock.today()
     on = None if args.undo else (args.on or today)
@@ -192,6 +196,8 @@ def _plan_item(raw: str) -> dict[str, str]:
 @option("--default", action="store_true", help="use the default plan again")
 def onboarding_plan(args: argparse.Namespace) -> str:
     """Show a role's plan; with ``--item`` lines set it, with ``--default`` reset it."""
+    from strategy.domain.onboarding import plan_for
+
     ws, actor = open_workspace(args)
     role = parse_role(args.role)
     if args.default and args.item:

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Final
 
 from strategy.domain.choices import parse_enum
@@ -32,6 +31,8 @@ from strategy.domain.limits import finite_number, free_text
 from strategy.domain.positions import (
     positions_text,
 )
+from strategy.domain.request_status import Decision as Decision
+from strategy.domain.request_status import RequestStatus as RequestStatus
 from strategy.domain.resources import ResourceSignal, SignalStatus
 from strategy.domain.team import Role, parse_role
 
@@ -39,25 +40,6 @@ SAME_PERSON: Final = "raised and decided by the same person"
 """How a local workspace's self-decided request is shown (one user, nobody else to ask)."""
 MAX_REQUEST_HOURS: Final = 1_000.0
 """The most hours a week one request approves: more is a typo."""
-
-
-class RequestStatus(StrEnum):
-    """Where a request stands."""
-
-    OPEN = "open"
-    APPROVED = "approved"
-    DECLINED = "declined"
-
-
-class Decision(StrEnum):
-    """What an executive does with an open request."""
-
-    APPROVE = "approve"
-    DECLINE = "decline"
-
-    @property
-    def status(self) -> RequestStatus:
-        return RequestStatus.APPROVED if self is Decision.APPROVE else RequestStatus.DECLINED
 
 
 @dataclass(frozen=True)
