@@ -10,9 +10,9 @@ from strategy.cli.commands import arg, command, option
 from strategy.cli.common import ROLE, open_workspace, snapshot
 from strategy.domain.access import AccessRole
 from strategy.domain.company import CompanyProfile
+from strategy.domain.demand import SETTING_NAMES, settings_to_dict
 from strategy.domain.errors import ValidationError
 from strategy.domain.presence import ramp_up_text
-from strategy.domain.resources import SETTING_NAMES, settings_to_dict
 from strategy.domain.team import Role, parse_role
 
 
