@@ -90,6 +90,14 @@ def test_statistics_kept_by_an_older_computation_are_computed_afresh() -> None:
     assert stats_of(CONVERSION, older) == computed(CONVERSION)
 
 
+def test_statistics_stored_by_another_version_are_not_read_but_computed_afresh() -> None:
+    """An older version's stored fields may differ from today's ``TestStats``."""
+    stored = kept_to_dict(keep_stats(CONVERSION))
+    stored["inputs"][0] = 0
+    stored["stats"] = {"a_field_since_removed": 1.0}
+    assert stats_of(CONVERSION, kept_from_dict(stored)) == computed(CONVERSION)
+
+
 def test_logging_and_updating_a_test_keeps_the_statistics_of_its_new_numbers(
     empty_ws: Workspace,
 ) -> None:

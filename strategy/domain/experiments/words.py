@@ -211,7 +211,7 @@ def _value_words(value: object) -> str:
     if isinstance(value, TestStatus):
         return value.value
     if isinstance(value, dt.date):
-        return f"{day_text(value)}"
+        return day_text(value)
     if isinstance(value, int | float):
         return f"{value:,}" if isinstance(value, int) else _number(value)
     return "blank" if value is None else str(value)
