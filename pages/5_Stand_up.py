@@ -30,7 +30,7 @@ session.show_flash()
 
 typed = st.text_input(
     "Day",
-    value=f"{day_text(today)}",
+    value=day_text(today),
     key="standup_day",
     help="Type the stand-up's day (24 Nov 2026, or 2026-11-24) and press Enter. It covers "
     "the events from the previous working day up to that morning.",

@@ -67,7 +67,7 @@ def show_review(ws: Workspace, r: Review, *, may_decide: bool, today: dt.date) -
         )
         if r.status is ReviewStatus.CONTINUE and r.decision is not None:
             d = r.decision
-            until = f"{day_text(d.until)}" if d.until else "?"
+            until = day_text(d.until) if d.until else "?"
             st.info(
                 f"**Continued** by {md(d.decided_by)} on {day_text(d.decided_on)} until "
                 f"{until}: {md(d.reason)}",

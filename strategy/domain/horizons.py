@@ -168,7 +168,7 @@ def latest_weeks_text(found: Mapping[str, Horizon], leave_out: Collection[str] =
     when no platform has a complete week (``latest_weeks``)."""
     weeks = latest_weeks(found, leave_out)
     if len(weeks) <= 1:
-        return "".join(f"{day_text(week)}" for week in weeks)
+        return "".join(day_text(week) for week in weeks)
     return "; ".join(f"{day_text(week)} ({', '.join(names)})" for week, names in weeks.items())
 
 
