@@ -177,7 +177,7 @@ def test_a_decision_is_final_and_the_refusal_names_who_made_it(demo_ws: Workspac
     demo_ws.decide_request(CFO, request.id, Decision.DECLINE, "Not this quarter", today=TODAY)
     before = workspace_state(demo_ws)
     with pytest.raises(
-        ValidationError, match=r"already declined by cfo@example\.com on 2026-11-23"
+        ValidationError, match=r"already declined by cfo@example\.com on 23 Nov 2026"
     ):
         demo_ws.decide_request(CFO, request.id, "approve", "Changed my mind", today=TODAY)
     assert workspace_state(demo_ws) == before

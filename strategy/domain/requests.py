@@ -173,9 +173,10 @@ def amendment_reason(raw: Any) -> str:
 def check_open(request: ResourceRequest) -> None:
     """Refuse deciding a request that was decided already, naming who decided it and when."""
     if request.status is not RequestStatus.OPEN:
+        on = f" on {day_text(request.decided_on)}" if request.decided_on else ""
         raise ValidationError(
-            f"request #{request.id} was already {request.status.value} by {request.decided_by} "
-            f"on {request.decided_on}; a decision is final"
+            f"request #{request.id} was already {request.status.value} by {request.decided_by}"
+            f"{on}; a decision is final"
         )
 
 
