@@ -192,13 +192,13 @@ st.divider()
 dl = st.columns(3)
 dl[0].download_button(
     "Download the report (JSON)",
-    report_json(result),
+    lambda: report_json(result),  # built when clicked, as the brief is
     file_name="rollout-report.json",
     mime="application/json",
 )
 dl[1].download_button(
     "Download the weekly table (CSV)",
-    weekly_csv(result),
+    lambda: weekly_csv(result),
     file_name="rollout-weekly.csv",
     mime="text/csv",
 )
