@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from strategy.domain.clock import day_text
 from strategy.domain.errors import RolloutError
 from strategy.domain.mappings import source_lines
 from strategy.ingest.mappings import AGGREGATION_CHOICES, check_mapping
@@ -179,8 +180,12 @@ else:
                 f"**{md(preview.name)}** · {kind} · {preview.rows:,} rows · "
                 f"{plural(len(preview.platforms), 'platform')}: "
                 f"{md(', '.join(preview.platforms))} · "
-                f"{plural(preview.weeks, 'week')}, {preview.first_week:%d %b %Y} – "
-                f"{preview.last_week:%d %b %Y}"
+                f"{plural(preview.weeks, 'week')}"
+                + (
+                    f", {day_text(preview.first_week)} – {day_text(preview.last_week)}"
+                    if preview.first_week and preview.last_week
+                    else ""
+                )
             )
             st.caption(
                 "Metrics (weekly): "

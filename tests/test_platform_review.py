@@ -431,3 +431,17 @@ def test_an_executive_stops_the_forum_on_its_card_and_restarts_it(
     ]
     assert [w for w in at.warning if "forum has stalled" in w.value]
     assert app_ws.snapshot().platform_decisions[-1].decision is Decision.RESTART
+
+
+def test_an_executive_continues_the_forum_on_its_card_until_a_day_in_words(
+    app_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session, "actor", lambda: EXECUTIVE)
+    at: AppTest = open_page("app.py", timeout=60)
+    at.text_input(key="platform_review_forum_reason").input("A new moderator starts")
+    at.text_input(key="platform_review_forum_until").input("2027-01-15")
+    click(at, "Continue")
+    assert [s.value for s in at.success if "forum" in s.value] == [
+        "forum continued until 15 Jan 2027."
+    ]
+    assert app_ws.snapshot().platform_decisions[-1].decision is Decision.CONTINUE

@@ -126,6 +126,10 @@ def _decide_form(ws: Workspace, r: Review, today: dt.date) -> None:
                     until=until if go_on else None,
                     today=session.today(),
                 )
-                word = "stopped" if stop else f"continued until {done.until:%d %b %Y}"
+                word = (
+                    "stopped"
+                    if stop or done.until is None
+                    else f"continued until {day_text(done.until)}"
+                )
                 st.session_state[FLASH_HERE] = True
                 saved(f"{r.platform} {word}.")

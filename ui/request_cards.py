@@ -91,9 +91,10 @@ def show_request(ws: Workspace, v: RequestView, *, may_decide: bool) -> None:
                 f"({md(a.grant.currency)} {a.grant.cost_per_week:,.0f}/week): {md(a.reason)}"
             )
         if r.status is not RequestStatus.OPEN:
+            decided = f" on {day_text(r.decided_on)}" if r.decided_on else ""
             st.markdown(
-                f"{DECIDED_ICONS[r.status]} **{r.status.value.title()}** by {md(r.decided_by)} "
-                f"on {r.decided_on:%d %b %Y}: {md(r.reason)}"
+                f"{DECIDED_ICONS[r.status]} **{r.status.value.title()}** by {md(r.decided_by)}"
+                f"{decided}: {md(r.reason)}"
             )
             if r.same_person:
                 st.caption(f"⚠️ {SAME_PERSON.capitalize()}.")
