@@ -214,7 +214,7 @@ def _png(chart: Chart) -> bytes:
     """The chart drawn as PNG from its Vega-Lite specification, without a browser."""
     import vl_convert
 
-    spec = dict(chart.to_dict() if isinstance(chart, alt.TopLevelMixin) else chart)
+    spec = dict(chart_specs.spec(chart) if isinstance(chart, alt.TopLevelMixin) else chart)
     spec["width"] = CHART_PX
     spec.pop("title", None)  # the brief writes each chart's title above it
     return bytes(vl_convert.vegalite_to_png(spec, scale=2))
