@@ -12,6 +12,7 @@ from strategy.cli.common import open_workspace, snapshot
 from strategy.domain import clock
 from strategy.domain.errors import RolloutError
 from strategy.domain.gates import CHECKLIST_ITEMS, OPERATORS, Gate, Stage, gates_to_dict
+from strategy.domain.numbers import plural
 from strategy.domain.stages import Override
 
 
@@ -41,17 +42,13 @@ _CRITERION: Final = re.compile(r"([^<>=]+?)\s*(>=|<=|>|<)\s*([^<>=]+)")
 """``METRIC OP VALUE``; the store checks the metric and the number."""
 
 
-def _weeks(n: int) -> str:
-    return f"{n} week{'' if n == 1 else 's'}"
-
-
 def _gate_line(gate: Gate) -> str:
     checklist = "setup checklist required" if gate.requires_checklist else "no setup checklist"
     return (
         f"{gate.source.value} -> {gate.target.value}: "
         f"{', '.join(c.describe() for c in gate.criteria)}; "
-        f"{_weeks(gate.weeks_to_advance)} to advance, "
-        f"{_weeks(gate.weeks_to_fall_back)} to fall back; {checklist}"
+        f"{plural(gate.weeks_to_advance, 'week')} to advance, "
+        f"{plural(gate.weeks_to_fall_back, 'week')} to fall back; {checklist}"
     )
 
 

@@ -108,7 +108,7 @@ class Horizon:
         """``data to week of 9 Nov 2026, 2 weeks behind``; empty when it is not behind."""
         if self.data_through is None or self.weeks_behind == 0:
             return ""
-        weeks = "1 week" if self.weeks_behind == 1 else f"{self.weeks_behind} weeks"
+        weeks = plural(self.weeks_behind, "week")
         return f"data to week of {day_text(self.data_through)}, {weeks} behind"
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from strategy.domain.clock import ONE_WEEK, SUNDAY, day_text
 from strategy.domain.gates import GateSet
 from strategy.domain.metrics import AUDIENCE, AUDIENCE_SOURCES, DERIVED
+from strategy.domain.numbers import plural
 
 if TYPE_CHECKING:  # loaded where a frame is computed, not with the rules
     import pandas as pd
@@ -64,8 +65,8 @@ class PartialWeek:
         """``instagram, week of 16 Nov 2026: lacks 2 metrics its gates read (a, b)``."""
         n = len(self.lacks)
         return (
-            f"{self.platform}, week of {day_text(self.week)}: lacks {n} "
-            f"metric{'' if n == 1 else 's'} its gates read ({', '.join(self.lacks)})"
+            f"{self.platform}, week of {day_text(self.week)}: lacks {plural(n, 'metric')} "
+            f"its gates read ({', '.join(self.lacks)})"
         )
 
     @property

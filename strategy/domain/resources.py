@@ -27,7 +27,7 @@ from strategy.domain.demand import weekly_demand as weekly_demand
 from strategy.domain.gates import Stage
 from strategy.domain.hire_check import HOURS_TOLERANCE, NO_HIRING, HiringProgress
 from strategy.domain.horizons import SignalWindow
-from strategy.domain.numbers import plain_number
+from strategy.domain.numbers import plain_number, plural
 from strategy.domain.positions import Position, positions, shared_hours
 from strategy.domain.stages import PlatformStatus, stage_at
 from strategy.domain.team import ROLE_LABELS, Role
@@ -114,10 +114,6 @@ class ResourceSignal:
 # --- the three conditions ------------------------------------------------------------------
 
 
-def _weeks_text(n: int) -> str:
-    return f"{n} week" if n == 1 else f"{n} weeks"
-
-
 def _active_at(
     statuses: Mapping[str, PlatformStatus], window: SignalWindow
 ) -> list[tuple[str, int]]:
@@ -147,15 +143,15 @@ def _active_condition(
         return condition(
             False, "no platform active", "no platform is active in the window's last week"
         )
-    value = ", ".join(f"{name} active for {_weeks_text(weeks)}" for name, weeks in active)
+    value = ", ".join(f"{name} active for {plural(weeks, 'week')}" for name, weeks in active)
     name, weeks = active[0]
     if weeks >= required:
         return condition(
             True,
             value,
-            f"{name} has been active for {_weeks_text(weeks)}, at least the {required} required",
+            f"{name} has been active for {plural(weeks, 'week')}, at least the {required} required",
         )
-    return condition(False, value, f"{name} active only {_weeks_text(weeks)}, needs {required}")
+    return condition(False, value, f"{name} active only {plural(weeks, 'week')}, needs {required}")
 
 
 @dataclass(frozen=True)
@@ -205,7 +201,7 @@ def _window_facts(window: Sequence[WeekDemand], capacity: float, s: DemandSettin
 
 def _demand_condition(w: DemandFacts, s: DemandSettings) -> Condition:
     target = f"{plain_number(s.response_target_minutes)}-minute"
-    period = f"the {_weeks_text(w.weeks)} of the window"
+    period = f"the {plural(w.weeks, 'week')} of the window"
     if w.weeks == 0:
         return Condition(
             DEMAND_EXCEEDS_CAPACITY,
