@@ -97,9 +97,6 @@ def check_currency(label: str, stated: Sequence[tuple[str, str]], workspace: str
             raise currency_refusal(label, column, code.upper(), workspace)
 
 
-# --- cost per platform -------------------------------------------------------------------
-
-
 # --- value against cost -------------------------------------------------------------------
 
 
